@@ -1,0 +1,16 @@
+//! fieldsync: the library both the field app and the hub server are built on.
+//!
+//! - [`model`]: typed views over the Automerge documents (work orders, devices, sites,
+//!   templates, knowledge articles) and the targeted edits that merge well;
+//! - [`status`]: the event-log fold that derives a work order's status;
+//! - [`policy`]: who may change which paths, checked op by op;
+//! - [`wire`]: the sync protocol's messages and their binary encoding;
+//! - [`engine`]: the sans-IO device side of sync;
+//! - [`store`]: the app's local SQLite document store.
+
+pub mod ids;
+pub mod model;
+pub mod status;
+pub mod wire;
+
+pub use ids::{DeviceId, DocId, DocKind, Role, TimestampMs, UserId};

@@ -1,0 +1,21 @@
+//! Typed views over fieldsync's Automerge documents, and the edits the app makes to them.
+//!
+//! Reads go through autosurgeon's `Hydrate`; writes are *targeted* (one key, one list
+//! insert, one text splice) so that concurrent offline edits touch disjoint keys and merge,
+//! and so that fields this version does not know are never rewritten or dropped.
+
+pub mod conflicts;
+pub mod device;
+pub mod doc;
+pub mod knowledge;
+pub mod site;
+pub mod template;
+pub mod work_order;
+
+pub use conflicts::{FieldConflict, conflicts_at, scan_conflicts};
+pub use device::DeviceRecord;
+pub use doc::{DocHeader, ModelError, SCHEMA_VERSION, commit, header, new_document};
+pub use knowledge::KnowledgeArticle;
+pub use site::Site;
+pub use template::{ChecklistTemplate, TemplateItem};
+pub use work_order::*;

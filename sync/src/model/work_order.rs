@@ -1,0 +1,729 @@
+//! The work order: a visit, inspection, repair or change, with its event log, checklist,
+//! parts, time, photos and the customer's sign-off.
+
+use super::doc::{ModelError, commit, ensure_map, get_map, new_document, put_opt, update_text};
+use crate::ids::{DocId, DocKind, TimestampMs};
+use crate::status::{Event, EventKind, Folded, fold};
+use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, transaction::Transactable};
+use autosurgeon::{Hydrate, Reconcile, Text};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The kind of work.
+pub const WORK_KINDS: [&str; 4] = ["incident", "inspection", "maintenance", "change"];
+/// Fault categories used in the monthly statistics (DOMAIN.md).
+pub const CATEGORIES: [&str; 5] = ["network", "security", "software", "hardware", "other"];
+/// Kinds of checklist item.
+pub const CHECK_KINDS: [&str; 5] = ["pass_fail", "reading", "text", "choice", "photo"];
+
+/// A work order as the app and the server read it.
+#[derive(Clone, Debug, Hydrate, Reconcile)]
+pub struct WorkOrder {
+    pub schema_version: i64,
+    pub doc_type: String,
+    pub id: String,
+    #[autosurgeon(missing = "default_kind")]
+    pub kind: String,
+    #[autosurgeon(missing = "String::new")]
+    pub title: String,
+    #[autosurgeon(missing = "Text::default")]
+    pub description: Text,
+    #[autosurgeon(missing = "Text::default")]
+    pub findings: Text,
+    #[autosurgeon(missing = "Option::default")]
+    pub number: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub customer_id: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub site_id: Option<String>,
+    /// Set of device ids (a map, so concurrent additions both survive).
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub device_ids: BTreeMap<String, bool>,
+    #[autosurgeon(missing = "Option::default")]
+    pub category: Option<String>,
+    /// 1 (high) … 3 (low).
+    #[autosurgeon(missing = "Option::default")]
+    pub impact: Option<i64>,
+    /// 1 (high) … 3 (low).
+    #[autosurgeon(missing = "Option::default")]
+    pub urgency: Option<i64>,
+    /// "P1" … "P4".
+    #[autosurgeon(missing = "Option::default")]
+    pub priority: Option<String>,
+    #[autosurgeon(missing = "Sla::default")]
+    pub sla: Sla,
+    #[autosurgeon(missing = "Option::default")]
+    pub scheduled_start_ms: Option<TimestampMs>,
+    #[autosurgeon(missing = "Option::default")]
+    pub scheduled_end_ms: Option<TimestampMs>,
+    /// Set of assigned user ids.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub assignees: BTreeMap<String, bool>,
+    #[autosurgeon(missing = "Vec::new")]
+    pub events: Vec<Event>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub checklist: BTreeMap<String, ChecklistItem>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub parts: BTreeMap<String, PartUsed>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub time_entries: BTreeMap<String, TimeEntry>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub photos: BTreeMap<String, PhotoRef>,
+    #[autosurgeon(missing = "Option::default")]
+    pub signature: Option<Signature>,
+    #[autosurgeon(missing = "Option::default")]
+    pub template_id: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub plan_id: Option<String>,
+    /// The inspection this follow-up incident came from.
+    #[autosurgeon(missing = "Option::default")]
+    pub parent_id: Option<String>,
+    #[autosurgeon(missing = "String::new")]
+    pub created_by: String,
+    #[autosurgeon(missing = "i64::default")]
+    pub created_at_ms: TimestampMs,
+}
+
+fn default_kind() -> String {
+    "incident".into()
+}
+
+/// SLA due times, written by the dispatcher or the server's SLA engine.
+#[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct Sla {
+    #[autosurgeon(missing = "Option::default")]
+    pub response_due_ms: Option<TimestampMs>,
+    #[autosurgeon(missing = "Option::default")]
+    pub resolution_due_ms: Option<TimestampMs>,
+}
+
+/// One checklist item: the definition (from the template) and the engineer's result.
+#[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct ChecklistItem {
+    pub label: String,
+    /// One of [`CHECK_KINDS`].
+    pub kind: String,
+    #[autosurgeon(missing = "bool::default")]
+    pub required: bool,
+    #[autosurgeon(missing = "i64::default")]
+    pub order: i64,
+    #[autosurgeon(missing = "Option::default")]
+    pub unit: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub min: Option<f64>,
+    #[autosurgeon(missing = "Option::default")]
+    pub max: Option<f64>,
+    #[autosurgeon(missing = "Vec::new")]
+    pub choices: Vec<String>,
+    /// Result fields, written by the engineer.
+    #[autosurgeon(missing = "Option::default")]
+    pub result: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub reading: Option<f64>,
+    #[autosurgeon(missing = "Option::default")]
+    pub text: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub choice: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub photo: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub note: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub by: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub at_ms: Option<TimestampMs>,
+}
+
+impl ChecklistItem {
+    /// Has the engineer recorded a result of the item's kind?
+    pub fn is_answered(&self) -> bool {
+        match self.kind.as_str() {
+            "pass_fail" => self.result.is_some(),
+            "reading" => self.reading.is_some(),
+            "text" => self.text.as_deref().is_some_and(|t| !t.trim().is_empty()),
+            "choice" => self.choice.is_some(),
+            "photo" => self.photo.is_some(),
+            _ => self.result.is_some() || self.text.is_some(),
+        }
+    }
+
+    /// A reading outside its limits (the report and the UI flag it).
+    pub fn out_of_range(&self) -> bool {
+        match self.reading {
+            Some(v) => self.min.is_some_and(|m| v < m) || self.max.is_some_and(|m| v > m),
+            None => false,
+        }
+    }
+
+    /// A failed pass/fail item or an out-of-range reading: a finding.
+    pub fn is_failed(&self) -> bool {
+        self.result.as_deref() == Some("fail") || self.out_of_range()
+    }
+}
+
+/// A part used on the visit; replacing a part needs the customer's consent (DOMAIN.md).
+#[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct PartUsed {
+    pub name: String,
+    #[autosurgeon(missing = "Option::default")]
+    pub part_number: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub serial: Option<String>,
+    pub quantity: i64,
+    #[autosurgeon(missing = "bool::default")]
+    pub customer_consent: bool,
+    #[autosurgeon(missing = "Option::default")]
+    pub by: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub at_ms: Option<TimestampMs>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct TimeEntry {
+    pub start_ms: TimestampMs,
+    pub end_ms: TimestampMs,
+    #[autosurgeon(missing = "Option::default")]
+    pub note: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub by: Option<String>,
+}
+
+/// A photo attached to the work order; the bytes are a content-addressed blob.
+#[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct PhotoRef {
+    pub sha256: String,
+    #[autosurgeon(missing = "Option::default")]
+    pub caption: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub checklist_item: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub by: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub at_ms: Option<TimestampMs>,
+}
+
+/// The customer's sign-off: the rendered image is a blob, the strokes are kept too.
+#[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct Signature {
+    pub signer_name: String,
+    pub signed_at_ms: TimestampMs,
+    #[autosurgeon(missing = "Option::default")]
+    pub image_sha256: Option<String>,
+    /// Strokes as flat lists of x,y pairs (pad coordinates).
+    #[autosurgeon(missing = "Vec::new")]
+    pub strokes: Vec<Vec<f64>>,
+}
+
+impl WorkOrder {
+    /// Read and validate a work order document.
+    pub fn from_doc(doc: &impl autosurgeon::ReadDoc) -> Result<Self, ModelError> {
+        let wo: WorkOrder =
+            autosurgeon::hydrate(doc).map_err(|e| ModelError::shape("work order", e))?;
+        wo.validate()?;
+        Ok(wo)
+    }
+
+    /// Schema rules beyond types: enums, ranges, ids.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        let bad = |detail: String| ModelError::Shape {
+            kind: "work order",
+            detail,
+        };
+        if self.doc_type != DocKind::WorkOrder.as_str() {
+            return Err(ModelError::WrongKind {
+                expected: DocKind::WorkOrder,
+                found: self.doc_type.clone(),
+            });
+        }
+        if self.id.parse::<DocId>().is_err() {
+            return Err(bad(format!("id {:?} is not a UUID", self.id)));
+        }
+        if !WORK_KINDS.contains(&self.kind.as_str()) {
+            return Err(bad(format!(
+                "kind {:?} is not one of {WORK_KINDS:?}",
+                self.kind
+            )));
+        }
+        if let Some(c) = &self.category
+            && !CATEGORIES.contains(&c.as_str())
+        {
+            return Err(bad(format!("category {c:?} is not one of {CATEGORIES:?}")));
+        }
+        for (name, v) in [("impact", self.impact), ("urgency", self.urgency)] {
+            if let Some(v) = v
+                && !(1..=3).contains(&v)
+            {
+                return Err(bad(format!("{name} {v} is outside 1..=3")));
+            }
+        }
+        if let Some(p) = &self.priority
+            && !["P1", "P2", "P3", "P4"].contains(&p.as_str())
+        {
+            return Err(bad(format!("priority {p:?} is not P1..P4")));
+        }
+        for (id, item) in &self.checklist {
+            if !CHECK_KINDS.contains(&item.kind.as_str()) {
+                return Err(bad(format!(
+                    "checklist item {id}: kind {:?} unknown",
+                    item.kind
+                )));
+            }
+            if let Some(r) = &item.result
+                && !["pass", "fail", "na"].contains(&r.as_str())
+            {
+                return Err(bad(format!("checklist item {id}: result {r:?} unknown")));
+            }
+        }
+        for (id, p) in &self.parts {
+            if p.quantity <= 0 {
+                return Err(bad(format!("part {id}: quantity must be positive")));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn doc_id(&self) -> Option<DocId> {
+        self.id.parse().ok()
+    }
+
+    pub fn fold(&self) -> Folded {
+        fold(&self.events)
+    }
+
+    pub fn is_assigned_to(&self, user: &str) -> bool {
+        self.assignees.get(user).copied().unwrap_or(false)
+    }
+
+    /// Checklist items in display order.
+    pub fn checklist_sorted(&self) -> Vec<(&String, &ChecklistItem)> {
+        let mut items: Vec<_> = self.checklist.iter().collect();
+        items.sort_by(|a, b| a.1.order.cmp(&b.1.order).then_with(|| a.0.cmp(b.0)));
+        items
+    }
+
+    /// Required items still without a result: completion is refused while any remain.
+    pub fn missing_required(&self) -> Vec<&ChecklistItem> {
+        self.checklist_sorted()
+            .into_iter()
+            .map(|(_, i)| i)
+            .filter(|i| i.required && !i.is_answered())
+            .collect()
+    }
+
+    /// Time on site from the first on-site event to completion, less holds.
+    pub fn time_on_site_ms(&self) -> Option<i64> {
+        let f = self.fold();
+        Some((f.completed_at_ms? - f.first_on_site_ms?) - f.on_hold_ms)
+    }
+}
+
+/// Priority = impact × urgency (1 high … 3 low) → P1…P4, the default matrix.
+pub fn priority_for(impact: i64, urgency: i64) -> &'static str {
+    match impact + urgency {
+        ..=2 => "P1",
+        3 => "P2",
+        4 => "P3",
+        _ => "P4",
+    }
+}
+
+/// What a dispatcher (or an engineer on site) fills in to open a work order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewWorkOrder {
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub customer_id: Option<String>,
+    pub site_id: Option<String>,
+    pub device_ids: Vec<String>,
+    pub category: Option<String>,
+    pub impact: Option<i64>,
+    pub urgency: Option<i64>,
+    pub scheduled_start_ms: Option<TimestampMs>,
+    pub scheduled_end_ms: Option<TimestampMs>,
+    pub assignees: Vec<String>,
+    pub checklist: Vec<(String, ChecklistItem)>,
+    pub template_id: Option<String>,
+    pub plan_id: Option<String>,
+    pub parent_id: Option<String>,
+    pub number: Option<String>,
+}
+
+/// Create a work order document (one commit): header, fields, `created` (and `assigned`)
+/// events.
+pub fn create_work_order(
+    doc: &mut AutoCommit,
+    id: DocId,
+    new: &NewWorkOrder,
+    by: &str,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    if !WORK_KINDS.contains(&new.kind.as_str()) {
+        return Err(ModelError::Invalid(format!(
+            "unknown work kind {:?}",
+            new.kind
+        )));
+    }
+    new_document(doc, id, DocKind::WorkOrder, now)?;
+    doc.put(ROOT, "kind", new.kind.as_str())?;
+    doc.put(ROOT, "title", new.title.as_str())?;
+    update_text(doc, &ROOT, "description", &new.description)?;
+    update_text(doc, &ROOT, "findings", "")?;
+    put_opt(doc, &ROOT, "number", new.number.clone())?;
+    put_opt(doc, &ROOT, "customer_id", new.customer_id.clone())?;
+    put_opt(doc, &ROOT, "site_id", new.site_id.clone())?;
+    let devices = doc.put_object(ROOT, "device_ids", ObjType::Map)?;
+    for d in &new.device_ids {
+        doc.put(&devices, d.as_str(), true)?;
+    }
+    put_opt(doc, &ROOT, "category", new.category.clone())?;
+    put_opt(doc, &ROOT, "impact", new.impact)?;
+    put_opt(doc, &ROOT, "urgency", new.urgency)?;
+    if let (Some(i), Some(u)) = (new.impact, new.urgency) {
+        doc.put(ROOT, "priority", priority_for(i, u))?;
+    }
+    put_opt(doc, &ROOT, "scheduled_start_ms", new.scheduled_start_ms)?;
+    put_opt(doc, &ROOT, "scheduled_end_ms", new.scheduled_end_ms)?;
+    put_opt(doc, &ROOT, "template_id", new.template_id.clone())?;
+    put_opt(doc, &ROOT, "plan_id", new.plan_id.clone())?;
+    put_opt(doc, &ROOT, "parent_id", new.parent_id.clone())?;
+    doc.put(ROOT, "created_by", by)?;
+    doc.put(ROOT, "created_at_ms", now)?;
+    doc.put_object(ROOT, "sla", ObjType::Map)?;
+    doc.put_object(ROOT, "assignees", ObjType::Map)?;
+    let checklist = doc.put_object(ROOT, "checklist", ObjType::Map)?;
+    for (item_id, item) in &new.checklist {
+        autosurgeon::reconcile_prop(doc, &checklist, item_id.as_str(), item)?;
+    }
+    for key in ["parts", "time_entries", "photos"] {
+        doc.put_object(ROOT, key, ObjType::Map)?;
+    }
+    doc.put_object(ROOT, "events", ObjType::List)?;
+    push_event(doc, EventKind::Created, by, now, EventExtra::default())?;
+    for a in &new.assignees {
+        assign_in_tx(doc, a, by, now)?;
+    }
+    commit(doc, &format!("create work order {}", new.title), now);
+    Ok(())
+}
+
+/// Optional fields of an event.
+#[derive(Clone, Debug, Default)]
+pub struct EventExtra {
+    pub note: Option<String>,
+    pub outcome: Option<String>,
+    pub assignee: Option<String>,
+}
+
+/// Append an event, recording the status the author saw (for conflict detection).
+fn push_event(
+    doc: &mut AutoCommit,
+    kind: EventKind,
+    by: &str,
+    now: TimestampMs,
+    extra: EventExtra,
+) -> Result<String, ModelError> {
+    let events: Vec<Event> = autosurgeon::hydrate_prop(doc, &ROOT, "events")
+        .map_err(|e| ModelError::shape("work order", e))?;
+    let from = fold(&events).status;
+    let list = match doc.get(ROOT, "events")? {
+        Some((automerge::Value::Object(ObjType::List), id)) => id,
+        _ => doc.put_object(ROOT, "events", ObjType::List)?,
+    };
+    let id = uuid::Uuid::new_v4().to_string();
+    let event = Event {
+        id: id.clone(),
+        kind: kind.as_str().into(),
+        at_ms: now,
+        by: by.into(),
+        from: (kind != EventKind::Created).then(|| from.as_str().into()),
+        note: extra.note,
+        outcome: extra.outcome,
+        assignee: extra.assignee,
+    };
+    let len = doc.length(&list);
+    autosurgeon::reconcile_insert(doc, list, len, &event)?;
+    Ok(id)
+}
+
+/// A status action (accept, en route, on site, hold, resume, complete, approve, reject,
+/// reopen, cancel …) as one commit. Refuses transitions the fold would not allow from the
+/// status this replica shows, and completion while required checklist items are empty.
+pub fn record_event(
+    doc: &mut AutoCommit,
+    kind: EventKind,
+    by: &str,
+    now: TimestampMs,
+    extra: EventExtra,
+) -> Result<String, ModelError> {
+    let wo = WorkOrder::from_doc(doc)?;
+    let status = wo.fold().status;
+    if crate::status::transition(status, kind).is_none() {
+        return Err(ModelError::Invalid(format!(
+            "cannot {} a work order that is {}",
+            kind.label().to_lowercase(),
+            status.label().to_lowercase()
+        )));
+    }
+    if kind == EventKind::Completed {
+        let missing = wo.missing_required();
+        if !missing.is_empty() {
+            let names: Vec<_> = missing.iter().map(|i| i.label.as_str()).collect();
+            return Err(ModelError::Invalid(format!(
+                "required checklist items are empty: {}",
+                names.join(", ")
+            )));
+        }
+    }
+    if kind == EventKind::OnHold && extra.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        return Err(ModelError::Invalid("a hold needs a reason".into()));
+    }
+    let id = push_event(doc, kind, by, now, extra)?;
+    commit(doc, kind.as_str(), now);
+    Ok(id)
+}
+
+fn assign_in_tx(
+    doc: &mut AutoCommit,
+    user: &str,
+    by: &str,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    let assignees = ensure_map(doc, &ROOT, "assignees")?;
+    doc.put(&assignees, user, true)?;
+    push_event(
+        doc,
+        EventKind::Assigned,
+        by,
+        now,
+        EventExtra {
+            assignee: Some(user.into()),
+            ..Default::default()
+        },
+    )?;
+    Ok(())
+}
+
+/// Assign an engineer (dispatcher or server).
+pub fn assign(
+    doc: &mut AutoCommit,
+    user: &str,
+    by: &str,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    assign_in_tx(doc, user, by, now)?;
+    commit(doc, &format!("assign {user}"), now);
+    Ok(())
+}
+
+/// Remove an engineer from the work order (it leaves their briefcase at their next sync).
+pub fn unassign(doc: &mut AutoCommit, user: &str, now: TimestampMs) -> Result<(), ModelError> {
+    let assignees = ensure_map(doc, &ROOT, "assignees")?;
+    if doc.get(&assignees, user)?.is_some() {
+        doc.delete(&assignees, user)?;
+    }
+    commit(doc, &format!("unassign {user}"), now);
+    Ok(())
+}
+
+/// What the engineer records against one checklist item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum CheckAnswer {
+    PassFail(String),
+    Reading(f64),
+    Text(String),
+    Choice(String),
+    Photo(String),
+}
+
+/// Record a checklist result (one commit). Only the result fields are written, so an
+/// engineer filling item A and another filling item B offline both survive.
+pub fn answer_checklist_item(
+    doc: &mut AutoCommit,
+    item_id: &str,
+    answer: &CheckAnswer,
+    note: Option<&str>,
+    by: &str,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    let checklist = get_map(doc, &ROOT, "checklist")?.ok_or_else(|| ModelError::NotFound {
+        what: "checklist",
+        id: item_id.into(),
+    })?;
+    let item = get_map(doc, &checklist, item_id)?.ok_or_else(|| ModelError::NotFound {
+        what: "checklist item",
+        id: item_id.into(),
+    })?;
+    match answer {
+        CheckAnswer::PassFail(r) => {
+            if !["pass", "fail", "na"].contains(&r.as_str()) {
+                return Err(ModelError::Invalid(format!(
+                    "result {r:?} is not pass/fail/na"
+                )));
+            }
+            doc.put(&item, "result", r.as_str())?
+        }
+        CheckAnswer::Reading(v) => {
+            if !v.is_finite() {
+                return Err(ModelError::Invalid("a reading must be a number".into()));
+            }
+            doc.put(&item, "reading", *v)?
+        }
+        CheckAnswer::Text(t) => doc.put(&item, "text", t.as_str())?,
+        CheckAnswer::Choice(c) => doc.put(&item, "choice", c.as_str())?,
+        CheckAnswer::Photo(h) => doc.put(&item, "photo", h.as_str())?,
+    }
+    if let Some(n) = note {
+        doc.put(&item, "note", n)?;
+    }
+    doc.put(&item, "by", by)?;
+    doc.put(&item, "at_ms", now)?;
+    commit(doc, &format!("checklist {item_id}"), now);
+    Ok(())
+}
+
+/// Replace the findings text by splicing the difference (concurrent edits merge by character).
+pub fn set_findings(doc: &mut AutoCommit, text: &str, now: TimestampMs) -> Result<(), ModelError> {
+    update_text(doc, &ROOT, "findings", text)?;
+    commit(doc, "findings", now);
+    Ok(())
+}
+
+/// Replace the description (dispatcher, or the engineer on a work order they created).
+pub fn set_description(
+    doc: &mut AutoCommit,
+    text: &str,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    update_text(doc, &ROOT, "description", text)?;
+    commit(doc, "description", now);
+    Ok(())
+}
+
+/// Add or replace one keyed record (part, time entry, photo) as one commit.
+fn put_record<R: Reconcile>(
+    doc: &mut AutoCommit,
+    collection: &str,
+    key: &str,
+    record: &R,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    let map = ensure_map(doc, &ROOT, collection)?;
+    autosurgeon::reconcile_prop(doc, &map, key, record)?;
+    commit(doc, &format!("{collection} {key}"), now);
+    Ok(())
+}
+
+pub fn put_part(
+    doc: &mut AutoCommit,
+    part_id: &str,
+    part: &PartUsed,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    if part.quantity <= 0 || part.name.trim().is_empty() {
+        return Err(ModelError::Invalid(
+            "a part needs a name and a positive quantity".into(),
+        ));
+    }
+    put_record(doc, "parts", part_id, part, now)
+}
+
+pub fn put_time_entry(
+    doc: &mut AutoCommit,
+    entry_id: &str,
+    entry: &TimeEntry,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    if entry.end_ms < entry.start_ms {
+        return Err(ModelError::Invalid(
+            "a time entry cannot end before it starts".into(),
+        ));
+    }
+    put_record(doc, "time_entries", entry_id, entry, now)
+}
+
+pub fn put_photo(
+    doc: &mut AutoCommit,
+    photo: &PhotoRef,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    if photo.sha256.len() != 64 || !photo.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ModelError::Invalid(
+            "a photo reference must be a sha256 hex digest".into(),
+        ));
+    }
+    put_record(doc, "photos", &photo.sha256.clone(), photo, now)
+}
+
+/// The customer's sign-off (one commit).
+pub fn sign(
+    doc: &mut AutoCommit,
+    signature: &Signature,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    if signature.signer_name.trim().is_empty() {
+        return Err(ModelError::Invalid("the signer's name is required".into()));
+    }
+    autosurgeon::reconcile_prop(doc, ROOT, "signature", signature)?;
+    commit(doc, "customer signature", now);
+    Ok(())
+}
+
+/// Link a device (a set insert; concurrent links both survive).
+pub fn link_device(
+    doc: &mut AutoCommit,
+    device_id: &str,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    let map = ensure_map(doc, &ROOT, "device_ids")?;
+    doc.put(&map, device_id, true)?;
+    commit(doc, &format!("link device {device_id}"), now);
+    Ok(())
+}
+
+/// Dispatcher fields: priority from impact × urgency, SLA due times, schedule.
+pub fn set_triage(
+    doc: &mut AutoCommit,
+    impact: i64,
+    urgency: i64,
+    category: Option<&str>,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    if !(1..=3).contains(&impact) || !(1..=3).contains(&urgency) {
+        return Err(ModelError::Invalid("impact and urgency are 1..=3".into()));
+    }
+    doc.put(ROOT, "impact", impact)?;
+    doc.put(ROOT, "urgency", urgency)?;
+    doc.put(ROOT, "priority", priority_for(impact, urgency))?;
+    if let Some(c) = category {
+        if !CATEGORIES.contains(&c) {
+            return Err(ModelError::Invalid(format!("unknown category {c:?}")));
+        }
+        doc.put(ROOT, "category", c)?;
+    }
+    commit(doc, "triage", now);
+    Ok(())
+}
+
+pub fn set_sla(doc: &mut AutoCommit, sla: &Sla, now: TimestampMs) -> Result<(), ModelError> {
+    autosurgeon::reconcile_prop(doc, ROOT, "sla", sla)?;
+    commit(doc, "sla", now);
+    Ok(())
+}
+
+pub fn set_schedule(
+    doc: &mut AutoCommit,
+    start_ms: TimestampMs,
+    end_ms: TimestampMs,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    if end_ms < start_ms {
+        return Err(ModelError::Invalid(
+            "the window cannot end before it starts".into(),
+        ));
+    }
+    doc.put(ROOT, "scheduled_start_ms", start_ms)?;
+    doc.put(ROOT, "scheduled_end_ms", end_ms)?;
+    commit(doc, "schedule", now);
+    Ok(())
+}
