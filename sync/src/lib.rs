@@ -10,6 +10,7 @@
 
 pub mod ids;
 pub mod model;
+pub mod policy;
 pub mod status;
 pub mod wire;
 

@@ -1,0 +1,512 @@
+//! Who may change what. The server runs [`check_push`] on every pushed change set before
+//! anything is stored; the app asks [`may_write`] so the UI never offers a forbidden edit.
+//!
+//! Ops are checked, not the visible diff: a forbidden write can later lose or win a
+//! last-writer-wins race, and either way it would sit in the audit history. Each op's object is
+//! resolved to its field path in the merged document and matched against the caller's role
+//! and relation to the document.
+
+use crate::ids::{DocKind, Role};
+use crate::model::{WorkOrder, priority_for};
+use crate::status::{EventKind, Status, transition};
+use crate::wire::RejectCode;
+use automerge::{ActorId, Automerge, Change, ObjType, Prop, ReadDoc, legacy};
+use std::collections::{HashMap, HashSet};
+
+/// The authenticated user behind a push, with the actor ids bound to them.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub user_id: String,
+    pub role: Role,
+    pub actors: HashSet<ActorId>,
+}
+
+/// Why a change set was refused; the whole set is rejected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub code: RejectCode,
+    pub reason: String,
+}
+
+impl Rejection {
+    fn new(code: RejectCode, reason: impl Into<String>) -> Self {
+        Rejection {
+            code,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.reason)
+    }
+}
+
+/// How the caller stands to a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// The document is being created by this push.
+    Creator,
+    /// A work order assigned to the caller (or one they created earlier).
+    Assignee,
+    /// Anything else.
+    Other,
+}
+
+/// One step of a field path: a map key, or a position in a list or text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Seg {
+    Key(String),
+    Index,
+}
+
+/// Result fields of a checklist item: the engineer's side of it.
+const CHECK_RESULT_FIELDS: [&str; 8] = [
+    "result", "reading", "text", "choice", "photo", "note", "by", "at_ms",
+];
+/// Header fields nobody rewrites once a document exists.
+const IDENTITY_FIELDS: [&str; 2] = ["id", "doc_type"];
+/// Work-order fields an engineer may fill in when they create an incident on site.
+const WO_CREATION_FIELDS: [&str; 22] = [
+    "schema_version",
+    "doc_type",
+    "id",
+    "kind",
+    "title",
+    "description",
+    "findings",
+    "number",
+    "customer_id",
+    "site_id",
+    "device_ids",
+    "category",
+    "impact",
+    "urgency",
+    "priority",
+    "scheduled_start_ms",
+    "scheduled_end_ms",
+    "assignees",
+    "created_by",
+    "created_at_ms",
+    "parent_id",
+    "checklist",
+];
+/// Work-order fields the engineer writes on their own work orders.
+const WO_ENGINEER_FIELDS: [&str; 6] = [
+    "findings",
+    "parts",
+    "time_entries",
+    "photos",
+    "signature",
+    "device_ids",
+];
+/// Containers that a creator makes empty (`sla`), which only other roles then fill.
+const WO_EMPTY_CONTAINERS: [&str; 5] = ["sla", "parts", "time_entries", "photos", "events"];
+
+/// May `role`, standing in `relation` to a document of `kind`, write at `path`?
+/// (`events` is append-only and checked separately by [`check_push`].)
+pub fn may_write(role: Role, kind: DocKind, relation: Relation, path: &[Seg]) -> bool {
+    let Some(Seg::Key(top)) = path.first() else {
+        return false;
+    };
+    let top = top.as_str();
+    if relation != Relation::Creator && IDENTITY_FIELDS.contains(&top) {
+        return false;
+    }
+    if role == Role::Admin {
+        return true;
+    }
+    match kind {
+        DocKind::WorkOrder => may_write_work_order(role, relation, top, path),
+        DocKind::Device => match role {
+            Role::Engineer => {
+                relation == Relation::Creator
+                    || !["customer_id", "warranty_end", "contract_end"].contains(&top)
+            }
+            _ => true,
+        },
+        DocKind::Site => match role {
+            Role::Engineer => {
+                relation != Relation::Creator && ["access_notes", "contacts"].contains(&top)
+            }
+            _ => true,
+        },
+        DocKind::ChecklistTemplate => role != Role::Engineer,
+        DocKind::Knowledge => true,
+    }
+}
+
+fn is_checklist_result(path: &[Seg]) -> bool {
+    matches!(path, [Seg::Key(c), Seg::Key(_), Seg::Key(f), ..] if c == "checklist" && CHECK_RESULT_FIELDS.contains(&f.as_str()))
+}
+
+fn may_write_work_order(role: Role, relation: Relation, top: &str, path: &[Seg]) -> bool {
+    if top == "events" {
+        return true; // content checked by the event rules
+    }
+    match role {
+        Role::Engineer => match relation {
+            Relation::Other => false,
+            Relation::Creator => {
+                WO_CREATION_FIELDS.contains(&top)
+                    || WO_ENGINEER_FIELDS.contains(&top)
+                    || (path.len() == 1 && WO_EMPTY_CONTAINERS.contains(&top))
+            }
+            Relation::Assignee => WO_ENGINEER_FIELDS.contains(&top) || is_checklist_result(path),
+        },
+        Role::Dispatcher => top != "signature" && top != "review" && !is_checklist_result(path),
+        Role::Supervisor => top == "review" || top == "findings" || is_checklist_result(path),
+        Role::Admin => true,
+    }
+}
+
+/// Event kinds each role may append.
+pub fn may_append_event(role: Role, kind: EventKind) -> bool {
+    use EventKind as K;
+    match role {
+        Role::Admin => true,
+        Role::Engineer => matches!(
+            kind,
+            K::Created
+                | K::Assigned
+                | K::Accepted
+                | K::EnRoute
+                | K::OnSite
+                | K::OnHold
+                | K::Resumed
+                | K::Completed
+        ),
+        Role::Dispatcher => matches!(
+            kind,
+            K::Created | K::Assigned | K::Cancelled | K::Reopened | K::Escalated | K::Settled
+        ),
+        Role::Supervisor => matches!(
+            kind,
+            K::Approved | K::Rejected | K::Reopened | K::Escalated | K::Settled | K::Cancelled
+        ),
+    }
+}
+
+fn doc_kind(doc: &Automerge) -> Option<DocKind> {
+    match doc.get(automerge::ROOT, "doc_type").ok()?? {
+        (automerge::Value::Scalar(s), _) => match s.as_ref() {
+            automerge::ScalarValue::Str(t) => DocKind::parse(t),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Check a pushed change set. `before` is the server's copy (empty if it has none), `after`
+/// is `before` with the push loaded, `new_changes` are the changes `after` has beyond
+/// `before`.
+pub fn check_push(
+    before: &Automerge,
+    after: &Automerge,
+    new_changes: &[Change],
+    caller: &Caller,
+) -> Result<(), Rejection> {
+    for c in new_changes {
+        if !caller.actors.contains(c.actor_id()) {
+            return Err(Rejection::new(
+                RejectCode::ForeignActor,
+                format!(
+                    "change {} is by actor {} which is not registered to you",
+                    c.hash(),
+                    c.actor_id()
+                ),
+            ));
+        }
+    }
+    let is_new = before.get_heads().is_empty() || doc_kind(before).is_none();
+    let kind = doc_kind(after)
+        .ok_or_else(|| Rejection::new(RejectCode::Schema, "document has no known doc_type"))?;
+    if !is_new && doc_kind(before) != Some(kind) {
+        return Err(Rejection::new(
+            RejectCode::Forbidden,
+            "a document's kind cannot change",
+        ));
+    }
+    let before_wo = if kind == DocKind::WorkOrder && !is_new {
+        Some(
+            WorkOrder::from_doc(before)
+                .map_err(|e| Rejection::new(RejectCode::Schema, e.to_string()))?,
+        )
+    } else {
+        None
+    };
+    let relation = if is_new {
+        Relation::Creator
+    } else if let Some(wo) = &before_wo {
+        if wo.is_assigned_to(&caller.user_id) || wo.created_by == caller.user_id {
+            Relation::Assignee
+        } else {
+            Relation::Other
+        }
+    } else {
+        Relation::Assignee
+    };
+    if caller.role == Role::Engineer && kind == DocKind::WorkOrder {
+        if relation == Relation::Other {
+            return Err(Rejection::new(
+                RejectCode::NotYours,
+                "this work order is not assigned to you",
+            ));
+        }
+        if before_wo
+            .as_ref()
+            .is_some_and(|wo| wo.fold().status == Status::Approved)
+        {
+            return Err(Rejection::new(
+                RejectCode::Locked,
+                "the service report is approved and locked",
+            ));
+        }
+    }
+    check_ops(after, new_changes, caller.role, kind, relation)?;
+    if kind == DocKind::WorkOrder {
+        check_work_order_state(before_wo.as_ref(), after, caller, relation)?;
+    }
+    Ok(())
+}
+
+/// Resolve every op of the new changes to a path and check it.
+fn check_ops(
+    after: &Automerge,
+    new_changes: &[Change],
+    role: Role,
+    kind: DocKind,
+    relation: Relation,
+) -> Result<(), Rejection> {
+    // Objects made by this push: writes inside them are judged by where they hang.
+    let mut created: HashSet<String> = HashSet::new();
+    let mut paths: HashMap<String, Vec<Seg>> = HashMap::new();
+    for change in new_changes {
+        let expanded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode()))
+            .map_err(|_| {
+            Rejection::new(
+                RejectCode::Malformed,
+                format!("change {} cannot be decoded", change.hash()),
+            )
+        })?;
+        let start = expanded.start_op.get();
+        for (i, op) in expanded.operations.iter().enumerate() {
+            let op_id = format!("{}@{}", start + i as u64, expanded.actor_id);
+            if matches!(op.action, legacy::OpType::Make(_)) {
+                created.insert(op_id);
+            }
+            let (obj_key, obj_path) = match &op.obj {
+                legacy::ObjectId::Root => ("_root".to_string(), Vec::new()),
+                legacy::ObjectId::Id(id) => {
+                    let key = id.to_string();
+                    let path = match paths.get(&key) {
+                        Some(p) => p.clone(),
+                        None => {
+                            let p = resolve_path(after, &key)?;
+                            paths.insert(key.clone(), p.clone());
+                            p
+                        }
+                    };
+                    (key, path)
+                }
+            };
+            let mut path = obj_path;
+            path.push(match &op.key {
+                legacy::Key::Map(k) => Seg::Key(k.to_string()),
+                legacy::Key::Seq(_) => Seg::Index,
+            });
+            if matches!(path.first(), Some(Seg::Key(k)) if k == "events")
+                && kind == DocKind::WorkOrder
+            {
+                check_event_op(op, &path, &obj_key, &created, relation)?;
+                continue;
+            }
+            if !may_write(role, kind, relation, &path) {
+                return Err(Rejection::new(
+                    RejectCode::Forbidden,
+                    format!("a {} may not change {} of a {}", role, render(&path), kind),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The event log is append-only: inserting new event maps is fine (their content is checked
+/// on the merged document); deleting or rewriting an existing event is not.
+fn check_event_op(
+    op: &legacy::Op,
+    path: &[Seg],
+    obj_key: &str,
+    created: &HashSet<String>,
+    relation: Relation,
+) -> Result<(), Rejection> {
+    let append_only = || Rejection::new(RejectCode::Forbidden, "the event log is append-only");
+    match path {
+        // `events` itself: only the creator of the document makes the list; anyone else
+        // putting a new list there would replace the whole log.
+        [Seg::Key(_)] => match op.action {
+            legacy::OpType::Make(ObjType::List) if relation == Relation::Creator => Ok(()),
+            _ => Err(append_only()),
+        },
+        // An element of the list: inserting a new event map.
+        [Seg::Key(_), Seg::Index] => match (&op.action, op.insert) {
+            (legacy::OpType::Make(ObjType::Map), true) => Ok(()),
+            _ => Err(append_only()),
+        },
+        // Inside an event: only while creating it in this push.
+        _ => {
+            if created.contains(obj_key) {
+                Ok(())
+            } else {
+                Err(append_only())
+            }
+        }
+    }
+}
+
+fn resolve_path(after: &Automerge, obj: &str) -> Result<Vec<Seg>, Rejection> {
+    let exid = after.import_obj(obj).map_err(|e| {
+        Rejection::new(
+            RejectCode::Malformed,
+            format!("op on unknown object {obj}: {e}"),
+        )
+    })?;
+    let parents = after
+        .parents(&exid)
+        .map_err(|e| Rejection::new(RejectCode::Malformed, format!("object {obj}: {e}")))?;
+    Ok(parents
+        .path()
+        .into_iter()
+        .map(|(_, prop)| match prop {
+            Prop::Map(k) => Seg::Key(k),
+            Prop::Seq(_) => Seg::Index,
+        })
+        .collect())
+}
+
+fn render(path: &[Seg]) -> String {
+    path.iter()
+        .map(|s| match s {
+            Seg::Key(k) => k.as_str(),
+            Seg::Index => "[]",
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Rules on the merged work order: schema, new events (author, kind, legal transition,
+/// required items), assignment by engineers, priority matrix, no self-approval.
+fn check_work_order_state(
+    before: Option<&WorkOrder>,
+    after: &Automerge,
+    caller: &Caller,
+    relation: Relation,
+) -> Result<(), Rejection> {
+    let wo = WorkOrder::from_doc(after)
+        .map_err(|e| Rejection::new(RejectCode::Schema, e.to_string()))?;
+    if let (Some(i), Some(u), Some(p)) = (wo.impact, wo.urgency, &wo.priority)
+        && priority_for(i, u) != p
+        && caller.role == Role::Engineer
+    {
+        return Err(Rejection::new(
+            RejectCode::Forbidden,
+            format!("priority {p} does not follow from impact {i} × urgency {u}"),
+        ));
+    }
+    if caller.role == Role::Engineer && relation == Relation::Creator {
+        if wo.kind != "incident" {
+            return Err(Rejection::new(
+                RejectCode::Forbidden,
+                "engineers may only open incidents",
+            ));
+        }
+        if wo.assignees.keys().any(|a| a != &caller.user_id) {
+            return Err(Rejection::new(
+                RejectCode::Forbidden,
+                "engineers may only assign themselves",
+            ));
+        }
+    }
+    let known: HashSet<&str> = before
+        .map(|b| b.events.iter().map(|e| e.id.as_str()).collect())
+        .unwrap_or_default();
+    for ev in wo.events.iter().filter(|e| !known.contains(e.id.as_str())) {
+        let Some(kind) = ev.kind() else {
+            return Err(Rejection::new(
+                RejectCode::Schema,
+                format!("unknown event kind {:?}", ev.kind),
+            ));
+        };
+        if ev.by != caller.user_id {
+            return Err(Rejection::new(
+                RejectCode::Forbidden,
+                "an event must be signed by its author",
+            ));
+        }
+        if !may_append_event(caller.role, kind) {
+            return Err(Rejection::new(
+                RejectCode::Forbidden,
+                format!("a {} may not record \"{}\"", caller.role, kind.label()),
+            ));
+        }
+        if kind == EventKind::Created {
+            if before.is_some() {
+                return Err(Rejection::new(
+                    RejectCode::IllegalTransition,
+                    "the work order already exists",
+                ));
+            }
+            continue;
+        }
+        let from = ev.from.as_deref().and_then(Status::parse).ok_or_else(|| {
+            Rejection::new(
+                RejectCode::Schema,
+                format!("event {} lacks the status its author saw", ev.id),
+            )
+        })?;
+        if transition(from, kind).is_none() {
+            return Err(Rejection::new(
+                RejectCode::IllegalTransition,
+                format!("cannot go from {} to {}", from.label(), kind.label()),
+            ));
+        }
+        match kind {
+            EventKind::Completed if !wo.missing_required().is_empty() => {
+                return Err(Rejection::new(
+                    RejectCode::IllegalTransition,
+                    "cannot complete while required checklist items are empty",
+                ));
+            }
+            EventKind::Approved | EventKind::Rejected
+                if wo.is_assigned_to(&caller.user_id) || completed_by(&wo, &caller.user_id) =>
+            {
+                return Err(Rejection::new(
+                    RejectCode::Forbidden,
+                    "nobody reviews their own work",
+                ));
+            }
+            EventKind::Assigned
+                if caller.role == Role::Engineer
+                    && ev.assignee.as_deref() != Some(caller.user_id.as_str()) =>
+            {
+                return Err(Rejection::new(
+                    RejectCode::Forbidden,
+                    "engineers may not assign others",
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn completed_by(wo: &WorkOrder, user: &str) -> bool {
+    wo.events
+        .iter()
+        .any(|e| e.kind() == Some(EventKind::Completed) && e.by == user)
+}
+
+#[cfg(test)]
+mod tests;

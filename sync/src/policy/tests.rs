@@ -1,0 +1,528 @@
+//! Attempts to break the policy: forged actors, someone else's work order, self-approval,
+//! forbidden fields, rewriting the event log, editing an approved report.
+
+use super::*;
+use crate::ids::{DocId, TimestampMs};
+use crate::model::work_order::{self as wo, CheckAnswer, ChecklistItem, EventExtra, NewWorkOrder};
+use automerge::{AutoCommit, ROOT, transaction::Transactable};
+
+const NOW: TimestampMs = 1_700_000_000_000;
+
+struct Person {
+    caller: Caller,
+    actor: ActorId,
+}
+
+fn person(user: &str, role: Role) -> Person {
+    let actor = ActorId::random();
+    Person {
+        caller: Caller {
+            user_id: user.into(),
+            role,
+            actors: [actor.clone()].into_iter().collect(),
+        },
+        actor,
+    }
+}
+
+/// A work order created by the dispatcher and assigned to `eng`, as the server holds it.
+fn server_work_order(dispatcher: &Person, eng: &str) -> Automerge {
+    let mut doc = AutoCommit::new().with_actor(dispatcher.actor.clone());
+    let new = NewWorkOrder {
+        kind: "inspection".into(),
+        title: "Weekly server room round".into(),
+        assignees: vec![eng.into()],
+        impact: Some(2),
+        urgency: Some(2),
+        checklist: vec![
+            (
+                "ups".into(),
+                ChecklistItem {
+                    label: "UPS load".into(),
+                    kind: "reading".into(),
+                    required: true,
+                    min: Some(0.0),
+                    max: Some(80.0),
+                    unit: Some("%".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "temp".into(),
+                ChecklistItem {
+                    label: "Room temperature ok".into(),
+                    kind: "pass_fail".into(),
+                    required: true,
+                    ..Default::default()
+                },
+            ),
+        ],
+        ..Default::default()
+    };
+    wo::create_work_order(
+        &mut doc,
+        DocId::new(),
+        &new,
+        &dispatcher.caller.user_id,
+        NOW,
+    )
+    .unwrap();
+    let bytes = doc.save();
+    Automerge::load(&bytes).unwrap()
+}
+
+/// Let `who` edit a copy of `server` and check the resulting push.
+fn push(
+    server: &Automerge,
+    who: &Person,
+    edit: impl FnOnce(&mut AutoCommit),
+) -> Result<(), Rejection> {
+    let mut device = AutoCommit::load(&server.save())
+        .unwrap()
+        .with_actor(who.actor.clone());
+    edit(&mut device);
+    let mut after = server.clone();
+    after
+        .load_incremental(&device.save_after(&server.get_heads()))
+        .unwrap();
+    let new = after.get_changes(&server.get_heads());
+    check_push(server, &after, &new, &who.caller)
+}
+
+fn code(r: Result<(), Rejection>) -> RejectCode {
+    r.expect_err("the push should have been rejected").code
+}
+
+#[test]
+fn engineer_fills_their_checklist_and_completes() {
+    let disp = person("disp", Role::Dispatcher);
+    let eng = person("eng", Role::Engineer);
+    let server = server_work_order(&disp, "eng");
+    push(&server, &eng, |d| {
+        wo::record_event(
+            d,
+            EventKind::Accepted,
+            "eng",
+            NOW + 1,
+            EventExtra::default(),
+        )
+        .unwrap();
+        wo::record_event(d, EventKind::OnSite, "eng", NOW + 2, EventExtra::default()).unwrap();
+        wo::answer_checklist_item(
+            d,
+            "ups",
+            &CheckAnswer::Reading(91.0),
+            Some("high"),
+            "eng",
+            NOW + 3,
+        )
+        .unwrap();
+        wo::answer_checklist_item(
+            d,
+            "temp",
+            &CheckAnswer::PassFail("pass".into()),
+            None,
+            "eng",
+            NOW + 4,
+        )
+        .unwrap();
+        wo::set_findings(d, "UPS overloaded; 机房温度正常", NOW + 5).unwrap();
+        wo::record_event(
+            d,
+            EventKind::Completed,
+            "eng",
+            NOW + 6,
+            EventExtra {
+                outcome: Some("fixed".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    })
+    .expect("an engineer's normal visit is allowed");
+}
+
+#[test]
+fn a_forged_actor_is_rejected() {
+    let disp = person("disp", Role::Dispatcher);
+    let mut eng = person("eng", Role::Engineer);
+    let server = server_work_order(&disp, "eng");
+    eng.caller.actors.clear();
+    eng.caller.actors.insert(ActorId::random());
+    let r = push(&server, &eng, |d| wo::set_findings(d, "x", NOW).unwrap());
+    assert_eq!(code(r), RejectCode::ForeignActor);
+}
+
+#[test]
+fn someone_elses_work_order_is_not_yours() {
+    let disp = person("disp", Role::Dispatcher);
+    let other = person("other-eng", Role::Engineer);
+    let server = server_work_order(&disp, "eng");
+    let r = push(&server, &other, |d| {
+        wo::set_findings(d, "sneaky", NOW).unwrap()
+    });
+    assert_eq!(code(r), RejectCode::NotYours);
+}
+
+#[test]
+fn an_engineer_may_not_change_priority_sla_or_assignment() {
+    let disp = person("disp", Role::Dispatcher);
+    let eng = person("eng", Role::Engineer);
+    let server = server_work_order(&disp, "eng");
+    let r = push(&server, &eng, |d| {
+        wo::set_triage(d, 1, 1, None, NOW).unwrap()
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+    let r = push(&server, &eng, |d| {
+        wo::set_sla(
+            d,
+            &wo::Sla {
+                response_due_ms: Some(NOW * 2),
+                resolution_due_ms: None,
+            },
+            NOW,
+        )
+        .unwrap()
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+    let r = push(&server, &eng, |d| {
+        wo::assign(d, "friend", "eng", NOW).unwrap()
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+    let r = push(&server, &eng, |d| {
+        let c = match d.get(ROOT, "checklist").unwrap() {
+            Some((_, id)) => id,
+            None => panic!(),
+        };
+        let item = match d.get(&c, "ups").unwrap() {
+            Some((_, id)) => id,
+            None => panic!(),
+        };
+        d.put(&item, "max", 200.0).unwrap();
+        d.commit();
+    });
+    assert_eq!(
+        code(r),
+        RejectCode::Forbidden,
+        "limits are the template's, not the engineer's"
+    );
+}
+
+#[test]
+fn an_engineer_cannot_approve_and_a_supervisor_cannot_approve_their_own_work() {
+    let disp = person("disp", Role::Dispatcher);
+    let eng = person("eng", Role::Engineer);
+    let server = server_work_order(&disp, "eng");
+    let completed = {
+        let mut doc = AutoCommit::load(&server.save())
+            .unwrap()
+            .with_actor(eng.actor.clone());
+        wo::record_event(
+            &mut doc,
+            EventKind::OnSite,
+            "eng",
+            NOW + 1,
+            EventExtra::default(),
+        )
+        .unwrap();
+        wo::answer_checklist_item(
+            &mut doc,
+            "ups",
+            &CheckAnswer::Reading(50.0),
+            None,
+            "eng",
+            NOW + 2,
+        )
+        .unwrap();
+        wo::answer_checklist_item(
+            &mut doc,
+            "temp",
+            &CheckAnswer::PassFail("pass".into()),
+            None,
+            "eng",
+            NOW + 2,
+        )
+        .unwrap();
+        wo::record_event(
+            &mut doc,
+            EventKind::Completed,
+            "eng",
+            NOW + 3,
+            EventExtra::default(),
+        )
+        .unwrap();
+        Automerge::load(&doc.save()).unwrap()
+    };
+    let r = push(&completed, &eng, |d| {
+        wo::record_event(
+            d,
+            EventKind::Approved,
+            "eng",
+            NOW + 4,
+            EventExtra::default(),
+        )
+        .unwrap();
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+
+    // A supervisor who is also assigned (did the work) may not approve it.
+    let sup_eng = person("eng", Role::Supervisor);
+    let r = push(&completed, &sup_eng, |d| {
+        wo::record_event(
+            d,
+            EventKind::Approved,
+            "eng",
+            NOW + 4,
+            EventExtra::default(),
+        )
+        .unwrap();
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+
+    let sup = person("sup", Role::Supervisor);
+    push(&completed, &sup, |d| {
+        wo::record_event(
+            d,
+            EventKind::Approved,
+            "sup",
+            NOW + 4,
+            EventExtra::default(),
+        )
+        .unwrap();
+    })
+    .expect("another supervisor approves");
+}
+
+#[test]
+fn an_approved_report_is_locked_for_the_engineer() {
+    let disp = person("disp", Role::Dispatcher);
+    let eng = person("eng", Role::Engineer);
+    let sup = person("sup", Role::Supervisor);
+    let server = server_work_order(&disp, "eng");
+    let mut doc = AutoCommit::load(&server.save())
+        .unwrap()
+        .with_actor(eng.actor.clone());
+    wo::record_event(
+        &mut doc,
+        EventKind::Accepted,
+        "eng",
+        NOW + 1,
+        EventExtra::default(),
+    )
+    .unwrap();
+    doc.set_actor(sup.actor.clone());
+    // Force a completed + approved state as the server would hold it.
+    let events = match doc.get(ROOT, "events").unwrap() {
+        Some((_, id)) => id,
+        None => panic!(),
+    };
+    let _ = events;
+    wo::answer_checklist_item(
+        &mut doc,
+        "ups",
+        &CheckAnswer::Reading(10.0),
+        None,
+        "eng",
+        NOW,
+    )
+    .unwrap();
+    wo::answer_checklist_item(
+        &mut doc,
+        "temp",
+        &CheckAnswer::PassFail("pass".into()),
+        None,
+        "eng",
+        NOW,
+    )
+    .unwrap();
+    wo::record_event(
+        &mut doc,
+        EventKind::Completed,
+        "eng",
+        NOW + 2,
+        EventExtra::default(),
+    )
+    .unwrap();
+    wo::record_event(
+        &mut doc,
+        EventKind::Approved,
+        "sup",
+        NOW + 3,
+        EventExtra::default(),
+    )
+    .unwrap();
+    let approved = Automerge::load(&doc.save()).unwrap();
+    let r = push(&approved, &eng, |d| {
+        wo::set_findings(d, "one more thing", NOW + 4).unwrap()
+    });
+    assert_eq!(code(r), RejectCode::Locked);
+}
+
+#[test]
+fn the_event_log_cannot_be_rewritten() {
+    let disp = person("disp", Role::Dispatcher);
+    let eng = person("eng", Role::Engineer);
+    let server = server_work_order(&disp, "eng");
+    let r = push(&server, &eng, |d| {
+        let events = match d.get(ROOT, "events").unwrap() {
+            Some((_, id)) => id,
+            None => panic!(),
+        };
+        d.delete(&events, 0).unwrap();
+        d.commit();
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+    let r = push(&server, &eng, |d| {
+        let events = match d.get(ROOT, "events").unwrap() {
+            Some((_, id)) => id,
+            None => panic!(),
+        };
+        let first = match d.get(&events, 0).unwrap() {
+            Some((_, id)) => id,
+            None => panic!(),
+        };
+        d.put(&first, "by", "someone-else").unwrap();
+        d.commit();
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+    let r = push(&server, &disp, |d| {
+        d.put_object(ROOT, "events", ObjType::List).unwrap();
+        d.commit();
+    });
+    assert_eq!(
+        code(r),
+        RejectCode::Forbidden,
+        "replacing the list would erase the log"
+    );
+}
+
+#[test]
+fn events_must_be_signed_by_their_author_and_legal() {
+    let disp = person("disp", Role::Dispatcher);
+    let eng = person("eng", Role::Engineer);
+    let server = server_work_order(&disp, "eng");
+    let r = push(&server, &eng, |d| {
+        wo::record_event(
+            d,
+            EventKind::Accepted,
+            "disp",
+            NOW + 1,
+            EventExtra::default(),
+        )
+        .unwrap();
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+    // Completing with required items empty, bypassing the model's own guard.
+    let r = push(&server, &eng, |d| {
+        let events = match d.get(ROOT, "events").unwrap() {
+            Some((_, id)) => id,
+            None => panic!(),
+        };
+        let len = d.length(&events);
+        let ev = crate::status::Event {
+            id: "x".into(),
+            kind: "completed".into(),
+            at_ms: NOW,
+            by: "eng".into(),
+            from: Some("on_site".into()),
+            note: None,
+            outcome: None,
+            assignee: None,
+        };
+        autosurgeon::reconcile_insert(d, events, len, &ev).unwrap();
+        d.commit();
+    });
+    assert_eq!(code(r), RejectCode::IllegalTransition);
+}
+
+#[test]
+fn an_engineer_opens_an_incident_on_site_but_only_for_themselves() {
+    let eng = person("eng", Role::Engineer);
+    let empty = Automerge::new();
+    let new = NewWorkOrder {
+        kind: "incident".into(),
+        title: "Printer jams".into(),
+        impact: Some(3),
+        urgency: Some(2),
+        assignees: vec!["eng".into()],
+        ..Default::default()
+    };
+    push(&empty, &eng, |d| {
+        wo::create_work_order(d, DocId::new(), &new, "eng", NOW).unwrap()
+    })
+    .expect("own incident");
+    let for_other = NewWorkOrder {
+        assignees: vec!["someone".into()],
+        ..new
+    };
+    let r = push(&empty, &eng, |d| {
+        wo::create_work_order(d, DocId::new(), &for_other, "eng", NOW).unwrap()
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+}
+
+#[test]
+fn a_dispatcher_may_not_write_review_or_signature() {
+    let disp = person("disp", Role::Dispatcher);
+    let server = server_work_order(&disp, "eng");
+    let r = push(&server, &disp, |d| {
+        wo::sign(
+            d,
+            &wo::Signature {
+                signer_name: "Forged".into(),
+                signed_at_ms: NOW,
+                ..Default::default()
+            },
+            NOW,
+        )
+        .unwrap()
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+    let r = push(&server, &disp, |d| {
+        let m = d.put_object(ROOT, "review", ObjType::Map).unwrap();
+        d.put(&m, "decision", "approved").unwrap();
+        d.commit();
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+}
+
+#[test]
+fn the_ui_question_matches_the_server_rule() {
+    let path = |p: &[&str]| p.iter().map(|s| Seg::Key((*s).into())).collect::<Vec<_>>();
+    assert!(may_write(
+        Role::Engineer,
+        DocKind::WorkOrder,
+        Relation::Assignee,
+        &path(&["checklist", "ups", "reading"])
+    ));
+    assert!(!may_write(
+        Role::Engineer,
+        DocKind::WorkOrder,
+        Relation::Assignee,
+        &path(&["priority"])
+    ));
+    assert!(!may_write(
+        Role::Engineer,
+        DocKind::WorkOrder,
+        Relation::Other,
+        &path(&["findings"])
+    ));
+    assert!(may_write(
+        Role::Engineer,
+        DocKind::Device,
+        Relation::Assignee,
+        &path(&["firmware_version"])
+    ));
+    assert!(!may_write(
+        Role::Engineer,
+        DocKind::Device,
+        Relation::Assignee,
+        &path(&["id"])
+    ));
+    assert!(!may_write(
+        Role::Engineer,
+        DocKind::ChecklistTemplate,
+        Relation::Assignee,
+        &path(&["name"])
+    ));
+}
