@@ -8,10 +8,12 @@
 //! - [`engine`]: the sans-IO device side of sync;
 //! - [`store`]: the app's local SQLite document store.
 
+pub mod engine;
 pub mod ids;
 pub mod model;
 pub mod policy;
 pub mod status;
+pub mod store;
 pub mod wire;
 
 pub use ids::{DeviceId, DocId, DocKind, Role, TimestampMs, UserId};

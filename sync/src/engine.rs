@@ -1,0 +1,374 @@
+//! The device side of sync, sans-IO: [`LocalStore::prepare_sync`] builds the request from the
+//! store, [`LocalStore::apply_sync`] applies the server's answer. No sockets and no clocks in
+//! here (`now` is passed in), so the app's worker and the tests' simulated devices share it.
+
+use crate::ids::{DocId, DocKind, Role, TimestampMs};
+use crate::model::{self, WorkOrder};
+use crate::policy::{self, Caller, Relation, Seg};
+use crate::store::{LocalStore, Result, StoreError, heads_from_blob, unindex, write_doc};
+use crate::wire::{Heads, PROTOCOL_VERSION, PushDoc, PushOutcome, SyncRequest, SyncResponse};
+use automerge::{
+    AutoCommit, ChangeHash, ObjType, Patch, PatchAction, Prop, ReadDoc, transaction::Transactable,
+};
+use rusqlite::params;
+use std::collections::HashMap;
+
+/// What a request carried, needed to apply its answer.
+#[derive(Clone, Debug)]
+pub struct Outgoing {
+    pub request: SyncRequest,
+    pushed: HashMap<DocId, PushedDoc>,
+}
+
+#[derive(Clone, Debug)]
+struct PushedDoc {
+    base: Vec<ChangeHash>,
+    heads: Vec<ChangeHash>,
+}
+
+/// What an applied answer did, for the UI's sync status.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SyncReport {
+    pub accepted: usize,
+    pub rejected: Vec<(DocId, String, String)>,
+    pub pulled: usize,
+    pub removed: usize,
+    pub more: bool,
+}
+
+impl LocalStore {
+    /// Build the next request: new changes of every dirty document and the cursor.
+    pub fn prepare_sync(&mut self, max_response_bytes: Option<u64>) -> Result<Outgoing> {
+        let mut stmt = self.conn.prepare(
+            "SELECT doc_id, kind, heads, synced_heads FROM docs WHERE dirty = 1 ORDER BY doc_id",
+        )?;
+        let dirty: Vec<(String, String, Vec<u8>, Vec<u8>)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
+        let mut push = Vec::with_capacity(dirty.len());
+        let mut pushed = HashMap::new();
+        for (id, kind, heads, synced) in dirty {
+            let (Ok(doc_id), Some(kind)) = (id.parse::<DocId>(), DocKind::parse(&kind)) else {
+                continue;
+            };
+            let base = heads_from_blob(&synced);
+            let heads = heads_from_blob(&heads);
+            let mut doc = self.doc(doc_id)?;
+            // A document the server may not know goes whole: the compact columnar format.
+            let changes = if base.is_empty() {
+                doc.save()
+            } else {
+                doc.save_after(&base)
+            };
+            push.push(PushDoc {
+                doc_id,
+                kind,
+                base_heads: Heads::from(base.clone()),
+                changes,
+                heads: Heads::from(heads.clone()),
+            });
+            pushed.insert(doc_id, PushedDoc { base, heads });
+        }
+        Ok(Outgoing {
+            request: SyncRequest {
+                protocol: PROTOCOL_VERSION,
+                cursor: self.cursor()?,
+                push,
+                max_response_bytes,
+            },
+            pushed,
+        })
+    }
+
+    /// Apply an answer in one transaction: results, quarantine, pulled documents, removals,
+    /// and the new cursor. If this fails nothing is stored and the same request can be resent.
+    pub fn apply_sync(
+        &mut self,
+        out: &Outgoing,
+        resp: SyncResponse,
+        now: TimestampMs,
+    ) -> Result<SyncReport> {
+        let mut report = SyncReport {
+            more: resp.more,
+            ..Default::default()
+        };
+        let identity = self.identity()?;
+        // Work out every new state first; then write them all in one transaction.
+        let mut docs: HashMap<DocId, (DocKind, AutoCommit, Vec<ChangeHash>)> = HashMap::new();
+        let mut quarantined: Vec<(DocId, DocKind, Vec<u8>, String, String)> = Vec::new();
+        let mut accepted: Vec<DocId> = Vec::new();
+        let mut dropped: Vec<DocId> = Vec::new();
+
+        for result in &resp.results {
+            let Some(pushed) = out.pushed.get(&result.doc_id) else {
+                continue;
+            };
+            let Some(kind) = self.kind_of(result.doc_id)? else {
+                continue;
+            };
+            let mut doc = self.doc(result.doc_id)?;
+            match &result.outcome {
+                PushOutcome::Accepted { .. } => {
+                    report.accepted += 1;
+                    accepted.push(result.doc_id);
+                    docs.insert(result.doc_id, (kind, doc, pushed.heads.clone()));
+                }
+                PushOutcome::Rejected { code, reason } => {
+                    quarantined.push((
+                        result.doc_id,
+                        kind,
+                        doc.save(),
+                        code.as_str().into(),
+                        reason.clone(),
+                    ));
+                    report
+                        .rejected
+                        .push((result.doc_id, code.as_str().into(), reason.clone()));
+                    let actor = self.actor().clone();
+                    match reset_to_shared(
+                        &mut doc,
+                        &pushed.base,
+                        kind,
+                        identity.as_ref(),
+                        actor,
+                        now,
+                    )? {
+                        Some(reset) => {
+                            docs.insert(result.doc_id, (kind, reset, pushed.base.clone()));
+                        }
+                        // The server never had this document: nothing shared to return to, so
+                        // it lives on only in quarantine.
+                        None => dropped.push(result.doc_id),
+                    }
+                }
+            }
+        }
+
+        for pull in &resp.pull {
+            report.pulled += 1;
+            let entry = match docs.remove(&pull.doc_id) {
+                Some(e) => Some(e),
+                None if self.contains(pull.doc_id)? => {
+                    let synced = self.synced_heads(pull.doc_id)?;
+                    Some((pull.kind, self.doc(pull.doc_id)?, synced))
+                }
+                None => None,
+            };
+            let (kind, mut doc, synced) = entry.unwrap_or_else(|| {
+                (
+                    pull.kind,
+                    AutoCommit::new().with_actor(self.actor().clone()),
+                    Vec::new(),
+                )
+            });
+            let had_local_changes = sorted(&doc.get_heads()) != sorted(&synced);
+            doc.load_incremental(&pull.bytes)
+                .map_err(|e| StoreError::Corrupt {
+                    doc: pull.doc_id.to_string(),
+                    detail: format!("server sent unreadable bytes: {e}"),
+                })?;
+            let new_synced = if had_local_changes {
+                // Shared = what we had shared plus what the server just sent.
+                let mut shared = doc.fork_at(&synced).map_err(ModelErr)?;
+                shared.load_incremental(&pull.bytes).map_err(ModelErr)?;
+                shared.get_heads()
+            } else {
+                doc.get_heads()
+            };
+            dropped.retain(|d| *d != pull.doc_id);
+            docs.insert(pull.doc_id, (kind, doc, new_synced));
+        }
+
+        let mut removed: Vec<DocId> = Vec::new();
+        for id in &resp.removed {
+            let clean = match docs.get_mut(id) {
+                Some((_, doc, synced)) => sorted(&doc.get_heads()) == sorted(synced),
+                None => !self.is_dirty(*id)?,
+            };
+            if clean {
+                docs.remove(id);
+                removed.push(*id);
+            }
+        }
+        report.removed = removed.len();
+
+        let tx = self.conn.unchecked_transaction()?;
+        for (id, kind, bytes, code, reason) in &quarantined {
+            tx.execute(
+                "INSERT INTO quarantine (doc_id, kind, bytes, code, reason, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id.to_string(), kind.as_str(), bytes, code, reason, now],
+            )?;
+            tx.execute(
+                "INSERT OR REPLACE INTO rejections (doc_id, code, reason, at_ms) VALUES (?1, ?2, ?3, ?4)",
+                params![id.to_string(), code, reason, now],
+            )?;
+        }
+        for id in &accepted {
+            tx.execute("DELETE FROM rejections WHERE doc_id = ?1", [id.to_string()])?;
+        }
+        for (id, (kind, doc, synced)) in docs.iter_mut() {
+            write_doc(&tx, *id, *kind, doc, synced, now)?;
+        }
+        for id in dropped.iter().chain(&removed) {
+            tx.execute("DELETE FROM docs WHERE doc_id = ?1", [id.to_string()])?;
+            unindex(&tx, *id)?;
+        }
+        for (key, value) in [
+            ("cursor", resp.cursor.to_string()),
+            ("last_sync_ms", now.to_string()),
+        ] {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+        }
+        tx.commit()?;
+        for id in dropped.iter().chain(&removed) {
+            self.forget_cached(*id);
+        }
+        for (id, (_, doc, _)) in docs {
+            self.cache_doc(id, doc);
+        }
+        Ok(report)
+    }
+}
+
+struct ModelErr(automerge::AutomergeError);
+impl From<ModelErr> for StoreError {
+    fn from(e: ModelErr) -> Self {
+        StoreError::Model(model::ModelError::Automerge(e.0))
+    }
+}
+
+fn sorted(h: &[ChangeHash]) -> Vec<ChangeHash> {
+    let mut v = h.to_vec();
+    v.sort();
+    v
+}
+
+/// After a rejection: return to the state shared with the server and re-apply, as new
+/// changes, the edits the policy allows (field writes and text edits outside the event log).
+/// If even those would be refused, stay at the shared state. `None` when nothing is shared.
+fn reset_to_shared(
+    doc: &mut AutoCommit,
+    base: &[ChangeHash],
+    kind: DocKind,
+    identity: Option<&crate::store::Identity>,
+    actor: automerge::ActorId,
+    now: TimestampMs,
+) -> Result<Option<AutoCommit>> {
+    if base.is_empty() {
+        return Ok(None);
+    }
+    let mut reset = doc.fork_at(base).map_err(ModelErr)?.with_actor(actor);
+    let Some(me) = identity else {
+        return Ok(Some(reset));
+    };
+    let relation = match kind {
+        DocKind::WorkOrder => match WorkOrder::from_doc(&reset) {
+            Ok(wo) if wo.is_assigned_to(&me.user_id) || wo.created_by == me.user_id => {
+                Relation::Assignee
+            }
+            _ => Relation::Other,
+        },
+        _ => Relation::Assignee,
+    };
+    let local_heads = doc.get_heads();
+    let patches = doc.diff(base, &local_heads);
+    let shared = reset.clone();
+    let mut created: HashMap<automerge::ObjId, automerge::ObjId> = HashMap::new();
+    let mut applied = 0;
+    for patch in patches {
+        if reapply(&mut reset, &patch, me.role, kind, relation, &mut created).is_some() {
+            applied += 1;
+        }
+    }
+    if applied == 0 {
+        return Ok(Some(shared));
+    }
+    model::commit(&mut reset, "re-apply edits allowed after a rejection", now);
+    // Check the result with the same policy as the server; fall back to the shared state.
+    let before = automerge::Automerge::load(&shared.clone().save()).map_err(ModelErr)?;
+    let after = automerge::Automerge::load(&reset.save()).map_err(ModelErr)?;
+    let new_changes = after.get_changes(&before.get_heads());
+    let caller = Caller {
+        user_id: me.user_id.clone(),
+        role: me.role,
+        actors: [reset.get_actor().clone()].into_iter().collect(),
+    };
+    if policy::check_push(&before, &after, &new_changes, &caller).is_err() {
+        return Ok(Some(shared));
+    }
+    Ok(Some(reset))
+}
+
+/// Re-apply one patch if the policy allows its path. Returns `Some(())` if applied.
+fn reapply(
+    doc: &mut AutoCommit,
+    patch: &Patch,
+    role: Role,
+    kind: DocKind,
+    relation: Relation,
+    created: &mut HashMap<automerge::ObjId, automerge::ObjId>,
+) -> Option<()> {
+    let mut path: Vec<Seg> = patch
+        .path
+        .iter()
+        .map(|(_, p)| match p {
+            Prop::Map(k) => Seg::Key(k.clone()),
+            Prop::Seq(_) => Seg::Index,
+        })
+        .collect();
+    let target = created
+        .get(&patch.obj)
+        .cloned()
+        .unwrap_or_else(|| patch.obj.clone());
+    match &patch.action {
+        PatchAction::PutMap { key, value, .. } => {
+            path.push(Seg::Key(key.clone()));
+            allowed(role, kind, relation, &path)?;
+            match &value.0 {
+                automerge::Value::Scalar(s) => {
+                    doc.put(&target, key.as_str(), s.as_ref().clone()).ok()?
+                }
+                automerge::Value::Object(t) => {
+                    let new = doc.put_object(&target, key.as_str(), *t).ok()?;
+                    created.insert(value.1.clone(), new);
+                }
+            }
+        }
+        PatchAction::DeleteMap { key } => {
+            path.push(Seg::Key(key.clone()));
+            allowed(role, kind, relation, &path)?;
+            doc.delete(&target, key.as_str()).ok()?;
+        }
+        PatchAction::SpliceText { index, value, .. } => {
+            allowed(role, kind, relation, &path)?;
+            doc.splice_text(&target, *index, 0, &value.make_string())
+                .ok()?;
+        }
+        PatchAction::DeleteSeq { index, length } => {
+            allowed(role, kind, relation, &path)?;
+            if doc.object_type(&target).ok()? == ObjType::Text {
+                doc.splice_text(&target, *index, *length as isize, "")
+                    .ok()?;
+            } else {
+                doc.splice(
+                    &target,
+                    *index,
+                    *length as isize,
+                    std::iter::empty::<automerge::ScalarValue>(),
+                )
+                .ok()?;
+            }
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+fn allowed(role: Role, kind: DocKind, relation: Relation, path: &[Seg]) -> Option<()> {
+    let in_event_log = matches!(path.first(), Some(Seg::Key(k)) if k == "events");
+    (!in_event_log && policy::may_write(role, kind, relation, path)).then_some(())
+}
