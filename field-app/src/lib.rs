@@ -1,1 +1,22 @@
-//! placeholder
+//! fieldsync-app: the field engineer's offline workday on egui.
+//!
+//! Layout (following the egui demo app / rerun habits): [`state`] holds what the screens show
+//! and edit; [`screens`] draw it and return [`command::Command`]s; [`app::FieldApp`] applies
+//! the commands to the local store after drawing; [`worker`] syncs in a background thread and
+//! reports back through a channel. UI code never touches the network and never waits.
+
+pub mod app;
+pub mod command;
+pub mod config;
+pub mod demo;
+pub mod fonts;
+pub mod format;
+pub mod net;
+pub mod sample;
+pub mod screens;
+pub mod signature;
+pub mod state;
+pub mod views;
+pub mod worker;
+
+pub use app::FieldApp;

@@ -1,0 +1,261 @@
+//! The app: screen state plus the runtime handles (shared store, sync worker, clock). Each
+//! frame it reads the worker's reports, draws the screens, then applies their commands.
+
+use crate::command::Command;
+use crate::state::{AppState, Flash, Screen};
+use crate::views;
+use crate::worker::{FromWorker, SharedStore, ToWorker, WorkerHandle, lock};
+use fieldsync::TimestampMs;
+use fieldsync::store::LocalStore;
+use std::sync::{Arc, Mutex};
+
+/// The device clock (milliseconds since the epoch); tests inject a fixed one.
+pub type Clock = Arc<dyn Fn() -> TimestampMs + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(|| chrono::Utc::now().timestamp_millis())
+}
+
+pub struct FieldApp {
+    pub state: AppState,
+    pub(crate) store: SharedStore,
+    worker: Option<WorkerHandle>,
+    clock: Clock,
+    /// Messages for the worker when there is none (tests read them).
+    pub unsent: Vec<ToWorker>,
+    pub(crate) allow_insecure_http: bool,
+}
+
+impl std::fmt::Debug for FieldApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FieldApp")
+            .field("screen", &self.state.screen)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FieldApp {
+    /// An app over `store`; `worker` is `None` in tests (nothing leaves the machine).
+    pub fn new(store: SharedStore, clock: Clock, worker: Option<WorkerHandle>) -> Self {
+        let mut app = FieldApp {
+            state: AppState::default(),
+            store,
+            worker,
+            clock,
+            unsent: Vec::new(),
+            allow_insecure_http: false,
+        };
+        app.state.now_ms = (app.clock)();
+        let (identity, server) = {
+            let store = lock(&app.store);
+            (
+                store.identity().ok().flatten(),
+                store.meta(crate::worker::meta::SERVER_URL).ok().flatten(),
+            )
+        };
+        app.state.screen = if identity.is_some() {
+            Screen::MyWork
+        } else {
+            Screen::SignIn
+        };
+        app.state.identity = identity;
+        if let Some(s) = server {
+            app.state.sign_in.server = s;
+        }
+        if let Some(me) = &app.state.identity {
+            app.state.sign_in.username = me.username.clone();
+        }
+        app.refresh();
+        app
+    }
+
+    /// A test app: a store, a fixed clock, no worker.
+    pub fn offline(store: LocalStore, now: TimestampMs) -> Self {
+        Self::new(Arc::new(Mutex::new(store)), Arc::new(move || now), None)
+    }
+
+    pub fn store(&self) -> &SharedStore {
+        &self.store
+    }
+
+    pub fn set_allow_insecure_http(&mut self, allow: bool) {
+        self.allow_insecure_http = allow;
+    }
+
+    /// Move the injected clock (tests).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    pub(crate) fn send(&mut self, msg: ToWorker) {
+        match &self.worker {
+            Some(w) => w.send(msg),
+            None => self.unsent.push(msg),
+        }
+    }
+
+    /// Sign in through the worker, waiting for the server to come up (the demo starts one).
+    pub fn start_demo_sign_in(&mut self, server: &str, username: &str, password: &str) {
+        self.state.sign_in.server = server.into();
+        self.state.sign_in.username = username.into();
+        self.state.sign_in.busy = true;
+        self.state.flash = Some(Flash {
+            text: format!("Starting the demo server and signing in as {username}…"),
+            error: false,
+        });
+        self.send(ToWorker::SignIn {
+            server: server.into(),
+            username: username.into(),
+            password: password.into(),
+            wait_for_server: true,
+        });
+    }
+
+    /// Re-read lists and sync counters from the store.
+    pub fn refresh(&mut self) {
+        let r = views::refresh_lists(&lock(&self.store), &mut self.state);
+        if let Err(e) = r {
+            self.state.flash = Some(Flash {
+                text: format!("Local database: {e}"),
+                error: true,
+            });
+        }
+    }
+
+    /// Re-read the open work order and device (after an edit or a sync), keeping typed text.
+    pub(crate) fn reload_open_views(&mut self) {
+        let me = self.state.identity.clone();
+        if let Some(v) = self.state.work_order.take() {
+            let mut store = lock(&self.store);
+            match views::load_work_order(&mut store, v.id, me.as_ref(), Some(v.drafts.clone())) {
+                Ok(mut nv) => {
+                    nv.notice = v.notice;
+                    self.state.work_order = Some(nv);
+                }
+                // It left the briefcase (e.g. reassigned): back to the list.
+                Err(_) => {
+                    if self.state.screen == Screen::WorkOrder {
+                        self.state.screen = Screen::MyWork;
+                    }
+                }
+            }
+        }
+        if let Some(d) = self.state.devices.open.take() {
+            let mut store = lock(&self.store);
+            if let Ok(mut nd) = views::load_device(&mut store, d.id, me.as_ref()) {
+                nd.drafts = d.drafts;
+                self.state.devices.open = Some(nd);
+            }
+        }
+    }
+
+    fn poll_worker(&mut self) {
+        let Some(worker) = &self.worker else { return };
+        let events: Vec<FromWorker> = worker.rx.try_iter().collect();
+        for ev in events {
+            self.on_worker(ev);
+        }
+    }
+
+    /// Handle one report of the worker (public for tests).
+    pub fn on_worker(&mut self, ev: FromWorker) {
+        let s = &mut self.state;
+        match ev {
+            FromWorker::SignedIn(identity) => {
+                s.sign_in.busy = false;
+                s.sign_in.password.clear();
+                s.sign_in.error = None;
+                s.sync.needs_sign_in = false;
+                s.flash = Some(Flash {
+                    text: format!("Signed in as {}.", identity.display_name),
+                    error: false,
+                });
+                s.identity = Some(identity);
+                if s.screen == Screen::SignIn {
+                    s.screen = Screen::MyWork;
+                }
+                self.refresh();
+            }
+            FromWorker::SignInFailed(msg) => {
+                s.sign_in.busy = false;
+                s.sign_in.error = Some(msg.clone());
+                s.flash = Some(Flash {
+                    text: format!("Sign-in failed: {msg}"),
+                    error: true,
+                });
+            }
+            FromWorker::SyncStarted => {
+                s.sync.running = true;
+                s.sync.progress = Some("Syncing…".into());
+            }
+            FromWorker::Progress {
+                round_trips,
+                pulled,
+            } => {
+                s.sync.progress = Some(format!(
+                    "Syncing… {pulled} documents received in {round_trips} pages"
+                ));
+            }
+            FromWorker::Synced(sum) => {
+                s.sync.running = false;
+                s.sync.progress = None;
+                s.sync.online = Some(true);
+                s.sync.error = None;
+                s.sync.retry_in_secs = None;
+                s.sync.last_summary = Some(format!(
+                    "sent {} · received {} · {} round trip{} · {:.1} KB up, {:.1} KB down · {} ms",
+                    sum.accepted,
+                    sum.pulled,
+                    sum.round_trips,
+                    if sum.round_trips == 1 { "" } else { "s" },
+                    sum.bytes_up as f64 / 1024.0,
+                    sum.bytes_down as f64 / 1024.0,
+                    sum.elapsed_ms
+                ));
+                if !sum.rejected.is_empty() {
+                    s.flash = Some(Flash {
+                        text: format!(
+                            "The server refused changes to {} document(s); they are kept in quarantine (see Sync).",
+                            sum.rejected.len()
+                        ),
+                        error: true,
+                    });
+                }
+                self.reload_open_views();
+                self.refresh();
+            }
+            FromWorker::SyncFailed {
+                error,
+                offline,
+                needs_sign_in,
+                retry_in_secs,
+            } => {
+                s.sync.running = false;
+                s.sync.progress = None;
+                s.sync.online = Some(!offline);
+                s.sync.error = Some(error);
+                s.sync.needs_sign_in = needs_sign_in;
+                s.sync.retry_in_secs = retry_in_secs;
+            }
+        }
+    }
+
+    /// Draw one frame into `ui` and apply what the screens asked for.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.state.now_ms = (self.clock)();
+        self.poll_worker();
+        let commands: Vec<Command> = crate::screens::root_ui(ui, &mut self.state);
+        for c in commands {
+            self.apply(c);
+        }
+        // SLA countdowns move with the clock.
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs(20));
+    }
+}
+
+impl eframe::App for FieldApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        FieldApp::ui(self, ui);
+    }
+}

@@ -1,0 +1,512 @@
+//! Commands the screens emit, and how the app applies them after drawing: navigation,
+//! searches, and edits through [`LocalStore::edit`] (durable when it returns), then a nudge to
+//! the sync worker. Refusals come back as plain words on the screen.
+
+use crate::app::FieldApp;
+use crate::state::{ArticleView, Flash, Screen};
+use crate::views;
+use crate::worker::{ToWorker, lock};
+use automerge::AutoCommit;
+use fieldsync::model::{
+    self, CheckAnswer, ModelError, NewWorkOrder, PartUsed, PhotoRef, Signature,
+};
+use fieldsync::status::EventKind;
+use fieldsync::store::StoreError;
+use fieldsync::{DocId, DocKind, TimestampMs};
+
+/// Largest photo the app copies into its store.
+pub const MAX_PHOTO_BYTES: u64 = 50 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Go(Screen),
+    OpenWorkOrder(DocId),
+    OpenDevice(DocId),
+    OpenArticle(DocId),
+    SearchDevices(String),
+    SearchKnowledge(String),
+    SearchIncidentDevices(String),
+    /// A status action on the open work order.
+    Status {
+        kind: EventKind,
+        note: Option<String>,
+    },
+    Answer {
+        item: String,
+        answer: CheckAnswer,
+    },
+    SaveFindings(String),
+    AddPart(PartUsed),
+    AttachPhoto {
+        path: String,
+        caption: String,
+    },
+    Sign {
+        signer: String,
+        strokes: Vec<Vec<[f32; 2]>>,
+    },
+    /// Pick one of several concurrent values of a work-order field.
+    PickWorkOrderValue {
+        path: Vec<String>,
+        value: String,
+    },
+    SetDeviceField {
+        field: String,
+        value: Option<String>,
+    },
+    /// Prefill the incident form from the open work order (site, devices, parent).
+    IncidentFromWorkOrder,
+    CreateIncident,
+    SignIn,
+    SyncNow,
+    DismissQuarantine(i64),
+    DismissFlash,
+}
+
+/// Plain words for a store error.
+pub fn explain(e: &StoreError) -> String {
+    match e {
+        StoreError::Model(ModelError::Invalid(msg)) => capitalise(msg),
+        StoreError::Model(ModelError::NotFound { what, id }) => format!("No such {what}: {id}"),
+        StoreError::NotFound(_) => "This document is no longer on this device.".into(),
+        other => format!("Could not save: {other}"),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn media_type(path: &str) -> Option<&'static str> {
+    let ext = std::path::Path::new(path)
+        .extension()?
+        .to_str()?
+        .to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
+        "heic" => "image/heic",
+        "gif" => "image/gif",
+        _ => return None,
+    })
+}
+
+impl FieldApp {
+    fn me(&self) -> String {
+        self.state
+            .identity
+            .as_ref()
+            .map(|i| i.user_id.clone())
+            .unwrap_or_default()
+    }
+
+    fn flash(&mut self, text: impl Into<String>, error: bool) {
+        self.state.flash = Some(Flash {
+            text: text.into(),
+            error,
+        });
+    }
+
+    pub(crate) fn apply(&mut self, cmd: Command) {
+        let now = self.state.now_ms;
+        match cmd {
+            Command::Go(screen) => {
+                self.state.screen = screen;
+                if screen == Screen::MyWork {
+                    self.refresh();
+                }
+            }
+            Command::DismissFlash => self.state.flash = None,
+            Command::OpenWorkOrder(id) => self.open_work_order(id),
+            Command::OpenDevice(id) => {
+                let me = self.state.identity.clone();
+                let loaded = views::load_device(&mut lock(&self.store), id, me.as_ref());
+                match loaded {
+                    Ok(v) => {
+                        self.state.devices.open = Some(v);
+                        self.state.screen = Screen::Devices;
+                    }
+                    Err(e) => self.flash(explain(&e), true),
+                }
+            }
+            Command::OpenArticle(id) => {
+                let loaded = lock(&self.store).article(id);
+                match loaded {
+                    Ok(a) => self.state.knowledge.open = Some(ArticleView::from_article(id, &a)),
+                    Err(e) => self.flash(explain(&e), true),
+                }
+            }
+            Command::SearchDevices(q) => {
+                let store = lock(&self.store);
+                let found = store
+                    .search_devices(&q, 10_000)
+                    .and_then(|r| Ok((r, store.device_count()?)));
+                drop(store);
+                match found {
+                    Ok((rows, total)) => {
+                        self.state.devices.results = rows;
+                        self.state.devices.total = total;
+                    }
+                    Err(e) => self.flash(explain(&e), true),
+                }
+                self.state.devices.searched = Some(q);
+            }
+            Command::SearchIncidentDevices(q) => {
+                let found = lock(&self.store).search_devices(&q, 20);
+                self.state.incident.device_results = found.unwrap_or_default();
+            }
+            Command::SearchKnowledge(q) => {
+                let found = lock(&self.store).search_knowledge(&q);
+                match found {
+                    Ok(rows) => self.state.knowledge.results = rows,
+                    Err(e) => self.flash(explain(&e), true),
+                }
+                self.state.knowledge.searched = Some(q);
+            }
+            Command::Status { kind, note } => {
+                let me = self.me();
+                self.edit_work_order(|doc, now| {
+                    let extra = model::EventExtra {
+                        note,
+                        ..Default::default()
+                    };
+                    model::record_event(doc, kind, &me, now, extra).map(|_| ())
+                });
+                if let Some(v) = &mut self.state.work_order
+                    && v.notice.is_none()
+                {
+                    v.drafts.hold_reason.clear();
+                    self.state.flash = Some(Flash {
+                        text: format!("{} — saved on this device.", kind.label()),
+                        error: false,
+                    });
+                }
+            }
+            Command::Answer { item, answer } => {
+                let me = self.me();
+                self.edit_work_order(|doc, now| {
+                    model::answer_checklist_item(doc, &item, &answer, None, &me, now)
+                });
+            }
+            Command::SaveFindings(text) => {
+                self.edit_work_order(|doc, now| model::set_findings(doc, &text, now));
+                if let Some(v) = &mut self.state.work_order
+                    && v.notice.is_none()
+                {
+                    v.drafts.findings_dirty = false;
+                    v.drafts.findings = v.wo.findings.as_str().to_string();
+                }
+            }
+            Command::AddPart(part) => {
+                let key = uuid::Uuid::new_v4().to_string();
+                self.edit_work_order(|doc, now| model::put_part(doc, &key, &part, now));
+                if let Some(v) = &mut self.state.work_order
+                    && v.notice.is_none()
+                {
+                    v.drafts.part = Default::default();
+                }
+            }
+            Command::AttachPhoto { path, caption } => self.attach_photo(&path, &caption, now),
+            Command::Sign { signer, strokes } => self.sign(&signer, &strokes, now),
+            Command::PickWorkOrderValue { path, value } => {
+                let me = self.me();
+                let answer = match path.as_slice() {
+                    [_, item, field] => match field.as_str() {
+                        "result" => Some((item.clone(), CheckAnswer::PassFail(value))),
+                        "reading" => value
+                            .parse()
+                            .ok()
+                            .map(|v| (item.clone(), CheckAnswer::Reading(v))),
+                        "text" => Some((item.clone(), CheckAnswer::Text(value))),
+                        "choice" => Some((item.clone(), CheckAnswer::Choice(value))),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let Some((item, answer)) = answer {
+                    self.edit_work_order(|doc, now| {
+                        model::answer_checklist_item(doc, &item, &answer, None, &me, now)
+                    });
+                }
+            }
+            Command::SetDeviceField { field, value } => self.set_device_field(&field, value, now),
+            Command::IncidentFromWorkOrder => {
+                if let Some(v) = &self.state.work_order {
+                    let form = &mut self.state.incident;
+                    *form = Default::default();
+                    form.site_id = v.wo.site_id.clone();
+                    form.devices = v.devices.clone();
+                    form.parent_id = Some(v.id.to_string());
+                    form.category = v.wo.category.clone().unwrap_or_else(|| "hardware".into());
+                }
+                self.state.screen = Screen::NewIncident;
+            }
+            Command::CreateIncident => self.create_incident(now),
+            Command::SignIn => self.sign_in(),
+            Command::SyncNow => {
+                if self.state.identity.is_none() || self.state.sync.server.is_none() {
+                    self.state.screen = Screen::SignIn;
+                } else {
+                    self.send(ToWorker::SyncNow);
+                }
+            }
+            Command::DismissQuarantine(id) => {
+                let r = lock(&self.store).dismiss_quarantine(id);
+                if let Err(e) = r {
+                    self.flash(explain(&e), true);
+                }
+                self.refresh();
+            }
+        }
+    }
+
+    pub(crate) fn open_work_order(&mut self, id: DocId) {
+        let me = self.state.identity.clone();
+        let loaded = views::load_work_order(&mut lock(&self.store), id, me.as_ref(), None);
+        match loaded {
+            Ok(v) => {
+                self.state.work_order = Some(v);
+                self.state.screen = Screen::WorkOrder;
+            }
+            Err(e) => self.flash(explain(&e), true),
+        }
+    }
+
+    /// Apply one edit to the open work order; on success reload it and nudge the worker, on
+    /// refusal show why (nothing is kept then).
+    fn edit_work_order(
+        &mut self,
+        action: impl FnOnce(&mut AutoCommit, TimestampMs) -> Result<(), ModelError>,
+    ) {
+        let Some(view) = &mut self.state.work_order else {
+            return;
+        };
+        let (id, now) = (view.id, self.state.now_ms);
+        view.notice = None;
+        let result = lock(&self.store).edit(id, now, |doc| action(doc, now));
+        match result {
+            Ok(()) => self.after_edit(),
+            Err(e) => {
+                if let Some(v) = &mut self.state.work_order {
+                    v.notice = Some(explain(&e));
+                }
+            }
+        }
+    }
+
+    /// Reload what an edit changed and tell the worker there is something to send.
+    fn after_edit(&mut self) {
+        self.reload_open_views();
+        self.refresh();
+        self.send(ToWorker::Nudge);
+    }
+
+    fn attach_photo(&mut self, path: &str, caption: &str, now: TimestampMs) {
+        let path = path.trim();
+        let set_notice = |app: &mut Self, msg: String| {
+            if let Some(v) = &mut app.state.work_order {
+                v.notice = Some(msg);
+            }
+        };
+        let Some(media) = media_type(path) else {
+            set_notice(
+                self,
+                "Choose a photo file (.jpg, .jpeg, .png, .webp, .heic).".into(),
+            );
+            return;
+        };
+        let bytes = match std::fs::metadata(path) {
+            Ok(m) if m.len() > MAX_PHOTO_BYTES => {
+                set_notice(self, format!("{path} is larger than 50 MB."));
+                return;
+            }
+            Ok(_) => match std::fs::read(path) {
+                Ok(b) => b,
+                Err(e) => {
+                    set_notice(self, format!("Cannot read {path}: {e}"));
+                    return;
+                }
+            },
+            Err(e) => {
+                set_notice(self, format!("Cannot read {path}: {e}"));
+                return;
+            }
+        };
+        let added = lock(&self.store).add_blob(&bytes, media, now);
+        let sha = match added {
+            Ok(s) => s,
+            Err(e) => {
+                set_notice(self, explain(&e));
+                return;
+            }
+        };
+        let photo = PhotoRef {
+            sha256: sha,
+            caption: (!caption.trim().is_empty()).then(|| caption.trim().to_string()),
+            checklist_item: None,
+            by: Some(self.me()),
+            at_ms: Some(now),
+        };
+        self.edit_work_order(|doc, now| model::put_photo(doc, &photo, now));
+        if let Some(v) = &mut self.state.work_order
+            && v.notice.is_none()
+        {
+            v.drafts.photo_path.clear();
+            v.drafts.photo_caption.clear();
+        }
+    }
+
+    fn sign(&mut self, signer: &str, strokes: &[Vec<[f32; 2]>], now: TimestampMs) {
+        let notice = |app: &mut Self, msg: String| {
+            if let Some(v) = &mut app.state.work_order {
+                v.notice = Some(msg);
+            }
+        };
+        if signer.trim().is_empty() {
+            return notice(self, "Enter the name of the person signing.".into());
+        }
+        if strokes.iter().all(|s| s.len() < 2) {
+            return notice(
+                self,
+                "The signature pad is empty: ask the customer to sign.".into(),
+            );
+        }
+        let png = match crate::signature::render_png(strokes) {
+            Ok(p) => p,
+            Err(e) => return notice(self, e),
+        };
+        let added = lock(&self.store).add_blob(&png, "image/png", now);
+        let sha = match added {
+            Ok(s) => s,
+            Err(e) => return notice(self, explain(&e)),
+        };
+        let pad = crate::signature::SignaturePad::from_strokes(strokes.to_vec());
+        let signature = Signature {
+            signer_name: signer.trim().to_string(),
+            signed_at_ms: now,
+            image_sha256: Some(sha),
+            strokes: pad.to_flat(),
+        };
+        self.edit_work_order(|doc, now| model::sign(doc, &signature, now));
+        if let Some(v) = &mut self.state.work_order
+            && v.notice.is_none()
+        {
+            v.drafts.signature.clear();
+        }
+    }
+
+    fn set_device_field(&mut self, field: &str, value: Option<String>, now: TimestampMs) {
+        let Some(view) = &self.state.devices.open else {
+            return;
+        };
+        let id = view.id;
+        let value = value
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty());
+        let result = lock(&self.store).edit(id, now, |doc| {
+            model::device::set_device_field(doc, field, value.as_deref(), now)
+        });
+        match result {
+            Ok(()) => {
+                if let Some(v) = &mut self.state.devices.open {
+                    v.drafts.remove(field);
+                }
+                self.flash(
+                    format!("{} saved on this device.", field.replace(['_', '.'], " ")),
+                    false,
+                );
+                self.after_edit();
+                self.state.devices.searched = None; // search again: the field may be indexed
+            }
+            Err(e) => self.flash(explain(&e), true),
+        }
+    }
+
+    fn create_incident(&mut self, now: TimestampMs) {
+        let me = self.me();
+        let form = &mut self.state.incident;
+        form.error = None;
+        if me.is_empty() {
+            form.error = Some("Sign in first: the incident is created in your name.".into());
+            return;
+        }
+        if form.title.trim().is_empty() {
+            form.error = Some("Give the incident a short title.".into());
+            return;
+        }
+        let new = NewWorkOrder {
+            kind: "incident".into(),
+            title: form.title.trim().to_string(),
+            description: form.description.clone(),
+            customer_id: None,
+            site_id: form.site_id.clone(),
+            device_ids: form.devices.iter().map(|(d, _)| d.to_string()).collect(),
+            category: Some(form.category.clone()),
+            impact: Some(form.impact),
+            urgency: Some(form.urgency),
+            assignees: vec![me.clone()],
+            parent_id: form.parent_id.clone(),
+            ..Default::default()
+        };
+        // The customer comes from the site when it is known here.
+        let customer = new
+            .site_id
+            .as_deref()
+            .and_then(|s| s.parse::<DocId>().ok())
+            .and_then(|s| lock(&self.store).site(s).ok())
+            .map(|s| s.customer_id)
+            .filter(|c| !c.is_empty());
+        let new = NewWorkOrder {
+            customer_id: customer,
+            ..new
+        };
+        let created = lock(&self.store).create(DocKind::WorkOrder, now, |doc, id| {
+            model::create_work_order(doc, id, &new, &me, now)
+        });
+        match created {
+            Ok(id) => {
+                self.state.incident = Default::default();
+                self.flash(
+                    format!(
+                        "Incident “{}” created on this device; it syncs when online.",
+                        new.title
+                    ),
+                    false,
+                );
+                self.refresh();
+                self.send(ToWorker::Nudge);
+                self.open_work_order(id);
+            }
+            Err(e) => self.state.incident.error = Some(explain(&e)),
+        }
+    }
+
+    fn sign_in(&mut self) {
+        let form = &mut self.state.sign_in;
+        form.error = None;
+        let server = match crate::net::check_server_url(&form.server, self.allow_insecure_http) {
+            Ok(s) => s,
+            Err(e) => {
+                form.error = Some(e.to_string());
+                return;
+            }
+        };
+        if form.username.trim().is_empty() || form.password.is_empty() {
+            form.error = Some("Enter your user name and password.".into());
+            return;
+        }
+        form.busy = true;
+        let msg = ToWorker::SignIn {
+            server,
+            username: form.username.trim().to_string(),
+            password: form.password.clone(),
+            wait_for_server: false,
+        };
+        self.send(msg);
+    }
+}

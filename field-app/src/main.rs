@@ -1,0 +1,68 @@
+//! `fieldsync-app`: open the profile's local store, start the sync worker and the window.
+
+use anyhow::Context;
+use clap::Parser;
+use fieldsync::store::LocalStore;
+use fieldsync_app::config::Args;
+use fieldsync_app::worker::{WorkerHandle, lock};
+use fieldsync_app::{FieldApp, app, demo, fonts, sample};
+use std::sync::{Arc, Mutex};
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let dir = args.profile_dir().map_err(anyhow::Error::msg)?;
+    let mut store = LocalStore::open(&dir)
+        .with_context(|| format!("opening the local store in {}", dir.display()))?;
+    tracing::info!(dir = %dir.display(), "local store opened");
+    if args.sample_data {
+        let fresh = store.identity()?.is_none()
+            && store
+                .meta(fieldsync_app::worker::meta::SERVER_URL)?
+                .is_none();
+        anyhow::ensure!(
+            fresh,
+            "--sample-data needs an empty profile that never signed in (use --data-dir)"
+        );
+        let now = chrono::Utc::now().timestamp_millis();
+        sample::seed(&mut store, &sample::engineer(), now)?;
+    }
+    let demo_server = if args.demo {
+        Some(demo::start(args.server_bin.clone()).map_err(anyhow::Error::msg)?)
+    } else {
+        None
+    };
+    let store = Arc::new(Mutex::new(store));
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 500.0])
+            .with_title("fieldsync"),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "fieldsync",
+        options,
+        Box::new(move |cc| {
+            fonts::install(&cc.egui_ctx);
+            let ctx = cc.egui_ctx.clone();
+            let worker = WorkerHandle::spawn(store.clone(), move || ctx.request_repaint());
+            let signed_in = lock(&store).identity().ok().flatten().is_some();
+            let mut app = FieldApp::new(store, app::system_clock(), Some(worker));
+            app.set_allow_insecure_http(args.allow_insecure_http);
+            if app.state.sign_in.server.is_empty() {
+                app.state.sign_in.server = args.server.clone();
+            }
+            if args.demo && !signed_in {
+                app.start_demo_sign_in(&args.server, &args.demo_user, &args.demo_password);
+            }
+            Ok(Box::new(app))
+        }),
+    );
+    drop(demo_server);
+    result.map_err(|e| anyhow::anyhow!("the window could not start: {e}"))
+}

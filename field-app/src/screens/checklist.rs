@@ -1,0 +1,222 @@
+//! The checklist of a work order: pass/fail, readings with unit and limits (out of range in
+//! red), text, choices and photo items. Typed values are saved when the field loses focus.
+
+use crate::command::Command;
+use crate::format;
+use crate::state::WorkOrderView;
+use egui::RichText;
+use fieldsync::model::{CheckAnswer, ChecklistItem};
+
+fn limits(item: &ChecklistItem) -> String {
+    let unit = item.unit.as_deref().unwrap_or("");
+    match (item.min, item.max) {
+        (Some(a), Some(b)) => format!("limits {a}–{b} {unit}"),
+        (Some(a), None) => format!("at least {a} {unit}"),
+        (None, Some(b)) => format!("at most {b} {unit}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// Parse a typed reading ("12,5" and "12.5" both work).
+pub fn parse_reading(s: &str) -> Option<f64> {
+    s.trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+}
+
+pub fn checklist_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command>) {
+    let items: Vec<(String, ChecklistItem)> =
+        v.wo.checklist_sorted()
+            .into_iter()
+            .map(|(k, i)| (k.clone(), i.clone()))
+            .collect();
+    if items.is_empty() {
+        ui.label("No checklist on this work order.");
+        return;
+    }
+    let editable = v.rights.checklist;
+    let photos: Vec<(String, String)> =
+        v.wo.photos
+            .values()
+            .map(|p| {
+                (
+                    p.sha256.clone(),
+                    p.caption
+                        .clone()
+                        .unwrap_or_else(|| p.sha256[..8].to_string()),
+                )
+            })
+            .collect();
+    for (id, item) in items {
+        egui::Frame::new()
+            .inner_margin(6.0)
+            .corner_radius(4.0)
+            .stroke(egui::Stroke::new(
+                1.0,
+                ui.visuals().widgets.noninteractive.bg_stroke.color,
+            ))
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(&item.label).strong());
+                    if item.required {
+                        let color = if item.is_answered() {
+                            format::GREY
+                        } else {
+                            format::RED
+                        };
+                        ui.label(RichText::new("required").small().color(color));
+                    }
+                    if let (Some(by), Some(at)) = (&item.by, item.at_ms) {
+                        let who = v
+                            .names
+                            .get(by)
+                            .cloned()
+                            .unwrap_or_else(|| "someone else".into());
+                        ui.label(
+                            RichText::new(format!("— {who}, {}", format::time(at)))
+                                .small()
+                                .color(format::GREY),
+                        );
+                    }
+                });
+                ui.add_enabled_ui(editable, |ui| item_ui(ui, v, &id, &item, &photos, out));
+            });
+        ui.add_space(4.0);
+    }
+}
+
+fn item_ui(
+    ui: &mut egui::Ui,
+    v: &mut WorkOrderView,
+    id: &str,
+    item: &ChecklistItem,
+    photos: &[(String, String)],
+    out: &mut Vec<Command>,
+) {
+    let answer = |a: CheckAnswer| Command::Answer {
+        item: id.to_string(),
+        answer: a,
+    };
+    match item.kind.as_str() {
+        "pass_fail" => {
+            ui.horizontal(|ui| {
+                for (value, text) in [("pass", "Pass"), ("fail", "Fail"), ("na", "N/A")] {
+                    let selected = item.result.as_deref() == Some(value);
+                    let mut label = RichText::new(text);
+                    if selected && value == "fail" {
+                        label = label.color(format::RED).strong();
+                    } else if selected && value == "pass" {
+                        label = label.color(format::GREEN).strong();
+                    }
+                    let b = ui
+                        .add(egui::Button::selectable(selected, label))
+                        .accessible_name(format!("{text}: {}", item.label));
+                    if b.clicked() && !selected {
+                        out.push(answer(CheckAnswer::PassFail(value.into())));
+                    }
+                }
+            });
+        }
+        "reading" => {
+            let stored = item.reading.map(|r| r.to_string()).unwrap_or_default();
+            let draft = v
+                .drafts
+                .readings
+                .entry(id.to_string())
+                .or_insert_with(|| stored.clone());
+            ui.horizontal(|ui| {
+                let r = ui
+                    .add(
+                        egui::TextEdit::singleline(draft)
+                            .desired_width(90.0)
+                            .hint_text("value"),
+                    )
+                    .accessible_name(format!("Reading: {}", item.label));
+                ui.label(item.unit.as_deref().unwrap_or(""));
+                ui.label(RichText::new(limits(item)).color(format::GREY));
+                let save = ui
+                    .small_button("Save")
+                    .accessible_name(format!("Save reading: {}", item.label))
+                    .clicked();
+                if (r.lost_focus() || save) && draft.trim() != stored {
+                    match parse_reading(draft) {
+                        Some(x) => out.push(answer(CheckAnswer::Reading(x))),
+                        None if draft.trim().is_empty() => {}
+                        None => {
+                            v.notice = Some(format!(
+                                "“{}” is not a number: enter the reading for {}.",
+                                draft.trim(),
+                                item.label
+                            ))
+                        }
+                    }
+                }
+                if item.out_of_range() {
+                    ui.label(RichText::new("⚠ OUT OF RANGE").color(format::RED).strong());
+                }
+            });
+        }
+        "text" => {
+            let stored = item.text.clone().unwrap_or_default();
+            let draft = v
+                .drafts
+                .texts
+                .entry(id.to_string())
+                .or_insert_with(|| stored.clone());
+            ui.horizontal(|ui| {
+                let r = ui
+                    .add(egui::TextEdit::singleline(draft).desired_width(420.0))
+                    .accessible_name(format!("Text: {}", item.label));
+                let save = ui.small_button("Save").clicked();
+                if (r.lost_focus() || save) && *draft != stored {
+                    out.push(answer(CheckAnswer::Text(draft.clone())));
+                }
+            });
+        }
+        "choice" => {
+            ui.horizontal_wrapped(|ui| {
+                for c in &item.choices {
+                    let selected = item.choice.as_deref() == Some(c.as_str());
+                    if ui.add(egui::Button::selectable(selected, c)).clicked() && !selected {
+                        out.push(answer(CheckAnswer::Choice(c.clone())));
+                    }
+                }
+            });
+        }
+        "photo" => {
+            ui.horizontal(|ui| {
+                let current = item.photo.as_ref().map(|p| {
+                    photos
+                        .iter()
+                        .find(|(s, _)| s == p)
+                        .map_or(p[..8.min(p.len())].to_string(), |(_, c)| c.clone())
+                });
+                egui::ComboBox::from_id_salt(("photo_item", id))
+                    .selected_text(current.unwrap_or_else(|| "choose an attached photo".into()))
+                    .show_ui(ui, |ui| {
+                        for (sha, caption) in photos {
+                            if ui
+                                .selectable_label(item.photo.as_deref() == Some(sha), caption)
+                                .clicked()
+                            {
+                                out.push(answer(CheckAnswer::Photo(sha.clone())));
+                            }
+                        }
+                    });
+                if photos.is_empty() {
+                    ui.label(
+                        RichText::new("attach a photo under Photos first").color(format::GREY),
+                    );
+                }
+            });
+        }
+        other => {
+            ui.label(format!(
+                "(item kind {other:?} is not supported by this version)"
+            ));
+        }
+    }
+}

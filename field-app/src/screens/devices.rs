@@ -1,0 +1,205 @@
+//! Devices: full-text search (asset tag, model, serial, IP, location) over a virtualised list,
+//! and a device's page with its fields, on-site edits and maintenance history.
+
+use super::section;
+use crate::command::Command;
+use crate::format;
+use crate::state::{AppState, DeviceView};
+use crate::views::device_field;
+use egui::RichText;
+use fieldsync::model::device::DEVICE_FIELDS;
+
+pub fn devices_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    if let Some(d) = &mut state.devices.open {
+        let mut back = false;
+        device_page_ui(ui, d, &mut back, out);
+        if back {
+            state.devices.open = None;
+        }
+        return;
+    }
+    let ds = &mut state.devices;
+    ui.horizontal(|ui| {
+        ui.heading("Devices");
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut ds.query)
+                    .hint_text("serial, IP, asset tag, model, room…")
+                    .desired_width(360.0),
+            )
+            .accessible_name("Search devices");
+        if ds.searched.is_none() {
+            r.request_focus();
+        }
+    });
+    if ds.searched.as_deref() != Some(ds.query.as_str()) {
+        out.push(Command::SearchDevices(ds.query.clone()));
+    }
+    ui.label(
+        RichText::new(format!("{} of {} devices", ds.results.len(), ds.total)).color(format::GREY),
+    );
+    let row_h = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+    let widths = [150.0, 110.0, 200.0, 160.0, 130.0];
+    ui.horizontal(|ui| {
+        for (h, w) in ["Asset tag", "Type", "Model", "Serial", "IP"]
+            .iter()
+            .zip(widths)
+        {
+            ui.add_sized([w, row_h], egui::Label::new(RichText::new(*h).strong()));
+        }
+        ui.label(RichText::new("Location").strong());
+    });
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show_rows(ui, row_h, ds.results.len(), |ui, range| {
+            for row in &ds.results[range] {
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_sized([widths[0], row_h], egui::Link::new(&row.asset_tag))
+                        .clicked()
+                    {
+                        out.push(Command::OpenDevice(row.doc_id));
+                    }
+                    let cells = [
+                        row.device_type.as_str(),
+                        row.model.as_deref().unwrap_or("—"),
+                        row.serial.as_deref().unwrap_or("—"),
+                        row.ip.as_deref().unwrap_or("—"),
+                    ];
+                    for (c, w) in cells.iter().zip(&widths[1..]) {
+                        ui.add_sized([*w, row_h], egui::Label::new(*c).truncate());
+                    }
+                    ui.add(egui::Label::new(&row.location).truncate());
+                });
+            }
+        });
+}
+
+fn label_of(field: &str) -> String {
+    let f = field.strip_prefix("location.").unwrap_or(field);
+    let mut s = f.replace('_', " ");
+    if let Some(first) = s.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    s.replace("Ip", "IP")
+        .replace("Mac", "MAC")
+        .replace("Os ", "OS ")
+}
+
+fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &mut Vec<Command>) {
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                if ui.button("← Devices").clicked() {
+                    *back = true;
+                }
+                ui.heading(format!(
+                    "{} · {}",
+                    d.record.asset_tag,
+                    d.record.model.as_deref().unwrap_or(&d.record.device_type)
+                ));
+                let (t, c) = format::badge(d.badge);
+                ui.label(RichText::new(t).color(c));
+            });
+            if let Some(site) = &d.site_name {
+                ui.label(format!("{site} — {}", d.record.location.display()));
+            }
+            if !d.conflicts.is_empty() {
+                section(ui, "⚠ Conflicting values");
+                for c in &d.conflicts {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(format!("{}:", c.label)).strong());
+                        for (value, who) in &c.values {
+                            ui.label(format!("“{value}” set by {who}"));
+                            if c.pickable && ui.small_button("keep this").clicked() {
+                                out.push(Command::SetDeviceField {
+                                    field: c.path.join("."),
+                                    value: Some(value.clone()),
+                                });
+                            }
+                        }
+                    });
+                }
+            }
+            section(ui, "Configuration");
+            ui.label(
+                RichText::new(
+                    "Edit a value and press Enter (or leave the field) to save it on this device.",
+                )
+                .color(format::GREY),
+            );
+            let mut fields: Vec<String> = DEVICE_FIELDS.iter().map(|f| f.to_string()).collect();
+            fields.extend(
+                d.editable
+                    .iter()
+                    .filter(|f| f.starts_with("location."))
+                    .cloned(),
+            );
+            egui::Grid::new("device_fields")
+                .num_columns(2)
+                .striped(true)
+                .spacing([16.0, 4.0])
+                .show(ui, |ui| {
+                    for field in &fields {
+                        if field == "site_id" || field == "customer_id" {
+                            continue;
+                        }
+                        let stored = device_field(&d.record, field);
+                        ui.label(label_of(field));
+                        if d.editable.contains(field) {
+                            let draft = d
+                                .drafts
+                                .entry(field.clone())
+                                .or_insert_with(|| stored.clone());
+                            let r = ui
+                                .add(egui::TextEdit::singleline(draft).desired_width(320.0))
+                                .accessible_name(label_of(field));
+                            if r.lost_focus() && *draft != stored {
+                                out.push(Command::SetDeviceField {
+                                    field: field.clone(),
+                                    value: Some(draft.clone()),
+                                });
+                            }
+                        } else {
+                            ui.label(if stored.is_empty() {
+                                "—".to_string()
+                            } else {
+                                stored
+                            });
+                        }
+                        ui.end_row();
+                    }
+                    for (k, val) in &d.record.attributes {
+                        ui.label(k);
+                        ui.label(val);
+                        ui.end_row();
+                    }
+                });
+            section(ui, "Maintenance history");
+            if d.history.is_empty() {
+                ui.label("No work orders on this device yet (that this device knows of).");
+            }
+            egui::Grid::new("device_history")
+                .striped(true)
+                .num_columns(4)
+                .spacing([12.0, 4.0])
+                .show(ui, |ui| {
+                    for w in &d.history {
+                        let when = w
+                            .completed_at_ms
+                            .or(w.scheduled_start_ms)
+                            .map_or("—".into(), format::time);
+                        ui.label(when);
+                        if ui.link(&w.title).clicked() {
+                            out.push(Command::OpenWorkOrder(w.doc_id));
+                        }
+                        ui.label(&w.kind);
+                        ui.label(
+                            RichText::new(w.status.label()).color(format::status_color(w.status)),
+                        );
+                        ui.end_row();
+                    }
+                });
+        });
+}

@@ -1,0 +1,106 @@
+//! One module per screen, each `fn <screen>_ui(ui, &mut AppState) -> Vec<Command>`; this
+//! module lays them out: navigation on top, the sync status bar always at the bottom.
+
+pub mod checklist;
+pub mod devices;
+pub mod knowledge;
+pub mod my_work;
+pub mod new_incident;
+pub mod sign_in;
+pub mod status_bar;
+pub mod wo_extras;
+pub mod work_order;
+
+use crate::command::Command;
+use crate::format;
+use crate::state::{AppState, Screen};
+use egui::RichText;
+
+/// The whole window.
+pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
+    let mut out = Vec::new();
+    egui::Panel::top("nav").show(ui, |ui| nav_ui(ui, state, &mut out));
+    egui::Panel::bottom("sync_bar").show(ui, |ui| status_bar::status_bar_ui(ui, state, &mut out));
+    egui::CentralPanel::default().show(ui, |ui| {
+        flash_ui(ui, state, &mut out);
+        match state.screen {
+            Screen::SignIn => sign_in::sign_in_ui(ui, state, &mut out),
+            Screen::MyWork => my_work::my_work_ui(ui, state, &mut out),
+            Screen::WorkOrder => work_order::work_order_ui(ui, state, &mut out),
+            Screen::Devices => devices::devices_ui(ui, state, &mut out),
+            Screen::NewIncident => new_incident::new_incident_ui(ui, state, &mut out),
+            Screen::Knowledge => knowledge::knowledge_ui(ui, state, &mut out),
+            Screen::SyncDetails => status_bar::sync_details_ui(ui, state, &mut out),
+        }
+    });
+    out
+}
+
+fn nav_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new("fieldsync")
+                .strong()
+                .size(18.0)
+                .color(format::BLUE),
+        );
+        ui.separator();
+        let signed_in = state.identity.is_some();
+        for screen in [
+            Screen::MyWork,
+            Screen::Devices,
+            Screen::NewIncident,
+            Screen::Knowledge,
+            Screen::SyncDetails,
+        ] {
+            let current = state.screen == screen
+                || (screen == Screen::MyWork && state.screen == Screen::WorkOrder);
+            let b = ui.add_enabled(signed_in, egui::Button::selectable(current, screen.title()));
+            if b.clicked() {
+                out.push(Command::Go(screen));
+            }
+        }
+        ui.with_layout(
+            egui::Layout::right_to_left(egui::Align::Center),
+            |ui| match &state.identity {
+                Some(me) => {
+                    ui.label(format!("{} · {}", me.display_name, me.role));
+                }
+                None => {
+                    ui.label("not signed in");
+                }
+            },
+        );
+    });
+}
+
+fn flash_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
+    let Some(f) = &state.flash else { return };
+    let (fill, color) = if f.error {
+        (egui::Color32::from_rgb(253, 236, 236), format::RED)
+    } else {
+        (egui::Color32::from_rgb(234, 246, 236), format::GREEN)
+    };
+    egui::Frame::new()
+        .fill(fill)
+        .inner_margin(6.0)
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(&f.text).color(color));
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.small_button("✖").on_hover_text("Dismiss").clicked() {
+                        out.push(Command::DismissFlash);
+                    }
+                });
+            });
+        });
+    ui.add_space(4.0);
+}
+
+/// A bold section heading with some space above.
+pub fn section(ui: &mut egui::Ui, title: &str) {
+    ui.add_space(10.0);
+    ui.label(RichText::new(title).strong().size(16.0));
+    ui.separator();
+}

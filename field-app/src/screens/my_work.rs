@@ -1,0 +1,93 @@
+//! My work: the engineer's visits and inspections, open ones first by scheduled time and
+//! priority, each with site, status, SLA countdown and sync badge.
+
+use crate::command::Command;
+use crate::format;
+use crate::state::{AppState, Screen};
+use egui::RichText;
+use fieldsync::store::SyncBadge;
+
+pub fn my_work_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.heading("My work");
+        ui.label(format!("{} work orders", state.my_work.len()));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("＋ New incident").clicked() {
+                out.push(Command::Go(Screen::NewIncident));
+            }
+        });
+    });
+    if state.my_work.is_empty() {
+        ui.add_space(20.0);
+        ui.label("Nothing assigned to you on this device yet. Sync to fetch your work, or create an incident.");
+        return;
+    }
+    let now = state.now_ms;
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("my_work")
+                .striped(true)
+                .num_columns(7)
+                .spacing([14.0, 8.0])
+                .show(ui, |ui| {
+                    for h in [
+                        "When",
+                        "Work order",
+                        "Site",
+                        "Status",
+                        "Priority",
+                        "SLA",
+                        "Sync",
+                    ] {
+                        ui.label(RichText::new(h).strong());
+                    }
+                    ui.end_row();
+                    for row in &state.my_work {
+                        let when = row
+                            .scheduled_start_ms
+                            .or(row.response_due_ms)
+                            .map_or("—".to_string(), format::time);
+                        ui.label(when);
+                        let title = match &row.number {
+                            Some(n) => format!("{n} · {}", row.title),
+                            None => row.title.clone(),
+                        };
+                        if ui
+                            .link(RichText::new(title).strong())
+                            .on_hover_text(&row.kind)
+                            .clicked()
+                        {
+                            out.push(Command::OpenWorkOrder(row.doc_id));
+                        }
+                        ui.label(row.site_name.as_deref().unwrap_or("—"));
+                        let mut status = RichText::new(row.status.label())
+                            .color(format::status_color(row.status));
+                        if row.conflict {
+                            status = RichText::new(format!("{} ⚠ conflict", row.status.label()))
+                                .color(format::RED);
+                        }
+                        ui.label(status);
+                        ui.label(row.priority.as_deref().unwrap_or("—"));
+                        match format::sla(
+                            row.response_due_ms,
+                            row.resolution_due_ms,
+                            row.first_on_site_ms,
+                            row.completed_at_ms,
+                            now,
+                        ) {
+                            Some((text, st)) => ui.label(RichText::new(text).color(st.color())),
+                            None => ui.label("—"),
+                        };
+                        let badge = state
+                            .my_work_badges
+                            .get(&row.doc_id)
+                            .copied()
+                            .unwrap_or(SyncBadge::Synced);
+                        let (text, color) = format::badge(badge);
+                        ui.label(RichText::new(text).color(color));
+                        ui.end_row();
+                    }
+                });
+        });
+}

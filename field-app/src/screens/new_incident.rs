@@ -1,0 +1,136 @@
+//! New incident on site: the engineer records another fault, offline, assigned to themself.
+//! The work order gets its UUID here, so it syncs later without duplicates.
+
+use crate::command::Command;
+use crate::format;
+use crate::state::{AppState, Screen};
+use egui::RichText;
+use fieldsync::model::{CATEGORIES, priority_for};
+
+pub fn new_incident_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let sites = state.sites.clone();
+    let f = &mut state.incident;
+    ui.heading("New incident");
+    ui.label("Found another fault on site? Record it here; it is assigned to you and syncs when you are online.");
+    ui.add_space(8.0);
+    egui::Grid::new("incident")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            let l = ui.label("Title");
+            ui.add(egui::TextEdit::singleline(&mut f.title).desired_width(420.0))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Description");
+            ui.add(
+                egui::TextEdit::multiline(&mut f.description)
+                    .desired_rows(4)
+                    .desired_width(420.0),
+            )
+            .labelled_by(l.id);
+            ui.end_row();
+            ui.label("Site");
+            let current = f
+                .site_id
+                .as_ref()
+                .map(|id| {
+                    sites
+                        .iter()
+                        .find(|(s, _)| s == id)
+                        .map_or(id.clone(), |(_, n)| n.clone())
+                })
+                .unwrap_or_else(|| "(none)".into());
+            egui::ComboBox::from_id_salt("incident_site")
+                .selected_text(current)
+                .width(300.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut f.site_id, None, "(none)");
+                    for (id, name) in &sites {
+                        ui.selectable_value(&mut f.site_id, Some(id.clone()), name);
+                    }
+                });
+            ui.end_row();
+            ui.label("Category");
+            egui::ComboBox::from_id_salt("incident_cat")
+                .selected_text(f.category.clone())
+                .show_ui(ui, |ui| {
+                    for c in CATEGORIES {
+                        ui.selectable_value(&mut f.category, c.to_string(), c);
+                    }
+                });
+            ui.end_row();
+            ui.label("Impact / urgency");
+            ui.horizontal(|ui| {
+                for (label, value) in [("impact", &mut f.impact), ("urgency", &mut f.urgency)] {
+                    egui::ComboBox::from_id_salt(label)
+                        .selected_text(format!("{label} {value}"))
+                        .show_ui(ui, |ui| {
+                            for (n, word) in [(1, "high"), (2, "medium"), (3, "low")] {
+                                ui.selectable_value(value, n, format!("{n} — {word}"));
+                            }
+                        });
+                }
+                ui.label(
+                    RichText::new(format!("→ priority {}", priority_for(f.impact, f.urgency)))
+                        .strong(),
+                );
+            });
+            ui.end_row();
+            ui.label("Devices");
+            ui.vertical(|ui| {
+                let mut remove = None;
+                for (i, (_, label)) in f.devices.iter().enumerate() {
+                    ui.horizontal(|ui| {
+                        ui.label(label);
+                        if ui.small_button("✖").clicked() {
+                            remove = Some(i);
+                        }
+                    });
+                }
+                if let Some(i) = remove {
+                    f.devices.remove(i);
+                }
+                let r = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut f.device_query)
+                            .hint_text("find a device to link")
+                            .desired_width(300.0),
+                    )
+                    .accessible_name("Find device");
+                if r.changed() {
+                    out.push(Command::SearchIncidentDevices(f.device_query.clone()));
+                }
+                if !f.device_query.trim().is_empty() {
+                    for d in f.device_results.iter().take(8) {
+                        let label = format!(
+                            "{} · {} · {}",
+                            d.asset_tag,
+                            d.model.as_deref().unwrap_or(&d.device_type),
+                            d.location
+                        );
+                        if ui.small_button(format!("＋ {label}")).clicked()
+                            && !f.devices.iter().any(|(id, _)| *id == d.doc_id)
+                        {
+                            f.devices.push((d.doc_id, label));
+                        }
+                    }
+                }
+            });
+            ui.end_row();
+        });
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if ui
+            .button(RichText::new("Create incident").strong())
+            .clicked()
+        {
+            out.push(Command::CreateIncident);
+        }
+        if ui.button("Cancel").clicked() {
+            out.push(Command::Go(Screen::MyWork));
+        }
+    });
+    if let Some(e) = &f.error {
+        ui.label(RichText::new(e).color(format::RED));
+    }
+}

@@ -1,0 +1,145 @@
+//! The lower half of a work order: parts used (with the customer's consent), photos attached
+//! from files, and the customer's signature pad.
+
+use crate::command::Command;
+use crate::format;
+use crate::signature;
+use crate::state::WorkOrderView;
+use egui::RichText;
+
+pub fn parts_ui(
+    ui: &mut egui::Ui,
+    v: &mut WorkOrderView,
+    me: &str,
+    now: i64,
+    out: &mut Vec<Command>,
+) {
+    if v.wo.parts.is_empty() {
+        ui.label("No parts used.");
+    } else {
+        egui::Grid::new("parts")
+            .striped(true)
+            .num_columns(5)
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| {
+                for h in ["Part", "Part number", "Serial", "Qty", "Customer consent"] {
+                    ui.label(RichText::new(h).strong());
+                }
+                ui.end_row();
+                for p in v.wo.parts.values() {
+                    ui.label(&p.name);
+                    ui.label(p.part_number.as_deref().unwrap_or("—"));
+                    ui.label(p.serial.as_deref().unwrap_or("—"));
+                    ui.label(p.quantity.to_string());
+                    if p.customer_consent {
+                        ui.label(RichText::new("✔ given").color(format::GREEN));
+                    } else {
+                        ui.label(RichText::new("✖ not recorded").color(format::RED));
+                    }
+                    ui.end_row();
+                }
+            });
+    }
+    if !v.rights.parts {
+        return;
+    }
+    ui.add_space(4.0);
+    let f = &mut v.drafts.part;
+    ui.horizontal_wrapped(|ui| {
+        ui.add(egui::TextEdit::singleline(&mut f.name).hint_text("part name").desired_width(180.0))
+            .accessible_name("Part name");
+        ui.add(egui::TextEdit::singleline(&mut f.part_number).hint_text("part number").desired_width(110.0));
+        ui.add(egui::TextEdit::singleline(&mut f.serial).hint_text("serial").desired_width(110.0));
+        ui.add(egui::TextEdit::singleline(&mut f.quantity).hint_text("qty 1").desired_width(50.0));
+        ui.checkbox(&mut f.consent, "customer agreed to the replacement");
+        if ui.button("Add part").clicked() {
+            match f.to_part(me, now) {
+                Ok(p) if !p.customer_consent => {
+                    v.notice = Some("Replacing a part needs the customer's consent first: tick the box once they agree.".into())
+                }
+                Ok(p) => out.push(Command::AddPart(p)),
+                Err(e) => v.notice = Some(e),
+            }
+        }
+    });
+}
+
+pub fn photos_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command>) {
+    if v.wo.photos.is_empty() {
+        ui.label("No photos.");
+    }
+    for p in v.wo.photos.values() {
+        ui.horizontal(|ui| {
+            ui.label("📷");
+            ui.label(p.caption.as_deref().unwrap_or("(no caption)"));
+            ui.label(
+                RichText::new(format!("{}…", &p.sha256[..12.min(p.sha256.len())]))
+                    .small()
+                    .color(format::GREY),
+            );
+            if let Some(t) = p.at_ms {
+                ui.label(RichText::new(format::time(t)).small().color(format::GREY));
+            }
+        });
+    }
+    if !v.rights.photos {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.add(
+            egui::TextEdit::singleline(&mut v.drafts.photo_path)
+                .hint_text("/path/to/photo.jpg")
+                .desired_width(300.0),
+        )
+        .accessible_name("Photo file");
+        ui.add(
+            egui::TextEdit::singleline(&mut v.drafts.photo_caption)
+                .hint_text("caption")
+                .desired_width(200.0),
+        );
+        if ui.button("Attach photo").clicked() {
+            out.push(Command::AttachPhoto {
+                path: v.drafts.photo_path.clone(),
+                caption: v.drafts.photo_caption.clone(),
+            });
+        }
+    });
+}
+
+pub fn signature_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command>) {
+    if let Some(s) = &v.wo.signature {
+        ui.label(format!(
+            "Signed by {} on {}",
+            s.signer_name,
+            format::time(s.signed_at_ms)
+        ));
+        signature::show_strokes(ui, &s.strokes);
+        if !v.rights.signature {
+            return;
+        }
+        ui.label(
+            RichText::new("The customer may sign again below to replace this signature.")
+                .color(format::GREY),
+        );
+    } else if !v.rights.signature {
+        ui.label("Not signed.");
+        return;
+    } else {
+        ui.label("Ask the customer to sign with the mouse or a pen:");
+    }
+    signature::pad_ui(ui, &mut v.drafts.signature);
+    ui.horizontal(|ui| {
+        let l = ui.label("Signer's name");
+        ui.add(egui::TextEdit::singleline(&mut v.drafts.signer).desired_width(200.0))
+            .labelled_by(l.id);
+        if ui.button("Clear pad").clicked() {
+            v.drafts.signature.clear();
+        }
+        if ui.button("Save signature").clicked() {
+            out.push(Command::Sign {
+                signer: v.drafts.signer.clone(),
+                strokes: v.drafts.signature.strokes.clone(),
+            });
+        }
+    });
+}

@@ -1,0 +1,315 @@
+//! The work order screen: details, status actions (with the device clock), conflicts, the
+//! checklist, findings, parts, photos, signature, time on site and the event history.
+
+use super::{checklist, section, wo_extras};
+use crate::command::Command;
+use crate::format;
+use crate::state::{AppState, Screen, WorkOrderView};
+use egui::RichText;
+use fieldsync::Role;
+use fieldsync::policy::may_append_event;
+use fieldsync::status::{EventKind, transition};
+
+/// The engineer's status actions, in the order of a visit.
+const ACTIONS: [(EventKind, &str); 5] = [
+    (EventKind::Accepted, "Accept"),
+    (EventKind::EnRoute, "En route"),
+    (EventKind::OnSite, "On site"),
+    (EventKind::Resumed, "Resume"),
+    (EventKind::Completed, "Complete"),
+];
+
+pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let now = state.now_ms;
+    let role = state.identity.as_ref().map_or(Role::Engineer, |i| i.role);
+    let me = state
+        .identity
+        .as_ref()
+        .map(|i| i.user_id.clone())
+        .unwrap_or_default();
+    let Some(v) = &mut state.work_order else {
+        ui.label("No work order open.");
+        if ui.button("Back to My work").clicked() {
+            out.push(Command::Go(Screen::MyWork));
+        }
+        return;
+    };
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            header_ui(ui, v, now, out);
+            if let Some(n) = &v.notice {
+                egui::Frame::new()
+                    .fill(egui::Color32::from_rgb(253, 236, 236))
+                    .inner_margin(6.0)
+                    .show(ui, |ui| {
+                        ui.label(RichText::new(n).color(format::RED).strong());
+                    });
+            }
+            status_actions_ui(ui, v, role, out);
+            conflicts_ui(ui, v, out);
+            if !v.wo.description.as_str().trim().is_empty() {
+                section(ui, "Description");
+                ui.label(v.wo.description.as_str());
+            }
+            section(ui, "Checklist");
+            checklist::checklist_ui(ui, v, out);
+            section(ui, "Findings and notes");
+            findings_ui(ui, v, out);
+            section(ui, "Parts used");
+            wo_extras::parts_ui(ui, v, &me, now, out);
+            section(ui, "Photos");
+            wo_extras::photos_ui(ui, v, out);
+            section(ui, "Customer signature");
+            wo_extras::signature_ui(ui, v, out);
+            section(ui, "Devices");
+            if v.devices.is_empty() {
+                ui.label("No devices linked.");
+            }
+            for (id, label) in &v.devices {
+                if ui.link(label).clicked() {
+                    out.push(Command::OpenDevice(*id));
+                }
+            }
+            if ui.button("New incident from this visit…").clicked() {
+                out.push(Command::IncidentFromWorkOrder);
+            }
+            section(ui, "History");
+            history_ui(ui, v);
+            ui.add_space(20.0);
+        });
+}
+
+fn header_ui(ui: &mut egui::Ui, v: &WorkOrderView, now: i64, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        if ui.button("← My work").clicked() {
+            out.push(Command::Go(Screen::MyWork));
+        }
+        let title = match &v.wo.number {
+            Some(n) => format!("{n} · {}", v.wo.title),
+            None => v.wo.title.clone(),
+        };
+        ui.heading(title);
+    });
+    ui.horizontal_wrapped(|ui| {
+        let st = v.folded.status;
+        ui.label(
+            RichText::new(st.label())
+                .strong()
+                .color(format::status_color(st)),
+        );
+        ui.label("·");
+        ui.label(&v.wo.kind);
+        if let Some(p) = &v.wo.priority {
+            ui.label("·");
+            ui.label(RichText::new(p).strong());
+        }
+        if let Some(c) = &v.wo.category {
+            ui.label("·");
+            ui.label(c);
+        }
+        ui.label("·");
+        let (text, color) = format::badge(v.badge);
+        ui.label(RichText::new(text).color(color));
+        if let Some((text, s)) = format::sla(
+            v.wo.sla.response_due_ms,
+            v.wo.sla.resolution_due_ms,
+            v.folded.first_on_site_ms,
+            v.folded.completed_at_ms,
+            now,
+        ) {
+            ui.label("·");
+            ui.label(RichText::new(format!("SLA: {text}")).color(s.color()));
+        }
+    });
+    if let Some((code, reason)) = &v.rejection {
+        ui.label(
+            RichText::new(format!(
+                "The server refused your last changes: {} ({reason}). Your edits are kept in quarantine (Sync page).",
+                format::reject_reason(code)
+            ))
+            .color(format::RED),
+        );
+    }
+    egui::Grid::new("wo_details")
+        .num_columns(2)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            if let Some(site) = &v.site {
+                ui.label("Site");
+                ui.label(format!("{} — {}", site.name, site.address));
+                ui.end_row();
+                if !site.customer_name.is_empty() {
+                    ui.label("Customer");
+                    ui.label(&site.customer_name);
+                    ui.end_row();
+                }
+                if !site.access_notes.is_empty() {
+                    ui.label("Access");
+                    ui.label(&site.access_notes);
+                    ui.end_row();
+                }
+                for c in site.contacts.values() {
+                    ui.label("Contact");
+                    ui.label(format!("{} {}", c.name, c.phone.as_deref().unwrap_or("")));
+                    ui.end_row();
+                }
+            }
+            if let (Some(a), b) = (v.wo.scheduled_start_ms, v.wo.scheduled_end_ms) {
+                ui.label("Scheduled");
+                let end = b
+                    .map(|b| format!(" – {}", format::time(b)))
+                    .unwrap_or_default();
+                ui.label(format!("{}{end}", format::time(a)));
+                ui.end_row();
+            }
+            if let Some(on_site) = v.folded.first_on_site_ms {
+                ui.label("Time on site");
+                let t = match v.wo.time_on_site_ms() {
+                    Some(ms) => format::duration(ms),
+                    None => format!(
+                        "since {} ({} so far)",
+                        format::time(on_site),
+                        format::duration(now - on_site - v.folded.on_hold_ms)
+                    ),
+                };
+                ui.label(t);
+                ui.end_row();
+            }
+        });
+}
+
+fn status_actions_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, role: Role, out: &mut Vec<Command>) {
+    let status = v.folded.status;
+    let allowed = |k: EventKind| transition(status, k).is_some() && may_append_event(role, k);
+    ui.add_space(6.0);
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Status:");
+        for (kind, label) in ACTIONS {
+            if allowed(kind) && ui.button(RichText::new(label).strong()).clicked() {
+                out.push(Command::Status { kind, note: None });
+            }
+        }
+        if allowed(EventKind::OnHold) {
+            ui.separator();
+            ui.add(
+                egui::TextEdit::singleline(&mut v.drafts.hold_reason)
+                    .hint_text("reason for hold")
+                    .desired_width(200.0),
+            )
+            .accessible_name("Hold reason");
+            if ui.button("Put on hold").clicked() {
+                out.push(Command::Status {
+                    kind: EventKind::OnHold,
+                    note: Some(v.drafts.hold_reason.clone()),
+                });
+            }
+        }
+    });
+    let missing = v.wo.missing_required();
+    if allowed(EventKind::Completed) && !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(|i| i.label.as_str()).collect();
+        ui.label(
+            RichText::new(format!("Before completing, fill in: {}", names.join(", ")))
+                .color(format::AMBER),
+        );
+    }
+    if let Some(c) = &v.folded.sent_back_comment
+        && status == fieldsync::status::Status::Reopened
+    {
+        ui.label(RichText::new(format!("Sent back by the supervisor: {c}")).color(format::RED));
+    }
+}
+
+fn conflicts_ui(ui: &mut egui::Ui, v: &WorkOrderView, out: &mut Vec<Command>) {
+    if v.folded.conflicts.is_empty() && v.conflicts.is_empty() {
+        return;
+    }
+    section(ui, "⚠ Conflicts");
+    for c in &v.folded.conflicts {
+        let who = v
+            .names
+            .get(&c.by)
+            .cloned()
+            .unwrap_or_else(|| format!("user {}", crate::views::short_id(&c.by)));
+        ui.label(
+            RichText::new(format!(
+                "Status is {}, but {who} recorded “{}” at {} on another device. A dispatcher or supervisor settles this.",
+                c.kept.label(),
+                c.event_kind.label(),
+                format::time(c.at_ms)
+            ))
+            .color(format::RED),
+        );
+    }
+    for c in &v.conflicts {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(format!("{}:", c.label)).strong());
+            for (value, who) in &c.values {
+                ui.label(format!("“{value}” set by {who}"));
+                if c.pickable && v.rights.checklist && ui.small_button("keep this").clicked() {
+                    out.push(Command::PickWorkOrderValue {
+                        path: c.path.clone(),
+                        value: value.clone(),
+                    });
+                }
+            }
+        });
+    }
+}
+
+fn findings_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command>) {
+    let enabled = v.rights.findings;
+    let r = ui
+        .add_enabled(
+            enabled,
+            egui::TextEdit::multiline(&mut v.drafts.findings)
+                .desired_rows(5)
+                .desired_width(f32::INFINITY)
+                .hint_text("What you found, what you did, the conclusion…"),
+        )
+        .accessible_name("Findings");
+    if r.changed() {
+        v.drafts.findings_dirty = true;
+    }
+    ui.horizontal(|ui| {
+        let save = ui
+            .add_enabled(
+                enabled && v.drafts.findings_dirty,
+                egui::Button::new("Save findings"),
+            )
+            .clicked();
+        if (save || r.lost_focus()) && v.drafts.findings_dirty {
+            out.push(Command::SaveFindings(v.drafts.findings.clone()));
+        }
+        if v.drafts.findings_dirty {
+            ui.label(RichText::new("not saved yet").color(format::AMBER));
+        } else if enabled {
+            ui.label(RichText::new("saved on this device").color(format::GREY));
+        }
+    });
+}
+
+fn history_ui(ui: &mut egui::Ui, v: &WorkOrderView) {
+    let mut events = v.wo.events.clone();
+    events.sort_by(|a, b| a.at_ms.cmp(&b.at_ms).then_with(|| a.id.cmp(&b.id)));
+    egui::Grid::new("history")
+        .striped(true)
+        .num_columns(3)
+        .spacing([12.0, 2.0])
+        .show(ui, |ui| {
+            for e in events {
+                ui.label(format::time(e.at_ms));
+                let what = e.kind().map_or(e.kind.clone(), |k| k.label().to_string());
+                let note = e.note.map(|n| format!(" — {n}")).unwrap_or_default();
+                ui.label(format!("{what}{note}"));
+                let who = v
+                    .names
+                    .get(&e.by)
+                    .cloned()
+                    .unwrap_or_else(|| format!("user {}", crate::views::short_id(&e.by)));
+                ui.label(RichText::new(who).color(format::GREY));
+                ui.end_row();
+            }
+        });
+}

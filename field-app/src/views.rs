@@ -1,0 +1,323 @@
+//! Reading the store into what the screens show: lists, the open work order or device, the
+//! sync status. Called after commands and sync reports, never while drawing.
+
+use crate::state::{
+    AppState, ConflictLine, DeviceView, QuarantineLine, WorkOrderDrafts, WorkOrderRights,
+    WorkOrderView,
+};
+use crate::worker::meta;
+use automerge::{ReadDoc, Value};
+use fieldsync::model::device::{DEVICE_FIELDS, LOCATION_FIELDS};
+use fieldsync::model::{FieldConflict, scan_conflicts};
+use fieldsync::policy::{Relation, Seg, may_write};
+use fieldsync::store::{Identity, LocalStore, Result};
+use fieldsync::{DocId, DocKind, Role};
+use std::collections::BTreeMap;
+
+/// Refresh the lists and the sync counters.
+pub fn refresh_lists(store: &LocalStore, state: &mut AppState) -> Result<()> {
+    let me = state.identity.as_ref().map(|i| i.user_id.clone());
+    state.my_work = store.list_work_orders(me.as_deref())?;
+    state.my_work_badges.clear();
+    for row in &state.my_work {
+        state
+            .my_work_badges
+            .insert(row.doc_id, store.badge(row.doc_id)?);
+    }
+    let mut sites: BTreeMap<String, String> = BTreeMap::new();
+    for row in store.list_work_orders(None)? {
+        if let Some(id) = row.site_id {
+            let name = row.site_name.unwrap_or_else(|| id.clone());
+            sites.insert(id, name);
+        }
+    }
+    let mut sites: Vec<(String, String)> = sites.into_iter().collect();
+    sites.sort_by(|a, b| a.1.cmp(&b.1));
+    state.sites = sites;
+    refresh_sync_counts(store, state)
+}
+
+/// Pending changes, blobs, last sync and the quarantine list.
+pub fn refresh_sync_counts(store: &LocalStore, state: &mut AppState) -> Result<()> {
+    let s = &mut state.sync;
+    s.pending = store.pending_count()?;
+    s.pending_blobs = store.pending_blobs()?.len();
+    s.last_sync_ms = store.meta(meta::LAST_SYNC_MS)?.and_then(|v| v.parse().ok());
+    s.server = store.meta(meta::SERVER_URL)?;
+    let titles: BTreeMap<DocId, String> = state
+        .my_work
+        .iter()
+        .map(|r| (r.doc_id, r.title.clone()))
+        .collect();
+    s.quarantine = store
+        .quarantine()?
+        .into_iter()
+        .map(|q| QuarantineLine {
+            id: q.id,
+            doc_id: q.doc_id,
+            title: titles
+                .get(&q.doc_id)
+                .cloned()
+                .unwrap_or_else(|| format!("{} {}", q.kind, short_id(&q.doc_id.to_string()))),
+            code: q.code,
+            reason: q.reason,
+            at_ms: q.created_at_ms,
+        })
+        .collect();
+    Ok(())
+}
+
+pub fn short_id(id: &str) -> String {
+    id.chars().take(8).collect()
+}
+
+/// How the signed-in user stands to a work order.
+fn relation(wo: &fieldsync::model::WorkOrder, me: Option<&Identity>) -> Relation {
+    match me {
+        Some(me) if wo.is_assigned_to(&me.user_id) || wo.created_by == me.user_id => {
+            Relation::Assignee
+        }
+        _ => Relation::Other,
+    }
+}
+
+fn key_path(keys: &[&str]) -> Vec<Seg> {
+    keys.iter().map(|k| Seg::Key((*k).to_string())).collect()
+}
+
+/// Read a work order with what the screen needs; `drafts` carries typed text across reloads.
+pub fn load_work_order(
+    store: &mut LocalStore,
+    id: DocId,
+    me: Option<&Identity>,
+    drafts: Option<WorkOrderDrafts>,
+) -> Result<WorkOrderView> {
+    let wo = store.work_order(id)?;
+    let doc = store.doc(id)?;
+    let folded = wo.fold();
+    let site = match &wo.site_id {
+        Some(s) => s.parse().ok().and_then(|sid| store.site(sid).ok()),
+        None => None,
+    };
+    let mut devices = Vec::new();
+    for (dev, linked) in &wo.device_ids {
+        let Some(did) = dev.parse::<DocId>().ok().filter(|_| *linked) else {
+            continue;
+        };
+        let label = match store.device(did) {
+            Ok(d) => format!("{} · {}", d.asset_tag, d.model.unwrap_or(d.device_type)),
+            Err(_) => format!("device {} (not on this device)", short_id(dev)),
+        };
+        devices.push((did, label));
+    }
+    let role = me.map_or(Role::Engineer, |m| m.role);
+    let rel = relation(&wo, me);
+    let open = !matches!(
+        folded.status,
+        fieldsync::status::Status::Approved | fieldsync::status::Status::Cancelled
+    );
+    let can = |keys: &[&str]| {
+        open && me.is_some() && may_write(role, DocKind::WorkOrder, rel, &key_path(keys))
+    };
+    let rights = WorkOrderRights {
+        checklist: can(&["checklist", "item", "result"]),
+        findings: can(&["findings"]),
+        parts: can(&["parts", "p"]),
+        photos: can(&["photos", "p"]),
+        signature: can(&["signature"]),
+    };
+    let mut names = BTreeMap::new();
+    if let Some(me) = me {
+        names.insert(me.user_id.clone(), format!("{} (you)", me.display_name));
+    }
+    let actors = actor_users(&doc, store.actor());
+    let conflicts = scan_conflicts(&doc)
+        .into_iter()
+        .filter_map(|c| work_order_conflict(&wo, c, &actors, &names))
+        .collect();
+    let mut drafts = drafts.unwrap_or_default();
+    if !drafts.findings_dirty {
+        drafts.findings = wo.findings.as_str().to_string();
+    }
+    if drafts.signer.is_empty()
+        && let Some(s) = &wo.signature
+    {
+        drafts.signer = s.signer_name.clone();
+    }
+    Ok(WorkOrderView {
+        id,
+        badge: store.badge(id)?,
+        rejection: store.rejection(id)?,
+        wo,
+        folded,
+        site,
+        conflicts,
+        devices,
+        rights,
+        names,
+        drafts,
+        notice: None,
+    })
+}
+
+/// Map Automerge actors (hex) to user ids, learned from the events each actor appended; the
+/// store's own actor is "you".
+fn actor_users(doc: &impl ReadDoc, mine: &automerge::ActorId) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    out.insert(mine.to_hex_string(), "you".to_string());
+    let Ok(Some((Value::Object(_), events))) = doc.get(automerge::ROOT, "events") else {
+        return out;
+    };
+    for i in 0..doc.length(&events) {
+        let Ok(Some((Value::Object(_), ev))) = doc.get(&events, i) else {
+            continue;
+        };
+        let automerge::ObjId::Id(_, actor, _) = &ev else {
+            continue;
+        };
+        if let Ok(Some((Value::Scalar(s), _))) = doc.get(&ev, "by")
+            && let automerge::ScalarValue::Str(by) = s.as_ref()
+        {
+            out.entry(actor.to_hex_string())
+                .or_insert_with(|| by.to_string());
+        }
+    }
+    out
+}
+
+fn who(
+    actor: &automerge::ActorId,
+    actors: &BTreeMap<String, String>,
+    names: &BTreeMap<String, String>,
+) -> String {
+    match actors.get(&actor.to_hex_string()) {
+        Some(u) if u == "you" => "you".into(),
+        Some(u) => names
+            .get(u)
+            .cloned()
+            .unwrap_or_else(|| format!("user {}", short_id(u))),
+        None => format!("another device ({})", short_id(&actor.to_hex_string())),
+    }
+}
+
+const CHECK_VALUE_FIELDS: [&str; 4] = ["result", "reading", "text", "choice"];
+
+fn work_order_conflict(
+    wo: &fieldsync::model::WorkOrder,
+    c: FieldConflict,
+    actors: &BTreeMap<String, String>,
+    names: &BTreeMap<String, String>,
+) -> Option<ConflictLine> {
+    let (label, pickable) = match c.path.as_slice() {
+        [list, item, field] if list == "checklist" => {
+            if !CHECK_VALUE_FIELDS.contains(&field.as_str()) && field != "note" {
+                return None; // who/when stamps clash whenever values do
+            }
+            let name = wo
+                .checklist
+                .get(item)
+                .map_or(item.as_str(), |i| i.label.as_str());
+            (format!("Checklist “{name}” ({field})"), field != "note")
+        }
+        [field] if field == "title" || field == "priority" || field == "category" => {
+            (field.replace('_', " "), false)
+        }
+        [first, ..] if first == "events" => return None,
+        path => (path.join(" › "), false),
+    };
+    Some(ConflictLine {
+        values: c
+            .values
+            .iter()
+            .map(|(v, a)| (v.clone(), who(a, actors, names)))
+            .collect(),
+        path: c.path,
+        label,
+        pickable,
+    })
+}
+
+/// Read a device record with its history and what the engineer may change.
+pub fn load_device(store: &mut LocalStore, id: DocId, me: Option<&Identity>) -> Result<DeviceView> {
+    let record = store.device(id)?;
+    let doc = store.doc(id)?;
+    let role = me.map_or(Role::Engineer, |m| m.role);
+    let mut editable: Vec<String> = DEVICE_FIELDS
+        .iter()
+        .filter(|f| !matches!(**f, "site_id" | "customer_id" | "asset_tag"))
+        .filter(|f| may_write(role, DocKind::Device, Relation::Other, &key_path(&[f])))
+        .map(|f| f.to_string())
+        .collect();
+    if may_write(
+        role,
+        DocKind::Device,
+        Relation::Other,
+        &key_path(&["location", "room"]),
+    ) {
+        editable.extend(LOCATION_FIELDS.iter().map(|f| format!("location.{f}")));
+    }
+    let mut names = BTreeMap::new();
+    if let Some(me) = me {
+        names.insert(me.user_id.clone(), format!("{} (you)", me.display_name));
+    }
+    let actors = actor_users(&doc, store.actor());
+    let conflicts = scan_conflicts(&doc)
+        .into_iter()
+        .map(|c| {
+            let field = c.path.join(".");
+            ConflictLine {
+                pickable: editable.contains(&field),
+                label: field.replace('_', " "),
+                values: c
+                    .values
+                    .iter()
+                    .map(|(v, a)| (v.clone(), who(a, &actors, &names)))
+                    .collect(),
+                path: c.path,
+            }
+        })
+        .collect();
+    let site_name = record
+        .site_id
+        .as_deref()
+        .and_then(|s| store.site_name(s).ok().flatten());
+    Ok(DeviceView {
+        id,
+        history: store.device_history(id)?,
+        badge: store.badge(id)?,
+        site_name,
+        conflicts,
+        drafts: BTreeMap::new(),
+        editable,
+        record,
+    })
+}
+
+/// The current value of a device field as text (for edit boxes).
+pub fn device_field(d: &fieldsync::model::DeviceRecord, field: &str) -> String {
+    let v: Option<&String> = match field {
+        "asset_tag" => Some(&d.asset_tag),
+        "device_type" => Some(&d.device_type),
+        "vendor" => d.vendor.as_ref(),
+        "model" => d.model.as_ref(),
+        "serial" => d.serial.as_ref(),
+        "os_version" => d.os_version.as_ref(),
+        "firmware_version" => d.firmware_version.as_ref(),
+        "ip" => d.ip.as_ref(),
+        "mac" => d.mac.as_ref(),
+        "site_id" => d.site_id.as_ref(),
+        "customer_id" => d.customer_id.as_ref(),
+        "warranty_end" => d.warranty_end.as_ref(),
+        "contract_end" => d.contract_end.as_ref(),
+        "status" => d.status.as_ref(),
+        "notes" => d.notes.as_ref(),
+        "location.building" => d.location.building.as_ref(),
+        "location.floor" => d.location.floor.as_ref(),
+        "location.room" => d.location.room.as_ref(),
+        "location.rack" => d.location.rack.as_ref(),
+        other => other
+            .strip_prefix("attributes.")
+            .and_then(|a| d.attributes.get(a)),
+    };
+    v.cloned().unwrap_or_default()
+}

@@ -1,0 +1,379 @@
+//! The background sync worker: its own thread and HTTP client. It signs in, then loops
+//! `prepare_sync` → `POST /v1/sync` → `apply_sync` until the server has nothing more, every
+//! ~30 s and on demand, backing off exponentially while offline (it sleeps on its channel, so
+//! there is no busy loop). It reports to the UI through a channel plus `request_repaint()`.
+
+use crate::net::{self, NetError};
+use fieldsync::store::{Identity, LocalStore};
+use fieldsync::wire::LoginRequest;
+use fieldsync::{DocId, TimestampMs};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// The one local store, shared by the UI thread and the worker; each side locks it briefly.
+pub type SharedStore = Arc<Mutex<LocalStore>>;
+
+/// Lock the store even if a panic elsewhere poisoned the mutex (SQLite holds the truth).
+pub fn lock(store: &SharedStore) -> MutexGuard<'_, LocalStore> {
+    store.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Store meta keys the app keeps besides the library's own.
+pub mod meta {
+    pub const SERVER_URL: &str = "app.server_url";
+    pub const TOKEN: &str = "app.token";
+    pub const TOKEN_EXPIRES_MS: &str = "app.token_expires_at_ms";
+    pub const LAST_SYNC_MS: &str = "last_sync_ms";
+}
+
+/// Automatic sync interval while online.
+pub const SYNC_INTERVAL: Duration = Duration::from_secs(30);
+/// First retry after a failed sync; doubles up to [`BACKOFF_MAX`].
+pub const BACKOFF_START: Duration = Duration::from_secs(5);
+pub const BACKOFF_MAX: Duration = Duration::from_secs(300);
+/// Page size the app asks for, so a large first sync shows progress.
+const PAGE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// UI → worker.
+#[derive(Debug, Clone)]
+pub enum ToWorker {
+    SignIn {
+        server: String,
+        username: String,
+        password: String,
+        /// Keep retrying while the server is not up yet (the demo starts one).
+        wait_for_server: bool,
+    },
+    /// "Sync now" (also clears any backoff).
+    SyncNow,
+    /// A local edit was saved: sync soon unless offline.
+    Nudge,
+    Shutdown,
+}
+
+/// What one completed sync did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncSummary {
+    pub accepted: usize,
+    pub rejected: Vec<(DocId, String, String)>,
+    pub pulled: usize,
+    pub removed: usize,
+    pub round_trips: usize,
+    pub bytes_up: usize,
+    pub bytes_down: usize,
+    pub elapsed_ms: u128,
+    pub at_ms: TimestampMs,
+}
+
+/// Worker → UI.
+#[derive(Debug, Clone)]
+pub enum FromWorker {
+    SignedIn(Identity),
+    SignInFailed(String),
+    SyncStarted,
+    Progress {
+        round_trips: usize,
+        pulled: usize,
+    },
+    Synced(SyncSummary),
+    SyncFailed {
+        error: String,
+        offline: bool,
+        needs_sign_in: bool,
+        retry_in_secs: Option<u64>,
+    },
+}
+
+/// The UI's handle on the worker thread.
+pub struct WorkerHandle {
+    tx: Sender<ToWorker>,
+    pub rx: Receiver<FromWorker>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for WorkerHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerHandle").finish_non_exhaustive()
+    }
+}
+
+impl WorkerHandle {
+    /// Start the worker. `repaint` is called after each report (egui's `request_repaint`).
+    pub fn spawn(store: SharedStore, repaint: impl Fn() + Send + 'static) -> Self {
+        let (tx, worker_rx) = std::sync::mpsc::channel();
+        let (worker_tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("fieldsync-sync".into())
+            .spawn(move || {
+                let mut w = Worker {
+                    store,
+                    rx: worker_rx,
+                    tx: worker_tx,
+                    repaint: Box::new(repaint),
+                    client: None,
+                    backoff: None,
+                    next_due: None,
+                };
+                w.run();
+            })
+            .ok();
+        WorkerHandle { tx, rx, thread }
+    }
+
+    pub fn send(&self, msg: ToWorker) {
+        // A dead worker cannot sync; the status bar shows the last state, edits stay local.
+        let _ = self.tx.send(msg);
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        let _ = self.tx.send(ToWorker::Shutdown);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+enum SyncError {
+    Net(NetError),
+    Store(String),
+    NotSignedIn,
+}
+
+struct Worker {
+    store: SharedStore,
+    rx: Receiver<ToWorker>,
+    tx: Sender<FromWorker>,
+    repaint: Box<dyn Fn() + Send>,
+    client: Option<reqwest::blocking::Client>,
+    backoff: Option<Duration>,
+    next_due: Option<Instant>,
+}
+
+fn now_ms() -> TimestampMs {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Worker {
+    fn report(&self, ev: FromWorker) {
+        let _ = self.tx.send(ev);
+        (self.repaint)();
+    }
+
+    fn run(&mut self) {
+        if self.credentials().is_some() {
+            self.next_due = Some(Instant::now()); // sync once at start
+        }
+        loop {
+            let msg = match self.next_due {
+                Some(due) => match self
+                    .rx
+                    .recv_timeout(due.saturating_duration_since(Instant::now()))
+                {
+                    Ok(m) => Some(m),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                },
+                None => match self.rx.recv() {
+                    Ok(m) => Some(m),
+                    Err(_) => return,
+                },
+            };
+            match msg {
+                None => self.sync_and_schedule(),
+                Some(ToWorker::Shutdown) => return,
+                Some(ToWorker::SyncNow) => {
+                    self.backoff = None;
+                    self.sync_and_schedule();
+                }
+                Some(ToWorker::Nudge) => {
+                    if self.backoff.is_none() && self.credentials().is_some() {
+                        let soon = Instant::now() + Duration::from_secs(2);
+                        self.next_due = Some(self.next_due.map_or(soon, |d| d.min(soon)));
+                    }
+                }
+                Some(ToWorker::SignIn {
+                    server,
+                    username,
+                    password,
+                    wait_for_server,
+                }) => {
+                    if self.sign_in(&server, &username, &password, wait_for_server) {
+                        self.backoff = None;
+                        self.sync_and_schedule();
+                    }
+                }
+            }
+        }
+    }
+
+    fn client(&mut self) -> Result<&reqwest::blocking::Client, NetError> {
+        if self.client.is_none() {
+            self.client = Some(net::client()?);
+        }
+        Ok(self.client.as_ref().expect("set above"))
+    }
+
+    fn credentials(&self) -> Option<(String, String)> {
+        let store = lock(&self.store);
+        let server = store.meta(meta::SERVER_URL).ok().flatten()?;
+        let token = store.meta(meta::TOKEN).ok().flatten()?;
+        Some((server, token))
+    }
+
+    fn sign_in(&mut self, server: &str, username: &str, password: &str, wait: bool) -> bool {
+        let (request, existing) = {
+            let store = lock(&self.store);
+            let device_id = match store.device_id() {
+                Ok(d) => d,
+                Err(e) => {
+                    drop(store);
+                    self.report(FromWorker::SignInFailed(format!("local database: {e}")));
+                    return false;
+                }
+            };
+            let request = LoginRequest {
+                username: username.trim().to_string(),
+                password: password.to_string(),
+                device_id,
+                device_name: std::env::var("HOSTNAME").unwrap_or_else(|_| "fieldsync-app".into()),
+                actors: vec![store.actor().to_hex_string()],
+            };
+            (request, store.identity().ok().flatten())
+        };
+        let deadline = Instant::now() + Duration::from_secs(if wait { 60 } else { 0 });
+        let result = loop {
+            let result = self.client().and_then(|c| net::login(c, server, &request));
+            match result {
+                Err(NetError::Offline(_)) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                other => break other,
+            }
+        };
+        let resp = match result {
+            Ok(r) => r,
+            Err(e) => {
+                self.report(FromWorker::SignInFailed(e.to_string()));
+                return false;
+            }
+        };
+        let user_id = resp.user_id.to_string();
+        if let Some(me) = existing
+            && me.user_id != user_id
+        {
+            self.report(FromWorker::SignInFailed(format!(
+                "this profile belongs to {} ({}); open another profile with --data-dir to sign in as {}",
+                me.display_name, me.username, resp.username
+            )));
+            return false;
+        }
+        let identity = Identity {
+            user_id,
+            username: resp.username.clone(),
+            display_name: resp.display_name.clone(),
+            role: resp.role,
+        };
+        let saved = {
+            let store = lock(&self.store);
+            store
+                .set_identity(&identity)
+                .and_then(|_| store.set_meta(meta::SERVER_URL, Some(server)))
+                .and_then(|_| store.set_meta(meta::TOKEN, Some(&resp.token)))
+                .and_then(|_| {
+                    store.set_meta(
+                        meta::TOKEN_EXPIRES_MS,
+                        Some(&resp.expires_at_ms.to_string()),
+                    )
+                })
+        };
+        if let Err(e) = saved {
+            self.report(FromWorker::SignInFailed(format!(
+                "could not save the sign-in: {e}"
+            )));
+            return false;
+        }
+        self.report(FromWorker::SignedIn(identity));
+        true
+    }
+
+    fn sync_and_schedule(&mut self) {
+        if self.credentials().is_none() {
+            self.next_due = None;
+            return;
+        }
+        self.report(FromWorker::SyncStarted);
+        match self.sync() {
+            Ok(summary) => {
+                self.backoff = None;
+                self.next_due = Some(Instant::now() + SYNC_INTERVAL);
+                self.report(FromWorker::Synced(summary));
+            }
+            Err(SyncError::NotSignedIn) => self.next_due = None,
+            Err(SyncError::Net(NetError::Unauthorized)) => {
+                // Never retried automatically: the engineer signs in again when convenient.
+                self.next_due = None;
+                self.report(FromWorker::SyncFailed {
+                    error: NetError::Unauthorized.to_string(),
+                    offline: false,
+                    needs_sign_in: true,
+                    retry_in_secs: None,
+                });
+            }
+            Err(e) => {
+                let (error, offline) = match e {
+                    SyncError::Net(n) => (n.to_string(), n.is_offline()),
+                    SyncError::Store(s) => (format!("local database: {s}"), false),
+                    SyncError::NotSignedIn => unreachable!("handled above"),
+                };
+                let wait = self
+                    .backoff
+                    .map_or(BACKOFF_START, |b| (b * 2).min(BACKOFF_MAX));
+                self.backoff = Some(wait);
+                self.next_due = Some(Instant::now() + wait);
+                self.report(FromWorker::SyncFailed {
+                    error,
+                    offline,
+                    needs_sign_in: false,
+                    retry_in_secs: Some(wait.as_secs()),
+                });
+            }
+        }
+    }
+
+    fn sync(&mut self) -> Result<SyncSummary, SyncError> {
+        let (server, token) = self.credentials().ok_or(SyncError::NotSignedIn)?;
+        let started = Instant::now();
+        let mut summary = SyncSummary::default();
+        loop {
+            let out = lock(&self.store)
+                .prepare_sync(Some(PAGE_BYTES))
+                .map_err(|e| SyncError::Store(e.to_string()))?;
+            let client = self.client().map_err(SyncError::Net)?;
+            let (resp, up, down) =
+                net::sync(client, &server, &token, &out.request).map_err(SyncError::Net)?;
+            let report = lock(&self.store)
+                .apply_sync(&out, resp, now_ms())
+                .map_err(|e| SyncError::Store(e.to_string()))?;
+            summary.round_trips += 1;
+            summary.bytes_up += up;
+            summary.bytes_down += down;
+            summary.accepted += report.accepted;
+            summary.pulled += report.pulled;
+            summary.removed += report.removed;
+            summary.rejected.extend(report.rejected);
+            if !report.more || summary.round_trips >= 10_000 {
+                break;
+            }
+            self.report(FromWorker::Progress {
+                round_trips: summary.round_trips,
+                pulled: summary.pulled,
+            });
+        }
+        summary.elapsed_ms = started.elapsed().as_millis();
+        summary.at_ms = now_ms();
+        Ok(summary)
+    }
+}
