@@ -237,7 +237,7 @@ impl LocalStore {
 struct ModelErr(automerge::AutomergeError);
 impl From<ModelErr> for StoreError {
     fn from(e: ModelErr) -> Self {
-        StoreError::Model(model::ModelError::Automerge(e.0))
+        StoreError::Model(Box::new(model::ModelError::Automerge(e.0)))
     }
 }
 
@@ -372,3 +372,6 @@ fn allowed(role: Role, kind: DocKind, relation: Relation, path: &[Seg]) -> Optio
     let in_event_log = matches!(path.first(), Some(Seg::Key(k)) if k == "events");
     (!in_event_log && policy::may_write(role, kind, relation, path)).then_some(())
 }
+
+#[cfg(test)]
+mod tests;

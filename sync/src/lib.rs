@@ -14,6 +14,7 @@ pub mod model;
 pub mod policy;
 pub mod status;
 pub mod store;
+pub mod testing;
 pub mod wire;
 
 pub use ids::{DeviceId, DocId, DocKind, Role, TimestampMs, UserId};

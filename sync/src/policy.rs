@@ -155,7 +155,11 @@ fn may_write_work_order(role: Role, relation: Relation, top: &str, path: &[Seg])
             }
             Relation::Assignee => WO_ENGINEER_FIELDS.contains(&top) || is_checklist_result(path),
         },
-        Role::Dispatcher => top != "signature" && top != "review" && !is_checklist_result(path),
+        Role::Dispatcher => {
+            top != "signature"
+                && top != "review"
+                && (relation == Relation::Creator || !is_checklist_result(path))
+        }
         Role::Supervisor => top == "review" || top == "findings" || is_checklist_result(path),
         Role::Admin => true,
     }

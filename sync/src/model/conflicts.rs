@@ -17,6 +17,7 @@ fn render(v: &Value<'_>) -> String {
     match v {
         Value::Scalar(s) => match s.as_ref() {
             automerge::ScalarValue::Str(s) => s.to_string(),
+            automerge::ScalarValue::F64(f) => f.to_string(),
             other => other.to_string(),
         },
         Value::Object(t) => format!("<{t:?}>"),

@@ -120,7 +120,7 @@ impl DeviceRecord {
     /// Text the full-text index holds for this device.
     pub fn search_text(&self) -> String {
         let mut parts: Vec<&str> = vec![&self.asset_tag, &self.device_type];
-        for f in [
+        for v in [
             &self.vendor,
             &self.model,
             &self.serial,
@@ -128,10 +128,11 @@ impl DeviceRecord {
             &self.mac,
             &self.os_version,
             &self.firmware_version,
-        ] {
-            if let Some(v) = f {
-                parts.push(v);
-            }
+        ]
+        .into_iter()
+        .flatten()
+        {
+            parts.push(v);
         }
         format!("{} {}", parts.join(" "), self.location.display())
     }

@@ -526,3 +526,39 @@ fn the_ui_question_matches_the_server_rule() {
         &path(&["name"])
     ));
 }
+
+mod arbitrary_bytes {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+        /// Pushed bytes are outside input: loading and checking them never panics.
+        #[test]
+        fn mutated_pushes_never_panic(pos in any::<prop::sample::Index>(), val in any::<u8>(), cut in any::<prop::sample::Index>()) {
+            let disp = person("disp", Role::Dispatcher);
+            let eng = person("eng", Role::Engineer);
+            let server = server_work_order(&disp, "eng");
+            let mut device = AutoCommit::load(&server.save()).unwrap().with_actor(eng.actor.clone());
+            wo::set_findings(&mut device, "some text", NOW).unwrap();
+            let mut bytes = device.save_after(&server.get_heads());
+            let i = pos.index(bytes.len());
+            bytes[i] = val;
+            bytes.truncate(cut.index(bytes.len()) + 1);
+            let mut after = server.clone();
+            if after.load_incremental(&bytes).is_ok() {
+                let new = after.get_changes(&server.get_heads());
+                let _ = check_push(&server, &after, &new, &eng.caller);
+            }
+            let _ = crate::model::header(&after);
+        }
+
+        #[test]
+        fn arbitrary_documents_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            if let Ok(doc) = Automerge::load(&bytes) {
+                let _ = WorkOrder::from_doc(&doc);
+                let _ = crate::model::scan_conflicts(&doc);
+            }
+        }
+    }
+}

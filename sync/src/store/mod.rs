@@ -23,13 +23,19 @@ pub enum StoreError {
     #[error("local database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error(transparent)]
-    Model(#[from] ModelError),
+    Model(Box<ModelError>),
     #[error("document {0} is not in the local store")]
     NotFound(DocId),
     #[error("stored document {doc} is unreadable: {detail}")]
     Corrupt { doc: String, detail: String },
     #[error("file: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl From<ModelError> for StoreError {
+    fn from(e: ModelError) -> Self {
+        StoreError::Model(Box::new(e))
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
