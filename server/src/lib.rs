@@ -1,1 +1,28 @@
-//! placeholder
+//! fieldsync-server: the hub every device syncs with — authentication, the one-round-trip
+//! sync endpoint with its change policy, relational projections, blobs and the CLI's
+//! building blocks (demo data, CSV import, export).
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod handlers;
+pub mod http;
+pub mod hub;
+pub mod metrics;
+pub mod state;
+pub mod storage;
+
+pub use config::ServerConfig;
+pub use http::router;
+pub use state::AppState;
+
+/// Wall-clock milliseconds since the Unix epoch.
+pub fn now_ms() -> fieldsync::TimestampMs {
+    chrono::Utc::now().timestamp_millis()
+}
+
+pub mod export;
+pub mod import;
+pub mod seed;
+pub mod serve;
+pub mod testing;

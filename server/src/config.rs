@@ -1,0 +1,240 @@
+//! Server configuration, layered: defaults → TOML file → `FIELDSYNC_*` environment →
+//! command-line flags. The database URL may carry a password, so `Debug` redacts it.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone)]
+pub struct ServerConfig {
+    pub addr: SocketAddr,
+    /// Where the SQLite file and blobs live.
+    pub data_dir: PathBuf,
+    /// Overrides the data dir's SQLite file (e.g. `sqlite:///var/lib/fieldsync/db.sqlite`).
+    pub database_url: Option<String>,
+    pub token_ttl_secs: u64,
+    /// Compressed sync request bodies above this are refused (413).
+    pub max_sync_body_bytes: usize,
+    pub max_blob_bytes: usize,
+    /// Upper bound of an answer page.
+    pub max_page_bytes: u64,
+    pub login_max_failures: u32,
+    pub login_window_secs: u64,
+    /// Sync requests per user per minute (429 beyond).
+    pub sync_per_minute: u32,
+    pub cache_docs: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("fieldsync-data"),
+            database_url: None,
+            token_ttl_secs: 30 * 24 * 3600,
+            max_sync_body_bytes: 64 * 1024 * 1024,
+            max_blob_bytes: 32 * 1024 * 1024,
+            max_page_bytes: crate::hub::DEFAULT_PAGE_BYTES,
+            login_max_failures: 5,
+            login_window_secs: 300,
+            sync_per_minute: 600,
+            cache_docs: 256,
+        }
+    }
+}
+
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("addr", &self.addr)
+            .field("data_dir", &self.data_dir)
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(redact_url),
+            )
+            .field("token_ttl_secs", &self.token_ttl_secs)
+            .field("max_sync_body_bytes", &self.max_sync_body_bytes)
+            .field("max_blob_bytes", &self.max_blob_bytes)
+            .field("max_page_bytes", &self.max_page_bytes)
+            .field("login_max_failures", &self.login_max_failures)
+            .field("login_window_secs", &self.login_window_secs)
+            .field("sync_per_minute", &self.sync_per_minute)
+            .field("cache_docs", &self.cache_docs)
+            .finish()
+    }
+}
+
+/// `scheme://user:password@host/...` → `scheme://user:***@host/...`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((creds, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    let user = creds.split(':').next().unwrap_or("");
+    format!("{scheme}://{user}:***@{host}")
+}
+
+/// One layer: every field optional. Used for the TOML file, the environment and the flags.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    pub addr: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub token_ttl_secs: Option<u64>,
+    pub max_sync_body_bytes: Option<usize>,
+    pub max_blob_bytes: Option<usize>,
+    pub max_page_bytes: Option<u64>,
+    pub login_max_failures: Option<u32>,
+    pub login_window_secs: Option<u64>,
+    pub sync_per_minute: Option<u32>,
+    pub cache_docs: Option<usize>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}")]
+    Toml { path: PathBuf, message: String },
+    #[error("environment variable {var}={value:?}: {message}")]
+    Env {
+        var: String,
+        value: String,
+        message: String,
+    },
+}
+
+fn env_parse<T: std::str::FromStr>(
+    env: &dyn Fn(&str) -> Option<String>,
+    name: &str,
+) -> Result<Option<T>, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    let var = format!("FIELDSYNC_{name}");
+    match env(&var) {
+        None => Ok(None),
+        Some(value) => value.parse::<T>().map(Some).map_err(|e| ConfigError::Env {
+            var,
+            value: value.clone(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+impl Layer {
+    pub fn from_toml_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Toml {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })
+    }
+
+    /// `FIELDSYNC_ADDR`, `FIELDSYNC_DATA_DIR`, `FIELDSYNC_DATABASE_URL`, … (field names upper-cased).
+    pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            addr: env_parse(env, "ADDR")?,
+            data_dir: env_parse(env, "DATA_DIR")?,
+            database_url: env_parse(env, "DATABASE_URL")?,
+            token_ttl_secs: env_parse(env, "TOKEN_TTL_SECS")?,
+            max_sync_body_bytes: env_parse(env, "MAX_SYNC_BODY_BYTES")?,
+            max_blob_bytes: env_parse(env, "MAX_BLOB_BYTES")?,
+            max_page_bytes: env_parse(env, "MAX_PAGE_BYTES")?,
+            login_max_failures: env_parse(env, "LOGIN_MAX_FAILURES")?,
+            login_window_secs: env_parse(env, "LOGIN_WINDOW_SECS")?,
+            sync_per_minute: env_parse(env, "SYNC_PER_MINUTE")?,
+            cache_docs: env_parse(env, "CACHE_DOCS")?,
+        })
+    }
+}
+
+impl ServerConfig {
+    pub fn apply(&mut self, l: &Layer) {
+        macro_rules! set {
+            ($($f:ident),*) => { $( if let Some(v) = &l.$f { self.$f = v.clone(); } )* };
+        }
+        set!(
+            addr,
+            data_dir,
+            token_ttl_secs,
+            max_sync_body_bytes,
+            max_blob_bytes,
+            max_page_bytes,
+            login_max_failures,
+            login_window_secs,
+            sync_per_minute,
+            cache_docs
+        );
+        if let Some(u) = &l.database_url {
+            self.database_url = Some(u.clone());
+        }
+    }
+
+    /// Defaults → file → environment → flags.
+    pub fn layered(
+        file: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+        flags: &Layer,
+    ) -> Result<Self, ConfigError> {
+        let mut c = Self::default();
+        if let Some(path) = file {
+            c.apply(&Layer::from_toml_file(path)?);
+        }
+        c.apply(&Layer::from_env(env)?);
+        c.apply(flags);
+        Ok(c)
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| crate::storage::url_for_data_dir(&self.data_dir))
+    }
+
+    pub fn blob_dir(&self) -> PathBuf {
+        self.data_dir.join("blobs")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_apply_in_order_and_debug_redacts() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "addr = \"127.0.0.1:9000\"\ncache_docs = 7\n").unwrap();
+        let env = |k: &str| match k {
+            "FIELDSYNC_CACHE_DOCS" => Some("9".to_owned()),
+            "FIELDSYNC_DATABASE_URL" => Some("postgres://app:hunter2@db/fs".to_owned()),
+            _ => None,
+        };
+        let flags = Layer {
+            addr: Some("127.0.0.1:9100".parse().unwrap()),
+            ..Default::default()
+        };
+        let c = ServerConfig::layered(Some(&file), &env, &flags).unwrap();
+        assert_eq!(c.addr.port(), 9100);
+        assert_eq!(c.cache_docs, 9);
+        let dbg = format!("{c:?}");
+        assert!(!dbg.contains("hunter2"), "{dbg}");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let env = |k: &str| (k == "FIELDSYNC_CACHE_DOCS").then(|| "many".to_owned());
+        let err = ServerConfig::layered(None, &env, &Layer::default()).unwrap_err();
+        assert!(err.to_string().contains("FIELDSYNC_CACHE_DOCS"), "{err}");
+    }
+}

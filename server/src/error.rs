@@ -1,0 +1,104 @@
+//! The one HTTP error type: every handler error maps here to a status and a JSON
+//! `{code, message}` body. Internal details are logged once and never sent to clients.
+
+use crate::hub::HubError;
+use crate::storage::StorageError;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use fieldsync::wire::ErrorBody;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{1}")]
+    Conflict(&'static str, String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    UpgradeRequired(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    fn parts(&self) -> (StatusCode, &'static str) {
+        match self {
+            AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::Conflict(code, _) => (StatusCode::CONFLICT, code),
+            AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            AppError::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            AppError::UpgradeRequired(_) => (StatusCode::UPGRADE_REQUIRED, "unsupported_protocol"),
+            AppError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.parts();
+        let message = match &self {
+            AppError::Internal(detail) => {
+                tracing::error!(%detail, "request failed");
+                "internal server error (logged on the server)".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let body = ErrorBody {
+            code: code.to_owned(),
+            message,
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<StorageError> for AppError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::NotFound(m) => AppError::NotFound(m),
+            StorageError::Conflict(m) => AppError::Conflict("conflict", m),
+            StorageError::Invalid(m) => AppError::BadRequest(m),
+            StorageError::Backend(m) => AppError::Internal(m),
+        }
+    }
+}
+
+impl From<HubError> for AppError {
+    fn from(e: HubError) -> Self {
+        match e {
+            HubError::Storage(s) => s.into(),
+            HubError::NotFound(id) => AppError::NotFound(format!("no document {id}")),
+            HubError::Model(m) => AppError::BadRequest(m.to_string()),
+            HubError::Invalid(m) => AppError::BadRequest(m),
+            e @ HubError::Corrupt(..) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        AppError::Internal(format!("task failed: {e}"))
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

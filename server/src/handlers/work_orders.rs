@@ -1,0 +1,226 @@
+//! Work orders: the dispatch board list, creating an incident (impact × urgency → priority),
+//! assigning and unassigning engineers. Writes are server-side Automerge changes.
+
+use super::{parse_doc_id, require_role};
+use crate::auth::Auth;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::storage::{UserRecord, WorkOrderFilter, WorkOrderRow};
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::Datelike;
+use fieldsync::model::{self, CATEGORIES, NewWorkOrder};
+use fieldsync::{DocId, DocKind, Role};
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+
+const DISPATCH: [Role; 2] = [Role::Dispatcher, Role::Admin];
+
+/// Find a user by username or id.
+async fn resolve_user(state: &AppState, who: &str) -> AppResult<UserRecord> {
+    let who = who.to_owned();
+    state
+        .db
+        .call(move |s| match who.parse::<fieldsync::UserId>() {
+            Ok(id) => s.user_by_id(id),
+            Err(_) => s.user_by_name(&who),
+        })
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such user".into()))
+}
+
+#[instrument(skip_all)]
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    query: Result<Query<WorkOrderFilter>, QueryRejection>,
+) -> AppResult<Json<Vec<WorkOrderRow>>> {
+    let Query(mut f) = query?;
+    if let Some(a) = f.assignee.take() {
+        f.assignee = Some(resolve_user(&state, &a).await?.id.to_string());
+    }
+    if session.user.role == Role::Engineer {
+        f.assignee = Some(session.user.id.to_string());
+    }
+    Ok(Json(state.db.call(move |s| s.list_work_orders(&f)).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewIncident {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub customer_id: Option<String>,
+    pub site_id: Option<String>,
+    #[serde(default)]
+    pub device_ids: Vec<String>,
+    pub category: Option<String>,
+    /// 1 (high) … 3 (low).
+    pub impact: i64,
+    /// 1 (high) … 3 (low).
+    pub urgency: i64,
+    /// Usernames or user ids of engineers to assign at once.
+    #[serde(default)]
+    pub assignees: Vec<String>,
+    pub scheduled_start_ms: Option<i64>,
+    pub scheduled_end_ms: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Created {
+    pub doc_id: DocId,
+    pub number: String,
+    pub priority: &'static str,
+}
+
+#[instrument(skip_all)]
+pub async fn create_incident(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    payload: Result<Json<NewIncident>, JsonRejection>,
+) -> AppResult<(StatusCode, Json<Created>)> {
+    require_role(session.user.role, &DISPATCH, "create incidents")?;
+    let Json(n) = payload?;
+    if n.title.trim().is_empty() {
+        return Err(AppError::BadRequest("title is required".into()));
+    }
+    if !(1..=3).contains(&n.impact) || !(1..=3).contains(&n.urgency) {
+        return Err(AppError::BadRequest(
+            "impact and urgency are 1 (high) … 3 (low)".into(),
+        ));
+    }
+    if let Some(c) = &n.category
+        && !CATEGORIES.contains(&c.as_str())
+    {
+        return Err(AppError::BadRequest(format!(
+            "category must be one of {CATEGORIES:?}"
+        )));
+    }
+    let mut assignees = Vec::new();
+    for a in &n.assignees {
+        let u = resolve_user(&state, a).await?;
+        if u.role != Role::Engineer {
+            return Err(AppError::BadRequest(format!(
+                "{} is not an engineer",
+                u.username
+            )));
+        }
+        assignees.push(u.id.to_string());
+    }
+    let now = crate::now_ms();
+    let year = chrono::Utc::now().year();
+    let hub = state.hub.clone();
+    let by = session.user.id;
+    let id = DocId::new();
+    let priority = model::priority_for(n.impact, n.urgency);
+    let number = tokio::task::spawn_blocking(move || -> AppResult<String> {
+        let number = hub.db().blocking().next_work_order_number(year)?;
+        let new = NewWorkOrder {
+            kind: "incident".into(),
+            title: n.title,
+            description: n.description,
+            customer_id: n.customer_id,
+            site_id: n.site_id,
+            device_ids: n.device_ids,
+            category: n.category,
+            impact: Some(n.impact),
+            urgency: Some(n.urgency),
+            scheduled_start_ms: n.scheduled_start_ms,
+            scheduled_end_ms: n.scheduled_end_ms,
+            assignees,
+            number: Some(number.clone()),
+            ..Default::default()
+        };
+        hub.create_doc(id, DocKind::WorkOrder, Some(by), now, |doc| {
+            model::create_work_order(doc, id, &new, &by.to_string(), now)
+        })?;
+        Ok(number)
+    })
+    .await??;
+    tracing::info!(%id, %number, priority, "incident created");
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            doc_id: id,
+            number,
+            priority,
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AssignRequest {
+    /// Username or user id.
+    pub user: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AssignResponse {
+    pub doc_id: DocId,
+    pub assignees: Vec<String>,
+}
+
+async fn change_assignment(
+    state: AppState,
+    session: crate::storage::Session,
+    path: Result<Path<String>, PathRejection>,
+    payload: Result<Json<AssignRequest>, JsonRejection>,
+    assign: bool,
+) -> AppResult<Json<AssignResponse>> {
+    require_role(session.user.role, &DISPATCH, "assign work orders")?;
+    let Path(id) = path?;
+    let id = parse_doc_id(&id)?;
+    let Json(req) = payload?;
+    let target = resolve_user(&state, &req.user).await?;
+    if assign && target.role != Role::Engineer {
+        return Err(AppError::BadRequest(format!(
+            "{} is not an engineer",
+            target.username
+        )));
+    }
+    let hub = state.hub.clone();
+    let by = session.user.id;
+    let now = crate::now_ms();
+    tokio::task::spawn_blocking(move || {
+        if assign {
+            hub.assign(id, target.id, by, now)
+        } else {
+            hub.unassign(id, target.id, now)
+        }
+    })
+    .await??;
+    let filter = WorkOrderFilter::default();
+    let rows = state.db.call(move |s| s.list_work_orders(&filter)).await?;
+    let assignees = rows
+        .into_iter()
+        .find(|r| r.doc_id == id.to_string())
+        .map(|r| r.assignees)
+        .unwrap_or_default();
+    Ok(Json(AssignResponse {
+        doc_id: id,
+        assignees,
+    }))
+}
+
+#[instrument(skip_all)]
+pub async fn assign(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    path: Result<Path<String>, PathRejection>,
+    payload: Result<Json<AssignRequest>, JsonRejection>,
+) -> AppResult<Json<AssignResponse>> {
+    change_assignment(state, session, path, payload, true).await
+}
+
+#[instrument(skip_all)]
+pub async fn unassign(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    path: Result<Path<String>, PathRejection>,
+    payload: Result<Json<AssignRequest>, JsonRejection>,
+) -> AppResult<Json<AssignResponse>> {
+    change_assignment(state, session, path, payload, false).await
+}

@@ -1,0 +1,74 @@
+//! The router: every route, the request-metrics middleware, tracing and body limits.
+
+use crate::handlers;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use tower_http::trace::TraceLayer;
+
+/// JSON bodies are small; sync and blob routes set their own limits.
+const JSON_BODY_LIMIT: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let sync_limit = state.config.max_sync_body_bytes;
+    let blob_limit = state.config.max_blob_bytes;
+    Router::new()
+        .route("/healthz", get(handlers::health::healthz))
+        .route("/metrics", get(handlers::health::metrics))
+        .route("/v1/auth/login", post(handlers::auth::login))
+        .route("/v1/devices/actors", post(handlers::auth::add_actors))
+        .route(
+            "/v1/sync",
+            post(handlers::sync::sync).layer(DefaultBodyLimit::max(sync_limit)),
+        )
+        .route(
+            "/v1/work-orders",
+            get(handlers::work_orders::list).post(handlers::work_orders::create_incident),
+        )
+        .route(
+            "/v1/work-orders/{id}/assign",
+            post(handlers::work_orders::assign),
+        )
+        .route(
+            "/v1/work-orders/{id}/unassign",
+            post(handlers::work_orders::unassign),
+        )
+        .route("/v1/devices", get(handlers::devices::list_records))
+        .route(
+            "/v1/registered-devices",
+            get(handlers::devices::list_registered),
+        )
+        .route("/v1/sites", get(handlers::devices::list_sites))
+        .route("/v1/docs/{id}/history", get(handlers::docs::history))
+        .route("/v1/docs/{id}/conflicts", get(handlers::docs::conflicts))
+        .route(
+            "/v1/blobs/{sha256}",
+            put(handlers::blobs::put_blob)
+                .get(handlers::blobs::get_blob)
+                .layer(DefaultBodyLimit::max(blob_limit)),
+        )
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_requests,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn count_requests(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let method = req.method().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let resp = next.run(req).await;
+    state
+        .metrics
+        .request(&method, &route, resp.status().as_u16());
+    resp
+}

@@ -1,0 +1,238 @@
+//! The hub: validate → merge → store → project. Every accepted change, whether pushed by a
+//! device or written by the server itself, goes through [`Hub::commit`] so it lands in the
+//! change log and the projections in one transaction and flows to devices like any other.
+//!
+//! Hub methods block (Automerge work and storage calls): run them on the blocking pool.
+
+mod cache;
+mod history;
+mod project;
+mod push;
+mod writes;
+
+pub use history::{ChangeSummary, DocConflict};
+pub use push::CallerCtx;
+
+use crate::storage::{AppendRecord, Db, StorageError};
+use automerge::{ActorId, Automerge, Change};
+use cache::DocCache;
+use fieldsync::model::ModelError;
+use fieldsync::wire::{self, SyncRequest, SyncResponse};
+use fieldsync::{DocId, DocKind, TimestampMs, UserId};
+use std::sync::{Mutex, MutexGuard};
+
+/// Default page size of a sync answer.
+pub const DEFAULT_PAGE_BYTES: u64 = 4 * 1024 * 1024;
+const LOCK_STRIPES: usize = 64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("stored document {0} does not load: {1}")]
+    Corrupt(DocId, String),
+    #[error("no such document {0}")]
+    NotFound(DocId),
+    #[error("{0}")]
+    Model(#[from] ModelError),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct HubConfig {
+    /// Documents kept loaded for validation.
+    pub cache_docs: usize,
+    /// Upper bound for a sync answer page (a device may ask for less).
+    pub max_page_bytes: u64,
+    /// Write a new snapshot once a document has this many chunks after its snapshot.
+    pub compact_after_chunks: u64,
+}
+
+impl Default for HubConfig {
+    fn default() -> Self {
+        Self {
+            cache_docs: 256,
+            max_page_bytes: DEFAULT_PAGE_BYTES,
+            compact_after_chunks: 64,
+        }
+    }
+}
+
+pub struct Hub {
+    db: Db,
+    config: HubConfig,
+    cache: Mutex<DocCache>,
+    /// Pushes to one document are serialised (stripe = hash of the id).
+    locks: Vec<Mutex<()>>,
+    server_actor: ActorId,
+}
+
+/// Counts for the metrics endpoint.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SyncStats {
+    pub accepted: u64,
+    pub rejected: u64,
+}
+
+impl Hub {
+    pub fn new(db: Db, config: HubConfig) -> Result<Self, HubError> {
+        let hex = db.blocking().server_actor()?;
+        let server_actor = ActorId::try_from(hex.as_str())
+            .map_err(|e| HubError::Invalid(format!("stored server actor {hex:?}: {e}")))?;
+        Ok(Self {
+            db,
+            cache: Mutex::new(DocCache::new(config.cache_docs)),
+            config,
+            locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
+            server_actor,
+        })
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn server_actor(&self) -> &ActorId {
+        &self.server_actor
+    }
+
+    fn lock(&self, id: &DocId) -> MutexGuard<'_, ()> {
+        let stripe = (id.0.as_u128() % LOCK_STRIPES as u128) as usize;
+        self.locks[stripe].lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn cache(&self) -> MutexGuard<'_, DocCache> {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The server's current copy (from the cache or storage); `None` if it has none.
+    /// The caller must hold the document's lock if it will put it back.
+    fn take_doc(&self, id: DocId) -> Result<Option<(DocKind, Automerge)>, HubError> {
+        let info = self.db.blocking().doc_info(id)?;
+        let Some(info) = info else {
+            return Ok(None);
+        };
+        if let Some(doc) = self.cache().take(&id) {
+            return Ok(Some((info.kind, doc)));
+        }
+        let Some((info, bytes)) = self.db.blocking().doc_bytes(id)? else {
+            return Ok(None);
+        };
+        let doc = Automerge::load(&bytes).map_err(|e| HubError::Corrupt(id, e.to_string()))?;
+        Ok(Some((info.kind, doc)))
+    }
+
+    /// A read-only copy of a document (for history, conflicts, export).
+    pub fn load(&self, id: DocId) -> Result<Option<(DocKind, Automerge)>, HubError> {
+        let _g = self.lock(&id);
+        let found = self.take_doc(id)?;
+        if let Some((_, doc)) = &found {
+            self.cache().put(id, doc.clone());
+        }
+        Ok(found)
+    }
+
+    /// Store `new_changes` (the changes `after` has beyond the server's copy) with the
+    /// projection of `after`, then cache `after`. The document's lock must be held.
+    #[allow(clippy::too_many_arguments)]
+    fn commit(
+        &self,
+        id: DocId,
+        kind: DocKind,
+        after: Automerge,
+        new_changes: &[Change],
+        projection: crate::storage::Projection,
+        user: Option<UserId>,
+        origin: Option<fieldsync::DeviceId>,
+        created: bool,
+        now: TimestampMs,
+    ) -> Result<(), HubError> {
+        let mut bytes = Vec::new();
+        for c in new_changes {
+            bytes.extend_from_slice(c.raw_bytes());
+        }
+        let rec = AppendRecord {
+            doc_id: id,
+            kind,
+            user,
+            origin_device: origin,
+            bytes,
+            change_count: new_changes.len() as u32,
+            heads: after.get_heads().iter().map(|h| h.to_string()).collect(),
+            received_at_ms: now,
+            projection,
+            created,
+        };
+        let outcome = self.db.blocking().append(&rec)?;
+        if outcome.chunks_since_snapshot >= self.config.compact_after_chunks {
+            // Compaction failing is not the push's failure: the log still holds everything.
+            if let Err(e) = self
+                .db
+                .blocking()
+                .write_snapshot(id, &after.save(), outcome.seq)
+            {
+                tracing::warn!(doc = %id, error = %e, "snapshot failed; will retry on a later push");
+            }
+        }
+        self.cache().put(id, after);
+        Ok(())
+    }
+
+    /// One `POST /v1/sync`: every push in order, then one page of the pull.
+    pub fn sync(
+        &self,
+        caller: &CallerCtx,
+        req: &SyncRequest,
+        now: TimestampMs,
+    ) -> Result<(SyncResponse, SyncStats), HubError> {
+        let from_seq = self
+            .db
+            .blocking()
+            .confirm_cursor(caller.device, req.cursor)?;
+        let mut stats = SyncStats::default();
+        let mut results = Vec::with_capacity(req.push.len());
+        for p in &req.push {
+            let outcome = self.push(caller, p, now)?;
+            match outcome {
+                wire::PushOutcome::Accepted { .. } => stats.accepted += 1,
+                wire::PushOutcome::Rejected { .. } => stats.rejected += 1,
+            }
+            results.push(wire::PushResult {
+                doc_id: p.doc_id,
+                outcome,
+            });
+        }
+        let max_bytes = req
+            .max_response_bytes
+            .unwrap_or(self.config.max_page_bytes)
+            .clamp(1, self.config.max_page_bytes);
+        let page = self.db.blocking().pull(&crate::storage::PullParams {
+            user: caller.user.id,
+            role: caller.user.role,
+            device: caller.device,
+            from_seq,
+            max_bytes,
+            now,
+        })?;
+        let resp = SyncResponse {
+            protocol: wire::PROTOCOL_VERSION,
+            cursor: page.cursor,
+            more: page.more,
+            results,
+            pull: page
+                .docs
+                .into_iter()
+                .map(|d| wire::PullDoc {
+                    doc_id: d.doc_id,
+                    kind: d.kind,
+                    whole: d.whole,
+                    bytes: d.bytes,
+                })
+                .collect(),
+            removed: page.removed,
+            server_time_ms: now,
+        };
+        Ok((resp, stats))
+    }
+}

@@ -1,0 +1,134 @@
+//! Server-side writes (new documents from the office, assignment, unassignment): Automerge
+//! changes made by the server's own persisted actor, stored through the same append path as
+//! pushes so they reach devices like any other change.
+
+use super::{Hub, HubError, project};
+use automerge::{AutoCommit, Automerge, Change};
+use fieldsync::model::{self, ModelError};
+use fieldsync::wire::Heads;
+use fieldsync::{DocId, DocKind, TimestampMs, UserId};
+
+impl Hub {
+    /// Create a document as the server. `f` writes it (e.g. `model::create_work_order`).
+    pub fn create_doc<F>(
+        &self,
+        id: DocId,
+        kind: DocKind,
+        created_by: Option<UserId>,
+        now: TimestampMs,
+        f: F,
+    ) -> Result<Heads, HubError>
+    where
+        F: FnOnce(&mut AutoCommit) -> Result<(), ModelError>,
+    {
+        let _g = self.lock(&id);
+        if self.db.blocking().doc_info(id)?.is_some() {
+            return Err(HubError::Invalid(format!("document {id} exists already")));
+        }
+        let mut ac = AutoCommit::new().with_actor(self.server_actor.clone());
+        f(&mut ac)?;
+        let after = ac.document().clone();
+        let (hid, hkind, _) = model::header(&after)?;
+        if hid != id || hkind != kind {
+            return Err(HubError::Invalid(format!(
+                "the new document is {hkind} {hid}, expected {kind} {id}"
+            )));
+        }
+        let changes = after.get_changes(&[]);
+        self.store_server_changes(id, kind, after, changes, created_by, now)
+    }
+
+    /// Edit an existing document as the server. A no-op edit stores nothing.
+    pub fn server_edit<F>(&self, id: DocId, now: TimestampMs, f: F) -> Result<Heads, HubError>
+    where
+        F: FnOnce(&mut AutoCommit, DocKind) -> Result<(), ModelError>,
+    {
+        let _g = self.lock(&id);
+        let (kind, before) = self.take_doc(id)?.ok_or(HubError::NotFound(id))?;
+        let edited = (|| -> Result<Automerge, HubError> {
+            let mut ac = AutoCommit::load(&before.save())
+                .map_err(|e| HubError::Corrupt(id, e.to_string()))?
+                .with_actor(self.server_actor.clone());
+            f(&mut ac, kind)?;
+            Ok(ac.document().clone())
+        })();
+        let after = match edited {
+            Ok(a) => a,
+            Err(e) => {
+                self.cache().put(id, before);
+                return Err(e);
+            }
+        };
+        let changes = after.get_changes(&before.get_heads());
+        if changes.is_empty() {
+            let heads = Heads::from(before.get_heads());
+            self.cache().put(id, before);
+            return Ok(heads);
+        }
+        match self.store_server_changes(id, kind, after, changes, None, now) {
+            Ok(h) => Ok(h),
+            Err(e) => {
+                self.cache().put(id, before);
+                Err(e)
+            }
+        }
+    }
+
+    fn store_server_changes(
+        &self,
+        id: DocId,
+        kind: DocKind,
+        after: Automerge,
+        changes: Vec<Change>,
+        created_by: Option<UserId>,
+        now: TimestampMs,
+    ) -> Result<Heads, HubError> {
+        let projection = project::project(kind, &after)?;
+        let heads = Heads::from(after.get_heads());
+        self.commit(
+            id, kind, after, &changes, projection, created_by, None, false, now,
+        )?;
+        Ok(heads)
+    }
+
+    /// Assign an engineer to a work order (dispatcher action, written by the server).
+    pub fn assign(
+        &self,
+        wo: DocId,
+        user: UserId,
+        by: UserId,
+        now: TimestampMs,
+    ) -> Result<Heads, HubError> {
+        self.server_edit(wo, now, |doc, kind| {
+            require_work_order(kind)?;
+            let current = model::WorkOrder::from_doc(doc)?;
+            if current.is_assigned_to(&user.to_string()) {
+                return Ok(());
+            }
+            model::assign(doc, &user.to_string(), &by.to_string(), now)
+        })
+    }
+
+    /// Remove an engineer from a work order; it leaves their briefcase at their next sync.
+    pub fn unassign(&self, wo: DocId, user: UserId, now: TimestampMs) -> Result<Heads, HubError> {
+        self.server_edit(wo, now, |doc, kind| {
+            require_work_order(kind)?;
+            let current = model::WorkOrder::from_doc(doc)?;
+            if !current.assignees.contains_key(&user.to_string()) {
+                return Ok(());
+            }
+            model::unassign(doc, &user.to_string(), now)
+        })
+    }
+}
+
+fn require_work_order(kind: DocKind) -> Result<(), ModelError> {
+    if kind == DocKind::WorkOrder {
+        Ok(())
+    } else {
+        Err(ModelError::WrongKind {
+            expected: DocKind::WorkOrder,
+            found: kind.as_str().into(),
+        })
+    }
+}

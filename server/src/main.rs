@@ -1,0 +1,373 @@
+//! The `fieldsync-server` binary: serve, demo, user management, CSV import, export, migrate.
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use fieldsync::Role;
+use fieldsync_server::config::{Layer, ServerConfig};
+use fieldsync_server::{AppState, storage};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "fieldsync-server", version, about = "fieldsync hub server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone, Default)]
+struct DbArgs {
+    /// Data directory (SQLite file and blobs).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Database URL, e.g. sqlite:///var/lib/fieldsync/fieldsync.db (overrides --data-dir's file).
+    #[arg(long)]
+    database_url: Option<String>,
+    /// TOML config file (defaults → file → FIELDSYNC_* env → flags).
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Listen address.
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+    },
+    /// Seed a fresh database with the demo customers, print the logins, then serve.
+    Demo {
+        /// Keep the data here instead of a temporary directory (must not hold a database yet).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        action: UserCmd,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Import data.
+    Import {
+        #[command(subcommand)]
+        what: ImportCmd,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Export documents (JSON) and projections (CSV) into a directory.
+    Export {
+        /// Output directory.
+        out: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Apply database migrations and print the schema version.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    Add {
+        username: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Password (else read from FIELDSYNC_PASSWORD).
+        #[arg(long, env = "FIELDSYNC_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    List,
+    Disable {
+        username: String,
+    },
+    Enable {
+        username: String,
+    },
+    ResetPassword {
+        username: String,
+        #[arg(long, env = "FIELDSYNC_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// Device records from an asset ledger (CSV with a header row).
+    Devices {
+        file: PathBuf,
+        /// Column mapping, `Header=field` (repeatable), e.g. --map "Asset No=asset_tag".
+        #[arg(long = "map")]
+        map: Vec<String>,
+        /// Check every row and report; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the good rows even if some rows are bad.
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s)
+        .ok_or_else(|| format!("unknown role {s:?} (engineer, dispatcher, supervisor, admin)"))
+}
+
+fn config_for(db: &DbArgs, addr: Option<SocketAddr>) -> Result<ServerConfig> {
+    let flags = Layer {
+        addr,
+        data_dir: db.data_dir.clone(),
+        database_url: db.database_url.clone(),
+        ..Layer::default()
+    };
+    let env = |k: &str| std::env::var(k).ok();
+    Ok(ServerConfig::layered(db.config.as_deref(), &env, &flags)?)
+}
+
+async fn open_state(config: ServerConfig) -> Result<AppState> {
+    let url = config.database_url();
+    let db = tokio::task::spawn_blocking(move || storage::open(&url))
+        .await?
+        .with_context(|| {
+            format!(
+                "opening the database {}",
+                fieldsync_server::config::redact_url(&config.database_url())
+            )
+        })?;
+    Ok(AppState::new(db, config)?)
+}
+
+async fn run_server(state: AppState) -> Result<()> {
+    let addr = state.config.addr;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!(%addr, "listening");
+    fieldsync_server::serve::serve(state, listener, fieldsync_server::serve::shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { db, addr } => {
+            let config = config_for(&db, addr)?;
+            tracing::info!(?config, "starting");
+            run_server(open_state(config).await?).await
+        }
+        Command::Demo { data_dir, addr } => demo(data_dir, addr).await,
+        Command::User { action, db } => {
+            user(action, open_state(config_for(&db, None)?).await?).await
+        }
+        Command::Import { what, db } => {
+            import(what, open_state(config_for(&db, None)?).await?).await
+        }
+        Command::Export { out, db } => {
+            let state = open_state(config_for(&db, None)?).await?;
+            let hub = state.hub.clone();
+            let out2 = out.clone();
+            let r = tokio::task::spawn_blocking(move || {
+                fieldsync_server::export::export_all(&hub, &out2)
+            })
+            .await??;
+            println!(
+                "exported {} documents, {} work orders, {} devices, {} sites to {}",
+                r.documents,
+                r.work_orders,
+                r.devices,
+                r.sites,
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Migrate { db } => {
+            let config = config_for(&db, None)?;
+            let url = config.database_url();
+            let version = tokio::task::spawn_blocking(move || -> Result<u32> {
+                let db = storage::open(&url)?;
+                Ok(db.blocking().migrate()?)
+            })
+            .await??;
+            println!("schema version {version}");
+            Ok(())
+        }
+    }
+}
+
+async fn demo(data_dir: Option<PathBuf>, addr: SocketAddr) -> Result<()> {
+    let (dir, _temp) = match data_dir {
+        Some(d) => {
+            if d.join("fieldsync.db").exists() {
+                bail!(
+                    "{} already holds a database; demo needs a fresh directory",
+                    d.display()
+                );
+            }
+            (d, None)
+        }
+        None => {
+            let t = tempfile::tempdir()?;
+            (t.path().to_owned(), Some(t))
+        }
+    };
+    let config = ServerConfig {
+        addr,
+        data_dir: dir.clone(),
+        ..ServerConfig::default()
+    };
+    let started = Instant::now();
+    let state = open_state(config).await?;
+    let mut users = Vec::new();
+    for (username, name, role, password) in fieldsync_server::seed::DEMO_USERS {
+        users.push(
+            fieldsync_server::handlers::auth::create_user(
+                &state.db, username, name, password, role,
+            )
+            .await?,
+        );
+    }
+    let hub = state.hub.clone();
+    let now = fieldsync_server::now_ms();
+    let report =
+        tokio::task::spawn_blocking(move || fieldsync_server::seed::seed_demo(&hub, &users, now))
+            .await??;
+    println!(
+        "demo data loaded in {:.2} s: {} sites, {} devices, {} templates, {} articles, {} work orders",
+        started.elapsed().as_secs_f64(),
+        report.sites,
+        report.devices,
+        report.templates,
+        report.articles,
+        report.work_orders
+    );
+    println!("data directory: {}", dir.display());
+    println!("logins (username / password / role):");
+    for (username, _, role, password) in fieldsync_server::seed::DEMO_USERS {
+        println!("  {username:<10} {password:<16} {role}");
+    }
+    println!("serving on http://{addr}  (Ctrl-C to stop)");
+    run_server(state).await
+}
+
+async fn user(action: UserCmd, state: AppState) -> Result<()> {
+    let db = state.db.clone();
+    match action {
+        UserCmd::Add {
+            username,
+            role,
+            display_name,
+            password,
+        } => {
+            if password.len() < 8 {
+                bail!("the password must have at least 8 characters");
+            }
+            let name = display_name.unwrap_or_else(|| username.clone());
+            let u = fieldsync_server::handlers::auth::create_user(
+                &db, &username, &name, &password, role,
+            )
+            .await?;
+            println!("created {} ({}) id {}", u.username, u.role, u.id);
+        }
+        UserCmd::List => {
+            for u in db.call(|s| s.list_users()).await? {
+                println!(
+                    "{:<16} {:<11} {:<9} {}",
+                    u.username,
+                    u.role.as_str(),
+                    if u.disabled { "disabled" } else { "active" },
+                    u.display_name
+                );
+            }
+        }
+        UserCmd::Disable { username } => {
+            let u = username.clone();
+            db.call(move |s| s.set_user_disabled(&u, true)).await?;
+            println!("disabled {username}; their tokens are revoked");
+        }
+        UserCmd::Enable { username } => {
+            let u = username.clone();
+            db.call(move |s| s.set_user_disabled(&u, false)).await?;
+            println!("enabled {username}");
+        }
+        UserCmd::ResetPassword { username, password } => {
+            if password.len() < 8 {
+                bail!("the password must have at least 8 characters");
+            }
+            let hash = tokio::task::spawn_blocking(move || {
+                fieldsync_server::auth::hash_password(&password)
+            })
+            .await??;
+            let u = username.clone();
+            db.call(move |s| s.set_password_hash(&u, &hash)).await?;
+            println!("password of {username} reset; their tokens are revoked");
+        }
+    }
+    Ok(())
+}
+
+async fn import(what: ImportCmd, state: AppState) -> Result<()> {
+    let ImportCmd::Devices {
+        file,
+        map,
+        dry_run,
+        skip_bad_rows,
+    } = what;
+    let mut mapping = std::collections::HashMap::new();
+    for m in map {
+        let (h, f) = m
+            .split_once('=')
+            .with_context(|| format!("--map {m:?}: expected Header=field"))?;
+        mapping.insert(h.trim().to_owned(), f.trim().to_owned());
+    }
+    let opts = fieldsync_server::import::ImportOptions {
+        mapping,
+        dry_run,
+        skip_bad_rows,
+    };
+    let input =
+        std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;
+    let hub = state.hub.clone();
+    let now = fieldsync_server::now_ms();
+    let report = tokio::task::spawn_blocking(move || {
+        fieldsync_server::import::import_devices(
+            Some(&hub),
+            std::io::BufReader::new(input),
+            &opts,
+            now,
+        )
+    })
+    .await??;
+    for bad in &report.bad {
+        println!("line {}: {}", bad.line, bad.reason);
+    }
+    println!(
+        "{} rows: {} good, {} bad; {} written{}",
+        report.rows,
+        report.good,
+        report.bad.len(),
+        report.written,
+        if dry_run { " (dry run)" } else { "" }
+    );
+    if !report.bad.is_empty() && !skip_bad_rows && !dry_run {
+        bail!("nothing imported: fix the rows above or pass --skip-bad-rows");
+    }
+    Ok(())
+}

@@ -1,0 +1,447 @@
+//! Demo data (DOMAIN.md): an office tower with ~300 PCs, 100 printers and a server room, a
+//! school and a clinic; resident engineers, a dispatcher, a supervisor, an admin; templates,
+//! knowledge articles, open incidents and inspections. Documents are written by the server's
+//! actor through the hub, like any server-side write.
+
+use crate::hub::{Hub, HubError};
+use crate::storage::UserRecord;
+use fieldsync::model::{
+    self, ChecklistTemplate, DeviceRecord, NewWorkOrder, Site, TemplateItem, device::Location,
+};
+use fieldsync::{DocId, DocKind, TimestampMs};
+use std::collections::BTreeMap;
+
+/// Demo logins: (username, display name, role, password).
+pub const DEMO_USERS: [(&str, &str, fieldsync::Role, &str); 5] = [
+    ("li.wei", "Li Wei", fieldsync::Role::Engineer, "engineer-li"),
+    (
+        "zhang.min",
+        "Zhang Min",
+        fieldsync::Role::Engineer,
+        "engineer-zhang",
+    ),
+    (
+        "dana",
+        "Dana Dispatcher",
+        fieldsync::Role::Dispatcher,
+        "dispatch-dana",
+    ),
+    (
+        "sam",
+        "Sam Supervisor",
+        fieldsync::Role::Supervisor,
+        "supervise-sam",
+    ),
+    (
+        "admin",
+        "Administrator",
+        fieldsync::Role::Admin,
+        "admin-admin",
+    ),
+];
+
+#[derive(Debug, Default)]
+pub struct SeedReport {
+    pub sites: usize,
+    pub devices: usize,
+    pub templates: usize,
+    pub articles: usize,
+    pub work_orders: usize,
+}
+
+struct Customer {
+    id: &'static str,
+    name: &'static str,
+    site: &'static str,
+    address: &'static str,
+    pcs: usize,
+    printers: usize,
+    floors: usize,
+    room_gear: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const OFFICE_GEAR: &[(&str, &str, &str)] = &[
+    ("server", "Dell", "PowerEdge R750"),
+    ("server", "Dell", "PowerEdge R750"),
+    ("server", "HPE", "ProLiant DL380 Gen10"),
+    ("server", "HPE", "ProLiant DL380 Gen10"),
+    ("switch", "Cisco", "Catalyst 9500 (core)"),
+    ("firewall", "Fortinet", "FortiGate 200F"),
+    ("ups", "APC", "Smart-UPS SRT 10kVA"),
+    ("storage", "NetApp", "FAS2750"),
+];
+const SCHOOL_GEAR: &[(&str, &str, &str)] = &[
+    ("switch", "HPE Aruba", "2930F"),
+    ("server", "Lenovo", "ThinkSystem SR250"),
+    ("ups", "Eaton", "5PX 3000"),
+];
+const CLINIC_GEAR: &[(&str, &str, &str)] = &[
+    ("server", "Dell", "PowerEdge T550"),
+    ("firewall", "Sophos", "XGS 2100"),
+    ("ups", "APC", "Smart-UPS 3000"),
+    ("storage", "Synology", "RS1221+"),
+];
+
+const CUSTOMERS: [Customer; 3] = [
+    Customer {
+        id: "cust-northwind",
+        name: "Northwind Trading",
+        site: "Northwind Office Tower",
+        address: "88 Harbour Road, 12 floors",
+        pcs: 300,
+        printers: 100,
+        floors: 12,
+        room_gear: OFFICE_GEAR,
+    },
+    Customer {
+        id: "cust-riverside-school",
+        name: "Riverside Secondary School",
+        site: "Riverside School campus",
+        address: "3 College Lane",
+        pcs: 40,
+        printers: 8,
+        floors: 3,
+        room_gear: SCHOOL_GEAR,
+    },
+    Customer {
+        id: "cust-lakeside-clinic",
+        name: "Lakeside Clinic",
+        site: "Lakeside Clinic",
+        address: "17 Lake Street",
+        pcs: 25,
+        printers: 6,
+        floors: 2,
+        room_gear: CLINIC_GEAR,
+    },
+];
+
+fn item(
+    label: &str,
+    kind: &str,
+    order: i64,
+    unit: Option<&str>,
+    min: Option<f64>,
+    max: Option<f64>,
+) -> TemplateItem {
+    TemplateItem {
+        label: label.into(),
+        kind: kind.into(),
+        required: true,
+        order,
+        unit: unit.map(Into::into),
+        min,
+        max,
+        choices: Vec::new(),
+    }
+}
+
+fn patrol_template() -> ChecklistTemplate {
+    let mut items = BTreeMap::new();
+    items.insert(
+        "room-temp".into(),
+        item(
+            "Server room temperature",
+            "reading",
+            1,
+            Some("°C"),
+            Some(18.0),
+            Some(27.0),
+        ),
+    );
+    items.insert(
+        "ups-load".into(),
+        item("UPS load", "reading", 2, Some("%"), Some(0.0), Some(80.0)),
+    );
+    items.insert(
+        "ups-battery".into(),
+        item("UPS battery self-test", "pass_fail", 3, None, None, None),
+    );
+    items.insert(
+        "core-switch".into(),
+        item(
+            "Core switch: links and fans",
+            "pass_fail",
+            4,
+            None,
+            None,
+            None,
+        ),
+    );
+    items.insert(
+        "firewall".into(),
+        item(
+            "Firewall: HA status and alerts",
+            "pass_fail",
+            5,
+            None,
+            None,
+            None,
+        ),
+    );
+    items.insert(
+        "backup".into(),
+        item("Last night's backup job", "pass_fail", 6, None, None, None),
+    );
+    let mut notes = item("Observations", "text", 7, None, None, None);
+    notes.required = false;
+    items.insert("notes".into(), notes);
+    ChecklistTemplate {
+        name: "Weekly server-room patrol".into(),
+        items,
+        ..Default::default()
+    }
+}
+
+fn pc_repair_template() -> ChecklistTemplate {
+    let mut items = BTreeMap::new();
+    items.insert(
+        "power".into(),
+        item("Powers on, POST clean", "pass_fail", 1, None, None, None),
+    );
+    items.insert(
+        "disk".into(),
+        item("Disk health (SMART)", "pass_fail", 2, None, None, None),
+    );
+    items.insert(
+        "av".into(),
+        item("Antivirus up to date", "pass_fail", 3, None, None, None),
+    );
+    items.insert(
+        "user-ok".into(),
+        item("User confirms fixed", "pass_fail", 4, None, None, None),
+    );
+    ChecklistTemplate {
+        name: "PC repair".into(),
+        items,
+        ..Default::default()
+    }
+}
+
+const ARTICLES: [(&str, &str, &str, &str); 3] = [
+    (
+        "Printer shows 'Paper jam' with no paper inside",
+        "HP LaserJet M4xx reports a jam in tray 2 although the path is clear.",
+        "Open the rear door, clean the paper-presence sensor flag, power-cycle. If it recurs, replace the tray 2 pickup roller (part RM2-5452).",
+        "hardware",
+    ),
+    (
+        "UPS on battery during generator test",
+        "The APC Smart-UPS switches to battery and alarms during the monthly generator test.",
+        "Set input sensitivity to 'Low' in the UPS menu; confirm the transfer voltage range is 160–280 V.",
+        "hardware",
+    ),
+    (
+        "Users cannot reach file shares after switch reboot",
+        "After the core switch reboots, VLAN 20 clients get no DHCP lease.",
+        "Check the DHCP relay (ip helper-address) on VLAN 20; re-apply it and save the running config.",
+        "network",
+    ),
+];
+
+/// Write the demo documents. `users` are the created demo users in [`DEMO_USERS`] order.
+pub fn seed_demo(
+    hub: &Hub,
+    users: &[UserRecord],
+    now: TimestampMs,
+) -> Result<SeedReport, HubError> {
+    let mut report = SeedReport::default();
+    let engineers: Vec<String> = users
+        .iter()
+        .filter(|u| u.role == fieldsync::Role::Engineer)
+        .map(|u| u.id.to_string())
+        .collect();
+    let dispatcher = users
+        .iter()
+        .find(|u| u.role == fieldsync::Role::Dispatcher)
+        .map(|u| u.id.to_string())
+        .unwrap_or_default();
+    let patrol = patrol_template();
+    for t in [patrol.clone(), pc_repair_template()] {
+        let id = DocId::new();
+        hub.create_doc(id, DocKind::ChecklistTemplate, None, now, |d| {
+            model::template::create_template(d, id, &t, now)
+        })?;
+        report.templates += 1;
+    }
+    for (title, symptoms, solution, cat) in ARTICLES {
+        let id = DocId::new();
+        hub.create_doc(id, DocKind::Knowledge, None, now, |d| {
+            model::knowledge::create_article(d, id, title, symptoms, solution, Some(cat), now)
+        })?;
+        report.articles += 1;
+    }
+    let mut sites = Vec::new();
+    for c in &CUSTOMERS {
+        let site_id = DocId::new();
+        let site = Site {
+            name: c.site.into(),
+            customer_id: c.id.into(),
+            customer_name: c.name.into(),
+            address: c.address.into(),
+            time_zone: Some("Asia/Shanghai".into()),
+            access_notes: "Report to reception; server room key at security desk.".into(),
+            ..Default::default()
+        };
+        hub.create_doc(site_id, DocKind::Site, None, now, |d| {
+            model::site::create_site(d, site_id, &site, now)
+        })?;
+        report.sites += 1;
+        let mut room_devices = Vec::new();
+        let mut n = 0;
+        let mut add = |device_type: &str,
+                       vendor: &str,
+                       model_name: &str,
+                       floor: usize,
+                       room: &str|
+         -> Result<String, HubError> {
+            n += 1;
+            let id = DocId::new();
+            let rec = DeviceRecord {
+                asset_tag: format!(
+                    "{}-{:04}",
+                    c.id.trim_start_matches("cust-").to_uppercase(),
+                    n
+                ),
+                device_type: device_type.into(),
+                vendor: Some(vendor.into()),
+                model: Some(model_name.into()),
+                serial: Some(format!("SN{:08}", n * 7919 % 100_000_000)),
+                ip: (device_type != "pc")
+                    .then(|| format!("10.{}.{}.{}", floor, n / 250, n % 250 + 2)),
+                site_id: Some(site_id.to_string()),
+                customer_id: Some(c.id.into()),
+                location: Location {
+                    building: Some(c.site.into()),
+                    floor: Some(format!("{floor}F")),
+                    room: Some(room.into()),
+                    rack: None,
+                },
+                status: Some("in_service".into()),
+                warranty_end: Some("2027-12-31".into()),
+                ..Default::default()
+            };
+            hub.create_doc(id, DocKind::Device, None, now, |d| {
+                model::device::create_device(d, id, &rec, now)
+            })?;
+            Ok(id.to_string())
+        };
+        for (t, v, m) in c.room_gear {
+            room_devices.push(add(t, v, m, 1, "Server room")?);
+        }
+        for i in 0..c.pcs {
+            add(
+                "pc",
+                "Lenovo",
+                "ThinkCentre M70q",
+                1 + i % c.floors,
+                &format!("Office {}", 100 + i % 30),
+            )?;
+        }
+        for i in 0..c.printers {
+            add(
+                "printer",
+                "HP",
+                "LaserJet M404dn",
+                1 + i % c.floors,
+                "Print corner",
+            )?;
+        }
+        report.devices += n;
+        sites.push((c, site_id, room_devices));
+    }
+    let template_checklist = patrol.instantiate();
+    let day = 24 * 3600 * 1000;
+    let mut orders: Vec<NewWorkOrder> = Vec::new();
+    for (i, (c, site_id, room)) in sites.iter().enumerate() {
+        let engineer = engineers.get(i % engineers.len().max(1)).cloned();
+        orders.push(NewWorkOrder {
+            kind: "inspection".into(),
+            title: format!("Weekly server-room patrol — {}", c.site),
+            description: "Wednesday 09:00–12:00 on site: walk the server room, record readings."
+                .into(),
+            customer_id: Some(c.id.into()),
+            site_id: Some(site_id.to_string()),
+            device_ids: room.clone(),
+            scheduled_start_ms: Some(now + day),
+            scheduled_end_ms: Some(now + day + 3 * 3600 * 1000),
+            assignees: engineer.into_iter().collect(),
+            checklist: template_checklist.clone(),
+            ..Default::default()
+        });
+    }
+    let incidents = [
+        (
+            0,
+            "Printer on 3F reports paper jam",
+            "hardware",
+            3,
+            2,
+            Some(1),
+        ),
+        (
+            0,
+            "Finance share unreachable from 7F",
+            "network",
+            2,
+            1,
+            Some(0),
+        ),
+        (
+            1,
+            "Computer lab PCs cannot log in",
+            "software",
+            2,
+            2,
+            Some(0),
+        ),
+        (
+            2,
+            "UPS alarm in the clinic server cupboard",
+            "hardware",
+            1,
+            1,
+            None,
+        ),
+        (
+            0,
+            "Suspicious e-mail attachment opened on reception PC",
+            "security",
+            2,
+            1,
+            None,
+        ),
+    ];
+    for (site_idx, title, cat, impact, urgency, eng) in incidents {
+        let (c, site_id, room) = &sites[site_idx];
+        orders.push(NewWorkOrder {
+            kind: "incident".into(),
+            title: title.into(),
+            description: format!("Reported by phone to the service desk ({}).", c.name),
+            customer_id: Some(c.id.into()),
+            site_id: Some(site_id.to_string()),
+            device_ids: room.iter().take(1).cloned().collect(),
+            category: Some(cat.into()),
+            impact: Some(impact),
+            urgency: Some(urgency),
+            assignees: eng
+                .and_then(|e: usize| engineers.get(e).cloned())
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        });
+    }
+    let year = chrono::Utc::now()
+        .format("%Y")
+        .to_string()
+        .parse()
+        .unwrap_or(2025);
+    for mut o in orders {
+        o.number = Some(hub.db().blocking().next_work_order_number(year)?);
+        let id = DocId::new();
+        hub.create_doc(id, DocKind::WorkOrder, None, now, |d| {
+            model::create_work_order(d, id, &o, &dispatcher, now)
+        })?;
+        report.work_orders += 1;
+    }
+    Ok(report)
+}

@@ -1,0 +1,162 @@
+//! The storage trait every backend implements, and the plain records it speaks.
+//!
+//! Methods are coarse-grained (one method = one transaction) and blocking: callers on the
+//! async runtime run them through [`Db::call`], which moves the work to the blocking pool.
+//! The backend is chosen once from the database URL ([`open`]).
+
+pub mod sqlite;
+mod types;
+
+pub use types::*;
+
+use fieldsync::{DeviceId, DocId, Role, TimestampMs, UserId};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Storage failures. `Conflict`/`NotFound`/`Invalid` are the caller's fault; `Backend` is ours.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+impl From<rusqlite::Error> for StorageError {
+    fn from(e: rusqlite::Error) -> Self {
+        StorageError::Backend(e.to_string())
+    }
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// Everything the server keeps. One implementation per backend; each owns its migrations.
+pub trait Storage: Send + Sync + 'static {
+    /// Apply pending migrations; returns the schema version now in place.
+    fn migrate(&self) -> Result<u32>;
+
+    // --- users and sessions ---
+    fn create_user(&self, user: &NewUser) -> Result<UserRecord>;
+    fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>>;
+    fn user_by_id(&self, id: UserId) -> Result<Option<UserRecord>>;
+    fn list_users(&self) -> Result<Vec<UserRecord>>;
+    /// Disabling revokes every token of the user.
+    fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<()>;
+    /// Changing the password revokes every token of the user.
+    fn set_password_hash(&self, username: &str, hash: &str) -> Result<()>;
+    fn insert_token(&self, token: &NewToken) -> Result<()>;
+    /// The session of a live (unexpired, unrevoked, user enabled) token hash.
+    fn session(&self, token_hash: &str, now: TimestampMs) -> Result<Option<Session>>;
+
+    // --- devices and actors ---
+    /// Register (or re-use) a device of `user`; a device id owned by another user is a conflict.
+    fn upsert_device(
+        &self,
+        device: DeviceId,
+        user: UserId,
+        name: &str,
+        now: TimestampMs,
+    ) -> Result<()>;
+    /// Bind actor ids (hex) to a device of the user, for ever. An actor bound elsewhere is a
+    /// conflict and nothing is bound.
+    fn register_actors(
+        &self,
+        device: DeviceId,
+        user: UserId,
+        actors: &[String],
+        now: TimestampMs,
+    ) -> Result<()>;
+    fn actors_of_user(&self, user: UserId) -> Result<Vec<String>>;
+    /// Actor hex → user display name (for history).
+    fn actor_names(&self) -> Result<Vec<(String, String)>>;
+    fn list_devices(&self) -> Result<Vec<DeviceRow>>;
+
+    // --- documents and the change log ---
+    fn doc_info(&self, doc: DocId) -> Result<Option<DocInfo>>;
+    /// A document's whole bytes (snapshot + later chunks), loadable with `Automerge::load`.
+    fn doc_bytes(&self, doc: DocId) -> Result<Option<(DocInfo, Vec<u8>)>>;
+    /// Append accepted changes and update the projection, in one transaction.
+    fn append(&self, rec: &AppendRecord) -> Result<AppendOutcome>;
+    /// Replace a document's snapshot by `bytes`, which hold every chunk with seq ≤ `upto_seq`.
+    fn write_snapshot(&self, doc: DocId, bytes: &[u8], upto_seq: u64) -> Result<()>;
+    fn record_rejection(&self, rej: &RejectionRecord) -> Result<()>;
+    fn all_doc_ids(&self) -> Result<Vec<DocInfo>>;
+
+    // --- sync ---
+    /// May the user hold this document (see "Briefcase" in docs/sync-protocol.md)?
+    fn in_briefcase(&self, user: UserId, role: Role, doc: DocId) -> Result<bool>;
+    /// Apply what the device's cursor proves (answers it stored) and return the log position
+    /// its pull continues from; an unknown cursor counts as 0 (the device holds nothing).
+    fn confirm_cursor(&self, device: DeviceId, cursor: u64) -> Result<u64>;
+    /// Build one answer page and record the delivery (the cursor rules of the protocol).
+    fn pull(&self, params: &PullParams) -> Result<PullPage>;
+
+    // --- projections ---
+    fn list_work_orders(&self, filter: &WorkOrderFilter) -> Result<Vec<WorkOrderRow>>;
+    fn list_device_records(&self, search: Option<&str>, limit: u32)
+    -> Result<Vec<DeviceRecordRow>>;
+    fn list_sites(&self) -> Result<Vec<SiteRow>>;
+    fn next_work_order_number(&self, year: i32) -> Result<String>;
+
+    // --- blobs ---
+    fn put_blob_meta(&self, meta: &BlobMeta) -> Result<()>;
+    fn blob_meta(&self, sha256: &str) -> Result<Option<BlobMeta>>;
+    /// Is the blob referenced by a document in the user's briefcase (or uploaded by them)?
+    fn blob_visible_to(&self, sha256: &str, user: UserId, role: Role) -> Result<bool>;
+
+    // --- server identity ---
+    /// The server's own Automerge actor id (hex), created once and persisted.
+    fn server_actor(&self) -> Result<String>;
+}
+
+/// A storage handle usable from async code: blocking calls run on the blocking pool.
+#[derive(Clone)]
+pub struct Db(pub Arc<dyn Storage>);
+
+impl Db {
+    pub async fn call<R, F>(&self, f: F) -> Result<R>
+    where
+        F: FnOnce(&dyn Storage) -> Result<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let s = self.0.clone();
+        tokio::task::spawn_blocking(move || f(s.as_ref()))
+            .await
+            .map_err(|e| StorageError::Backend(format!("storage task failed: {e}")))?
+    }
+
+    pub fn blocking(&self) -> &dyn Storage {
+        self.0.as_ref()
+    }
+}
+
+/// Open the backend named by `url`: `sqlite://path/to/file.db` or `sqlite::memory:`.
+/// A bare path is taken as a SQLite file. Migrations run on open.
+pub fn open(url: &str) -> Result<Db> {
+    let storage: Arc<dyn Storage> = if let Some(rest) = url.strip_prefix("sqlite://") {
+        Arc::new(sqlite::SqliteStorage::open(Path::new(rest))?)
+    } else if url == "sqlite::memory:" {
+        Arc::new(sqlite::SqliteStorage::open_in_memory()?)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Err(StorageError::Invalid(
+            "the PostgreSQL backend is not built yet; use sqlite://<file>".into(),
+        ));
+    } else if url.contains("://") {
+        return Err(StorageError::Invalid(format!(
+            "unknown database URL scheme in {url:?} (expected sqlite://<file>)"
+        )));
+    } else {
+        Arc::new(sqlite::SqliteStorage::open(Path::new(url))?)
+    };
+    storage.migrate()?;
+    Ok(Db(storage))
+}
+
+/// The database URL for a data directory.
+pub fn url_for_data_dir(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("fieldsync.db").display())
+}

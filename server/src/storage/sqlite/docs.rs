@@ -1,0 +1,356 @@
+//! Documents, the change log, briefcases and the delivery/cursor bookkeeping of pulls
+//! (docs/sync-protocol.md, "Cursor and deliveries").
+
+use super::parse_col;
+use crate::storage::{
+    AppendOutcome, AppendRecord, DocInfo, PullItem, PullPage, PullParams, Result, StorageError,
+};
+use fieldsync::{DeviceId, DocId, DocKind, Role, UserId};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use std::collections::{HashMap, HashSet};
+
+/// The documents an engineer (`?1` = user id) may hold.
+const ENGINEER_BRIEFCASE: &str = "
+WITH mine(doc_id) AS (
+    SELECT doc_id FROM wo_assignees WHERE user_id = ?1
+    UNION SELECT doc_id FROM work_orders WHERE created_by = ?1
+    UNION SELECT doc_id FROM docs WHERE created_by = ?1 AND kind = 'work_order'
+),
+my_sites(doc_id) AS (
+    SELECT site_id FROM work_orders WHERE doc_id IN mine AND site_id IS NOT NULL
+),
+bc(doc_id) AS (
+    SELECT doc_id FROM mine
+    UNION SELECT doc_id FROM my_sites
+    UNION SELECT device_doc_id FROM wo_devices WHERE doc_id IN mine
+    UNION SELECT doc_id FROM device_records WHERE site_id IN my_sites
+    UNION SELECT doc_id FROM docs WHERE kind IN ('checklist_template', 'knowledge') OR created_by = ?1
+)";
+
+fn kind_col(idx: usize, s: String) -> rusqlite::Result<DocKind> {
+    DocKind::parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Text,
+            format!("unknown kind {s:?}").into(),
+        )
+    })
+}
+
+fn info_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocInfo> {
+    let created_by: Option<String> = r.get(2)?;
+    Ok(DocInfo {
+        doc_id: parse_col(0, r.get(0)?)?,
+        kind: kind_col(1, r.get(1)?)?,
+        created_by: created_by.map(|c| parse_col(2, c)).transpose()?,
+    })
+}
+
+pub fn doc_info(conn: &Connection, doc: DocId) -> Result<Option<DocInfo>> {
+    Ok(conn
+        .prepare_cached("SELECT doc_id, kind, created_by FROM docs WHERE doc_id = ?1")?
+        .query_row([doc.to_string()], info_row)
+        .optional()?)
+}
+
+pub fn all_docs(conn: &Connection) -> Result<Vec<DocInfo>> {
+    let mut st = conn.prepare("SELECT doc_id, kind, created_by FROM docs ORDER BY kind, doc_id")?;
+    let rows = st.query_map([], info_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Snapshot followed by every later chunk: loadable with `Automerge::load`.
+fn whole_bytes(conn: &Connection, doc: &str) -> Result<Vec<u8>> {
+    let (snapshot, snapshot_seq): (Option<Vec<u8>>, i64) = conn
+        .prepare_cached("SELECT snapshot, snapshot_seq FROM docs WHERE doc_id = ?1")?
+        .query_row([doc], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let mut out = snapshot.unwrap_or_default();
+    let mut st = conn.prepare_cached(
+        "SELECT bytes FROM change_log WHERE doc_id = ?1 AND seq > ?2 ORDER BY seq",
+    )?;
+    let mut rows = st.query(params![doc, snapshot_seq])?;
+    while let Some(r) = rows.next()? {
+        let b: Vec<u8> = r.get(0)?;
+        out.extend_from_slice(&b);
+    }
+    Ok(out)
+}
+
+pub fn doc_bytes(conn: &Connection, doc: DocId) -> Result<Option<(DocInfo, Vec<u8>)>> {
+    let Some(info) = doc_info(conn, doc)? else {
+        return Ok(None);
+    };
+    let bytes = whole_bytes(conn, &doc.to_string())?;
+    Ok(Some((info, bytes)))
+}
+
+pub fn append(conn: &mut Connection, rec: &AppendRecord) -> Result<AppendOutcome> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let id = rec.doc_id.to_string();
+    let heads = rec.heads.join(",");
+    let existing: Option<String> = tx
+        .query_row("SELECT kind FROM docs WHERE doc_id = ?1", [&id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match existing {
+        Some(k) if k != rec.kind.as_str() => {
+            return Err(StorageError::Invalid(format!(
+                "document {id} is a {k}, not a {}",
+                rec.kind
+            )));
+        }
+        Some(_) => {}
+        None => {
+            tx.execute(
+                "INSERT INTO docs (doc_id, kind, created_by, created_at_ms, heads, last_seq, updated_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?4)",
+                params![id, rec.kind.as_str(), rec.user.map(|u| u.to_string()), rec.received_at_ms, heads],
+            )?;
+        }
+    }
+    tx.execute(
+        "INSERT INTO change_log (doc_id, origin_device, user_id, bytes, change_count, received_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            id,
+            rec.origin_device.map(|d| d.to_string()),
+            rec.user.map(|u| u.to_string()),
+            rec.bytes,
+            rec.change_count,
+            rec.received_at_ms
+        ],
+    )?;
+    let seq = tx.last_insert_rowid();
+    tx.execute(
+        "UPDATE docs SET heads = ?2, last_seq = ?3, updated_at_ms = ?4 WHERE doc_id = ?1",
+        params![id, heads, seq, rec.received_at_ms],
+    )?;
+    if rec.created
+        && let Some(dev) = rec.origin_device
+    {
+        tx.execute(
+            "INSERT OR REPLACE INTO device_docs (device_id, doc_id, state, delivery_no) VALUES (?1, ?2, 'held', 0)",
+            params![dev.to_string(), id],
+        )?;
+    }
+    super::projections::write(&tx, &id, &rec.projection, rec.received_at_ms)?;
+    let chunks_since_snapshot: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM change_log c JOIN docs d ON d.doc_id = c.doc_id
+         WHERE c.doc_id = ?1 AND c.seq > d.snapshot_seq",
+        [&id],
+        |r| r.get(0),
+    )?;
+    tx.commit()?;
+    Ok(AppendOutcome {
+        seq: seq as u64,
+        chunks_since_snapshot: chunks_since_snapshot as u64,
+    })
+}
+
+pub fn in_briefcase(conn: &Connection, user: UserId, role: Role, doc: DocId) -> Result<bool> {
+    if role != Role::Engineer {
+        return Ok(true);
+    }
+    let sql = format!("{ENGINEER_BRIEFCASE} SELECT EXISTS (SELECT 1 FROM bc WHERE doc_id = ?2)");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![user.to_string(), doc.to_string()], |r| r.get(0))?)
+}
+
+fn briefcase(tx: &Transaction<'_>, user: UserId, role: Role) -> Result<Vec<(String, DocKind)>> {
+    let map = |r: &rusqlite::Row<'_>| Ok((r.get::<_, String>(0)?, kind_col(1, r.get(1)?)?));
+    // Sites and devices first, so a work order arrives after what it refers to.
+    let order = "ORDER BY CASE d.kind WHEN 'site' THEN 0 WHEN 'checklist_template' THEN 1
+                 WHEN 'device' THEN 2 WHEN 'knowledge' THEN 3 ELSE 4 END, d.doc_id";
+    let rows = if role == Role::Engineer {
+        let sql = format!(
+            "{ENGINEER_BRIEFCASE} SELECT d.doc_id, d.kind FROM docs d JOIN bc ON bc.doc_id = d.doc_id {order}"
+        );
+        let mut st = tx.prepare_cached(&sql)?;
+        st.query_map([user.to_string()], map)?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+    } else {
+        let mut st = tx.prepare_cached(&format!("SELECT d.doc_id, d.kind FROM docs d {order}"))?;
+        st.query_map([], map)?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    Ok(rows)
+}
+
+/// Apply what cursor `cursor` proves (the device stored that answer) and return the log
+/// position the pull continues from. An unknown cursor counts as 0: the device holds nothing.
+pub fn confirm_cursor(conn: &mut Connection, device: DeviceId, cursor: u64) -> Result<u64> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let dev = device.to_string();
+    let from: Option<i64> = if cursor == 0 {
+        None
+    } else {
+        tx.query_row(
+            "SELECT log_seq FROM deliveries WHERE device_id = ?1 AND delivery_no = ?2",
+            params![dev, cursor as i64],
+            |r| r.get(0),
+        )
+        .optional()?
+    };
+    match from {
+        Some(_) => {
+            let c = cursor as i64;
+            tx.execute(
+                "UPDATE device_docs SET state = 'held' WHERE device_id = ?1 AND state = 'pending' AND delivery_no <= ?2",
+                params![dev, c],
+            )?;
+            // Whole sends of lost answers: the device does not hold them.
+            tx.execute(
+                "DELETE FROM device_docs WHERE device_id = ?1 AND state = 'pending' AND delivery_no > ?2",
+                params![dev, c],
+            )?;
+            // Removals the device has confirmed.
+            tx.execute(
+                "DELETE FROM device_docs WHERE device_id = ?1 AND state = 'removing' AND delivery_no <= ?2",
+                params![dev, c],
+            )?;
+            tx.execute(
+                "DELETE FROM deliveries WHERE device_id = ?1 AND delivery_no < ?2",
+                params![dev, c],
+            )?;
+        }
+        None => {
+            tx.execute("DELETE FROM device_docs WHERE device_id = ?1", [&dev])?;
+        }
+    }
+    tx.commit()?;
+    Ok(from.unwrap_or(0).max(0) as u64)
+}
+
+pub fn pull(conn: &mut Connection, p: &PullParams) -> Result<PullPage> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let dev = p.device.to_string();
+    let n: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(delivery_no), 0) + 1 FROM deliveries WHERE device_id = ?1",
+        [&dev],
+        |r| r.get(0),
+    )?;
+    let top: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", [], |r| {
+        r.get(0)
+    })?;
+    let bc = briefcase(&tx, p.user, p.role)?;
+    let held: HashMap<String, String> = {
+        let mut st =
+            tx.prepare_cached("SELECT doc_id, state FROM device_docs WHERE device_id = ?1")?;
+        st.query_map([&dev], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let in_bc: HashSet<&str> = bc.iter().map(|(id, _)| id.as_str()).collect();
+
+    // Removals: announced (again) until a stored answer confirms them.
+    let mut removed = Vec::new();
+    for (doc, state) in &held {
+        if in_bc.contains(doc.as_str()) {
+            if state == "removing" {
+                tx.execute(
+                    "UPDATE device_docs SET state = 'held' WHERE device_id = ?1 AND doc_id = ?2",
+                    params![dev, doc],
+                )?;
+            }
+            continue;
+        }
+        tx.execute(
+            "UPDATE device_docs SET state = 'removing', delivery_no = ?3 WHERE device_id = ?1 AND doc_id = ?2",
+            params![dev, doc, n],
+        )?;
+        removed.push(parse_col::<DocId>(0, doc.clone())?);
+    }
+
+    let mut docs: Vec<PullItem> = Vec::new();
+    let mut size: u64 = 0;
+    let mut more = false;
+    for (doc, kind) in bc.iter().filter(|(d, _)| !held.contains_key(d)) {
+        let bytes = whole_bytes(&tx, doc)?;
+        if !docs.is_empty() && size + bytes.len() as u64 > p.max_bytes {
+            more = true;
+            break;
+        }
+        size += bytes.len() as u64;
+        tx.execute(
+            "INSERT OR REPLACE INTO device_docs (device_id, doc_id, state, delivery_no) VALUES (?1, ?2, 'pending', ?3)",
+            params![dev, doc, n],
+        )?;
+        docs.push(PullItem {
+            doc_id: parse_col(0, doc.clone())?,
+            kind: *kind,
+            whole: true,
+            bytes,
+        });
+    }
+
+    let mut upto = p.from_seq as i64;
+    if !more {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut st = tx.prepare_cached(
+            "SELECT c.seq, c.doc_id, d.kind, c.bytes FROM change_log c
+             JOIN device_docs h ON h.doc_id = c.doc_id AND h.device_id = ?1 AND h.state = 'held'
+             JOIN docs d ON d.doc_id = c.doc_id
+             WHERE c.seq > ?2 AND c.seq <= ?3 AND (c.origin_device IS NULL OR c.origin_device != ?1)
+             ORDER BY c.seq",
+        )?;
+        let mut rows = st.query(params![dev, p.from_seq as i64, top])?;
+        let mut cut = false;
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let doc: String = r.get(1)?;
+            let bytes: Vec<u8> = r.get(3)?;
+            if !docs.is_empty() && size + bytes.len() as u64 > p.max_bytes {
+                cut = true;
+                break;
+            }
+            size += bytes.len() as u64;
+            upto = seq;
+            match index.get(&doc) {
+                Some(&i) => docs[i].bytes.extend_from_slice(&bytes),
+                None => {
+                    index.insert(doc.clone(), docs.len());
+                    docs.push(PullItem {
+                        doc_id: parse_col(1, doc)?,
+                        kind: kind_col(2, r.get(2)?)?,
+                        whole: false,
+                        bytes,
+                    });
+                }
+            }
+        }
+        if cut {
+            more = true;
+        } else {
+            upto = top;
+        }
+    }
+    tx.execute(
+        "INSERT INTO deliveries (device_id, delivery_no, log_seq, created_at_ms) VALUES (?1, ?2, ?3, ?4)",
+        params![dev, n, upto, p.now],
+    )?;
+    tx.execute(
+        "UPDATE devices SET last_sync_ms = ?2 WHERE device_id = ?1",
+        params![dev, p.now],
+    )?;
+    tx.commit()?;
+    Ok(PullPage {
+        cursor: n as u64,
+        more,
+        docs,
+        removed,
+    })
+}
+
+pub fn blob_visible_to(conn: &Connection, sha256: &str, user: UserId, role: Role) -> Result<bool> {
+    if role != Role::Engineer {
+        return Ok(true);
+    }
+    let sql = format!(
+        "{ENGINEER_BRIEFCASE} SELECT EXISTS (SELECT 1 FROM blobs WHERE sha256 = ?2 AND uploaded_by = ?1)
+         OR EXISTS (SELECT 1 FROM wo_blobs WHERE sha256 = ?2 AND doc_id IN (SELECT doc_id FROM bc))"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![user.to_string(), sha256], |r| r.get(0))?)
+}

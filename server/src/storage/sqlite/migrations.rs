@@ -1,0 +1,173 @@
+//! Versioned schema migrations of the SQLite backend. Never edit a migration that has
+//! shipped: add a new one at the end.
+
+use rusqlite::Connection;
+
+/// Each entry moves the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: identity, documents, change log, deliveries, projections.
+    r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('engineer','dispatcher','supervisor','admin')),
+    password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    device_id TEXT,
+    created_at_ms INTEGER NOT NULL,
+    expires_at_ms INTEGER NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX tokens_user ON tokens(user_id);
+CREATE TABLE devices (
+    device_id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    name TEXT NOT NULL,
+    registered_at_ms INTEGER NOT NULL,
+    last_sync_ms INTEGER
+);
+CREATE TABLE actors (
+    actor TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL REFERENCES devices(device_id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    registered_at_ms INTEGER NOT NULL
+);
+CREATE INDEX actors_user ON actors(user_id);
+CREATE TABLE docs (
+    doc_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    created_by TEXT,
+    created_at_ms INTEGER NOT NULL,
+    snapshot BLOB,
+    snapshot_seq INTEGER NOT NULL DEFAULT 0,
+    heads TEXT NOT NULL,
+    last_seq INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+);
+CREATE INDEX docs_kind ON docs(kind);
+CREATE TABLE change_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL REFERENCES docs(doc_id),
+    origin_device TEXT,
+    user_id TEXT,
+    bytes BLOB NOT NULL,
+    change_count INTEGER NOT NULL,
+    received_at_ms INTEGER NOT NULL
+);
+CREATE INDEX change_log_doc ON change_log(doc_id, seq);
+CREATE TABLE deliveries (
+    device_id TEXT NOT NULL,
+    delivery_no INTEGER NOT NULL,
+    log_seq INTEGER NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (device_id, delivery_no)
+);
+CREATE TABLE device_docs (
+    device_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending','held','removing')),
+    delivery_no INTEGER NOT NULL,
+    PRIMARY KEY (device_id, doc_id)
+);
+CREATE TABLE rejections (
+    id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    device_id TEXT,
+    code TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at_ms INTEGER NOT NULL
+);
+CREATE TABLE blobs (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    uploaded_by TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE work_orders (
+    doc_id TEXT PRIMARY KEY,
+    number TEXT,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    conflict INTEGER NOT NULL,
+    priority TEXT,
+    category TEXT,
+    customer_id TEXT,
+    site_id TEXT,
+    scheduled_start_ms INTEGER,
+    scheduled_end_ms INTEGER,
+    response_due_ms INTEGER,
+    resolution_due_ms INTEGER,
+    first_on_site_ms INTEGER,
+    completed_at_ms INTEGER,
+    created_by TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+);
+CREATE INDEX work_orders_status ON work_orders(status);
+CREATE INDEX work_orders_site ON work_orders(site_id);
+CREATE TABLE wo_assignees (doc_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (doc_id, user_id));
+CREATE INDEX wo_assignees_user ON wo_assignees(user_id);
+CREATE TABLE wo_devices (doc_id TEXT NOT NULL, device_doc_id TEXT NOT NULL, PRIMARY KEY (doc_id, device_doc_id));
+CREATE INDEX wo_devices_device ON wo_devices(device_doc_id);
+CREATE TABLE wo_blobs (doc_id TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (doc_id, sha256));
+CREATE INDEX wo_blobs_sha ON wo_blobs(sha256);
+CREATE TABLE wo_events (
+    doc_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    by_user TEXT NOT NULL,
+    note TEXT,
+    received_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, event_id)
+);
+CREATE TABLE device_records (
+    doc_id TEXT PRIMARY KEY,
+    asset_tag TEXT NOT NULL,
+    device_type TEXT NOT NULL,
+    vendor TEXT,
+    model TEXT,
+    serial TEXT,
+    ip TEXT,
+    site_id TEXT,
+    customer_id TEXT,
+    location TEXT NOT NULL,
+    status TEXT,
+    search TEXT NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+);
+CREATE INDEX device_records_site ON device_records(site_id);
+CREATE TABLE sites (
+    doc_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    customer_name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+);
+CREATE TABLE wo_numbers (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+"#,
+];
+
+/// Bring the schema up to date in one transaction per step; returns the version in place.
+pub fn run(conn: &mut Connection) -> rusqlite::Result<u32> {
+    let mut version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    while (version as usize) < MIGRATIONS.len() {
+        let tx = conn.transaction()?;
+        tx.execute_batch(MIGRATIONS[version as usize])?;
+        version += 1;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+        tracing::info!(version, "applied migration");
+    }
+    Ok(version)
+}

@@ -1,0 +1,472 @@
+//! The embedded SQLite backend: one file under the data directory, WAL mode, migrations in
+//! code. One connection behind a mutex: SQLite serialises writers anyway, and every call
+//! already runs on the blocking pool.
+
+mod docs;
+mod migrations;
+mod projections;
+
+use super::{BlobMeta, DeviceRow, NewToken, NewUser, Result, Session, StorageError, UserRecord};
+use fieldsync::{DeviceId, Role, TimestampMs, UserId};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::{Mutex, MutexGuard};
+
+pub struct SqliteStorage {
+    conn: Mutex<Connection>,
+}
+
+/// Parse a text column holding an id or enum; a bad value is a storage error, not a panic.
+pub(crate) fn parse_col<T: FromStr>(idx: usize, s: String) -> rusqlite::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse::<T>().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Text,
+            format!("bad value {s:?}: {e}").into(),
+        )
+    })
+}
+
+pub(crate) fn role_col(idx: usize, s: String) -> rusqlite::Result<Role> {
+    Role::parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Text,
+            format!("unknown role {s:?}").into(),
+        )
+    })
+}
+
+const USER_COLS: &str = "id, username, display_name, role, password_hash, disabled, created_at_ms";
+
+fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
+    Ok(UserRecord {
+        id: parse_col(0, r.get(0)?)?,
+        username: r.get(1)?,
+        display_name: r.get(2)?,
+        role: role_col(3, r.get(3)?)?,
+        password_hash: r.get(4)?,
+        disabled: r.get(5)?,
+        created_at_ms: r.get(6)?,
+    })
+}
+
+impl SqliteStorage {
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StorageError::Backend(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let conn = Connection::open(path)?;
+        Self::configure(conn)
+    }
+
+    pub fn open_in_memory() -> Result<Self> {
+        Self::configure(Connection::open_in_memory()?)
+    }
+
+    fn configure(conn: Connection) -> Result<Self> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a transaction half-done (rusqlite rolls
+        // back on drop), so a poisoned lock is safe to reuse.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl super::Storage for SqliteStorage {
+    fn migrate(&self) -> Result<u32> {
+        Ok(migrations::run(&mut self.conn())?)
+    }
+
+    fn create_user(&self, u: &NewUser) -> Result<UserRecord> {
+        let conn = self.conn();
+        let res = conn.execute(
+            "INSERT INTO users (id, username, display_name, role, password_hash, disabled, created_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)",
+            params![u.id.to_string(), u.username, u.display_name, u.role.as_str(), u.password_hash, u.now],
+        );
+        match res {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                return Err(StorageError::Conflict(format!(
+                    "user {:?} already exists",
+                    u.username
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        Ok(UserRecord {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role,
+            password_hash: u.password_hash.clone(),
+            disabled: false,
+            created_at_ms: u.now,
+        })
+    }
+
+    fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row(
+                &format!("SELECT {USER_COLS} FROM users WHERE username = ?1"),
+                [username],
+                user_row,
+            )
+            .optional()?)
+    }
+
+    fn user_by_id(&self, id: UserId) -> Result<Option<UserRecord>> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row(
+                &format!("SELECT {USER_COLS} FROM users WHERE id = ?1"),
+                [id.to_string()],
+                user_row,
+            )
+            .optional()?)
+    }
+
+    fn list_users(&self) -> Result<Vec<UserRecord>> {
+        let conn = self.conn();
+        let mut st = conn.prepare(&format!("SELECT {USER_COLS} FROM users ORDER BY username"))?;
+        let rows = st.query_map([], user_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE users SET disabled = ?2 WHERE username = ?1",
+            params![username, disabled],
+        )?;
+        if n == 0 {
+            return Err(StorageError::NotFound(format!("no user {username:?}")));
+        }
+        if disabled {
+            tx.execute(
+                "UPDATE tokens SET revoked = 1 WHERE user_id = (SELECT id FROM users WHERE username = ?1)",
+                [username],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn set_password_hash(&self, username: &str, hash: &str) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE users SET password_hash = ?2 WHERE username = ?1",
+            params![username, hash],
+        )?;
+        if n == 0 {
+            return Err(StorageError::NotFound(format!("no user {username:?}")));
+        }
+        tx.execute(
+            "UPDATE tokens SET revoked = 1 WHERE user_id = (SELECT id FROM users WHERE username = ?1)",
+            [username],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn insert_token(&self, t: &NewToken) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO tokens (token_hash, user_id, device_id, created_at_ms, expires_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![t.token_hash, t.user.to_string(), t.device.map(|d| d.to_string()), t.created_at_ms, t.expires_at_ms],
+        )?;
+        Ok(())
+    }
+
+    fn session(&self, token_hash: &str, now: TimestampMs) -> Result<Option<Session>> {
+        let conn = self.conn();
+        let cols = USER_COLS
+            .split(", ")
+            .map(|c| format!("u.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Ok(conn
+            .query_row(
+                &format!(
+                    "SELECT {cols}, t.device_id, t.expires_at_ms FROM tokens t JOIN users u ON u.id = t.user_id
+                     WHERE t.token_hash = ?1 AND t.revoked = 0 AND t.expires_at_ms > ?2 AND u.disabled = 0"
+                ),
+                params![token_hash, now],
+                |r| {
+                    let device: Option<String> = r.get(7)?;
+                    Ok(Session {
+                        user: user_row(r)?,
+                        device: device.map(|d| parse_col(7, d)).transpose()?,
+                        expires_at_ms: r.get(8)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn upsert_device(
+        &self,
+        device: DeviceId,
+        user: UserId,
+        name: &str,
+        now: TimestampMs,
+    ) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let owner: Option<String> = tx
+            .query_row(
+                "SELECT user_id FROM devices WHERE device_id = ?1",
+                [device.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match owner {
+            Some(o) if o != user.to_string() => {
+                return Err(StorageError::Conflict(format!(
+                    "device {device} is registered to another user"
+                )));
+            }
+            Some(_) => {
+                tx.execute(
+                    "UPDATE devices SET name = ?2 WHERE device_id = ?1",
+                    params![device.to_string(), name],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO devices (device_id, user_id, name, registered_at_ms) VALUES (?1, ?2, ?3, ?4)",
+                    params![device.to_string(), user.to_string(), name, now],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn register_actors(
+        &self,
+        device: DeviceId,
+        user: UserId,
+        actors: &[String],
+        now: TimestampMs,
+    ) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for actor in actors {
+            let bound: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT device_id, user_id FROM actors WHERE actor = ?1",
+                    [actor],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            match bound {
+                Some((_, u)) if u != user.to_string() => {
+                    return Err(StorageError::Conflict(format!(
+                        "actor {actor} is bound to another user"
+                    )));
+                }
+                Some((d, _)) if d != device.to_string() => {
+                    return Err(StorageError::Conflict(format!(
+                        "actor {actor} is bound to another device of this user"
+                    )));
+                }
+                Some(_) => {}
+                None => {
+                    tx.execute(
+                        "INSERT INTO actors (actor, device_id, user_id, registered_at_ms) VALUES (?1, ?2, ?3, ?4)",
+                        params![actor, device.to_string(), user.to_string(), now],
+                    )?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn actors_of_user(&self, user: UserId) -> Result<Vec<String>> {
+        let conn = self.conn();
+        let mut st = conn.prepare_cached("SELECT actor FROM actors WHERE user_id = ?1")?;
+        let rows = st.query_map([user.to_string()], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn actor_names(&self) -> Result<Vec<(String, String)>> {
+        let conn = self.conn();
+        let mut st = conn.prepare(
+            "SELECT a.actor, u.display_name FROM actors a JOIN users u ON u.id = a.user_id",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn list_devices(&self) -> Result<Vec<DeviceRow>> {
+        let conn = self.conn();
+        let mut st = conn.prepare(
+            "SELECT d.device_id, d.user_id, u.username, d.name, d.registered_at_ms, d.last_sync_ms,
+                    (SELECT group_concat(actor, ',') FROM actors a WHERE a.device_id = d.device_id)
+             FROM devices d JOIN users u ON u.id = d.user_id ORDER BY u.username, d.name",
+        )?;
+        let rows = st.query_map([], |r| {
+            let actors: Option<String> = r.get(6)?;
+            Ok(DeviceRow {
+                device_id: parse_col(0, r.get(0)?)?,
+                user_id: parse_col(1, r.get(1)?)?,
+                username: r.get(2)?,
+                name: r.get(3)?,
+                registered_at_ms: r.get(4)?,
+                last_sync_ms: r.get(5)?,
+                actors: actors
+                    .map(|a| a.split(',').map(str::to_owned).collect())
+                    .unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn doc_info(&self, doc: fieldsync::DocId) -> Result<Option<super::DocInfo>> {
+        docs::doc_info(&self.conn(), doc)
+    }
+
+    fn doc_bytes(&self, doc: fieldsync::DocId) -> Result<Option<(super::DocInfo, Vec<u8>)>> {
+        docs::doc_bytes(&self.conn(), doc)
+    }
+
+    fn append(&self, rec: &super::AppendRecord) -> Result<super::AppendOutcome> {
+        docs::append(&mut self.conn(), rec)
+    }
+
+    fn write_snapshot(&self, doc: fieldsync::DocId, bytes: &[u8], upto_seq: u64) -> Result<()> {
+        self.conn().execute(
+            "UPDATE docs SET snapshot = ?2, snapshot_seq = ?3 WHERE doc_id = ?1 AND snapshot_seq <= ?3",
+            params![doc.to_string(), bytes, upto_seq as i64],
+        )?;
+        Ok(())
+    }
+
+    fn record_rejection(&self, r: &super::RejectionRecord) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO rejections (doc_id, user_id, device_id, code, reason, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![r.doc_id.to_string(), r.user.to_string(), r.device.map(|d| d.to_string()), r.code, r.reason, r.at_ms],
+        )?;
+        Ok(())
+    }
+
+    fn all_doc_ids(&self) -> Result<Vec<super::DocInfo>> {
+        docs::all_docs(&self.conn())
+    }
+
+    fn in_briefcase(&self, user: UserId, role: Role, doc: fieldsync::DocId) -> Result<bool> {
+        docs::in_briefcase(&self.conn(), user, role, doc)
+    }
+
+    fn confirm_cursor(&self, device: DeviceId, cursor: u64) -> Result<u64> {
+        docs::confirm_cursor(&mut self.conn(), device, cursor)
+    }
+
+    fn pull(&self, p: &super::PullParams) -> Result<super::PullPage> {
+        docs::pull(&mut self.conn(), p)
+    }
+
+    fn list_work_orders(&self, f: &super::WorkOrderFilter) -> Result<Vec<super::WorkOrderRow>> {
+        projections::list_work_orders(&self.conn(), f)
+    }
+
+    fn list_device_records(
+        &self,
+        search: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<super::DeviceRecordRow>> {
+        projections::list_device_records(&self.conn(), search, limit)
+    }
+
+    fn list_sites(&self) -> Result<Vec<super::SiteRow>> {
+        projections::list_sites(&self.conn())
+    }
+
+    fn next_work_order_number(&self, year: i32) -> Result<String> {
+        let conn = self.conn();
+        let n: i64 = conn.query_row(
+            "INSERT INTO wo_numbers (year, last) VALUES (?1, 1)
+             ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+            [year],
+            |r| r.get(0),
+        )?;
+        Ok(format!("WO-{year}-{n:05}"))
+    }
+
+    fn put_blob_meta(&self, m: &BlobMeta) -> Result<()> {
+        self.conn().execute(
+            "INSERT OR IGNORE INTO blobs (sha256, size, uploaded_by, created_at_ms) VALUES (?1, ?2, ?3, ?4)",
+            params![m.sha256, m.size as i64, m.uploaded_by.to_string(), m.created_at_ms],
+        )?;
+        Ok(())
+    }
+
+    fn blob_meta(&self, sha256: &str) -> Result<Option<BlobMeta>> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row(
+                "SELECT sha256, size, uploaded_by, created_at_ms FROM blobs WHERE sha256 = ?1",
+                [sha256],
+                |r| {
+                    Ok(BlobMeta {
+                        sha256: r.get(0)?,
+                        size: r.get::<_, i64>(1)? as u64,
+                        uploaded_by: parse_col(2, r.get(2)?)?,
+                        created_at_ms: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn blob_visible_to(&self, sha256: &str, user: UserId, role: Role) -> Result<bool> {
+        docs::blob_visible_to(&self.conn(), sha256, user, role)
+    }
+
+    fn server_actor(&self) -> Result<String> {
+        let conn = self.conn();
+        let existing: Option<String> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'server_actor'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(a) = existing {
+            return Ok(a);
+        }
+        let actor = automerge::ActorId::random().to_hex_string();
+        conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('server_actor', ?1)",
+            [&actor],
+        )?;
+        Ok(conn.query_row(
+            "SELECT value FROM meta WHERE key = 'server_actor'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}

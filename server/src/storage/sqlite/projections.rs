@@ -1,0 +1,176 @@
+//! Relational projections of the documents (dispatch board, device lists, event history):
+//! written in the append transaction, read by the JSON endpoints.
+
+use crate::storage::{DeviceRecordRow, Projection, Result, SiteRow, WorkOrderFilter, WorkOrderRow};
+use fieldsync::TimestampMs;
+use rusqlite::{Connection, Transaction, params};
+
+pub fn write(tx: &Transaction<'_>, id: &str, p: &Projection, now: TimestampMs) -> Result<()> {
+    match p {
+        Projection::WorkOrder(w) => {
+            tx.execute(
+                "INSERT OR REPLACE INTO work_orders (doc_id, number, title, kind, status, conflict, priority,
+                    category, customer_id, site_id, scheduled_start_ms, scheduled_end_ms, response_due_ms,
+                    resolution_due_ms, first_on_site_ms, completed_at_ms, created_by, created_at_ms, updated_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                params![
+                    id, w.number, w.title, w.kind, w.status, w.conflict, w.priority, w.category,
+                    w.customer_id, w.site_id, w.scheduled_start_ms, w.scheduled_end_ms,
+                    w.response_due_ms, w.resolution_due_ms, w.first_on_site_ms, w.completed_at_ms,
+                    w.created_by, w.created_at_ms, now
+                ],
+            )?;
+            tx.execute("DELETE FROM wo_assignees WHERE doc_id = ?1", [id])?;
+            for a in &w.assignees {
+                tx.execute(
+                    "INSERT OR IGNORE INTO wo_assignees (doc_id, user_id) VALUES (?1, ?2)",
+                    params![id, a],
+                )?;
+            }
+            tx.execute("DELETE FROM wo_devices WHERE doc_id = ?1", [id])?;
+            for d in &w.device_ids {
+                tx.execute(
+                    "INSERT OR IGNORE INTO wo_devices (doc_id, device_doc_id) VALUES (?1, ?2)",
+                    params![id, d],
+                )?;
+            }
+            tx.execute("DELETE FROM wo_blobs WHERE doc_id = ?1", [id])?;
+            for b in &w.blobs {
+                tx.execute(
+                    "INSERT OR IGNORE INTO wo_blobs (doc_id, sha256) VALUES (?1, ?2)",
+                    params![id, b],
+                )?;
+            }
+            let mut st = tx.prepare_cached(
+                "INSERT OR IGNORE INTO wo_events (doc_id, event_id, kind, at_ms, by_user, note, received_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for e in &w.events {
+                st.execute(params![id, e.id, e.kind, e.at_ms, e.by, e.note, now])?;
+            }
+        }
+        Projection::Device(d) => {
+            tx.execute(
+                "INSERT OR REPLACE INTO device_records (doc_id, asset_tag, device_type, vendor, model, serial, ip,
+                    site_id, customer_id, location, status, search, updated_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                params![
+                    id, d.asset_tag, d.device_type, d.vendor, d.model, d.serial, d.ip, d.site_id,
+                    d.customer_id, d.location, d.status, d.search.to_lowercase(), now
+                ],
+            )?;
+        }
+        Projection::Site(s) => {
+            tx.execute(
+                "INSERT OR REPLACE INTO sites (doc_id, name, customer_id, customer_name, address, updated_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, s.name, s.customer_id, s.customer_name, s.address, now],
+            )?;
+        }
+        Projection::None => {}
+    }
+    Ok(())
+}
+
+fn split(s: Option<String>) -> Vec<String> {
+    s.map(|v| v.split(',').map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+pub fn list_work_orders(conn: &Connection, f: &WorkOrderFilter) -> Result<Vec<WorkOrderRow>> {
+    let mut st = conn.prepare_cached(
+        "SELECT w.doc_id, w.number, w.title, w.kind, w.status, w.conflict, w.priority, w.category,
+                w.customer_id, w.site_id,
+                (SELECT group_concat(user_id, ',') FROM wo_assignees a WHERE a.doc_id = w.doc_id),
+                (SELECT group_concat(device_doc_id, ',') FROM wo_devices v WHERE v.doc_id = w.doc_id),
+                w.scheduled_start_ms, w.scheduled_end_ms, w.response_due_ms, w.resolution_due_ms,
+                w.created_by, w.created_at_ms, w.updated_at_ms
+         FROM work_orders w
+         WHERE (?1 IS NULL OR w.status = ?1)
+           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM wo_assignees a WHERE a.doc_id = w.doc_id AND a.user_id = ?2))
+           AND (?3 IS NULL OR w.site_id = ?3)
+           AND (?4 IS NULL OR w.customer_id = ?4)
+         ORDER BY w.priority IS NULL, w.priority, w.created_at_ms DESC
+         LIMIT ?5",
+    )?;
+    let limit = f.limit.unwrap_or(500).min(5000);
+    let rows = st.query_map(
+        params![f.status, f.assignee, f.site, f.customer, limit],
+        |r| {
+            Ok(WorkOrderRow {
+                doc_id: r.get(0)?,
+                number: r.get(1)?,
+                title: r.get(2)?,
+                kind: r.get(3)?,
+                status: r.get(4)?,
+                conflict: r.get(5)?,
+                priority: r.get(6)?,
+                category: r.get(7)?,
+                customer_id: r.get(8)?,
+                site_id: r.get(9)?,
+                assignees: split(r.get(10)?),
+                device_ids: split(r.get(11)?),
+                scheduled_start_ms: r.get(12)?,
+                scheduled_end_ms: r.get(13)?,
+                response_due_ms: r.get(14)?,
+                resolution_due_ms: r.get(15)?,
+                created_by: r.get(16)?,
+                created_at_ms: r.get(17)?,
+                updated_at_ms: r.get(18)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn list_device_records(
+    conn: &Connection,
+    search: Option<&str>,
+    limit: u32,
+) -> Result<Vec<DeviceRecordRow>> {
+    let pattern = search.map(|s| {
+        let escaped = s
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    });
+    let mut st = conn.prepare_cached(
+        "SELECT doc_id, asset_tag, device_type, vendor, model, serial, ip, site_id, customer_id, location, status
+         FROM device_records WHERE (?1 IS NULL OR search LIKE ?1 ESCAPE '\\')
+         ORDER BY asset_tag LIMIT ?2",
+    )?;
+    let rows = st.query_map(params![pattern, limit.min(10_000)], |r| {
+        Ok(DeviceRecordRow {
+            doc_id: r.get(0)?,
+            asset_tag: r.get(1)?,
+            device_type: r.get(2)?,
+            vendor: r.get(3)?,
+            model: r.get(4)?,
+            serial: r.get(5)?,
+            ip: r.get(6)?,
+            site_id: r.get(7)?,
+            customer_id: r.get(8)?,
+            location: r.get(9)?,
+            status: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn list_sites(conn: &Connection) -> Result<Vec<SiteRow>> {
+    let mut st = conn.prepare_cached(
+        "SELECT doc_id, name, customer_id, customer_name, address FROM sites ORDER BY customer_name, name",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(SiteRow {
+            doc_id: r.get(0)?,
+            name: r.get(1)?,
+            customer_id: r.get(2)?,
+            customer_name: r.get(3)?,
+            address: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

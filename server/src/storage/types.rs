@@ -1,0 +1,256 @@
+//! Plain records passed to and from the storage backends (no backend types leak out).
+
+use fieldsync::{DeviceId, DocId, DocKind, Role, TimestampMs, UserId};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub disabled: bool,
+    pub created_at_ms: TimestampMs,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub now: TimestampMs,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewToken {
+    pub token_hash: String,
+    pub user: UserId,
+    pub device: Option<DeviceId>,
+    pub created_at_ms: TimestampMs,
+    pub expires_at_ms: TimestampMs,
+}
+
+/// An authenticated caller.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub user: UserRecord,
+    pub device: Option<DeviceId>,
+    pub expires_at_ms: TimestampMs,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DeviceRow {
+    pub device_id: DeviceId,
+    pub user_id: UserId,
+    pub username: String,
+    pub name: String,
+    pub registered_at_ms: TimestampMs,
+    pub last_sync_ms: Option<TimestampMs>,
+    pub actors: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DocInfo {
+    pub doc_id: DocId,
+    pub kind: DocKind,
+    pub created_by: Option<UserId>,
+}
+
+/// One accepted change set.
+#[derive(Clone, Debug)]
+pub struct AppendRecord {
+    pub doc_id: DocId,
+    pub kind: DocKind,
+    /// Author of the push (recorded as the creator when the document is new).
+    pub user: Option<UserId>,
+    /// The pushing device (`None` for server-side writes).
+    pub origin_device: Option<DeviceId>,
+    /// The raw bytes of the new changes, concatenated (loadable with `load_incremental`).
+    pub bytes: Vec<u8>,
+    pub change_count: u32,
+    /// Heads after the merge (hex).
+    pub heads: Vec<String>,
+    pub received_at_ms: TimestampMs,
+    pub projection: Projection,
+    /// The document is new on the server: the pushing device holds it already.
+    pub created: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct AppendOutcome {
+    pub seq: u64,
+    /// Chunks appended since the last snapshot (the hub compacts past a threshold).
+    pub chunks_since_snapshot: u64,
+}
+
+/// Relational rows derived from a merged document.
+#[derive(Clone, Debug)]
+pub enum Projection {
+    WorkOrder(Box<WorkOrderProj>),
+    Device(Box<DeviceProj>),
+    Site(SiteProj),
+    None,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct WorkOrderProj {
+    pub number: Option<String>,
+    pub title: String,
+    pub kind: String,
+    pub status: String,
+    pub conflict: bool,
+    pub priority: Option<String>,
+    pub category: Option<String>,
+    pub customer_id: Option<String>,
+    pub site_id: Option<String>,
+    pub assignees: Vec<String>,
+    pub device_ids: Vec<String>,
+    pub scheduled_start_ms: Option<TimestampMs>,
+    pub scheduled_end_ms: Option<TimestampMs>,
+    pub response_due_ms: Option<TimestampMs>,
+    pub resolution_due_ms: Option<TimestampMs>,
+    pub first_on_site_ms: Option<TimestampMs>,
+    pub completed_at_ms: Option<TimestampMs>,
+    pub created_by: String,
+    pub created_at_ms: TimestampMs,
+    pub events: Vec<EventProj>,
+    /// sha256 of every blob the document references (photos, signature image).
+    pub blobs: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct EventProj {
+    pub id: String,
+    pub kind: String,
+    pub at_ms: TimestampMs,
+    pub by: String,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct DeviceProj {
+    pub asset_tag: String,
+    pub device_type: String,
+    pub vendor: Option<String>,
+    pub model: Option<String>,
+    pub serial: Option<String>,
+    pub ip: Option<String>,
+    pub site_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub location: String,
+    pub status: Option<String>,
+    pub search: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SiteProj {
+    pub name: String,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub address: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct RejectionRecord {
+    pub doc_id: DocId,
+    pub user: UserId,
+    pub device: Option<DeviceId>,
+    pub code: String,
+    pub reason: String,
+    pub at_ms: TimestampMs,
+}
+
+#[derive(Clone, Debug)]
+pub struct PullParams {
+    pub user: UserId,
+    pub role: Role,
+    pub device: DeviceId,
+    /// Log position the pull continues from (from [`super::Storage::confirm_cursor`]).
+    pub from_seq: u64,
+    pub max_bytes: u64,
+    pub now: TimestampMs,
+}
+
+#[derive(Clone, Debug)]
+pub struct PullItem {
+    pub doc_id: DocId,
+    pub kind: DocKind,
+    pub whole: bool,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PullPage {
+    pub cursor: u64,
+    pub more: bool,
+    pub docs: Vec<PullItem>,
+    pub removed: Vec<DocId>,
+}
+
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct WorkOrderFilter {
+    pub status: Option<String>,
+    pub assignee: Option<String>,
+    pub site: Option<String>,
+    pub customer: Option<String>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct WorkOrderRow {
+    pub doc_id: String,
+    pub number: Option<String>,
+    pub title: String,
+    pub kind: String,
+    pub status: String,
+    pub conflict: bool,
+    pub priority: Option<String>,
+    pub category: Option<String>,
+    pub customer_id: Option<String>,
+    pub site_id: Option<String>,
+    pub assignees: Vec<String>,
+    pub device_ids: Vec<String>,
+    pub scheduled_start_ms: Option<TimestampMs>,
+    pub scheduled_end_ms: Option<TimestampMs>,
+    pub response_due_ms: Option<TimestampMs>,
+    pub resolution_due_ms: Option<TimestampMs>,
+    pub created_by: String,
+    pub created_at_ms: TimestampMs,
+    pub updated_at_ms: TimestampMs,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DeviceRecordRow {
+    pub doc_id: String,
+    pub asset_tag: String,
+    pub device_type: String,
+    pub vendor: Option<String>,
+    pub model: Option<String>,
+    pub serial: Option<String>,
+    pub ip: Option<String>,
+    pub site_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub location: String,
+    pub status: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteRow {
+    pub doc_id: String,
+    pub name: String,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub address: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BlobMeta {
+    pub sha256: String,
+    pub size: u64,
+    pub uploaded_by: UserId,
+    pub created_at_ms: TimestampMs,
+}
