@@ -203,9 +203,10 @@ impl FieldApp {
                 s.sync.error = None;
                 s.sync.retry_in_secs = None;
                 s.sync.last_summary = Some(format!(
-                    "sent {} · received {} · {} round trip{} · {:.1} KB up, {:.1} KB down · {} ms",
+                    "sent {} · received {} · {} file(s) uploaded · {} round trip{} · {:.1} KB up, {:.1} KB down · {} ms",
                     sum.accepted,
                     sum.pulled,
+                    sum.blobs_uploaded,
                     sum.round_trips,
                     if sum.round_trips == 1 { "" } else { "s" },
                     sum.bytes_up as f64 / 1024.0,
@@ -257,5 +258,12 @@ impl FieldApp {
 impl eframe::App for FieldApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         FieldApp::ui(self, ui);
+    }
+}
+
+impl FieldApp {
+    /// Apply a command as if a screen had emitted it (tests, automation).
+    pub fn apply_for_test(&mut self, cmd: Command) {
+        self.apply(cmd);
     }
 }

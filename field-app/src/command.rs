@@ -66,8 +66,12 @@ pub enum Command {
 /// Plain words for a store error.
 pub fn explain(e: &StoreError) -> String {
     match e {
-        StoreError::Model(ModelError::Invalid(msg)) => capitalise(msg),
-        StoreError::Model(ModelError::NotFound { what, id }) => format!("No such {what}: {id}"),
+        // `Borrow` reads the model error whether the store boxes it or not.
+        StoreError::Model(m) => match std::borrow::Borrow::<ModelError>::borrow(m) {
+            ModelError::Invalid(msg) => capitalise(msg),
+            ModelError::NotFound { what, id } => format!("No such {what}: {id}"),
+            other => format!("Could not save: {other}"),
+        },
         StoreError::NotFound(_) => "This document is no longer on this device.".into(),
         other => format!("Could not save: {other}"),
     }
@@ -170,12 +174,21 @@ impl FieldApp {
             }
             Command::Status { kind, note } => {
                 let me = self.me();
+                // The fold orders events by device time, then by random id: never stamp an
+                // action at or before the last event this replica shows (double clicks within
+                // one millisecond, a clock set back), or it could sort before its cause.
+                let last = self
+                    .state
+                    .work_order
+                    .as_ref()
+                    .and_then(|v| v.wo.events.iter().map(|e| e.at_ms).max());
                 self.edit_work_order(|doc, now| {
+                    let at = last.map_or(now, |l| now.max(l + 1));
                     let extra = model::EventExtra {
                         note,
                         ..Default::default()
                     };
-                    model::record_event(doc, kind, &me, now, extra).map(|_| ())
+                    model::record_event(doc, kind, &me, at, extra).map(|_| ())
                 });
                 if let Some(v) = &mut self.state.work_order
                     && v.notice.is_none()

@@ -28,9 +28,9 @@ pub struct Args {
     /// Demo engineer to sign in as.
     #[arg(long, default_value = "li.wei", env = "FIELDSYNC_DEMO_USER")]
     pub demo_user: String,
-    /// Demo password.
-    #[arg(long, default_value = "demo", env = "FIELDSYNC_DEMO_PASSWORD")]
-    pub demo_password: String,
+    /// Demo password (default: the seeded password of the demo engineer).
+    #[arg(long, env = "FIELDSYNC_DEMO_PASSWORD")]
+    pub demo_password: Option<String>,
     /// The server program for --demo (default: `fieldsync-server` next to this program).
     #[arg(long)]
     pub server_bin: Option<PathBuf>,
@@ -43,6 +43,13 @@ pub struct Args {
 }
 
 impl Args {
+    /// Where the demo server keeps its database (shared by the demo profiles).
+    pub fn demo_server_dir(&self) -> Result<PathBuf, String> {
+        let dirs = directories::ProjectDirs::from("org", "fieldsync", "fieldsync-app")
+            .ok_or("no home directory found: pass --data-dir")?;
+        Ok(dirs.data_dir().join("demo-server"))
+    }
+
     /// The profile's folder: `--data-dir`, or `<platform data dir>/profiles/<profile>`
     /// (`demo-<user>` with `--demo`).
     pub fn profile_dir(&self) -> Result<PathBuf, String> {

@@ -32,10 +32,18 @@ fn main() -> anyhow::Result<()> {
         sample::seed(&mut store, &sample::engineer(), now)?;
     }
     let demo_server = if args.demo {
-        Some(demo::start(args.server_bin.clone()).map_err(anyhow::Error::msg)?)
+        let dir = args.demo_server_dir().map_err(anyhow::Error::msg)?;
+        let addr = demo::listen_addr(&args.server);
+        let server = demo::start(args.server_bin.clone(), &dir, addr.as_deref());
+        Some(server.map_err(anyhow::Error::msg)?)
     } else {
         None
     };
+    let demo_password = args
+        .demo_password
+        .clone()
+        .or_else(|| demo::demo_password(&args.demo_user).map(String::from))
+        .unwrap_or_default();
     let store = Arc::new(Mutex::new(store));
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -58,7 +66,7 @@ fn main() -> anyhow::Result<()> {
                 app.state.sign_in.server = args.server.clone();
             }
             if args.demo && !signed_in {
-                app.start_demo_sign_in(&args.server, &args.demo_user, &args.demo_password);
+                app.start_demo_sign_in(&args.server, &args.demo_user, &demo_password);
             }
             Ok(Box::new(app))
         }),

@@ -165,6 +165,30 @@ pub fn sync(
     Ok((decoded, sent, bytes.len()))
 }
 
+/// `PUT /v1/blobs/{sha256}`: upload one attachment (idempotent: the name is its hash).
+pub fn put_blob(
+    client: &reqwest::blocking::Client,
+    server: &str,
+    token: &str,
+    sha256: &str,
+    media_type: &str,
+    bytes: Vec<u8>,
+) -> Result<(), NetError> {
+    let resp = client
+        .put(format!("{server}/v1/blobs/{sha256}"))
+        .bearer_auth(token)
+        .header(reqwest::header::CONTENT_TYPE, media_type)
+        .body(bytes)
+        .send()
+        .map_err(send_error)?;
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    let body = resp.bytes().map_err(send_error)?;
+    Err(status_error(status, &body))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

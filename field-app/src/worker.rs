@@ -62,6 +62,8 @@ pub struct SyncSummary {
     pub round_trips: usize,
     pub bytes_up: usize,
     pub bytes_down: usize,
+    /// Photos and signatures uploaded.
+    pub blobs_uploaded: usize,
     pub elapsed_ms: u128,
     pub at_ms: TimestampMs,
 }
@@ -343,6 +345,28 @@ impl Worker {
         }
     }
 
+    /// Upload attachments not yet on the server (after the documents that reference them).
+    fn upload_blobs(&mut self, server: &str, token: &str) -> Result<usize, SyncError> {
+        let pending = lock(&self.store)
+            .pending_blobs()
+            .map_err(|e| SyncError::Store(e.to_string()))?;
+        let mut uploaded = 0;
+        for (sha, media) in pending {
+            let Some(path) = lock(&self.store).blob_path(&sha) else {
+                continue; // in-memory store: nothing on disk to send
+            };
+            let bytes = std::fs::read(&path)
+                .map_err(|e| SyncError::Store(format!("reading {}: {e}", path.display())))?;
+            let client = self.client().map_err(SyncError::Net)?;
+            net::put_blob(client, server, token, &sha, &media, bytes).map_err(SyncError::Net)?;
+            lock(&self.store)
+                .mark_blob_uploaded(&sha)
+                .map_err(|e| SyncError::Store(e.to_string()))?;
+            uploaded += 1;
+        }
+        Ok(uploaded)
+    }
+
     fn sync(&mut self) -> Result<SyncSummary, SyncError> {
         let (server, token) = self.credentials().ok_or(SyncError::NotSignedIn)?;
         let started = Instant::now();
@@ -372,6 +396,7 @@ impl Worker {
                 pulled: summary.pulled,
             });
         }
+        summary.blobs_uploaded = self.upload_blobs(&server, &token)?;
         summary.elapsed_ms = started.elapsed().as_millis();
         summary.at_ms = now_ms();
         Ok(summary)

@@ -112,7 +112,7 @@ fn item_ui(
                         label = label.color(format::GREEN).strong();
                     }
                     let b = ui
-                        .add(egui::Button::selectable(selected, label))
+                        .add(egui::Button::new(label).selected(selected))
                         .accessible_name(format!("{text}: {}", item.label));
                     if b.clicked() && !selected {
                         out.push(answer(CheckAnswer::PassFail(value.into())));
@@ -180,7 +180,7 @@ fn item_ui(
             ui.horizontal_wrapped(|ui| {
                 for c in &item.choices {
                     let selected = item.choice.as_deref() == Some(c.as_str());
-                    if ui.add(egui::Button::selectable(selected, c)).clicked() && !selected {
+                    if ui.add(egui::Button::new(c).selected(selected)).clicked() && !selected {
                         out.push(answer(CheckAnswer::Choice(c.clone())));
                     }
                 }
@@ -205,7 +205,9 @@ fn item_ui(
                                 out.push(answer(CheckAnswer::Photo(sha.clone())));
                             }
                         }
-                    });
+                    })
+                    .response
+                    .accessible_name(format!("Photo: {}", item.label));
                 if photos.is_empty() {
                     ui.label(
                         RichText::new("attach a photo under Photos first").color(format::GREY),

@@ -154,7 +154,10 @@ fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &
                                 .or_insert_with(|| stored.clone());
                             let r = ui
                                 .add(egui::TextEdit::singleline(draft).desired_width(320.0))
-                                .accessible_name(label_of(field));
+                                .accessible_name(format!(
+                                    "Edit {}",
+                                    label_of(field).to_lowercase()
+                                ));
                             if r.lost_focus() && *draft != stored {
                                 out.push(Command::SetDeviceField {
                                     field: field.clone(),

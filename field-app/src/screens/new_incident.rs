@@ -29,7 +29,7 @@ pub fn new_incident_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Co
             )
             .labelled_by(l.id);
             ui.end_row();
-            ui.label("Site");
+            let site_label = ui.label("Site");
             let current = f
                 .site_id
                 .as_ref()
@@ -48,16 +48,20 @@ pub fn new_incident_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Co
                     for (id, name) in &sites {
                         ui.selectable_value(&mut f.site_id, Some(id.clone()), name);
                     }
-                });
+                })
+                .response
+                .labelled_by(site_label.id);
             ui.end_row();
-            ui.label("Category");
+            let cat_label = ui.label("Category");
             egui::ComboBox::from_id_salt("incident_cat")
                 .selected_text(f.category.clone())
                 .show_ui(ui, |ui| {
                     for c in CATEGORIES {
                         ui.selectable_value(&mut f.category, c.to_string(), c);
                     }
-                });
+                })
+                .response
+                .labelled_by(cat_label.id);
             ui.end_row();
             ui.label("Impact / urgency");
             ui.horizontal(|ui| {
@@ -68,7 +72,9 @@ pub fn new_incident_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Co
                             for (n, word) in [(1, "high"), (2, "medium"), (3, "low")] {
                                 ui.selectable_value(value, n, format!("{n} — {word}"));
                             }
-                        });
+                        })
+                        .response
+                        .accessible_name(label);
                 }
                 ui.label(
                     RichText::new(format!("→ priority {}", priority_for(f.impact, f.urgency)))

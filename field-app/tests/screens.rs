@@ -1,0 +1,388 @@
+//! Screen tests with egui_kittest: a store seeded locally through the `fieldsync` model, a
+//! fixed clock, no server and no worker thread.
+
+use egui::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use fieldsync::TimestampMs;
+use fieldsync::status::Status;
+use fieldsync::store::{LocalStore, SyncBadge};
+use fieldsync::wire::{PROTOCOL_VERSION, PushOutcome, PushResult, SyncResponse};
+use fieldsync_app::sample::{self, SampleIds};
+use fieldsync_app::state::Screen;
+use fieldsync_app::worker::{FromWorker, ToWorker, lock};
+use fieldsync_app::{FieldApp, fonts};
+
+/// Wed 18 Nov 2026 08:30 UTC.
+const NOW: TimestampMs = 1_795_509_000_000;
+
+/// Pretend the server accepted everything, so badges start at "synced".
+fn accept_all(store: &mut LocalStore) {
+    let out = store.prepare_sync(None).unwrap();
+    let results = out
+        .request
+        .push
+        .iter()
+        .map(|p| PushResult {
+            doc_id: p.doc_id,
+            outcome: PushOutcome::Accepted {
+                heads: p.heads.clone(),
+            },
+        })
+        .collect();
+    let resp = SyncResponse {
+        protocol: PROTOCOL_VERSION,
+        cursor: 1,
+        more: false,
+        results,
+        pull: vec![],
+        removed: vec![],
+        server_time_ms: NOW,
+    };
+    store.apply_sync(&out, resp, NOW).unwrap();
+    assert_eq!(store.pending_count().unwrap(), 0);
+}
+
+fn seeded() -> (FieldApp, SampleIds) {
+    let mut store = LocalStore::open_in_memory().unwrap();
+    let ids = sample::seed(&mut store, &sample::engineer(), NOW).unwrap();
+    accept_all(&mut store);
+    (FieldApp::offline(store, NOW), ids)
+}
+
+fn harness(app: FieldApp, height: f32) -> Harness<'static, FieldApp> {
+    Harness::builder()
+        .with_size([1280.0, height])
+        .allow_missing_glyphs()
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app)
+}
+
+/// Focus a text field (single or multi-line) by its accessible name and type into it.
+fn type_into(h: &mut Harness<'_, FieldApp>, label: &str, text: &str) {
+    let role = [
+        Role::TextInput,
+        Role::PasswordInput,
+        Role::MultilineTextInput,
+    ]
+    .into_iter()
+    .find(|r| h.query_by_role_and_label(*r, label).is_some())
+    .unwrap_or_else(|| panic!("no text field named {label:?}"));
+    h.get_by_role_and_label(role, label).focus();
+    h.run();
+    h.get_by_role_and_label(role, label).type_text(text);
+    h.run();
+}
+
+#[test]
+fn work_order_checklist_findings_and_completion() {
+    let (app, ids) = seeded();
+    let mut h = harness(app, 3000.0);
+    h.run();
+    assert_eq!(h.state().state.screen, Screen::MyWork);
+    assert_eq!(h.query_all_by_label("● synced").count(), 3);
+
+    h.get_by_label_contains("Weekly server room round").click();
+    h.run();
+    assert_eq!(h.state().state.screen, Screen::WorkOrder);
+    assert_eq!(
+        h.state().state.work_order.as_ref().unwrap().id,
+        ids.inspection
+    );
+
+    h.get_by_label("Accept").click();
+    h.run();
+    h.get_by_label("On site").click();
+    h.run();
+    assert_eq!(
+        h.state().state.work_order.as_ref().unwrap().folded.status,
+        Status::OnSite
+    );
+
+    // Pass/fail.
+    h.get_by_label("Pass: Core switch fans and LEDs normal")
+        .click();
+    h.run();
+    // An out-of-range reading is flagged.
+    assert!(h.query_by_label("⚠ OUT OF RANGE").is_none());
+    type_into(&mut h, "Reading: UPS load", "93.5");
+    h.get_by_label("Save reading: UPS load").click();
+    h.run();
+    assert!(
+        h.query_by_label("⚠ OUT OF RANGE").is_some(),
+        "out-of-range flag shown"
+    );
+    // A note in the findings.
+    type_into(
+        &mut h,
+        "Findings",
+        "Battery 2 swollen; UPS overloaded by new blade chassis.",
+    );
+    h.get_by_label("Save findings").click();
+    h.run();
+
+    // Completion is refused while a required item is empty.
+    h.get_by_label("Complete").click();
+    h.run();
+    let notice = h.state().state.work_order.as_ref().unwrap().notice.clone();
+    assert_eq!(
+        notice.as_deref(),
+        Some("Required checklist items are empty: Server room temperature")
+    );
+    assert!(
+        h.query_by_label_contains("Required checklist items are empty")
+            .is_some()
+    );
+    assert_eq!(
+        h.state().state.work_order.as_ref().unwrap().folded.status,
+        Status::OnSite
+    );
+
+    type_into(&mut h, "Reading: Server room temperature", "22,5");
+    h.get_by_label("Save reading: Server room temperature")
+        .click();
+    h.run();
+    h.get_by_label("Complete").click();
+    h.run();
+
+    let app = h.state();
+    let v = app.state.work_order.as_ref().unwrap();
+    assert_eq!(v.notice, None);
+    assert_eq!(v.folded.status, Status::Completed);
+    assert_eq!(v.badge, SyncBadge::Pending);
+    assert!(v.wo.findings.as_str().contains("Battery 2 swollen"));
+    assert_eq!(v.wo.checklist["ups-load"].reading, Some(93.5));
+    assert_eq!(v.wo.checklist["room-temp"].reading, Some(22.5));
+    assert_eq!(
+        v.wo.checklist["switch-fans"].result.as_deref(),
+        Some("pass")
+    );
+    assert!(h.query_all_by_label("Completed").count() >= 1);
+    assert!(h.query_by_label("● pending sync").is_some());
+    assert_eq!(app.state.sync.pending, 1);
+    assert!(app.unsent.iter().any(|m| matches!(m, ToWorker::Nudge)));
+
+    // Back on the list the status and the badge have changed too.
+    h.get_by_label("← My work").click();
+    h.run();
+    let row = h
+        .state()
+        .state
+        .my_work
+        .iter()
+        .find(|r| r.doc_id == ids.inspection)
+        .unwrap()
+        .clone();
+    assert_eq!(row.status, Status::Completed);
+    assert_eq!(
+        h.state().state.my_work_badges[&ids.inspection],
+        SyncBadge::Pending
+    );
+    assert!(
+        h.query_by_label("1 document with changes waiting")
+            .is_some()
+    );
+}
+
+#[test]
+fn edits_are_durable_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = {
+        let mut store = LocalStore::open(dir.path()).unwrap();
+        let ids = sample::seed(&mut store, &sample::engineer(), NOW).unwrap();
+        let mut h = harness(FieldApp::offline(store, NOW), 3000.0);
+        h.run();
+        h.get_by_label_contains("Weekly server room round").click();
+        h.run();
+        h.get_by_label("Fail: Core switch fans and LEDs normal")
+            .click();
+        h.run();
+        ids
+    };
+    let mut store = LocalStore::open(dir.path()).unwrap();
+    let wo = store.work_order(ids.inspection).unwrap();
+    assert_eq!(wo.checklist["switch-fans"].result.as_deref(), Some("fail"));
+    assert!(
+        store.identity().unwrap().is_some(),
+        "still signed in offline"
+    );
+}
+
+#[test]
+fn device_search_by_serial_and_ip() {
+    let (app, _) = seeded();
+    let mut h = harness(app, 800.0);
+    h.run();
+    h.get_by_label("Devices").click();
+    h.run();
+    assert_eq!(h.state().state.screen, Screen::Devices);
+    assert_eq!(h.state().state.devices.total, 43);
+
+    type_into(&mut h, "Search devices", "AS1234567890");
+    let found: Vec<String> = h
+        .state()
+        .state
+        .devices
+        .results
+        .iter()
+        .map(|d| d.asset_tag.clone())
+        .collect();
+    assert_eq!(found, ["UPS-B1-01"]);
+    assert!(h.query_by_label("UPS-B1-01").is_some());
+
+    h.state_mut().state.devices.query.clear();
+    h.run();
+    type_into(&mut h, "Search devices", "10.20.3.57");
+    let found: Vec<String> = h
+        .state()
+        .state
+        .devices
+        .results
+        .iter()
+        .map(|d| d.asset_tag.clone())
+        .collect();
+    assert_eq!(found, ["PRN-3F-07"]);
+
+    // The device page shows its fields and maintenance history.
+    h.get_by_label("PRN-3F-07").click();
+    h.run();
+    let d = h.state().state.devices.open.as_ref().unwrap();
+    assert_eq!(d.history.len(), 1);
+    assert!(
+        h.query_by_label_contains("printer jams on every job")
+            .is_some()
+    );
+}
+
+#[test]
+fn device_field_edit_on_site() {
+    let (app, ids) = seeded();
+    let mut h = harness(app, 1400.0);
+    h.run();
+    h.state_mut()
+        .apply_for_test(fieldsync_app::command::Command::OpenDevice(ids.switch));
+    h.run();
+    type_into(&mut h, "Edit firmware version", "V200R022C10SPC500");
+    h.get_by_role_and_label(Role::TextInput, "Edit notes")
+        .focus(); // focus moves: it saves
+    h.run();
+    let d = lock(h.state().store()).device(ids.switch).unwrap();
+    assert_eq!(d.firmware_version.as_deref(), Some("V200R022C10SPC500"));
+    assert_eq!(
+        h.state().state.devices.open.as_ref().unwrap().badge,
+        SyncBadge::Pending
+    );
+}
+
+#[test]
+fn new_incident_offline_is_assigned_to_me() {
+    let (app, ids) = seeded();
+    let mut h = harness(app, 900.0);
+    h.run();
+    h.get_by_label("New incident").click();
+    h.run();
+    type_into(&mut h, "Title", "Toner leak on 3F printer");
+    h.state_mut().state.incident.site_id = Some(ids.site.to_string());
+    h.run();
+    h.get_by_label("Create incident").click();
+    h.run();
+    let app = h.state();
+    assert_eq!(app.state.screen, Screen::WorkOrder);
+    let v = app.state.work_order.as_ref().unwrap();
+    assert_eq!(v.wo.title, "Toner leak on 3F printer");
+    assert!(v.wo.is_assigned_to(&sample::engineer().user_id));
+    assert_eq!(v.wo.created_by, sample::engineer().user_id);
+    assert_eq!(v.wo.customer_id.as_deref(), Some("cust-harbour"));
+    assert_eq!(v.badge, SyncBadge::Pending);
+    assert_eq!(app.state.my_work.len(), 4);
+}
+
+#[test]
+fn signature_is_stored_as_strokes_and_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = LocalStore::open(dir.path()).unwrap();
+    let ids = sample::seed(&mut store, &sample::engineer(), NOW).unwrap();
+    let mut h = harness(FieldApp::offline(store, NOW), 3000.0);
+    h.run();
+    h.state_mut()
+        .apply_for_test(fieldsync_app::command::Command::OpenWorkOrder(ids.incident));
+    h.run();
+    // Saving with an empty pad is refused in words.
+    h.get_by_label("Save signature").click();
+    h.run();
+    assert!(h.query_by_label_contains("Enter the name").is_some());
+    {
+        let v = h.state_mut().state.work_order.as_mut().unwrap();
+        v.drafts.signature.add_point(20.0, 100.0);
+        v.drafts.signature.add_point(120.0, 60.0);
+        v.drafts.signature.add_point(220.0, 110.0);
+        v.drafts.signature.end_stroke();
+    }
+    type_into(&mut h, "Signer's name", "张敏");
+    h.get_by_label("Save signature").click();
+    h.run();
+    let app = h.state();
+    let sig = app
+        .state
+        .work_order
+        .as_ref()
+        .unwrap()
+        .wo
+        .signature
+        .clone()
+        .unwrap();
+    assert_eq!(sig.signer_name, "张敏");
+    assert_eq!(sig.strokes.len(), 1);
+    let sha = sig.image_sha256.unwrap();
+    let path = lock(app.store())
+        .blob_path(&sha)
+        .expect("png stored as a blob");
+    let png = std::fs::read(path).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    assert_eq!(lock(app.store()).pending_blobs().unwrap().len(), 1);
+}
+
+#[test]
+fn sign_in_goes_through_the_worker() {
+    let store = LocalStore::open_in_memory().unwrap();
+    let mut h = harness(FieldApp::offline(store, NOW), 800.0);
+    h.run();
+    assert_eq!(h.state().state.screen, Screen::SignIn);
+    type_into(&mut h, "Server", "http://hub.example.com");
+    type_into(&mut h, "User name", "li.wei");
+    type_into(&mut h, "Password", "secret");
+    h.get_by_label("Sign in").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("plain http:// is only allowed")
+            .is_some()
+    );
+    assert!(h.state().unsent.is_empty());
+
+    h.state_mut().state.sign_in.server = "http://127.0.0.1:8080".into();
+    h.run();
+    h.get_by_label("Sign in").click();
+    h.run_steps(2); // a spinner keeps repainting while the worker signs in
+    assert!(matches!(
+        h.state().unsent.as_slice(),
+        [ToWorker::SignIn { username, .. }] if username == "li.wei"
+    ));
+    assert!(h.query_by_label("Signing in…").is_some());
+
+    h.state_mut()
+        .on_worker(FromWorker::SignedIn(sample::engineer()));
+    h.run_steps(2);
+    assert_eq!(h.state().state.screen, Screen::MyWork);
+    assert!(h.query_by_label("Li Wei · engineer").is_some());
+
+    // An expired token never blocks local work: the bar asks to sign in again.
+    h.state_mut().on_worker(FromWorker::SyncFailed {
+        error: "your sign-in has expired: sign in again to sync (your work is kept)".into(),
+        offline: false,
+        needs_sign_in: true,
+        retry_in_secs: None,
+    });
+    h.run();
+    assert!(h.query_by_label("Sign in again").is_some());
+    assert_eq!(h.state().state.screen, Screen::MyWork);
+}
