@@ -5,7 +5,9 @@
 use crate::ids::{DocId, DocKind, Role, TimestampMs};
 use crate::model::{self, WorkOrder};
 use crate::policy::{self, Caller, Relation, Seg};
-use crate::store::{LocalStore, Result, StoreError, heads_from_blob, unindex, write_doc};
+use crate::store::{
+    LocalStore, Result, StoreError, heads_from_blob, heads_to_blob, unindex, write_doc,
+};
 use crate::wire::{Heads, PROTOCOL_VERSION, PushDoc, PushOutcome, SyncRequest, SyncResponse};
 use automerge::{
     AutoCommit, ChangeHash, ObjType, Patch, PatchAction, Prop, ReadDoc, transaction::Transactable,
@@ -54,12 +56,12 @@ impl LocalStore {
             };
             let base = heads_from_blob(&synced);
             let heads = heads_from_blob(&heads);
-            let mut doc = self.doc(doc_id)?;
-            // A document the server may not know goes whole: the compact columnar format.
+            // A document the server may not know goes whole, in the compact columnar format
+            // the store already holds: no Automerge work.
             let changes = if base.is_empty() {
-                doc.save()
+                self.stored_bytes(doc_id)?
             } else {
-                doc.save_after(&base)
+                self.doc(doc_id)?.save_after(&base)
             };
             push.push(PushDoc {
                 doc_id,
@@ -97,7 +99,7 @@ impl LocalStore {
         // Work out every new state first; then write them all in one transaction.
         let mut docs: HashMap<DocId, (DocKind, AutoCommit, Vec<ChangeHash>)> = HashMap::new();
         let mut quarantined: Vec<(DocId, DocKind, Vec<u8>, String, String)> = Vec::new();
-        let mut accepted: Vec<DocId> = Vec::new();
+        let mut accepted: Vec<(DocId, Vec<ChangeHash>)> = Vec::new();
         let mut dropped: Vec<DocId> = Vec::new();
 
         for result in &resp.results {
@@ -107,14 +109,14 @@ impl LocalStore {
             let Some(kind) = self.kind_of(result.doc_id)? else {
                 continue;
             };
-            let mut doc = self.doc(result.doc_id)?;
             match &result.outcome {
                 PushOutcome::Accepted { .. } => {
+                    // Only the shared heads move; the document itself is unchanged.
                     report.accepted += 1;
-                    accepted.push(result.doc_id);
-                    docs.insert(result.doc_id, (kind, doc, pushed.heads.clone()));
+                    accepted.push((result.doc_id, pushed.heads.clone()));
                 }
                 PushOutcome::Rejected { code, reason } => {
+                    let mut doc = self.doc(result.doc_id)?;
                     quarantined.push((
                         result.doc_id,
                         kind,
@@ -147,10 +149,17 @@ impl LocalStore {
 
         for pull in &resp.pull {
             report.pulled += 1;
+            let acked = accepted
+                .iter()
+                .find(|(id, _)| *id == pull.doc_id)
+                .map(|(_, h)| h.clone());
             let entry = match docs.remove(&pull.doc_id) {
                 Some(e) => Some(e),
                 None if self.contains(pull.doc_id)? => {
-                    let synced = self.synced_heads(pull.doc_id)?;
+                    let synced = match acked {
+                        Some(h) => h,
+                        None => self.synced_heads(pull.doc_id)?,
+                    };
                     Some((pull.kind, self.doc(pull.doc_id)?, synced))
                 }
                 None => None,
@@ -184,7 +193,10 @@ impl LocalStore {
         for id in &resp.removed {
             let clean = match docs.get_mut(id) {
                 Some((_, doc, synced)) => sorted(&doc.get_heads()) == sorted(synced),
-                None => !self.is_dirty(*id)?,
+                None => match accepted.iter().find(|(a, _)| a == id) {
+                    Some((_, heads)) => self.heads(*id)? == sorted(heads),
+                    None => !self.is_dirty(*id)?,
+                },
             };
             if clean {
                 docs.remove(id);
@@ -204,8 +216,14 @@ impl LocalStore {
                 params![id.to_string(), code, reason, now],
             )?;
         }
-        for id in &accepted {
+        for (id, heads) in &accepted {
             tx.execute("DELETE FROM rejections WHERE doc_id = ?1", [id.to_string()])?;
+            if !docs.contains_key(id) {
+                tx.execute(
+                    "UPDATE docs SET synced_heads = ?2, dirty = (heads != ?2) WHERE doc_id = ?1",
+                    params![id.to_string(), heads_to_blob(heads)],
+                )?;
+            }
         }
         for (id, (kind, doc, synced)) in docs.iter_mut() {
             write_doc(&tx, *id, *kind, doc, synced, now)?;
@@ -237,7 +255,7 @@ impl LocalStore {
 struct ModelErr(automerge::AutomergeError);
 impl From<ModelErr> for StoreError {
     fn from(e: ModelErr) -> Self {
-        StoreError::Model(Box::new(model::ModelError::Automerge(e.0)))
+        StoreError::Model(Box::new(model::ModelError::from(e.0)))
     }
 }
 

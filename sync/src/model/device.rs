@@ -31,6 +31,7 @@ pub const DEVICE_FIELDS: [&str; 15] = [
 pub const LOCATION_FIELDS: [&str; 4] = ["building", "floor", "room", "rack"];
 
 #[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Location {
     #[autosurgeon(missing = "Option::default")]
     pub building: Option<String>,
@@ -54,6 +55,7 @@ impl Location {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DeviceRecord {
     pub schema_version: i64,
     pub doc_type: String,
@@ -99,9 +101,8 @@ pub struct DeviceRecord {
 }
 
 impl DeviceRecord {
-    pub fn from_doc(doc: &impl autosurgeon::ReadDoc) -> Result<Self, ModelError> {
-        let d: DeviceRecord =
-            autosurgeon::hydrate(doc).map_err(|e| ModelError::shape("device record", e))?;
+    pub fn from_doc(doc: &impl automerge::ReadDoc) -> Result<Self, ModelError> {
+        let d: DeviceRecord = super::read::read(doc, "device record")?;
         if d.doc_type != DocKind::Device.as_str() {
             return Err(ModelError::WrongKind {
                 expected: DocKind::Device,

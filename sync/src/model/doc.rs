@@ -21,9 +21,22 @@ pub enum ModelError {
     #[error("{0}")]
     Invalid(String),
     #[error("automerge: {0}")]
-    Automerge(#[from] automerge::AutomergeError),
+    Automerge(Box<automerge::AutomergeError>),
     #[error("reconcile: {0}")]
-    Reconcile(#[from] ReconcileError),
+    Reconcile(Box<ReconcileError>),
+}
+
+// Boxed so that `Result<_, ModelError>` stays small on the happy path.
+impl From<automerge::AutomergeError> for ModelError {
+    fn from(e: automerge::AutomergeError) -> Self {
+        ModelError::Automerge(Box::new(e))
+    }
+}
+
+impl From<ReconcileError> for ModelError {
+    fn from(e: ReconcileError) -> Self {
+        ModelError::Reconcile(Box::new(e))
+    }
 }
 
 impl ModelError {

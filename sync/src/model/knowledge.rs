@@ -3,28 +3,23 @@
 use super::doc::{ModelError, commit, new_document, update_text};
 use crate::ids::{DocId, DocKind};
 use automerge::{AutoCommit, ROOT, transaction::Transactable};
-use autosurgeon::{Hydrate, Reconcile, Text};
 
-#[derive(Clone, Debug, Hydrate, Reconcile)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct KnowledgeArticle {
     pub schema_version: i64,
     pub doc_type: String,
     pub id: String,
     pub title: String,
-    #[autosurgeon(missing = "Text::default")]
-    pub symptoms: Text,
-    #[autosurgeon(missing = "Text::default")]
-    pub solution: Text,
-    #[autosurgeon(missing = "Option::default")]
+    pub symptoms: String,
+    pub solution: String,
     pub category: Option<String>,
-    #[autosurgeon(missing = "Vec::new")]
     pub tags: Vec<String>,
 }
 
 impl KnowledgeArticle {
-    pub fn from_doc(doc: &impl autosurgeon::ReadDoc) -> Result<Self, ModelError> {
-        let k: KnowledgeArticle =
-            autosurgeon::hydrate(doc).map_err(|e| ModelError::shape("knowledge article", e))?;
+    pub fn from_doc(doc: &impl automerge::ReadDoc) -> Result<Self, ModelError> {
+        let k: KnowledgeArticle = super::read::read(doc, "knowledge article")?;
         if k.doc_type != DocKind::Knowledge.as_str() {
             return Err(ModelError::WrongKind {
                 expected: DocKind::Knowledge,

@@ -8,6 +8,7 @@ pub mod conflicts;
 pub mod device;
 pub mod doc;
 pub mod knowledge;
+pub mod read;
 pub mod site;
 pub mod template;
 pub mod work_order;

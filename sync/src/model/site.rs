@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Contact {
     pub name: String,
     #[autosurgeon(missing = "Option::default")]
@@ -17,6 +18,7 @@ pub struct Contact {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Site {
     pub schema_version: i64,
     pub doc_type: String,
@@ -37,8 +39,8 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn from_doc(doc: &impl autosurgeon::ReadDoc) -> Result<Self, ModelError> {
-        let s: Site = autosurgeon::hydrate(doc).map_err(|e| ModelError::shape("site", e))?;
+    pub fn from_doc(doc: &impl automerge::ReadDoc) -> Result<Self, ModelError> {
+        let s: Site = super::read::read(doc, "site")?;
         if s.doc_type != DocKind::Site.as_str() {
             return Err(ModelError::WrongKind {
                 expected: DocKind::Site,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TemplateItem {
     pub label: String,
     pub kind: String,
@@ -27,6 +28,7 @@ pub struct TemplateItem {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ChecklistTemplate {
     pub schema_version: i64,
     pub doc_type: String,
@@ -37,9 +39,8 @@ pub struct ChecklistTemplate {
 }
 
 impl ChecklistTemplate {
-    pub fn from_doc(doc: &impl autosurgeon::ReadDoc) -> Result<Self, ModelError> {
-        let t: ChecklistTemplate =
-            autosurgeon::hydrate(doc).map_err(|e| ModelError::shape("checklist template", e))?;
+    pub fn from_doc(doc: &impl automerge::ReadDoc) -> Result<Self, ModelError> {
+        let t: ChecklistTemplate = super::read::read(doc, "checklist template")?;
         if t.doc_type != DocKind::ChecklistTemplate.as_str() {
             return Err(ModelError::WrongKind {
                 expected: DocKind::ChecklistTemplate,

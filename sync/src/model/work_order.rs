@@ -5,7 +5,7 @@ use super::doc::{ModelError, commit, ensure_map, get_map, new_document, put_opt,
 use crate::ids::{DocId, DocKind, TimestampMs};
 use crate::status::{Event, EventKind, Folded, fold};
 use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, transaction::Transactable};
-use autosurgeon::{Hydrate, Reconcile, Text};
+use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -17,70 +17,45 @@ pub const CATEGORIES: [&str; 5] = ["network", "security", "software", "hardware"
 pub const CHECK_KINDS: [&str; 5] = ["pass_fail", "reading", "text", "choice", "photo"];
 
 /// A work order as the app and the server read it.
-#[derive(Clone, Debug, Hydrate, Reconcile)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct WorkOrder {
     pub schema_version: i64,
     pub doc_type: String,
     pub id: String,
-    #[autosurgeon(missing = "default_kind")]
+    #[serde(default = "default_kind")]
     pub kind: String,
-    #[autosurgeon(missing = "String::new")]
     pub title: String,
-    #[autosurgeon(missing = "Text::default")]
-    pub description: Text,
-    #[autosurgeon(missing = "Text::default")]
-    pub findings: Text,
-    #[autosurgeon(missing = "Option::default")]
+    pub description: String,
+    pub findings: String,
     pub number: Option<String>,
-    #[autosurgeon(missing = "Option::default")]
     pub customer_id: Option<String>,
-    #[autosurgeon(missing = "Option::default")]
     pub site_id: Option<String>,
     /// Set of device ids (a map, so concurrent additions both survive).
-    #[autosurgeon(missing = "BTreeMap::new")]
     pub device_ids: BTreeMap<String, bool>,
-    #[autosurgeon(missing = "Option::default")]
     pub category: Option<String>,
     /// 1 (high) … 3 (low).
-    #[autosurgeon(missing = "Option::default")]
     pub impact: Option<i64>,
     /// 1 (high) … 3 (low).
-    #[autosurgeon(missing = "Option::default")]
     pub urgency: Option<i64>,
     /// "P1" … "P4".
-    #[autosurgeon(missing = "Option::default")]
     pub priority: Option<String>,
-    #[autosurgeon(missing = "Sla::default")]
     pub sla: Sla,
-    #[autosurgeon(missing = "Option::default")]
     pub scheduled_start_ms: Option<TimestampMs>,
-    #[autosurgeon(missing = "Option::default")]
     pub scheduled_end_ms: Option<TimestampMs>,
     /// Set of assigned user ids.
-    #[autosurgeon(missing = "BTreeMap::new")]
     pub assignees: BTreeMap<String, bool>,
-    #[autosurgeon(missing = "Vec::new")]
     pub events: Vec<Event>,
-    #[autosurgeon(missing = "BTreeMap::new")]
     pub checklist: BTreeMap<String, ChecklistItem>,
-    #[autosurgeon(missing = "BTreeMap::new")]
     pub parts: BTreeMap<String, PartUsed>,
-    #[autosurgeon(missing = "BTreeMap::new")]
     pub time_entries: BTreeMap<String, TimeEntry>,
-    #[autosurgeon(missing = "BTreeMap::new")]
     pub photos: BTreeMap<String, PhotoRef>,
-    #[autosurgeon(missing = "Option::default")]
     pub signature: Option<Signature>,
-    #[autosurgeon(missing = "Option::default")]
     pub template_id: Option<String>,
-    #[autosurgeon(missing = "Option::default")]
     pub plan_id: Option<String>,
     /// The inspection this follow-up incident came from.
-    #[autosurgeon(missing = "Option::default")]
     pub parent_id: Option<String>,
-    #[autosurgeon(missing = "String::new")]
     pub created_by: String,
-    #[autosurgeon(missing = "i64::default")]
     pub created_at_ms: TimestampMs,
 }
 
@@ -90,6 +65,7 @@ fn default_kind() -> String {
 
 /// SLA due times, written by the dispatcher or the server's SLA engine.
 #[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Sla {
     #[autosurgeon(missing = "Option::default")]
     pub response_due_ms: Option<TimestampMs>,
@@ -99,6 +75,7 @@ pub struct Sla {
 
 /// One checklist item: the definition (from the template) and the engineer's result.
 #[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ChecklistItem {
     pub label: String,
     /// One of [`CHECK_KINDS`].
@@ -163,6 +140,7 @@ impl ChecklistItem {
 
 /// A part used on the visit; replacing a part needs the customer's consent (DOMAIN.md).
 #[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PartUsed {
     pub name: String,
     #[autosurgeon(missing = "Option::default")]
@@ -179,6 +157,7 @@ pub struct PartUsed {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TimeEntry {
     pub start_ms: TimestampMs,
     pub end_ms: TimestampMs,
@@ -190,6 +169,7 @@ pub struct TimeEntry {
 
 /// A photo attached to the work order; the bytes are a content-addressed blob.
 #[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PhotoRef {
     pub sha256: String,
     #[autosurgeon(missing = "Option::default")]
@@ -204,6 +184,7 @@ pub struct PhotoRef {
 
 /// The customer's sign-off: the rendered image is a blob, the strokes are kept too.
 #[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Signature {
     pub signer_name: String,
     pub signed_at_ms: TimestampMs,
@@ -216,9 +197,8 @@ pub struct Signature {
 
 impl WorkOrder {
     /// Read and validate a work order document.
-    pub fn from_doc(doc: &impl autosurgeon::ReadDoc) -> Result<Self, ModelError> {
-        let wo: WorkOrder =
-            autosurgeon::hydrate(doc).map_err(|e| ModelError::shape("work order", e))?;
+    pub fn from_doc(doc: &impl ReadDoc) -> Result<Self, ModelError> {
+        let wo: WorkOrder = super::read::read(doc, "work order")?;
         wo.validate()?;
         Ok(wo)
     }

@@ -331,6 +331,31 @@ impl LocalStore {
         Ok(blob.map(|b| heads_from_blob(&b)).unwrap_or_default())
     }
 
+    /// The saved bytes of a document, as stored (no Automerge work).
+    pub(crate) fn stored_bytes(&self, id: DocId) -> Result<Vec<u8>> {
+        self.conn
+            .query_row(
+                "SELECT bytes FROM docs WHERE doc_id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound(id))
+    }
+
+    /// A document's current heads as stored (sorted).
+    pub(crate) fn heads(&self, id: DocId) -> Result<Vec<ChangeHash>> {
+        let blob: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT heads FROM docs WHERE doc_id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(blob.map(|b| heads_from_blob(&b)).unwrap_or_default())
+    }
+
     pub(crate) fn is_dirty(&self, id: DocId) -> Result<bool> {
         Ok(self
             .conn
