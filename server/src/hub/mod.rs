@@ -34,9 +34,15 @@ pub enum HubError {
     #[error("no such document {0}")]
     NotFound(DocId),
     #[error("{0}")]
-    Model(#[from] ModelError),
+    Model(Box<ModelError>),
     #[error("{0}")]
     Invalid(String),
+}
+
+impl From<ModelError> for HubError {
+    fn from(e: ModelError) -> Self {
+        HubError::Model(Box::new(e))
+    }
 }
 
 #[derive(Clone, Debug)]

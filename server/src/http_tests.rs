@@ -1,0 +1,568 @@
+//! Router tests without a socket (`oneshot`), each on its own temporary SQLite database.
+
+use crate::config::ServerConfig;
+use crate::state::AppState;
+use crate::storage;
+use automerge::AutoCommit;
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{Request, StatusCode};
+use fieldsync::model::{self, NewWorkOrder};
+use fieldsync::wire::{self, Heads, PushDoc, PushOutcome, SyncRequest, SyncResponse};
+use fieldsync::{DeviceId, DocId, DocKind, Role};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+struct Env {
+    _dir: tempfile::TempDir,
+    state: AppState,
+    app: Router,
+}
+
+async fn env_with(tweak: impl FnOnce(&mut ServerConfig)) -> Env {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = ServerConfig {
+        data_dir: dir.path().to_owned(),
+        ..ServerConfig::default()
+    };
+    tweak(&mut config);
+    let db = storage::open(&config.database_url()).unwrap();
+    let state = AppState::new(db, config).unwrap();
+    for (u, p, r) in [
+        ("eng", "pw-eng", Role::Engineer),
+        ("eng2", "pw-eng2", Role::Engineer),
+        ("disp", "pw-disp", Role::Dispatcher),
+    ] {
+        crate::handlers::auth::create_user(&state.db, u, u, p, r)
+            .await
+            .unwrap();
+    }
+    let app = crate::router(state.clone());
+    Env {
+        _dir: dir,
+        state,
+        app,
+    }
+}
+
+async fn env() -> Env {
+    env_with(|_| {}).await
+}
+
+async fn call(app: &Router, req: Request<Body>) -> (StatusCode, Bytes) {
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    (status, resp.into_body().collect().await.unwrap().to_bytes())
+}
+
+fn json_req(uri: &str, token: Option<&str>, body: serde_json::Value) -> Request<Body> {
+    let mut b = Request::post(uri).header("content-type", "application/json");
+    if let Some(t) = token {
+        b = b.header("authorization", format!("Bearer {t}"));
+    }
+    b.body(Body::from(body.to_string())).unwrap()
+}
+
+struct Login {
+    token: String,
+    user_id: String,
+}
+
+async fn login(app: &Router, user: &str, pw: &str, actor: &automerge::ActorId) -> Login {
+    let (status, body) = call(
+        app,
+        json_req(
+            "/v1/auth/login",
+            None,
+            serde_json::json!({"username": user, "password": pw, "device_id": DeviceId::new(),
+                "device_name": "test", "actors": [actor.to_hex_string()]}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    Login {
+        token: v["token"].as_str().unwrap().to_owned(),
+        user_id: v["user_id"].as_str().unwrap().to_owned(),
+    }
+}
+
+fn sync_req(token: &str, body: Vec<u8>) -> Request<Body> {
+    Request::post("/v1/sync")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", wire::CONTENT_TYPE)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+async fn sync(app: &Router, token: &str, req: &SyncRequest) -> SyncResponse {
+    let (status, body) = call(app, sync_req(token, wire::encode(req))).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    wire::decode_response(&body).unwrap()
+}
+
+fn request(cursor: u64, push: Vec<PushDoc>) -> SyncRequest {
+    SyncRequest {
+        protocol: wire::PROTOCOL_VERSION,
+        cursor,
+        push,
+        max_response_bytes: None,
+    }
+}
+
+/// A work order created by the server (dispatcher action), optionally assigned.
+fn server_work_order(env: &Env, title: &str, assignee: Option<&str>) -> DocId {
+    let id = DocId::new();
+    let new = NewWorkOrder {
+        kind: "incident".into(),
+        title: title.into(),
+        assignees: assignee.map(|a| vec![a.to_owned()]).unwrap_or_default(),
+        ..Default::default()
+    };
+    env.state
+        .hub
+        .create_doc(id, DocKind::WorkOrder, None, 1, |d| {
+            model::create_work_order(d, id, &new, "server", 1)
+        })
+        .unwrap();
+    id
+}
+
+fn change_log_rows(env: &Env, doc: DocId) -> i64 {
+    let conn = rusqlite::Connection::open(env.state.config.data_dir.join("fieldsync.db")).unwrap();
+    conn.query_row(
+        "SELECT COUNT(*) FROM change_log WHERE doc_id = ?1",
+        [doc.to_string()],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn login_ok_bad_password_and_rate_limit() {
+    let env = env_with(|c| c.login_max_failures = 2).await;
+    let actor = automerge::ActorId::random();
+    login(&env.app, "eng", "pw-eng", &actor).await;
+    let bad = serde_json::json!({"username": "eng", "password": "nope", "device_id": DeviceId::new(),
+        "device_name": "x", "actors": []});
+    for _ in 0..2 {
+        let (s, _) = call(&env.app, json_req("/v1/auth/login", None, bad.clone())).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+    }
+    let (s, body) = call(&env.app, json_req("/v1/auth/login", None, bad)).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{body:?}");
+    // Another actor id bound to someone else is refused.
+    let (s, body) = call(
+        &env.app,
+        json_req(
+            "/v1/auth/login",
+            None,
+            serde_json::json!({"username": "eng2", "password": "pw-eng2", "device_id": DeviceId::new(),
+                "device_name": "x", "actors": [actor.to_hex_string()]}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(String::from_utf8_lossy(&body).contains("actor_taken"));
+}
+
+#[tokio::test]
+async fn disabled_user_token_is_revoked() {
+    let env = env().await;
+    let l = login(&env.app, "eng", "pw-eng", &automerge::ActorId::random()).await;
+    env.state
+        .db
+        .call(|s| s.set_user_disabled("eng", true))
+        .await
+        .unwrap();
+    let (s, _) = call(
+        &env.app,
+        sync_req(&l.token, wire::encode(&request(0, vec![]))),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn bad_sync_requests_get_clear_errors() {
+    let env = env_with(|c| c.max_sync_body_bytes = 2048).await;
+    let l = login(&env.app, "eng", "pw-eng", &automerge::ActorId::random()).await;
+    let (s, body) = call(&env.app, sync_req(&l.token, b"garbage".to_vec())).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let err: wire::ErrorBody = serde_json::from_slice(&body).unwrap();
+    assert!(err.message.contains("zstd"), "{}", err.message);
+
+    let no_token = Request::post("/v1/sync")
+        .header("content-type", wire::CONTENT_TYPE)
+        .body(Body::from("x"))
+        .unwrap();
+    assert_eq!(call(&env.app, no_token).await.0, StatusCode::UNAUTHORIZED);
+
+    let (s, _) = call(&env.app, sync_req(&l.token, vec![0u8; 10_000])).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+
+    let wrong_type = Request::post("/v1/sync")
+        .header("authorization", format!("Bearer {}", l.token))
+        .header("content-type", "application/json")
+        .body(Body::from("{}"))
+        .unwrap();
+    assert_eq!(
+        call(&env.app, wrong_type).await.0,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+
+    let mut old = request(0, vec![]);
+    old.protocol = 99;
+    let (s, _) = call(&env.app, sync_req(&l.token, wire::encode(&old))).await;
+    assert_eq!(s, StatusCode::UPGRADE_REQUIRED);
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_sent_again_and_a_confirmed_one_is_not() {
+    let env = env().await;
+    let l = login(&env.app, "eng", "pw-eng", &automerge::ActorId::random()).await;
+    let first = sync(&env.app, &l.token, &request(0, vec![])).await;
+    assert!(first.pull.is_empty());
+    let wo = server_work_order(&env, "Printer jam", Some(&l.user_id));
+    let _other = server_work_order(&env, "Not for eng", None);
+
+    let lost = sync(&env.app, &l.token, &request(first.cursor, vec![])).await;
+    assert_eq!(lost.pull.len(), 1, "only the assigned work order");
+    assert_eq!(lost.pull[0].doc_id, wo);
+    assert!(lost.pull[0].whole);
+
+    // The answer was lost: the device asks again with its old cursor.
+    let again = sync(&env.app, &l.token, &request(first.cursor, vec![])).await;
+    assert_eq!(again.pull.len(), 1);
+    assert!(again.pull[0].whole);
+    let mut doc = automerge::Automerge::new();
+    doc.load_incremental(&again.pull[0].bytes).unwrap();
+    assert_eq!(
+        model::WorkOrder::from_doc(&doc).unwrap().title,
+        "Printer jam"
+    );
+
+    // Stored: nothing more to send.
+    let quiet = sync(&env.app, &l.token, &request(again.cursor, vec![])).await;
+    assert!(quiet.pull.is_empty() && quiet.removed.is_empty());
+
+    // A server-side change arrives incrementally; unassignment announces a removal.
+    let disp = env
+        .state
+        .db
+        .blocking()
+        .user_by_name("disp")
+        .unwrap()
+        .unwrap();
+    let eng = env
+        .state
+        .db
+        .blocking()
+        .user_by_name("eng")
+        .unwrap()
+        .unwrap();
+    env.state.hub.unassign(wo, eng.id, 2).unwrap();
+    let gone = sync(&env.app, &l.token, &request(quiet.cursor, vec![])).await;
+    assert_eq!(gone.removed, vec![wo]);
+    let _ = disp;
+    let after = sync(&env.app, &l.token, &request(gone.cursor, vec![])).await;
+    assert!(after.removed.is_empty());
+}
+
+#[tokio::test]
+async fn a_replayed_push_is_accepted_once_and_not_duplicated() {
+    let env = env().await;
+    let actor = automerge::ActorId::random();
+    let l = login(&env.app, "eng", "pw-eng", &actor).await;
+    let id = DocId::new();
+    let mut doc = AutoCommit::new().with_actor(actor);
+    let new = NewWorkOrder {
+        kind: "incident".into(),
+        title: "Found on patrol: UPS fan noise".into(),
+        ..Default::default()
+    };
+    model::create_work_order(&mut doc, id, &new, &l.user_id, 10).unwrap();
+    let push = PushDoc {
+        doc_id: id,
+        kind: DocKind::WorkOrder,
+        base_heads: Heads::default(),
+        changes: doc.save(),
+        heads: Heads::from(doc.get_heads()),
+    };
+    let req = request(0, vec![push]);
+    let a = sync(&env.app, &l.token, &req).await;
+    assert!(
+        matches!(a.results[0].outcome, PushOutcome::Accepted { .. }),
+        "{:?}",
+        a.results
+    );
+    assert!(a.pull.iter().all(|p| p.doc_id != id), "not echoed back");
+    let b = sync(&env.app, &l.token, &req).await;
+    assert_eq!(a.results, b.results);
+    assert_eq!(change_log_rows(&env, id), 1);
+    let history = env.state.hub.history(id).unwrap();
+    assert_eq!(history.len(), doc.get_changes(&[]).len());
+    assert_eq!(history[0].user, "eng");
+}
+
+#[tokio::test]
+async fn pushes_to_other_peoples_work_orders_and_garbage_are_rejected() {
+    let env = env().await;
+    let actor = automerge::ActorId::random();
+    let l = login(&env.app, "eng", "pw-eng", &actor).await;
+    let wo = server_work_order(&env, "Someone else's", None);
+    let (_, bytes) = env.state.db.blocking().doc_bytes(wo).unwrap().unwrap();
+    let mut doc = AutoCommit::load(&bytes).unwrap().with_actor(actor);
+    let base = doc.get_heads();
+    model::set_findings(&mut doc, "I was here", 5).unwrap();
+    let push = PushDoc {
+        doc_id: wo,
+        kind: DocKind::WorkOrder,
+        base_heads: Heads::from(base.clone()),
+        changes: doc.save_after(&base),
+        heads: Heads::from(doc.get_heads()),
+    };
+    let garbage = PushDoc {
+        doc_id: DocId::new(),
+        kind: DocKind::WorkOrder,
+        base_heads: Heads::default(),
+        changes: b"not automerge".to_vec(),
+        heads: Heads(vec![automerge::ChangeHash([1; 32])]),
+    };
+    let r = sync(&env.app, &l.token, &request(0, vec![push, garbage])).await;
+    let codes: Vec<_> = r
+        .results
+        .iter()
+        .map(|x| match &x.outcome {
+            PushOutcome::Rejected { code, .. } => Some(*code),
+            PushOutcome::Accepted { .. } => None,
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            Some(wire::RejectCode::NotYours),
+            Some(wire::RejectCode::Malformed)
+        ]
+    );
+    assert_eq!(change_log_rows(&env, wo), 1, "nothing stored");
+}
+
+#[tokio::test]
+async fn dispatcher_creates_and_assigns_incidents() {
+    let env = env().await;
+    let l = login(&env.app, "disp", "pw-disp", &automerge::ActorId::random()).await;
+    let (s, body) = call(
+        &env.app,
+        json_req(
+            "/v1/work-orders",
+            Some(&l.token),
+            serde_json::json!({"title": "Core switch down", "impact": 1, "urgency": 1,
+                "category": "network", "assignees": ["eng"]}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{body:?}");
+    let created: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(created["priority"], "P1");
+    let id = created["doc_id"].as_str().unwrap().to_owned();
+    let (s, body) = call(
+        &env.app,
+        json_req(
+            &format!("/v1/work-orders/{id}/assign"),
+            Some(&l.token),
+            serde_json::json!({"user": "eng2"}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body:?}");
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["assignees"].as_array().unwrap().len(), 2);
+    let list = Request::get("/v1/work-orders?assignee=eng2")
+        .header("authorization", format!("Bearer {}", l.token))
+        .body(Body::empty())
+        .unwrap();
+    let (s, body) = call(&env.app, list).await;
+    assert_eq!(s, StatusCode::OK);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&body).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["status"], "assigned");
+
+    // An engineer may not create incidents through the office API.
+    let e = login(&env.app, "eng", "pw-eng", &automerge::ActorId::random()).await;
+    let (s, _) = call(
+        &env.app,
+        json_req(
+            "/v1/work-orders",
+            Some(&e.token),
+            serde_json::json!({"title": "x", "impact": 1, "urgency": 1}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let hist = Request::get(format!("/v1/docs/{id}/history"))
+        .header("authorization", format!("Bearer {}", l.token))
+        .body(Body::empty())
+        .unwrap();
+    let (s, body) = call(&env.app, hist).await;
+    assert_eq!(s, StatusCode::OK);
+    let h: Vec<serde_json::Value> = serde_json::from_slice(&body).unwrap();
+    let last = h.last().unwrap();
+    assert_eq!(last["user"], "server");
+    assert!(
+        last["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "assignees")
+    );
+}
+
+#[tokio::test]
+async fn blobs_are_hash_checked_and_private() {
+    let env = env().await;
+    let l = login(&env.app, "eng", "pw-eng", &automerge::ActorId::random()).await;
+    let data = b"photo bytes".to_vec();
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&data));
+    let put = |sha: &str, body: Vec<u8>, token: &str| {
+        Request::put(format!("/v1/blobs/{sha}"))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let wrong = "0".repeat(64);
+    assert_eq!(
+        call(&env.app, put(&wrong, data.clone(), &l.token)).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        call(&env.app, put(&sha, data.clone(), &l.token)).await.0,
+        StatusCode::CREATED
+    );
+    let get = |token: &str| {
+        Request::get(format!("/v1/blobs/{sha}"))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (s, body) = call(&env.app, get(&l.token)).await;
+    assert_eq!((s, body.to_vec()), (StatusCode::OK, data));
+    let other = login(&env.app, "eng2", "pw-eng2", &automerge::ActorId::random()).await;
+    assert_eq!(
+        call(&env.app, get(&other.token)).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn csv_import_writes_devices_or_nothing() {
+    let env = env().await;
+    let hub = env.state.hub.clone();
+    let bad = "asset_tag,device_type\nA-1,pc\nA-2,toaster\n";
+    let r = tokio::task::spawn_blocking(move || {
+        crate::import::import_devices(Some(&hub), bad.as_bytes(), &Default::default(), 1)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!((r.written, r.bad.len(), r.bad[0].line), (0, 1, 3));
+    let hub = env.state.hub.clone();
+    let good: String = std::iter::once("asset_tag,device_type,ip".to_owned())
+        .chain((0..400).map(|i| format!("PC-{i},pc,10.0.{}.{}", i / 200, i % 200 + 1)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let r = tokio::task::spawn_blocking(move || {
+        crate::import::import_devices(Some(&hub), good.as_bytes(), &Default::default(), 1)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(r.written, 400);
+    let n = env
+        .state
+        .db
+        .call(|s| s.list_device_records(None, 1000))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(n, 400);
+}
+
+#[tokio::test]
+async fn test_server_serves_on_a_real_socket() {
+    let server = crate::testing::TestServer::start().await.unwrap();
+    server.add_user("x", "pw", Role::Admin).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).await.unwrap();
+    assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+    let server = server.restart().await.unwrap();
+    assert!(
+        server
+            .state
+            .db
+            .call(|s| s.user_by_name("x"))
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+/// Timing, not a check: `cargo test -p fieldsync-server --release -- --ignored --nocapture measure`.
+#[tokio::test]
+#[ignore]
+async fn measure_sync_of_50_changed_documents() {
+    let env = env().await;
+    let actor = automerge::ActorId::random();
+    let l = login(&env.app, "eng", "pw-eng", &actor).await;
+    let mut docs = Vec::new();
+    let mut push = Vec::new();
+    for i in 0..500 {
+        let id = server_work_order(&env, &format!("WO {i}"), Some(&l.user_id));
+        let _ = id;
+    }
+    let first = std::time::Instant::now();
+    let mut resp = sync(&env.app, &l.token, &request(0, vec![])).await;
+    let mut pages = 1;
+    let mut pulled = resp.pull.clone();
+    while resp.more {
+        resp = sync(&env.app, &l.token, &request(resp.cursor, vec![])).await;
+        pulled.extend(resp.pull.clone());
+        pages += 1;
+    }
+    println!(
+        "first sync of 500 work orders: {:?} in {pages} page(s)",
+        first.elapsed()
+    );
+    for p in &pulled {
+        let doc = AutoCommit::load(&p.bytes)
+            .unwrap()
+            .with_actor(actor.clone());
+        docs.push((p.doc_id, doc));
+    }
+    for (id, doc) in docs.iter_mut().take(50) {
+        let base = doc.get_heads();
+        model::set_findings(doc, "UPS load 42 %, fans ok", 100).unwrap();
+        push.push(PushDoc {
+            doc_id: *id,
+            kind: DocKind::WorkOrder,
+            base_heads: Heads::from(base.clone()),
+            changes: doc.save_after(&base),
+            heads: Heads::from(doc.get_heads()),
+        });
+    }
+    let body = wire::encode(&request(resp.cursor, push));
+    let t = std::time::Instant::now();
+    let (status, answer) = call(&env.app, sync_req(&l.token, body.clone())).await;
+    println!(
+        "sync of 50 changed documents: {:?} (request {} B, answer {} B, status {status})",
+        t.elapsed(),
+        body.len(),
+        answer.len()
+    );
+}
