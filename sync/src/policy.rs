@@ -243,7 +243,9 @@ pub fn check_push(
     let relation = if is_new {
         Relation::Creator
     } else if let Some(wo) = &before_wo {
-        if wo.is_assigned_to(&caller.user_id) || wo.created_by == caller.user_id {
+        if is_theirs(wo, &caller.user_id)
+            || made_while_theirs(before, after, new_changes, &caller.user_id)
+        {
             Relation::Assignee
         } else {
             Relation::Other
@@ -504,6 +506,34 @@ fn check_work_order_state(
         }
     }
     Ok(())
+}
+
+fn is_theirs(wo: &WorkOrder, user: &str) -> bool {
+    wo.is_assigned_to(user) || wo.created_by == user
+}
+
+/// An engineer who edited offline while the work order was theirs keeps those edits when it
+/// was reassigned in the meantime: each change is judged by the state its author saw (the
+/// document at the change's dependencies), not by today's assignment.
+fn made_while_theirs(
+    before: &Automerge,
+    after: &Automerge,
+    new_changes: &[Change],
+    user: &str,
+) -> bool {
+    let known: HashSet<_> = before.get_changes(&[]).iter().map(|c| c.hash()).collect();
+    let roots: Vec<&Change> = new_changes
+        .iter()
+        .filter(|c| c.deps().iter().all(|d| known.contains(d)))
+        .collect();
+    !roots.is_empty()
+        && roots.iter().all(|c| {
+            after
+                .fork_at(c.deps())
+                .ok()
+                .and_then(|seen| WorkOrder::from_doc(&seen).ok())
+                .is_some_and(|wo| is_theirs(&wo, user))
+        })
 }
 
 fn completed_by(wo: &WorkOrder, user: &str) -> bool {

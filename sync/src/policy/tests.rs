@@ -562,3 +562,44 @@ mod arbitrary_bytes {
         }
     }
 }
+
+#[test]
+fn edits_made_while_assigned_survive_a_reassignment() {
+    let disp = person("disp", Role::Dispatcher);
+    let eng = person("eng", Role::Engineer);
+    let server = server_work_order(&disp, "eng");
+    // The engineer edits offline while it is theirs …
+    let mut device = AutoCommit::load(&server.save())
+        .unwrap()
+        .with_actor(eng.actor.clone());
+    wo::set_findings(&mut device, "half done, fan ordered", NOW + 1).unwrap();
+    // … meanwhile the dispatcher hands it to someone else.
+    let mut office = AutoCommit::load(&server.save())
+        .unwrap()
+        .with_actor(disp.actor.clone());
+    wo::unassign(&mut office, "eng", NOW + 2).unwrap();
+    wo::assign(&mut office, "other", "disp", NOW + 2).unwrap();
+    let reassigned = Automerge::load(&office.save()).unwrap();
+    let mut after = reassigned.clone();
+    after
+        .load_incremental(&device.save_after(&server.get_heads()))
+        .unwrap();
+    let new = after.get_changes(&reassigned.get_heads());
+    check_push(&reassigned, &after, &new, &eng.caller).expect("edits made while assigned are kept");
+    // New edits made after seeing the reassignment are not.
+    let mut later = AutoCommit::load(&reassigned.save())
+        .unwrap()
+        .with_actor(eng.actor.clone());
+    wo::set_findings(&mut later, "sneaking back in", NOW + 3).unwrap();
+    let mut after = reassigned.clone();
+    after
+        .load_incremental(&later.save_after(&reassigned.get_heads()))
+        .unwrap();
+    let new = after.get_changes(&reassigned.get_heads());
+    assert_eq!(
+        check_push(&reassigned, &after, &new, &eng.caller)
+            .unwrap_err()
+            .code,
+        RejectCode::NotYours
+    );
+}
