@@ -1,1 +1,129 @@
-//! placeholder
+//! Simulated devices for end-to-end tests: a real local store and the real sync engine,
+//! talking HTTP to a real server (`fieldsync_server::testing::TestServer`).
+
+use fieldsync::engine::{Outgoing, SyncReport};
+use fieldsync::store::{Identity, LocalStore};
+use fieldsync::wire::{self, LoginRequest, LoginResponse, SyncResponse};
+use fieldsync::{Role, TimestampMs};
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A device: one local store, signed in as one user.
+pub struct SimDevice {
+    pub store: LocalStore,
+    pub user_id: String,
+    pub role: Role,
+    pub token: String,
+    base_url: String,
+    client: reqwest::Client,
+}
+
+/// An HTTP answer that was not a sync response.
+#[derive(Debug)]
+pub struct HttpFailure {
+    pub status: u16,
+    pub body: String,
+}
+
+impl std::fmt::Display for HttpFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HTTP {}: {}", self.status, self.body)
+    }
+}
+
+impl std::error::Error for HttpFailure {}
+
+pub fn now_ms() -> TimestampMs {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl SimDevice {
+    /// Sign in as `username` with a fresh in-memory store (a new device).
+    pub async fn login(base_url: &str, username: &str, password: &str) -> Result<Self, BoxError> {
+        let store = LocalStore::open_in_memory()?;
+        let client = reqwest::Client::new();
+        let req = LoginRequest {
+            username: username.into(),
+            password: password.into(),
+            device_id: store.device_id()?,
+            device_name: format!("sim-{username}"),
+            actors: vec![store.actor().to_hex_string()],
+        };
+        let resp = client
+            .post(format!("{base_url}/v1/auth/login"))
+            .json(&req)
+            .send()
+            .await?;
+        if !resp.status().is_success() {
+            let status = resp.status().as_u16();
+            return Err(Box::new(HttpFailure {
+                status,
+                body: resp.text().await?,
+            }));
+        }
+        let login: LoginResponse = resp.json().await?;
+        store.set_identity(&Identity {
+            user_id: login.user_id.to_string(),
+            username: login.username.clone(),
+            display_name: login.display_name.clone(),
+            role: login.role,
+        })?;
+        Ok(SimDevice {
+            store,
+            user_id: login.user_id.to_string(),
+            role: login.role,
+            token: login.token,
+            base_url: base_url.into(),
+            client,
+        })
+    }
+
+    /// Point the device at another server address (after a restart on a new port).
+    pub fn set_base_url(&mut self, url: &str) {
+        self.base_url = url.into();
+    }
+
+    /// Send raw bytes to `/v1/sync`; returns the status and body.
+    pub async fn post_sync_raw(&self, body: Vec<u8>) -> Result<(u16, Vec<u8>), BoxError> {
+        let resp = self
+            .client
+            .post(format!("{}/v1/sync", self.base_url))
+            .bearer_auth(&self.token)
+            .header("content-type", wire::CONTENT_TYPE)
+            .body(body)
+            .send()
+            .await?;
+        let status = resp.status().as_u16();
+        Ok((status, resp.bytes().await?.to_vec()))
+    }
+
+    /// One request: build it, send it, return the decoded answer without applying it.
+    pub async fn exchange(&mut self) -> Result<(Outgoing, SyncResponse), BoxError> {
+        let out = self.store.prepare_sync(None)?;
+        let (status, body) = self.post_sync_raw(wire::encode(&out.request)).await?;
+        if status != 200 {
+            return Err(Box::new(HttpFailure {
+                status,
+                body: String::from_utf8_lossy(&body).into(),
+            }));
+        }
+        Ok((out, wire::decode_response(&body)?))
+    }
+
+    /// Sync until the server has nothing more; the reports are summed.
+    pub async fn sync(&mut self) -> Result<SyncReport, BoxError> {
+        let mut total = SyncReport::default();
+        for _ in 0..1_000 {
+            let (out, resp) = self.exchange().await?;
+            let r = self.store.apply_sync(&out, resp, now_ms())?;
+            total.accepted += r.accepted;
+            total.pulled += r.pulled;
+            total.removed += r.removed;
+            total.rejected.extend(r.rejected);
+            if !r.more {
+                return Ok(total);
+            }
+        }
+        Err("sync did not settle after 1000 pages".into())
+    }
+}

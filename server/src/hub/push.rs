@@ -4,6 +4,7 @@
 use super::{Hub, HubError};
 use crate::storage::{RejectionRecord, UserRecord};
 use automerge::{ActorId, Automerge, ReadDoc};
+use fieldsync::DocKind;
 use fieldsync::policy::{self, Caller};
 use fieldsync::wire::{Heads, PushDoc, PushOutcome, RejectCode};
 use fieldsync::{DeviceId, Role, TimestampMs};
@@ -107,7 +108,12 @@ impl Hub {
         now: TimestampMs,
     ) -> Result<Stored, HubError> {
         let rej = |code, reason: String| Ok(Stored::Rejected(code, reason));
+        // Work orders are judged by the policy, which also accepts edits an engineer made
+        // while the work order was still theirs; other documents must be in the briefcase.
+        let is_work_order = exists
+            && fieldsync::model::header(before).is_ok_and(|(_, k, _)| k == DocKind::WorkOrder);
         if exists
+            && !is_work_order
             && caller.user.role == Role::Engineer
             && !self
                 .db
@@ -116,7 +122,7 @@ impl Hub {
         {
             return rej(
                 RejectCode::NotYours,
-                format!("work order {} is not assigned to you", p.doc_id),
+                format!("document {} is not in your briefcase", p.doc_id),
             );
         }
         let mut after = before.clone();
