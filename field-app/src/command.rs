@@ -118,6 +118,16 @@ impl FieldApp {
 
     pub(crate) fn apply(&mut self, cmd: Command) {
         let now = self.state.now_ms;
+        let navigates = matches!(
+            cmd,
+            Command::Go(_)
+                | Command::OpenWorkOrder(_)
+                | Command::OpenDevice(_)
+                | Command::IncidentFromWorkOrder
+        );
+        if navigates && self.state.flash.as_ref().is_some_and(|f| !f.error) {
+            self.state.flash = None;
+        }
         match cmd {
             Command::Go(screen) => {
                 self.state.screen = screen;
@@ -410,6 +420,7 @@ impl FieldApp {
             && v.notice.is_none()
         {
             v.drafts.signature.clear();
+            v.drafts.resign = false;
         }
     }
 

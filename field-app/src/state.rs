@@ -154,6 +154,8 @@ pub struct WorkOrderDrafts {
     pub photo_caption: String,
     pub signature: crate::signature::SignaturePad,
     pub signer: String,
+    /// The customer signs again over an existing signature.
+    pub resign: bool,
 }
 
 #[derive(Debug, Clone, Default)]

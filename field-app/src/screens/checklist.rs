@@ -105,14 +105,23 @@ fn item_ui(
             ui.horizontal(|ui| {
                 for (value, text) in [("pass", "Pass"), ("fail", "Fail"), ("na", "N/A")] {
                     let selected = item.result.as_deref() == Some(value);
-                    let mut label = RichText::new(text);
-                    if selected && value == "fail" {
-                        label = label.color(format::RED).strong();
-                    } else if selected && value == "pass" {
-                        label = label.color(format::GREEN).strong();
-                    }
+                    let button = if selected {
+                        let fill = match value {
+                            "pass" => format::GREEN,
+                            "fail" => format::RED,
+                            _ => format::GREY,
+                        };
+                        egui::Button::new(
+                            RichText::new(format!("✔ {text}"))
+                                .color(egui::Color32::WHITE)
+                                .strong(),
+                        )
+                        .fill(fill)
+                    } else {
+                        egui::Button::new(text)
+                    };
                     let b = ui
-                        .add(egui::Button::new(label).selected(selected))
+                        .add(button)
                         .accessible_name(format!("{text}: {}", item.label));
                     if b.clicked() && !selected {
                         out.push(answer(CheckAnswer::PassFail(value.into())));

@@ -45,7 +45,7 @@ pub fn devices_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
             .iter()
             .zip(widths)
         {
-            ui.add_sized([w, row_h], egui::Label::new(RichText::new(*h).strong()));
+            cell(ui, w, row_h, egui::Label::new(RichText::new(*h).strong()));
         }
         ui.label(RichText::new("Location").strong());
     });
@@ -54,10 +54,7 @@ pub fn devices_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
         .show_rows(ui, row_h, ds.results.len(), |ui, range| {
             for row in &ds.results[range] {
                 ui.horizontal(|ui| {
-                    if ui
-                        .add_sized([widths[0], row_h], egui::Link::new(&row.asset_tag))
-                        .clicked()
-                    {
+                    if cell(ui, widths[0], row_h, egui::Link::new(&row.asset_tag)).clicked() {
                         out.push(Command::OpenDevice(row.doc_id));
                     }
                     let cells = [
@@ -67,12 +64,25 @@ pub fn devices_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
                         row.ip.as_deref().unwrap_or("—"),
                     ];
                     for (c, w) in cells.iter().zip(&widths[1..]) {
-                        ui.add_sized([*w, row_h], egui::Label::new(*c).truncate());
+                        cell(ui, *w, row_h, egui::Label::new(*c).truncate());
                     }
                     ui.add(egui::Label::new(&row.location).truncate());
                 });
             }
         });
+}
+
+/// A fixed-width, left-aligned table cell (columns line up in the virtualised list).
+fn cell(ui: &mut egui::Ui, width: f32, height: f32, widget: impl egui::Widget) -> egui::Response {
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, height),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_min_width(width);
+            ui.add(widget)
+        },
+    )
+    .inner
 }
 
 fn label_of(field: &str) -> String {

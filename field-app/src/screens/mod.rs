@@ -89,7 +89,7 @@ fn flash_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(&f.text).color(color));
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.small_button("✖").on_hover_text("Dismiss").clicked() {
+                    if ui.small_button("×").on_hover_text("Dismiss").clicked() {
                         out.push(Command::DismissFlash);
                     }
                 });

@@ -88,7 +88,7 @@ pub fn new_incident_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Co
                 for (i, (_, label)) in f.devices.iter().enumerate() {
                     ui.horizontal(|ui| {
                         ui.label(label);
-                        if ui.small_button("✖").clicked() {
+                        if ui.small_button("×").clicked() {
                             remove = Some(i);
                         }
                     });

@@ -34,7 +34,7 @@ pub fn parts_ui(
                     if p.customer_consent {
                         ui.label(RichText::new("✔ given").color(format::GREEN));
                     } else {
-                        ui.label(RichText::new("✖ not recorded").color(format::RED));
+                        ui.label(RichText::new("× not recorded").color(format::RED));
                     }
                     ui.end_row();
                 }
@@ -117,10 +117,13 @@ pub fn signature_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Comm
         if !v.rights.signature {
             return;
         }
-        ui.label(
-            RichText::new("The customer may sign again below to replace this signature.")
-                .color(format::GREY),
-        );
+        if !v.drafts.resign {
+            if ui.button("Sign again…").clicked() {
+                v.drafts.resign = true;
+            }
+            return;
+        }
+        ui.label(RichText::new("The new signature replaces the one above.").color(format::GREY));
     } else if !v.rights.signature {
         ui.label("Not signed.");
         return;

@@ -185,8 +185,15 @@ fn status_actions_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, role: Role, out: 
     ui.add_space(6.0);
     ui.horizontal_wrapped(|ui| {
         ui.label("Status:");
+        // Every action keeps its place (disabled when not possible now), so a double click
+        // never lands on the next step.
         for (kind, label) in ACTIONS {
-            if allowed(kind) && ui.button(RichText::new(label).strong()).clicked() {
+            let may = may_append_event(role, kind) && v.rights.findings;
+            let b = ui.add_enabled(
+                allowed(kind) && may,
+                egui::Button::new(RichText::new(label).strong()),
+            );
+            if b.clicked() {
                 out.push(Command::Status { kind, note: None });
             }
         }
