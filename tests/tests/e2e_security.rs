@@ -1,0 +1,238 @@
+//! Attempts to break the server's checks over real HTTP: a forged actor, someone else's work
+//! order, self-approval, priority changes by an engineer, review fields by a dispatcher,
+//! disabled and missing tokens. Every rejected device keeps its edits in quarantine and the
+//! server's state stays as it was.
+
+mod common;
+
+use automerge::{ActorId, AutoCommit};
+use common::{dispatch, team};
+use fieldsync::model::WorkOrder;
+use fieldsync::model::work_order::{self as wo, CheckAnswer, EventExtra};
+use fieldsync::status::{EventKind, Status};
+use fieldsync::wire::{self, Heads, PushDoc, PushOutcome, SyncRequest};
+use fieldsync::{DocId, DocKind};
+use fieldsync_tests::{BoxError, SimDevice, now_ms};
+
+/// Push hand-made bytes for `id` as `dev` and return the outcome.
+async fn push_raw(
+    dev: &SimDevice,
+    id: DocId,
+    base: &AutoCommit,
+    edited: &mut AutoCommit,
+) -> Result<PushOutcome, BoxError> {
+    let mut base = base.clone();
+    let base_heads = base.get_heads();
+    let req = SyncRequest {
+        protocol: wire::PROTOCOL_VERSION,
+        cursor: 0,
+        push: vec![PushDoc {
+            doc_id: id,
+            kind: DocKind::WorkOrder,
+            base_heads: Heads::from(base_heads.clone()),
+            changes: edited.save_after(&base_heads),
+            heads: Heads::from(edited.get_heads()),
+        }],
+        max_response_bytes: None,
+    };
+    let (status, body) = dev.post_sync_raw(wire::encode(&req)).await?;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    Ok(wire::decode_response(&body)?.results.remove(0).outcome)
+}
+
+fn code(outcome: PushOutcome) -> String {
+    match outcome {
+        PushOutcome::Rejected { code, .. } => code.as_str().into(),
+        PushOutcome::Accepted { .. } => "accepted".into(),
+    }
+}
+
+fn server_wo(t: &common::Team, id: DocId) -> WorkOrder {
+    let (_, doc) = t.server.state.hub.load(id).unwrap().unwrap();
+    WorkOrder::from_doc(&doc).unwrap()
+}
+
+#[tokio::test]
+async fn a_forged_actor_is_rejected() -> Result<(), BoxError> {
+    let mut t = team().await?;
+    let id = dispatch(&mut t.disp, &[&t.a]).await?;
+    t.a.sync().await?;
+    let base = t.a.store.doc(id)?;
+    // Same user, but writing as an actor id that was never registered (or is someone else's).
+    for actor in [ActorId::random(), t.b.store.actor().clone()] {
+        let mut forged = base.clone().with_actor(actor);
+        wo::set_findings(&mut forged, "forged", now_ms())?;
+        assert_eq!(
+            code(push_raw(&t.a, id, &base, &mut forged).await?),
+            "foreign_actor"
+        );
+    }
+    assert_eq!(server_wo(&t, id).findings, "");
+    Ok(())
+}
+
+#[tokio::test]
+async fn someone_elses_work_order_is_not_yours() -> Result<(), BoxError> {
+    let mut t = team().await?;
+    let id = dispatch(&mut t.disp, &[&t.a]).await?;
+    t.a.sync().await?;
+    // B got hold of the document's bytes somehow and writes with B's own registered actor.
+    let base = t.a.store.doc(id)?;
+    let mut theirs = base.clone().with_actor(t.b.store.actor().clone());
+    wo::set_findings(&mut theirs, "not my job", now_ms())?;
+    assert_eq!(
+        code(push_raw(&t.b, id, &base, &mut theirs).await?),
+        "not_yours"
+    );
+    // And B's sync never hands it out.
+    t.b.sync().await?;
+    assert!(!t.b.store.contains(id)?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_engineer_approving_their_own_report_is_quarantined() -> Result<(), BoxError> {
+    let mut t = team().await?;
+    let id = dispatch(&mut t.disp, &[&t.a]).await?;
+    t.a.sync().await?;
+    let me = t.a.user_id.clone();
+    let now = now_ms();
+    t.a.store.edit(id, now, |d| {
+        wo::record_event(d, EventKind::OnSite, &me, now, EventExtra::default())
+    })?;
+    t.a.store.edit(id, now + 1, |d| {
+        wo::answer_checklist_item(
+            d,
+            "ups-load",
+            &CheckAnswer::Reading(40.0),
+            None,
+            &me,
+            now + 1,
+        )
+    })?;
+    t.a.store.edit(id, now + 2, |d| {
+        wo::answer_checklist_item(
+            d,
+            "aircon",
+            &CheckAnswer::PassFail("pass".into()),
+            None,
+            &me,
+            now + 2,
+        )
+    })?;
+    t.a.store.edit(id, now + 3, |d| {
+        wo::record_event(
+            d,
+            EventKind::Completed,
+            &me,
+            now + 3,
+            EventExtra {
+                outcome: Some("fixed".into()),
+                ..Default::default()
+            },
+        )
+    })?;
+    assert!(t.a.sync().await?.rejected.is_empty());
+    t.a.store.edit(id, now + 4, |d| {
+        wo::record_event(d, EventKind::Approved, &me, now + 4, EventExtra::default())
+    })?;
+    let r = t.a.sync().await?;
+    assert_eq!(r.rejected.len(), 1);
+    assert_eq!(r.rejected[0].1, "forbidden");
+    assert_eq!(
+        t.a.store.quarantine()?.len(),
+        1,
+        "the attempt is kept in quarantine"
+    );
+    assert_eq!(
+        t.a.store.work_order(id)?.fold().status,
+        Status::Completed,
+        "local copy back to the server's"
+    );
+    assert_eq!(server_wo(&t, id).fold().status, Status::Completed);
+    // The supervisor may approve.
+    t.sup.sync().await?;
+    let sup = t.sup.user_id.clone();
+    t.sup.store.edit(id, now + 5, |d| {
+        wo::record_event(d, EventKind::Approved, &sup, now + 5, EventExtra::default())
+    })?;
+    assert!(t.sup.sync().await?.rejected.is_empty());
+    assert_eq!(server_wo(&t, id).fold().status, Status::Approved);
+    // Approved reports are locked for the engineer.
+    t.a.sync().await?;
+    t.a.store.edit(id, now + 6, |d| {
+        wo::set_findings(d, "late addition", now + 6)
+    })?;
+    let r = t.a.sync().await?;
+    assert_eq!(r.rejected[0].1, "locked");
+    assert_eq!(server_wo(&t, id).findings, "");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_engineer_may_not_change_priority_and_keeps_the_rest() -> Result<(), BoxError> {
+    let mut t = team().await?;
+    let id = dispatch(&mut t.disp, &[&t.a]).await?;
+    t.a.sync().await?;
+    let now = now_ms();
+    t.a.store.edit(id, now, |d| {
+        wo::set_findings(d, "Replaced UPS battery", now)
+    })?;
+    t.a.store
+        .edit(id, now, |d| wo::set_triage(d, 1, 1, None, now))?;
+    let r = t.a.sync().await?;
+    assert_eq!(r.rejected[0].1, "forbidden");
+    // The allowed edit was re-applied and goes through on the next sync.
+    assert!(t.a.sync().await?.rejected.is_empty());
+    let w = server_wo(&t, id);
+    assert_eq!(w.findings, "Replaced UPS battery");
+    assert_eq!(w.priority, None);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_dispatcher_may_not_write_review_fields() -> Result<(), BoxError> {
+    let mut t = team().await?;
+    let id = dispatch(&mut t.disp, &[&t.a]).await?;
+    let now = now_ms();
+    let me = t.disp.user_id.clone();
+    t.disp.store.edit(id, now, |d| {
+        use automerge::transaction::Transactable;
+        let m = d.put_object(automerge::ROOT, "review", automerge::ObjType::Map)?;
+        d.put(&m, "decision", "approved")?;
+        d.put(&m, "by", me.as_str())?;
+        fieldsync::model::commit(d, "review", now);
+        Ok(())
+    })?;
+    let r = t.disp.sync().await?;
+    assert_eq!(r.rejected[0].1, "forbidden");
+    let (_, doc) = t.server.state.hub.load(id)?.unwrap();
+    assert!(automerge::ReadDoc::get(&doc, automerge::ROOT, "review")?.is_none());
+    Ok(())
+}
+
+#[tokio::test]
+async fn disabled_users_and_missing_tokens_are_refused() -> Result<(), BoxError> {
+    let mut t = team().await?;
+    t.a.sync().await?;
+    t.server
+        .state
+        .db
+        .call(|s| s.set_user_disabled("li.wei", true))
+        .await?;
+    let err = t.a.sync().await.unwrap_err();
+    assert!(err.to_string().contains("401"), "{err}");
+    let resp = reqwest::Client::new()
+        .post(t.server.url("/v1/sync"))
+        .header("content-type", wire::CONTENT_TYPE)
+        .body(vec![1, 2, 3])
+        .send()
+        .await?;
+    assert_eq!(resp.status().as_u16(), 401);
+    let body: serde_json::Value = resp.json().await?;
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    Ok(())
+}
