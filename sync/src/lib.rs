@@ -12,6 +12,7 @@ pub mod engine;
 pub mod ids;
 pub mod model;
 pub mod policy;
+pub mod sla;
 pub mod status;
 pub mod store;
 pub mod testing;
