@@ -1,4 +1,6 @@
-//! Router tests without a socket (`oneshot`), each on its own temporary SQLite database.
+//! Router tests without a socket (`oneshot`), each on its own temporary SQLite database, and
+//! again each on its own throw-away PostgreSQL database when `FIELDSYNC_TEST_POSTGRES_URL`
+//! names a server (module `on_postgres` at the end; skipped with a notice otherwise).
 
 use crate::config::ServerConfig;
 use crate::state::AppState;
@@ -17,6 +19,18 @@ struct Env {
     _dir: tempfile::TempDir,
     state: AppState,
     app: Router,
+    /// Dropped last: the PostgreSQL database of this test, if it runs on PostgreSQL.
+    pg: Option<crate::storage::postgres::scratch::ScratchDb>,
+}
+
+thread_local! {
+    /// The PostgreSQL server the test on this thread runs on (`None`: SQLite). Set by the
+    /// `on_postgres` variants; `#[tokio::test]` bodies run on the calling thread.
+    static POSTGRES_URL: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+fn postgres_url() -> Option<String> {
+    POSTGRES_URL.with(|u| u.borrow().clone())
 }
 
 async fn env_with(tweak: impl FnOnce(&mut ServerConfig)) -> Env {
@@ -25,6 +39,9 @@ async fn env_with(tweak: impl FnOnce(&mut ServerConfig)) -> Env {
         data_dir: dir.path().to_owned(),
         ..ServerConfig::default()
     };
+    let pg = postgres_url()
+        .map(|url| crate::storage::postgres::scratch::ScratchDb::create(&url).unwrap());
+    config.database_url = pg.as_ref().map(|p| p.url.clone());
     tweak(&mut config);
     let db = storage::open(&config.database_url()).unwrap();
     let state = AppState::new(db, config).unwrap();
@@ -42,7 +59,17 @@ async fn env_with(tweak: impl FnOnce(&mut ServerConfig)) -> Env {
         _dir: dir,
         state,
         app,
+        pg,
     }
+}
+
+/// A real-socket server on this test's backend.
+async fn test_server() -> crate::testing::TestServer {
+    match postgres_url() {
+        Some(url) => crate::testing::TestServer::start_postgres(&url).await,
+        None => crate::testing::TestServer::start().await,
+    }
+    .unwrap()
 }
 
 async fn env() -> Env {
@@ -129,6 +156,20 @@ fn server_work_order(env: &Env, title: &str, assignee: Option<&str>) -> DocId {
 }
 
 fn change_log_rows(env: &Env, doc: DocId) -> i64 {
+    if let Some(pg) = &env.pg {
+        let url = pg.url.clone();
+        return std::thread::spawn(move || {
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+            c.query_one(
+                "SELECT COUNT(*) FROM change_log WHERE doc_id = $1",
+                &[&doc.to_string()],
+            )
+            .unwrap()
+            .get(0)
+        })
+        .join()
+        .unwrap();
+    }
     let conn = rusqlite::Connection::open(env.state.config.data_dir.join("fieldsync.db")).unwrap();
     conn.query_row(
         "SELECT COUNT(*) FROM change_log WHERE doc_id = ?1",
@@ -490,7 +531,7 @@ async fn csv_import_writes_devices_or_nothing() {
 
 #[tokio::test]
 async fn test_server_serves_on_a_real_socket() {
-    let server = crate::testing::TestServer::start().await.unwrap();
+    let server = test_server().await;
     server.add_user("x", "pw", Role::Admin).await.unwrap();
     let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -564,5 +605,35 @@ async fn measure_sync_of_50_changed_documents() {
         t.elapsed(),
         body.len(),
         answer.len()
+    );
+}
+
+/// The same tests on PostgreSQL: each runs the `#[tokio::test]` above with this thread's
+/// backend switched, or prints a notice and passes as skipped when no server is configured.
+mod on_postgres {
+    macro_rules! on_postgres {
+        ($($name:ident),* $(,)?) => {$(
+            #[test]
+            fn $name() {
+                let Some(url) = crate::testing::test_url_or_skip(stringify!($name)) else {
+                    return;
+                };
+                super::POSTGRES_URL.with(|u| *u.borrow_mut() = Some(url));
+                super::$name();
+            }
+        )*};
+    }
+
+    on_postgres!(
+        login_ok_bad_password_and_rate_limit,
+        disabled_user_token_is_revoked,
+        bad_sync_requests_get_clear_errors,
+        a_lost_answer_is_sent_again_and_a_confirmed_one_is_not,
+        a_replayed_push_is_accepted_once_and_not_duplicated,
+        pushes_to_other_peoples_work_orders_and_garbage_are_rejected,
+        dispatcher_creates_and_assigns_incidents,
+        blobs_are_hash_checked_and_private,
+        csv_import_writes_devices_or_nothing,
+        test_server_serves_on_a_real_socket,
     );
 }

@@ -1,5 +1,6 @@
-//! A real server on `127.0.0.1:0` with a temporary SQLite database, for end-to-end tests.
-//! Dropping it stops the server and deletes the database.
+//! A real server on `127.0.0.1:0` with a temporary SQLite database (or a throw-away PostgreSQL
+//! database: [`TestServer::start_postgres`]), for end-to-end tests. Dropping it stops the
+//! server and deletes the database.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
@@ -11,6 +12,8 @@
 
 use crate::config::ServerConfig;
 use crate::state::AppState;
+use crate::storage::postgres::scratch::ScratchDb;
+pub use crate::storage::postgres::scratch::{TEST_URL_VAR, test_url_or_skip};
 use crate::storage::{self, UserRecord};
 use fieldsync::Role;
 use std::net::SocketAddr;
@@ -25,6 +28,8 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub state: AppState,
     dir: tempfile::TempDir,
+    /// The throw-away PostgreSQL database, when started with [`TestServer::start_postgres`].
+    pg: Option<ScratchDb>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -44,10 +49,49 @@ impl TestServer {
             ..ServerConfig::default()
         };
         tweak(&mut config);
-        Self::launch(dir, config).await
+        Self::launch(dir, config, None).await
     }
 
-    async fn launch(dir: tempfile::TempDir, config: ServerConfig) -> Result<Self, BoxError> {
+    /// Start on a fresh PostgreSQL database (random name, dropped with the server) on the
+    /// server of `admin_url`, e.g. the value of [`TEST_URL_VAR`].
+    pub async fn start_postgres(admin_url: &str) -> Result<Self, BoxError> {
+        Self::start_postgres_with(admin_url, |_| {}).await
+    }
+
+    /// [`TestServer::start_postgres`] with settings adjusted by `tweak`.
+    pub async fn start_postgres_with(
+        admin_url: &str,
+        tweak: impl FnOnce(&mut ServerConfig),
+    ) -> Result<Self, BoxError> {
+        let admin = admin_url.to_owned();
+        let pg = tokio::task::spawn_blocking(move || ScratchDb::create(&admin)).await??;
+        let dir = tempfile::tempdir()?;
+        let mut config = ServerConfig {
+            data_dir: dir.path().to_owned(),
+            database_url: Some(pg.url.clone()),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            ..ServerConfig::default()
+        };
+        tweak(&mut config);
+        Self::launch(dir, config, Some(pg)).await
+    }
+
+    /// Another server process on the same database (a second replica behind a load balancer),
+    /// with its own cache and blob directory. Dropping it leaves the database to `self`.
+    pub async fn replica(&self) -> Result<Self, BoxError> {
+        let dir = tempfile::tempdir()?;
+        let mut config = (*self.state.config).clone();
+        config.database_url = Some(config.database_url());
+        config.data_dir = dir.path().to_owned();
+        config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        Self::launch(dir, config, None).await
+    }
+
+    async fn launch(
+        dir: tempfile::TempDir,
+        config: ServerConfig,
+        pg: Option<ScratchDb>,
+    ) -> Result<Self, BoxError> {
         let url = config.database_url();
         let db = tokio::task::spawn_blocking(move || storage::open(&url)).await??;
         let listener = match tokio::net::TcpListener::bind(config.addr).await {
@@ -69,6 +113,7 @@ impl TestServer {
             addr,
             state,
             dir,
+            pg,
             stop: Some(stop),
             task: Some(task),
         })
@@ -103,8 +148,9 @@ impl TestServer {
         this.shutdown().await;
         let dir = tempfile::TempDir::new()?;
         let old = std::mem::replace(&mut this.dir, dir);
+        let pg = this.pg.take();
         drop(this);
-        Self::launch(old, config).await
+        Self::launch(old, config, pg).await
     }
 
     /// Stop serving and wait for the server task.

@@ -14,7 +14,7 @@ pub use history::{ChangeSummary, DocConflict};
 pub use push::CallerCtx;
 
 use crate::storage::{AppendRecord, Db, StorageError};
-use automerge::{ActorId, Automerge, Change};
+use automerge::{ActorId, Automerge, Change, ChangeHash};
 use cache::DocCache;
 use fieldsync::model::ModelError;
 use fieldsync::wire::{self, SyncRequest, SyncResponse};
@@ -24,6 +24,9 @@ use std::sync::{Mutex, MutexGuard};
 /// Default page size of a sync answer.
 pub const DEFAULT_PAGE_BYTES: u64 = 4 * 1024 * 1024;
 const LOCK_STRIPES: usize = 64;
+/// How often a push or server edit is validated again when another replica keeps changing
+/// the same document between our validation and our append.
+const STALE_ATTEMPTS: usize = 8;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
@@ -113,14 +116,18 @@ impl Hub {
     }
 
     /// The server's current copy (from the cache or storage); `None` if it has none.
-    /// The caller must hold the document's lock if it will put it back.
+    /// The caller must hold the document's lock if it will put it back. A cached copy whose
+    /// heads differ from the stored ones (another replica wrote the document) is reloaded.
     fn take_doc(&self, id: DocId) -> Result<Option<(DocKind, Automerge)>, HubError> {
         let info = self.db.blocking().doc_info(id)?;
         let Some(info) = info else {
             return Ok(None);
         };
         if let Some(doc) = self.cache().take(&id) {
-            return Ok(Some((info.kind, doc)));
+            if same_heads(&doc.get_heads(), &info.heads) {
+                return Ok(Some((info.kind, doc)));
+            }
+            tracing::debug!(doc = %id, "cached copy is behind storage; reloading");
         }
         let Some((info, bytes)) = self.db.blocking().doc_bytes(id)? else {
             return Ok(None);
@@ -139,13 +146,16 @@ impl Hub {
         Ok(found)
     }
 
-    /// Store `new_changes` (the changes `after` has beyond the server's copy) with the
-    /// projection of `after`, then cache `after`. The document's lock must be held.
+    /// Store `new_changes` (the changes `after` has beyond the server's copy, whose heads
+    /// are `base`) with the projection of `after`, then cache `after`. The document's lock
+    /// must be held. `Ok(false)`: the stored heads are no longer `base` (another replica
+    /// wrote the document); nothing was stored and the caller validates again.
     #[allow(clippy::too_many_arguments)]
     fn commit(
         &self,
         id: DocId,
         kind: DocKind,
+        base: &[ChangeHash],
         after: Automerge,
         new_changes: &[Change],
         projection: crate::storage::Projection,
@@ -153,7 +163,7 @@ impl Hub {
         origin: Option<fieldsync::DeviceId>,
         created: bool,
         now: TimestampMs,
-    ) -> Result<(), HubError> {
+    ) -> Result<bool, HubError> {
         let mut bytes = Vec::new();
         for c in new_changes {
             bytes.extend_from_slice(c.raw_bytes());
@@ -170,7 +180,11 @@ impl Hub {
             projection,
             created,
         };
-        let outcome = self.db.blocking().append(&rec)?;
+        let base: Vec<String> = base.iter().map(|h| h.to_string()).collect();
+        let Some(outcome) = self.db.blocking().append_checked(&rec, &base)? else {
+            tracing::info!(doc = %id, "document changed on another replica; validating again");
+            return Ok(false);
+        };
         if outcome.chunks_since_snapshot >= self.config.compact_after_chunks {
             // Compaction failing is not the push's failure: the log still holds everything.
             if let Err(e) = self
@@ -182,7 +196,7 @@ impl Hub {
             }
         }
         self.cache().put(id, after);
-        Ok(())
+        Ok(true)
     }
 
     /// One `POST /v1/sync`: every push in order, then one page of the pull.
@@ -241,4 +255,9 @@ impl Hub {
         };
         Ok((resp, stats))
     }
+}
+
+/// Do the document's heads equal the stored ones (hex, any order)?
+fn same_heads(doc: &[ChangeHash], stored: &[String]) -> bool {
+    doc.len() == stored.len() && doc.iter().all(|h| stored.contains(&h.to_string()))
 }

@@ -36,6 +36,8 @@ fn reject(code: RejectCode, reason: impl Into<String>) -> Result<Checked, HubErr
 enum Checked {
     Accepted(Heads),
     Rejected(RejectCode, String),
+    /// Validated against a copy another replica changed meanwhile: nothing stored.
+    Stale,
 }
 
 impl Hub {
@@ -47,11 +49,23 @@ impl Hub {
         p: &PushDoc,
         now: TimestampMs,
     ) -> Result<PushOutcome, HubError> {
-        let checked = {
+        let mut checked = Checked::Stale;
+        for _ in 0..super::STALE_ATTEMPTS {
             let _g = self.lock(&p.doc_id);
-            self.check_and_store(caller, p, now)?
-        };
+            checked = self.check_and_store(caller, p, now)?;
+            if !matches!(checked, Checked::Stale) {
+                break;
+            }
+        }
         Ok(match checked {
+            Checked::Stale => {
+                return Err(HubError::Storage(crate::storage::StorageError::Conflict(
+                    format!(
+                        "document {} keeps changing on other replicas; sync again",
+                        p.doc_id
+                    ),
+                )));
+            }
             Checked::Accepted(heads) => PushOutcome::Accepted { heads },
             Checked::Rejected(code, reason) => {
                 tracing::info!(code = code.as_str(), %reason, user = %caller.user.username, "push rejected");
@@ -90,12 +104,13 @@ impl Hub {
         };
         let result = self.check_loaded(caller, p, &before, exists, now);
         // Put the server's copy back unless the push replaced it with the merged one.
-        if exists && !matches!(result, Ok(Stored::Yes(_))) {
+        if exists && !matches!(result, Ok(Stored::Yes(_) | Stored::Stale)) {
             self.cache().put(p.doc_id, before);
         }
         match result? {
             Stored::Yes(heads) | Stored::NoOp(heads) => Ok(Checked::Accepted(heads)),
             Stored::Rejected(code, reason) => Ok(Checked::Rejected(code, reason)),
+            Stored::Stale => Ok(Checked::Stale),
         }
     }
 
@@ -180,9 +195,10 @@ impl Hub {
             Err(e) => return rej(RejectCode::Schema, e.to_string()),
         };
         let heads = Heads::from(after.get_heads());
-        self.commit(
+        let stored = self.commit(
             p.doc_id,
             p.kind,
+            &before.get_heads(),
             after,
             &new_changes,
             projection,
@@ -191,7 +207,11 @@ impl Hub {
             !exists,
             now,
         )?;
-        Ok(Stored::Yes(heads))
+        Ok(if stored {
+            Stored::Yes(heads)
+        } else {
+            Stored::Stale
+        })
     }
 }
 
@@ -199,4 +219,5 @@ enum Stored {
     Yes(Heads),
     NoOp(Heads),
     Rejected(RejectCode, String),
+    Stale,
 }

@@ -3,7 +3,7 @@
 //! pushes so they reach devices like any other change.
 
 use super::{Hub, HubError, project};
-use automerge::{AutoCommit, Automerge, Change};
+use automerge::{AutoCommit, Automerge, Change, ChangeHash};
 use fieldsync::model::{self, ModelError};
 use fieldsync::wire::Heads;
 use fieldsync::{DocId, DocKind, TimestampMs, UserId};
@@ -35,13 +35,35 @@ impl Hub {
             )));
         }
         let changes = after.get_changes(&[]);
-        self.store_server_changes(id, kind, after, changes, created_by, now)
+        self.store_server_changes(id, kind, &[], after, changes, created_by, now)?
+            .ok_or_else(|| HubError::Invalid(format!("document {id} exists already")))
     }
 
-    /// Edit an existing document as the server. A no-op edit stores nothing.
-    pub fn server_edit<F>(&self, id: DocId, now: TimestampMs, f: F) -> Result<Heads, HubError>
+    /// Edit an existing document as the server. A no-op edit stores nothing. `f` runs again
+    /// on the fresh document if another replica changed it before the edit was stored.
+    pub fn server_edit<F>(&self, id: DocId, now: TimestampMs, mut f: F) -> Result<Heads, HubError>
     where
-        F: FnOnce(&mut AutoCommit, DocKind) -> Result<(), ModelError>,
+        F: FnMut(&mut AutoCommit, DocKind) -> Result<(), ModelError>,
+    {
+        for _ in 0..super::STALE_ATTEMPTS {
+            if let Some(heads) = self.server_edit_once(id, now, &mut f)? {
+                return Ok(heads);
+            }
+        }
+        Err(HubError::Storage(crate::storage::StorageError::Conflict(
+            format!("document {id} keeps changing on other replicas; try again"),
+        )))
+    }
+
+    /// One attempt of [`Hub::server_edit`]; `Ok(None)` if the document changed meanwhile.
+    fn server_edit_once<F>(
+        &self,
+        id: DocId,
+        now: TimestampMs,
+        f: &mut F,
+    ) -> Result<Option<Heads>, HubError>
+    where
+        F: FnMut(&mut AutoCommit, DocKind) -> Result<(), ModelError>,
     {
         let _g = self.lock(&id);
         let (kind, before) = self.take_doc(id)?.ok_or(HubError::NotFound(id))?;
@@ -63,9 +85,9 @@ impl Hub {
         if changes.is_empty() {
             let heads = Heads::from(before.get_heads());
             self.cache().put(id, before);
-            return Ok(heads);
+            return Ok(Some(heads));
         }
-        match self.store_server_changes(id, kind, after, changes, None, now) {
+        match self.store_server_changes(id, kind, &before.get_heads(), after, changes, None, now) {
             Ok(h) => Ok(h),
             Err(e) => {
                 self.cache().put(id, before);
@@ -74,21 +96,24 @@ impl Hub {
         }
     }
 
+    /// Store the server's changes on top of `base`; `Ok(None)` if the stored heads moved.
+    #[allow(clippy::too_many_arguments)]
     fn store_server_changes(
         &self,
         id: DocId,
         kind: DocKind,
+        base: &[ChangeHash],
         after: Automerge,
         changes: Vec<Change>,
         created_by: Option<UserId>,
         now: TimestampMs,
-    ) -> Result<Heads, HubError> {
+    ) -> Result<Option<Heads>, HubError> {
         let projection = project::project(kind, &after)?;
         let heads = Heads::from(after.get_heads());
-        self.commit(
-            id, kind, after, &changes, projection, created_by, None, false, now,
+        let stored = self.commit(
+            id, kind, base, after, &changes, projection, created_by, None, false, now,
         )?;
-        Ok(heads)
+        Ok(stored.then_some(heads))
     }
 
     /// Assign an engineer to a work order (dispatcher action, written by the server).

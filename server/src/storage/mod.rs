@@ -4,6 +4,7 @@
 //! async runtime run them through [`Db::call`], which moves the work to the blocking pool.
 //! The backend is chosen once from the database URL ([`open`]).
 
+pub mod postgres;
 pub mod sqlite;
 mod types;
 
@@ -81,6 +82,15 @@ pub trait Storage: Send + Sync + 'static {
     fn doc_bytes(&self, doc: DocId) -> Result<Option<(DocInfo, Vec<u8>)>>;
     /// Append accepted changes and update the projection, in one transaction.
     fn append(&self, rec: &AppendRecord) -> Result<AppendOutcome>;
+    /// Like [`Storage::append`], but only if the document's stored heads are still
+    /// `base_heads` (empty: the document must not exist yet), checked in the same
+    /// transaction; `Ok(None)` stores nothing. The hub validates a push against its copy with
+    /// `base_heads`, so with several replicas nothing is stored on a stale validation.
+    fn append_checked(
+        &self,
+        rec: &AppendRecord,
+        base_heads: &[String],
+    ) -> Result<Option<AppendOutcome>>;
     /// Replace a document's snapshot by `bytes`, which hold every chunk with seq ≤ `upto_seq`.
     fn write_snapshot(&self, doc: DocId, bytes: &[u8], upto_seq: u64) -> Result<()>;
     fn record_rejection(&self, rej: &RejectionRecord) -> Result<()>;
@@ -134,20 +144,23 @@ impl Db {
     }
 }
 
-/// Open the backend named by `url`: `sqlite://path/to/file.db` or `sqlite::memory:`.
-/// A bare path is taken as a SQLite file. Migrations run on open.
+/// Open the backend named by `url`: `sqlite://path/to/file.db`, `sqlite::memory:` or
+/// `postgres://user@host:port/db` (also `postgresql://`). A bare path is taken as a SQLite
+/// file. Migrations run on open.
 pub fn open(url: &str) -> Result<Db> {
     let storage: Arc<dyn Storage> = if let Some(rest) = url.strip_prefix("sqlite://") {
         Arc::new(sqlite::SqliteStorage::open(Path::new(rest))?)
     } else if url == "sqlite::memory:" {
         Arc::new(sqlite::SqliteStorage::open_in_memory()?)
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(StorageError::Invalid(
-            "the PostgreSQL backend is not built yet; use sqlite://<file>".into(),
-        ));
+        Arc::new(self::postgres::PgStorage::open(
+            url,
+            self::postgres::DEFAULT_POOL_SIZE,
+        )?)
     } else if url.contains("://") {
         return Err(StorageError::Invalid(format!(
-            "unknown database URL scheme in {url:?} (expected sqlite://<file>)"
+            "unknown database URL scheme in {:?} (expected sqlite://<file> or postgres://…)",
+            crate::config::redact_url(url)
         )));
     } else {
         Arc::new(sqlite::SqliteStorage::open(Path::new(url))?)

@@ -58,6 +58,8 @@ pub struct DocInfo {
     pub doc_id: DocId,
     pub kind: DocKind,
     pub created_by: Option<UserId>,
+    /// The stored heads (hex), so a cached copy can be checked against storage.
+    pub heads: Vec<String>,
 }
 
 /// One accepted change set.

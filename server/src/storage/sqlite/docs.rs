@@ -39,22 +39,32 @@ fn kind_col(idx: usize, s: String) -> rusqlite::Result<DocKind> {
 
 fn info_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocInfo> {
     let created_by: Option<String> = r.get(2)?;
+    let heads: String = r.get(3)?;
     Ok(DocInfo {
         doc_id: parse_col(0, r.get(0)?)?,
         kind: kind_col(1, r.get(1)?)?,
         created_by: created_by.map(|c| parse_col(2, c)).transpose()?,
+        heads: split_heads(&heads),
     })
+}
+
+fn split_heads(s: &str) -> Vec<String> {
+    s.split(',')
+        .filter(|h| !h.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 pub fn doc_info(conn: &Connection, doc: DocId) -> Result<Option<DocInfo>> {
     Ok(conn
-        .prepare_cached("SELECT doc_id, kind, created_by FROM docs WHERE doc_id = ?1")?
+        .prepare_cached("SELECT doc_id, kind, created_by, heads FROM docs WHERE doc_id = ?1")?
         .query_row([doc.to_string()], info_row)
         .optional()?)
 }
 
 pub fn all_docs(conn: &Connection) -> Result<Vec<DocInfo>> {
-    let mut st = conn.prepare("SELECT doc_id, kind, created_by FROM docs ORDER BY kind, doc_id")?;
+    let mut st =
+        conn.prepare("SELECT doc_id, kind, created_by, heads FROM docs ORDER BY kind, doc_id")?;
     let rows = st.query_map([], info_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -84,23 +94,42 @@ pub fn doc_bytes(conn: &Connection, doc: DocId) -> Result<Option<(DocInfo, Vec<u
     Ok(Some((info, bytes)))
 }
 
-pub fn append(conn: &mut Connection, rec: &AppendRecord) -> Result<AppendOutcome> {
+/// Append one change set. With `base = Some(heads)` the append happens only if the stored
+/// heads are still `heads` (empty: the document must not exist yet); `Ok(None)` otherwise.
+pub fn append(
+    conn: &mut Connection,
+    rec: &AppendRecord,
+    base: Option<&[String]>,
+) -> Result<Option<AppendOutcome>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let id = rec.doc_id.to_string();
     let heads = rec.heads.join(",");
-    let existing: Option<String> = tx
-        .query_row("SELECT kind FROM docs WHERE doc_id = ?1", [&id], |r| {
-            r.get(0)
-        })
+    let existing: Option<(String, String)> = tx
+        .query_row(
+            "SELECT kind, heads FROM docs WHERE doc_id = ?1",
+            [&id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
+    let stale = |stored: &[String]| {
+        base.is_some_and(|b| {
+            let b: HashSet<&String> = b.iter().collect();
+            b != stored.iter().collect::<HashSet<_>>()
+        })
+    };
     match existing {
-        Some(k) if k != rec.kind.as_str() => {
+        Some((k, _)) if k != rec.kind.as_str() => {
             return Err(StorageError::Invalid(format!(
                 "document {id} is a {k}, not a {}",
                 rec.kind
             )));
         }
-        Some(_) => {}
+        Some((_, stored)) => {
+            if stale(&split_heads(&stored)) {
+                return Ok(None);
+            }
+        }
+        None if stale(&[]) => return Ok(None),
         None => {
             tx.execute(
                 "INSERT INTO docs (doc_id, kind, created_by, created_at_ms, heads, last_seq, updated_at_ms)
@@ -142,10 +171,10 @@ pub fn append(conn: &mut Connection, rec: &AppendRecord) -> Result<AppendOutcome
         |r| r.get(0),
     )?;
     tx.commit()?;
-    Ok(AppendOutcome {
+    Ok(Some(AppendOutcome {
         seq: seq as u64,
         chunks_since_snapshot: chunks_since_snapshot as u64,
-    })
+    }))
 }
 
 pub fn in_briefcase(conn: &Connection, user: UserId, role: Role, doc: DocId) -> Result<bool> {

@@ -354,7 +354,16 @@ impl super::Storage for SqliteStorage {
     }
 
     fn append(&self, rec: &super::AppendRecord) -> Result<super::AppendOutcome> {
-        docs::append(&mut self.conn(), rec)
+        docs::append(&mut self.conn(), rec, None)?
+            .ok_or_else(|| StorageError::Backend("unconditional append was refused".into()))
+    }
+
+    fn append_checked(
+        &self,
+        rec: &super::AppendRecord,
+        base_heads: &[String],
+    ) -> Result<Option<super::AppendOutcome>> {
+        docs::append(&mut self.conn(), rec, Some(base_heads))
     }
 
     fn write_snapshot(&self, doc: fieldsync::DocId, bytes: &[u8], upto_seq: u64) -> Result<()> {

@@ -1,0 +1,360 @@
+//! The PostgreSQL backend, for several stateless server replicas on one database.
+//!
+//! A pool of synchronous `postgres` connections (r2d2); every trait method is one transaction
+//! on one pooled connection. Appends allocate their `seq` from a one-row counter as their last
+//! step, so they commit in `seq` order (docs/sync-protocol.md, "The change log"), and refuse
+//! to store when the document's heads moved under the caller (another replica wrote it).
+
+mod docs;
+mod migrations;
+mod projections;
+pub mod scratch;
+mod users;
+
+use super::{Result, StorageError};
+use postgres::{Client, NoTls, Row};
+use r2d2_postgres::PostgresConnectionManager;
+use std::str::FromStr;
+use std::time::Duration;
+
+type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+
+/// Connections per server process unless the caller asks otherwise.
+pub const DEFAULT_POOL_SIZE: u32 = 16;
+
+pub struct PgStorage {
+    /// `None` only while dropping (see the `Drop` impl).
+    pool: Option<Pool>,
+}
+
+impl From<postgres::Error> for StorageError {
+    fn from(e: postgres::Error) -> Self {
+        // `Display` of a server error is only its severity; the detail is in the source.
+        match e.as_db_error() {
+            Some(db) => StorageError::Backend(format!("{}: {}", db.code().code(), db.message())),
+            None => StorageError::Backend(e.to_string()),
+        }
+    }
+}
+
+/// A unique-key violation (another writer got there first).
+pub(crate) fn is_unique_violation(e: &postgres::Error) -> bool {
+    e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION)
+}
+
+/// Read column `idx`; a type mismatch is a storage error, not a panic.
+pub(crate) fn col<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, idx: usize) -> Result<T> {
+    row.try_get(idx)
+        .map_err(|e| StorageError::Backend(format!("column {idx}: {e}")))
+}
+
+/// Read and parse a text column holding an id or enum.
+pub(crate) fn parse<T: FromStr>(row: &Row, idx: usize) -> Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    let s: String = col(row, idx)?;
+    s.parse::<T>()
+        .map_err(|e| StorageError::Backend(format!("column {idx}: bad value {s:?}: {e}")))
+}
+
+/// Like [`parse`] for a nullable column.
+pub(crate) fn parse_opt<T: FromStr>(row: &Row, idx: usize) -> Result<Option<T>>
+where
+    T::Err: std::fmt::Display,
+{
+    let s: Option<String> = col(row, idx)?;
+    s.map(|s| {
+        s.parse::<T>()
+            .map_err(|e| StorageError::Backend(format!("column {idx}: bad value {s:?}: {e}")))
+    })
+    .transpose()
+}
+
+impl PgStorage {
+    /// Connect a pool of up to `pool_size` connections to `url` (`postgres://user@host/db`).
+    /// Nothing is created or migrated here: call [`super::Storage::migrate`].
+    pub fn open(url: &str, pool_size: u32) -> Result<Self> {
+        let mut config = postgres::Config::from_str(url).map_err(|e| {
+            StorageError::Invalid(format!(
+                "bad PostgreSQL URL {:?}: {e}",
+                crate::config::redact_url(url)
+            ))
+        })?;
+        if config.get_application_name().is_none() {
+            config.application_name("fieldsync-server");
+        }
+        let manager = PostgresConnectionManager::new(config, NoTls);
+        let pool = off_runtime(|| {
+            r2d2::Pool::builder()
+                .max_size(pool_size.max(1))
+                .min_idle(Some(1))
+                .connection_timeout(Duration::from_secs(10))
+                .build(manager)
+                .map_err(|e| {
+                    StorageError::Backend(format!(
+                        "cannot connect to PostgreSQL at {}: {e}",
+                        crate::config::redact_url(url)
+                    ))
+                })
+        })?;
+        Ok(Self { pool: Some(pool) })
+    }
+
+    /// Run `f` on a pooled connection. The synchronous client drives its own small runtime,
+    /// which must not be entered from an async worker thread: called from one (tests, or a
+    /// forgotten `Db::call`), the work moves to a short-lived thread instead of panicking.
+    pub(crate) fn with<R: Send>(
+        &self,
+        f: impl FnOnce(&mut Client) -> Result<R> + Send,
+    ) -> Result<R> {
+        off_runtime(|| {
+            let pool = self
+                .pool
+                .as_ref()
+                .ok_or_else(|| StorageError::Backend("storage is closing".into()))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| StorageError::Backend(format!("no PostgreSQL connection: {e}")))?;
+            f(&mut conn)
+        })
+    }
+}
+
+/// Run `f` here, or on a scoped thread when this thread is inside a tokio runtime.
+fn off_runtime<R: Send>(f: impl FnOnce() -> Result<R> + Send) -> Result<R> {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|s| {
+        s.spawn(f)
+            .join()
+            .map_err(|_| StorageError::Backend("PostgreSQL worker thread panicked".into()))?
+    })
+}
+
+impl Drop for PgStorage {
+    fn drop(&mut self) {
+        // Closing a connection blocks on the client's runtime: do it off any async worker.
+        if let Some(pool) = self.pool.take() {
+            let _ = off_runtime(move || {
+                drop(pool);
+                Ok(())
+            });
+        }
+    }
+}
+
+impl super::Storage for PgStorage {
+    fn migrate(&self) -> Result<u32> {
+        self.with(|c| Ok(migrations::run(c)?))
+    }
+
+    fn create_user(&self, u: &super::NewUser) -> Result<super::UserRecord> {
+        self.with(|c| users::create_user(c, u))
+    }
+
+    fn user_by_name(&self, username: &str) -> Result<Option<super::UserRecord>> {
+        self.with(|c| users::user_where(c, "username", username))
+    }
+
+    fn user_by_id(&self, id: fieldsync::UserId) -> Result<Option<super::UserRecord>> {
+        self.with(|c| users::user_where(c, "id", &id.to_string()))
+    }
+
+    fn list_users(&self) -> Result<Vec<super::UserRecord>> {
+        self.with(users::list_users)
+    }
+
+    fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<()> {
+        self.with(|c| users::set_user_disabled(c, username, disabled))
+    }
+
+    fn set_password_hash(&self, username: &str, hash: &str) -> Result<()> {
+        self.with(|c| users::set_password_hash(c, username, hash))
+    }
+
+    fn insert_token(&self, t: &super::NewToken) -> Result<()> {
+        self.with(|c| users::insert_token(c, t))
+    }
+
+    fn session(
+        &self,
+        token_hash: &str,
+        now: fieldsync::TimestampMs,
+    ) -> Result<Option<super::Session>> {
+        self.with(|c| users::session(c, token_hash, now))
+    }
+
+    fn upsert_device(
+        &self,
+        device: fieldsync::DeviceId,
+        user: fieldsync::UserId,
+        name: &str,
+        now: fieldsync::TimestampMs,
+    ) -> Result<()> {
+        self.with(|c| users::upsert_device(c, device, user, name, now))
+    }
+
+    fn register_actors(
+        &self,
+        device: fieldsync::DeviceId,
+        user: fieldsync::UserId,
+        actors: &[String],
+        now: fieldsync::TimestampMs,
+    ) -> Result<()> {
+        self.with(|c| users::register_actors(c, device, user, actors, now))
+    }
+
+    fn actors_of_user(&self, user: fieldsync::UserId) -> Result<Vec<String>> {
+        self.with(|c| users::actors_of_user(c, user))
+    }
+
+    fn actor_names(&self) -> Result<Vec<(String, String)>> {
+        self.with(users::actor_names)
+    }
+
+    fn list_devices(&self) -> Result<Vec<super::DeviceRow>> {
+        self.with(users::list_devices)
+    }
+
+    fn doc_info(&self, doc: fieldsync::DocId) -> Result<Option<super::DocInfo>> {
+        self.with(|c| docs::doc_info(c, doc))
+    }
+
+    fn doc_bytes(&self, doc: fieldsync::DocId) -> Result<Option<(super::DocInfo, Vec<u8>)>> {
+        self.with(|c| docs::doc_bytes(c, doc))
+    }
+
+    fn append(&self, rec: &super::AppendRecord) -> Result<super::AppendOutcome> {
+        self.with(|c| docs::append(c, rec, None))?
+            .ok_or_else(|| StorageError::Backend("unconditional append was refused".into()))
+    }
+
+    fn append_checked(
+        &self,
+        rec: &super::AppendRecord,
+        base_heads: &[String],
+    ) -> Result<Option<super::AppendOutcome>> {
+        self.with(|c| docs::append(c, rec, Some(base_heads)))
+    }
+
+    fn write_snapshot(&self, doc: fieldsync::DocId, bytes: &[u8], upto_seq: u64) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE docs SET snapshot = $2, snapshot_seq = $3 WHERE doc_id = $1 AND snapshot_seq <= $3",
+                &[&doc.to_string(), &bytes, &(upto_seq as i64)],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn record_rejection(&self, r: &super::RejectionRecord) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO rejections (doc_id, user_id, device_id, code, reason, at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[&r.doc_id.to_string(), &r.user.to_string(), &r.device.map(|d| d.to_string()), &r.code, &r.reason, &r.at_ms],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn all_doc_ids(&self) -> Result<Vec<super::DocInfo>> {
+        self.with(docs::all_docs)
+    }
+
+    fn in_briefcase(
+        &self,
+        user: fieldsync::UserId,
+        role: fieldsync::Role,
+        doc: fieldsync::DocId,
+    ) -> Result<bool> {
+        self.with(|c| docs::in_briefcase(c, user, role, doc))
+    }
+
+    fn confirm_cursor(&self, device: fieldsync::DeviceId, cursor: u64) -> Result<u64> {
+        self.with(|c| docs::confirm_cursor(c, device, cursor))
+    }
+
+    fn pull(&self, p: &super::PullParams) -> Result<super::PullPage> {
+        self.with(|c| docs::pull(c, p))
+    }
+
+    fn list_work_orders(&self, f: &super::WorkOrderFilter) -> Result<Vec<super::WorkOrderRow>> {
+        self.with(|c| projections::list_work_orders(c, f))
+    }
+
+    fn list_device_records(
+        &self,
+        search: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<super::DeviceRecordRow>> {
+        self.with(|c| projections::list_device_records(c, search, limit))
+    }
+
+    fn list_sites(&self) -> Result<Vec<super::SiteRow>> {
+        self.with(projections::list_sites)
+    }
+
+    fn next_work_order_number(&self, year: i32) -> Result<String> {
+        self.with(|c| {
+            let row = c.query_one(
+                "INSERT INTO wo_numbers (year, last) VALUES ($1, 1)
+                 ON CONFLICT (year) DO UPDATE SET last = wo_numbers.last + 1 RETURNING last",
+                &[&year],
+            )?;
+            let n: i64 = col(&row, 0)?;
+            Ok(format!("WO-{year}-{n:05}"))
+        })
+    }
+
+    fn put_blob_meta(&self, m: &super::BlobMeta) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO blobs (sha256, size, uploaded_by, created_at_ms) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (sha256) DO NOTHING",
+                &[&m.sha256, &(m.size as i64), &m.uploaded_by.to_string(), &m.created_at_ms],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn blob_meta(&self, sha256: &str) -> Result<Option<super::BlobMeta>> {
+        self.with(|c| {
+            let row = c.query_opt(
+                "SELECT sha256, size, uploaded_by, created_at_ms FROM blobs WHERE sha256 = $1",
+                &[&sha256],
+            )?;
+            row.map(|r| {
+                Ok(super::BlobMeta {
+                    sha256: col(&r, 0)?,
+                    size: col::<i64>(&r, 1)?.max(0) as u64,
+                    uploaded_by: parse(&r, 2)?,
+                    created_at_ms: col(&r, 3)?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn blob_visible_to(
+        &self,
+        sha256: &str,
+        user: fieldsync::UserId,
+        role: fieldsync::Role,
+    ) -> Result<bool> {
+        self.with(|c| docs::blob_visible_to(c, sha256, user, role))
+    }
+
+    fn server_actor(&self) -> Result<String> {
+        self.with(|c| {
+            let fresh = automerge::ActorId::random().to_hex_string();
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ('server_actor', $1) ON CONFLICT (key) DO NOTHING",
+                &[&fresh],
+            )?;
+            let row = c.query_one("SELECT value FROM meta WHERE key = 'server_actor'", &[])?;
+            col(&row, 0)
+        })
+    }
+}
