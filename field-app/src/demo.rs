@@ -46,6 +46,13 @@ pub fn listen_addr(server: &str) -> Option<String> {
     (loopback && hostport.contains(':')).then(|| hostport.replace("localhost", "127.0.0.1"))
 }
 
+/// Is a server already listening at `addr` (e.g. started by the other demo engineer's window)?
+pub fn already_running(addr: &str) -> bool {
+    addr.parse::<std::net::SocketAddr>().is_ok_and(|a| {
+        std::net::TcpStream::connect_timeout(&a, std::time::Duration::from_millis(300)).is_ok()
+    })
+}
+
 /// Start the demo server keeping its data in `data_dir`: `<bin> demo` the first time (fresh
 /// demo data, logins printed to this terminal), `<bin> serve` afterwards, so the demo keeps
 /// what was synced across restarts.

@@ -34,8 +34,13 @@ fn main() -> anyhow::Result<()> {
     let demo_server = if args.demo {
         let dir = args.demo_server_dir().map_err(anyhow::Error::msg)?;
         let addr = demo::listen_addr(&args.server);
-        let server = demo::start(args.server_bin.clone(), &dir, addr.as_deref());
-        Some(server.map_err(anyhow::Error::msg)?)
+        if addr.as_deref().is_some_and(demo::already_running) {
+            tracing::info!("a server already listens there: using it");
+            None
+        } else {
+            let server = demo::start(args.server_bin.clone(), &dir, addr.as_deref());
+            Some(server.map_err(anyhow::Error::msg)?)
+        }
     } else {
         None
     };
