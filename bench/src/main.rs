@@ -2,27 +2,45 @@
 //! Each scenario prints a table: figure, measured value, budget (DESIGN.md), pass/miss.
 //! Nothing here asserts on time; the numbers are for people to read and compare.
 
+mod http_bench;
 mod micro;
 mod report;
+mod server_proc;
 mod store_bench;
 mod sync_bench;
 
 use report::Table;
 
 fn main() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
     let scenario = std::env::args().nth(1).unwrap_or_else(|| "all".into());
+    let arg = |i: usize, default: usize| -> usize {
+        std::env::args()
+            .nth(i)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(default)
+    };
     let mut tables: Vec<Table> = Vec::new();
     match scenario.as_str() {
         "store" | "app" | "store-open" => tables.push(store_bench::run()?),
         "wire" => tables.push(sync_bench::one_field_edit()?),
         "micro" => tables.push(micro::run()?),
-        "first-sync" => tables.push(sync_bench::first_sync_in_process()?),
+        "first-sync-in-process" => tables.push(sync_bench::first_sync_in_process()?),
+        "first-sync" | "reconnect" => {
+            tables.extend(runtime.block_on(http_bench::first_sync_and_reconnect())?)
+        }
+        "briefcase" => tables.push(runtime.block_on(http_bench::briefcase())?),
+        "load" => tables.push(runtime.block_on(http_bench::load(arg(2, 200), arg(3, 3)))?),
         "all" => {
             tables.push(sync_bench::one_field_edit()?);
-            tables.push(sync_bench::first_sync_in_process()?);
+            tables.extend(runtime.block_on(http_bench::first_sync_and_reconnect())?);
+            tables.push(runtime.block_on(http_bench::briefcase())?);
+            tables.push(runtime.block_on(http_bench::load(200, 3))?);
             tables.push(store_bench::run()?);
         }
-        other => anyhow::bail!("unknown scenario {other:?}; try store, wire, first-sync or all"),
+        other => anyhow::bail!(
+            "unknown scenario {other:?}; try wire, first-sync, reconnect, briefcase, load [devices] [rounds], store, micro, first-sync-in-process or all"
+        ),
     }
     for t in tables {
         t.print();

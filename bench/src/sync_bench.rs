@@ -13,12 +13,14 @@ use std::time::Instant;
 
 const T0: i64 = 1_750_000_000_000;
 
-fn inspection(i: usize, items: usize) -> NewWorkOrder {
+/// A work order with a 20-item checklist, as `user` would open it on site (an incident
+/// assigned to themselves, so an engineer's own device may create it).
+pub fn new_work_order(i: usize, items: usize, user: &str) -> NewWorkOrder {
     NewWorkOrder {
-        kind: "inspection".into(),
+        kind: "incident".into(),
         title: format!("Patrol round {i}"),
         description: "Weekly server room inspection".into(),
-        assignees: vec!["eng".into()],
+        assignees: vec![user.into()],
         checklist: (0..items)
             .map(|n| {
                 (
@@ -37,28 +39,25 @@ fn inspection(i: usize, items: usize) -> NewWorkOrder {
 }
 
 /// `count` work orders, each created and then edited `edits` times (one commit per edit).
-pub fn seed_work_orders(
+/// `count` work orders by `user`, each created and then edited `edits` times (one commit per
+/// edit), as an engineer working offline would.
+pub fn seed_work_orders_as(
     store: &mut LocalStore,
     count: usize,
     edits: usize,
+    user: &str,
 ) -> anyhow::Result<Vec<DocId>> {
     let mut ids = Vec::with_capacity(count);
     for i in 0..count {
         let id = store.create(DocKind::WorkOrder, T0, |d, id| {
-            wo::create_work_order(d, id, &inspection(i, 20), "eng", T0)
+            wo::create_work_order(d, id, &new_work_order(i, 20, user), user, T0)
         })?;
         for e in 0..edits {
             let now = T0 + e as i64;
             let item = format!("item-{:02}", e % 20);
+            let pass = CheckAnswer::PassFail("pass".into());
             store.edit(id, now, |d| {
-                wo::answer_checklist_item(
-                    d,
-                    &item,
-                    &CheckAnswer::PassFail("pass".into()),
-                    None,
-                    "eng",
-                    now,
-                )
+                wo::answer_checklist_item(d, &item, &pass, None, user, now)
             })?;
         }
         ids.push(id);
@@ -66,7 +65,24 @@ pub fn seed_work_orders(
     Ok(ids)
 }
 
+pub fn seed_work_orders(
+    store: &mut LocalStore,
+    count: usize,
+    edits: usize,
+) -> anyhow::Result<Vec<DocId>> {
+    seed_work_orders_as(store, count, edits, "eng")
+}
+
 pub fn fill_device_store(store: &mut LocalStore, count: usize) -> anyhow::Result<()> {
+    fill_devices_at(store, count, None)
+}
+
+/// `count` device records (PCs with serials and IPs), optionally all at one site.
+pub fn fill_devices_at(
+    store: &mut LocalStore,
+    count: usize,
+    site: Option<&str>,
+) -> anyhow::Result<()> {
     for i in 0..count {
         let rec = DeviceRecord {
             asset_tag: format!("PC-{i:05}"),
@@ -75,6 +91,7 @@ pub fn fill_device_store(store: &mut LocalStore, count: usize) -> anyhow::Result
             model: Some("ThinkCentre M720".into()),
             serial: Some(format!("SN{i:08}")),
             ip: Some(format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256)),
+            site_id: site.map(String::from),
             ..Default::default()
         };
         store.create(DocKind::Device, T0, |d, id| {

@@ -40,7 +40,16 @@ pub fn now_ms() -> TimestampMs {
 impl SimDevice {
     /// Sign in as `username` with a fresh in-memory store (a new device).
     pub async fn login(base_url: &str, username: &str, password: &str) -> Result<Self, BoxError> {
-        let store = LocalStore::open_in_memory()?;
+        Self::login_with_store(base_url, username, password, LocalStore::open_in_memory()?).await
+    }
+
+    /// Sign in with a given store (e.g. one on disk that a later run reopens).
+    pub async fn login_with_store(
+        base_url: &str,
+        username: &str,
+        password: &str,
+        store: LocalStore,
+    ) -> Result<Self, BoxError> {
         let client = reqwest::Client::new();
         let req = LoginRequest {
             username: username.into(),
@@ -78,23 +87,33 @@ impl SimDevice {
         })
     }
 
+    /// The same signed-in device after an app restart: a reopened store, the kept token.
+    pub fn reopen(self, store: LocalStore) -> Self {
+        SimDevice { store, ..self }
+    }
+
     /// Point the device at another server address (after a restart on a new port).
     pub fn set_base_url(&mut self, url: &str) {
         self.base_url = url.into();
     }
 
-    /// Send raw bytes to `/v1/sync`; returns the status and body.
-    pub async fn post_sync_raw(&self, body: Vec<u8>) -> Result<(u16, Vec<u8>), BoxError> {
-        let resp = self
+    /// Send raw bytes to `/v1/sync`; returns the status and body. The future owns what it
+    /// needs (it does not borrow the device), so devices can sync from spawned tasks.
+    pub fn post_sync_raw(
+        &self,
+        body: Vec<u8>,
+    ) -> impl std::future::Future<Output = Result<(u16, Vec<u8>), BoxError>> + Send + 'static {
+        let request = self
             .client
             .post(format!("{}/v1/sync", self.base_url))
             .bearer_auth(&self.token)
             .header("content-type", wire::CONTENT_TYPE)
-            .body(body)
-            .send()
-            .await?;
-        let status = resp.status().as_u16();
-        Ok((status, resp.bytes().await?.to_vec()))
+            .body(body);
+        async move {
+            let resp = request.send().await?;
+            let status = resp.status().as_u16();
+            Ok((status, resp.bytes().await?.to_vec()))
+        }
     }
 
     /// One request: build it, send it, return the decoded answer without applying it.
