@@ -319,14 +319,17 @@ impl LocalStore {
         outcome
     }
 
+    /// The heads last shared with the server (sorted; empty if never shared).
     pub(crate) fn synced_heads(&self, id: DocId) -> Result<Vec<ChangeHash>> {
+        self.heads_column(id, "synced_heads")
+    }
+
+    /// A heads column of a document's row, decoded.
+    fn heads_column(&self, id: DocId, column: &'static str) -> Result<Vec<ChangeHash>> {
+        let sql = format!("SELECT {column} FROM docs WHERE doc_id = ?1");
         let blob: Option<Vec<u8>> = self
             .conn
-            .query_row(
-                "SELECT synced_heads FROM docs WHERE doc_id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
+            .query_row(&sql, [id.to_string()], |r| r.get(0))
             .optional()?;
         Ok(blob.map(|b| heads_from_blob(&b)).unwrap_or_default())
     }
@@ -345,15 +348,7 @@ impl LocalStore {
 
     /// A document's current heads as stored (sorted).
     pub(crate) fn heads(&self, id: DocId) -> Result<Vec<ChangeHash>> {
-        let blob: Option<Vec<u8>> = self
-            .conn
-            .query_row(
-                "SELECT heads FROM docs WHERE doc_id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(blob.map(|b| heads_from_blob(&b)).unwrap_or_default())
+        self.heads_column(id, "heads")
     }
 
     pub(crate) fn is_dirty(&self, id: DocId) -> Result<bool> {
