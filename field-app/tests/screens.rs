@@ -386,3 +386,66 @@ fn sign_in_goes_through_the_worker() {
     assert!(h.query_by_label("Sign in again").is_some());
     assert_eq!(h.state().state.screen, Screen::MyWork);
 }
+
+/// Hand a document from one store to another as the server would (a whole-document pull).
+fn pull_into(
+    from: &mut LocalStore,
+    to: &mut LocalStore,
+    id: fieldsync::DocId,
+    kind: fieldsync::DocKind,
+) {
+    let bytes = from.doc(id).unwrap().save();
+    let out = to.prepare_sync(None).unwrap();
+    let resp = SyncResponse {
+        protocol: PROTOCOL_VERSION,
+        cursor: 2,
+        more: false,
+        results: vec![],
+        pull: vec![fieldsync::wire::PullDoc {
+            doc_id: id,
+            kind,
+            whole: true,
+            bytes,
+        }],
+        removed: vec![],
+        server_time_ms: NOW,
+    };
+    to.apply_sync(&out, resp, NOW).unwrap();
+}
+
+#[test]
+fn same_field_conflict_shows_both_values_and_a_person_picks_one() {
+    use fieldsync::DocKind;
+    use fieldsync::model::device::set_device_field;
+    let mut a = LocalStore::open_in_memory().unwrap();
+    let ids = sample::seed(&mut a, &sample::engineer(), NOW).unwrap();
+    let mut b = LocalStore::open_in_memory().unwrap();
+    pull_into(&mut a, &mut b, ids.switch, DocKind::Device);
+    // Office and engineer set the firmware offline, differently.
+    b.edit(ids.switch, NOW, |d| {
+        set_device_field(d, "firmware_version", Some("V200R021"), NOW)
+    })
+    .unwrap();
+    a.edit(ids.switch, NOW, |d| {
+        set_device_field(d, "firmware_version", Some("V200R022"), NOW)
+    })
+    .unwrap();
+    pull_into(&mut b, &mut a, ids.switch, DocKind::Device);
+
+    let mut h = harness(FieldApp::offline(a, NOW), 1400.0);
+    h.run();
+    h.state_mut()
+        .apply_for_test(fieldsync_app::command::Command::OpenDevice(ids.switch));
+    h.run();
+    assert!(h.query_by_label("⚠ Conflicting values").is_some());
+    assert!(h.query_by_label("“V200R022” set by you").is_some());
+    assert!(
+        h.query_by_label_contains("“V200R021” set by another device")
+            .is_some()
+    );
+    h.get_all_by_label("keep this").next().unwrap().click();
+    h.run();
+    let d = h.state().state.devices.open.as_ref().unwrap();
+    assert!(d.conflicts.is_empty(), "picking a value settles the clash");
+    assert!(h.query_by_label("⚠ Conflicting values").is_none());
+}
