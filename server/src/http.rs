@@ -36,6 +36,47 @@ pub fn router(state: AppState) -> Router {
             "/v1/work-orders/{id}/unassign",
             post(handlers::work_orders::unassign),
         )
+        .route(
+            "/v1/work-orders/{id}/reschedule",
+            post(handlers::dispatch::reschedule),
+        )
+        .route(
+            "/v1/work-orders/{id}/suggestions",
+            get(handlers::dispatch::suggestions),
+        )
+        .route(
+            "/v1/work-orders/{id}/sla",
+            get(handlers::dispatch::work_order_sla),
+        )
+        .route("/v1/contracts", get(handlers::dispatch::list_contracts))
+        .route(
+            "/v1/contracts/{customer_id}",
+            get(handlers::dispatch::get_contract).put(handlers::dispatch::put_contract),
+        )
+        .route("/v1/engineers", get(handlers::dispatch::list_profiles))
+        .route(
+            "/v1/engineers/{user}/profile",
+            put(handlers::dispatch::put_profile),
+        )
+        .route("/v1/notifications", get(handlers::dispatch::notifications))
+        .route("/v1/sla/sweep", post(handlers::dispatch::sweep))
+        .route(
+            "/v1/plans",
+            get(handlers::plans::list).post(handlers::plans::create),
+        )
+        .route("/v1/plans/preview", post(handlers::plans::preview_draft))
+        .route("/v1/plans/generate", post(handlers::plans::run_generator))
+        .route(
+            "/v1/plans/{id}",
+            get(handlers::plans::get)
+                .put(handlers::plans::update)
+                .delete(handlers::plans::delete),
+        )
+        .route("/v1/plans/{id}/preview", get(handlers::plans::preview))
+        .route(
+            "/v1/plans/{id}/adherence",
+            get(handlers::plans::adherence_of),
+        )
         .route("/v1/devices", get(handlers::devices::list_records))
         .route(
             "/v1/registered-devices",

@@ -8,11 +8,15 @@
 
 pub mod auth;
 pub mod config;
+pub mod dispatch;
 pub mod error;
 pub mod handlers;
 pub mod http;
 pub mod hub;
+pub mod jobs;
 pub mod metrics;
+pub mod plans;
+pub mod sla;
 pub mod state;
 pub mod storage;
 
@@ -28,8 +32,11 @@ pub fn now_ms() -> fieldsync::TimestampMs {
 pub mod export;
 pub mod import;
 pub mod seed;
+pub mod seed_plans;
 pub mod serve;
 pub mod testing;
 
 #[cfg(test)]
 mod http_tests;
+#[cfg(test)]
+mod scheduling_tests;

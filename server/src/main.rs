@@ -153,6 +153,8 @@ async fn run_server(state: AppState) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, "listening");
+    // Plan generator and SLA sweep: at start, then every minute.
+    let _jobs = fieldsync_server::jobs::spawn(state.clone(), std::time::Duration::from_secs(60));
     fieldsync_server::serve::serve(state, listener, fieldsync_server::serve::shutdown_signal())
         .await?;
     Ok(())

@@ -256,11 +256,13 @@ pub fn seed_demo(
         .map(|u| u.id.to_string())
         .unwrap_or_default();
     let patrol = patrol_template();
+    let mut template_ids = Vec::new();
     for t in [patrol.clone(), pc_repair_template()] {
         let id = DocId::new();
         hub.create_doc(id, DocKind::ChecklistTemplate, None, now, |d| {
             model::template::create_template(d, id, &t, now)
         })?;
+        template_ids.push(id);
         report.templates += 1;
     }
     for (title, symptoms, solution, cat) in ARTICLES {
@@ -353,6 +355,10 @@ pub fn seed_demo(
     let day = 24 * 3600 * 1000;
     let mut orders: Vec<NewWorkOrder> = Vec::new();
     for (i, (c, site_id, room)) in sites.iter().enumerate() {
+        // The office tower's weekly patrol comes from its inspection plan (below).
+        if i == 0 {
+            continue;
+        }
         let engineer = engineers.get(i % engineers.len().max(1)).cloned();
         orders.push(NewWorkOrder {
             kind: "inspection".into(),
@@ -435,13 +441,21 @@ pub fn seed_demo(
         .to_string()
         .parse()
         .unwrap_or(2025);
+    crate::seed_plans::seed_contracts_and_profiles(hub, users, now)?;
     for mut o in orders {
         o.number = Some(hub.db().blocking().next_work_order_number(year)?);
         let id = DocId::new();
         hub.create_doc(id, DocKind::WorkOrder, None, now, |d| {
             model::create_work_order(d, id, &o, &dispatcher, now)
         })?;
+        crate::sla::apply_due_times(hub, id, now)?;
         report.work_orders += 1;
     }
+    let plan_sites: Vec<(&str, String, Vec<String>)> = sites
+        .iter()
+        .map(|(c, site, room)| (c.id, site.to_string(), room.clone()))
+        .collect();
+    let generated = crate::seed_plans::seed_plans(hub, users, &plan_sites, template_ids[0], now)?;
+    report.work_orders += generated;
     Ok(report)
 }

@@ -3,8 +3,10 @@
 pub mod auth;
 pub mod blobs;
 pub mod devices;
+pub mod dispatch;
 pub mod docs;
 pub mod health;
+pub mod plans;
 pub mod sync;
 pub mod work_orders;
 

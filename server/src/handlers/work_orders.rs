@@ -19,7 +19,7 @@ use tracing::instrument;
 const DISPATCH: [Role; 2] = [Role::Dispatcher, Role::Admin];
 
 /// Find a user by username or id.
-async fn resolve_user(state: &AppState, who: &str) -> AppResult<UserRecord> {
+pub(crate) async fn resolve_user(state: &AppState, who: &str) -> AppResult<UserRecord> {
     let who = who.to_owned();
     state
         .db
@@ -36,7 +36,7 @@ pub async fn list(
     State(state): State<AppState>,
     Auth(session): Auth,
     query: Result<Query<WorkOrderFilter>, QueryRejection>,
-) -> AppResult<Json<Vec<WorkOrderRow>>> {
+) -> AppResult<Json<Vec<WorkOrderItem>>> {
     let Query(mut f) = query?;
     if let Some(a) = f.assignee.take() {
         f.assignee = Some(resolve_user(&state, &a).await?.id.to_string());
@@ -44,7 +44,39 @@ pub async fn list(
     if session.user.role == Role::Engineer {
         f.assignee = Some(session.user.id.to_string());
     }
-    Ok(Json(state.db.call(move |s| s.list_work_orders(&f)).await?))
+    let now = crate::now_ms();
+    let hub = state.hub.clone();
+    let items = tokio::task::spawn_blocking(move || {
+        let s = hub.db().blocking();
+        let rows = s.list_work_orders(&f)?;
+        // SLA clocks need contracts; a backend without them lists without clocks.
+        let mut reports = match s.scheduling() {
+            Some(_) => {
+                let contracts = crate::sla::all_contracts(s)?;
+                crate::sla::reports_for(s, &rows, &contracts, now)?
+            }
+            None => Default::default(),
+        };
+        Ok::<_, crate::hub::HubError>(
+            rows.into_iter()
+                .map(|row| WorkOrderItem {
+                    sla: reports.remove(&row.doc_id),
+                    row,
+                })
+                .collect::<Vec<_>>(),
+        )
+    })
+    .await??;
+    Ok(Json(items))
+}
+
+/// A row of the work-order list with its SLA clocks (incidents of customers with a
+/// contract): `sla.response`/`sla.resolution` carry state, due time and business time left.
+#[derive(Debug, Serialize)]
+pub struct WorkOrderItem {
+    #[serde(flatten)]
+    pub row: WorkOrderRow,
+    pub sla: Option<fieldsync::sla::SlaReport>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +106,9 @@ pub struct Created {
     pub doc_id: DocId,
     pub number: String,
     pub priority: &'static str,
+    /// From the customer's contract, if it has one.
+    pub response_due_ms: Option<i64>,
+    pub resolution_due_ms: Option<i64>,
 }
 
 #[instrument(skip_all)]
@@ -116,30 +151,42 @@ pub async fn create_incident(
     let by = session.user.id;
     let id = DocId::new();
     let priority = model::priority_for(n.impact, n.urgency);
-    let number = tokio::task::spawn_blocking(move || -> AppResult<String> {
-        let number = hub.db().blocking().next_work_order_number(year)?;
-        let new = NewWorkOrder {
-            kind: "incident".into(),
-            title: n.title,
-            description: n.description,
-            customer_id: n.customer_id,
-            site_id: n.site_id,
-            device_ids: n.device_ids,
-            category: n.category,
-            impact: Some(n.impact),
-            urgency: Some(n.urgency),
-            scheduled_start_ms: n.scheduled_start_ms,
-            scheduled_end_ms: n.scheduled_end_ms,
-            assignees,
-            number: Some(number.clone()),
-            ..Default::default()
-        };
-        hub.create_doc(id, DocKind::WorkOrder, Some(by), now, |doc| {
-            model::create_work_order(doc, id, &new, &by.to_string(), now)
-        })?;
-        Ok(number)
-    })
+    let number = tokio::task::spawn_blocking(
+        move || -> AppResult<(String, Option<model::work_order::Sla>)> {
+            let number = hub.db().blocking().next_work_order_number(year)?;
+            let new = NewWorkOrder {
+                kind: "incident".into(),
+                title: n.title,
+                description: n.description,
+                customer_id: n.customer_id,
+                site_id: n.site_id,
+                device_ids: n.device_ids,
+                category: n.category,
+                impact: Some(n.impact),
+                urgency: Some(n.urgency),
+                scheduled_start_ms: n.scheduled_start_ms,
+                scheduled_end_ms: n.scheduled_end_ms,
+                assignees,
+                number: Some(number.clone()),
+                ..Default::default()
+            };
+            hub.create_doc(id, DocKind::WorkOrder, Some(by), now, |doc| {
+                model::create_work_order(doc, id, &new, &by.to_string(), now)
+            })?;
+            // The contract's priority matrix and due times, written by the server's actor.
+            let sla = match hub.db().blocking().scheduling() {
+                Some(_) => crate::sla::apply_due_times(&hub, id, now).unwrap_or_else(|e| {
+                    tracing::warn!(%id, error = %e, "SLA due times not written");
+                    None
+                }),
+                None => None,
+            };
+            Ok((number, sla))
+        },
+    )
     .await??;
+    let (number, sla) = number;
+    let sla = sla.unwrap_or_default();
     tracing::info!(%id, %number, priority, "incident created");
     Ok((
         StatusCode::CREATED,
@@ -147,6 +194,8 @@ pub async fn create_incident(
             doc_id: id,
             number,
             priority,
+            response_due_ms: sla.response_due_ms,
+            resolution_due_ms: sla.resolution_due_ms,
         }),
     ))
 }

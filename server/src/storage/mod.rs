@@ -5,9 +5,11 @@
 //! The backend is chosen once from the database URL ([`open`]).
 
 pub mod postgres;
+mod scheduling;
 pub mod sqlite;
 mod types;
 
+pub use scheduling::*;
 pub use types::*;
 
 use fieldsync::{DeviceId, DocId, Role, TimestampMs, UserId};
@@ -121,6 +123,14 @@ pub trait Storage: Send + Sync + 'static {
     // --- server identity ---
     /// The server's own Automerge actor id (hex), created once and persisted.
     fn server_actor(&self) -> Result<String>;
+
+    // --- dispatch, SLA and inspection plans ---
+    /// Contracts, plans, engineer profiles and notifications ([`SchedulingStore`]). A backend
+    /// that does not implement them yet keeps this default (`None`); the SLA, plan and
+    /// dispatch endpoints then answer that the database does not support them.
+    fn scheduling(&self) -> Option<&dyn SchedulingStore> {
+        None
+    }
 }
 
 /// A storage handle usable from async code: blocking calls run on the blocking pool.

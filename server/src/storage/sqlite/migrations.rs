@@ -156,6 +156,44 @@ CREATE TABLE sites (
 );
 CREATE TABLE wo_numbers (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
 "#,
+    // 2: SLA contracts, inspection plans and their occurrences, engineer profiles,
+    // notifications (storage::scheduling).
+    r#"
+CREATE TABLE contracts (
+    customer_id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+);
+CREATE TABLE plans (
+    id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    paused INTEGER NOT NULL DEFAULT 0,
+    body TEXT NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+);
+CREATE TABLE plan_occurrences (
+    plan_id TEXT NOT NULL,
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER NOT NULL,
+    doc_id TEXT NOT NULL UNIQUE,
+    created_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (plan_id, start_ms)
+);
+CREATE TABLE engineer_profiles (
+    user_id TEXT PRIMARY KEY,
+    body TEXT NOT NULL
+);
+CREATE TABLE notifications (
+    id INTEGER PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    doc_id TEXT,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX notifications_user ON notifications(user_id, id);
+CREATE INDEX wo_events_doc ON wo_events(doc_id, at_ms);
+"#,
 ];
 
 /// Bring the schema up to date in one transaction per step; returns the version in place.

@@ -5,6 +5,7 @@
 mod docs;
 mod migrations;
 mod projections;
+mod scheduling;
 
 use super::{BlobMeta, DeviceRow, NewToken, NewUser, Result, Session, StorageError, UserRecord};
 use fieldsync::{DeviceId, Role, TimestampMs, UserId};
@@ -453,6 +454,10 @@ impl super::Storage for SqliteStorage {
 
     fn blob_visible_to(&self, sha256: &str, user: UserId, role: Role) -> Result<bool> {
         docs::blob_visible_to(&self.conn(), sha256, user, role)
+    }
+
+    fn scheduling(&self) -> Option<&dyn super::SchedulingStore> {
+        Some(self)
     }
 
     fn server_actor(&self) -> Result<String> {

@@ -1,0 +1,576 @@
+//! Tests of plans, the generator, adherence, dispatch suggestions, SLA due times and
+//! escalation, and an offline engineer receiving an assignment at their next sync. Each test
+//! has its own temporary SQLite database and fixed clocks.
+
+use crate::config::ServerConfig;
+use crate::hub::Hub;
+use crate::plans::{DeviceFilter, Plan, generator};
+use crate::state::AppState;
+use crate::storage::{self, EngineerProfile, UserRecord, WorkOrderFilter, scheduling_of};
+use chrono::TimeZone;
+use fieldsync::model::{self, DeviceRecord, EventExtra, NewWorkOrder};
+use fieldsync::sla::{Calendar, Contract};
+use fieldsync::status::EventKind;
+use fieldsync::{DocId, DocKind, Role, TimestampMs};
+use std::sync::Arc;
+
+const TZ: &str = "Asia/Shanghai";
+
+fn at(y: i32, m: u32, d: u32, h: u32, mi: u32) -> TimestampMs {
+    let tz: chrono_tz::Tz = TZ.parse().unwrap();
+    tz.with_ymd_and_hms(y, m, d, h, mi, 0)
+        .unwrap()
+        .timestamp_millis()
+}
+
+struct Env {
+    dir: tempfile::TempDir,
+    state: AppState,
+    users: Vec<UserRecord>,
+}
+
+impl Env {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let config = ServerConfig {
+            data_dir: dir.path().to_owned(),
+            ..ServerConfig::default()
+        };
+        let db = storage::open(&config.database_url()).unwrap();
+        let state = AppState::new(db, config).unwrap();
+        let mut users = Vec::new();
+        for (u, r) in [
+            ("ann", Role::Engineer),
+            ("bob", Role::Engineer),
+            ("cid", Role::Engineer),
+            ("disp", Role::Dispatcher),
+            ("sup", Role::Supervisor),
+        ] {
+            users.push(
+                crate::handlers::auth::create_user(&state.db, u, u, &format!("pw-{u}"), r)
+                    .await
+                    .unwrap(),
+            );
+        }
+        Self { dir, state, users }
+    }
+
+    fn hub(&self) -> &Arc<Hub> {
+        &self.state.hub
+    }
+
+    fn user(&self, name: &str) -> &UserRecord {
+        self.users.iter().find(|u| u.username == name).unwrap()
+    }
+
+    /// A second server instance on the same database file.
+    fn second_instance(&self) -> AppState {
+        let config = ServerConfig {
+            data_dir: self.dir.path().to_owned(),
+            ..ServerConfig::default()
+        };
+        let db = storage::open(&config.database_url()).unwrap();
+        AppState::new(db, config).unwrap()
+    }
+
+    fn work_order(&self, id: DocId) -> model::WorkOrder {
+        let (_, doc) = self.hub().load(id).unwrap().unwrap();
+        model::WorkOrder::from_doc(&doc).unwrap()
+    }
+
+    fn new_wo(&self, new: NewWorkOrder, now: TimestampMs) -> DocId {
+        let id = DocId::new();
+        self.hub()
+            .create_doc(id, DocKind::WorkOrder, None, now, |d| {
+                model::create_work_order(d, id, &new, "disp", now)
+            })
+            .unwrap();
+        id
+    }
+
+    fn event(&self, id: DocId, kind: EventKind, at: TimestampMs) {
+        self.hub()
+            .server_edit(id, at, |d, _| {
+                model::record_event(d, kind, "ann", at, EventExtra::default()).map(|_| ())
+            })
+            .unwrap();
+    }
+}
+
+fn weekly_wednesday() -> Plan {
+    Plan {
+        id: None,
+        title: "Weekly patrol".into(),
+        customer_id: "c1".into(),
+        site_id: "site-1".into(),
+        device_ids: vec![],
+        device_filter: None,
+        template_id: None,
+        rrule: "FREQ=WEEKLY;BYDAY=WE".into(),
+        starts_on: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        window_start: "09:00".into(),
+        window_end: "12:00".into(),
+        time_zone: TZ.into(),
+        horizon_days: 28,
+        default_engineer: None,
+        priority: Some("P4".into()),
+        paused: false,
+        effective_from_ms: 0,
+        revision: 0,
+    }
+}
+
+fn occurrences(env: &Env, plan: uuid::Uuid) -> Vec<crate::storage::OccurrenceRow> {
+    scheduling_of(env.hub().db().blocking())
+        .unwrap()
+        .plan_occurrences(&plan.to_string(), 0, i64::MAX)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_generator_creates_each_occurrence_once_across_reruns_and_instances() {
+    let env = Env::new().await;
+    let now = at(2025, 1, 6, 8, 0); // Monday
+    let plan = generator::create_plan(env.hub(), weekly_wednesday(), now).unwrap();
+    let id = plan.id.unwrap();
+    let first = generator::run(env.hub(), now, None).unwrap();
+    assert_eq!(first.created, 4, "{first:?}"); // Jan 8, 15, 22, 29
+    let again = generator::run(env.hub(), now + 60_000, None).unwrap();
+    assert_eq!((again.created, again.existing), (0, 4));
+    // A second server instance on the same database, and a restart, create nothing new.
+    let other = env.second_instance();
+    let third = generator::run(&other.hub, now + 120_000, None).unwrap();
+    assert_eq!((third.created, third.existing), (0, 4));
+    let occ = occurrences(&env, id);
+    assert_eq!(occ.len(), 4);
+    let wo = env.work_order(occ[0].doc_id.parse().unwrap());
+    assert_eq!(wo.kind, "inspection");
+    assert_eq!(wo.scheduled_start_ms, Some(at(2025, 1, 8, 9, 0)));
+    assert_eq!(wo.scheduled_end_ms, Some(at(2025, 1, 8, 12, 0)));
+    assert_eq!(wo.plan_id.as_deref(), Some(id.to_string().as_str()));
+    assert_eq!(wo.priority.as_deref(), Some("P4"));
+    // The id is the deterministic one of the occurrence.
+    assert_eq!(
+        occ[0].doc_id,
+        crate::plans::occurrence_id(id, at(2025, 1, 8, 9, 0)).to_string()
+    );
+    let all = env
+        .hub()
+        .db()
+        .blocking()
+        .list_work_orders(&WorkOrderFilter::default())
+        .unwrap();
+    assert_eq!(all.len(), 4);
+}
+
+#[tokio::test]
+async fn editing_a_plan_moves_future_occurrences_only_and_adherence_counts_them() {
+    let env = Env::new().await;
+    let t0 = at(2025, 1, 6, 8, 0);
+    let plan = generator::create_plan(env.hub(), weekly_wednesday(), t0).unwrap();
+    let id = plan.id.unwrap();
+    generator::run(env.hub(), t0, None).unwrap();
+    let before = occurrences(&env, id);
+    // Jan 8 done on time.
+    let jan8: DocId = before[0].doc_id.parse().unwrap();
+    env.event(jan8, EventKind::OnSite, at(2025, 1, 8, 9, 10));
+    env.event(jan8, EventKind::Completed, at(2025, 1, 8, 10, 30));
+    // Thursday Jan 16, 10:00: the plan moves to Thursdays.
+    let t1 = at(2025, 1, 16, 10, 0);
+    let edited = Plan {
+        rrule: "FREQ=WEEKLY;BYDAY=TH".into(),
+        ..plan.clone()
+    };
+    let r = generator::update_plan(env.hub(), id, edited, t1).unwrap();
+    assert_eq!(
+        r.cancelled, 2,
+        "Jan 22 and 29 (Wednesdays, not started) are cancelled"
+    );
+    let g = generator::run(env.hub(), t1, None).unwrap();
+    assert!(g.created >= 4, "{g:?}");
+    let after = occurrences(&env, id);
+    let status_of = |start: TimestampMs| {
+        after
+            .iter()
+            .find(|o| o.start_ms == start)
+            .and_then(|o| o.status.clone())
+    };
+    // The past is untouched.
+    assert_eq!(
+        status_of(at(2025, 1, 8, 9, 0)).as_deref(),
+        Some("completed")
+    );
+    assert_eq!(status_of(at(2025, 1, 15, 9, 0)).as_deref(), Some("new"));
+    // Future Wednesdays are cancelled, Thursdays are planned.
+    assert_eq!(
+        status_of(at(2025, 1, 22, 9, 0)).as_deref(),
+        Some("cancelled")
+    );
+    assert_eq!(
+        status_of(at(2025, 1, 29, 9, 0)).as_deref(),
+        Some("cancelled")
+    );
+    assert_eq!(status_of(at(2025, 1, 23, 9, 0)).as_deref(), Some("new"));
+    assert_eq!(status_of(at(2025, 1, 30, 9, 0)).as_deref(), Some("new"));
+    // Jan 16 (today, window still open) completed late, at 13:00.
+    let jan16: DocId = after
+        .iter()
+        .find(|o| o.start_ms == at(2025, 1, 16, 9, 0))
+        .unwrap()
+        .doc_id
+        .parse()
+        .unwrap();
+    env.event(jan16, EventKind::OnSite, at(2025, 1, 16, 12, 0));
+    env.event(jan16, EventKind::Completed, at(2025, 1, 16, 13, 0));
+    let p = generator::get_plan(env.hub(), id).unwrap().unwrap();
+    let months = crate::plans::adherence::adherence(
+        env.hub().db().blocking(),
+        &p,
+        at(2025, 1, 1, 0, 0),
+        at(2025, 2, 1, 0, 0),
+        at(2025, 1, 17, 8, 0),
+    )
+    .unwrap();
+    assert_eq!(months.len(), 1);
+    let jan = &months[0];
+    assert_eq!(jan.month, "2025-01");
+    // Jan 8 on time, Jan 15 missed, Jan 16 late, Jan 23 and 30 open; two cancelled.
+    assert_eq!(
+        (
+            jan.planned,
+            jan.done_on_time,
+            jan.late,
+            jan.missed,
+            jan.open,
+            jan.cancelled
+        ),
+        (5, 1, 1, 1, 2, 2),
+        "{jan:?}"
+    );
+}
+
+#[tokio::test]
+async fn pausing_a_plan_stops_new_occurrences() {
+    let env = Env::new().await;
+    let t0 = at(2025, 1, 6, 8, 0);
+    let plan = generator::create_plan(env.hub(), weekly_wednesday(), t0).unwrap();
+    let id = plan.id.unwrap();
+    generator::run(env.hub(), t0, None).unwrap();
+    let paused = Plan {
+        paused: true,
+        ..plan
+    };
+    let r = generator::update_plan(env.hub(), id, paused, t0 + 1000).unwrap();
+    assert_eq!(r.cancelled, 0, "pausing keeps what is planned");
+    let later = generator::run(env.hub(), at(2025, 2, 20, 8, 0), None).unwrap();
+    assert_eq!((later.created, later.paused), (0, 1));
+    assert_eq!(occurrences(&env, id).len(), 4);
+}
+
+#[tokio::test]
+async fn a_device_filter_covers_every_ups_at_the_site() {
+    let env = Env::new().await;
+    let now = at(2025, 1, 6, 8, 0);
+    let mut ups = Vec::new();
+    for (t, site) in [
+        ("ups", "site-1"),
+        ("ups", "site-1"),
+        ("pc", "site-1"),
+        ("ups", "site-2"),
+    ] {
+        let id = DocId::new();
+        let rec = DeviceRecord {
+            asset_tag: format!("A-{id}"),
+            device_type: t.into(),
+            site_id: Some(site.into()),
+            ..Default::default()
+        };
+        env.hub()
+            .create_doc(id, DocKind::Device, None, now, |d| {
+                model::device::create_device(d, id, &rec, now)
+            })
+            .unwrap();
+        if t == "ups" && site == "site-1" {
+            ups.push(id.to_string());
+        }
+    }
+    let plan = Plan {
+        rrule: "FREQ=MONTHLY;BYDAY=1MO".into(),
+        device_filter: Some(DeviceFilter {
+            device_type: Some("UPS".into()),
+        }),
+        horizon_days: 40,
+        ..weekly_wednesday()
+    };
+    let plan = generator::create_plan(env.hub(), plan, now).unwrap();
+    generator::run(env.hub(), now, None).unwrap();
+    let occ = occurrences(&env, plan.id.unwrap());
+    assert_eq!(occ.len(), 2, "Jan 6 and Feb 3");
+    let mut got: Vec<String> = env
+        .work_order(occ[0].doc_id.parse().unwrap())
+        .device_ids
+        .into_keys()
+        .collect();
+    got.sort();
+    ups.sort();
+    assert_eq!(got, ups);
+}
+
+#[tokio::test]
+async fn suggestions_prefer_the_skilled_nearby_less_loaded_engineer() {
+    let env = Env::new().await;
+    let now = at(2025, 1, 6, 8, 0);
+    let s = env.hub().db().blocking();
+    let ups = DocId::new();
+    let rec = DeviceRecord {
+        asset_tag: "UPS-1".into(),
+        device_type: "ups".into(),
+        site_id: Some("site-1".into()),
+        ..Default::default()
+    };
+    env.hub()
+        .create_doc(ups, DocKind::Device, None, now, |d| {
+            model::device::create_device(d, ups, &rec, now)
+        })
+        .unwrap();
+    let (ann, bob, cid) = (env.user("ann"), env.user("bob"), env.user("cid"));
+    for (u, skills) in [
+        (ann, vec!["ups", "hardware"]),
+        (bob, vec!["pc"]),
+        (cid, vec!["ups", "hardware"]),
+    ] {
+        scheduling_of(s)
+            .unwrap()
+            .put_profile(&EngineerProfile {
+                user_id: u.id.to_string(),
+                skills: skills.into_iter().map(Into::into).collect(),
+                customers: vec![],
+                level: 2,
+            })
+            .unwrap();
+    }
+    let wo = |site: &str, who: &UserRecord| NewWorkOrder {
+        kind: "incident".into(),
+        title: "x".into(),
+        customer_id: Some("c1".into()),
+        site_id: Some(site.into()),
+        assignees: vec![who.id.to_string()],
+        ..Default::default()
+    };
+    // ann: skilled, one job at the same site. bob: unskilled, same site. cid: skilled,
+    // elsewhere, four open jobs.
+    env.new_wo(wo("site-1", ann), now);
+    env.new_wo(wo("site-1", bob), now);
+    for _ in 0..4 {
+        env.new_wo(wo("site-9", cid), now);
+    }
+    let target = env.new_wo(
+        NewWorkOrder {
+            kind: "incident".into(),
+            title: "UPS alarm".into(),
+            customer_id: Some("c1".into()),
+            site_id: Some("site-1".into()),
+            device_ids: vec![ups.to_string()],
+            category: Some("hardware".into()),
+            ..Default::default()
+        },
+        now,
+    );
+    let row = crate::dispatch::work_order_row(s, target).unwrap();
+    let ranked = crate::dispatch::suggestions(s, &row, now).unwrap();
+    let names: Vec<&str> = ranked.iter().map(|r| r.username.as_str()).collect();
+    assert_eq!(names[0], "ann", "{ranked:#?}");
+    assert!(ranked[0].skill_match > 0.99 && ranked[0].same_site);
+    // Same skills, less load wins: cid (4 open) ranks below ann (1 open).
+    let pos = |n: &str| names.iter().position(|x| *x == n).unwrap();
+    assert!(pos("ann") < pos("cid"));
+    // Schedule fit: a clash in the window pushes ann down.
+    crate::dispatch::reschedule(
+        env.hub(),
+        target,
+        at(2025, 1, 7, 9, 0),
+        at(2025, 1, 7, 11, 0),
+        now,
+    )
+    .unwrap();
+    let clash = env.new_wo(wo("site-1", ann), now);
+    crate::dispatch::reschedule(
+        env.hub(),
+        clash,
+        at(2025, 1, 7, 10, 0),
+        at(2025, 1, 7, 12, 0),
+        now,
+    )
+    .unwrap();
+    let row = crate::dispatch::work_order_row(s, target).unwrap();
+    let ranked = crate::dispatch::suggestions(s, &row, now).unwrap();
+    assert_eq!(ranked[0].username, "cid", "{ranked:#?}");
+    assert_eq!(
+        ranked
+            .iter()
+            .find(|r| r.username == "ann")
+            .unwrap()
+            .schedule_conflicts,
+        1
+    );
+}
+
+#[tokio::test]
+async fn incidents_get_due_times_and_escalate_once_when_at_risk_or_breached() {
+    let env = Env::new().await;
+    let hub = env.hub();
+    let s = hub.db().blocking();
+    crate::sla::put_contract(s, &Contract::demo("c1", TZ), 0).unwrap();
+    scheduling_of(s)
+        .unwrap()
+        .put_profile(&EngineerProfile {
+            user_id: env.user("bob").id.to_string(),
+            skills: vec!["network".into()],
+            customers: vec!["c1".into()],
+            level: 3,
+        })
+        .unwrap();
+    // Friday 16:30, P2 (impact 2 × urgency 1), network: response and resolution 2 h.
+    let opened = at(2025, 3, 7, 16, 30);
+    let id = env.new_wo(
+        NewWorkOrder {
+            kind: "incident".into(),
+            title: "Finance share down".into(),
+            customer_id: Some("c1".into()),
+            category: Some("network".into()),
+            impact: Some(2),
+            urgency: Some(1),
+            assignees: vec![env.user("ann").id.to_string()],
+            ..Default::default()
+        },
+        opened,
+    );
+    let sla = crate::sla::apply_due_times(hub, id, opened)
+        .unwrap()
+        .unwrap();
+    assert_eq!(sla.resolution_due_ms, Some(at(2025, 3, 10, 10, 30)));
+    assert_eq!(env.work_order(id).sla, sla, "written into the document");
+    // A priority change (a dispatcher's triage) moves the due times at the next sweep.
+    hub.server_edit(id, opened, |d, _| model::set_triage(d, 3, 3, None, opened))
+        .unwrap();
+    let r = crate::sla::sweep(hub, opened + 1000).unwrap();
+    assert_eq!(r.due_times_written, 1);
+    assert_eq!(
+        env.work_order(id).sla.response_due_ms,
+        Some(at(2025, 3, 10, 16, 30)),
+        "P4: 480 business minutes, 30 on Friday and 450 on Monday"
+    );
+    hub.server_edit(id, opened, |d, _| model::set_triage(d, 2, 1, None, opened))
+        .unwrap();
+    crate::sla::sweep(hub, opened + 2000).unwrap();
+    // Monday 10:10: 20 of 120 minutes left → at risk → functional escalation.
+    let r = crate::sla::sweep(hub, at(2025, 3, 10, 10, 10)).unwrap();
+    assert_eq!(r.escalations, 2, "response and resolution at risk: {r:?}");
+    let again = crate::sla::sweep(hub, at(2025, 3, 10, 10, 15)).unwrap();
+    assert_eq!(again.escalations, 0, "recorded once");
+    // Monday 11:00: breached → functional + hierarchical for both clocks.
+    let r = crate::sla::sweep(hub, at(2025, 3, 10, 11, 0)).unwrap();
+    assert_eq!((r.escalations, r.notifications), (4, 2), "{r:?}");
+    let wo = env.work_order(id);
+    let esc: Vec<_> = wo.events.iter().filter(|e| e.kind == "escalated").collect();
+    assert_eq!(esc.len(), 6);
+    assert!(esc.iter().all(|e| e.by == crate::sla::SERVER_AUTHOR));
+    let functional = esc
+        .iter()
+        .find(|e| e.outcome.as_deref() == Some("functional"))
+        .unwrap();
+    assert_eq!(
+        functional.assignee.as_deref(),
+        Some(env.user("bob").id.to_string().as_str()),
+        "the more expert engineer is suggested: {:?}",
+        functional.note
+    );
+    let notes = scheduling_of(s)
+        .unwrap()
+        .notifications(&env.user("sup").id.to_string(), 10)
+        .unwrap();
+    assert_eq!(notes.len(), 2);
+    assert!(notes[0].message.contains("breached"));
+    // The list API carries the clocks.
+    let rows = s.list_work_orders(&WorkOrderFilter::default()).unwrap();
+    let contracts = crate::sla::all_contracts(s).unwrap();
+    let reps = crate::sla::reports_for(s, &rows, &contracts, at(2025, 3, 10, 11, 0)).unwrap();
+    assert_eq!(
+        reps[&id.to_string()].resolution.state,
+        fieldsync::sla::SlaState::Breached
+    );
+}
+
+#[tokio::test]
+async fn a_seven_by_24_contract_counts_wall_time() {
+    let env = Env::new().await;
+    let hub = env.hub();
+    let mut c = Contract::demo("c1", TZ);
+    c.calendar = Calendar::always(TZ);
+    crate::sla::put_contract(hub.db().blocking(), &c, 0).unwrap();
+    let opened = at(2025, 3, 7, 16, 30);
+    let id = env.new_wo(
+        NewWorkOrder {
+            kind: "incident".into(),
+            title: "x".into(),
+            customer_id: Some("c1".into()),
+            category: Some("software".into()),
+            impact: Some(2),
+            urgency: Some(1),
+            ..Default::default()
+        },
+        opened,
+    );
+    let sla = crate::sla::apply_due_times(hub, id, opened)
+        .unwrap()
+        .unwrap();
+    assert_eq!(sla.resolution_due_ms, Some(at(2025, 3, 7, 18, 30)));
+}
+
+#[tokio::test]
+async fn an_assignment_made_while_the_engineer_is_offline_arrives_at_their_next_sync() {
+    let env = Env::new().await;
+    let hub = env.hub().clone();
+    let ann = env.user("ann").clone();
+    let mut store = fieldsync::store::LocalStore::open_in_memory().unwrap();
+    let device = store.device_id().unwrap();
+    let s = hub.db().blocking();
+    s.upsert_device(device, ann.id, "laptop", 0).unwrap();
+    s.register_actors(device, ann.id, &[store.actor().to_hex_string()], 0)
+        .unwrap();
+    let caller = crate::hub::CallerCtx {
+        user: ann.clone(),
+        device,
+        actors: [store.actor().clone()].into_iter().collect(),
+    };
+    let sync = |store: &mut fieldsync::store::LocalStore| {
+        for _ in 0..10 {
+            let out = store.prepare_sync(None).unwrap();
+            let (resp, _) = hub.sync(&caller, &out.request, crate::now_ms()).unwrap();
+            let r = store.apply_sync(&out, resp, crate::now_ms()).unwrap();
+            if !r.more {
+                return;
+            }
+        }
+    };
+    sync(&mut store);
+    let now = crate::now_ms();
+    let id = env.new_wo(
+        NewWorkOrder {
+            kind: "incident".into(),
+            title: "Printer jam".into(),
+            ..Default::default()
+        },
+        now,
+    );
+    assert!(!store.contains(id).unwrap());
+    // The engineer is offline; the dispatcher assigns and reschedules.
+    hub.assign(id, ann.id, env.user("disp").id, now).unwrap();
+    crate::dispatch::reschedule(&hub, id, now + 3_600_000, now + 7_200_000, now).unwrap();
+    assert!(!store.contains(id).unwrap());
+    // Next sync: it arrives, assigned and scheduled.
+    sync(&mut store);
+    let wo = store.work_order(id).unwrap();
+    assert!(wo.is_assigned_to(&ann.id.to_string()));
+    assert_eq!(wo.scheduled_start_ms, Some(now + 3_600_000));
+}
