@@ -7,6 +7,7 @@ use crate::model::{self, WorkOrder};
 use crate::policy::{self, Caller, Relation, Seg};
 use crate::store::{
     LocalStore, Result, StoreError, heads_from_blob, heads_to_blob, unindex, write_doc,
+    write_doc_bytes,
 };
 use crate::wire::{Heads, PROTOCOL_VERSION, PushDoc, PushOutcome, SyncRequest, SyncResponse};
 use automerge::{
@@ -101,6 +102,7 @@ impl LocalStore {
         let mut quarantined: Vec<(DocId, DocKind, Vec<u8>, String, String)> = Vec::new();
         let mut accepted: Vec<(DocId, Vec<ChangeHash>)> = Vec::new();
         let mut dropped: Vec<DocId> = Vec::new();
+        let mut received_whole: HashMap<DocId, Vec<u8>> = HashMap::new();
 
         for result in &resp.results {
             let Some(pushed) = out.pushed.get(&result.doc_id) else {
@@ -164,6 +166,12 @@ impl LocalStore {
                 }
                 None => None,
             };
+            // A document received whole and new here is stored as received: no second save.
+            if entry.is_none() && pull.whole {
+                received_whole.insert(pull.doc_id, pull.bytes.clone());
+            } else {
+                received_whole.remove(&pull.doc_id);
+            }
             let (kind, mut doc, synced) = entry.unwrap_or_else(|| {
                 (
                     pull.kind,
@@ -226,7 +234,10 @@ impl LocalStore {
             }
         }
         for (id, (kind, doc, synced)) in docs.iter_mut() {
-            write_doc(&tx, *id, *kind, doc, synced, now)?;
+            match received_whole.remove(id) {
+                Some(bytes) => write_doc_bytes(&tx, *id, *kind, doc, synced, now, bytes)?,
+                None => write_doc(&tx, *id, *kind, doc, synced, now)?,
+            }
         }
         for id in dropped.iter().chain(&removed) {
             tx.execute("DELETE FROM docs WHERE doc_id = ?1", [id.to_string()])?;

@@ -246,10 +246,13 @@ pub fn transition(from: Status, kind: EventKind) -> Option<Status> {
     Some(to)
 }
 
-/// Deterministic order of events on every replica: device time, then id.
+/// Deterministic order of events on every replica: device time, then the log's own order.
+/// `events` is in Automerge list order, which is the same on every replica and keeps one
+/// device's appends in the order they were made, so two actions in the same millisecond (a
+/// double tap) fold in the order they happened. The sort is stable.
 fn ordered(events: &[Event]) -> Vec<&Event> {
     let mut v: Vec<&Event> = events.iter().collect();
-    v.sort_by(|a, b| a.at_ms.cmp(&b.at_ms).then_with(|| a.id.cmp(&b.id)));
+    v.sort_by_key(|e| e.at_ms);
     v
 }
 
@@ -461,6 +464,18 @@ mod tests {
         ];
         let f = fold(&log);
         assert_eq!(f.status, Status::Reopened);
+        assert!(f.conflicts.is_empty());
+    }
+
+    #[test]
+    fn same_millisecond_actions_fold_in_the_order_they_were_made() {
+        // Ids are random; a lexicographically smaller id must not jump the queue.
+        let log = vec![
+            ev("zz", EventKind::Accepted, 10, Some(Status::Assigned), None),
+            ev("aa", EventKind::EnRoute, 10, Some(Status::Accepted), None),
+        ];
+        let f = fold(&log);
+        assert_eq!(f.status, Status::EnRoute);
         assert!(f.conflicts.is_empty());
     }
 

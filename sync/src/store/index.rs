@@ -310,6 +310,23 @@ impl LocalStore {
         Ok(rows.into_iter().flatten().collect())
     }
 
+    /// Every site in the store (id, name, customer), by customer then name: for pickers such as
+    /// the new-incident form.
+    pub fn list_sites(&self) -> Result<Vec<(DocId, String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT doc_id, name, customer_name FROM site_index ORDER BY customer_name, name",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name, customer) = row?;
+            if let Ok(id) = id.parse() {
+                out.push((id, name, customer));
+            }
+        }
+        Ok(out)
+    }
+
     /// Site names by id, for lists.
     pub fn site_name(&self, id: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;

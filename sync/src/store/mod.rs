@@ -537,6 +537,21 @@ pub(crate) fn write_doc(
     synced: &[ChangeHash],
     now: TimestampMs,
 ) -> Result<()> {
+    let bytes = doc.save();
+    write_doc_bytes(tx, id, kind, doc, synced, now, bytes)
+}
+
+/// Like [`write_doc`], storing `bytes` (which must load to `doc`, e.g. a document received
+/// whole) instead of saving the document again.
+pub(crate) fn write_doc_bytes(
+    tx: &rusqlite::Transaction<'_>,
+    id: DocId,
+    kind: DocKind,
+    doc: &mut AutoCommit,
+    synced: &[ChangeHash],
+    now: TimestampMs,
+    bytes: Vec<u8>,
+) -> Result<()> {
     let mut heads = doc.get_heads();
     heads.sort();
     let mut synced_sorted = synced.to_vec();
@@ -546,7 +561,7 @@ pub(crate) fn write_doc(
         "INSERT INTO docs (doc_id, kind, bytes, heads, synced_heads, dirty, updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT(doc_id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads,
            synced_heads = excluded.synced_heads, dirty = excluded.dirty, updated_at_ms = excluded.updated_at_ms",
-        params![id.to_string(), kind.as_str(), doc.save(), heads_to_blob(&heads), heads_to_blob(&synced_sorted), dirty, now],
+        params![id.to_string(), kind.as_str(), bytes, heads_to_blob(&heads), heads_to_blob(&synced_sorted), dirty, now],
     )?;
     index::reindex(tx, id, kind, doc)?;
     Ok(())

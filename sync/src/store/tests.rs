@@ -220,3 +220,50 @@ fn each_store_has_its_own_actor_kept_across_reopen() {
     assert_eq!(a, b);
     assert_ne!(a, other);
 }
+
+#[test]
+fn a_snapshot_followed_by_change_chunks_loads_as_one_document() {
+    // What the server sends for a whole document, and what the store keeps as received.
+    let mut doc = automerge::AutoCommit::new();
+    wo::create_work_order(&mut doc, DocId::new(), &inspection(), "eng", T0).unwrap();
+    let snapshot = doc.save();
+    let heads = doc.get_heads();
+    wo::answer_checklist_item(
+        &mut doc,
+        "item-01",
+        &CheckAnswer::Reading(3.0),
+        None,
+        "eng",
+        T0,
+    )
+    .unwrap();
+    let mut bytes = snapshot;
+    bytes.extend(doc.save_after(&heads));
+    let mut loaded = automerge::AutoCommit::load(&bytes).unwrap();
+    assert_eq!(loaded.get_heads(), doc.get_heads());
+}
+
+#[test]
+fn sites_are_listed_for_pickers() {
+    let mut store = LocalStore::open_in_memory().unwrap();
+    for (name, customer) in [("Clinic", "Harbour Clinic"), ("Tower A", "Acme Offices")] {
+        let site = crate::model::Site {
+            name: name.into(),
+            customer_id: "c".into(),
+            customer_name: customer.into(),
+            ..Default::default()
+        };
+        store
+            .create(DocKind::Site, T0, |d, id| {
+                crate::model::site::create_site(d, id, &site, T0)
+            })
+            .unwrap();
+    }
+    let names: Vec<String> = store
+        .list_sites()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.1)
+        .collect();
+    assert_eq!(names, vec!["Tower A".to_string(), "Clinic".to_string()]);
+}
