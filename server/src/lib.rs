@@ -31,6 +31,7 @@ pub fn now_ms() -> fieldsync::TimestampMs {
 
 pub mod export;
 pub mod import;
+pub mod pg_migrate;
 pub mod seed;
 pub mod seed_plans;
 pub mod serve;

@@ -73,6 +73,16 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Copy a SQLite deployment into an empty PostgreSQL database, then verify row counts and
+    /// every document's heads. The copy is one transaction: on any error nothing is written.
+    MigrateToPostgres {
+        /// The SQLite database file (e.g. fieldsync-data/fieldsync.db). Stop the server first.
+        #[arg(long)]
+        from: PathBuf,
+        /// The PostgreSQL URL, e.g. postgres://fieldsync@db.internal/fieldsync.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -209,6 +219,23 @@ async fn main() -> Result<()> {
             })
             .await??;
             println!("schema version {version}");
+            Ok(())
+        }
+        Command::MigrateToPostgres { from, to } => {
+            let shown = fieldsync_server::config::redact_url(&to);
+            let report = tokio::task::spawn_blocking(move || {
+                fieldsync_server::pg_migrate::copy_sqlite_to_postgres(&from, &to)
+            })
+            .await?
+            .with_context(|| format!("copying into {shown}"))?;
+            for (table, rows) in &report.tables {
+                println!("{table:<24} {rows:>10} rows");
+            }
+            println!(
+                "verified: row counts of {} tables and the heads of {} documents match",
+                report.tables.len(),
+                report.docs_verified
+            );
             Ok(())
         }
     }

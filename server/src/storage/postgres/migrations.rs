@@ -168,6 +168,44 @@ CREATE TABLE sites (
 );
 CREATE TABLE wo_numbers (year INTEGER PRIMARY KEY, last BIGINT NOT NULL);
 "#,
+    // 2: SLA contracts, inspection plans and their occurrences, engineer profiles,
+    // notifications (storage::scheduling; same tables as SQLite's migration 2).
+    r#"
+CREATE TABLE contracts (
+    customer_id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    updated_at_ms BIGINT NOT NULL
+);
+CREATE TABLE plans (
+    id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    paused BOOLEAN NOT NULL DEFAULT FALSE,
+    body TEXT NOT NULL,
+    updated_at_ms BIGINT NOT NULL
+);
+CREATE TABLE plan_occurrences (
+    plan_id TEXT NOT NULL,
+    start_ms BIGINT NOT NULL,
+    end_ms BIGINT NOT NULL,
+    doc_id TEXT NOT NULL UNIQUE,
+    created_at_ms BIGINT NOT NULL,
+    PRIMARY KEY (plan_id, start_ms)
+);
+CREATE TABLE engineer_profiles (
+    user_id TEXT PRIMARY KEY,
+    body TEXT NOT NULL
+);
+CREATE TABLE notifications (
+    id BIGSERIAL PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    doc_id TEXT,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    created_at_ms BIGINT NOT NULL
+);
+CREATE INDEX notifications_user ON notifications(user_id, id);
+CREATE INDEX wo_events_doc ON wo_events(doc_id, at_ms);
+"#,
 ];
 
 /// Bring the schema up to date, one transaction per step; returns the version in place.

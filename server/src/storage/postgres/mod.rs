@@ -122,7 +122,7 @@ impl PgStorage {
 }
 
 /// Run `f` here, or on a scoped thread when this thread is inside a tokio runtime.
-fn off_runtime<R: Send>(f: impl FnOnce() -> Result<R> + Send) -> Result<R> {
+pub(crate) fn off_runtime<R: Send>(f: impl FnOnce() -> Result<R> + Send) -> Result<R> {
     if tokio::runtime::Handle::try_current().is_err() {
         return f();
     }
@@ -358,3 +358,6 @@ impl super::Storage for PgStorage {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;
