@@ -195,7 +195,12 @@ pub async fn briefcase() -> anyhow::Result<Table> {
         "< 3 s",
         Some(wall < Duration::from_secs(3)),
     );
-    tab.row("of which the device applying and indexing", ms(applying), "-", None);
+    tab.row(
+        "of which the device applying and indexing",
+        ms(applying),
+        "-",
+        None,
+    );
     tab.row("pages (round trips)", trips.to_string(), "-", None);
     tab.row(
         "documents received",
