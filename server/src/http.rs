@@ -89,6 +89,8 @@ pub fn router(state: AppState) -> Router {
             "/v1/blobs/{sha256}",
             put(handlers::blobs::put_blob)
                 .get(handlers::blobs::get_blob)
+                .head(handlers::blobs::head_blob)
+                .patch(handlers::blobs::patch_blob)
                 .layer(DefaultBodyLimit::max(blob_limit)),
         )
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))

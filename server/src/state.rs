@@ -21,6 +21,8 @@ pub struct AppState {
     pub sync_limiter: Arc<RequestLimiter>,
     /// Set when shutdown starts: new syncs get 503, in-flight ones finish.
     pub shutting_down: Arc<AtomicBool>,
+    /// Syncs running at once (the rest queue): bounds memory and keeps latency fair.
+    pub sync_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -44,6 +46,9 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             shutting_down: Arc::new(AtomicBool::new(false)),
+            sync_slots: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
         })
     }
 }

@@ -1,7 +1,10 @@
 //! `PUT/GET /v1/blobs/{sha256}`: content-addressed attachments. The hash is verified on
 //! arrival; the file is written to a temporary name and renamed, so a cut-off upload leaves
 //! nothing behind. Engineers may read only blobs their briefcase references (or they sent).
-//! Resumable (ranged) upload is not implemented yet: a retry re-sends the whole blob.
+//!
+//! Resumable upload for bad networks: `HEAD` tells how many bytes of an interrupted upload the
+//! server holds (`Upload-Offset`), and `PATCH` with `Upload-Offset: N` and `Upload-Length: T`
+//! appends from there; the last part verifies the hash and publishes the blob.
 
 use crate::auth::Auth;
 use crate::error::{AppError, AppResult};
@@ -10,7 +13,7 @@ use crate::storage::BlobMeta;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -58,7 +61,17 @@ pub async fn put_blob(
             "the body's sha256 is {actual}, not {sha}: upload again"
         )));
     }
-    let target = blob_path(&state, &sha);
+    store_verified(&state, &session, sha, body).await
+}
+
+/// Write a verified blob under its hash (temporary name, fsync, rename) and record it.
+async fn store_verified(
+    state: &AppState,
+    session: &crate::storage::Session,
+    sha: String,
+    body: Bytes,
+) -> AppResult<StatusCode> {
+    let target = blob_path(state, &sha);
     let size = body.len() as u64;
     if !target.exists() {
         let dir = target
@@ -118,5 +131,127 @@ pub async fn get_blob(
         ],
         bytes,
     )
+        .into_response())
+}
+
+/// Where the part of an interrupted upload is kept: per user, so two uploaders never mix.
+fn partial_path(state: &AppState, user: fieldsync::UserId, sha: &str) -> PathBuf {
+    state
+        .config
+        .blob_dir()
+        .join("partial")
+        .join(format!("{user}-{sha}"))
+}
+
+fn header_u64(headers: &HeaderMap, name: &str) -> AppResult<u64> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| AppError::BadRequest(format!("header {name} (a byte count) is required")))
+}
+
+/// `HEAD /v1/blobs/{sha256}`: 200 if the blob is stored; otherwise `Upload-Offset` says how
+/// many bytes of this user's interrupted upload the server holds (0 if none).
+#[instrument(skip_all)]
+pub async fn head_blob(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    path: Result<Path<String>, PathRejection>,
+) -> AppResult<Response> {
+    let Path(sha) = path?;
+    check_hash(&sha)?;
+    if blob_path(&state, &sha).exists() {
+        return Ok(StatusCode::OK.into_response());
+    }
+    let held = tokio::fs::metadata(partial_path(&state, session.user.id, &sha))
+        .await
+        .map(|m| m.len())
+        .unwrap_or(0);
+    Ok((StatusCode::NOT_FOUND, [("upload-offset", held.to_string())]).into_response())
+}
+
+/// `PATCH /v1/blobs/{sha256}` with `Upload-Offset` and `Upload-Length`: append one part.
+/// A part that does not start where the server's copy ends gets 409 with the right offset.
+#[instrument(skip_all)]
+pub async fn patch_blob(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> AppResult<Response> {
+    let Path(sha) = path?;
+    check_hash(&sha)?;
+    let offset = header_u64(&headers, "upload-offset")?;
+    let total = header_u64(&headers, "upload-length")?;
+    if total > state.config.max_blob_bytes as u64 {
+        return Err(AppError::TooLarge(format!(
+            "blobs are limited to {} bytes",
+            state.config.max_blob_bytes
+        )));
+    }
+    let body = body.map_err(|r| AppError::BadRequest(r.body_text()))?;
+    if offset + body.len() as u64 > total {
+        return Err(AppError::BadRequest(
+            "the part runs past Upload-Length".into(),
+        ));
+    }
+    let partial = partial_path(&state, session.user.id, &sha);
+    let held = tokio::task::spawn_blocking({
+        let partial = partial.clone();
+        move || -> std::io::Result<Option<u64>> {
+            use std::io::Write;
+            if let Some(dir) = partial.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let held = std::fs::metadata(&partial).map(|m| m.len()).unwrap_or(0);
+            if held != offset {
+                return Ok(None);
+            }
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&partial)?;
+            f.write_all(&body)?;
+            f.sync_all()?;
+            Ok(Some(held + body.len() as u64))
+        }
+    })
+    .await?
+    .map_err(|e| AppError::Internal(format!("storing part of a blob: {e}")))?;
+    let Some(held) = held else {
+        let now_held = tokio::fs::metadata(&partial)
+            .await
+            .map(|m| m.len())
+            .unwrap_or(0);
+        return Ok((
+            StatusCode::CONFLICT,
+            [("upload-offset", now_held.to_string())],
+            format!("the server holds {now_held} bytes; send from there"),
+        )
+            .into_response());
+    };
+    if held < total {
+        return Ok((
+            StatusCode::NO_CONTENT,
+            [("upload-offset", held.to_string())],
+        )
+            .into_response());
+    }
+    let whole = Bytes::from(
+        tokio::fs::read(&partial)
+            .await
+            .map_err(|e| AppError::Internal(format!("reading an upload: {e}")))?,
+    );
+    let _ = tokio::fs::remove_file(&partial).await;
+    let actual = hex::encode(Sha256::digest(&whole));
+    if actual != sha {
+        return Err(AppError::BadRequest(format!(
+            "the uploaded bytes hash to {actual}, not {sha}: upload again from offset 0"
+        )));
+    }
+    Ok(store_verified(&state, &session, sha, whole)
+        .await?
         .into_response())
 }
