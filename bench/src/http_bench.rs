@@ -92,6 +92,12 @@ pub async fn first_sync_and_reconnect() -> anyhow::Result<Vec<Table>> {
         Some(wall < Duration::from_millis(300)),
     );
     first.row(
+        "of which the device applying the answer",
+        ms(applying),
+        "-",
+        None,
+    );
+    first.row(
         "HTTP round trips",
         trips.to_string(),
         "≤ 2",
