@@ -77,6 +77,17 @@ pub fn router(state: AppState) -> Router {
             "/v1/plans/{id}/adherence",
             get(handlers::plans::adherence_of),
         )
+        .route("/v1/reviews", get(handlers::review::queue))
+        .route(
+            "/v1/work-orders/{id}/review",
+            post(handlers::review::decide),
+        )
+        .route(
+            "/v1/work-orders/{id}/report.pdf",
+            get(handlers::review::report_pdf),
+        )
+        .route("/v1/kpis", get(handlers::kpis::json))
+        .route("/v1/kpis.csv", get(handlers::kpis::csv))
         .route("/v1/devices", get(handlers::devices::list_records))
         .route(
             "/v1/registered-devices",

@@ -14,8 +14,11 @@ pub mod handlers;
 pub mod http;
 pub mod hub;
 pub mod jobs;
+pub mod kpis;
 pub mod metrics;
 pub mod plans;
+pub mod report;
+pub mod review;
 pub mod sla;
 pub mod state;
 pub mod storage;
@@ -41,3 +44,5 @@ pub mod testing;
 mod http_tests;
 #[cfg(test)]
 mod scheduling_tests;
+#[cfg(test)]
+mod supervisor_tests;

@@ -6,7 +6,9 @@ pub mod devices;
 pub mod dispatch;
 pub mod docs;
 pub mod health;
+pub mod kpis;
 pub mod plans;
+pub mod review;
 pub mod sync;
 pub mod work_orders;
 

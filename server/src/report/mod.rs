@@ -1,0 +1,487 @@
+//! The service report a customer receives for a visit, as an A4 PDF: what was found, the
+//! checks with their readings and limits, parts with consent, time on site, photos, the
+//! signature and the approval state. [`gather`] reads everything from the hub and the blob
+//! store (blocking); [`render`] lays it out (pure apart from the process-wide fonts).
+
+pub mod fonts;
+pub mod layout;
+
+use crate::hub::{Hub, HubError};
+use chrono::TimeZone;
+use fieldsync::model::{DeviceRecord, Site, WorkOrder};
+use fieldsync::status::{EventKind, Status};
+use fieldsync::{DocId, DocKind, TimestampMs, UserId};
+use krilla::image::Image;
+use layout::{BLACK, Col, GREY, Layout, RED, Row};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// At most this many photos are printed (the rest are counted).
+const MAX_PHOTOS: usize = 6;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Hub(#[from] HubError),
+    #[error("document {0} is not a work order")]
+    NotWorkOrder(DocId),
+    #[error("{0}")]
+    NoFont(String),
+    #[error("{0}")]
+    Render(String),
+}
+
+impl From<ReportError> for crate::error::AppError {
+    fn from(e: ReportError) -> Self {
+        use crate::error::AppError;
+        match e {
+            ReportError::Hub(h) => h.into(),
+            e @ ReportError::NotWorkOrder(_) => AppError::NotFound(e.to_string()),
+            ReportError::NoFont(m) => AppError::Unavailable(m),
+            ReportError::Render(m) => AppError::Internal(m),
+        }
+    }
+}
+
+/// Everything the report shows, read once.
+#[derive(Debug, Clone, Default)]
+pub struct ReportData {
+    pub wo: WorkOrder,
+    pub site: Option<Site>,
+    pub devices: Vec<DeviceRecord>,
+    /// User id → display name, for the engineer, event authors and the reviewer.
+    pub names: HashMap<String, String>,
+    pub signature_image: Option<Vec<u8>>,
+    /// (caption, bytes) of photos whose blob is present.
+    pub photos: Vec<(String, Vec<u8>)>,
+    pub generated_at_ms: TimestampMs,
+}
+
+/// Read a work order, its site, devices, user names and attachments (blocking).
+pub fn gather(
+    hub: &Hub,
+    blob_dir: &Path,
+    id: DocId,
+    now: TimestampMs,
+) -> Result<ReportData, ReportError> {
+    let (kind, doc) = hub.load(id)?.ok_or(HubError::NotFound(id))?;
+    if kind != DocKind::WorkOrder {
+        return Err(ReportError::NotWorkOrder(id));
+    }
+    let wo = WorkOrder::from_doc(&doc).map_err(HubError::from)?;
+    let load_as = |sid: &str| -> Option<automerge::Automerge> {
+        let sid: DocId = sid.parse().ok()?;
+        // A missing or unreadable linked document leaves a gap in the report, not an error.
+        hub.load(sid).ok().flatten().map(|(_, d)| d)
+    };
+    let site = wo
+        .site_id
+        .as_deref()
+        .and_then(load_as)
+        .and_then(|d| Site::from_doc(&d).ok());
+    let devices = wo
+        .device_ids
+        .iter()
+        .filter(|(_, on)| **on)
+        .filter_map(|(d, _)| load_as(d))
+        .filter_map(|d| DeviceRecord::from_doc(&d).ok())
+        .collect();
+    let mut names = HashMap::new();
+    let people = wo
+        .assignees
+        .keys()
+        .chain(wo.events.iter().map(|e| &e.by))
+        .cloned()
+        .collect::<Vec<_>>();
+    for who in people {
+        if names.contains_key(&who) {
+            continue;
+        }
+        if let Ok(uid) = who.parse::<UserId>()
+            && let Some(u) = hub
+                .db()
+                .blocking()
+                .user_by_id(uid)
+                .map_err(HubError::from)?
+        {
+            names.insert(who, u.display_name);
+        }
+    }
+    let signature_image = wo
+        .signature
+        .as_ref()
+        .and_then(|s| s.image_sha256.as_deref())
+        .and_then(|sha| read_blob(blob_dir, sha));
+    let photos = wo
+        .photos
+        .values()
+        .take(MAX_PHOTOS)
+        .filter_map(|p| {
+            let bytes = read_blob(blob_dir, &p.sha256)?;
+            Some((p.caption.clone().unwrap_or_default(), bytes))
+        })
+        .collect();
+    Ok(ReportData {
+        wo,
+        site,
+        devices,
+        names,
+        signature_image,
+        photos,
+        generated_at_ms: now,
+    })
+}
+
+/// A blob's bytes, if the hash is well-formed and the blob has arrived.
+fn read_blob(blob_dir: &Path, sha: &str) -> Option<Vec<u8>> {
+    let valid = sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit());
+    if !valid {
+        return None;
+    }
+    std::fs::read(blob_dir.join(&sha[..2]).join(sha)).ok()
+}
+
+/// PNG or JPEG bytes as a PDF image; anything else is skipped.
+fn image_of(bytes: &[u8]) -> Option<Image> {
+    let data: krilla::Data = bytes.to_vec().into();
+    if bytes.starts_with(b"\x89PNG") {
+        Image::from_png(data, true).ok()
+    } else if bytes.starts_with(&[0xFF, 0xD8]) {
+        Image::from_jpeg(data, true).ok()
+    } else {
+        None
+    }
+}
+
+/// Formats device-clock times in the site's zone (UTC when it has none).
+struct Clock(chrono_tz::Tz);
+
+impl Clock {
+    fn fmt(&self, ms: Option<TimestampMs>) -> String {
+        ms.and_then(|ms| self.0.timestamp_millis_opt(ms).single())
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| "—".into())
+    }
+}
+
+fn duration(ms: Option<i64>) -> String {
+    match ms {
+        Some(ms) if ms >= 0 => {
+            let mins = ms / 60_000;
+            format!("{} h {:02} min", mins / 60, mins % 60)
+        }
+        _ => "—".into(),
+    }
+}
+
+fn num(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+impl ReportData {
+    fn name(&self, user: &str) -> String {
+        self.names.get(user).cloned().unwrap_or_else(|| user.into())
+    }
+
+    /// "Approved by … on …", "Sent back by …: comment", or the current status.
+    pub fn approval_state(&self, clock_fmt: impl Fn(TimestampMs) -> String) -> (String, bool) {
+        let folded = self.wo.fold();
+        let last = self
+            .wo
+            .events
+            .iter()
+            .rev()
+            .find(|e| matches!(e.kind(), Some(EventKind::Approved | EventKind::Rejected)));
+        match (folded.status, last) {
+            (Status::Approved, Some(e)) => (
+                format!("Approved by {} on {}", self.name(&e.by), clock_fmt(e.at_ms)),
+                false,
+            ),
+            (Status::Completed, _) => ("Awaiting supervisor review".into(), false),
+            (Status::Reopened, Some(e)) if e.kind() == Some(EventKind::Rejected) => (
+                format!(
+                    "Sent back by {} on {}: {}",
+                    self.name(&e.by),
+                    clock_fmt(e.at_ms),
+                    e.note.as_deref().unwrap_or("")
+                ),
+                true,
+            ),
+            (s, _) => (format!("Not approved ({})", s.label().to_lowercase()), true),
+        }
+    }
+}
+
+/// Lay the report out and write the PDF.
+pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
+    let fonts = fonts::fonts().map_err(ReportError::NoFont)?;
+    let wo = &data.wo;
+    let tz = data
+        .site
+        .as_ref()
+        .and_then(|s| s.time_zone.as_deref())
+        .and_then(|z| z.parse().ok())
+        .unwrap_or(chrono_tz::UTC);
+    let clock = Clock(tz);
+    let number = wo.number.clone().unwrap_or_else(|| wo.id.clone());
+    let mut l = Layout::new(format!("Service report {number} — {}", wo.title));
+    l.title("Service report", &format!("No. {number}"));
+    l.paragraph(&wo.title, 13.0, BLACK);
+    l.gap(4.0);
+
+    let folded = wo.fold();
+    let (approval, approval_flag) = data.approval_state(|ms| clock.fmt(Some(ms)));
+    let customer = data
+        .site
+        .as_ref()
+        .map(|s| s.customer_name.clone())
+        .filter(|s| !s.is_empty())
+        .or_else(|| wo.customer_id.clone())
+        .unwrap_or_else(|| "—".into());
+    let site = data
+        .site
+        .as_ref()
+        .map(|s| format!("{}\n{}", s.name, s.address).trim().to_owned())
+        .unwrap_or_else(|| "—".into());
+    let engineers = wo
+        .assignees
+        .iter()
+        .filter(|(_, on)| **on)
+        .map(|(u, _)| data.name(u))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let kind = match &wo.category {
+        Some(c) => format!("{} · {c}", wo.kind),
+        None => wo.kind.clone(),
+    };
+    l.fields(&[
+        ("Customer", customer),
+        ("Site", site),
+        ("Type", kind),
+        (
+            "Priority",
+            wo.priority.clone().unwrap_or_else(|| "—".into()),
+        ),
+        ("Engineer", or_dash(engineers)),
+        ("Status", folded.status.label().into()),
+    ]);
+    l.heading("Visit");
+    let left = folded.completed_at_ms;
+    l.fields(&[
+        ("Arrived on site", clock.fmt(folded.first_on_site_ms)),
+        ("Left site", clock.fmt(left)),
+        ("Time on site", duration(wo.time_on_site_ms())),
+        ("Time zone", tz.name().into()),
+    ]);
+    if !data.devices.is_empty() {
+        l.heading("Devices");
+        let rows: Vec<Row> = data
+            .devices
+            .iter()
+            .map(|d| Row {
+                cells: vec![
+                    d.asset_tag.clone(),
+                    d.device_type.clone(),
+                    [d.vendor.as_deref(), d.model.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    d.serial.clone().unwrap_or_default(),
+                    d.location.display(),
+                ],
+                flagged: false,
+            })
+            .collect();
+        let cols = [("Asset tag", 1.2), ("Type", 1.0), ("Vendor / model", 1.8)];
+        let cols: Vec<Col> = cols
+            .into_iter()
+            .chain([("Serial", 1.3), ("Location", 1.6)])
+            .map(|(title, width)| Col { title, width })
+            .collect();
+        l.table(&cols, &rows);
+    }
+    if !wo.description.trim().is_empty() {
+        l.heading("Reported problem");
+        l.paragraph(&wo.description, 9.5, BLACK);
+    }
+    l.heading("Findings and work done");
+    l.paragraph(or_dash_ref(&wo.findings), 9.5, BLACK);
+    if let Some(outcome) = &folded.outcome {
+        l.paragraph(&format!("Outcome: {outcome}"), 9.5, GREY);
+    }
+    checklist(&mut l, wo);
+    parts(&mut l, wo);
+    photos(&mut l, data);
+    signoff(&mut l, data, &clock, &approval, approval_flag);
+    let footer = format!(
+        "fieldsync service report · generated {}",
+        clock.fmt(Some(data.generated_at_ms))
+    );
+    let title = format!("Service report {number}: {}", wo.title);
+    l.finish(fonts, &title, &footer)
+        .map_err(ReportError::Render)
+}
+
+fn or_dash(s: String) -> String {
+    if s.trim().is_empty() { "—".into() } else { s }
+}
+
+fn or_dash_ref(s: &str) -> &str {
+    if s.trim().is_empty() { "—" } else { s }
+}
+
+fn checklist(l: &mut Layout, wo: &WorkOrder) {
+    if wo.checklist.is_empty() {
+        return;
+    }
+    l.heading("Checks");
+    let rows: Vec<Row> = wo
+        .checklist_sorted()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, item))| {
+            let unit = item.unit.clone().unwrap_or_default();
+            let result = match item.kind.as_str() {
+                "pass_fail" => match item.result.as_deref() {
+                    Some("pass") => "Pass".into(),
+                    Some("fail") => "FAIL".into(),
+                    Some("na") => "n/a".into(),
+                    _ => "—".into(),
+                },
+                "reading" => match item.reading {
+                    Some(v) if item.out_of_range() => format!("{} {unit} (out of range)", num(v)),
+                    Some(v) => format!("{} {unit}", num(v)),
+                    None => "—".into(),
+                },
+                "text" => item.text.clone().unwrap_or_else(|| "—".into()),
+                "choice" => item.choice.clone().unwrap_or_else(|| "—".into()),
+                "photo" if item.photo.is_some() => "photo attached".into(),
+                _ => "—".into(),
+            };
+            let limits = match (item.min, item.max) {
+                (Some(a), Some(b)) => format!("{} – {} {unit}", num(a), num(b)),
+                (Some(a), None) => format!("≥ {} {unit}", num(a)),
+                (None, Some(b)) => format!("≤ {} {unit}", num(b)),
+                (None, None) => String::new(),
+            };
+            Row {
+                cells: vec![
+                    (i + 1).to_string(),
+                    item.label.clone(),
+                    result,
+                    limits,
+                    item.note.clone().unwrap_or_default(),
+                ],
+                flagged: item.is_failed(),
+            }
+        })
+        .collect();
+    let cols = [
+        ("#", 0.35),
+        ("Check", 2.6),
+        ("Result", 1.5),
+        ("Limits", 1.2),
+        ("Note", 2.0),
+    ];
+    let cols: Vec<Col> = cols
+        .into_iter()
+        .map(|(title, width)| Col { title, width })
+        .collect();
+    l.table(&cols, &rows);
+    let failed = wo.checklist.values().filter(|i| i.is_failed()).count();
+    if failed > 0 {
+        l.paragraph(
+            &format!("{failed} check(s) failed or out of range (highlighted)."),
+            8.5,
+            RED,
+        );
+    }
+}
+
+fn parts(l: &mut Layout, wo: &WorkOrder) {
+    if wo.parts.is_empty() {
+        return;
+    }
+    l.heading("Parts used");
+    let rows: Vec<Row> = wo
+        .parts
+        .values()
+        .map(|p| Row {
+            cells: vec![
+                p.name.clone(),
+                p.part_number.clone().unwrap_or_default(),
+                p.serial.clone().unwrap_or_default(),
+                p.quantity.to_string(),
+                if p.customer_consent {
+                    "Yes".into()
+                } else {
+                    "NO CONSENT RECORDED".into()
+                },
+            ],
+            flagged: !p.customer_consent,
+        })
+        .collect();
+    let cols = [
+        ("Part", 2.4),
+        ("Part no.", 1.3),
+        ("Serial", 1.3),
+        ("Qty", 0.5),
+        ("Customer consent", 1.4),
+    ];
+    let cols: Vec<Col> = cols
+        .into_iter()
+        .map(|(title, width)| Col { title, width })
+        .collect();
+    l.table(&cols, &rows);
+}
+
+fn photos(l: &mut Layout, data: &ReportData) {
+    if data.wo.photos.is_empty() {
+        return;
+    }
+    // Keep the heading with the first photo.
+    l.ensure(240.0);
+    l.heading("Photos");
+    for (caption, bytes) in &data.photos {
+        match image_of(bytes) {
+            Some(img) => l.image(img, 260.0, 190.0),
+            None => l.paragraph("(photo in an unsupported format)", 8.5, GREY),
+        }
+        if !caption.is_empty() {
+            l.paragraph(caption, 8.5, GREY);
+        }
+        l.gap(4.0);
+    }
+    let missing = data.wo.photos.len() - data.photos.len();
+    if missing > 0 {
+        l.paragraph(
+            &format!("{missing} further photo(s) not printed (not uploaded yet, or over the limit of {MAX_PHOTOS})."),
+            8.5,
+            GREY,
+        );
+    }
+}
+
+fn signoff(l: &mut Layout, data: &ReportData, clock: &Clock, approval: &str, flag: bool) {
+    l.heading("Customer sign-off");
+    match &data.wo.signature {
+        Some(sig) => {
+            l.fields(&[
+                ("Signed by", or_dash(sig.signer_name.clone())),
+                ("Signed at", clock.fmt(Some(sig.signed_at_ms))),
+            ]);
+            match data.signature_image.as_deref().and_then(image_of) {
+                Some(img) => l.image(img, 200.0, 80.0),
+                None => l.paragraph("(signature image not available)", 8.5, GREY),
+            }
+        }
+        None => l.paragraph("Not signed by the customer.", 9.5, RED),
+    }
+    l.heading("Review");
+    l.paragraph(approval, 9.5, if flag { RED } else { BLACK });
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

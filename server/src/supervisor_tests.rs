@@ -1,0 +1,306 @@
+//! Supervisor routes over the router (`oneshot`, temporary SQLite): the review queue, approve
+//! and send back (self-review refused, the engineer's next sync shows the work order
+//! reopened with the comment), the service report PDF and the KPI endpoints.
+
+use crate::config::ServerConfig;
+use crate::report::tests::{fill_on_site, new_work_order, sample_png};
+use crate::state::AppState;
+use crate::storage;
+use automerge::{AutoCommit, Automerge};
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{Request, StatusCode};
+use fieldsync::model::{self, WorkOrder};
+use fieldsync::status::Status;
+use fieldsync::wire::{self, SyncRequest};
+use fieldsync::{DeviceId, DocId, DocKind, Role};
+use http_body_util::BodyExt;
+use sha2::{Digest, Sha256};
+use tower::ServiceExt;
+
+struct Env {
+    _dir: tempfile::TempDir,
+    state: AppState,
+    app: Router,
+}
+
+struct User {
+    token: String,
+    id: String,
+}
+
+async fn env() -> Env {
+    let dir = tempfile::tempdir().unwrap();
+    let config = ServerConfig {
+        data_dir: dir.path().to_owned(),
+        ..ServerConfig::default()
+    };
+    let db = storage::open(&config.database_url()).unwrap();
+    let state = AppState::new(db, config).unwrap();
+    let app = crate::router(state.clone());
+    Env {
+        _dir: dir,
+        state,
+        app,
+    }
+}
+
+async fn call(app: &Router, req: Request<Body>) -> (StatusCode, Bytes) {
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    (status, resp.into_body().collect().await.unwrap().to_bytes())
+}
+
+fn post(uri: &str, token: &str, body: serde_json::Value) -> Request<Body> {
+    Request::post(uri)
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn get(uri: &str, token: &str) -> Request<Body> {
+    Request::get(uri)
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
+async fn user(env: &Env, name: &str, role: Role) -> User {
+    let display = format!("{name} display");
+    crate::handlers::auth::create_user(&env.state.db, name, &display, "pw-long-enough", role)
+        .await
+        .unwrap();
+    let body = serde_json::json!({"username": name, "password": "pw-long-enough",
+        "device_id": DeviceId::new(), "device_name": "test", "actors": []});
+    let req = Request::post("/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let (status, body) = call(&env.app, req).await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    User {
+        token: v["token"].as_str().unwrap().into(),
+        id: v["user_id"].as_str().unwrap().into(),
+    }
+}
+
+/// A completed work order assigned to `engineer`, with its signature and photo blobs stored.
+async fn completed_work_order(env: &Env, engineer: &User, title: &str) -> DocId {
+    let mut shas = Vec::new();
+    for png in [sample_png(300, 100, true), sample_png(320, 240, false)] {
+        let sha = hex::encode(Sha256::digest(&png));
+        let req = Request::put(format!("/v1/blobs/{sha}"))
+            .header("authorization", format!("Bearer {}", engineer.token))
+            .body(Body::from(png))
+            .unwrap();
+        assert_eq!(call(&env.app, req).await.0, StatusCode::CREATED);
+        shas.push(sha);
+    }
+    let id = DocId::new();
+    let new = new_work_order(title, &engineer.id);
+    let t = crate::now_ms() - 4 * 3_600_000;
+    let (hub, eng) = (env.state.hub.clone(), engineer.id.clone());
+    tokio::task::spawn_blocking(move || {
+        hub.create_doc(id, DocKind::WorkOrder, None, t, |doc: &mut AutoCommit| {
+            model::create_work_order(doc, id, &new, "dispatcher", t)?;
+            fill_on_site(doc, &eng, t, Some(&shas[0]), Some(&shas[1]));
+            Ok(())
+        })
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn review_queue_send_back_reaches_the_engineer_then_approve() {
+    let env = env().await;
+    let eng = user(&env, "eng", Role::Engineer).await;
+    let sup = user(&env, "sup", Role::Supervisor).await;
+    let id = completed_work_order(&env, &eng, "UPS alarm").await;
+
+    let (status, body) = call(&env.app, get("/v1/reviews", &sup.token)).await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+    let queue: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(queue[0]["doc_id"], id.to_string());
+    assert_eq!(queue[0]["checks_failed"], 2);
+    assert_eq!(queue[0]["engineers"][0], "eng display");
+    let (_, body) = call(&env.app, get("/v1/reviews?kind=inspection", &sup.token)).await;
+    assert_eq!(body.as_ref(), b"[]");
+    // Engineers do not review.
+    let (status, _) = call(&env.app, get("/v1/reviews", &eng.token)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let uri = format!("/v1/work-orders/{id}/review");
+    let (status, _) = call(
+        &env.app,
+        post(
+            &uri,
+            &sup.token,
+            serde_json::json!({"decision": "send_back"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a send-back needs a comment"
+    );
+    let back = serde_json::json!({"decision": "send_back", "comment": "Photo of the fan missing"});
+    let (status, body) = call(&env.app, post(&uri, &sup.token, back)).await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+
+    // The engineer's next sync brings the reopened work order with the comment.
+    let req = SyncRequest {
+        protocol: wire::PROTOCOL_VERSION,
+        cursor: 0,
+        push: vec![],
+        max_response_bytes: None,
+    };
+    let sync = Request::post("/v1/sync")
+        .header("authorization", format!("Bearer {}", eng.token))
+        .header("content-type", wire::CONTENT_TYPE)
+        .body(Body::from(wire::encode(&req)))
+        .unwrap();
+    let (status, body) = call(&env.app, sync).await;
+    assert_eq!(status, StatusCode::OK);
+    let resp = wire::decode_response(&body).unwrap();
+    let pulled = resp.pull.iter().find(|d| d.doc_id == id).expect("pulled");
+    let doc = Automerge::load(&pulled.bytes).unwrap();
+    let folded = WorkOrder::from_doc(&doc).unwrap().fold();
+    assert_eq!(folded.status, Status::Reopened);
+    assert_eq!(
+        folded.sent_back_comment.as_deref(),
+        Some("Photo of the fan missing")
+    );
+    let (_, body) = call(&env.app, get("/v1/reviews", &sup.token)).await;
+    assert_eq!(body.as_ref(), b"[]", "a reopened report leaves the queue");
+
+    // Approving a reopened report is refused until the engineer completes it again.
+    let approve = serde_json::json!({"decision": "approve"});
+    let (status, _) = call(&env.app, post(&uri, &sup.token, approve.clone())).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (hub, e) = (env.state.hub.clone(), eng.id.clone());
+    tokio::task::spawn_blocking(move || {
+        hub.server_edit(id, crate::now_ms(), |doc, _| {
+            let done = model::EventExtra {
+                outcome: Some("fixed".into()),
+                ..Default::default()
+            };
+            model::record_event(
+                doc,
+                fieldsync::status::EventKind::Completed,
+                &e,
+                crate::now_ms(),
+                done,
+            )
+            .map(|_| ())
+        })
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let (status, body) = call(&env.app, post(&uri, &sup.token, approve)).await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["status"], "approved");
+}
+
+#[tokio::test]
+async fn nobody_reviews_their_own_work() {
+    let env = env().await;
+    // An admin who did the work (assigned and completed it) may not approve it.
+    let admin = user(&env, "boss", Role::Admin).await;
+    let id = completed_work_order(&env, &admin, "Own work").await;
+    let uri = format!("/v1/work-orders/{id}/review");
+    let (status, body) = call(
+        &env.app,
+        post(
+            &uri,
+            &admin.token,
+            serde_json::json!({"decision": "approve"}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(String::from_utf8_lossy(&body).contains("own work"));
+    let (status, _) = call(
+        &env.app,
+        post(&uri, &admin.token, serde_json::json!({"decision": "maybe"})),
+    )
+    .await;
+    assert!(status.is_client_error());
+}
+
+#[tokio::test]
+async fn report_pdf_for_office_and_assigned_engineer_only() {
+    let env = env().await;
+    let eng = user(&env, "eng", Role::Engineer).await;
+    let other = user(&env, "eng2", Role::Engineer).await;
+    let disp = user(&env, "disp", Role::Dispatcher).await;
+    let id = completed_work_order(&env, &eng, "Quarterly UPS test").await;
+    let uri = format!("/v1/work-orders/{id}/report.pdf");
+    let (status, _) = call(&env.app, get(&uri, &other.token)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    if let Err(e) = crate::report::fonts::fonts() {
+        eprintln!("SKIPPED the PDF body checks: {e}");
+        return;
+    }
+    for token in [&eng.token, &disp.token] {
+        let (status, body) = call(&env.app, get(&uri, token)).await;
+        assert_eq!(status, StatusCode::OK, "{body:?}");
+        assert!(body.starts_with(b"%PDF"));
+        let needle = b"Quarterly UPS test";
+        assert!(body.windows(needle.len()).any(|w| w == needle));
+    }
+    let (status, _) = call(
+        &env.app,
+        get("/v1/work-orders/nope/report.pdf", &disp.token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn kpis_json_and_csv() {
+    let env = env().await;
+    let eng = user(&env, "eng", Role::Engineer).await;
+    let sup = user(&env, "sup", Role::Supervisor).await;
+    completed_work_order(&env, &eng, "Fault one").await;
+    let month = crate::kpis::current_month(crate::now_ms() - 4 * 3_600_000).label();
+    let (status, body) = call(
+        &env.app,
+        get(&format!("/v1/kpis?customer=acme&month={month}"), &sup.token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["current"]["faults"], 1);
+    assert_eq!(v["current"]["faults_by_category"]["hardware"]["count"], 1);
+    // On site 20 min after acceptance at t, completed at t+150: 130 min on site.
+    assert_eq!(v["current"]["mean_on_site_resolution_min"], 130.0);
+    // Two visits? No: one on-site event, outcome fixed → first-time fix.
+    assert_eq!(v["current"]["first_time_fix_rate_pct"], 100.0);
+    let (status, body) = call(
+        &env.app,
+        get(
+            &format!("/v1/kpis.csv?customer=acme&month={month}"),
+            &sup.token,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = String::from_utf8_lossy(&body);
+    assert!(csv.contains("acme,faults,1,0,1"), "{csv}");
+    let (status, _) = call(
+        &env.app,
+        get("/v1/kpis?customer=acme&month=2026-13", &sup.token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = call(&env.app, get("/v1/kpis?customer=acme", &eng.token)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
