@@ -574,3 +574,265 @@ async fn an_assignment_made_while_the_engineer_is_offline_arrives_at_their_next_
     assert!(wo.is_assigned_to(&ann.id.to_string()));
     assert_eq!(wo.scheduled_start_ms, Some(now + 3_600_000));
 }
+
+/// Generator time for 1,000 plans × 1 year (weekly: ≈52,000 work orders). Release build:
+/// `cargo test --release -p fieldsync-server --lib -- --ignored generator_1000_plans --nocapture`
+#[tokio::test]
+#[ignore = "benchmark; run in release"]
+async fn generator_1000_plans_for_a_year() {
+    let env = Env::new().await;
+    let now = at(2025, 1, 1, 0, 0);
+    let days = ["MO", "TU", "WE", "TH", "FR"];
+    for i in 0..1000 {
+        let plan = Plan {
+            title: format!("Plan {i}"),
+            customer_id: format!("c{}", i % 50),
+            site_id: format!("site-{i}"),
+            rrule: format!("FREQ=WEEKLY;BYDAY={}", days[i % 5]),
+            horizon_days: 365,
+            ..weekly_wednesday()
+        };
+        generator::create_plan(env.hub(), plan, now).unwrap();
+    }
+    let t = std::time::Instant::now();
+    let mut n = 0;
+    for row in scheduling_of(env.hub().db().blocking())
+        .unwrap()
+        .list_plans()
+        .unwrap()
+    {
+        let cp = generator::parse_row(&row).unwrap().compile().unwrap();
+        n += cp.occurrences(now, now + 365 * 86_400_000, 1000).len();
+    }
+    let expand = t.elapsed();
+    let t = std::time::Instant::now();
+    let first = generator::run(env.hub(), now, None).unwrap();
+    let create = t.elapsed();
+    let t = std::time::Instant::now();
+    let again = generator::run(env.hub(), now, None).unwrap();
+    let rerun = t.elapsed();
+    assert_eq!(first.created, n);
+    assert_eq!((again.created, again.existing), (0, n));
+    println!(
+        "1000 plans x 1 year: {n} occurrences; RRULE expansion {:.3} s; first run (create {} work orders) {:.1} s = {:.2} ms each; re-run (all exist) {:.2} s",
+        expand.as_secs_f64(),
+        first.created,
+        create.as_secs_f64(),
+        create.as_secs_f64() * 1000.0 / first.created.max(1) as f64,
+        rerun.as_secs_f64()
+    );
+}
+
+mod http {
+    //! The endpoints over the router (no socket): roles, bodies, wiring.
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{Method, Request, StatusCode};
+    use http_body_util::BodyExt;
+    use serde_json::{Value, json};
+    use tower::ServiceExt;
+
+    async fn call(
+        app: &axum::Router,
+        method: Method,
+        uri: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("authorization", format!("Bearer {token}"));
+        let body = match body {
+            Some(v) => {
+                b = b.header("content-type", "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        let resp = app.clone().oneshot(b.body(body).unwrap()).await.unwrap();
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    async fn login(app: &axum::Router, user: &str) -> String {
+        let actor = automerge::ActorId::random();
+        let req = Request::post("/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                json!({"username": user, "password": format!("pw-{user}"),
+                    "device_id": fieldsync::DeviceId::new(), "device_name": "t",
+                    "actors": [actor.to_hex_string()]})
+                .to_string(),
+            ))
+            .unwrap();
+        let resp = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let v: Value = serde_json::from_slice(&bytes).unwrap();
+        v["token"].as_str().unwrap().to_owned()
+    }
+
+    #[tokio::test]
+    async fn plans_contracts_suggestions_and_sla_over_http() {
+        let env = Env::new().await;
+        let app = crate::router(env.state.clone());
+        let disp = login(&app, "disp").await;
+        let eng = login(&app, "ann").await;
+        // Contracts: dispatcher writes, engineer may read (offline countdowns), not write.
+        let contract = serde_json::to_value(Contract::demo("c1", TZ)).unwrap();
+        let (st, _) = call(
+            &app,
+            Method::PUT,
+            "/v1/contracts/c1",
+            &eng,
+            Some(contract.clone()),
+        )
+        .await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+        let (st, _) = call(&app, Method::PUT, "/v1/contracts/c1", &disp, Some(contract)).await;
+        assert_eq!(st, StatusCode::OK);
+        let (st, c) = call(&app, Method::GET, "/v1/contracts/c1", &eng, None).await;
+        assert_eq!(
+            (st, c["calendar"]["time_zone"].as_str()),
+            (StatusCode::OK, Some(TZ))
+        );
+        let bad =
+            json!({"customer_id": "c1", "calendar": {"time_zone": "Nope/Nope"}, "targets": {}});
+        let (st, e) = call(&app, Method::PUT, "/v1/contracts/c1", &disp, Some(bad)).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+        assert!(e["message"].as_str().unwrap().contains("time zone"));
+        // An incident gets due times from the contract; the list carries its SLA clocks.
+        let (st, created) = call(
+            &app,
+            Method::POST,
+            "/v1/work-orders",
+            &disp,
+            Some(
+                json!({"title": "Switch down", "customer_id": "c1", "impact": 1, "urgency": 1,
+                "category": "network"}),
+            ),
+        )
+        .await;
+        assert_eq!(st, StatusCode::CREATED, "{created}");
+        assert!(created["resolution_due_ms"].is_i64());
+        let id = created["doc_id"].as_str().unwrap().to_owned();
+        let (_, list) = call(&app, Method::GET, "/v1/work-orders", &disp, None).await;
+        let row = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["doc_id"] == id.as_str())
+            .unwrap();
+        assert!(row["sla"]["resolution"]["state"].is_string(), "{row}");
+        assert_eq!(row["resolution_due_ms"], created["resolution_due_ms"]);
+        let (st, _) = call(
+            &app,
+            Method::GET,
+            &format!("/v1/work-orders/{id}/sla"),
+            &disp,
+            None,
+        )
+        .await;
+        assert_eq!(st, StatusCode::OK);
+        // Profiles, suggestions, reschedule.
+        let (st, _) = call(
+            &app,
+            Method::PUT,
+            "/v1/engineers/bob/profile",
+            &disp,
+            Some(json!({"user_id": "", "skills": ["network"], "level": 3})),
+        )
+        .await;
+        assert_eq!(st, StatusCode::OK);
+        let (st, sug) = call(
+            &app,
+            Method::GET,
+            &format!("/v1/work-orders/{id}/suggestions"),
+            &disp,
+            None,
+        )
+        .await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(sug[0]["username"], "bob", "{sug}");
+        let (st, _) = call(
+            &app,
+            Method::GET,
+            &format!("/v1/work-orders/{id}/suggestions"),
+            &eng,
+            None,
+        )
+        .await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+        let (st, _) = call(
+            &app,
+            Method::POST,
+            &format!("/v1/work-orders/{id}/reschedule"),
+            &disp,
+            Some(json!({"start_ms": 2000, "end_ms": 1000})),
+        )
+        .await;
+        assert_eq!(st, StatusCode::BAD_REQUEST);
+        // Plans: create (generates at once), preview, generate again (nothing new), adherence.
+        let mut plan = serde_json::to_value(weekly_wednesday()).unwrap();
+        plan["starts_on"] = json!("2020-01-01");
+        plan["default_engineer"] = json!("ann");
+        let (st, _) = call(&app, Method::POST, "/v1/plans", &eng, Some(plan.clone())).await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+        let (st, created) = call(&app, Method::POST, "/v1/plans", &disp, Some(plan.clone())).await;
+        assert_eq!(st, StatusCode::CREATED, "{created}");
+        let pid = created["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            created["default_engineer"],
+            env.user("ann").id.to_string().as_str()
+        );
+        let (st, prev) = call(
+            &app,
+            Method::GET,
+            &format!("/v1/plans/{pid}/preview?n=3"),
+            &disp,
+            None,
+        )
+        .await;
+        assert_eq!(
+            (st, prev.as_array().map(Vec::len)),
+            (StatusCode::OK, Some(3))
+        );
+        let (_, gen_report) = call(&app, Method::POST, "/v1/plans/generate", &disp, None).await;
+        assert_eq!(gen_report["created"], 0, "{gen_report}");
+        assert!(
+            gen_report["existing"].as_u64().unwrap() >= 4,
+            "{gen_report}"
+        );
+        let (st, adh) = call(
+            &app,
+            Method::GET,
+            &format!("/v1/plans/{pid}/adherence"),
+            &disp,
+            None,
+        )
+        .await;
+        assert_eq!(st, StatusCode::OK, "{adh}");
+        let mut bad_plan = plan.clone();
+        bad_plan["rrule"] = json!("FREQ=SECONDLY");
+        let (st, e) = call(&app, Method::POST, "/v1/plans", &disp, Some(bad_plan)).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+        let (st, _) = call(&app, Method::GET, "/v1/plans/not-a-uuid", &disp, None).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST);
+        let (st, _) = call(
+            &app,
+            Method::DELETE,
+            &format!("/v1/plans/{pid}"),
+            &disp,
+            None,
+        )
+        .await;
+        assert_eq!(st, StatusCode::NO_CONTENT);
+        let (st, _) = call(&app, Method::GET, &format!("/v1/plans/{pid}"), &disp, None).await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+    }
+}
