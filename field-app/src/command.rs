@@ -59,6 +59,12 @@ pub enum Command {
     CreateIncident,
     SignIn,
     SyncNow,
+    /// Supervisor decision on a completed work order: `Approved` or `Rejected` (send back).
+    Review {
+        id: DocId,
+        kind: EventKind,
+        comment: String,
+    },
     DismissQuarantine(i64),
     DismissFlash,
 }
@@ -136,6 +142,7 @@ impl FieldApp {
                 }
             }
             Command::DismissFlash => self.state.flash = None,
+            Command::Review { id, kind, comment } => self.review(id, kind, comment, now),
             Command::OpenWorkOrder(id) => self.open_work_order(id),
             Command::OpenDevice(id) => {
                 let me = self.state.identity.clone();
@@ -323,6 +330,40 @@ impl FieldApp {
     }
 
     /// Reload what an edit changed and tell the worker there is something to send.
+    fn review(&mut self, id: DocId, kind: EventKind, comment: String, now: TimestampMs) {
+        let me = self.me();
+        let note = (!comment.trim().is_empty()).then_some(comment);
+        let result = lock(&self.store).edit(id, now, |doc| {
+            let wo = model::WorkOrder::from_doc(doc)?;
+            let own = wo.is_assigned_to(&me)
+                || wo
+                    .events
+                    .iter()
+                    .any(|e| e.by == me && e.kind() == Some(EventKind::Completed));
+            if own {
+                return Err(ModelError::Invalid("nobody reviews their own work".into()));
+            }
+            let extra = model::EventExtra {
+                note,
+                ..Default::default()
+            };
+            model::record_event(doc, kind, &me, now, extra).map(|_| ())
+        });
+        match result {
+            Ok(()) => {
+                self.state.review_comments.remove(&id);
+                let what = if kind == EventKind::Approved {
+                    "Approved"
+                } else {
+                    "Sent back to the engineer"
+                };
+                self.flash(format!("{what} — saved on this device."), false);
+                self.after_edit();
+            }
+            Err(e) => self.flash(explain(&e), true),
+        }
+    }
+
     fn after_edit(&mut self) {
         self.reload_open_views();
         self.refresh();

@@ -19,6 +19,8 @@ pub enum Screen {
     NewIncident,
     Knowledge,
     SyncDetails,
+    /// Supervisor: completed work orders awaiting a decision.
+    Review,
 }
 
 impl Screen {
@@ -31,6 +33,7 @@ impl Screen {
             Screen::NewIncident => "New incident",
             Screen::Knowledge => "Knowledge",
             Screen::SyncDetails => "Sync",
+            Screen::Review => "Review",
         }
     }
 }
@@ -60,6 +63,10 @@ pub struct AppState {
     pub sync: SyncStatus,
     /// Sites known locally (for the incident form): id, name.
     pub sites: Vec<(String, String)>,
+    /// Completed work orders (supervisor review), oldest completion first.
+    pub review_queue: Vec<WorkOrderRow>,
+    /// Draft review comments per work order.
+    pub review_comments: BTreeMap<DocId, String>,
 }
 
 #[derive(Debug, Default, Clone)]

@@ -34,6 +34,13 @@ pub fn refresh_lists(store: &LocalStore, state: &mut AppState) -> Result<()> {
     let mut sites: Vec<(String, String)> = sites.into_iter().collect();
     sites.sort_by(|a, b| a.1.cmp(&b.1));
     state.sites = sites;
+    let mut queue: Vec<_> = store
+        .list_work_orders(None)?
+        .into_iter()
+        .filter(|r| r.status == fieldsync::status::Status::Completed)
+        .collect();
+    queue.sort_by_key(|r| r.completed_at_ms);
+    state.review_queue = queue;
     refresh_sync_counts(store, state)
 }
 

@@ -6,6 +6,7 @@ pub mod devices;
 pub mod knowledge;
 pub mod my_work;
 pub mod new_incident;
+pub mod review;
 pub mod sign_in;
 pub mod status_bar;
 pub mod wo_extras;
@@ -31,6 +32,7 @@ pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
             Screen::NewIncident => new_incident::new_incident_ui(ui, state, &mut out),
             Screen::Knowledge => knowledge::knowledge_ui(ui, state, &mut out),
             Screen::SyncDetails => status_bar::sync_details_ui(ui, state, &mut out),
+            Screen::Review => review::review_ui(ui, state, &mut out),
         }
     });
     out
@@ -52,7 +54,15 @@ fn nav_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
             Screen::NewIncident,
             Screen::Knowledge,
             Screen::SyncDetails,
+            Screen::Review,
         ] {
+            let supervisor = state
+                .identity
+                .as_ref()
+                .is_some_and(|i| i.role == fieldsync::Role::Supervisor);
+            if screen == Screen::Review && !supervisor {
+                continue;
+            }
             let current = state.screen == screen
                 || (screen == Screen::MyWork && state.screen == Screen::WorkOrder);
             let b = ui.add_enabled(signed_in, egui::Button::selectable(current, screen.title()));

@@ -1,0 +1,75 @@
+//! Review (supervisor): completed work orders from the local store, each with a comment box
+//! and Approve / Send back. A decision is an `approved` / `rejected` event appended through
+//! `LocalStore::edit`, so it syncs like any other edit; sending back needs a comment, which
+//! the engineer sees when the work order reopens on their device.
+
+use crate::command::Command;
+use crate::format;
+use crate::state::AppState;
+use egui::RichText;
+use fieldsync::status::EventKind;
+
+pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.heading("Review");
+        ui.label(format!("{} awaiting review", state.review_queue.len()));
+    });
+    if state.review_queue.is_empty() {
+        ui.add_space(20.0);
+        ui.label("No completed work orders are waiting for review on this device. Sync to fetch new ones.");
+        return;
+    }
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("review_queue")
+                .striped(true)
+                .num_columns(6)
+                .spacing([14.0, 8.0])
+                .show(ui, |ui| {
+                    for h in ["Completed", "Work order", "Site", "Priority", "Comment", ""] {
+                        ui.label(RichText::new(h).strong());
+                    }
+                    ui.end_row();
+                    for row in &state.review_queue {
+                        ui.label(row.completed_at_ms.map_or("—".to_string(), format::time));
+                        let title = match &row.number {
+                            Some(n) => format!("{n} · {}", row.title),
+                            None => row.title.clone(),
+                        };
+                        if ui.link(RichText::new(title).strong()).clicked() {
+                            out.push(Command::OpenWorkOrder(row.doc_id));
+                        }
+                        ui.label(row.site_name.as_deref().unwrap_or("—"));
+                        ui.label(row.priority.as_deref().unwrap_or("—"));
+                        let comment = state.review_comments.entry(row.doc_id).or_default();
+                        ui.add(
+                            egui::TextEdit::singleline(comment)
+                                .hint_text("comment for the engineer")
+                                .desired_width(220.0),
+                        );
+                        let has_comment = !comment.trim().is_empty();
+                        ui.horizontal(|ui| {
+                            if ui.button("Approve").clicked() {
+                                out.push(Command::Review {
+                                    id: row.doc_id,
+                                    kind: EventKind::Approved,
+                                    comment: comment.trim().to_owned(),
+                                });
+                            }
+                            let back = ui
+                                .add_enabled(has_comment, egui::Button::new("Send back"))
+                                .on_disabled_hover_text("Write what the engineer should fix");
+                            if back.clicked() {
+                                out.push(Command::Review {
+                                    id: row.doc_id,
+                                    kind: EventKind::Rejected,
+                                    comment: comment.trim().to_owned(),
+                                });
+                            }
+                        });
+                        ui.end_row();
+                    }
+                });
+        });
+}

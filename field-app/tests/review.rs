@@ -1,0 +1,120 @@
+//! The supervisor's review screen (egui_kittest): a work order completed by the engineer is
+//! listed; "Send back" needs a comment and reopens it in the local store with that comment;
+//! an engineer never sees the screen.
+
+use egui::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use fieldsync::TimestampMs;
+use fieldsync::model::{self, CheckAnswer};
+use fieldsync::status::{EventKind, Status};
+use fieldsync::store::{Identity, LocalStore};
+use fieldsync_app::{FieldApp, fonts, sample};
+
+/// Wed 18 Nov 2026 08:30 UTC.
+const NOW: TimestampMs = 1_795_509_000_000;
+
+fn supervisor() -> Identity {
+    Identity {
+        user_id: "7d1c2a7e-0000-4000-8000-0000000000aa".into(),
+        username: "chen.jing".into(),
+        display_name: "Chen Jing".into(),
+        role: fieldsync::Role::Supervisor,
+    }
+}
+
+/// The sample incident, completed by the engineer on this store.
+fn completed_store() -> (LocalStore, fieldsync::DocId) {
+    let mut store = LocalStore::open_in_memory().unwrap();
+    let eng = sample::engineer();
+    let ids = sample::seed(&mut store, &eng, NOW).unwrap();
+    let id = ids.incident;
+    let me = eng.user_id.as_str();
+    store
+        .edit(id, NOW, |doc| {
+            model::record_event(doc, EventKind::OnSite, me, NOW, Default::default())?;
+            let wo = model::WorkOrder::from_doc(doc)?;
+            for (item_id, item) in wo.checklist_sorted() {
+                let answer = match item.kind.as_str() {
+                    "pass_fail" => CheckAnswer::PassFail("pass".into()),
+                    "reading" => CheckAnswer::Reading(item.min.unwrap_or(1.0)),
+                    "choice" => {
+                        CheckAnswer::Choice(item.choices.first().cloned().unwrap_or_default())
+                    }
+                    _ => CheckAnswer::Text("ok".into()),
+                };
+                model::answer_checklist_item(doc, item_id, &answer, None, me, NOW + 1)?;
+            }
+            let done = model::EventExtra {
+                outcome: Some("fixed".into()),
+                ..Default::default()
+            };
+            model::record_event(doc, EventKind::Completed, me, NOW + 2, done).map(|_| ())
+        })
+        .unwrap();
+    (store, id)
+}
+
+fn harness(app: FieldApp) -> Harness<'static, FieldApp> {
+    Harness::builder()
+        .with_size([1280.0, 900.0])
+        .allow_missing_glyphs()
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app)
+}
+
+#[test]
+fn supervisor_sends_back_with_a_comment() {
+    let (store, id) = completed_store();
+    store.set_identity(&supervisor()).unwrap();
+    let title = store_title(&store, id);
+    let app = FieldApp::offline(store, NOW + 60_000);
+    let mut h = harness(app);
+    h.run();
+    h.get_by_label("Review").click();
+    h.run();
+    assert!(h.query_by_label_contains(&title).is_some(), "listed");
+    // Send back is disabled until there is a comment; clicking it does nothing.
+    h.get_by_label("Send back").click();
+    h.run();
+    assert!(h.query_by_label_contains(&title).is_some(), "still listed");
+    h.get_by_role(Role::TextInput).focus();
+    h.run();
+    h.get_by_role(Role::TextInput)
+        .type_text("Photo of the UPS display missing");
+    h.run();
+    h.get_by_label("Send back").click();
+    h.run();
+    assert!(h.query_by_label_contains("Sent back").is_some());
+    let wo = fieldsync_app::worker::lock(h.state().store())
+        .work_order(id)
+        .unwrap();
+    let folded = wo.fold();
+    assert_eq!(folded.status, Status::Reopened);
+    assert_eq!(
+        folded.sent_back_comment.as_deref(),
+        Some("Photo of the UPS display missing")
+    );
+    assert!(
+        h.query_by_label_contains(&title).is_none(),
+        "left the queue"
+    );
+}
+
+#[test]
+fn engineers_have_no_review_screen() {
+    let (store, _) = completed_store();
+    let mut h = harness(FieldApp::offline(store, NOW));
+    h.run();
+    assert!(h.query_by_label("Review").is_none());
+}
+
+fn store_title(store: &LocalStore, id: fieldsync::DocId) -> String {
+    store
+        .list_work_orders(None)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.doc_id == id)
+        .map(|r| r.title)
+        .unwrap()
+}
