@@ -294,16 +294,20 @@ pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
                 flagged: false,
             })
             .collect();
-        let cols = [("Asset tag", 1.2), ("Type", 1.0), ("Vendor / model", 1.8)];
+        let cols = [("Asset tag", 1.8), ("Type", 0.8), ("Vendor / model", 1.8)];
         let cols: Vec<Col> = cols
             .into_iter()
-            .chain([("Serial", 1.3), ("Location", 1.6)])
+            .chain([("Serial", 1.2), ("Location", 1.6)])
             .map(|(title, width)| Col { title, width })
             .collect();
         l.table(&cols, &rows);
     }
     if !wo.description.trim().is_empty() {
-        l.heading("Reported problem");
+        l.heading(if wo.kind == "incident" {
+            "Reported problem"
+        } else {
+            "Scope of work"
+        });
         l.paragraph(&wo.description, 9.5, BLACK);
     }
     l.heading("Findings and work done");
