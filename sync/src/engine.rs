@@ -172,19 +172,25 @@ impl LocalStore {
             } else {
                 received_whole.remove(&pull.doc_id);
             }
-            let (kind, mut doc, synced) = entry.unwrap_or_else(|| {
-                (
-                    pull.kind,
-                    AutoCommit::new().with_actor(self.actor().clone()),
-                    Vec::new(),
-                )
-            });
-            let had_local_changes = sorted(&doc.get_heads()) != sorted(&synced);
-            doc.load_incremental(&pull.bytes)
-                .map_err(|e| StoreError::Corrupt {
-                    doc: pull.doc_id.to_string(),
-                    detail: format!("server sent unreadable bytes: {e}"),
-                })?;
+            let unreadable = |e: automerge::AutomergeError| StoreError::Corrupt {
+                doc: pull.doc_id.to_string(),
+                detail: format!("server sent unreadable bytes: {e}"),
+            };
+            let (kind, mut doc, synced, had_local_changes) = match entry {
+                Some((kind, mut doc, synced)) => {
+                    let local = sorted(&doc.get_heads()) != sorted(&synced);
+                    doc.load_incremental(&pull.bytes).map_err(unreadable)?;
+                    (kind, doc, synced, local)
+                }
+                // New here: load the bytes directly (much cheaper than merging into an empty
+                // document).
+                None => {
+                    let doc = AutoCommit::load(&pull.bytes)
+                        .map_err(unreadable)?
+                        .with_actor(self.actor().clone());
+                    (pull.kind, doc, Vec::new(), false)
+                }
+            };
             let new_synced = if had_local_changes {
                 // Shared = what we had shared plus what the server just sent.
                 let mut shared = doc.fork_at(&synced).map_err(ModelErr)?;
@@ -240,8 +246,8 @@ impl LocalStore {
             }
         }
         for id in dropped.iter().chain(&removed) {
-            tx.execute("DELETE FROM docs WHERE doc_id = ?1", [id.to_string()])?;
             unindex(&tx, *id)?;
+            tx.execute("DELETE FROM docs WHERE doc_id = ?1", [id.to_string()])?;
         }
         for (key, value) in [
             ("cursor", resp.cursor.to_string()),

@@ -48,6 +48,19 @@ pub struct KnowledgeRow {
     pub category: Option<String>,
 }
 
+/// A document's full-text row has the rowid of its `docs` row: deleting by rowid is a lookup,
+/// while deleting by the (unindexed) `doc_id` column scans the whole FTS table, which made a
+/// first sync of thousands of documents quadratic. The `docs` row must exist.
+const DELETE_SEARCH_ROW: &str =
+    "DELETE FROM search WHERE rowid = (SELECT rowid FROM docs WHERE doc_id = ?1)";
+
+fn insert_search_row(kind: &str) -> String {
+    format!(
+        "INSERT INTO search (rowid, doc_id, kind, title, body)
+         VALUES ((SELECT rowid FROM docs WHERE doc_id = ?1), ?1, '{kind}', ?2, ?3)"
+    )
+}
+
 /// Refresh the index rows of one document. A document this version cannot read is still
 /// stored; it only stays out of the lists (and a warning is logged).
 pub(crate) fn reindex(
@@ -57,7 +70,7 @@ pub(crate) fn reindex(
     doc: &AutoCommit,
 ) -> Result<()> {
     let key = id.to_string();
-    tx.execute("DELETE FROM search WHERE doc_id = ?1", [&key])?;
+    tx.execute(DELETE_SEARCH_ROW, [&key])?;
     let indexed = match kind {
         DocKind::WorkOrder => WorkOrder::from_doc(doc).map(|wo| index_work_order(tx, &key, &wo)),
         DocKind::Device => DeviceRecord::from_doc(doc).map(|d| index_device(tx, &key, &d)),
@@ -75,7 +88,7 @@ pub(crate) fn reindex(
                 params![key, k.title, k.category],
             )?;
             tx.execute(
-                "INSERT INTO search (doc_id, kind, title, body) VALUES (?1, 'knowledge', ?2, ?3)",
+                &insert_search_row("knowledge"),
                 params![key, k.title, format!("{}\n{}\n{}", k.symptoms.as_str(), k.solution.as_str(), k.tags.join(" "))],
             )?;
             Ok(())
@@ -121,7 +134,7 @@ fn index_work_order(tx: &Transaction<'_>, key: &str, wo: &WorkOrder) -> Result<(
         }
     }
     tx.execute(
-        "INSERT INTO search (doc_id, kind, title, body) VALUES (?1, 'work_order', ?2, ?3)",
+        &insert_search_row("work_order"),
         params![
             key,
             wo.title,
@@ -138,17 +151,17 @@ fn index_device(tx: &Transaction<'_>, key: &str, d: &DeviceRecord) -> Result<()>
         params![key, d.asset_tag, d.device_type, d.vendor, d.model, d.serial, d.ip, d.site_id, d.location.display()],
     )?;
     tx.execute(
-        "INSERT INTO search (doc_id, kind, title, body) VALUES (?1, 'device', ?2, ?3)",
+        &insert_search_row("device"),
         params![key, d.asset_tag, d.search_text()],
     )?;
     Ok(())
 }
 
-/// Remove a document's index rows (it left the briefcase).
+/// Remove a document's index rows (it left the briefcase). Call before deleting its `docs` row.
 pub(crate) fn unindex(tx: &Transaction<'_>, id: DocId) -> Result<()> {
     let key = id.to_string();
     for sql in [
-        "DELETE FROM search WHERE doc_id = ?1",
+        DELETE_SEARCH_ROW,
         "DELETE FROM wo_index WHERE doc_id = ?1",
         "DELETE FROM wo_devices WHERE wo_id = ?1",
         "DELETE FROM device_index WHERE doc_id = ?1",

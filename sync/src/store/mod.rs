@@ -367,7 +367,12 @@ impl LocalStore {
         self.cache.remove(&id);
     }
 
+    /// Keep a document loaded, within the cache's bound (a first sync of thousands of
+    /// documents must not keep them all in memory).
     pub(crate) fn cache_doc(&mut self, id: DocId, doc: AutoCommit) {
+        if self.cache.len() >= CACHE_DOCS && !self.cache.contains_key(&id) {
+            return;
+        }
         self.cache.insert(id, doc);
     }
 

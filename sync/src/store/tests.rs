@@ -267,3 +267,33 @@ fn sites_are_listed_for_pickers() {
         .collect();
     assert_eq!(names, vec!["Tower A".to_string(), "Clinic".to_string()]);
 }
+
+#[test]
+fn search_rows_follow_edits_and_removals() {
+    let mut store = LocalStore::open_in_memory().unwrap();
+    let rec = DeviceRecord {
+        asset_tag: "UPS-7".into(),
+        device_type: "ups".into(),
+        serial: Some("AAA111".into()),
+        ..Default::default()
+    };
+    let id = store
+        .create(DocKind::Device, T0, |d, id| {
+            device::create_device(d, id, &rec, T0)
+        })
+        .unwrap();
+    store
+        .edit(id, T0, |d| {
+            device::set_device_field(d, "serial", Some("BBB222"), T0)
+        })
+        .unwrap();
+    assert!(
+        store.search_devices("AAA111", 10).unwrap().is_empty(),
+        "the old text left the index"
+    );
+    assert_eq!(store.search_devices("BBB222", 10).unwrap().len(), 1);
+    let tx = store.conn.unchecked_transaction().unwrap();
+    unindex(&tx, id).unwrap();
+    tx.commit().unwrap();
+    assert!(store.search_devices("BBB222", 10).unwrap().is_empty());
+}
