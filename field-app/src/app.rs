@@ -120,12 +120,31 @@ impl FieldApp {
 
     /// Re-read lists and sync counters from the store.
     pub fn refresh(&mut self) {
+        self.learn_site_zones();
         let r = views::refresh_lists(&lock(&self.store), &mut self.state);
         if let Err(e) = r {
             self.state.flash = Some(Flash {
                 text: format!("Local database: {e}"),
                 error: true,
             });
+        }
+    }
+
+    /// Time zones of the sites in the lists, read once per site (lists show site times).
+    fn learn_site_zones(&mut self) {
+        let rows = lock(&self.store).list_work_orders(None).unwrap_or_default();
+        for site in rows.into_iter().filter_map(|r| r.site_id) {
+            if self.state.site_zones.contains_key(&site) {
+                continue;
+            }
+            let zone = site
+                .parse()
+                .ok()
+                .and_then(|id| lock(&self.store).site(id).ok())
+                .map_or(crate::format::Zone::Device, |s| {
+                    crate::format::Zone::of(s.time_zone.as_deref())
+                });
+            self.state.site_zones.insert(site, zone);
         }
     }
 

@@ -67,6 +67,8 @@ pub struct AppState {
     pub review_queue: Vec<WorkOrderRow>,
     /// Draft review comments per work order.
     pub review_comments: BTreeMap<DocId, String>,
+    /// Site id → the clock its times are shown on (learnt as sites appear in the lists).
+    pub site_zones: BTreeMap<String, crate::format::Zone>,
     /// The file dialog (open while `purpose` is set).
     pub file_picker: FilePicker,
 }

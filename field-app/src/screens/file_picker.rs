@@ -154,9 +154,10 @@ fn folder_row(ui: &mut egui::Ui, p: &mut FilePicker, purpose: PickPurpose, out: 
                 dir: Some(home),
             });
         }
+        let label = ui.label("Folder");
         let field = ui
             .add(egui::TextEdit::singleline(&mut p.dir_text).desired_width(380.0))
-            .labelled_by(ui.label("Folder").id);
+            .labelled_by(label.id);
         let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if ui.button("Open").clicked() || entered {
             out.push(Command::BrowseFiles {
@@ -185,9 +186,9 @@ fn listing(ui: &mut egui::Ui, p: &mut FilePicker, purpose: PickPurpose, out: &mu
             for e in &p.entries[range] {
                 let selected = p.selected.as_deref() == Some(e.path.as_path());
                 let text = if e.is_dir {
-                    format!("📁  {}", e.name)
+                    format!("{}/", e.name)
                 } else {
-                    format!("🖼  {}    {}", e.name, size(e.bytes))
+                    format!("{}    {}", e.name, size(e.bytes))
                 };
                 let r = ui
                     .add(egui::Button::selectable(selected, text).min_size(egui::vec2(600.0, 0.0)));
