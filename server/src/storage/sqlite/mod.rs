@@ -16,6 +16,8 @@ use std::sync::{Mutex, MutexGuard};
 
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
+    /// Appends of this process, announced after commit (one process: no cross-talk needed).
+    feed: super::feed::ChangeFeed,
 }
 
 /// Parse a text column holding an id or enum; a bad value is a storage error, not a panic.
@@ -80,7 +82,18 @@ impl SqliteStorage {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         Ok(Self {
             conn: Mutex::new(conn),
+            feed: super::feed::ChangeFeed::default(),
         })
+    }
+
+    /// Tell live subscribers about a committed append.
+    fn announce(&self, rec: &super::AppendRecord, out: &super::AppendOutcome) {
+        self.feed
+            .publish(super::feed::FeedEvent::Changed(super::feed::DocChange {
+                doc_id: rec.doc_id.to_string(),
+                kind: rec.kind.as_str().to_owned(),
+                seq: out.seq,
+            }));
     }
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -355,8 +368,10 @@ impl super::Storage for SqliteStorage {
     }
 
     fn append(&self, rec: &super::AppendRecord) -> Result<super::AppendOutcome> {
-        docs::append(&mut self.conn(), rec, None)?
-            .ok_or_else(|| StorageError::Backend("unconditional append was refused".into()))
+        let out = docs::append(&mut self.conn(), rec, None)?
+            .ok_or_else(|| StorageError::Backend("unconditional append was refused".into()))?;
+        self.announce(rec, &out);
+        Ok(out)
     }
 
     fn append_checked(
@@ -364,7 +379,17 @@ impl super::Storage for SqliteStorage {
         rec: &super::AppendRecord,
         base_heads: &[String],
     ) -> Result<Option<super::AppendOutcome>> {
-        docs::append(&mut self.conn(), rec, Some(base_heads))
+        let out = docs::append(&mut self.conn(), rec, Some(base_heads))?;
+        if let Some(o) = &out {
+            self.announce(rec, o);
+        }
+        Ok(out)
+    }
+
+    fn subscribe_changes(
+        &self,
+    ) -> Result<tokio::sync::broadcast::Receiver<super::feed::FeedEvent>> {
+        Ok(self.feed.subscribe())
     }
 
     fn write_snapshot(&self, doc: fieldsync::DocId, bytes: &[u8], upto_seq: u64) -> Result<()> {
