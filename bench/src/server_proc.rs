@@ -173,7 +173,9 @@ impl Cluster {
         self.replicas
             .iter()
             .map(ServerProc::rss_mib)
-            .fold((0.0, 0.0), |(a, b), (c, d)| (f64::max(a, c), f64::max(b, d)))
+            .fold((0.0, 0.0), |(a, b), (c, d)| {
+                (f64::max(a, c), f64::max(b, d))
+            })
     }
 }
 

@@ -314,10 +314,11 @@ mod tests {
         }
         let hub = state.hub.clone();
         let seed_users = users.clone();
-        let seeded = tokio::task::spawn_blocking(move || crate::seed::seed_demo(&hub, &seed_users, 1))
-            .await
-            .unwrap()
-            .unwrap();
+        let seeded =
+            tokio::task::spawn_blocking(move || crate::seed::seed_demo(&hub, &seed_users, 1))
+                .await
+                .unwrap()
+                .unwrap();
         let sup = users
             .iter()
             .find(|u| u.role == fieldsync::Role::Supervisor)

@@ -11,7 +11,7 @@ mod scheduling;
 pub mod sqlite;
 mod types;
 
-pub use lease::{JobLease, lease_key};
+pub use lease::{JobLease, lease_key, local_lease};
 pub use scheduling::*;
 pub use types::*;
 
@@ -137,12 +137,8 @@ pub trait Storage: Send + Sync + 'static {
 
     // --- several replicas ---
     /// Take the cluster-wide lease of background job `job` (see [`JobLease`]): `Ok(None)`
-    /// when another replica holds it (after waiting up to `wait`, if given). Single-process
-    /// backends keep this default, which always grants it.
-    fn job_lease(&self, job: &str, wait: Option<std::time::Duration>) -> Result<Option<JobLease>> {
-        let _ = (job, wait);
-        Ok(Some(JobLease::local()))
-    }
+    /// when another replica holds it (after waiting up to `wait`, if given).
+    fn job_lease(&self, job: &str, wait: Option<std::time::Duration>) -> Result<Option<JobLease>>;
 
     /// Subscribe to every append stored from now on, by any replica ([`feed`]).
     fn subscribe_changes(&self) -> Result<tokio::sync::broadcast::Receiver<feed::FeedEvent>>;

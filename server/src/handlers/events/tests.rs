@@ -111,7 +111,15 @@ async fn a_board_sees_a_work_order_changed_through_another_replica() {
     let eng = login(&board, "eng").await;
     let resp = board.clone().oneshot(events_request(&eng)).await.unwrap();
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
-    let resp = board.clone().oneshot(Request::get("/v1/dispatch/events").body(Body::empty()).unwrap()).await.unwrap();
+    let resp = board
+        .clone()
+        .oneshot(
+            Request::get("/v1/dispatch/events")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
 
     let disp = login(&board, "disp").await;
@@ -136,8 +144,10 @@ async fn a_board_sees_a_work_order_changed_through_another_replica() {
             model::create_work_order(d, id, &new, "disp", 1_000)
         })
         .unwrap();
-        hub.server_edit(id, 2_000, |d, _| model::set_findings(d, "fan replaced", 2_000))
-            .unwrap();
+        hub.server_edit(id, 2_000, |d, _| {
+            model::set_findings(d, "fan replaced", 2_000)
+        })
+        .unwrap();
     })
     .await
     .unwrap();
@@ -150,7 +160,11 @@ async fn a_board_sees_a_work_order_changed_through_another_replica() {
         second["seq"].as_u64().unwrap() > first["seq"].as_u64().unwrap(),
         "{first} then {second}"
     );
-    assert_eq!(first.as_object().unwrap().len(), 2, "exactly doc_id and seq");
+    assert_eq!(
+        first.as_object().unwrap().len(),
+        2,
+        "exactly doc_id and seq"
+    );
 }
 
 also_on_postgres!(a_board_sees_a_work_order_changed_through_another_replica);

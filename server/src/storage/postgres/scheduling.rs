@@ -112,7 +112,13 @@ impl SchedulingStore for PgStorage {
             let n = db.execute(
                 "INSERT INTO plan_occurrences (plan_id, start_ms, end_ms, doc_id, created_at_ms)
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                &[&o.plan_id, &o.start_ms, &o.end_ms, &o.doc_id, &o.created_at_ms],
+                &[
+                    &o.plan_id,
+                    &o.start_ms,
+                    &o.end_ms,
+                    &o.doc_id,
+                    &o.created_at_ms,
+                ],
             )?;
             Ok(n > 0)
         })

@@ -18,6 +18,8 @@ pub struct SqliteStorage {
     conn: Mutex<Connection>,
     /// Appends of this process, announced after commit (one process: no cross-talk needed).
     feed: super::feed::ChangeFeed,
+    /// Names this database for in-process job leases (the file path; unique in memory).
+    lease_scope: String,
 }
 
 /// Parse a text column holding an id or enum; a bad value is a storage error, not a panic.
@@ -68,14 +70,16 @@ impl SqliteStorage {
             })?;
         }
         let conn = Connection::open(path)?;
-        Self::configure(conn)
+        let scope = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        Self::configure(conn, scope.display().to_string())
     }
 
     pub fn open_in_memory() -> Result<Self> {
-        Self::configure(Connection::open_in_memory()?)
+        let scope = format!("memory:{}", uuid::Uuid::new_v4());
+        Self::configure(Connection::open_in_memory()?, scope)
     }
 
-    fn configure(conn: Connection) -> Result<Self> {
+    fn configure(conn: Connection, lease_scope: String) -> Result<Self> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -83,6 +87,7 @@ impl SqliteStorage {
         Ok(Self {
             conn: Mutex::new(conn),
             feed: super::feed::ChangeFeed::default(),
+            lease_scope,
         })
     }
 
@@ -390,6 +395,14 @@ impl super::Storage for SqliteStorage {
         &self,
     ) -> Result<tokio::sync::broadcast::Receiver<super::feed::FeedEvent>> {
         Ok(self.feed.subscribe())
+    }
+
+    fn job_lease(
+        &self,
+        job: &str,
+        wait: Option<std::time::Duration>,
+    ) -> Result<Option<super::JobLease>> {
+        Ok(super::local_lease(&self.lease_scope, job, wait))
     }
 
     fn write_snapshot(&self, doc: fieldsync::DocId, bytes: &[u8], upto_seq: u64) -> Result<()> {
