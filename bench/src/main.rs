@@ -2,12 +2,15 @@
 //! Each scenario prints a table: figure, measured value, budget (DESIGN.md), pass/miss.
 //! Nothing here asserts on time; the numbers are for people to read and compare.
 
+mod growth;
 mod http_bench;
+mod measure;
 mod micro;
 mod report;
 mod server_proc;
 mod store_bench;
 mod sync_bench;
+mod vs_samod;
 
 use report::Table;
 
@@ -46,6 +49,11 @@ fn main() -> anyhow::Result<()> {
                 replicas,
             ))?)
         }
+        "vs-samod" => {
+            let rest: Vec<String> = std::env::args().skip(2).collect();
+            runtime.block_on(vs_samod::run(&rest))?
+        }
+        "growth" => runtime.block_on(growth::run(arg(2, 10_000), arg(3, 10_000)))?,
         "all" => {
             tables.push(sync_bench::one_field_edit()?);
             tables.extend(runtime.block_on(http_bench::first_sync_and_reconnect())?);
@@ -54,7 +62,7 @@ fn main() -> anyhow::Result<()> {
             tables.push(store_bench::run()?);
         }
         other => anyhow::bail!(
-            "unknown scenario {other:?}; try wire, first-sync, reconnect, briefcase, load [devices] [rounds] [--postgres URL] [--replicas N], store, micro, first-sync-in-process or all"
+            "unknown scenario {other:?}; try wire, first-sync, reconnect, briefcase, load [devices] [rounds] [--postgres URL] [--replicas N], vs-samod [--samod-json f | --samod-bin p] [--keep-workload d], growth [max-docs] [max-edits], store, micro, first-sync-in-process or all"
         ),
     }
     for t in tables {
