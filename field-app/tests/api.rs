@@ -112,3 +112,61 @@ fn assert_no_api_answer_for(w: &WorkerHandle, window: Duration) {
         }
     }
 }
+
+/// The dispatch board's live stream through the app's channel: a work order created by
+/// another dispatcher arrives as a `work_order` event naming it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_board_stream_delivers_work_order_events() {
+    let server = TestServer::start().await.unwrap();
+    server
+        .add_user("disp", "pw-disp", Role::Dispatcher)
+        .await
+        .unwrap();
+    let url = server.base_url.clone();
+    tokio::task::spawn_blocking(move || {
+        let (board, _d1) = signed_in_worker(&url, "disp", "pw-disp");
+        board.send(ToWorker::Subscribe(ApiCall::get(
+            "test.events",
+            "/v1/dispatch/events",
+        )));
+        // Events made before the stream is connected are not replayed (the board reloads
+        // on connect), so keep creating incidents until one is heard: each attempt waits
+        // a second; the bound only guards against a hang.
+        let (phone, _d2) = signed_in_worker(&url, "disp", "pw-disp");
+        let mut created_ids = Vec::new();
+        let mut heard = false;
+        for attempt in 0..30 {
+            let incident = serde_json::json!({
+                "title": format!("Printer jams on 3F ({attempt})"), "impact": 3, "urgency": 3
+            });
+            phone.send(ToWorker::Api(ApiCall::post_json(
+                "test.create",
+                "/v1/work-orders",
+                &incident,
+            )));
+            let created: serde_json::Value =
+                next_answer(&phone).result.expect("created").json().unwrap();
+            created_ids.push(created["doc_id"].as_str().expect("doc_id").to_string());
+            let until = std::time::Instant::now() + Duration::from_secs(1);
+            while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
+                let Ok(FromWorker::Api(a)) = board.rx.recv_timeout(left) else {
+                    continue;
+                };
+                assert_eq!(a.tag, "test.events");
+                let ev = a.result.expect("stream event");
+                if ev.event() == Some("work_order") {
+                    let data: serde_json::Value = ev.json().unwrap();
+                    assert!(data["seq"].as_u64().is_some(), "{data}");
+                    heard |= created_ids.iter().any(|id| data["doc_id"] == id.as_str());
+                }
+            }
+            if heard {
+                break;
+            }
+        }
+        assert!(heard, "no work_order event for any of {created_ids:?}");
+        board.send(ToWorker::Unsubscribe("test.events".into()));
+    })
+    .await
+    .unwrap();
+}
