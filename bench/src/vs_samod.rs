@@ -111,9 +111,7 @@ fn samod_side(opts: &Options, workload: &Path) -> anyhow::Result<Value> {
                 .arg("--out")
                 .arg(&out)
                 .status()
-                .map_err(|e| {
-                    anyhow::anyhow!("cannot run {}: {e}", opts.samod_bin.display())
-                })?;
+                .map_err(|e| anyhow::anyhow!("cannot run {}: {e}", opts.samod_bin.display()))?;
             anyhow::ensure!(status.success(), "samod-bench failed: {status}");
             out
         }
@@ -134,11 +132,16 @@ pub async fn run(args: &[String]) -> anyhow::Result<()> {
         );
     }
     let temp = tempfile::tempdir()?;
-    let dir = opts.keep_workload.clone().unwrap_or_else(|| temp.path().into());
+    let dir = opts
+        .keep_workload
+        .clone()
+        .unwrap_or_else(|| temp.path().into());
     let (first, reconnect) = fieldsync_side(&dir).await?;
     let samod = samod_side(&opts, &dir)?;
     print_side_by_side(
-        &format!("first-sync: {DOCUMENTS} work orders × {EDITS} offline edits, fieldsync vs samod 0.16"),
+        &format!(
+            "first-sync: {DOCUMENTS} work orders × {EDITS} offline edits, fieldsync vs samod 0.16"
+        ),
         &first,
         &samod["first_sync"],
     )?;
@@ -183,14 +186,54 @@ impl Unit {
 
 fn print_side_by_side(title: &str, ours: &SyncFigures, samod: &Value) -> anyhow::Result<()> {
     let rows = [
-        ("wall time", Unit::Ms, ours.wall.as_secs_f64() * 1000.0, "wall_ms"),
-        ("bytes up (on the wire)", Unit::Bytes, ours.bytes_up as f64, "bytes_up"),
-        ("bytes down", Unit::Bytes, ours.bytes_down as f64, "bytes_down"),
-        ("messages up (fieldsync requests, samod frames)", Unit::Count, ours.requests as f64, "frames_up"),
-        ("messages down (answers, frames)", Unit::Count, ours.requests as f64, "frames_down"),
-        ("connections opened", Unit::Count, ours.connections as f64, "connections"),
-        ("server CPU time", Unit::Ms, ours.server_cpu.as_secs_f64() * 1000.0, "server_cpu_ms"),
-        ("server peak RSS", Unit::Mib, ours.server_peak_rss_mib, "server_peak_rss_mib"),
+        (
+            "wall time",
+            Unit::Ms,
+            ours.wall.as_secs_f64() * 1000.0,
+            "wall_ms",
+        ),
+        (
+            "bytes up (on the wire)",
+            Unit::Bytes,
+            ours.bytes_up as f64,
+            "bytes_up",
+        ),
+        (
+            "bytes down",
+            Unit::Bytes,
+            ours.bytes_down as f64,
+            "bytes_down",
+        ),
+        (
+            "messages up (fieldsync requests, samod frames)",
+            Unit::Count,
+            ours.requests as f64,
+            "frames_up",
+        ),
+        (
+            "messages down (answers, frames)",
+            Unit::Count,
+            ours.requests as f64,
+            "frames_down",
+        ),
+        (
+            "connections opened",
+            Unit::Count,
+            ours.connections as f64,
+            "connections",
+        ),
+        (
+            "server CPU time",
+            Unit::Ms,
+            ours.server_cpu.as_secs_f64() * 1000.0,
+            "server_cpu_ms",
+        ),
+        (
+            "server peak RSS",
+            Unit::Mib,
+            ours.server_peak_rss_mib,
+            "server_peak_rss_mib",
+        ),
     ];
     println!("\n## {title}\n");
     println!("| figure | fieldsync | samod | samod ÷ fieldsync | budget | result |");
@@ -206,7 +249,11 @@ fn print_side_by_side(title: &str, ours: &SyncFigures, samod: &Value) -> anyhow:
         let (budget, result) = match key {
             "wall_ms" => (
                 format!("≥ {SPEEDUP_BUDGET}× faster"),
-                if theirs >= SPEEDUP_BUDGET * ours { "pass" } else { "MISS" },
+                if theirs >= SPEEDUP_BUDGET * ours {
+                    "pass"
+                } else {
+                    "MISS"
+                },
             ),
             _ => ("-".into(), "-"),
         };
