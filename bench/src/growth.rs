@@ -2,7 +2,7 @@
 //! with the length of one document's history (10 → 10,000 edits), so nobody meets a cliff in
 //! the field. Each step runs on a fresh server; a series stops once a step exceeds its bound.
 
-use crate::measure::{Rig, SyncFigures, kb, ms, print_grid};
+use crate::measure::{Grid, Rig, SyncFigures, kb, ms};
 use crate::sync_bench::new_work_order;
 use fieldsync::model::work_order::{self as wo, CheckAnswer};
 use fieldsync::store::LocalStore;
@@ -67,9 +67,22 @@ fn traffic(f: &SyncFigures) -> String {
     format!("{} up / {} down", kb(f.bytes_up), kb(f.bytes_down))
 }
 
-/// Rows of the document-count series.
-async fn by_document_count(max_docs: usize) -> anyhow::Result<Vec<Vec<String>>> {
-    let mut rows = Vec::new();
+/// The document-count series.
+async fn by_document_count(max_docs: usize) -> anyhow::Result<()> {
+    let grid = Grid::start(
+        &format!("growth by number of documents (work orders × {EDITS_PER_DOC} edits, one device)"),
+        &[
+            "documents",
+            "saved size",
+            "first sync",
+            "requests",
+            "first sync bytes",
+            "server CPU",
+            "server peak RSS",
+            "idle sync (nothing changed)",
+            "sync of one edited document",
+        ],
+    );
     for &count in DOC_COUNTS.iter().filter(|c| **c <= max_docs) {
         let step = Instant::now();
         let rig = Rig::start().await?;
@@ -83,7 +96,7 @@ async fn by_document_count(max_docs: usize) -> anyhow::Result<Vec<Vec<String>>> 
         let idle = rig.sync(&mut dev).await?;
         one_edit(&mut dev, ids[count / 2])?;
         let single = rig.sync(&mut dev).await?;
-        rows.push(vec![
+        grid.row(&[
             format!("{count}"),
             kb(saved),
             ms(first.wall),
@@ -95,7 +108,7 @@ async fn by_document_count(max_docs: usize) -> anyhow::Result<Vec<Vec<String>>> 
             format!("{} ({})", ms(single.wall), traffic(&single)),
         ]);
         if step.elapsed() > STEP_BOUND {
-            rows.push(vec![format!(
+            grid.row(&[format!(
                 "(stopped: this step took {:.0} s, over the {} s bound)",
                 step.elapsed().as_secs_f64(),
                 STEP_BOUND.as_secs()
@@ -103,13 +116,24 @@ async fn by_document_count(max_docs: usize) -> anyhow::Result<Vec<Vec<String>>> 
             break;
         }
     }
-    Ok(rows)
+    Ok(())
 }
 
-/// Rows of the history-length series: one work order, pushed, edited once more, then pulled
-/// by the engineer's second device.
-async fn by_history_length(max_edits: usize) -> anyhow::Result<Vec<Vec<String>>> {
-    let mut rows = Vec::new();
+/// The history-length series: one work order, pushed, edited once more, then pulled by the
+/// engineer's second device.
+async fn by_history_length(max_edits: usize) -> anyhow::Result<()> {
+    let grid = Grid::start(
+        "growth by history length (one work order)",
+        &[
+            "edits",
+            "saved size",
+            "first push",
+            "one more edit: sync",
+            "its server CPU",
+            "second device pulls it",
+            "its server CPU",
+        ],
+    );
     for &edits in HISTORY_LENGTHS.iter().filter(|e| **e <= max_edits) {
         let step = Instant::now();
         let rig = Rig::start().await?;
@@ -126,7 +150,7 @@ async fn by_history_length(max_edits: usize) -> anyhow::Result<Vec<Vec<String>>>
             second.store.contains(id)?,
             "the second device did not receive the work order"
         );
-        rows.push(vec![
+        grid.row(&[
             format!("{edits}"),
             kb(saved),
             format!("{} ({} up)", ms(first.wall), kb(first.bytes_up)),
@@ -136,7 +160,7 @@ async fn by_history_length(max_edits: usize) -> anyhow::Result<Vec<Vec<String>>>
             ms(pull.server_cpu),
         ]);
         if step.elapsed() > STEP_BOUND {
-            rows.push(vec![format!(
+            grid.row(&[format!(
                 "(stopped: this step took {:.0} s, over the {} s bound)",
                 step.elapsed().as_secs_f64(),
                 STEP_BOUND.as_secs()
@@ -144,40 +168,11 @@ async fn by_history_length(max_edits: usize) -> anyhow::Result<Vec<Vec<String>>>
             break;
         }
     }
-    Ok(rows)
+    Ok(())
 }
 
-/// Both series; `max_docs` and `max_edits` cap them (e.g. for a quick look).
+/// Both series, history first (it is the quicker); `max_docs` and `max_edits` cap them.
 pub async fn run(max_docs: usize, max_edits: usize) -> anyhow::Result<()> {
-    let docs = by_document_count(max_docs).await?;
-    print_grid(
-        &format!("growth by number of documents (work orders × {EDITS_PER_DOC} edits, one device)"),
-        &[
-            "documents",
-            "saved size",
-            "first sync",
-            "requests",
-            "first sync bytes",
-            "server CPU",
-            "server peak RSS",
-            "idle sync (nothing changed)",
-            "sync of one edited document",
-        ],
-        &docs,
-    );
-    let history = by_history_length(max_edits).await?;
-    print_grid(
-        "growth by history length (one work order)",
-        &[
-            "edits",
-            "saved size",
-            "first push",
-            "one more edit: sync",
-            "its server CPU",
-            "second device pulls it",
-            "its server CPU",
-        ],
-        &history,
-    );
-    Ok(())
+    by_history_length(max_edits).await?;
+    by_document_count(max_docs).await
 }

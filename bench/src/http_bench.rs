@@ -255,6 +255,8 @@ pub async fn load_on(
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         devs.push(dev);
     }
+    // Sign-ins alone raise the server's RSS (password hashing); report it apart from syncing.
+    let signed_in_peak = server.rss_mib().1;
     // 100 work orders per engineer; device k of an engineer edits its own 10 of them.
     let by = office.user_id.clone();
     let mut owned: Vec<Vec<DocId>> = vec![Vec::new(); devices];
@@ -349,6 +351,12 @@ pub async fn load_on(
         None,
     );
     tab.row("server CPU time", ms(cpu), "-", None);
+    tab.row(
+        "server peak RSS after the sign-ins, before any sync",
+        format!("{signed_in_peak:.1} MiB"),
+        "-",
+        None,
+    );
     tab.row(
         "server RSS now / peak",
         format!("{rss:.1} / {peak:.1} MiB"),

@@ -79,13 +79,22 @@ pub struct SyncFigures {
     pub server_peak_rss_mib: f64,
 }
 
-/// Print a markdown table with the given column headers.
-pub fn print_grid(title: &str, headers: &[&str], rows: &[Vec<String>]) {
-    println!("\n## {title}\n");
-    println!("| {} |", headers.join(" | "));
-    println!("|{}", "---|".repeat(headers.len()));
-    for row in rows {
-        println!("| {} |", row.join(" | "));
+/// A markdown table printed row by row as figures arrive (a long run that is stopped
+/// still leaves the rows it finished).
+pub struct Grid;
+
+impl Grid {
+    pub fn start(title: &str, headers: &[&str]) -> Self {
+        println!("\n## {title}\n");
+        println!("| {} |", headers.join(" | "));
+        println!("|{}", "---|".repeat(headers.len()));
+        Grid
+    }
+
+    pub fn row(&self, cells: &[String]) {
+        use std::io::Write;
+        println!("| {} |", cells.join(" | "));
+        let _ = std::io::stdout().flush();
     }
 }
 

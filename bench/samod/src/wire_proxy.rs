@@ -204,7 +204,13 @@ mod tests {
 
     fn stream() -> Vec<u8> {
         let mut s = b"GET / HTTP/1.1\r\nUpgrade: websocket\r\n\r\n".to_vec();
-        for (len, masked) in [(5, true), (300, false), (70_000, true), (0, false), (125, true)] {
+        for (len, masked) in [
+            (5, true),
+            (300, false),
+            (70_000, true),
+            (0, false),
+            (125, true),
+        ] {
             s.extend(frame(len, masked));
         }
         s

@@ -48,7 +48,11 @@ pub fn read(dir: &Path) -> anyhow::Result<Workload> {
     let mut documents = Vec::with_capacity(first.len());
     let mut saved_bytes = 0;
     for (n, bytes) in &first {
-        anyhow::ensure!(*n == documents.len(), "document {} is missing", documents.len());
+        anyhow::ensure!(
+            *n == documents.len(),
+            "document {} is missing",
+            documents.len()
+        );
         saved_bytes += bytes.len() as u64;
         let doc = Automerge::load(bytes)
             .map_err(|e| anyhow::anyhow!("document {n} does not load: {e}"))?;
@@ -115,6 +119,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "first", 0, &doc_with_edits(1).save());
         write(dir.path(), "reconnect", 3, b"x");
-        assert!(read(dir.path()).is_err(), "change for a document that is not there");
+        assert!(
+            read(dir.path()).is_err(),
+            "change for a document that is not there"
+        );
     }
 }
