@@ -53,10 +53,9 @@ impl FieldApp {
                 store.meta(crate::worker::meta::SERVER_URL).ok().flatten(),
             )
         };
-        app.state.screen = if identity.is_some() {
-            Screen::MyWork
-        } else {
-            Screen::SignIn
+        app.state.screen = match &identity {
+            Some(me) => crate::screens::dispatch::home_screen(me.role),
+            None => Screen::SignIn,
         };
         app.state.identity = identity;
         if let Some(s) = server {
@@ -113,7 +112,8 @@ impl FieldApp {
 
     /// Re-read lists and sync counters from the store.
     pub fn refresh(&mut self) {
-        let r = views::refresh_lists(&lock(&self.store), &mut self.state);
+        let r = views::refresh_lists(&lock(&self.store), &mut self.state)
+            .and_then(|()| crate::sla_clocks::refresh_app(&self.store, &mut self.state));
         if let Err(e) = r {
             self.state.flash = Some(Flash {
                 text: format!("Local database: {e}"),
@@ -170,10 +170,10 @@ impl FieldApp {
                     text: format!("Signed in as {}.", identity.display_name),
                     error: false,
                 });
-                s.identity = Some(identity);
                 if s.screen == Screen::SignIn {
-                    s.screen = Screen::MyWork;
+                    s.screen = crate::screens::dispatch::home_screen(identity.role);
                 }
+                s.identity = Some(identity);
                 self.refresh();
             }
             FromWorker::SignInFailed(msg) => {
@@ -183,6 +183,9 @@ impl FieldApp {
                     text: format!("Sign-in failed: {msg}"),
                     error: true,
                 });
+            }
+            FromWorker::Api(answer) => {
+                crate::screens::on_api_answer(s, answer);
             }
             FromWorker::SyncStarted => {
                 s.sync.running = true;

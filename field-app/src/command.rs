@@ -67,6 +67,9 @@ pub enum Command {
     },
     DismissQuarantine(i64),
     DismissFlash,
+    Api(crate::api::ApiCall),
+    Subscribe(crate::api::ApiCall),
+    Unsubscribe(String),
 }
 
 /// Plain words for a store error.
@@ -142,6 +145,9 @@ impl FieldApp {
                 }
             }
             Command::DismissFlash => self.state.flash = None,
+            Command::Api(call) => self.send(ToWorker::Api(call)),
+            Command::Subscribe(call) => self.send(ToWorker::Subscribe(call)),
+            Command::Unsubscribe(tag) => self.send(ToWorker::Unsubscribe(tag)),
             Command::Review { id, kind, comment } => self.review(id, kind, comment, now),
             Command::OpenWorkOrder(id) => self.open_work_order(id),
             Command::OpenDevice(id) => {

@@ -49,6 +49,9 @@ pub enum ToWorker {
     SyncNow,
     /// A local edit was saved: sync soon unless offline.
     Nudge,
+    Api(crate::api::ApiCall),
+    Subscribe(crate::api::ApiCall),
+    Unsubscribe(String),
     Shutdown,
 }
 
@@ -85,6 +88,7 @@ pub enum FromWorker {
         needs_sign_in: bool,
         retry_in_secs: Option<u64>,
     },
+    Api(crate::api::ApiAnswer),
 }
 
 /// The UI's handle on the worker thread.
@@ -190,6 +194,7 @@ impl Worker {
                     self.backoff = None;
                     self.sync_and_schedule();
                 }
+                Some(ToWorker::Api(_) | ToWorker::Subscribe(_) | ToWorker::Unsubscribe(_)) => {}
                 Some(ToWorker::Nudge) => {
                     if self.backoff.is_none() && self.credentials().is_some() {
                         let soon = Instant::now() + Duration::from_secs(2);

@@ -3,9 +3,15 @@
 
 pub mod checklist;
 pub mod devices;
+pub mod dispatch;
+pub mod dispatch_board;
+pub mod dispatch_call;
+pub mod dispatch_model;
 pub mod knowledge;
 pub mod my_work;
 pub mod new_incident;
+pub mod plans;
+pub mod plans_model;
 pub mod review;
 pub mod sign_in;
 pub mod status_bar;
@@ -33,8 +39,10 @@ pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
             Screen::Knowledge => knowledge::knowledge_ui(ui, state, &mut out),
             Screen::SyncDetails => status_bar::sync_details_ui(ui, state, &mut out),
             Screen::Review => review::review_ui(ui, state, &mut out),
+            Screen::Dispatch => dispatch::dispatch_ui(ui, state, &mut out),
         }
     });
+    dispatch::every_frame(state, &mut out);
     out
 }
 
@@ -55,12 +63,20 @@ fn nav_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
             Screen::Knowledge,
             Screen::SyncDetails,
             Screen::Review,
+            Screen::Dispatch,
         ] {
             let supervisor = state
                 .identity
                 .as_ref()
                 .is_some_and(|i| i.role == fieldsync::Role::Supervisor);
             if screen == Screen::Review && !supervisor {
+                continue;
+            }
+            let office = state
+                .identity
+                .as_ref()
+                .is_some_and(|i| dispatch::may_see(i.role));
+            if screen == Screen::Dispatch && !office {
                 continue;
             }
             let current = state.screen == screen
@@ -113,4 +129,11 @@ pub fn section(ui: &mut egui::Ui, title: &str) {
     ui.add_space(10.0);
     ui.label(RichText::new(title).strong().size(16.0));
     ui.separator();
+}
+
+/// TEMPORARY stand-in for the lead's router (main's version replaces it).
+pub fn on_api_answer(state: &mut AppState, answer: crate::api::ApiAnswer) {
+    if answer.tag.starts_with("dispatch.") {
+        dispatch::on_api_answer(state, answer);
+    }
 }
