@@ -381,7 +381,7 @@ mod tests {
         d.preset = RulePreset::Custom;
         d.rule_text = "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15".into();
         assert_eq!(d.to_plan().unwrap().rrule, "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15");
-        for (edit, needle) in [
+        let edits: [(fn(&mut PlanDraft), &str); 8] = [
             (|d: &mut PlanDraft| d.title.clear(), "title"),
             (|d: &mut PlanDraft| d.site_id = None, "site"),
             (|d: &mut PlanDraft| d.starts_on = "18.11.2026".into(), "not a date"),
@@ -390,7 +390,8 @@ mod tests {
             (|d: &mut PlanDraft| d.time_zone = "Mars/Base".into(), "time zone"),
             (|d: &mut PlanDraft| d.horizon_days = "400".into(), "366"),
             (|d: &mut PlanDraft| d.scope = DeviceScope::OfType, "device type"),
-        ] {
+        ];
+        for (edit, needle) in edits {
             let mut d = draft();
             edit(&mut d);
             let e = d.to_plan().unwrap_err();
