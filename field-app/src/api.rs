@@ -16,7 +16,10 @@ pub enum ApiMethod {
 pub enum ApiBody {
     Empty,
     Json(serde_json::Value),
-    Bytes { content_type: String, bytes: Vec<u8> },
+    Bytes {
+        content_type: String,
+        bytes: Vec<u8>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +40,11 @@ impl ApiCall {
         }
     }
 
-    pub fn post_json(tag: impl Into<String>, path: impl Into<String>, body: &impl Serialize) -> Self {
+    pub fn post_json(
+        tag: impl Into<String>,
+        path: impl Into<String>,
+        body: &impl Serialize,
+    ) -> Self {
         Self {
             tag: tag.into(),
             method: ApiMethod::Post,
@@ -46,7 +53,11 @@ impl ApiCall {
         }
     }
 
-    pub fn put_json(tag: impl Into<String>, path: impl Into<String>, body: &impl Serialize) -> Self {
+    pub fn put_json(
+        tag: impl Into<String>,
+        path: impl Into<String>,
+        body: &impl Serialize,
+    ) -> Self {
         Self {
             tag: tag.into(),
             method: ApiMethod::Put,

@@ -112,8 +112,9 @@ impl FieldApp {
 
     /// Re-read lists and sync counters from the store.
     pub fn refresh(&mut self) {
-        let r = views::refresh_lists(&lock(&self.store), &mut self.state)
-            .and_then(|()| crate::sla_clocks::refresh_app(&self.store, &mut self.state));
+        let r = views::refresh_lists(&lock(&self.store), &mut self.state);
+        // Separate statement: the lock above is released before the clocks take it again.
+        let r = r.and_then(|()| crate::sla_clocks::refresh_app(&self.store, &mut self.state));
         if let Err(e) = r {
             self.state.flash = Some(Flash {
                 text: format!("Local database: {e}"),

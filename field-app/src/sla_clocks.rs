@@ -229,7 +229,10 @@ impl SlaClocks {
 }
 
 /// After the app re-read its lists: keep learned contracts, re-read the SLA inputs.
-pub fn refresh_app(store: &crate::worker::SharedStore, state: &mut crate::state::AppState) -> Result<()> {
+pub fn refresh_app(
+    store: &crate::worker::SharedStore,
+    state: &mut crate::state::AppState,
+) -> Result<()> {
     let mut store = crate::worker::lock(store);
     state.sla_clocks.persist(&store)?;
     state.sla_clocks.refresh(&mut store, &state.my_work)
@@ -239,7 +242,10 @@ pub fn refresh_app(store: &crate::worker::SharedStore, state: &mut crate::state:
 pub fn contract_call(customer_id: &str) -> ApiCall {
     ApiCall::get(
         format!("{CONTRACT_TAG}{customer_id}"),
-        format!("/v1/contracts/{}", crate::screens::dispatch::path_segment(customer_id)),
+        format!(
+            "/v1/contracts/{}",
+            crate::screens::dispatch::path_segment(customer_id)
+        ),
     )
 }
 
@@ -271,13 +277,7 @@ fn evaluate(c: &CompiledContract, s: &SlaSubject<'_>, now: TimestampMs) -> Optio
 
 /// "response: 1 h 20 min left (due Wed 18 Nov 14:30)", "resolution paused (on hold) …",
 /// "response overdue by 25 min", "on site in time", "resolved 30 min late".
-fn clock_text(
-    what: &str,
-    stop: &str,
-    c: &ClockReport,
-    paused: bool,
-    now: TimestampMs,
-) -> String {
+fn clock_text(what: &str, stop: &str, c: &ClockReport, paused: bool, now: TimestampMs) -> String {
     if let Some(at) = c.stopped_at_ms {
         return if c.state == SlaState::Met {
             format!("{stop} in time")
@@ -383,12 +383,19 @@ mod tests {
         let held = incident(opened, vec![event("on_hold", NOW - 30 * MIN)]);
         let cd = c.for_work_order(&held, &held.fold(), NOW).unwrap();
         let r = cd.response.unwrap();
-        assert!(r.text.contains("paused (on hold): 1 h 30 min left"), "{}", r.text);
+        assert!(
+            r.text.contains("paused (on hold): 1 h 30 min left"),
+            "{}",
+            r.text
+        );
         // Arrived on site (offline, stamped on the device) at 16:10: response met.
         let arrived = incident(opened, vec![event("on_site", NOW - 20 * MIN)]);
         let cd = c.for_work_order(&arrived, &arrived.fold(), NOW).unwrap();
         assert_eq!(cd.response.clone().unwrap().text, "on site in time");
-        assert_eq!(cd.current().unwrap().text, cd.resolution.clone().unwrap().text);
+        assert_eq!(
+            cd.current().unwrap().text,
+            cd.resolution.clone().unwrap().text
+        );
     }
 
     #[test]

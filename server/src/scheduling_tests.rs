@@ -760,7 +760,13 @@ mod http {
             .collect();
         assert_eq!(names, ["ann", "bob", "cid"], "{engineers}");
         assert_eq!(engineers[1]["skills"], json!(["network"]));
-        assert_eq!((engineers[1]["level"].as_i64(), engineers[0]["level"].as_i64()), (Some(3), Some(1)));
+        assert_eq!(
+            (
+                engineers[1]["level"].as_i64(),
+                engineers[0]["level"].as_i64()
+            ),
+            (Some(3), Some(1))
+        );
         let (st, _) = call(&app, Method::GET, "/v1/engineers", &eng, None).await;
         assert_eq!(st, StatusCode::FORBIDDEN);
         let (st, sug) = call(

@@ -78,7 +78,10 @@ impl DispatchState {
         self.engineers
             .iter()
             .find(|e| e.user_id == user_id)
-            .map_or_else(|| format!("user {}", short(user_id)), |e| e.display_name.clone())
+            .map_or_else(
+                || format!("user {}", short(user_id)),
+                |e| e.display_name.clone(),
+            )
     }
 
     pub fn site_name(&self, site_id: &str) -> String {

@@ -201,7 +201,11 @@ fn queue_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let now = state.now_ms;
     ui.horizontal(|ui| {
         let n = model::unassigned_queue(&state.dispatch.board.rows, QueueSort::Priority).len();
-        ui.label(RichText::new(format!("Unassigned ({n})")).strong().size(16.0));
+        ui.label(
+            RichText::new(format!("Unassigned ({n})"))
+                .strong()
+                .size(16.0),
+        );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let sort = &mut state.dispatch.board.sort;
             ui.selectable_value(sort, QueueSort::SlaDue, "SLA due");
@@ -278,7 +282,12 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, day: NaiveDate, out: &mu
     let days: Vec<(String, model::EngineerDay<'_>)> = d
         .engineers
         .iter()
-        .map(|e| (e.user_id.clone(), model::engineer_day(&d.board.rows, &e.user_id, tz, day)))
+        .map(|e| {
+            (
+                e.user_id.clone(),
+                model::engineer_day(&d.board.rows, &e.user_id, tz, day),
+            )
+        })
         .collect();
     let windows: Vec<_> = days
         .iter()
@@ -403,7 +412,9 @@ fn card_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         });
     });
     let d = &state.dispatch;
-    let status = row.status().map_or(row.status.clone(), |s| s.label().to_string());
+    let status = row
+        .status()
+        .map_or(row.status.clone(), |s| s.label().to_string());
     ui.label(format!(
         "{} · {} · {}",
         row.priority.as_deref().unwrap_or("no priority"),
@@ -429,7 +440,11 @@ fn card_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         }
     }
     if let Some((a, b)) = row.window() {
-        ui.label(format!("Scheduled {}–{}", local_day_hm(tz, a), local_hm(tz, b)));
+        ui.label(format!(
+            "Scheduled {}–{}",
+            local_day_hm(tz, a),
+            local_hm(tz, b)
+        ));
     }
     let can = may_dispatch(state);
     super::section(ui, "Assigned");
@@ -477,7 +492,11 @@ fn card_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let name = state.dispatch.engineer_name(&pick);
     let already = row.assignees.contains(&pick);
     let label = match (already, b.slot) {
-        (true, Some((a, c))) => format!("Reschedule {name} to {}–{}", local_hm(tz, a), local_hm(tz, c)),
+        (true, Some((a, c))) => format!(
+            "Reschedule {name} to {}–{}",
+            local_hm(tz, a),
+            local_hm(tz, c)
+        ),
         (true, None) => format!("{name} is assigned"),
         (false, Some((a, c))) => format!("Assign {name} · {}–{}", local_hm(tz, a), local_hm(tz, c)),
         (false, None) => format!("Assign {name}"),
@@ -536,7 +555,10 @@ fn pick_ui(ui: &mut egui::Ui, state: &mut AppState, row: &BoardRow) {
         let mark = if i == 0 { "★ " } else { "" };
         let text = format!("{mark}{}", s.display_name);
         let picked = d.board.pick.as_deref() == Some(s.user_id.as_str());
-        if ui.selectable_label(picked, RichText::new(text).strong()).clicked() {
+        if ui
+            .selectable_label(picked, RichText::new(text).strong())
+            .clicked()
+        {
             d.board.pick = Some(s.user_id.clone());
             d.board.slot = None;
         }
@@ -576,13 +598,19 @@ fn slot_ui(ui: &mut egui::Ui, state: &mut AppState, row: &BoardRow, tz: chrono_t
             .show_ui(ui, |ui| {
                 for m in [30, 60, 90, 120, 180, 240] {
                     if ui
-                        .selectable_value(&mut d.board.duration_min, m, format::duration(m * MINUTE_MS))
+                        .selectable_value(
+                            &mut d.board.duration_min,
+                            m,
+                            format::duration(m * MINUTE_MS),
+                        )
                         .clicked()
                     {
                         d.board.slot = None;
                     }
                 }
-            });
+            })
+            .response
+            .accessible_name("Duration");
         ui.label(day.format("on %a %d %b").to_string());
     });
     if ui
@@ -602,7 +630,14 @@ fn slot_ui(ui: &mut egui::Ui, state: &mut AppState, row: &BoardRow, tz: chrono_t
         .filter(|r| r.doc_id != row.doc_id)
         .cloned()
         .collect();
-    let slots = model::offered_slots(&others, &pick, tz, day, d.board.duration_min * MINUTE_MS, now);
+    let slots = model::offered_slots(
+        &others,
+        &pick,
+        tz,
+        day,
+        d.board.duration_min * MINUTE_MS,
+        now,
+    );
     if slots.is_empty() {
         ui.label(RichText::new("No free slot left that day.").color(format::GREY));
     }
@@ -670,11 +705,7 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
                 Ok(_) => format!("unexpected answer {other:?}"),
                 Err(e) => e.to_string(),
             };
-            dispatch::flash_error(
-                state,
-                "Dispatch",
-                &ApiError::Other(msg),
-            );
+            dispatch::flash_error(state, "Dispatch", &ApiError::Other(msg));
         }
     }
 }

@@ -287,7 +287,10 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
     ui.add_space(8.0);
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(!f.busy, egui::Button::new(RichText::new("Save incident").strong()))
+            .add_enabled(
+                !f.busy,
+                egui::Button::new(RichText::new("Save incident").strong()),
+            )
             .clicked()
         {
             match request(f) {
@@ -370,12 +373,20 @@ fn preview_ui(ui: &mut egui::Ui, state: &AppState, p: &Preview) {
         .inner_margin(8.0)
         .corner_radius(4.0)
         .show(ui, |ui| {
-            ui.label(RichText::new(format!("Priority {}", p.priority)).strong().size(16.0));
+            ui.label(
+                RichText::new(format!("Priority {}", p.priority))
+                    .strong()
+                    .size(16.0),
+            );
             match (p.response_due_ms, p.resolution_due_ms) {
                 (Some(a), Some(b)) => {
                     ui.label(format!("Response due {}", local_day_hm(tz, a)));
                     ui.label(format!("Resolution due {}", local_day_hm(tz, b)));
-                    if let Some(c) = f.customer_id.as_deref().and_then(|c| state.sla_clocks.contract(c)) {
+                    if let Some(c) = f
+                        .customer_id
+                        .as_deref()
+                        .and_then(|c| state.sla_clocks.contract(c))
+                    {
                         ui.label(
                             RichText::new(format!(
                                 "contract “{}”, times in {}",
@@ -466,7 +477,10 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
             state.dispatch.outbox.append(&mut follow);
             dispatch::flash_ok(
                 state,
-                format!("{} created{due}. Assign an engineer on the right.", c.number),
+                format!(
+                    "{} created{due}. Assign an engineer on the right.",
+                    c.number
+                ),
             );
         }
         Err(e) => state.dispatch.call.error = Some(format!("Not saved: {e}")),
@@ -486,10 +500,16 @@ mod tests {
         let p = preview(Some(&c), 2, 1, Some("network"), fri_1630);
         assert_eq!(p.priority, "P2");
         let tz = chrono_tz::Asia::Shanghai;
-        assert_eq!(local_day_hm(tz, p.response_due_ms.unwrap()), "Mon 23 Nov 10:30");
+        assert_eq!(
+            local_day_hm(tz, p.response_due_ms.unwrap()),
+            "Mon 23 Nov 10:30"
+        );
         // Hardware: one working day (8 business hours) → Monday 16:30.
         let p = preview(Some(&c), 2, 1, Some("hardware"), fri_1630);
-        assert_eq!(local_day_hm(tz, p.resolution_due_ms.unwrap()), "Mon 23 Nov 16:30");
+        assert_eq!(
+            local_day_hm(tz, p.resolution_due_ms.unwrap()),
+            "Mon 23 Nov 16:30"
+        );
         let none = preview(None, 1, 1, None, fri_1630);
         assert_eq!((none.priority.as_str(), none.response_due_ms), ("P1", None));
     }

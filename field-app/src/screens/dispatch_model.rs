@@ -238,10 +238,13 @@ pub fn local_time(tz: Tz, day: NaiveDate, minutes: u32) -> TimestampMs {
     let (start, _) = day_bounds(tz, day);
     // Walking from midnight in wall minutes is right except across a DST jump, where the
     // jump's hour does not exist; chrono resolves the local time directly instead.
-    let local = day.and_time(chrono::NaiveTime::MIN) + chrono::Duration::minutes(i64::from(minutes));
+    let local =
+        day.and_time(chrono::NaiveTime::MIN) + chrono::Duration::minutes(i64::from(minutes));
     tz.from_local_datetime(&local)
         .earliest()
-        .map_or(start + i64::from(minutes) * MINUTE_MS, |t| t.timestamp_millis())
+        .map_or(start + i64::from(minutes) * MINUTE_MS, |t| {
+            t.timestamp_millis()
+        })
 }
 
 /// One engineer's work on one day: scheduled visits overlapping the day (by start), and
@@ -478,7 +481,10 @@ mod tests {
         assert_eq!(slots.get(1), Some(&(at(12, 0), at(13, 0))));
         let slots = offered_slots(&rows, "u1", TZ, day(), HOUR_MS, at(12, 50));
         assert_eq!(slots.first(), Some(&(at(13, 0), at(14, 0))));
-        assert_eq!(timeline_hours(&[(at(6, 30), at(20, 10))], TZ, day()), (6, 21));
+        assert_eq!(
+            timeline_hours(&[(at(6, 30), at(20, 10))], TZ, day()),
+            (6, 21)
+        );
         assert_eq!(timeline_hours(&[], TZ, day()), (7, 19));
     }
 
@@ -491,7 +497,12 @@ mod tests {
         );
         // Overlapping and too-short gaps.
         assert_eq!(
-            free_slots(&[(h, 4 * h), (2 * h, 3 * h), (4 * h + 60_000, 7 * h)], 0, 8 * h, h),
+            free_slots(
+                &[(h, 4 * h), (2 * h, 3 * h), (4 * h + 60_000, 7 * h)],
+                0,
+                8 * h,
+                h
+            ),
             vec![(0, h), (7 * h, 8 * h)]
         );
         assert!(free_slots(&[(0, 10 * h)], h, 8 * h, 1).is_empty());
@@ -503,7 +514,10 @@ mod tests {
         let dst_end = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap();
         let (a, b) = day_bounds(berlin, dst_end);
         assert_eq!(b - a, 25 * HOUR_MS);
-        assert_eq!(local_hm(berlin, local_time(berlin, dst_end, 9 * 60)), "09:00");
+        assert_eq!(
+            local_hm(berlin, local_time(berlin, dst_end, 9 * 60)),
+            "09:00"
+        );
         assert_eq!(board_zone(["Asia/Shanghai", "UTC", "Asia/Shanghai"]), TZ);
         assert_eq!(board_zone([]), chrono_tz::UTC);
         assert_eq!(local_date(TZ, at(23, 59)), day());

@@ -40,7 +40,10 @@ pub fn opened(state: &mut AppState, out: &mut Vec<Command>) {
         out.push(Command::Api(ApiCall::get("dispatch.sites", "/v1/sites")));
     }
     if state.dispatch.engineers.is_empty() {
-        out.push(Command::Api(ApiCall::get("dispatch.engineers", "/v1/engineers")));
+        out.push(Command::Api(ApiCall::get(
+            "dispatch.engineers",
+            "/v1/engineers",
+        )));
     }
 }
 
@@ -251,11 +254,9 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
             plans.saving = true;
             plans.editor_error = None;
             out.push(Command::Api(match &plan.id {
-                Some(id) => ApiCall::put_json(
-                    "dispatch.plan.save",
-                    format!("/v1/plans/{id}"),
-                    plan,
-                ),
+                Some(id) => {
+                    ApiCall::put_json("dispatch.plan.save", format!("/v1/plans/{id}"), plan)
+                }
                 None => ApiCall::post_json("dispatch.plan.save", "/v1/plans", plan),
             }));
         }
@@ -414,7 +415,9 @@ fn preview_ui(ui: &mut egui::Ui, state: &AppState, d: &PlanDraft) {
     let tz: chrono_tz::Tz = d.time_zone.trim().parse().unwrap_or(chrono_tz::UTC);
     match &state.dispatch.plans.preview {
         None => {
-            ui.label(RichText::new("The preview appears when the plan is complete.").color(format::GREY));
+            ui.label(
+                RichText::new("The preview appears when the plan is complete.").color(format::GREY),
+            );
         }
         Some(Err(e)) => {
             ui.label(RichText::new(e).color(format::RED));
@@ -430,7 +433,11 @@ fn preview_ui(ui: &mut egui::Ui, state: &AppState, d: &PlanDraft) {
                     local_hm(tz, o.end_ms)
                 ));
             }
-            ui.label(RichText::new(format!("times in {}", tz.name())).small().color(format::GREY));
+            ui.label(
+                RichText::new(format!("times in {}", tz.name()))
+                    .small()
+                    .color(format::GREY),
+            );
         }
     }
 }
@@ -439,7 +446,10 @@ fn preview_ui(ui: &mut egui::Ui, state: &AppState, d: &PlanDraft) {
 pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiError>) {
     let plans = &mut state.dispatch.plans;
     match rest {
-        "plans" => match result.map_err(|e| e.to_string()).and_then(|r| dispatch::parse(&r)) {
+        "plans" => match result
+            .map_err(|e| e.to_string())
+            .and_then(|r| dispatch::parse(&r))
+        {
             Ok(list) => {
                 plans.list = list;
                 plans.error = None;

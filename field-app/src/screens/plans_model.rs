@@ -140,13 +140,18 @@ pub fn check_rule(rule: &str) -> Result<String, String> {
     let mut freq = None;
     for part in norm.split(';').filter(|p| !p.is_empty()) {
         let Some((key, value)) = part.split_once('=') else {
-            return Err(format!("“{part}” is not KEY=VALUE (parts are separated by ;)."));
+            return Err(format!(
+                "“{part}” is not KEY=VALUE (parts are separated by ;)."
+            ));
         };
         if key == "DTSTART" {
             return Err("Leave DTSTART out: the plan's first day is set under “Starts on”.".into());
         }
         if !RULE_KEYS.contains(&key) {
-            return Err(format!("Unknown RRULE part {key} (known: {}).", RULE_KEYS.join(", ")));
+            return Err(format!(
+                "Unknown RRULE part {key} (known: {}).",
+                RULE_KEYS.join(", ")
+            ));
         }
         if value.is_empty() {
             return Err(format!("{key} has no value."));
@@ -220,7 +225,11 @@ impl PlanDraft {
     pub fn from_plan(p: &Plan) -> Self {
         let scope = if !p.device_ids.is_empty() {
             DeviceScope::Listed
-        } else if p.device_filter.as_ref().is_some_and(|f| f.device_type.is_some()) {
+        } else if p
+            .device_filter
+            .as_ref()
+            .is_some_and(|f| f.device_type.is_some())
+        {
             DeviceScope::OfType
         } else {
             DeviceScope::AllAtSite
@@ -267,7 +276,10 @@ impl PlanDraft {
         };
         let rrule = check_rule(&self.rule())?;
         let starts_on: NaiveDate = self.starts_on.trim().parse().map_err(|_| {
-            format!("“{}” is not a date: write it as 2026-11-18.", self.starts_on.trim())
+            format!(
+                "“{}” is not a date: write it as 2026-11-18.",
+                self.starts_on.trim()
+            )
         })?;
         let minutes = |what: &str, s: &str| -> Result<u32, String> {
             fieldsync::sla::parse_hhmm(s.trim())
@@ -309,7 +321,9 @@ impl PlanDraft {
                 )
             }
             DeviceScope::Listed => (
-                base.as_ref().map(|p| p.device_ids.clone()).unwrap_or_default(),
+                base.as_ref()
+                    .map(|p| p.device_ids.clone())
+                    .unwrap_or_default(),
                 None,
             ),
         };
@@ -355,14 +369,28 @@ mod tests {
 
     #[test]
     fn presets_round_trip_and_custom_rules_are_checked() {
-        assert_eq!(RulePreset::of("RRULE:freq=monthly;byday=1mo"), RulePreset::MonthlyFirstMonday);
+        assert_eq!(
+            RulePreset::of("RRULE:freq=monthly;byday=1mo"),
+            RulePreset::MonthlyFirstMonday
+        );
         assert_eq!(RulePreset::of("FREQ=WEEKLY;BYDAY=TU"), RulePreset::Custom);
-        assert_eq!(check_rule("FREQ=WEEKLY;BYDAY=TU").unwrap(), "FREQ=WEEKLY;BYDAY=TU");
+        assert_eq!(
+            check_rule("FREQ=WEEKLY;BYDAY=TU").unwrap(),
+            "FREQ=WEEKLY;BYDAY=TU"
+        );
         assert!(check_rule("").unwrap_err().contains("Enter"));
         assert!(check_rule("FREQ=HOURLY").unwrap_err().contains("HOURLY"));
         assert!(check_rule("BYDAY=WE").unwrap_err().contains("needs FREQ"));
-        assert!(check_rule("FREQ=WEEKLY;BYDAYS=WE").unwrap_err().contains("BYDAYS"));
-        assert!(check_rule("FREQ=WEEKLY;WE").unwrap_err().contains("KEY=VALUE"));
+        assert!(
+            check_rule("FREQ=WEEKLY;BYDAYS=WE")
+                .unwrap_err()
+                .contains("BYDAYS")
+        );
+        assert!(
+            check_rule("FREQ=WEEKLY;WE")
+                .unwrap_err()
+                .contains("KEY=VALUE")
+        );
         assert!(
             check_rule("DTSTART=20260101;FREQ=DAILY")
                 .unwrap_err()
@@ -380,16 +408,34 @@ mod tests {
         let mut d = draft();
         d.preset = RulePreset::Custom;
         d.rule_text = "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15".into();
-        assert_eq!(d.to_plan().unwrap().rrule, "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15");
+        assert_eq!(
+            d.to_plan().unwrap().rrule,
+            "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15"
+        );
         let edits: [(fn(&mut PlanDraft), &str); 8] = [
             (|d: &mut PlanDraft| d.title.clear(), "title"),
             (|d: &mut PlanDraft| d.site_id = None, "site"),
-            (|d: &mut PlanDraft| d.starts_on = "18.11.2026".into(), "not a date"),
-            (|d: &mut PlanDraft| d.window_end = "08:00".into(), "end after"),
-            (|d: &mut PlanDraft| d.window_start = "9h".into(), "not a time"),
-            (|d: &mut PlanDraft| d.time_zone = "Mars/Base".into(), "time zone"),
+            (
+                |d: &mut PlanDraft| d.starts_on = "18.11.2026".into(),
+                "not a date",
+            ),
+            (
+                |d: &mut PlanDraft| d.window_end = "08:00".into(),
+                "end after",
+            ),
+            (
+                |d: &mut PlanDraft| d.window_start = "9h".into(),
+                "not a time",
+            ),
+            (
+                |d: &mut PlanDraft| d.time_zone = "Mars/Base".into(),
+                "time zone",
+            ),
             (|d: &mut PlanDraft| d.horizon_days = "400".into(), "366"),
-            (|d: &mut PlanDraft| d.scope = DeviceScope::OfType, "device type"),
+            (
+                |d: &mut PlanDraft| d.scope = DeviceScope::OfType,
+                "device type",
+            ),
         ];
         for (edit, needle) in edits {
             let mut d = draft();
