@@ -3,7 +3,7 @@
 //! counted by a proxy in front of it.
 
 use crate::report::{Table, ms, percentile};
-use crate::server_proc::{Counters, ServerProc, counting_proxy};
+use crate::server_proc::{Cluster, Counters, ServerProc, counting_proxy};
 use crate::sync_bench::{fill_devices_at, new_work_order, seed_work_orders_as};
 use fieldsync::model::work_order::{self as wo};
 use fieldsync::store::LocalStore;
@@ -223,23 +223,34 @@ pub async fn briefcase() -> anyhow::Result<Table> {
     Ok(tab)
 }
 
-/// `devices` devices (10 per engineer account) syncing at once, 10 changed documents each.
+/// `devices` devices (10 per engineer account) syncing at once, 10 changed documents each,
+/// against one SQLite server.
 pub async fn load(devices: usize, rounds: usize) -> anyhow::Result<Table> {
+    load_on(devices, rounds, None, 1).await
+}
+
+/// [`load`] against `replicas` servers on PostgreSQL (`postgres`: admin URL of the
+/// PostgreSQL server; a throw-away database is created on it), devices spread over them.
+pub async fn load_on(
+    devices: usize,
+    rounds: usize,
+    postgres: Option<&str>,
+    replicas: usize,
+) -> anyhow::Result<Table> {
     let engineers = devices.div_ceil(10);
     let mut list: Vec<(String, String)> = (0..engineers)
         .map(|i| (format!("eng{i:03}"), "engineer".to_string()))
         .collect();
     list.push(("office".into(), "dispatcher".into()));
     let refs: Vec<(&str, &str)> = list.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    let server = ServerProc::start(&users(&refs))?;
-    let url = format!("http://{}", server.addr);
-    let mut office = SimDevice::login(&url, "office", "password-office")
+    let server = Cluster::start(&users(&refs), postgres, replicas)?;
+    let mut office = SimDevice::login(&server.url_for(0), "office", "password-office")
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut devs: Vec<SimDevice> = Vec::with_capacity(devices);
     for d in 0..devices {
         let name = format!("eng{:03}", d / 10);
-        let dev = SimDevice::login(&url, &name, &format!("password-{name}"))
+        let dev = SimDevice::login(&server.url_for(d), &name, &format!("password-{name}"))
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         devs.push(dev);
@@ -309,7 +320,8 @@ pub async fn load(devices: usize, rounds: usize) -> anyhow::Result<Table> {
     let p99 = percentile(&latencies, 0.99);
     let (rss, peak) = server.rss_mib();
     let mut tab = Table::new(&format!(
-        "load: {devices} devices syncing at once, 10 changed documents each, {rounds} rounds"
+        "load: {devices} devices syncing at once, 10 changed documents each, {rounds} rounds ({})",
+        server.label
     ));
     tab.row(
         "sync latency p50",

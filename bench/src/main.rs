@@ -30,7 +30,22 @@ fn main() -> anyhow::Result<()> {
             tables.extend(runtime.block_on(http_bench::first_sync_and_reconnect())?)
         }
         "briefcase" => tables.push(runtime.block_on(http_bench::briefcase())?),
-        "load" => tables.push(runtime.block_on(http_bench::load(arg(2, 200), arg(3, 3)))?),
+        "load" => {
+            // `load [devices] [rounds] [--postgres URL] [--replicas N]`
+            let flag = |name: &str| {
+                let args: Vec<String> = std::env::args().collect();
+                let i = args.iter().position(|a| a == name)?;
+                args.get(i + 1).cloned()
+            };
+            let postgres = flag("--postgres");
+            let replicas = flag("--replicas").and_then(|n| n.parse().ok()).unwrap_or(1);
+            tables.push(runtime.block_on(http_bench::load_on(
+                arg(2, 200),
+                arg(3, 3),
+                postgres.as_deref(),
+                replicas,
+            ))?)
+        }
         "all" => {
             tables.push(sync_bench::one_field_edit()?);
             tables.extend(runtime.block_on(http_bench::first_sync_and_reconnect())?);
@@ -39,7 +54,7 @@ fn main() -> anyhow::Result<()> {
             tables.push(store_bench::run()?);
         }
         other => anyhow::bail!(
-            "unknown scenario {other:?}; try wire, first-sync, reconnect, briefcase, load [devices] [rounds], store, micro, first-sync-in-process or all"
+            "unknown scenario {other:?}; try wire, first-sync, reconnect, briefcase, load [devices] [rounds] [--postgres URL] [--replicas N], store, micro, first-sync-in-process or all"
         ),
     }
     for t in tables {

@@ -31,24 +31,22 @@ impl ServerProc {
     /// Start a server on a fresh SQLite database with the given users (name, password, role).
     pub fn start(users: &[(String, String, &str)]) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
+        add_users(&db_args(dir.path(), None), users)?;
+        Self::spawn(dir, None)
+    }
+
+    /// Start `fieldsync-server serve` with its own data directory (blobs; the SQLite file
+    /// unless `database_url` names another database) on a free port, and wait until it
+    /// accepts connections.
+    fn spawn(dir: tempfile::TempDir, database_url: Option<&str>) -> anyhow::Result<Self> {
         let bin = server_binary()?;
-        for (name, password, role) in users {
-            let status = Command::new(&bin)
-                .args(["user", "--data-dir"])
-                .arg(dir.path())
-                .args(["add", name, "--role", role])
-                .env("FIELDSYNC_PASSWORD", password)
-                .stdout(Stdio::null())
-                .status()?;
-            anyhow::ensure!(status.success(), "creating user {name} failed");
-        }
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let child = Command::new(&bin)
-            .args(["serve", "--addr", &addr.to_string(), "--data-dir"])
-            .arg(dir.path())
+            .args(["serve", "--addr", &addr.to_string()])
+            .args(db_args(dir.path(), database_url))
             .env("FIELDSYNC_SYNC_PER_MINUTE", "100000")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
@@ -93,6 +91,91 @@ impl ServerProc {
                 .unwrap_or(f64::NAN)
         };
         (get("VmRSS:"), get("VmHWM:"))
+    }
+}
+
+/// `--data-dir DIR [--database-url URL]`.
+fn db_args(dir: &std::path::Path, database_url: Option<&str>) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = vec!["--data-dir".into(), dir.into()];
+    if let Some(url) = database_url {
+        args.extend(["--database-url".into(), url.into()]);
+    }
+    args
+}
+
+/// Create the users with `fieldsync-server user … add`.
+fn add_users(db: &[std::ffi::OsString], users: &[(String, String, &str)]) -> anyhow::Result<()> {
+    let bin = server_binary()?;
+    for (name, password, role) in users {
+        let status = Command::new(&bin)
+            .arg("user")
+            .args(db)
+            .args(["add", name, "--role", role])
+            .env("FIELDSYNC_PASSWORD", password)
+            .stdout(Stdio::null())
+            .status()?;
+        anyhow::ensure!(status.success(), "creating user {name} failed");
+    }
+    Ok(())
+}
+
+/// One server, or several replicas on one throw-away PostgreSQL database (created on the
+/// server of `--postgres URL`, dropped at the end).
+pub struct Cluster {
+    pub replicas: Vec<ServerProc>,
+    /// Dropped after the replicas.
+    _pg: Option<fieldsync_server::storage::postgres::scratch::ScratchDb>,
+    pub label: String,
+}
+
+impl Cluster {
+    /// `postgres`: the admin URL of a PostgreSQL server; `None`: one server on SQLite.
+    pub fn start(
+        users: &[(String, String, &str)],
+        postgres: Option<&str>,
+        replicas: usize,
+    ) -> anyhow::Result<Self> {
+        let Some(admin) = postgres else {
+            anyhow::ensure!(replicas <= 1, "several replicas need --postgres URL");
+            return Ok(Self {
+                replicas: vec![ServerProc::start(users)?],
+                _pg: None,
+                label: "SQLite, 1 server".into(),
+            });
+        };
+        let pg = fieldsync_server::storage::postgres::scratch::ScratchDb::create(admin)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let first = tempfile::tempdir()?;
+        add_users(&db_args(first.path(), Some(&pg.url)), users)?;
+        let mut procs = vec![ServerProc::spawn(first, Some(&pg.url))?];
+        for _ in 1..replicas.max(1) {
+            procs.push(ServerProc::spawn(tempfile::tempdir()?, Some(&pg.url))?);
+        }
+        Ok(Self {
+            label: format!("PostgreSQL, {} replica(s)", procs.len()),
+            replicas: procs,
+            _pg: Some(pg),
+        })
+    }
+
+    /// The base URL device `i` talks to (devices spread round-robin over the replicas).
+    pub fn url_for(&self, i: usize) -> String {
+        format!("http://{}", self.replicas[i % self.replicas.len()].addr)
+    }
+
+    /// CPU time of all replicas (PostgreSQL's own processes are not counted).
+    pub fn cpu(&self) -> Duration {
+        self.replicas.iter().map(ServerProc::cpu).sum()
+    }
+
+    /// (current, peak) RSS of the largest replica, MiB.
+    pub fn rss_mib(&self) -> (f64, f64) {
+        self.replicas
+            .iter()
+            .map(ServerProc::rss_mib)
+            .fold((0.0, 0.0), |(a, b), (c, d)| {
+                (f64::max(a, c), f64::max(b, d))
+            })
     }
 }
 

@@ -3,10 +3,12 @@
 
 use crate::command::Command;
 use crate::state::{AppState, Flash, Screen};
+use crate::thumbs::{Thumb, Thumbnailer};
 use crate::views;
 use crate::worker::{FromWorker, SharedStore, ToWorker, WorkerHandle, lock};
 use fieldsync::TimestampMs;
 use fieldsync::store::LocalStore;
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 /// The device clock (milliseconds since the epoch); tests inject a fixed one.
@@ -23,6 +25,9 @@ pub struct FieldApp {
     clock: Clock,
     /// Messages for the worker when there is none (tests read them).
     pub unsent: Vec<ToWorker>,
+    thumbnailer: Thumbnailer,
+    /// Photos whose thumbnail was asked for (each is made once).
+    thumbs_requested: HashSet<String>,
     pub(crate) allow_insecure_http: bool,
 }
 
@@ -43,6 +48,8 @@ impl FieldApp {
             worker,
             clock,
             unsent: Vec::new(),
+            thumbnailer: Thumbnailer::spawn(),
+            thumbs_requested: HashSet::new(),
             allow_insecure_http: false,
         };
         app.state.now_ms = (app.clock)();
@@ -112,6 +119,7 @@ impl FieldApp {
 
     /// Re-read lists and sync counters from the store.
     pub fn refresh(&mut self) {
+        self.learn_site_zones();
         let r = views::refresh_lists(&lock(&self.store), &mut self.state);
         // Separate statement: the lock above is released before the clocks take it again.
         let r = r.and_then(|()| crate::sla_clocks::refresh_app(&self.store, &mut self.state));
@@ -120,6 +128,24 @@ impl FieldApp {
                 text: format!("Local database: {e}"),
                 error: true,
             });
+        }
+    }
+
+    /// Time zones of the sites in the lists, read once per site (lists show site times).
+    fn learn_site_zones(&mut self) {
+        let rows = lock(&self.store).list_work_orders(None).unwrap_or_default();
+        for site in rows.into_iter().filter_map(|r| r.site_id) {
+            if self.state.site_zones.contains_key(&site) {
+                continue;
+            }
+            let zone = site
+                .parse()
+                .ok()
+                .and_then(|id| lock(&self.store).site(id).ok())
+                .map_or(crate::format::Zone::Device, |s| {
+                    crate::format::Zone::of(s.time_zone.as_deref())
+                });
+            self.state.site_zones.insert(site, zone);
         }
     }
 
@@ -158,6 +184,33 @@ impl FieldApp {
         }
     }
 
+    /// Ask for missing photo previews of the open work order and show finished ones.
+    /// Returns whether some are still being made.
+    fn poll_thumbnails(&mut self) -> bool {
+        let done: Vec<_> = self.thumbnailer.done.try_iter().collect();
+        let Some(v) = &mut self.state.work_order else {
+            return false;
+        };
+        for (sha, result) in done {
+            if let Some(t) = v.thumbs.get_mut(&sha) {
+                *t = match result {
+                    Ok(uri) => Thumb::Ready(uri),
+                    Err(e) => Thumb::Unavailable(e),
+                };
+            }
+        }
+        let mut waiting = false;
+        for (sha, t) in &v.thumbs {
+            if let Thumb::Pending(blob) = t {
+                waiting = true;
+                if self.thumbs_requested.insert(sha.clone()) {
+                    self.thumbnailer.request(sha, blob.clone());
+                }
+            }
+        }
+        waiting
+    }
+
     /// Handle one report of the worker (public for tests).
     pub fn on_worker(&mut self, ev: FromWorker) {
         let s = &mut self.state;
@@ -184,9 +237,6 @@ impl FieldApp {
                     text: format!("Sign-in failed: {msg}"),
                     error: true,
                 });
-            }
-            FromWorker::Api(answer) => {
-                crate::screens::on_api_answer(s, answer);
             }
             FromWorker::SyncStarted => {
                 s.sync.running = true;
@@ -242,6 +292,7 @@ impl FieldApp {
                 s.sync.needs_sign_in = needs_sign_in;
                 s.sync.retry_in_secs = retry_in_secs;
             }
+            FromWorker::Api(answer) => crate::screens::on_api_answer(s, answer),
         }
     }
 
@@ -253,9 +304,10 @@ impl FieldApp {
         for c in commands {
             self.apply(c);
         }
-        // SLA countdowns move with the clock.
+        // SLA countdowns move with the clock; previews appear when made.
+        let wait = if self.poll_thumbnails() { 0.2 } else { 20.0 };
         ui.ctx()
-            .request_repaint_after(std::time::Duration::from_secs(20));
+            .request_repaint_after(std::time::Duration::from_secs_f32(wait));
     }
 }
 

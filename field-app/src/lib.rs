@@ -22,6 +22,7 @@ pub mod screens;
 pub mod signature;
 pub mod sla_clocks;
 pub mod state;
+pub mod thumbs;
 pub mod views;
 pub mod worker;
 

@@ -61,6 +61,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/notifications", get(handlers::dispatch::notifications))
         .route("/v1/sla/sweep", post(handlers::dispatch::sweep))
         .route(
+            "/v1/dispatch/events",
+            get(handlers::events::dispatch_events),
+        )
+        .route(
             "/v1/plans",
             get(handlers::plans::list).post(handlers::plans::create),
         )

@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod demo;
 pub mod dispatch;
 pub mod error;
 pub mod handlers;

@@ -228,6 +228,7 @@ fn verify(src: &SqliteStorage, dst: &PgStorage, tables: &[(String, u64)]) -> Res
             )));
         }
     }
+    verify_scheduling(src, dst)?;
     let docs = src.all_doc_ids()?;
     for info in &docs {
         let heads_of = |s: &dyn Storage| -> Result<Vec<String>> {
@@ -250,6 +251,39 @@ fn verify(src: &SqliteStorage, dst: &PgStorage, tables: &[(String, u64)]) -> Res
         }
     }
     Ok(docs.len() as u64)
+}
+
+/// Contracts, plans and engineer profiles read back through PostgreSQL's scheduling store
+/// exactly as SQLite's answers them (bodies included, not only counts).
+fn verify_scheduling(src: &SqliteStorage, dst: &PgStorage) -> Result<()> {
+    use crate::storage::SchedulingStore;
+    let differs = |what: &str| {
+        StorageError::Backend(format!(
+            "{what} read back from PostgreSQL differ from SQLite's after the copy"
+        ))
+    };
+    let contracts = |s: &dyn SchedulingStore| -> Result<Vec<(String, String, i64)>> {
+        Ok(s.list_contracts()?
+            .into_iter()
+            .map(|c| (c.customer_id, c.body, c.updated_at_ms))
+            .collect())
+    };
+    if contracts(src)? != contracts(dst)? {
+        return Err(differs("contracts"));
+    }
+    let plans = |s: &dyn SchedulingStore| -> Result<Vec<(String, bool, String)>> {
+        Ok(s.list_plans()?
+            .into_iter()
+            .map(|p| (p.id, p.paused, p.body))
+            .collect())
+    };
+    if plans(src)? != plans(dst)? {
+        return Err(differs("plans"));
+    }
+    if src.profiles()? != dst.profiles()? {
+        return Err(differs("engineer profiles"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -279,9 +313,27 @@ mod tests {
             );
         }
         let hub = state.hub.clone();
-        let seeded = tokio::task::spawn_blocking(move || crate::seed::seed_demo(&hub, &users, 1))
-            .await
+        let seed_users = users.clone();
+        let seeded =
+            tokio::task::spawn_blocking(move || crate::seed::seed_demo(&hub, &seed_users, 1))
+                .await
+                .unwrap()
+                .unwrap();
+        let sup = users
+            .iter()
+            .find(|u| u.role == fieldsync::Role::Supervisor)
             .unwrap()
+            .id
+            .to_string();
+        crate::storage::scheduling_of(state.db.blocking())
+            .unwrap()
+            .add_notification(&crate::storage::NewNotification {
+                user_id: sup.clone(),
+                doc_id: None,
+                kind: "sla".into(),
+                message: "breached".into(),
+                created_at_ms: 5,
+            })
             .unwrap();
         let server_actor = state.db.blocking().server_actor().unwrap();
         let docs = state.db.blocking().all_doc_ids().unwrap().len();
@@ -300,6 +352,12 @@ mod tests {
         let rows = |t: &str| report.tables.iter().find(|(n, _)| n == t).map(|(_, r)| *r);
         assert_eq!(rows("users"), Some(5));
         assert!(rows("change_log").unwrap() >= docs as u64);
+        // The scheduling tables: the demo's contracts, profiles, plans and their occurrences.
+        assert_eq!(rows("contracts"), Some(3));
+        assert_eq!(rows("engineer_profiles"), Some(2));
+        assert!(rows("plans").unwrap() > 0);
+        assert!(rows("plan_occurrences").unwrap() > 0);
+        assert_eq!(rows("notifications"), Some(1));
 
         let url = target.url.clone();
         let again = tokio::task::spawn_blocking(move || {
@@ -307,6 +365,22 @@ mod tests {
             assert_eq!(pg.blocking().server_actor().unwrap(), server_actor);
             assert_eq!(pg.blocking().list_users().unwrap().len(), 5);
             assert_eq!(pg.blocking().all_doc_ids().unwrap().len(), docs);
+            let sched = crate::storage::scheduling_of(pg.blocking()).unwrap();
+            assert_eq!(sched.list_contracts().unwrap().len(), 3);
+            let notes = sched.notifications(&sup, 10).unwrap();
+            assert_eq!(notes.len(), 1);
+            assert_eq!(notes[0].message, "breached");
+            // New notifications continue after the copied ids.
+            sched
+                .add_notification(&crate::storage::NewNotification {
+                    user_id: sup.clone(),
+                    doc_id: None,
+                    kind: "sla".into(),
+                    message: "second".into(),
+                    created_at_ms: 6,
+                })
+                .unwrap();
+            assert_eq!(sched.notifications(&sup, 10).unwrap()[0].message, "second");
             let file = dir.path().join("fieldsync.db");
             super::copy_sqlite_to_postgres(&file, &url)
         })

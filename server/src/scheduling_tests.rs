@@ -1,11 +1,14 @@
 //! Tests of plans, the generator, adherence, dispatch suggestions, SLA due times and
 //! escalation, and an offline engineer receiving an assignment at their next sync. Each test
-//! has its own temporary SQLite database and fixed clocks.
+//! has its own temporary SQLite database and fixed clocks, and runs again on a throw-away
+//! PostgreSQL database (module `on_postgres` at the end) when `FIELDSYNC_TEST_POSTGRES_URL`
+//! names a server.
 
 use crate::config::ServerConfig;
 use crate::hub::Hub;
 use crate::plans::{DeviceFilter, Plan, generator};
 use crate::state::AppState;
+use crate::storage::postgres::scratch::{ScratchDb, also_on_postgres, test_database};
 use crate::storage::{self, EngineerProfile, UserRecord, WorkOrderFilter, scheduling_of};
 use chrono::TimeZone;
 use fieldsync::model::{self, DeviceRecord, EventExtra, NewWorkOrder};
@@ -27,16 +30,22 @@ struct Env {
     dir: tempfile::TempDir,
     state: AppState,
     users: Vec<UserRecord>,
+    /// The database URL (SQLite file or PostgreSQL scratch database).
+    url: String,
+    /// Dropped last: the PostgreSQL database of this test, if it runs on PostgreSQL.
+    _pg: Option<ScratchDb>,
 }
 
 impl Env {
     async fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
+        let (url, pg) = test_database(dir.path());
         let config = ServerConfig {
             data_dir: dir.path().to_owned(),
+            database_url: Some(url.clone()),
             ..ServerConfig::default()
         };
-        let db = storage::open(&config.database_url()).unwrap();
+        let db = storage::open(&url).unwrap();
         let state = AppState::new(db, config).unwrap();
         let mut users = Vec::new();
         for (u, r) in [
@@ -52,7 +61,13 @@ impl Env {
                     .unwrap(),
             );
         }
-        Self { dir, state, users }
+        Self {
+            dir,
+            state,
+            users,
+            url,
+            _pg: pg,
+        }
     }
 
     fn hub(&self) -> &Arc<Hub> {
@@ -63,13 +78,14 @@ impl Env {
         self.users.iter().find(|u| u.username == name).unwrap()
     }
 
-    /// A second server instance on the same database file.
+    /// A second server instance on the same database.
     fn second_instance(&self) -> AppState {
         let config = ServerConfig {
             data_dir: self.dir.path().to_owned(),
+            database_url: Some(self.url.clone()),
             ..ServerConfig::default()
         };
-        let db = storage::open(&config.database_url()).unwrap();
+        let db = storage::open(&self.url).unwrap();
         AppState::new(db, config).unwrap()
     }
 
@@ -575,6 +591,110 @@ async fn an_assignment_made_while_the_engineer_is_offline_arrives_at_their_next_
     assert_eq!(wo.scheduled_start_ms, Some(now + 3_600_000));
 }
 
+/// Two replicas run the background jobs at the same moment: each job runs under its lease
+/// (on PostgreSQL the second replica is refused while the first holds it), every occurrence
+/// is created once and no escalation is recorded twice.
+#[tokio::test]
+async fn two_replicas_running_the_jobs_at_once_do_the_work_once() {
+    let env = Env::new().await;
+    let other = env.second_instance();
+    // The lease: held by one replica, refused to the other, granted again once released.
+    let held = env
+        .hub()
+        .db()
+        .blocking()
+        .job_lease(crate::jobs::SLA_SWEEP, None)
+        .unwrap()
+        .expect("a free lease is granted");
+    let refused = crate::jobs::exclusive(&other.hub, crate::jobs::SLA_SWEEP, None, || Ok(()));
+    assert!(
+        refused.unwrap().is_none(),
+        "the lease is held by the other replica"
+    );
+    drop(held);
+    let granted = crate::jobs::exclusive(&other.hub, crate::jobs::SLA_SWEEP, None, || Ok(7));
+    assert_eq!(granted.unwrap(), Some(7));
+
+    let plan = generator::create_plan(env.hub(), weekly_wednesday(), 0).unwrap();
+    let s = env.hub().db().blocking();
+    crate::sla::put_contract(s, &Contract::demo("c1", TZ), 0).unwrap();
+    let opened = at(2025, 3, 7, 16, 30);
+    let incident = env.new_wo(
+        NewWorkOrder {
+            kind: "incident".into(),
+            title: "Finance share down".into(),
+            customer_id: Some("c1".into()),
+            category: Some("network".into()),
+            impact: Some(2),
+            urgency: Some(1),
+            assignees: vec![env.user("ann").id.to_string()],
+            ..Default::default()
+        },
+        opened,
+    );
+    crate::sla::apply_due_times(env.hub(), incident, opened).unwrap();
+    // Monday 11:00: both clocks breached; the plan's horizon holds four Wednesdays.
+    let now = at(2025, 3, 10, 11, 0);
+    let barrier = Arc::new(std::sync::Barrier::new(2));
+    let runs: Vec<_> = [env.state.hub.clone(), other.hub.clone()]
+        .into_iter()
+        .map(|hub| {
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                barrier.wait();
+                let generated =
+                    crate::jobs::exclusive(&hub, crate::jobs::PLAN_GENERATOR, None, || {
+                        generator::run(&hub, now, None)
+                    })
+                    .unwrap();
+                let swept = crate::jobs::exclusive(&hub, crate::jobs::SLA_SWEEP, None, || {
+                    crate::sla::sweep(&hub, now)
+                })
+                .unwrap();
+                (generated, swept)
+            })
+        })
+        .collect();
+    let (mut created, mut escalations, mut notifications) = (0, 0, 0);
+    for run in runs {
+        let (generated, swept) = run.join().unwrap();
+        created += generated.map_or(0, |g| g.created);
+        if let Some(r) = swept {
+            escalations += r.escalations;
+            notifications += r.notifications;
+        }
+    }
+    assert_eq!(created, 4, "each occurrence is created by one replica");
+    assert_eq!(occurrences(&env, plan.id.unwrap()).len(), 4);
+    let inspections = s
+        .list_work_orders(&WorkOrderFilter::default())
+        .unwrap()
+        .into_iter()
+        .filter(|w| w.kind == "inspection")
+        .count();
+    assert_eq!(inspections, 4);
+    let wo = env.work_order(incident);
+    let mut notes: Vec<_> = wo
+        .events
+        .iter()
+        .filter(|e| e.kind == "escalated")
+        .map(|e| e.note.clone())
+        .collect();
+    assert!(escalations > 0, "the breach escalates");
+    assert_eq!(notes.len(), escalations, "every escalation recorded once");
+    notes.sort();
+    notes.dedup();
+    assert_eq!(notes.len(), escalations, "no escalation twice");
+    let sup = scheduling_of(s)
+        .unwrap()
+        .notifications(&env.user("sup").id.to_string(), 100)
+        .unwrap();
+    assert_eq!(sup.len(), notifications);
+    // Nothing is left to do for either replica.
+    let again = crate::sla::sweep(&other.hub, now + 60_000).unwrap();
+    assert_eq!(again.escalations, 0);
+}
+
 /// Generator time for 1,000 plans × 1 year (weekly: ≈52,000 work orders). Release build:
 /// `cargo test --release -p fieldsync-server --lib -- --ignored generator_1000_plans --nocapture`
 #[tokio::test]
@@ -855,4 +975,18 @@ mod http {
         let (st, _) = call(&app, Method::GET, &format!("/v1/plans/{pid}"), &disp, None).await;
         assert_eq!(st, StatusCode::NOT_FOUND);
     }
+
+    also_on_postgres!(plans_contracts_suggestions_and_sla_over_http);
 }
+
+also_on_postgres!(
+    the_generator_creates_each_occurrence_once_across_reruns_and_instances,
+    editing_a_plan_moves_future_occurrences_only_and_adherence_counts_them,
+    pausing_a_plan_stops_new_occurrences,
+    a_device_filter_covers_every_ups_at_the_site,
+    suggestions_prefer_the_skilled_nearby_less_loaded_engineer,
+    incidents_get_due_times_and_escalate_once_when_at_risk_or_breached,
+    a_seven_by_24_contract_counts_wall_time,
+    an_assignment_made_while_the_engineer_is_offline_arrives_at_their_next_sync,
+    two_replicas_running_the_jobs_at_once_do_the_work_once,
+);

@@ -1,4 +1,5 @@
-//! Supervisor routes over the router (`oneshot`, temporary SQLite): the review queue, approve
+//! Supervisor routes over the router (`oneshot`, temporary SQLite, and again on PostgreSQL
+//! when `FIELDSYNC_TEST_POSTGRES_URL` is set): the review queue, approve
 //! and send back (self-review refused, the engineer's next sync shows the work order
 //! reopened with the comment), the service report PDF and the KPI endpoints.
 
@@ -22,6 +23,8 @@ struct Env {
     _dir: tempfile::TempDir,
     state: AppState,
     app: Router,
+    /// Dropped last: the PostgreSQL database of this test, if it runs on PostgreSQL.
+    _pg: Option<crate::storage::postgres::scratch::ScratchDb>,
 }
 
 struct User {
@@ -31,17 +34,20 @@ struct User {
 
 async fn env() -> Env {
     let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = crate::storage::postgres::scratch::test_database(dir.path());
     let config = ServerConfig {
         data_dir: dir.path().to_owned(),
+        database_url: Some(url.clone()),
         ..ServerConfig::default()
     };
-    let db = storage::open(&config.database_url()).unwrap();
+    let db = storage::open(&url).unwrap();
     let state = AppState::new(db, config).unwrap();
     let app = crate::router(state.clone());
     Env {
         _dir: dir,
         state,
         app,
+        _pg: pg,
     }
 }
 
@@ -304,3 +310,10 @@ async fn kpis_json_and_csv() {
     let (status, _) = call(&env.app, get("/v1/kpis?customer=acme", &eng.token)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+crate::storage::postgres::scratch::also_on_postgres!(
+    review_queue_send_back_reaches_the_engineer_then_approve,
+    nobody_reviews_their_own_work,
+    report_pdf_for_office_and_assigned_engineer_only,
+    kpis_json_and_csv,
+);

@@ -7,6 +7,7 @@ pub mod dispatch;
 pub mod dispatch_board;
 pub mod dispatch_call;
 pub mod dispatch_model;
+pub mod file_picker;
 pub mod knowledge;
 pub mod my_work;
 pub mod new_incident;
@@ -18,10 +19,27 @@ pub mod status_bar;
 pub mod wo_extras;
 pub mod work_order;
 
+use crate::api::ApiAnswer;
 use crate::command::Command;
 use crate::format;
-use crate::state::{AppState, Screen};
+use crate::state::{AppState, Flash, Screen};
 use egui::RichText;
+
+/// Route an office-API answer to the screen that asked, by tag prefix (`dispatch.`,
+/// `supervisor.` …). An error nobody handles becomes a flash, so no failure goes unseen.
+pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
+    // Screens hook in here by prefix:
+    // `if answer.tag.starts_with("x.") { return x::on_api_answer(state, answer); }`
+    if answer.tag.starts_with(dispatch::TAG) {
+        return dispatch::on_api_answer(state, answer);
+    }
+    if let Err(e) = answer.result {
+        state.flash = Some(Flash {
+            text: e.to_string(),
+            error: true,
+        });
+    }
+}
 
 /// The whole window.
 pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
@@ -43,6 +61,7 @@ pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
         }
     });
     dispatch::every_frame(state, &mut out);
+    file_picker::file_picker_ui(ui, state, &mut out);
     out
 }
 
@@ -129,11 +148,4 @@ pub fn section(ui: &mut egui::Ui, title: &str) {
     ui.add_space(10.0);
     ui.label(RichText::new(title).strong().size(16.0));
     ui.separator();
-}
-
-/// TEMPORARY stand-in for the lead's router (main's version replaces it).
-pub fn on_api_answer(state: &mut AppState, answer: crate::api::ApiAnswer) {
-    if answer.tag.starts_with("dispatch.") {
-        dispatch::on_api_answer(state, answer);
-    }
 }

@@ -46,10 +46,14 @@ pub fn my_work_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
                     }
                     ui.end_row();
                     for row in &state.my_work {
-                        let when = row
-                            .scheduled_start_ms
-                            .or(row.response_due_ms)
-                            .map_or("—".to_string(), format::time);
+                        let when = row.scheduled_start_ms.or(row.response_due_ms).map_or(
+                            "—".to_string(),
+                            |t| {
+                                let zone =
+                                    row.site_id.as_ref().and_then(|s| state.site_zones.get(s));
+                                format::time_in(t, zone.copied().unwrap_or_default())
+                            },
+                        );
                         ui.label(when);
                         let title = match &row.number {
                             Some(n) => format!("{n} · {}", row.title),

@@ -262,7 +262,12 @@ pub async fn sweep(
     require_role(session.user.role, &DISPATCH, "run the SLA sweep")?;
     let hub = state.hub.clone();
     let now = crate::now_ms();
-    Ok(Json(
-        tokio::task::spawn_blocking(move || crate::sla::sweep(&hub, now)).await??,
-    ))
+    let job = crate::jobs::SLA_SWEEP;
+    tokio::task::spawn_blocking(move || {
+        let wait = Some(crate::jobs::ON_DEMAND_WAIT);
+        crate::jobs::exclusive(&hub, job, wait, || crate::sla::sweep(&hub, now))
+    })
+    .await??
+    .map(Json)
+    .ok_or_else(|| crate::jobs::busy(job))
 }

@@ -195,9 +195,14 @@ pub async fn run_generator(
     require_role(session.user.role, &PLANNERS, "run the plan generator")?;
     let hub = state.hub.clone();
     let now = crate::now_ms();
-    Ok(Json(
-        tokio::task::spawn_blocking(move || generator::run(&hub, now, None)).await??,
-    ))
+    let job = crate::jobs::PLAN_GENERATOR;
+    tokio::task::spawn_blocking(move || {
+        let wait = Some(crate::jobs::ON_DEMAND_WAIT);
+        crate::jobs::exclusive(&hub, job, wait, || generator::run(&hub, now, None))
+    })
+    .await??
+    .map(Json)
+    .ok_or_else(|| crate::jobs::busy(job))
 }
 
 #[derive(Debug, Deserialize)]

@@ -4,11 +4,14 @@
 //! async runtime run them through [`Db::call`], which moves the work to the blocking pool.
 //! The backend is chosen once from the database URL ([`open`]).
 
+pub mod feed;
+mod lease;
 pub mod postgres;
 mod scheduling;
 pub mod sqlite;
 mod types;
 
+pub use lease::{JobLease, lease_key, local_lease};
 pub use scheduling::*;
 pub use types::*;
 
@@ -131,6 +134,14 @@ pub trait Storage: Send + Sync + 'static {
     fn scheduling(&self) -> Option<&dyn SchedulingStore> {
         None
     }
+
+    // --- several replicas ---
+    /// Take the cluster-wide lease of background job `job` (see [`JobLease`]): `Ok(None)`
+    /// when another replica holds it (after waiting up to `wait`, if given).
+    fn job_lease(&self, job: &str, wait: Option<std::time::Duration>) -> Result<Option<JobLease>>;
+
+    /// Subscribe to every append stored from now on, by any replica ([`feed`]).
+    fn subscribe_changes(&self) -> Result<tokio::sync::broadcast::Receiver<feed::FeedEvent>>;
 }
 
 /// A storage handle usable from async code: blocking calls run on the blocking pool.

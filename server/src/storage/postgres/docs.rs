@@ -198,11 +198,28 @@ pub fn append(
         &[&id, &heads, &seq, &rec.received_at_ms],
     )?;
     let chunks_since_snapshot: i64 = col(&row, 0)?;
+    announce(&mut tx, &id, rec, seq)?;
     tx.commit()?;
     Ok(Some(AppendOutcome {
         seq: seq as u64,
         chunks_since_snapshot: chunks_since_snapshot.max(0) as u64,
     }))
+}
+
+/// Tell every replica's listener about this append; PostgreSQL delivers the notification at
+/// commit, and only if the transaction commits.
+fn announce(tx: &mut impl GenericClient, id: &str, rec: &AppendRecord, seq: i64) -> Result<()> {
+    let payload = serde_json::to_string(&crate::storage::feed::DocChange {
+        doc_id: id.to_owned(),
+        kind: rec.kind.as_str().to_owned(),
+        seq: seq as u64,
+    })
+    .map_err(|e| StorageError::Backend(format!("change notification: {e}")))?;
+    tx.execute(
+        "SELECT pg_notify($1, $2)",
+        &[&crate::storage::feed::CHANNEL, &payload],
+    )?;
+    Ok(())
 }
 
 pub fn in_briefcase(c: &mut Client, user: UserId, role: Role, doc: DocId) -> Result<bool> {

@@ -6,8 +6,10 @@
 //! to store when the document's heads moved under the caller (another replica wrote it).
 
 mod docs;
+mod listen;
 mod migrations;
 mod projections;
+mod scheduling;
 pub mod scratch;
 mod users;
 
@@ -25,6 +27,14 @@ pub const DEFAULT_POOL_SIZE: u32 = 16;
 pub struct PgStorage {
     /// `None` only while dropping (see the `Drop` impl).
     pool: Option<Pool>,
+    /// For connections outside the pool: job leases and the change listener.
+    config: postgres::Config,
+    /// Appends of every replica, as heard by this replica's listener (`listen`).
+    feed: super::feed::ChangeFeed,
+    /// Has the listener been started (on the first subscription)?
+    listening: std::sync::Mutex<bool>,
+    /// Tells the listener thread to end when the storage is dropped.
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl From<postgres::Error> for StorageError {
@@ -84,7 +94,7 @@ impl PgStorage {
         if config.get_application_name().is_none() {
             config.application_name("fieldsync-server");
         }
-        let manager = PostgresConnectionManager::new(config, NoTls);
+        let manager = PostgresConnectionManager::new(config.clone(), NoTls);
         let pool = off_runtime(|| {
             r2d2::Pool::builder()
                 .max_size(pool_size.max(1))
@@ -98,7 +108,13 @@ impl PgStorage {
                     ))
                 })
         })?;
-        Ok(Self { pool: Some(pool) })
+        Ok(Self {
+            pool: Some(pool),
+            config,
+            feed: super::feed::ChangeFeed::default(),
+            listening: std::sync::Mutex::new(false),
+            stop: Default::default(),
+        })
     }
 
     /// Run `f` on a pooled connection. The synchronous client drives its own small runtime,
@@ -121,6 +137,61 @@ impl PgStorage {
     }
 }
 
+/// A job lease: a session advisory lock on a connection of its own. Dropping it unlocks and
+/// closes the connection; if the replica dies, the server ends the session and the lock.
+struct AdvisoryLease {
+    client: Option<Client>,
+    key: i64,
+}
+
+impl Drop for AdvisoryLease {
+    fn drop(&mut self) {
+        if let Some(mut client) = self.client.take() {
+            let key = self.key;
+            let _ = off_runtime(move || {
+                let _ = client.execute("SELECT pg_advisory_unlock($1)", &[&key]);
+                drop(client);
+                Ok(())
+            });
+        }
+    }
+}
+
+/// Take the advisory lock of `job` on a new connection (see [`super::Storage::job_lease`]).
+fn advisory_lease(
+    config: &postgres::Config,
+    job: &str,
+    wait: Option<Duration>,
+) -> Result<Option<super::JobLease>> {
+    let key = super::lease_key(job);
+    off_runtime(|| {
+        let mut client = config.connect(NoTls)?;
+        let got = match wait {
+            None => col(
+                &client.query_one("SELECT pg_try_advisory_lock($1)", &[&key])?,
+                0,
+            )?,
+            Some(w) => {
+                client.batch_execute(&format!("SET lock_timeout = {}", w.as_millis().max(1)))?;
+                match client.execute("SELECT pg_advisory_lock($1)", &[&key]) {
+                    Ok(_) => true,
+                    Err(e) if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) => {
+                        false
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        };
+        if !got {
+            return Ok(None);
+        }
+        Ok(Some(super::JobLease::holding(Box::new(AdvisoryLease {
+            client: Some(client),
+            key,
+        }))))
+    })
+}
+
 /// Run `f` here, or on a scoped thread when this thread is inside a tokio runtime.
 pub(crate) fn off_runtime<R: Send>(f: impl FnOnce() -> Result<R> + Send) -> Result<R> {
     if tokio::runtime::Handle::try_current().is_err() {
@@ -135,6 +206,7 @@ pub(crate) fn off_runtime<R: Send>(f: impl FnOnce() -> Result<R> + Send) -> Resu
 
 impl Drop for PgStorage {
     fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
         // Closing a connection blocks on the client's runtime: do it off any async worker.
         if let Some(pool) = self.pool.take() {
             let _ = off_runtime(move || {
@@ -356,6 +428,28 @@ impl super::Storage for PgStorage {
             let row = c.query_one("SELECT value FROM meta WHERE key = 'server_actor'", &[])?;
             col(&row, 0)
         })
+    }
+
+    fn scheduling(&self) -> Option<&dyn super::SchedulingStore> {
+        Some(self)
+    }
+
+    fn job_lease(&self, job: &str, wait: Option<Duration>) -> Result<Option<super::JobLease>> {
+        advisory_lease(&self.config, job, wait)
+    }
+
+    fn subscribe_changes(
+        &self,
+    ) -> Result<tokio::sync::broadcast::Receiver<super::feed::FeedEvent>> {
+        // Subscribe first: nothing the listener hears after it starts can be missed.
+        let rx = self.feed.subscribe();
+        let mut listening = self.listening.lock().unwrap_or_else(|p| p.into_inner());
+        if !*listening {
+            let (config, feed, stop) = (self.config.clone(), self.feed.clone(), self.stop.clone());
+            off_runtime(move || listen::start(config, feed, stop))?;
+            *listening = true;
+        }
+        Ok(rx)
     }
 }
 

@@ -109,3 +109,58 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+thread_local! {
+    /// The PostgreSQL server the test on this thread runs on (`None`: SQLite). Set by the
+    /// variants [`also_on_postgres!`] generates; `#[tokio::test]` bodies run on the calling
+    /// thread, so the one test body sees it.
+    static TEST_POSTGRES: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Switch this test thread to PostgreSQL; `false` (after a SKIPPED notice) when no server is
+/// configured.
+#[cfg(test)]
+pub fn enter_postgres(test: &str) -> bool {
+    let Some(url) = test_url_or_skip(test) else {
+        return false;
+    };
+    TEST_POSTGRES.with(|u| *u.borrow_mut() = Some(url));
+    true
+}
+
+/// The database a test on this thread uses: a fresh PostgreSQL database when the thread was
+/// switched by [`enter_postgres`] (kept alive by the returned guard), else the SQLite file
+/// of `data_dir`.
+#[cfg(test)]
+pub fn test_database(data_dir: &std::path::Path) -> (String, Option<ScratchDb>) {
+    match TEST_POSTGRES.with(|u| u.borrow().clone()) {
+        Some(admin) => {
+            let db = ScratchDb::create(&admin).expect("create a PostgreSQL test database");
+            (db.url.clone(), Some(db))
+        }
+        None => (crate::storage::url_for_data_dir(data_dir), None),
+    }
+}
+
+/// For each named `#[tokio::test]`/`#[test]` of the enclosing module, a test of the same name
+/// in module `on_postgres` that runs it on a throw-away PostgreSQL database (or prints
+/// SKIPPED when `FIELDSYNC_TEST_POSTGRES_URL` is unset). The test body must get its database
+/// from [`test_database`].
+#[cfg(test)]
+macro_rules! also_on_postgres {
+    ($($name:ident),* $(,)?) => {
+        mod on_postgres {
+            $(
+                #[test]
+                fn $name() {
+                    if $crate::storage::postgres::scratch::enter_postgres(stringify!($name)) {
+                        super::$name();
+                    }
+                }
+            )*
+        }
+    };
+}
+#[cfg(test)]
+pub(crate) use also_on_postgres;

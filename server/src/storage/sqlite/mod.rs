@@ -16,6 +16,10 @@ use std::sync::{Mutex, MutexGuard};
 
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
+    /// Appends of this process, announced after commit (one process: no cross-talk needed).
+    feed: super::feed::ChangeFeed,
+    /// Names this database for in-process job leases (the file path; unique in memory).
+    lease_scope: String,
 }
 
 /// Parse a text column holding an id or enum; a bad value is a storage error, not a panic.
@@ -66,21 +70,35 @@ impl SqliteStorage {
             })?;
         }
         let conn = Connection::open(path)?;
-        Self::configure(conn)
+        let scope = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        Self::configure(conn, scope.display().to_string())
     }
 
     pub fn open_in_memory() -> Result<Self> {
-        Self::configure(Connection::open_in_memory()?)
+        let scope = format!("memory:{}", uuid::Uuid::new_v4());
+        Self::configure(Connection::open_in_memory()?, scope)
     }
 
-    fn configure(conn: Connection) -> Result<Self> {
+    fn configure(conn: Connection, lease_scope: String) -> Result<Self> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         Ok(Self {
             conn: Mutex::new(conn),
+            feed: super::feed::ChangeFeed::default(),
+            lease_scope,
         })
+    }
+
+    /// Tell live subscribers about a committed append.
+    fn announce(&self, rec: &super::AppendRecord, out: &super::AppendOutcome) {
+        self.feed
+            .publish(super::feed::FeedEvent::Changed(super::feed::DocChange {
+                doc_id: rec.doc_id.to_string(),
+                kind: rec.kind.as_str().to_owned(),
+                seq: out.seq,
+            }));
     }
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -355,8 +373,10 @@ impl super::Storage for SqliteStorage {
     }
 
     fn append(&self, rec: &super::AppendRecord) -> Result<super::AppendOutcome> {
-        docs::append(&mut self.conn(), rec, None)?
-            .ok_or_else(|| StorageError::Backend("unconditional append was refused".into()))
+        let out = docs::append(&mut self.conn(), rec, None)?
+            .ok_or_else(|| StorageError::Backend("unconditional append was refused".into()))?;
+        self.announce(rec, &out);
+        Ok(out)
     }
 
     fn append_checked(
@@ -364,7 +384,25 @@ impl super::Storage for SqliteStorage {
         rec: &super::AppendRecord,
         base_heads: &[String],
     ) -> Result<Option<super::AppendOutcome>> {
-        docs::append(&mut self.conn(), rec, Some(base_heads))
+        let out = docs::append(&mut self.conn(), rec, Some(base_heads))?;
+        if let Some(o) = &out {
+            self.announce(rec, o);
+        }
+        Ok(out)
+    }
+
+    fn subscribe_changes(
+        &self,
+    ) -> Result<tokio::sync::broadcast::Receiver<super::feed::FeedEvent>> {
+        Ok(self.feed.subscribe())
+    }
+
+    fn job_lease(
+        &self,
+        job: &str,
+        wait: Option<std::time::Duration>,
+    ) -> Result<Option<super::JobLease>> {
+        Ok(super::local_lease(&self.lease_scope, job, wait))
     }
 
     fn write_snapshot(&self, doc: fieldsync::DocId, bytes: &[u8], upto_seq: u64) -> Result<()> {
