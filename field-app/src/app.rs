@@ -60,10 +60,9 @@ impl FieldApp {
                 store.meta(crate::worker::meta::SERVER_URL).ok().flatten(),
             )
         };
-        app.state.screen = if identity.is_some() {
-            Screen::MyWork
-        } else {
-            Screen::SignIn
+        app.state.screen = match &identity {
+            Some(me) => crate::screens::dispatch::home_screen(me.role),
+            None => Screen::SignIn,
         };
         app.state.identity = identity;
         if let Some(s) = server {
@@ -122,6 +121,8 @@ impl FieldApp {
     pub fn refresh(&mut self) {
         self.learn_site_zones();
         let r = views::refresh_lists(&lock(&self.store), &mut self.state);
+        // Separate statement: the lock above is released before the clocks take it again.
+        let r = r.and_then(|()| crate::sla_clocks::refresh_app(&self.store, &mut self.state));
         if let Err(e) = r {
             self.state.flash = Some(Flash {
                 text: format!("Local database: {e}"),
@@ -223,10 +224,10 @@ impl FieldApp {
                     text: format!("Signed in as {}.", identity.display_name),
                     error: false,
                 });
-                s.identity = Some(identity);
                 if s.screen == Screen::SignIn {
-                    s.screen = Screen::MyWork;
+                    s.screen = crate::screens::dispatch::home_screen(identity.role);
                 }
+                s.identity = Some(identity);
                 self.refresh();
             }
             FromWorker::SignInFailed(msg) => {

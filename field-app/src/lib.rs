@@ -20,6 +20,7 @@ pub mod net;
 pub mod sample;
 pub mod screens;
 pub mod signature;
+pub mod sla_clocks;
 pub mod state;
 pub mod thumbs;
 pub mod views;

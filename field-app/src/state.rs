@@ -21,6 +21,8 @@ pub enum Screen {
     SyncDetails,
     /// Supervisor: completed work orders awaiting a decision.
     Review,
+    /// Dispatcher: the dispatch board, incidents from calls, inspection plans.
+    Dispatch,
 }
 
 impl Screen {
@@ -34,6 +36,7 @@ impl Screen {
             Screen::Knowledge => "Knowledge",
             Screen::SyncDetails => "Sync",
             Screen::Review => "Review",
+            Screen::Dispatch => "Dispatch",
         }
     }
 }
@@ -67,6 +70,10 @@ pub struct AppState {
     pub review_queue: Vec<WorkOrderRow>,
     /// Draft review comments per work order.
     pub review_comments: BTreeMap<DocId, String>,
+    /// Dispatcher screens (server-backed).
+    pub dispatch: crate::screens::dispatch::DispatchState,
+    /// Contracts on this device and SLA inputs for the offline countdowns.
+    pub sla_clocks: crate::sla_clocks::SlaClocks,
     /// Site id → the clock its times are shown on (learnt as sites appear in the lists).
     pub site_zones: BTreeMap<String, crate::format::Zone>,
     /// The file dialog (open while `purpose` is set).

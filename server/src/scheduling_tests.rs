@@ -869,6 +869,26 @@ mod http {
         )
         .await;
         assert_eq!(st, StatusCode::OK);
+        // The board's engineer rows: every enabled engineer with names, profile or not.
+        let (st, engineers) = call(&app, Method::GET, "/v1/engineers", &disp, None).await;
+        assert_eq!(st, StatusCode::OK);
+        let names: Vec<&str> = engineers
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["username"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["ann", "bob", "cid"], "{engineers}");
+        assert_eq!(engineers[1]["skills"], json!(["network"]));
+        assert_eq!(
+            (
+                engineers[1]["level"].as_i64(),
+                engineers[0]["level"].as_i64()
+            ),
+            (Some(3), Some(1))
+        );
+        let (st, _) = call(&app, Method::GET, "/v1/engineers", &eng, None).await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
         let (st, sug) = call(
             &app,
             Method::GET,

@@ -3,10 +3,16 @@
 
 pub mod checklist;
 pub mod devices;
+pub mod dispatch;
+pub mod dispatch_board;
+pub mod dispatch_call;
+pub mod dispatch_model;
 pub mod file_picker;
 pub mod knowledge;
 pub mod my_work;
 pub mod new_incident;
+pub mod plans;
+pub mod plans_model;
 pub mod review;
 pub mod sign_in;
 pub mod status_bar;
@@ -24,6 +30,9 @@ use egui::RichText;
 pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
     // Screens hook in here by prefix:
     // `if answer.tag.starts_with("x.") { return x::on_api_answer(state, answer); }`
+    if answer.tag.starts_with(dispatch::TAG) {
+        return dispatch::on_api_answer(state, answer);
+    }
     if let Err(e) = answer.result {
         state.flash = Some(Flash {
             text: e.to_string(),
@@ -48,8 +57,10 @@ pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
             Screen::Knowledge => knowledge::knowledge_ui(ui, state, &mut out),
             Screen::SyncDetails => status_bar::sync_details_ui(ui, state, &mut out),
             Screen::Review => review::review_ui(ui, state, &mut out),
+            Screen::Dispatch => dispatch::dispatch_ui(ui, state, &mut out),
         }
     });
+    dispatch::every_frame(state, &mut out);
     file_picker::file_picker_ui(ui, state, &mut out);
     out
 }
@@ -71,12 +82,20 @@ fn nav_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
             Screen::Knowledge,
             Screen::SyncDetails,
             Screen::Review,
+            Screen::Dispatch,
         ] {
             let supervisor = state
                 .identity
                 .as_ref()
                 .is_some_and(|i| i.role == fieldsync::Role::Supervisor);
             if screen == Screen::Review && !supervisor {
+                continue;
+            }
+            let office = state
+                .identity
+                .as_ref()
+                .is_some_and(|i| dispatch::may_see(i.role));
+            if screen == Screen::Dispatch && !office {
                 continue;
             }
             let current = state.screen == screen

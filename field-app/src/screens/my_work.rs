@@ -1,8 +1,10 @@
 //! My work: the engineer's visits and inspections, open ones first by scheduled time and
-//! priority, each with site, status, SLA countdown and sync badge.
+//! priority, each with site, status, SLA countdown and sync badge. The countdown is computed
+//! on the device ([`crate::sla_clocks`]), so it ticks offline.
 
 use crate::command::Command;
 use crate::format;
+use crate::sla_clocks;
 use crate::state::{AppState, Screen};
 use egui::RichText;
 use fieldsync::store::SyncBadge;
@@ -73,14 +75,13 @@ pub fn my_work_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
                         }
                         ui.label(status);
                         ui.label(row.priority.as_deref().unwrap_or("—"));
-                        match format::sla(
-                            row.response_due_ms,
-                            row.resolution_due_ms,
-                            row.first_on_site_ms,
-                            row.completed_at_ms,
-                            now,
-                        ) {
-                            Some((text, st)) => ui.label(RichText::new(text).color(st.color())),
+                        match state.sla_clocks.for_row(row, now) {
+                            Some(cd) => match cd.current() {
+                                Some(c) => ui
+                                    .label(RichText::new(&c.text).color(sla_clocks::color(c.state)))
+                                    .on_hover_text(cd.details()),
+                                None => ui.label("—"),
+                            },
                             None => ui.label("—"),
                         };
                         let badge = state

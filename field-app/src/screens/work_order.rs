@@ -27,6 +27,10 @@ pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
         .as_ref()
         .map(|i| i.user_id.clone())
         .unwrap_or_default();
+    let countdown = state
+        .work_order
+        .as_ref()
+        .and_then(|v| state.sla_clocks.for_work_order(&v.wo, &v.folded, now));
     let Some(v) = &mut state.work_order else {
         ui.label("No work order open.");
         if ui.button("Back to My work").clicked() {
@@ -37,7 +41,7 @@ pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            header_ui(ui, v, now, out);
+            header_ui(ui, v, now, countdown.as_ref(), out);
             if let Some(n) = &v.notice {
                 egui::Frame::new()
                     .fill(egui::Color32::from_rgb(253, 236, 236))
@@ -80,7 +84,13 @@ pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
         });
 }
 
-fn header_ui(ui: &mut egui::Ui, v: &WorkOrderView, now: i64, out: &mut Vec<Command>) {
+fn header_ui(
+    ui: &mut egui::Ui,
+    v: &WorkOrderView,
+    now: i64,
+    countdown: Option<&crate::sla_clocks::Countdown>,
+    out: &mut Vec<Command>,
+) {
     ui.horizontal(|ui| {
         if ui.button("← My work").clicked() {
             out.push(Command::Go(Screen::MyWork));
@@ -111,15 +121,15 @@ fn header_ui(ui: &mut egui::Ui, v: &WorkOrderView, now: i64, out: &mut Vec<Comma
         ui.label("·");
         let (text, color) = format::badge(v.badge);
         ui.label(RichText::new(text).color(color));
-        if let Some((text, s)) = format::sla(
-            v.wo.sla.response_due_ms,
-            v.wo.sla.resolution_due_ms,
-            v.folded.first_on_site_ms,
-            v.folded.completed_at_ms,
-            now,
-        ) {
-            ui.label("·");
-            ui.label(RichText::new(format!("SLA: {text}")).color(s.color()));
+        if let Some(cd) = countdown {
+            for c in [&cd.response, &cd.resolution].into_iter().flatten() {
+                ui.label("·");
+                ui.label(
+                    RichText::new(format!("SLA {}", c.text))
+                        .color(crate::sla_clocks::color(c.state)),
+                )
+                .on_hover_text(cd.details());
+            }
         }
     });
     if let Some((code, reason)) = &v.rejection {

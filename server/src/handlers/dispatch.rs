@@ -163,13 +163,50 @@ pub async fn work_order_sla(
     Ok(Json(rep))
 }
 
+/// An engineer as the dispatch board lists them: who (names for the rows) and their profile
+/// (a default one when none was stored).
+#[derive(Debug, Serialize)]
+pub struct EngineerItem {
+    pub username: String,
+    pub display_name: String,
+    #[serde(flatten)]
+    pub profile: EngineerProfile,
+}
+
+/// Every enabled engineer, by display name, with skills, customers and level.
 #[instrument(skip_all)]
 pub async fn list_profiles(
     State(state): State<AppState>,
     Auth(session): Auth,
-) -> AppResult<Json<Vec<EngineerProfile>>> {
+) -> AppResult<Json<Vec<EngineerItem>>> {
     require_role(session.user.role, &OFFICE, "read engineer profiles")?;
-    Ok(Json(state.db.call(|s| scheduling_of(s)?.profiles()).await?))
+    let (users, profiles) = state
+        .db
+        .call(|s| Ok((s.list_users()?, scheduling_of(s)?.profiles()?)))
+        .await?;
+    let mut out: Vec<EngineerItem> = users
+        .into_iter()
+        .filter(|u| u.role == Role::Engineer && !u.disabled)
+        .map(|u| {
+            let user_id = u.id.to_string();
+            let profile = profiles
+                .iter()
+                .find(|p| p.user_id == user_id)
+                .cloned()
+                .unwrap_or_else(|| EngineerProfile {
+                    user_id,
+                    level: 1,
+                    ..Default::default()
+                });
+            EngineerItem {
+                username: u.username,
+                display_name: u.display_name,
+                profile,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+    Ok(Json(out))
 }
 
 #[instrument(skip_all)]

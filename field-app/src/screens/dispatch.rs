@@ -1,0 +1,405 @@
+//! The dispatcher's screen (same binary, role from the login): the dispatch board, an
+//! incident from a phone call, and inspection plans — all server-backed through the API
+//! channel. This module holds their state, routes the server's answers, and keeps the board
+//! live (server-sent events, polling every 15 s when the stream is missing).
+
+use super::{dispatch_board, dispatch_call, plans};
+use crate::api::{ApiAnswer, ApiCall, ApiError, ApiReply};
+use crate::command::Command;
+use crate::screens::dispatch_model::{BoardRow, DeviceInfo, Engineer, SiteInfo};
+use crate::sla_clocks::CONTRACT_TAG;
+use crate::state::{AppState, Flash, Screen};
+use egui::RichText;
+use fieldsync::sla::Contract;
+use fieldsync::{Role, TimestampMs};
+use serde::de::DeserializeOwned;
+
+/// Every tag of this module starts with this (the API channel routes by prefix).
+pub const TAG: &str = "dispatch.";
+const EVENTS_TAG: &str = "dispatch.events";
+/// Polling interval when the server has no event stream (or it failed).
+pub const POLL_MS: i64 = 15_000;
+/// Events arrive in bursts (one per changed document): reload once they settle.
+pub const DEBOUNCE_MS: i64 = 700;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DispatchTab {
+    #[default]
+    Board,
+    PhoneCall,
+    Plans,
+}
+
+/// How the board learns about changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Liveness {
+    /// Not subscribed (the screen is not open).
+    #[default]
+    Idle,
+    /// Events arrive from `/v1/dispatch/events`.
+    Streaming,
+    /// The stream is missing or failed (why): reload every [`POLL_MS`] while the board is
+    /// shown.
+    Polling(String),
+}
+
+/// Everything the dispatcher's screen shows and edits.
+#[derive(Debug, Default)]
+pub struct DispatchState {
+    pub tab: DispatchTab,
+    pub board: dispatch_board::BoardState,
+    pub call: dispatch_call::CallForm,
+    pub plans: plans::PlansState,
+    /// Reference data shared by the tabs.
+    pub engineers: Vec<Engineer>,
+    pub sites: Vec<SiteInfo>,
+    pub devices: Vec<DeviceInfo>,
+    /// Every contract (office roles may list them): the board's time zone comes from these.
+    pub contracts: Vec<Contract>,
+    pub liveness: Liveness,
+    /// A subscription is open (or reconnecting in the background).
+    pub subscribed: bool,
+    /// The server answered 404 for the stream: do not subscribe again, poll.
+    pub stream_missing: bool,
+    /// When the board was last asked for (polling counts from here, answered or not).
+    pub requested_at_ms: Option<TimestampMs>,
+    /// When the board last loaded, and why the last load failed (kept data stays shown).
+    pub loaded_at_ms: Option<TimestampMs>,
+    pub load_error: Option<String>,
+    /// Reload the board at this instant (debounced events, polling).
+    pub reload_at_ms: Option<TimestampMs>,
+    /// Calls decided while handling an answer (e.g. the slot after an assignment), sent on
+    /// the next frame.
+    pub outbox: Vec<Command>,
+}
+
+impl DispatchState {
+    pub fn engineer_name(&self, user_id: &str) -> String {
+        self.engineers
+            .iter()
+            .find(|e| e.user_id == user_id)
+            .map_or_else(
+                || format!("user {}", short(user_id)),
+                |e| e.display_name.clone(),
+            )
+    }
+
+    pub fn site_name(&self, site_id: &str) -> String {
+        self.sites
+            .iter()
+            .find(|s| s.doc_id == site_id)
+            .map_or_else(|| format!("site {}", short(site_id)), |s| s.name.clone())
+    }
+
+    pub fn customer_name(&self, customer_id: &str) -> String {
+        self.sites
+            .iter()
+            .find(|s| s.customer_id == customer_id)
+            .map_or_else(|| customer_id.to_string(), |s| s.customer_name.clone())
+    }
+
+    /// The zone the board shows times in.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        crate::screens::dispatch_model::board_zone(
+            self.contracts.iter().map(|c| c.calendar.time_zone.as_str()),
+        )
+    }
+}
+
+fn short(id: &str) -> String {
+    id.chars().take(8).collect()
+}
+
+/// Percent-encode one path segment (customer ids are free text).
+pub fn path_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Dispatchers and admins change assignments, incidents and plans; supervisors look.
+pub fn may_dispatch(state: &AppState) -> bool {
+    state
+        .identity
+        .as_ref()
+        .is_some_and(|i| matches!(i.role, Role::Dispatcher | Role::Admin))
+}
+
+/// Who sees the dispatch screen at all.
+pub fn may_see(role: Role) -> bool {
+    matches!(role, Role::Dispatcher | Role::Supervisor | Role::Admin)
+}
+
+/// The screen a role starts on after signing in.
+pub fn home_screen(role: Role) -> Screen {
+    if role == Role::Dispatcher {
+        Screen::Dispatch
+    } else {
+        Screen::MyWork
+    }
+}
+
+/// The loads that fill the board (work orders, engineers, contracts, sites).
+pub fn board_loads() -> Vec<Command> {
+    [
+        ApiCall::get("dispatch.board", "/v1/work-orders?limit=2000"),
+        ApiCall::get("dispatch.engineers", "/v1/engineers"),
+        ApiCall::get("dispatch.contracts", "/v1/contracts"),
+        ApiCall::get("dispatch.sites", "/v1/sites"),
+    ]
+    .into_iter()
+    .map(Command::Api)
+    .collect()
+}
+
+/// Work for every frame, whatever the screen: send queued calls, keep the event stream
+/// only while the dispatch screen is open, and fetch contracts for offline countdowns.
+pub fn every_frame(state: &mut AppState, out: &mut Vec<Command>) {
+    let d = &mut state.dispatch;
+    out.append(&mut d.outbox);
+    if state.screen != Screen::Dispatch && d.subscribed {
+        out.push(Command::Unsubscribe(EVENTS_TAG.into()));
+        d.subscribed = false;
+        d.liveness = Liveness::Idle;
+    }
+    if state.sync.online == Some(true) && state.identity.is_some() {
+        out.extend(state.sla_clocks.fetches().into_iter().map(Command::Api));
+    }
+}
+
+/// Keep the board fresh while it is visible: subscribe once, reload when due.
+fn keep_live(ui: &egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let now = state.now_ms;
+    let d = &mut state.dispatch;
+    if !d.subscribed && !d.stream_missing {
+        out.push(Command::Subscribe(ApiCall::get(
+            EVENTS_TAG,
+            "/v1/dispatch/events",
+        )));
+        d.subscribed = true;
+        d.liveness = Liveness::Streaming;
+    }
+    if d.stream_missing && !matches!(d.liveness, Liveness::Polling(_)) {
+        d.liveness = Liveness::Polling("this server has no live event stream".into());
+    }
+    if d.requested_at_ms.is_none() {
+        d.reload_at_ms = Some(now);
+    }
+    if let (Liveness::Polling(_), Some(asked)) = (&d.liveness, d.requested_at_ms) {
+        let next = asked + POLL_MS;
+        d.reload_at_ms = Some(d.reload_at_ms.map_or(next, |r| r.min(next)));
+    }
+    if let Some(at) = d.reload_at_ms {
+        if now >= at {
+            d.reload_at_ms = None;
+            d.requested_at_ms = Some(now);
+            out.extend(board_loads());
+        } else {
+            let wait = u64::try_from(at - now).unwrap_or(0);
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(wait));
+        }
+    }
+}
+
+/// The dispatcher's screen.
+pub fn dispatch_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    keep_live(ui, state, out);
+    ui.horizontal(|ui| {
+        ui.heading("Dispatch");
+        ui.separator();
+        for (tab, label) in [
+            (DispatchTab::Board, "Board"),
+            (DispatchTab::PhoneCall, "Phone call → incident"),
+            (DispatchTab::Plans, "Inspection plans"),
+        ] {
+            if ui
+                .selectable_label(state.dispatch.tab == tab, label)
+                .clicked()
+            {
+                state.dispatch.tab = tab;
+                match tab {
+                    DispatchTab::Board => {}
+                    DispatchTab::PhoneCall => dispatch_call::opened(state, out),
+                    // The tab reloads the plans when drawn.
+                    DispatchTab::Plans => state.dispatch.plans.loaded = false,
+                }
+            }
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("⟳ Reload").clicked() {
+                state.dispatch.requested_at_ms = Some(state.now_ms);
+                out.extend(board_loads());
+            }
+            connection_line(ui, state);
+        });
+    });
+    ui.separator();
+    match state.dispatch.tab {
+        DispatchTab::Board => dispatch_board::board_ui(ui, state, out),
+        DispatchTab::PhoneCall => dispatch_call::call_ui(ui, state, out),
+        DispatchTab::Plans => plans::plans_ui(ui, state, out),
+    }
+}
+
+/// "live" / "polling every 15 s" / "needs a connection — last loaded at 14:05".
+fn connection_line(ui: &mut egui::Ui, state: &AppState) {
+    let d = &state.dispatch;
+    let last = d
+        .loaded_at_ms
+        .map_or("never".to_string(), crate::format::time);
+    if let Some(e) = &d.load_error {
+        ui.label(
+            RichText::new(format!("needs a connection — last loaded {last}"))
+                .color(crate::format::RED),
+        )
+        .on_hover_text(e);
+        return;
+    }
+    let text = match &d.liveness {
+        Liveness::Streaming => "● live".to_string(),
+        Liveness::Polling(why) => {
+            return {
+                ui.label(
+                    RichText::new(format!("refreshing every {} s", POLL_MS / 1000))
+                        .color(crate::format::GREY),
+                )
+                .on_hover_text(why.as_str());
+            };
+        }
+        Liveness::Idle => "not live".to_string(),
+    };
+    ui.label(RichText::new(text).color(crate::format::GREEN))
+        .on_hover_text(format!("last loaded {last}"));
+}
+
+/// Parse a JSON answer or say why not.
+pub fn parse<T: DeserializeOwned>(reply: &ApiReply) -> Result<T, String> {
+    reply.json::<T>()
+}
+
+/// Show a refusal or failure of a call in the flash line.
+pub fn flash_error(state: &mut AppState, what: &str, e: &ApiError) {
+    state.flash = Some(Flash {
+        text: format!("{what}: {e}"),
+        error: true,
+    });
+}
+
+pub fn flash_ok(state: &mut AppState, text: impl Into<String>) {
+    state.flash = Some(Flash {
+        text: text.into(),
+        error: false,
+    });
+}
+
+/// An answer for this module (tag starts with [`TAG`]).
+pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
+    let ApiAnswer { tag, result } = answer;
+    let rest = tag.strip_prefix(TAG).unwrap_or(&tag).to_string();
+    if rest == "events" {
+        return on_event(state, result);
+    }
+    if let Some(customer) = tag.strip_prefix(CONTRACT_TAG) {
+        return on_contract(state, customer, result);
+    }
+    if rest.starts_with("plan") {
+        return plans::on_answer(state, &rest, result);
+    }
+    if rest.starts_with("call.") {
+        return dispatch_call::on_answer(state, &rest, result);
+    }
+    let reply = match result {
+        Ok(r) => r,
+        Err(e) => return on_load_error(state, &rest, e),
+    };
+    match rest.as_str() {
+        "board" => match parse::<Vec<BoardRow>>(&reply) {
+            Ok(rows) => {
+                let d = &mut state.dispatch;
+                d.board.rows = rows;
+                d.loaded_at_ms = Some(state.now_ms);
+                d.load_error = None;
+                d.board.after_reload();
+            }
+            Err(e) => state.dispatch.load_error = Some(format!("work orders: {e}")),
+        },
+        "engineers" => store_list(state, &reply, "engineers", |d, v| d.engineers = v),
+        "sites" => store_list(state, &reply, "sites", |d, v| d.sites = v),
+        "devices" => store_list(state, &reply, "devices", |d, v| d.devices = v),
+        "contracts" => {
+            if let Ok(list) = parse::<Vec<Contract>>(&reply) {
+                for c in &list {
+                    // Keep them for the phone-call form's due times (and offline use).
+                    let _ = state.sla_clocks.learn(c.clone());
+                }
+                state.dispatch.contracts = list;
+            }
+        }
+        other => dispatch_board::on_answer(state, other, Ok(reply)),
+    }
+}
+
+fn store_list<T: DeserializeOwned>(
+    state: &mut AppState,
+    reply: &ApiReply,
+    what: &str,
+    put: impl FnOnce(&mut DispatchState, Vec<T>),
+) {
+    match parse::<Vec<T>>(reply) {
+        Ok(v) => put(&mut state.dispatch, v),
+        Err(e) => state.dispatch.load_error = Some(format!("{what}: {e}")),
+    }
+}
+
+fn on_load_error(state: &mut AppState, rest: &str, e: ApiError) {
+    match rest {
+        // Loads: keep what is shown, say it is stale.
+        "board" | "engineers" | "sites" => {
+            state.dispatch.load_error = Some(e.to_string());
+        }
+        // Contracts are office-only reads; a supervisor without them still sees the board.
+        "contracts" | "devices" => {}
+        other => dispatch_board::on_answer(state, other, Err(e)),
+    }
+}
+
+fn on_event(state: &mut AppState, result: Result<ApiReply, ApiError>) {
+    let now = state.now_ms;
+    let d = &mut state.dispatch;
+    match result {
+        Ok(reply) => {
+            if d.subscribed {
+                d.liveness = Liveness::Streaming;
+            }
+            // `event/work_order` and `event/resync` both mean: reload soon (debounced).
+            if reply.content_type.starts_with("event/") {
+                let at = now + DEBOUNCE_MS;
+                d.reload_at_ms = Some(d.reload_at_ms.map_or(at, |r| r.min(at)));
+            }
+        }
+        Err(ApiError::Server { status: 404, .. }) => {
+            d.stream_missing = true;
+            d.subscribed = false;
+            d.outbox.push(Command::Unsubscribe(EVENTS_TAG.into()));
+            d.liveness = Liveness::Polling("this server has no live event stream".into());
+        }
+        // The channel reconnects by itself; poll meanwhile.
+        Err(e) => d.liveness = Liveness::Polling(format!("live updates interrupted: {e}")),
+    }
+}
+
+fn on_contract(state: &mut AppState, customer: &str, result: Result<ApiReply, ApiError>) {
+    let contract = match result {
+        Ok(reply) => parse::<Contract>(&reply),
+        Err(e) => Err(e.to_string()),
+    };
+    let outcome = contract.and_then(|c| state.sla_clocks.learn(c));
+    dispatch_call::contract_arrived(state, customer, outcome.err());
+}

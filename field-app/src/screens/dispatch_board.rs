@@ -1,0 +1,728 @@
+//! The dispatch board: the unassigned queue (by priority or SLA due), every engineer's day
+//! as a timeline coloured by SLA state, and the selected work order's card where the
+//! dispatcher assigns (server suggestions first, with reasons), picks a slot, reschedules or
+//! unassigns. Every change goes to the server, which writes it with its own actor so it
+//! reaches the engineer at their next sync.
+
+use super::dispatch::{self, may_dispatch};
+use super::dispatch_model::{
+    self as model, BoardRow, HOUR_MS, MINUTE_MS, QueueSort, Suggestion, local_day_hm, local_hm,
+};
+use crate::api::{ApiCall, ApiError, ApiReply};
+use crate::command::Command;
+use crate::format;
+use crate::state::AppState;
+use chrono::NaiveDate;
+use egui::{Color32, RichText};
+use fieldsync::TimestampMs;
+use fieldsync::sla::SlaState;
+
+/// Width of the engineers' name column on the timeline.
+const NAME_W: f32 = 150.0;
+const ROW_H: f32 = 34.0;
+
+/// What the board shows and the dispatcher is choosing.
+#[derive(Debug)]
+pub struct BoardState {
+    pub rows: Vec<BoardRow>,
+    pub sort: QueueSort,
+    /// The day on the timeline (local to the board's zone); today until changed.
+    pub day: Option<NaiveDate>,
+    /// The selected work order (doc id).
+    pub selected: Option<String>,
+    /// Suggestions for the selected work order, or why there are none.
+    pub suggestions: Option<Result<Vec<Suggestion>, String>>,
+    /// The engineer chosen in the card (user id).
+    pub pick: Option<String>,
+    pub duration_min: i64,
+    /// The slot chosen in the card.
+    pub slot: Option<(TimestampMs, TimestampMs)>,
+    /// The slot to write once the assignment it belongs to succeeded: (doc id, slot).
+    pub pending_slot: Option<(String, (TimestampMs, TimestampMs))>,
+    /// A change is on its way to the server (buttons wait for the answer).
+    pub busy: bool,
+}
+
+impl Default for BoardState {
+    fn default() -> Self {
+        BoardState {
+            rows: Vec::new(),
+            sort: QueueSort::Priority,
+            day: None,
+            selected: None,
+            suggestions: None,
+            pick: None,
+            duration_min: 60,
+            slot: None,
+            pending_slot: None,
+            busy: false,
+        }
+    }
+}
+
+impl BoardState {
+    pub fn selected_row(&self) -> Option<&BoardRow> {
+        let id = self.selected.as_deref()?;
+        self.rows.iter().find(|r| r.doc_id == id)
+    }
+
+    /// After new rows arrived: a selection that vanished (e.g. cancelled) is dropped.
+    pub fn after_reload(&mut self) {
+        if self.selected.is_some() && self.selected_row().is_none() {
+            self.selected = None;
+            self.suggestions = None;
+        }
+    }
+}
+
+/// Select a work order and ask for suggestions (dispatchers only).
+pub fn select(state: &mut AppState, doc_id: &str, out: &mut Vec<Command>) {
+    let b = &mut state.dispatch.board;
+    if b.selected.as_deref() == Some(doc_id) {
+        return;
+    }
+    b.selected = Some(doc_id.to_string());
+    b.pick = None;
+    b.slot = None;
+    b.suggestions = None;
+    if may_dispatch(state) {
+        out.push(Command::Api(ApiCall::get(
+            format!("dispatch.suggest.{doc_id}"),
+            format!("/v1/work-orders/{doc_id}/suggestions"),
+        )));
+    }
+}
+
+/// Colour of an SLA state on the board.
+pub fn sla_color(s: Option<SlaState>) -> Color32 {
+    match s {
+        Some(SlaState::OnTrack) => format::BLUE,
+        Some(SlaState::AtRisk) => format::AMBER,
+        Some(SlaState::Breached) => format::RED,
+        Some(SlaState::Met) => format::GREEN,
+        None => format::GREY,
+    }
+}
+
+/// "response due 14:30 (in 45 min)", "resolution overdue since 11:00", "SLA met".
+pub fn sla_line(row: &BoardRow, tz: chrono_tz::Tz, now: TimestampMs) -> String {
+    let Some(r) = &row.sla else {
+        return match row.next_due_ms() {
+            Some(due) => format!("due {}", local_day_hm(tz, due)),
+            None => "no SLA".into(),
+        };
+    };
+    let (what, clock) = if r.response.stopped_at_ms.is_none() {
+        ("response", &r.response)
+    } else {
+        ("resolution", &r.resolution)
+    };
+    if clock.stopped_at_ms.is_some() {
+        return format!("SLA {}", model::sla_word(Some(r.worst())));
+    }
+    let when = if model::local_date(tz, clock.due_ms) == model::local_date(tz, now) {
+        local_hm(tz, clock.due_ms)
+    } else {
+        local_day_hm(tz, clock.due_ms)
+    };
+    let paused = if r.paused { " · paused (on hold)" } else { "" };
+    if clock.state == SlaState::Breached {
+        format!("{what} overdue since {when}{paused}")
+    } else {
+        format!(
+            "{what} due {when} ({} left){paused}",
+            format::duration(clock.remaining_ms.max(0))
+        )
+    }
+}
+
+pub fn board_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let tz = state.dispatch.zone();
+    let today = model::local_date(tz, state.now_ms);
+    let day = *state.dispatch.board.day.get_or_insert(today);
+    egui::Panel::left("dispatch_queue")
+        .resizable(false)
+        .exact_size(360.0)
+        .show(ui, |ui| queue_ui(ui, state, out));
+    if state.dispatch.board.selected.is_some() {
+        egui::Panel::right("dispatch_card")
+            .resizable(false)
+            .exact_size(330.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("card_scroll")
+                    .show(ui, |ui| card_ui(ui, state, out))
+            });
+    }
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Engineers' day").strong().size(16.0));
+            if ui.small_button("◀").on_hover_text("Previous day").clicked() {
+                state.dispatch.board.day = day.pred_opt();
+            }
+            let label = day.format("%a %d %b %Y").to_string();
+            if ui
+                .add_enabled(day != today, egui::Button::new("Today"))
+                .clicked()
+            {
+                state.dispatch.board.day = Some(today);
+            }
+            ui.label(RichText::new(label).strong());
+            if ui.small_button("▶").on_hover_text("Next day").clicked() {
+                state.dispatch.board.day = day.succ_opt();
+            }
+            ui.label(RichText::new(format!("times in {}", tz.name())).color(format::GREY));
+        });
+        legend_ui(ui);
+        egui::ScrollArea::vertical()
+            .id_salt("timeline_scroll")
+            .auto_shrink([false, false])
+            .show(ui, |ui| timeline_ui(ui, state, day, out));
+    });
+}
+
+fn legend_ui(ui: &mut egui::Ui) {
+    ui.horizontal(|ui| {
+        for (s, word) in [
+            (Some(SlaState::OnTrack), "on track"),
+            (Some(SlaState::AtRisk), "at risk"),
+            (Some(SlaState::Breached), "breached"),
+            (Some(SlaState::Met), "met"),
+            (None, "no SLA (inspections)"),
+        ] {
+            ui.label(RichText::new("■").color(sla_color(s)));
+            ui.label(RichText::new(word).small());
+        }
+    });
+}
+
+fn queue_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let tz = state.dispatch.zone();
+    let now = state.now_ms;
+    ui.horizontal(|ui| {
+        let n = model::unassigned_queue(&state.dispatch.board.rows, QueueSort::Priority).len();
+        ui.label(
+            RichText::new(format!("Unassigned ({n})"))
+                .strong()
+                .size(16.0),
+        );
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let sort = &mut state.dispatch.board.sort;
+            ui.selectable_value(sort, QueueSort::SlaDue, "SLA due");
+            ui.selectable_value(sort, QueueSort::Priority, "Priority");
+            ui.label("sort:");
+        });
+    });
+    ui.separator();
+    let mut clicked = None;
+    egui::ScrollArea::vertical()
+        .id_salt("queue_scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            let d = &state.dispatch;
+            let queue = model::unassigned_queue(&d.board.rows, d.board.sort);
+            if queue.is_empty() {
+                ui.label(if d.loaded_at_ms.is_some() {
+                    "Nothing waiting: every open work order has an engineer."
+                } else {
+                    "Loading the board…"
+                });
+            }
+            for row in queue {
+                let selected = d.board.selected.as_deref() == Some(row.doc_id.as_str());
+                let color = sla_color(row.sla_state());
+                egui::Frame::new()
+                    .stroke(egui::Stroke::new(if selected { 2.0 } else { 1.0 }, color))
+                    .inner_margin(6.0)
+                    .corner_radius(4.0)
+                    .show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        let title = format!(
+                            "{} · {}",
+                            row.priority.as_deref().unwrap_or("—"),
+                            row.label()
+                        );
+                        if ui
+                            .selectable_label(selected, RichText::new(title).strong())
+                            .clicked()
+                        {
+                            clicked = Some(row.doc_id.clone());
+                        }
+                        let place = row
+                            .site_id
+                            .as_deref()
+                            .map(|s| d.site_name(s))
+                            .or_else(|| row.customer_id.as_deref().map(|c| d.customer_name(c)))
+                            .unwrap_or_else(|| "no site".into());
+                        let what = row.category.as_deref().unwrap_or(&row.kind);
+                        ui.label(RichText::new(format!("{place} · {what}")).small());
+                        ui.label(RichText::new(sla_line(row, tz, now)).color(color));
+                    });
+                ui.add_space(4.0);
+            }
+        });
+    if let Some(id) = clicked {
+        select(state, &id, out);
+    }
+}
+
+fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, day: NaiveDate, out: &mut Vec<Command>) {
+    let tz = state.dispatch.zone();
+    let now = state.now_ms;
+    let d = &state.dispatch;
+    if d.engineers.is_empty() {
+        ui.label(if d.loaded_at_ms.is_some() {
+            "No engineers on this server."
+        } else {
+            "Loading engineers…"
+        });
+        return;
+    }
+    let (day_start, _) = model::day_bounds(tz, day);
+    let days: Vec<(String, model::EngineerDay<'_>)> = d
+        .engineers
+        .iter()
+        .map(|e| {
+            (
+                e.user_id.clone(),
+                model::engineer_day(&d.board.rows, &e.user_id, tz, day),
+            )
+        })
+        .collect();
+    let windows: Vec<_> = days
+        .iter()
+        .flat_map(|(_, ed)| ed.blocks.iter().filter_map(|r| r.window()))
+        .collect();
+    let (first_h, last_h) = model::timeline_hours(&windows, tz, day);
+    let span_ms = i64::from(last_h - first_h) * HOUR_MS;
+    let origin = day_start + i64::from(first_h) * HOUR_MS;
+    let width = (ui.available_width() - NAME_W - 8.0).max(200.0);
+    let x_of = |left: f32, ms: TimestampMs| {
+        left + ((ms - origin) as f32 / span_ms as f32).clamp(0.0, 1.0) * width
+    };
+    // Hour header.
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(NAME_W + width, 18.0), egui::Sense::hover());
+    let left = rect.left() + NAME_W;
+    for h in first_h..=last_h {
+        let x = x_of(left, origin + i64::from(h - first_h) * HOUR_MS);
+        ui.painter().text(
+            egui::pos2(x, rect.center().y),
+            egui::Align2::CENTER_CENTER,
+            format!("{h:02}"),
+            egui::FontId::proportional(11.0),
+            format::GREY,
+        );
+    }
+    let mut clicked = None;
+    for (e, (user_id, ed)) in d.engineers.iter().zip(&days) {
+        ui.separator();
+        ui.horizontal(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(NAME_W - 8.0);
+                ui.label(RichText::new(&e.display_name).strong());
+                let open = d
+                    .board
+                    .rows
+                    .iter()
+                    .filter(|r| r.is_open() && r.assignees.contains(user_id))
+                    .count();
+                ui.label(RichText::new(format!("{open} open · level {}", e.level)).small())
+                    .on_hover_text(format!("skills: {}", e.skills.join(", ")));
+            });
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(width, ROW_H), egui::Sense::hover());
+            let painter = ui.painter_at(rect);
+            painter.rect_filled(rect, 3.0, Color32::from_gray(245));
+            for h in first_h..=last_h {
+                let x = x_of(rect.left(), origin + i64::from(h - first_h) * HOUR_MS);
+                painter.line_segment(
+                    [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
+                    egui::Stroke::new(1.0, Color32::from_gray(220)),
+                );
+            }
+            if model::local_date(tz, now) == day {
+                let x = x_of(rect.left(), now);
+                painter.line_segment(
+                    [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
+                    egui::Stroke::new(2.0, format::RED),
+                );
+            }
+            for r in &ed.blocks {
+                let Some((a, b)) = r.window() else { continue };
+                let x0 = x_of(rect.left(), a);
+                let x1 = x_of(rect.left(), b).max(x0 + 6.0);
+                let block = egui::Rect::from_min_max(
+                    egui::pos2(x0 + 1.0, rect.top() + 3.0),
+                    egui::pos2(x1 - 1.0, rect.bottom() - 3.0),
+                );
+                let mut fill = sla_color(r.sla_state());
+                if !r.is_open() {
+                    fill = fill.gamma_multiply(0.5);
+                }
+                let label = RichText::new(r.label()).color(Color32::WHITE).small();
+                let resp = ui
+                    .put(block, egui::Button::new(label).fill(fill).truncate())
+                    .on_hover_text(format!(
+                        "{}\n{}–{} · {}\n{}",
+                        r.label(),
+                        local_hm(tz, a),
+                        local_hm(tz, b),
+                        r.status,
+                        sla_line(r, tz, now)
+                    ));
+                if resp.clicked() {
+                    clicked = Some(r.doc_id.clone());
+                }
+            }
+        });
+        if !ed.unscheduled.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.add_space(NAME_W);
+                ui.label(RichText::new("not scheduled:").small().color(format::GREY));
+                for r in &ed.unscheduled {
+                    let text = RichText::new(r.label()).color(sla_color(r.sla_state()));
+                    if ui
+                        .small_button(text)
+                        .on_hover_text(sla_line(r, tz, now))
+                        .clicked()
+                    {
+                        clicked = Some(r.doc_id.clone());
+                    }
+                }
+            });
+        }
+    }
+    if let Some(id) = clicked {
+        select(state, &id, out);
+    }
+}
+
+/// The selected work order: details, assignees, assignment with suggestions and slots.
+fn card_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let tz = state.dispatch.zone();
+    let now = state.now_ms;
+    let Some(row) = state.dispatch.board.selected_row().cloned() else {
+        return;
+    };
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(row.label()).strong().size(15.0));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::TOP), |ui| {
+            if ui.small_button("×").on_hover_text("Close").clicked() {
+                state.dispatch.board.selected = None;
+            }
+        });
+    });
+    let d = &state.dispatch;
+    let status = row
+        .status()
+        .map_or(row.status.clone(), |s| s.label().to_string());
+    ui.label(format!(
+        "{} · {} · {}",
+        row.priority.as_deref().unwrap_or("no priority"),
+        row.category.as_deref().unwrap_or(&row.kind),
+        status
+    ));
+    if let Some(s) = &row.site_id {
+        ui.label(format!("Site: {}", d.site_name(s)));
+    } else if let Some(c) = &row.customer_id {
+        ui.label(format!("Customer: {}", d.customer_name(c)));
+    }
+    ui.label(RichText::new(sla_line(&row, tz, now)).color(sla_color(row.sla_state())));
+    if let Some(r) = &row.sla {
+        for (what, c) in [("Response", &r.response), ("Resolution", &r.resolution)] {
+            ui.label(
+                RichText::new(format!(
+                    "{what}: {} · due {}",
+                    model::sla_word(Some(c.state)),
+                    local_day_hm(tz, c.due_ms)
+                ))
+                .small(),
+            );
+        }
+    }
+    if let Some((a, b)) = row.window() {
+        ui.label(format!(
+            "Scheduled {}–{}",
+            local_day_hm(tz, a),
+            local_hm(tz, b)
+        ));
+    }
+    let can = may_dispatch(state);
+    super::section(ui, "Assigned");
+    if row.assignees.is_empty() {
+        ui.label("Nobody yet.");
+    }
+    for a in &row.assignees {
+        ui.horizontal(|ui| {
+            ui.label(state.dispatch.engineer_name(a));
+            if can
+                && ui
+                    .add_enabled(!state.dispatch.board.busy, egui::Button::new("Unassign"))
+                    .clicked()
+            {
+                state.dispatch.board.busy = true;
+                out.push(Command::Api(ApiCall::post_json(
+                    format!("dispatch.unassign.{}", row.doc_id),
+                    format!("/v1/work-orders/{}/unassign", row.doc_id),
+                    &serde_json::json!({ "user": a }),
+                )));
+            }
+        });
+    }
+    if !can {
+        ui.add_space(6.0);
+        ui.label(
+            RichText::new("Only dispatchers and administrators change assignments.")
+                .color(format::GREY),
+        );
+        return;
+    }
+    if !row.is_open() {
+        return;
+    }
+    super::section(ui, "Assign an engineer");
+    pick_ui(ui, state, &row);
+    super::section(ui, "Slot");
+    slot_ui(ui, state, &row, tz);
+    ui.add_space(8.0);
+    let b = &state.dispatch.board;
+    let Some(pick) = b.pick.clone() else {
+        ui.label("Choose an engineer.");
+        return;
+    };
+    let name = state.dispatch.engineer_name(&pick);
+    let already = row.assignees.contains(&pick);
+    let label = match (already, b.slot) {
+        (true, Some((a, c))) => format!(
+            "Reschedule {name} to {}–{}",
+            local_hm(tz, a),
+            local_hm(tz, c)
+        ),
+        (true, None) => format!("{name} is assigned"),
+        (false, Some((a, c))) => format!("Assign {name} · {}–{}", local_hm(tz, a), local_hm(tz, c)),
+        (false, None) => format!("Assign {name}"),
+    };
+    let enabled = !b.busy && !(already && b.slot.is_none());
+    if ui
+        .add_enabled(enabled, egui::Button::new(RichText::new(label).strong()))
+        .clicked()
+    {
+        let slot = b.slot;
+        let id = row.doc_id.clone();
+        let b = &mut state.dispatch.board;
+        b.busy = true;
+        if already {
+            if let Some(slot) = slot {
+                out.push(Command::Api(reschedule_call(&id, slot)));
+            }
+        } else {
+            b.pending_slot = slot.map(|s| (id.clone(), s));
+            out.push(Command::Api(ApiCall::post_json(
+                format!("dispatch.assign.{id}"),
+                format!("/v1/work-orders/{id}/assign"),
+                &serde_json::json!({ "user": pick }),
+            )));
+        }
+    }
+    if state.dispatch.board.busy {
+        ui.label(RichText::new("Sending to the server…").color(format::GREY));
+    }
+}
+
+fn reschedule_call(id: &str, (start, end): (TimestampMs, TimestampMs)) -> ApiCall {
+    ApiCall::post_json(
+        format!("dispatch.reschedule.{id}"),
+        format!("/v1/work-orders/{id}/reschedule"),
+        &serde_json::json!({ "start_ms": start, "end_ms": end }),
+    )
+}
+
+/// Engineers to choose from: the server's suggestions first (with reasons), then anyone
+/// the suggestions did not rank.
+fn pick_ui(ui: &mut egui::Ui, state: &mut AppState, row: &BoardRow) {
+    let d = &mut state.dispatch;
+    let suggested: Vec<Suggestion> = match &d.board.suggestions {
+        None => {
+            ui.label(RichText::new("Loading suggestions…").color(format::GREY));
+            Vec::new()
+        }
+        Some(Err(e)) => {
+            ui.label(RichText::new(format!("No suggestions: {e}")).color(format::GREY));
+            Vec::new()
+        }
+        Some(Ok(list)) => list.clone(),
+    };
+    for (i, s) in suggested.iter().enumerate() {
+        let mark = if i == 0 { "★ " } else { "" };
+        let text = format!("{mark}{}", s.display_name);
+        let picked = d.board.pick.as_deref() == Some(s.user_id.as_str());
+        if ui
+            .selectable_label(picked, RichText::new(text).strong())
+            .clicked()
+        {
+            d.board.pick = Some(s.user_id.clone());
+            d.board.slot = None;
+        }
+        let mut why = s.reasons.join(" · ");
+        if row.assignees.contains(&s.user_id) {
+            why = format!("already assigned · {why}");
+        }
+        ui.label(RichText::new(why).small().color(format::GREY));
+    }
+    let others: Vec<(String, String)> = d
+        .engineers
+        .iter()
+        .filter(|e| !suggested.iter().any(|s| s.user_id == e.user_id))
+        .map(|e| (e.user_id.clone(), e.display_name.clone()))
+        .collect();
+    if !others.is_empty() && !suggested.is_empty() {
+        ui.label(RichText::new("Other engineers").small());
+    }
+    for (id, name) in others {
+        let picked = d.board.pick.as_deref() == Some(id.as_str());
+        if ui.selectable_label(picked, name).clicked() {
+            d.board.pick = Some(id);
+            d.board.slot = None;
+        }
+    }
+}
+
+/// Free slots of the chosen engineer on the board's day, or "as soon as possible".
+fn slot_ui(ui: &mut egui::Ui, state: &mut AppState, row: &BoardRow, tz: chrono_tz::Tz) {
+    let now = state.now_ms;
+    let d = &mut state.dispatch;
+    let day = d.board.day.unwrap_or_else(|| model::local_date(tz, now));
+    ui.horizontal(|ui| {
+        ui.label("Duration");
+        egui::ComboBox::from_id_salt("slot_duration")
+            .selected_text(format::duration(d.board.duration_min * MINUTE_MS))
+            .show_ui(ui, |ui| {
+                for m in [30, 60, 90, 120, 180, 240] {
+                    if ui
+                        .selectable_value(
+                            &mut d.board.duration_min,
+                            m,
+                            format::duration(m * MINUTE_MS),
+                        )
+                        .clicked()
+                    {
+                        d.board.slot = None;
+                    }
+                }
+            })
+            .response
+            .accessible_name("Duration");
+        ui.label(day.format("on %a %d %b").to_string());
+    });
+    if ui
+        .selectable_label(d.board.slot.is_none(), "No slot: as soon as possible")
+        .clicked()
+    {
+        d.board.slot = None;
+    }
+    let Some(pick) = d.board.pick.clone() else {
+        return;
+    };
+    // The selected work order's own window does not block its new slot.
+    let others: Vec<BoardRow> = d
+        .board
+        .rows
+        .iter()
+        .filter(|r| r.doc_id != row.doc_id)
+        .cloned()
+        .collect();
+    let slots = model::offered_slots(
+        &others,
+        &pick,
+        tz,
+        day,
+        d.board.duration_min * MINUTE_MS,
+        now,
+    );
+    if slots.is_empty() {
+        ui.label(RichText::new("No free slot left that day.").color(format::GREY));
+    }
+    ui.horizontal_wrapped(|ui| {
+        for s in slots {
+            let text = format!("{}–{}", local_hm(tz, s.0), local_hm(tz, s.1));
+            if ui.selectable_label(d.board.slot == Some(s), text).clicked() {
+                d.board.slot = Some(s);
+            }
+        }
+    });
+}
+
+/// Answers to the board's calls (`suggest.`, `assign.`, `unassign.`, `reschedule.`).
+pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiError>) {
+    let now = state.now_ms;
+    let (kind, id) = rest.split_once('.').unwrap_or((rest, ""));
+    match kind {
+        "suggest" => {
+            let b = &mut state.dispatch.board;
+            if b.selected.as_deref() == Some(id) {
+                b.suggestions = Some(match result {
+                    Ok(r) => dispatch::parse::<Vec<Suggestion>>(&r),
+                    Err(e) => Err(e.to_string()),
+                });
+            }
+        }
+        "assign" | "unassign" | "reschedule" => {
+            let d = &mut state.dispatch;
+            d.board.busy = false;
+            let pending = d.board.pending_slot.take();
+            match result {
+                Ok(_) => {
+                    if kind == "assign"
+                        && let Some((pid, slot)) = pending.filter(|(p, _)| p == id)
+                    {
+                        d.board.busy = true;
+                        d.outbox.push(Command::Api(reschedule_call(&pid, slot)));
+                    }
+                    d.board.slot = None;
+                    d.reload_at_ms = Some(now);
+                    let what = match kind {
+                        "assign" => "Assigned",
+                        "unassign" => "Unassigned",
+                        _ => "Rescheduled",
+                    };
+                    dispatch::flash_ok(
+                        state,
+                        format!("{what} — the engineer's app gets it at its next sync."),
+                    );
+                }
+                Err(e) => {
+                    d.reload_at_ms = Some(now);
+                    let what = match kind {
+                        "assign" => "Could not assign",
+                        "unassign" => "Could not unassign",
+                        _ => "Could not reschedule",
+                    };
+                    dispatch::flash_error(state, what, &e);
+                }
+            }
+        }
+        other => {
+            let msg = match result {
+                Ok(_) => format!("unexpected answer {other:?}"),
+                Err(e) => e.to_string(),
+            };
+            dispatch::flash_error(state, "Dispatch", &ApiError::Other(msg));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sla_line_without_a_report_uses_due_times() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let row = BoardRow {
+            response_due_ms: Some(1_794_990_600_000),
+            ..Default::default()
+        };
+        assert_eq!(sla_line(&row, tz, 0), "due Wed 18 Nov 16:30");
+        assert_eq!(sla_line(&BoardRow::default(), tz, 0), "no SLA");
+        let _ = MINUTE_MS;
+    }
+}

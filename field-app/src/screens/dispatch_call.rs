@@ -1,0 +1,530 @@
+//! An incident from a phone call: customer, site, device, category, impact and urgency; the
+//! priority and the response/resolution due times are computed here with the customer's
+//! contract (`fieldsync::sla`, the same rules the server applies) and shown BEFORE saving;
+//! saving posts to `/v1/work-orders`, and the new incident opens on the board to assign.
+
+use super::dispatch::{self, DispatchTab, may_dispatch};
+use super::dispatch_model::{DeviceInfo, local_day_hm};
+use crate::api::{ApiCall, ApiError, ApiReply};
+use crate::command::Command;
+use crate::format;
+use crate::sla_clocks::contract_call;
+use crate::state::AppState;
+use egui::RichText;
+use fieldsync::TimestampMs;
+use fieldsync::model::{CATEGORIES, priority_for};
+use fieldsync::sla::CompiledContract;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The phone-call form.
+#[derive(Debug, Clone)]
+pub struct CallForm {
+    pub caller: String,
+    pub title: String,
+    pub description: String,
+    pub customer_id: Option<String>,
+    pub site_id: Option<String>,
+    pub device_query: String,
+    /// Linked devices: id, label.
+    pub devices: Vec<(String, String)>,
+    pub category: String,
+    pub impact: i64,
+    pub urgency: i64,
+    /// Customers whose contract was asked for, and why one could not be had.
+    pub contract_asked: BTreeSet<String>,
+    pub contract_missing: BTreeMap<String, String>,
+    pub busy: bool,
+    pub error: Option<String>,
+}
+
+impl Default for CallForm {
+    fn default() -> Self {
+        CallForm {
+            caller: String::new(),
+            title: String::new(),
+            description: String::new(),
+            customer_id: None,
+            site_id: None,
+            device_query: String::new(),
+            devices: Vec::new(),
+            category: "hardware".into(),
+            impact: 2,
+            urgency: 2,
+            contract_asked: BTreeSet::new(),
+            contract_missing: BTreeMap::new(),
+            busy: false,
+            error: None,
+        }
+    }
+}
+
+/// What the dispatcher sees before saving.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    pub priority: String,
+    pub response_due_ms: Option<TimestampMs>,
+    pub resolution_due_ms: Option<TimestampMs>,
+    /// Why there are no due times, in words.
+    pub note: Option<String>,
+}
+
+/// Priority by the contract's matrix (the model's default without one) and due times from
+/// `now` in the contract's business time — what the server will write.
+pub fn preview(
+    contract: Option<&CompiledContract>,
+    impact: i64,
+    urgency: i64,
+    category: Option<&str>,
+    now: TimestampMs,
+) -> Preview {
+    let Some(c) = contract else {
+        return Preview {
+            priority: priority_for(impact, urgency).to_string(),
+            response_due_ms: None,
+            resolution_due_ms: None,
+            note: Some("no contract for this customer: no SLA clock".into()),
+        };
+    };
+    let priority = c
+        .priority(impact, urgency)
+        .unwrap_or_else(|| priority_for(impact, urgency))
+        .to_string();
+    match c.due_times(now, &priority, category) {
+        Ok(Some(sla)) => Preview {
+            priority,
+            response_due_ms: sla.response_due_ms,
+            resolution_due_ms: sla.resolution_due_ms,
+            note: None,
+        },
+        Ok(None) => Preview {
+            note: Some(format!("the contract has no target for {priority}")),
+            priority,
+            response_due_ms: None,
+            resolution_due_ms: None,
+        },
+        Err(e) => Preview {
+            note: Some(e.to_string()),
+            priority,
+            response_due_ms: None,
+            resolution_due_ms: None,
+        },
+    }
+}
+
+/// The tab was opened: fetch what the form chooses from.
+pub fn opened(state: &mut AppState, out: &mut Vec<Command>) {
+    if state.dispatch.sites.is_empty() {
+        out.push(Command::Api(ApiCall::get("dispatch.sites", "/v1/sites")));
+    }
+}
+
+/// A contract fetch finished (`error` = why there is none).
+pub fn contract_arrived(state: &mut AppState, customer: &str, error: Option<String>) {
+    let f = &mut state.dispatch.call;
+    match error {
+        Some(e) => {
+            f.contract_missing.insert(customer.to_string(), e);
+        }
+        None => {
+            f.contract_missing.remove(customer);
+        }
+    }
+}
+
+fn customers(state: &AppState) -> Vec<(String, String)> {
+    let mut seen = BTreeMap::new();
+    for s in &state.dispatch.sites {
+        seen.entry(s.customer_id.clone())
+            .or_insert_with(|| s.customer_name.clone());
+    }
+    let mut v: Vec<_> = seen.into_iter().collect();
+    v.sort_by(|a, b| a.1.cmp(&b.1));
+    v
+}
+
+pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    if !may_dispatch(state) {
+        ui.label("Only dispatchers and administrators log incidents from calls.");
+        return;
+    }
+    let now = state.now_ms;
+    let customers = customers(state);
+    let sites: Vec<(String, String, String)> = state
+        .dispatch
+        .sites
+        .iter()
+        .map(|s| (s.doc_id.clone(), s.name.clone(), s.customer_id.clone()))
+        .collect();
+    let found: Vec<DeviceInfo> = state.dispatch.devices.clone();
+    let f = &mut state.dispatch.call;
+    // Ask once per customer for the contract the due times come from.
+    if let Some(c) = &f.customer_id
+        && state.sla_clocks.contract(c).is_none()
+        && f.contract_asked.insert(c.clone())
+    {
+        out.push(Command::Api(contract_call(c)));
+    }
+    ui.label("Log the caller's fault; priority and due times are shown before you save.");
+    ui.add_space(6.0);
+    egui::Grid::new("call_form")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            let l = ui.label("Caller");
+            ui.add(
+                egui::TextEdit::singleline(&mut f.caller)
+                    .hint_text("name, phone")
+                    .desired_width(420.0),
+            )
+            .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Customer");
+            let current = f
+                .customer_id
+                .as_ref()
+                .map(|id| {
+                    customers
+                        .iter()
+                        .find(|(c, _)| c == id)
+                        .map_or(id.clone(), |(_, n)| n.clone())
+                })
+                .unwrap_or_else(|| "(choose)".into());
+            egui::ComboBox::from_id_salt("call_customer")
+                .selected_text(current)
+                .width(300.0)
+                .show_ui(ui, |ui| {
+                    for (id, name) in &customers {
+                        if ui
+                            .selectable_value(&mut f.customer_id, Some(id.clone()), name)
+                            .clicked()
+                        {
+                            f.site_id = None;
+                            f.devices.clear();
+                        }
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Site");
+            let of_customer: Vec<&(String, String, String)> = sites
+                .iter()
+                .filter(|s| f.customer_id.as_deref().is_none_or(|c| c == s.2))
+                .collect();
+            let current = f
+                .site_id
+                .as_ref()
+                .and_then(|id| sites.iter().find(|s| &s.0 == id))
+                .map_or("(any)".to_string(), |s| s.1.clone());
+            egui::ComboBox::from_id_salt("call_site")
+                .selected_text(current)
+                .width(300.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut f.site_id, None, "(any)");
+                    for s in of_customer {
+                        if ui
+                            .selectable_value(&mut f.site_id, Some(s.0.clone()), &s.1)
+                            .clicked()
+                        {
+                            f.customer_id = Some(s.2.clone());
+                        }
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Title");
+            ui.add(egui::TextEdit::singleline(&mut f.title).desired_width(420.0))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Description");
+            ui.add(
+                egui::TextEdit::multiline(&mut f.description)
+                    .desired_rows(3)
+                    .desired_width(420.0),
+            )
+            .labelled_by(l.id);
+            ui.end_row();
+            ui.label("Devices");
+            ui.vertical(|ui| devices_ui(ui, f, &found, out));
+            ui.end_row();
+            let l = ui.label("Category");
+            egui::ComboBox::from_id_salt("call_category")
+                .selected_text(f.category.clone())
+                .show_ui(ui, |ui| {
+                    for c in CATEGORIES {
+                        ui.selectable_value(&mut f.category, c.to_string(), c);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            ui.end_row();
+            ui.label("Impact / urgency");
+            ui.horizontal(|ui| {
+                for (label, value) in [("impact", &mut f.impact), ("urgency", &mut f.urgency)] {
+                    egui::ComboBox::from_id_salt(format!("call_{label}"))
+                        .selected_text(format!("{label} {value}"))
+                        .show_ui(ui, |ui| {
+                            for (n, word) in [(1, "high"), (2, "medium"), (3, "low")] {
+                                ui.selectable_value(value, n, format!("{n} — {word}"));
+                            }
+                        })
+                        .response
+                        .accessible_name(label);
+                }
+            });
+            ui.end_row();
+        });
+    ui.add_space(8.0);
+    let contract = f
+        .customer_id
+        .as_deref()
+        .and_then(|c| state.sla_clocks.contract(c));
+    let p = preview(contract, f.impact, f.urgency, Some(&f.category), now);
+    preview_ui(ui, state, &p);
+    let f = &mut state.dispatch.call;
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                !f.busy,
+                egui::Button::new(RichText::new("Save incident").strong()),
+            )
+            .clicked()
+        {
+            match request(f) {
+                Ok(body) => {
+                    f.busy = true;
+                    f.error = None;
+                    out.push(Command::Api(ApiCall::post_json(
+                        "dispatch.call.create",
+                        "/v1/work-orders",
+                        &body,
+                    )));
+                }
+                Err(e) => f.error = Some(e),
+            }
+        }
+        if ui.button("Clear").clicked() {
+            *f = CallForm::default();
+        }
+        if f.busy {
+            ui.label(RichText::new("Saving…").color(format::GREY));
+        }
+    });
+    if let Some(e) = &f.error {
+        ui.label(RichText::new(e).color(format::RED));
+    }
+}
+
+fn devices_ui(ui: &mut egui::Ui, f: &mut CallForm, found: &[DeviceInfo], out: &mut Vec<Command>) {
+    let mut remove = None;
+    for (i, (_, label)) in f.devices.iter().enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(label);
+            if ui.small_button("×").clicked() {
+                remove = Some(i);
+            }
+        });
+    }
+    if let Some(i) = remove {
+        f.devices.remove(i);
+    }
+    let r = ui
+        .add(
+            egui::TextEdit::singleline(&mut f.device_query)
+                .hint_text("asset tag, serial, IP …")
+                .desired_width(300.0),
+        )
+        .accessible_name("Find device");
+    if r.changed() && !f.device_query.trim().is_empty() {
+        out.push(Command::Api(ApiCall::get(
+            "dispatch.devices",
+            format!(
+                "/v1/devices?limit=20&q={}",
+                dispatch::path_segment(f.device_query.trim())
+            ),
+        )));
+    }
+    if f.device_query.trim().is_empty() {
+        return;
+    }
+    let here = |d: &&DeviceInfo| {
+        f.site_id
+            .as_deref()
+            .is_none_or(|s| d.site_id.as_deref() == Some(s))
+    };
+    for d in found.iter().filter(here).take(8) {
+        let label = d.label();
+        if ui.small_button(format!("＋ {label}")).clicked()
+            && !f.devices.iter().any(|(id, _)| *id == d.doc_id)
+        {
+            f.devices.push((d.doc_id.clone(), label));
+        }
+    }
+}
+
+fn preview_ui(ui: &mut egui::Ui, state: &AppState, p: &Preview) {
+    let tz = state.dispatch.zone();
+    let f = &state.dispatch.call;
+    egui::Frame::new()
+        .fill(egui::Color32::from_rgb(238, 244, 252))
+        .inner_margin(8.0)
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(format!("Priority {}", p.priority))
+                    .strong()
+                    .size(16.0),
+            );
+            match (p.response_due_ms, p.resolution_due_ms) {
+                (Some(a), Some(b)) => {
+                    ui.label(format!("Response due {}", local_day_hm(tz, a)));
+                    ui.label(format!("Resolution due {}", local_day_hm(tz, b)));
+                    if let Some(c) = f
+                        .customer_id
+                        .as_deref()
+                        .and_then(|c| state.sla_clocks.contract(c))
+                    {
+                        ui.label(
+                            RichText::new(format!(
+                                "contract “{}”, times in {}",
+                                c.contract.name,
+                                tz.name()
+                            ))
+                            .small()
+                            .color(format::GREY),
+                        );
+                    }
+                }
+                _ => {
+                    let why = match f.customer_id.as_deref() {
+                        None => "choose the customer to see the due times".to_string(),
+                        Some(c) => match f.contract_missing.get(c) {
+                            Some(e) => format!("no contract: {e}"),
+                            None if state.sla_clocks.contract(c).is_none() => {
+                                "loading the customer's contract…".to_string()
+                            }
+                            None => p.note.clone().unwrap_or_default(),
+                        },
+                    };
+                    ui.label(RichText::new(why).color(format::GREY));
+                }
+            }
+        });
+}
+
+/// The body of `POST /v1/work-orders`, or what is missing in words.
+pub fn request(f: &CallForm) -> Result<serde_json::Value, String> {
+    let title = f.title.trim();
+    if title.is_empty() {
+        return Err("Enter a title: what is broken, in the caller's words.".into());
+    }
+    let Some(customer) = &f.customer_id else {
+        return Err("Choose the customer (the SLA depends on their contract).".into());
+    };
+    let mut description = f.description.trim().to_string();
+    if !f.caller.trim().is_empty() {
+        description = format!("Caller: {}\n{description}", f.caller.trim());
+    }
+    Ok(serde_json::json!({
+        "title": title,
+        "description": description.trim_end(),
+        "customer_id": customer,
+        "site_id": f.site_id,
+        "device_ids": f.devices.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+        "category": f.category,
+        "impact": f.impact,
+        "urgency": f.urgency,
+    }))
+}
+
+/// `POST /v1/work-orders` answer.
+#[derive(Debug, Deserialize)]
+struct Created {
+    doc_id: String,
+    number: String,
+    #[serde(default)]
+    response_due_ms: Option<TimestampMs>,
+}
+
+/// Answers to `call.` calls.
+pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiError>) {
+    if rest != "call.create" {
+        return;
+    }
+    state.dispatch.call.busy = false;
+    let created = match result {
+        Ok(r) => dispatch::parse::<Created>(&r),
+        Err(e) => Err(e.to_string()),
+    };
+    match created {
+        Ok(c) => {
+            let tz = state.dispatch.zone();
+            let due = c
+                .response_due_ms
+                .map(|d| format!(", response due {}", local_day_hm(tz, d)))
+                .unwrap_or_default();
+            state.dispatch.call = CallForm {
+                contract_asked: std::mem::take(&mut state.dispatch.call.contract_asked),
+                ..CallForm::default()
+            };
+            state.dispatch.tab = DispatchTab::Board;
+            state.dispatch.reload_at_ms = Some(state.now_ms);
+            let mut follow = Vec::new();
+            super::dispatch_board::select(state, &c.doc_id, &mut follow);
+            state.dispatch.outbox.append(&mut follow);
+            dispatch::flash_ok(
+                state,
+                format!(
+                    "{} created{due}. Assign an engineer on the right.",
+                    c.number
+                ),
+            );
+        }
+        Err(e) => state.dispatch.call.error = Some(format!("Not saved: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fieldsync::sla::Contract;
+
+    #[test]
+    fn preview_uses_the_contracts_calendar_and_matrix() {
+        let c = Contract::demo("c1", "Asia/Shanghai").compile().unwrap();
+        // Fri 20 Nov 2026 16:30 Shanghai: a P2 network fault (2 h) is due Monday 10:30.
+        let fri_1630 = 1_795_163_400_000;
+        let p = preview(Some(&c), 2, 1, Some("network"), fri_1630);
+        assert_eq!(p.priority, "P2");
+        let tz = chrono_tz::Asia::Shanghai;
+        assert_eq!(
+            local_day_hm(tz, p.response_due_ms.unwrap()),
+            "Mon 23 Nov 10:30"
+        );
+        // Hardware: one working day (8 business hours) → Monday 16:30.
+        let p = preview(Some(&c), 2, 1, Some("hardware"), fri_1630);
+        assert_eq!(
+            local_day_hm(tz, p.resolution_due_ms.unwrap()),
+            "Mon 23 Nov 16:30"
+        );
+        let none = preview(None, 1, 1, None, fri_1630);
+        assert_eq!((none.priority.as_str(), none.response_due_ms), ("P1", None));
+    }
+
+    #[test]
+    fn request_needs_title_and_customer() {
+        let mut f = CallForm::default();
+        assert!(request(&f).unwrap_err().contains("title"));
+        f.title = "Printer jam".into();
+        assert!(request(&f).unwrap_err().contains("customer"));
+        f.customer_id = Some("c1".into());
+        f.caller = "Ms Chen, 555-0101".into();
+        let body = request(&f).unwrap();
+        assert_eq!(body["customer_id"], "c1");
+        assert_eq!(body["description"], "Caller: Ms Chen, 555-0101");
+        assert_eq!(body["impact"], 2);
+    }
+}

@@ -1,0 +1,504 @@
+//! Inspection plans: the list (pause / resume, edit) and the editor with RRULE presets or
+//! free RRULE text and a preview of the next occurrences from the server
+//! (`POST /v1/plans/preview`), refreshed as the draft changes. Saving creates or updates the
+//! plan; the server then generates its work orders (future occurrences only).
+
+use super::dispatch::{self, may_dispatch};
+use super::dispatch_model::{local_date, local_day_hm, local_hm};
+use super::plans_model::{DeviceScope, Occurrence, Plan, PlanDraft, RulePreset};
+use crate::api::{ApiCall, ApiError, ApiReply};
+use crate::command::Command;
+use crate::format;
+use crate::state::AppState;
+use egui::RichText;
+use fieldsync::TimestampMs;
+
+/// Wait this long after the last keystroke before asking for a preview.
+const PREVIEW_DEBOUNCE_MS: i64 = 500;
+/// Occurrences shown in the preview.
+const PREVIEW_COUNT: usize = 8;
+
+#[derive(Debug, Default)]
+pub struct PlansState {
+    pub list: Vec<Plan>,
+    pub loaded: bool,
+    pub error: Option<String>,
+    pub editor: Option<PlanDraft>,
+    /// The server's preview of the draft, or why it could not expand it.
+    pub preview: Option<Result<Vec<Occurrence>, String>>,
+    /// JSON of the draft last sent for preview, and of the draft waiting to be sent.
+    previewed: Option<String>,
+    pending: Option<(String, TimestampMs)>,
+    pub saving: bool,
+    pub editor_error: Option<String>,
+}
+
+/// The tab was opened: (re)load the plans and the names they show.
+pub fn opened(state: &mut AppState, out: &mut Vec<Command>) {
+    out.push(Command::Api(ApiCall::get("dispatch.plans", "/v1/plans")));
+    if state.dispatch.sites.is_empty() {
+        out.push(Command::Api(ApiCall::get("dispatch.sites", "/v1/sites")));
+    }
+    if state.dispatch.engineers.is_empty() {
+        out.push(Command::Api(ApiCall::get(
+            "dispatch.engineers",
+            "/v1/engineers",
+        )));
+    }
+}
+
+pub fn plans_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    if !state.dispatch.plans.loaded {
+        state.dispatch.plans.loaded = true; // asked; the answer fills the list
+        opened(state, out);
+    }
+    if state.dispatch.plans.editor.is_some() {
+        editor_ui(ui, state, out);
+    } else {
+        list_ui(ui, state, out);
+    }
+}
+
+fn rule_words(rule: &str) -> String {
+    match RulePreset::of(rule) {
+        RulePreset::Custom => rule.to_string(),
+        p => p.label().to_string(),
+    }
+}
+
+fn list_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let can = may_dispatch(state);
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(format!("{} plans", state.dispatch.plans.list.len()))
+                .strong()
+                .size(16.0),
+        );
+        if can && ui.button("＋ New plan").clicked() {
+            let tz = state.dispatch.zone();
+            let today = local_date(tz, state.now_ms);
+            state.dispatch.plans.editor = Some(PlanDraft::new(today, tz.name()));
+            reset_preview(&mut state.dispatch.plans);
+        }
+    });
+    if let Some(e) = &state.dispatch.plans.error {
+        ui.label(RichText::new(format!("Plans could not be loaded: {e}")).color(format::RED));
+    }
+    let d = &state.dispatch;
+    let mut edit = None;
+    let mut toggle = None;
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("plans")
+                .striped(true)
+                .num_columns(8)
+                .spacing([14.0, 8.0])
+                .show(ui, |ui| {
+                    for h in [
+                        "Plan",
+                        "Site",
+                        "Recurrence",
+                        "Window",
+                        "Engineer",
+                        "Priority",
+                        "State",
+                        "",
+                    ] {
+                        ui.label(RichText::new(h).strong());
+                    }
+                    ui.end_row();
+                    for (i, p) in d.plans.list.iter().enumerate() {
+                        ui.label(RichText::new(&p.title).strong());
+                        ui.label(d.site_name(&p.site_id));
+                        ui.label(rule_words(&p.rrule)).on_hover_text(&p.rrule);
+                        ui.label(format!(
+                            "{}–{} ({})",
+                            p.window_start, p.window_end, p.time_zone
+                        ));
+                        ui.label(
+                            p.default_engineer
+                                .as_deref()
+                                .map_or("—".to_string(), |e| d.engineer_name(e)),
+                        );
+                        ui.label(p.priority.as_deref().unwrap_or("—"));
+                        if p.paused {
+                            ui.label(RichText::new("paused").color(format::AMBER));
+                        } else {
+                            ui.label(RichText::new("active").color(format::GREEN));
+                        }
+                        ui.horizontal(|ui| {
+                            if !can {
+                                return;
+                            }
+                            if ui.button("Edit").clicked() {
+                                edit = Some(i);
+                            }
+                            let word = if p.paused { "Resume" } else { "Pause" };
+                            if ui.button(word).clicked() {
+                                toggle = Some(i);
+                            }
+                        });
+                        ui.end_row();
+                    }
+                });
+        });
+    let plans = &mut state.dispatch.plans;
+    if let Some(i) = edit
+        && let Some(p) = plans.list.get(i)
+    {
+        plans.editor = Some(PlanDraft::from_plan(p));
+        reset_preview(plans);
+    }
+    if let Some(i) = toggle
+        && let Some(p) = plans.list.get(i)
+        && let Some(id) = &p.id
+    {
+        let mut changed = p.clone();
+        changed.paused = !p.paused;
+        out.push(Command::Api(ApiCall::put_json(
+            format!("dispatch.plan.pause.{id}"),
+            format!("/v1/plans/{id}"),
+            &changed,
+        )));
+    }
+}
+
+fn reset_preview(plans: &mut PlansState) {
+    plans.preview = None;
+    plans.previewed = None;
+    plans.pending = None;
+    plans.editor_error = None;
+    plans.saving = false;
+}
+
+/// Ask for a preview once the draft has been still for a moment.
+fn schedule_preview(ui: &egui::Ui, state: &mut AppState, plan: &Plan, out: &mut Vec<Command>) {
+    let now = state.now_ms;
+    let plans = &mut state.dispatch.plans;
+    let json = serde_json::to_string(plan).unwrap_or_default();
+    if plans.previewed.as_deref() == Some(json.as_str()) {
+        return;
+    }
+    let due = match &plans.pending {
+        Some((j, at)) if *j == json => *at,
+        _ => {
+            let at = now + PREVIEW_DEBOUNCE_MS;
+            plans.pending = Some((json.clone(), at));
+            at
+        }
+    };
+    if now >= due {
+        plans.pending = None;
+        plans.previewed = Some(json);
+        out.push(Command::Api(ApiCall::post_json(
+            "dispatch.plan.preview",
+            format!("/v1/plans/preview?n={PREVIEW_COUNT}"),
+            plan,
+        )));
+    } else {
+        let wait = u64::try_from(due - now).unwrap_or(0);
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(wait));
+    }
+}
+
+fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let sites: Vec<(String, String, String)> = state
+        .dispatch
+        .sites
+        .iter()
+        .map(|s| (s.doc_id.clone(), s.name.clone(), s.customer_id.clone()))
+        .collect();
+    let engineers: Vec<(String, String)> = state
+        .dispatch
+        .engineers
+        .iter()
+        .map(|e| (e.user_id.clone(), e.display_name.clone()))
+        .collect();
+    let Some(mut draft) = state.dispatch.plans.editor.take() else {
+        return;
+    };
+    let heading = if draft.base.is_some() {
+        "Edit plan"
+    } else {
+        "New plan"
+    };
+    ui.label(RichText::new(heading).strong().size(16.0));
+    if draft.base.is_some() {
+        ui.label(
+            RichText::new("Changes apply from the moment you save: past visits stay as they were.")
+                .color(format::GREY),
+        );
+    }
+    let mut close = false;
+    ui.columns(2, |cols| {
+        form_ui(&mut cols[0], &mut draft, &sites, &engineers);
+        preview_ui(&mut cols[1], state, &draft);
+    });
+    let checked = draft.to_plan();
+    match &checked {
+        Ok(plan) => schedule_preview(ui, state, plan, out),
+        Err(_) => state.dispatch.plans.pending = None,
+    }
+    let plans = &mut state.dispatch.plans;
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        let save = ui.add_enabled(
+            checked.is_ok() && !plans.saving,
+            egui::Button::new(RichText::new("Save plan").strong()),
+        );
+        if save.clicked()
+            && let Ok(plan) = &checked
+        {
+            plans.saving = true;
+            plans.editor_error = None;
+            out.push(Command::Api(match &plan.id {
+                Some(id) => {
+                    ApiCall::put_json("dispatch.plan.save", format!("/v1/plans/{id}"), plan)
+                }
+                None => ApiCall::post_json("dispatch.plan.save", "/v1/plans", plan),
+            }));
+        }
+        if ui.button("Cancel").clicked() {
+            close = true;
+        }
+        if plans.saving {
+            ui.label(RichText::new("Saving…").color(format::GREY));
+        }
+    });
+    if let Err(e) = &checked {
+        ui.label(RichText::new(e).color(format::RED));
+    }
+    if let Some(e) = &plans.editor_error {
+        ui.label(RichText::new(e).color(format::RED));
+    }
+    if !close {
+        plans.editor = Some(draft);
+    }
+}
+
+fn form_ui(
+    ui: &mut egui::Ui,
+    d: &mut PlanDraft,
+    sites: &[(String, String, String)],
+    engineers: &[(String, String)],
+) {
+    egui::Grid::new("plan_form")
+        .num_columns(2)
+        .spacing([10.0, 8.0])
+        .show(ui, |ui| {
+            let l = ui.label("Title");
+            ui.add(egui::TextEdit::singleline(&mut d.title).desired_width(300.0))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Site");
+            let current = d
+                .site_id
+                .as_ref()
+                .and_then(|id| sites.iter().find(|s| &s.0 == id))
+                .map_or("(choose)".to_string(), |s| s.1.clone());
+            egui::ComboBox::from_id_salt("plan_site")
+                .selected_text(current)
+                .width(280.0)
+                .show_ui(ui, |ui| {
+                    for s in sites {
+                        if ui
+                            .selectable_value(&mut d.site_id, Some(s.0.clone()), &s.1)
+                            .clicked()
+                        {
+                            d.customer_id = Some(s.2.clone());
+                        }
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            ui.end_row();
+            ui.label("Devices");
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut d.scope, DeviceScope::AllAtSite, "all at the site");
+                ui.selectable_value(&mut d.scope, DeviceScope::OfType, "of type");
+                if d.scope == DeviceScope::OfType {
+                    ui.add(
+                        egui::TextEdit::singleline(&mut d.device_type)
+                            .hint_text("ups")
+                            .desired_width(80.0),
+                    )
+                    .accessible_name("Device type");
+                }
+                if d.base.as_ref().is_some_and(|p| !p.device_ids.is_empty()) {
+                    let n = d.base.as_ref().map_or(0, |p| p.device_ids.len());
+                    ui.selectable_value(&mut d.scope, DeviceScope::Listed, format!("{n} listed"));
+                }
+            });
+            ui.end_row();
+            let l = ui.label("Recurrence");
+            egui::ComboBox::from_id_salt("plan_rule")
+                .selected_text(d.preset.label())
+                .width(280.0)
+                .show_ui(ui, |ui| {
+                    for p in RulePreset::ALL {
+                        if ui.selectable_value(&mut d.preset, p, p.label()).clicked()
+                            && let Some(r) = p.rule()
+                        {
+                            d.rule_text = r.to_string();
+                        }
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("RRULE");
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(&mut d.rule_text)
+                        .desired_width(300.0)
+                        .interactive(d.preset == RulePreset::Custom)
+                        .hint_text("FREQ=MONTHLY;BYDAY=1MO"),
+                )
+                .labelled_by(l.id);
+            r.on_hover_text("iCalendar RRULE, e.g. FREQ=WEEKLY;BYDAY=WE or FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO (choose “Custom RRULE” to type)");
+            ui.end_row();
+            for (label, value, hint) in [
+                ("Starts on", &mut d.starts_on, "2026-11-18"),
+                ("Window start", &mut d.window_start, "09:00"),
+                ("Window end", &mut d.window_end, "12:00"),
+                ("Time zone", &mut d.time_zone, "Asia/Shanghai"),
+                ("Create ahead (days)", &mut d.horizon_days, "28"),
+            ] {
+                let l = ui.label(label);
+                ui.add(
+                    egui::TextEdit::singleline(value)
+                        .hint_text(hint)
+                        .desired_width(160.0),
+                )
+                .labelled_by(l.id);
+                ui.end_row();
+            }
+            let l = ui.label("Default engineer");
+            let current = d
+                .default_engineer
+                .as_ref()
+                .and_then(|id| engineers.iter().find(|e| &e.0 == id))
+                .map_or("(none: dispatcher assigns)".to_string(), |e| e.1.clone());
+            egui::ComboBox::from_id_salt("plan_engineer")
+                .selected_text(current)
+                .width(220.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut d.default_engineer, None, "(none: dispatcher assigns)");
+                    for (id, name) in engineers {
+                        ui.selectable_value(&mut d.default_engineer, Some(id.clone()), name);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Priority");
+            egui::ComboBox::from_id_salt("plan_priority")
+                .selected_text(d.priority.clone())
+                .show_ui(ui, |ui| {
+                    for p in fieldsync::sla::PRIORITIES {
+                        ui.selectable_value(&mut d.priority, p.to_string(), p);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            ui.end_row();
+            ui.label("Paused");
+            ui.checkbox(&mut d.paused, "no new visits while paused");
+            ui.end_row();
+        });
+}
+
+fn preview_ui(ui: &mut egui::Ui, state: &AppState, d: &PlanDraft) {
+    ui.label(RichText::new("Next visits").strong());
+    let tz: chrono_tz::Tz = d.time_zone.trim().parse().unwrap_or(chrono_tz::UTC);
+    match &state.dispatch.plans.preview {
+        None => {
+            ui.label(
+                RichText::new("The preview appears when the plan is complete.").color(format::GREY),
+            );
+        }
+        Some(Err(e)) => {
+            ui.label(RichText::new(e).color(format::RED));
+        }
+        Some(Ok(list)) if list.is_empty() => {
+            ui.label("The rule produces no future visits.");
+        }
+        Some(Ok(list)) => {
+            for o in list {
+                ui.label(format!(
+                    "{}–{}",
+                    local_day_hm(tz, o.start_ms),
+                    local_hm(tz, o.end_ms)
+                ));
+            }
+            ui.label(
+                RichText::new(format!("times in {}", tz.name()))
+                    .small()
+                    .color(format::GREY),
+            );
+        }
+    }
+}
+
+/// Answers to `plans` and `plan.*` calls.
+pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiError>) {
+    let plans = &mut state.dispatch.plans;
+    match rest {
+        "plans" => match result
+            .map_err(|e| e.to_string())
+            .and_then(|r| dispatch::parse(&r))
+        {
+            Ok(list) => {
+                plans.list = list;
+                plans.error = None;
+            }
+            Err(e) => plans.error = Some(e),
+        },
+        "plan.preview" => {
+            plans.preview = Some(
+                result
+                    .map_err(|e| server_words(&e))
+                    .and_then(|r| dispatch::parse(&r)),
+            );
+        }
+        "plan.save" => {
+            plans.saving = false;
+            match result {
+                Ok(_) => {
+                    plans.editor = None;
+                    reset_preview(plans);
+                    state
+                        .dispatch
+                        .outbox
+                        .push(Command::Api(ApiCall::get("dispatch.plans", "/v1/plans")));
+                    state.dispatch.reload_at_ms = Some(state.now_ms);
+                    dispatch::flash_ok(
+                        state,
+                        "Plan saved — its visits are generated on the server.",
+                    );
+                }
+                Err(e) => plans.editor_error = Some(format!("Not saved: {}", server_words(&e))),
+            }
+        }
+        other if other.starts_with("plan.pause.") => match result {
+            Ok(_) => {
+                state
+                    .dispatch
+                    .outbox
+                    .push(Command::Api(ApiCall::get("dispatch.plans", "/v1/plans")));
+            }
+            Err(e) => dispatch::flash_error(state, "Could not pause or resume the plan", &e),
+        },
+        _ => {}
+    }
+}
+
+/// The server's refusal as the dispatcher should read it (its message names the field).
+fn server_words(e: &ApiError) -> String {
+    match e {
+        ApiError::Server { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}

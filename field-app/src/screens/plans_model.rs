@@ -1,0 +1,463 @@
+//! Inspection plans as the server sends them (`/v1/plans`), the editor's draft with RRULE
+//! presets (weekly on Wednesday, monthly first Monday, quarterly …) or free RRULE text, and
+//! the checks that turn a draft into a plan with errors in plain words. The server expands
+//! the rule (the `rrule` crate) for the preview and names what it cannot read.
+
+use chrono::NaiveDate;
+use fieldsync::TimestampMs;
+use serde::{Deserialize, Serialize};
+
+/// Devices to inspect by type at the plan's site.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeviceFilter {
+    pub device_type: Option<String>,
+}
+
+/// A plan: the JSON body of `/v1/plans` (the server refuses unknown fields).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub title: String,
+    pub customer_id: String,
+    pub site_id: String,
+    #[serde(default)]
+    pub device_ids: Vec<String>,
+    #[serde(default)]
+    pub device_filter: Option<DeviceFilter>,
+    #[serde(default)]
+    pub template_id: Option<String>,
+    pub rrule: String,
+    pub starts_on: NaiveDate,
+    pub window_start: String,
+    pub window_end: String,
+    pub time_zone: String,
+    #[serde(default = "default_horizon_days")]
+    pub horizon_days: u32,
+    #[serde(default)]
+    pub default_engineer: Option<String>,
+    #[serde(default)]
+    pub priority: Option<String>,
+    #[serde(default)]
+    pub paused: bool,
+    #[serde(default)]
+    pub effective_from_ms: TimestampMs,
+    #[serde(default)]
+    pub revision: u32,
+}
+
+fn default_horizon_days() -> u32 {
+    28
+}
+
+/// One planned visit of a preview.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub struct Occurrence {
+    pub start_ms: TimestampMs,
+    pub end_ms: TimestampMs,
+}
+
+/// Recurrences dispatchers use most, plus free RRULE text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RulePreset {
+    #[default]
+    WeeklyWednesday,
+    MonthlyFirstMonday,
+    Quarterly,
+    WorkingDays,
+    Custom,
+}
+
+impl RulePreset {
+    pub const ALL: [RulePreset; 5] = [
+        RulePreset::WeeklyWednesday,
+        RulePreset::MonthlyFirstMonday,
+        RulePreset::Quarterly,
+        RulePreset::WorkingDays,
+        RulePreset::Custom,
+    ];
+
+    pub fn rule(self) -> Option<&'static str> {
+        match self {
+            RulePreset::WeeklyWednesday => Some("FREQ=WEEKLY;BYDAY=WE"),
+            RulePreset::MonthlyFirstMonday => Some("FREQ=MONTHLY;BYDAY=1MO"),
+            RulePreset::Quarterly => Some("FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO"),
+            RulePreset::WorkingDays => Some("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+            RulePreset::Custom => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RulePreset::WeeklyWednesday => "Weekly on Wednesday",
+            RulePreset::MonthlyFirstMonday => "Monthly, first Monday",
+            RulePreset::Quarterly => "Quarterly, first Monday",
+            RulePreset::WorkingDays => "Every working day",
+            RulePreset::Custom => "Custom RRULE",
+        }
+    }
+
+    /// The preset a stored rule is, or `Custom`.
+    pub fn of(rule: &str) -> Self {
+        let norm = normalise(rule);
+        Self::ALL
+            .into_iter()
+            .find(|p| p.rule().is_some_and(|r| r == norm))
+            .unwrap_or(RulePreset::Custom)
+    }
+}
+
+fn normalise(rule: &str) -> String {
+    let t = rule.trim();
+    t.strip_prefix("RRULE:")
+        .unwrap_or(t)
+        .to_ascii_uppercase()
+        .replace(' ', "")
+}
+
+const RULE_KEYS: [&str; 12] = [
+    "FREQ",
+    "INTERVAL",
+    "COUNT",
+    "UNTIL",
+    "BYDAY",
+    "BYMONTHDAY",
+    "BYMONTH",
+    "BYSETPOS",
+    "BYWEEKNO",
+    "BYYEARDAY",
+    "WKST",
+    "BYHOUR",
+];
+
+/// A first check of free RRULE text, so typos are named before the server is asked; the
+/// server's expansion (the `rrule` crate) has the last word.
+pub fn check_rule(rule: &str) -> Result<String, String> {
+    let norm = normalise(rule);
+    if norm.is_empty() {
+        return Err("Enter a recurrence rule, e.g. FREQ=WEEKLY;BYDAY=WE.".into());
+    }
+    let mut freq = None;
+    for part in norm.split(';').filter(|p| !p.is_empty()) {
+        let Some((key, value)) = part.split_once('=') else {
+            return Err(format!(
+                "“{part}” is not KEY=VALUE (parts are separated by ;)."
+            ));
+        };
+        if key == "DTSTART" {
+            return Err("Leave DTSTART out: the plan's first day is set under “Starts on”.".into());
+        }
+        if !RULE_KEYS.contains(&key) {
+            return Err(format!(
+                "Unknown RRULE part {key} (known: {}).",
+                RULE_KEYS.join(", ")
+            ));
+        }
+        if value.is_empty() {
+            return Err(format!("{key} has no value."));
+        }
+        if key == "FREQ" {
+            freq = Some(value.to_string());
+        }
+    }
+    match freq.as_deref() {
+        None => Err("The rule needs FREQ (DAILY, WEEKLY, MONTHLY or YEARLY).".into()),
+        Some("DAILY" | "WEEKLY" | "MONTHLY" | "YEARLY") => Ok(norm),
+        Some(other) => Err(format!(
+            "FREQ={other}: inspections recur DAILY, WEEKLY, MONTHLY or YEARLY."
+        )),
+    }
+}
+
+/// Which devices a plan covers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DeviceScope {
+    /// Every device at the site.
+    #[default]
+    AllAtSite,
+    /// Every device of one type at the site (e.g. all UPS).
+    OfType,
+    /// The devices the plan lists (kept as they are; edit on the server).
+    Listed,
+}
+
+/// The editor's fields as typed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PlanDraft {
+    /// The plan being edited (`None`: a new one).
+    pub base: Option<Plan>,
+    pub title: String,
+    pub customer_id: Option<String>,
+    pub site_id: Option<String>,
+    pub scope: DeviceScope,
+    pub device_type: String,
+    pub preset: RulePreset,
+    pub rule_text: String,
+    pub starts_on: String,
+    pub window_start: String,
+    pub window_end: String,
+    pub time_zone: String,
+    pub horizon_days: String,
+    pub default_engineer: Option<String>,
+    pub priority: String,
+    pub paused: bool,
+}
+
+impl PlanDraft {
+    /// A new plan: Wednesdays 09:00–12:00, four weeks ahead, P4, from `today`.
+    pub fn new(today: NaiveDate, time_zone: &str) -> Self {
+        PlanDraft {
+            preset: RulePreset::WeeklyWednesday,
+            rule_text: RulePreset::WeeklyWednesday
+                .rule()
+                .unwrap_or_default()
+                .to_string(),
+            starts_on: today.to_string(),
+            window_start: "09:00".into(),
+            window_end: "12:00".into(),
+            time_zone: time_zone.into(),
+            horizon_days: "28".into(),
+            priority: "P4".into(),
+            ..Default::default()
+        }
+    }
+
+    pub fn from_plan(p: &Plan) -> Self {
+        let scope = if !p.device_ids.is_empty() {
+            DeviceScope::Listed
+        } else if p
+            .device_filter
+            .as_ref()
+            .is_some_and(|f| f.device_type.is_some())
+        {
+            DeviceScope::OfType
+        } else {
+            DeviceScope::AllAtSite
+        };
+        PlanDraft {
+            base: Some(p.clone()),
+            title: p.title.clone(),
+            customer_id: Some(p.customer_id.clone()),
+            site_id: Some(p.site_id.clone()),
+            scope,
+            device_type: p
+                .device_filter
+                .as_ref()
+                .and_then(|f| f.device_type.clone())
+                .unwrap_or_default(),
+            preset: RulePreset::of(&p.rrule),
+            rule_text: p.rrule.clone(),
+            starts_on: p.starts_on.to_string(),
+            window_start: p.window_start.clone(),
+            window_end: p.window_end.clone(),
+            time_zone: p.time_zone.clone(),
+            horizon_days: p.horizon_days.to_string(),
+            default_engineer: p.default_engineer.clone(),
+            priority: p.priority.clone().unwrap_or_default(),
+            paused: p.paused,
+        }
+    }
+
+    /// The rule in force: the preset's, or the free text.
+    pub fn rule(&self) -> String {
+        self.preset
+            .rule()
+            .map_or_else(|| self.rule_text.clone(), str::to_string)
+    }
+
+    /// The plan to preview or save, or the first problem in words.
+    pub fn to_plan(&self) -> Result<Plan, String> {
+        let title = self.title.trim();
+        if title.is_empty() {
+            return Err("Enter a title, e.g. “Weekly server-room round”.".into());
+        }
+        let (Some(customer_id), Some(site_id)) = (&self.customer_id, &self.site_id) else {
+            return Err("Choose the site to inspect.".into());
+        };
+        let rrule = check_rule(&self.rule())?;
+        let starts_on: NaiveDate = self.starts_on.trim().parse().map_err(|_| {
+            format!(
+                "“{}” is not a date: write it as 2026-11-18.",
+                self.starts_on.trim()
+            )
+        })?;
+        let minutes = |what: &str, s: &str| -> Result<u32, String> {
+            fieldsync::sla::parse_hhmm(s.trim())
+                .map_err(|_| format!("{what} “{}” is not a time: write it as 09:00.", s.trim()))
+        };
+        let (a, b) = (
+            minutes("The window start", &self.window_start)?,
+            minutes("The window end", &self.window_end)?,
+        );
+        if b <= a {
+            return Err("The window must end after it starts.".into());
+        }
+        if self.time_zone.trim().parse::<chrono_tz::Tz>().is_err() {
+            return Err(format!(
+                "“{}” is not a time zone name (e.g. Asia/Shanghai).",
+                self.time_zone.trim()
+            ));
+        }
+        let horizon_days: u32 = self
+            .horizon_days
+            .trim()
+            .parse()
+            .ok()
+            .filter(|d| (1..=366).contains(d))
+            .ok_or_else(|| "Create ahead: 1 to 366 days.".to_string())?;
+        let base = self.base.clone();
+        let (device_ids, device_filter) = match self.scope {
+            DeviceScope::AllAtSite => (Vec::new(), None),
+            DeviceScope::OfType => {
+                let t = self.device_type.trim().to_lowercase();
+                if t.is_empty() {
+                    return Err("Enter the device type to inspect (e.g. ups).".into());
+                }
+                (
+                    Vec::new(),
+                    Some(DeviceFilter {
+                        device_type: Some(t),
+                    }),
+                )
+            }
+            DeviceScope::Listed => (
+                base.as_ref()
+                    .map(|p| p.device_ids.clone())
+                    .unwrap_or_default(),
+                None,
+            ),
+        };
+        Ok(Plan {
+            id: base.as_ref().and_then(|p| p.id.clone()),
+            title: title.to_string(),
+            customer_id: customer_id.clone(),
+            site_id: site_id.clone(),
+            device_ids,
+            device_filter,
+            template_id: base.as_ref().and_then(|p| p.template_id.clone()),
+            rrule,
+            starts_on,
+            window_start: self.window_start.trim().to_string(),
+            window_end: self.window_end.trim().to_string(),
+            time_zone: self.time_zone.trim().to_string(),
+            horizon_days,
+            default_engineer: self.default_engineer.clone(),
+            priority: Some(self.priority.clone()).filter(|p| !p.is_empty()),
+            paused: self.paused,
+            effective_from_ms: base.as_ref().map_or(0, |p| p.effective_from_ms),
+            revision: base.as_ref().map_or(0, |p| p.revision),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 18).unwrap()
+    }
+
+    fn draft() -> PlanDraft {
+        PlanDraft {
+            title: "Weekly round".into(),
+            customer_id: Some("c1".into()),
+            site_id: Some("s1".into()),
+            ..PlanDraft::new(today(), "Asia/Shanghai")
+        }
+    }
+
+    #[test]
+    fn presets_round_trip_and_custom_rules_are_checked() {
+        assert_eq!(
+            RulePreset::of("RRULE:freq=monthly;byday=1mo"),
+            RulePreset::MonthlyFirstMonday
+        );
+        assert_eq!(RulePreset::of("FREQ=WEEKLY;BYDAY=TU"), RulePreset::Custom);
+        assert_eq!(
+            check_rule("FREQ=WEEKLY;BYDAY=TU").unwrap(),
+            "FREQ=WEEKLY;BYDAY=TU"
+        );
+        assert!(check_rule("").unwrap_err().contains("Enter"));
+        assert!(check_rule("FREQ=HOURLY").unwrap_err().contains("HOURLY"));
+        assert!(check_rule("BYDAY=WE").unwrap_err().contains("needs FREQ"));
+        assert!(
+            check_rule("FREQ=WEEKLY;BYDAYS=WE")
+                .unwrap_err()
+                .contains("BYDAYS")
+        );
+        assert!(
+            check_rule("FREQ=WEEKLY;WE")
+                .unwrap_err()
+                .contains("KEY=VALUE")
+        );
+        assert!(
+            check_rule("DTSTART=20260101;FREQ=DAILY")
+                .unwrap_err()
+                .contains("Starts on")
+        );
+    }
+
+    #[test]
+    fn draft_to_plan_names_the_problem() {
+        let p = draft().to_plan().unwrap();
+        assert_eq!(p.rrule, "FREQ=WEEKLY;BYDAY=WE");
+        assert_eq!((p.horizon_days, p.priority.as_deref()), (28, Some("P4")));
+        let json = serde_json::to_value(&p).unwrap();
+        assert!(json.get("id").is_none(), "a new plan has no id: {json}");
+        let mut d = draft();
+        d.preset = RulePreset::Custom;
+        d.rule_text = "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15".into();
+        assert_eq!(
+            d.to_plan().unwrap().rrule,
+            "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15"
+        );
+        let edits: [(fn(&mut PlanDraft), &str); 8] = [
+            (|d: &mut PlanDraft| d.title.clear(), "title"),
+            (|d: &mut PlanDraft| d.site_id = None, "site"),
+            (
+                |d: &mut PlanDraft| d.starts_on = "18.11.2026".into(),
+                "not a date",
+            ),
+            (
+                |d: &mut PlanDraft| d.window_end = "08:00".into(),
+                "end after",
+            ),
+            (
+                |d: &mut PlanDraft| d.window_start = "9h".into(),
+                "not a time",
+            ),
+            (
+                |d: &mut PlanDraft| d.time_zone = "Mars/Base".into(),
+                "time zone",
+            ),
+            (|d: &mut PlanDraft| d.horizon_days = "400".into(), "366"),
+            (
+                |d: &mut PlanDraft| d.scope = DeviceScope::OfType,
+                "device type",
+            ),
+        ];
+        for (edit, needle) in edits {
+            let mut d = draft();
+            edit(&mut d);
+            let e = d.to_plan().unwrap_err();
+            assert!(e.contains(needle), "{e:?} should mention {needle:?}");
+        }
+    }
+
+    #[test]
+    fn editing_keeps_what_the_editor_does_not_show() {
+        let p = Plan {
+            id: Some("p1".into()),
+            device_ids: vec!["d1".into()],
+            template_id: Some("t1".into()),
+            effective_from_ms: 5,
+            revision: 2,
+            ..draft().to_plan().unwrap()
+        };
+        let d = PlanDraft::from_plan(&p);
+        assert_eq!(d.scope, DeviceScope::Listed);
+        assert_eq!(d.preset, RulePreset::WeeklyWednesday);
+        assert_eq!(d.to_plan().unwrap(), p);
+    }
+}
