@@ -187,14 +187,24 @@ pub fn may_append_event(role: Role, kind: EventKind) -> bool {
             kind.is_feedback()
                 || matches!(
                     kind,
-                    K::Created | K::Assigned | K::Cancelled | K::Reopened | K::Escalated | K::Settled
+                    K::Created
+                        | K::Assigned
+                        | K::Cancelled
+                        | K::Reopened
+                        | K::Escalated
+                        | K::Settled
                 )
         }
         Role::Supervisor => {
             kind.is_feedback()
                 || matches!(
                     kind,
-                    K::Approved | K::Rejected | K::Reopened | K::Escalated | K::Settled | K::Cancelled
+                    K::Approved
+                        | K::Rejected
+                        | K::Reopened
+                        | K::Escalated
+                        | K::Settled
+                        | K::Cancelled
                 )
         }
     }

@@ -545,7 +545,13 @@ mod tests {
         let mut log = vec![
             ev("1", EventKind::Accepted, 10, Some(Status::Assigned), None),
             ev("2", EventKind::Cancelled, 20, Some(Status::Accepted), None),
-            ev("3", EventKind::Completed, 30, Some(Status::Accepted), Some("fixed")),
+            ev(
+                "3",
+                EventKind::Completed,
+                30,
+                Some(Status::Accepted),
+                Some("fixed"),
+            ),
         ];
         assert_eq!(fold(&log).conflicts.len(), 1);
         for (id, kind) in [

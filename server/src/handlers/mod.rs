@@ -5,6 +5,7 @@ pub mod blobs;
 pub mod devices;
 pub mod dispatch;
 pub mod docs;
+pub mod feedback;
 pub mod health;
 pub mod kpis;
 pub mod plans;

@@ -82,7 +82,9 @@ pub fn check_feedback(wo: &WorkOrder, ev: &Event) -> Result<(), FeedbackError> {
                 .received_at_ms
                 .ok_or_else(|| invalid("when the complaint was received is required"))?;
             if received > ev.at_ms + RECEIPT_SLACK_MS {
-                return Err(invalid("a complaint cannot be received after it is recorded"));
+                return Err(invalid(
+                    "a complaint cannot be received after it is recorded",
+                ));
             }
             if received < wo.created_at_ms {
                 return Err(invalid(
@@ -96,7 +98,10 @@ pub fn check_feedback(wo: &WorkOrder, ev: &Event) -> Result<(), FeedbackError> {
             }
         }
         Some(EventKind::ComplaintClosed) => {
-            let target = ev.ref_id.as_deref().ok_or_else(|| invalid("which complaint?"))?;
+            let target = ev
+                .ref_id
+                .as_deref()
+                .ok_or_else(|| invalid("which complaint?"))?;
             let known = wo
                 .events
                 .iter()
@@ -205,7 +210,10 @@ pub fn record_satisfaction(
 ) -> Result<String, ModelError> {
     let mut ev = feedback_event(EventKind::Satisfaction, by, now);
     ev.score = Some(score);
-    ev.note = note.map(str::trim).filter(|n| !n.is_empty()).map(Into::into);
+    ev.note = note
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(Into::into);
     append_checked(doc, ev)
 }
 

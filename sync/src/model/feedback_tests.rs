@@ -40,7 +40,10 @@ fn complaints_are_due_three_working_days_later() {
     );
     // 7×24: three whole days.
     let always = Calendar::always("UTC");
-    assert_eq!(complaint_due_ms(&always, MON + H).unwrap(), MON + 3 * DAY + H);
+    assert_eq!(
+        complaint_due_ms(&always, MON + H).unwrap(),
+        MON + 3 * DAY + H
+    );
 }
 
 /// A completed incident assigned to "eng".
@@ -75,7 +78,15 @@ fn a_complaint_is_recorded_closed_and_read_back() {
     assert_eq!(open.complaints.len(), 1);
     assert!(open.complaints[0].is_overdue(MON + 4 * DAY));
     assert!(!open.complaints[0].is_overdue(MON + DAY));
-    close_complaint(&mut doc, &id, "resolved", "Uplink re-tested", "sup", MON + DAY).unwrap();
+    close_complaint(
+        &mut doc,
+        &id,
+        "resolved",
+        "Uplink re-tested",
+        "sup",
+        MON + DAY,
+    )
+    .unwrap();
     // A second closure made offline by someone else later: the earlier one counts.
     close_complaint(&mut doc, &id, "unfounded", "n/a", "disp", MON + 5 * DAY).unwrap();
     record_satisfaction(&mut doc, 4, Some("  quick  "), "sup", MON + 2 * DAY).unwrap();
@@ -85,7 +96,10 @@ fn a_complaint_is_recorded_closed_and_read_back() {
     assert_eq!(c.reason, "Engineer left without testing the uplink");
     assert_eq!(c.received_at_ms, MON + 10 * H);
     let closed = c.closed.as_ref().unwrap();
-    assert_eq!((closed.outcome.as_str(), closed.by.as_str()), ("resolved", "sup"));
+    assert_eq!(
+        (closed.outcome.as_str(), closed.by.as_str()),
+        ("resolved", "sup")
+    );
     assert_eq!(c.closed_on_time(), Some(true));
     assert_eq!(f.scores.len(), 1);
     assert_eq!(f.scores[0].score, 4);

@@ -16,8 +16,8 @@ pub mod work_order;
 
 pub use conflicts::{FieldConflict, conflicts_at, scan_conflicts};
 pub use device::DeviceRecord;
-pub use feedback::{Complaint, Feedback, NewComplaint, Score};
 pub use doc::{DocHeader, ModelError, SCHEMA_VERSION, commit, header, new_document};
+pub use feedback::{Complaint, Feedback, NewComplaint, Score};
 pub use knowledge::KnowledgeArticle;
 pub use site::Site;
 pub use template::{ChecklistTemplate, TemplateItem};

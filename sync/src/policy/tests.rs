@@ -708,8 +708,15 @@ fn customer_feedback_is_office_work_checked_on_the_server() {
     // A complaint and its closure in one push, and a closure with a made-up outcome.
     push(&server, &sup, |d| {
         let id = fb::record_complaint(d, &complaint, "sup", NOW + 10).unwrap();
-        fb::close_complaint(d, &id, "resolved", "Apologised, rescheduled", "sup", NOW + 20)
-            .unwrap();
+        fb::close_complaint(
+            d,
+            &id,
+            "resolved",
+            "Apologised, rescheduled",
+            "sup",
+            NOW + 20,
+        )
+        .unwrap();
     })
     .expect("complaint and closure");
     let r = push(&server, &sup, |d| {
