@@ -3,10 +3,12 @@
 
 use crate::command::Command;
 use crate::state::{AppState, Flash, Screen};
+use crate::thumbs::{Thumb, Thumbnailer};
 use crate::views;
 use crate::worker::{FromWorker, SharedStore, ToWorker, WorkerHandle, lock};
 use fieldsync::TimestampMs;
 use fieldsync::store::LocalStore;
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 /// The device clock (milliseconds since the epoch); tests inject a fixed one.
@@ -23,6 +25,9 @@ pub struct FieldApp {
     clock: Clock,
     /// Messages for the worker when there is none (tests read them).
     pub unsent: Vec<ToWorker>,
+    thumbnailer: Thumbnailer,
+    /// Photos whose thumbnail was asked for (each is made once).
+    thumbs_requested: HashSet<String>,
     pub(crate) allow_insecure_http: bool,
 }
 
@@ -43,6 +48,8 @@ impl FieldApp {
             worker,
             clock,
             unsent: Vec::new(),
+            thumbnailer: Thumbnailer::spawn(),
+            thumbs_requested: HashSet::new(),
             allow_insecure_http: false,
         };
         app.state.now_ms = (app.clock)();
@@ -157,6 +164,33 @@ impl FieldApp {
         }
     }
 
+    /// Ask for missing photo previews of the open work order and show finished ones.
+    /// Returns whether some are still being made.
+    fn poll_thumbnails(&mut self) -> bool {
+        let done: Vec<_> = self.thumbnailer.done.try_iter().collect();
+        let Some(v) = &mut self.state.work_order else {
+            return false;
+        };
+        for (sha, result) in done {
+            if let Some(t) = v.thumbs.get_mut(&sha) {
+                *t = match result {
+                    Ok(uri) => Thumb::Ready(uri),
+                    Err(e) => Thumb::Unavailable(e),
+                };
+            }
+        }
+        let mut waiting = false;
+        for (sha, t) in &v.thumbs {
+            if let Thumb::Pending(blob) = t {
+                waiting = true;
+                if self.thumbs_requested.insert(sha.clone()) {
+                    self.thumbnailer.request(sha, blob.clone());
+                }
+            }
+        }
+        waiting
+    }
+
     /// Handle one report of the worker (public for tests).
     pub fn on_worker(&mut self, ev: FromWorker) {
         let s = &mut self.state;
@@ -238,6 +272,7 @@ impl FieldApp {
                 s.sync.needs_sign_in = needs_sign_in;
                 s.sync.retry_in_secs = retry_in_secs;
             }
+            FromWorker::Api(answer) => crate::screens::on_api_answer(s, answer),
         }
     }
 
@@ -249,9 +284,10 @@ impl FieldApp {
         for c in commands {
             self.apply(c);
         }
-        // SLA countdowns move with the clock.
+        // SLA countdowns move with the clock; previews appear when made.
+        let wait = if self.poll_thumbnails() { 0.2 } else { 20.0 };
         ui.ctx()
-            .request_repaint_after(std::time::Duration::from_secs(20));
+            .request_repaint_after(std::time::Duration::from_secs_f32(wait));
     }
 }
 

@@ -3,6 +3,7 @@
 //! the sync worker. Refusals come back as plain words on the screen.
 
 use crate::app::FieldApp;
+use crate::screens::file_picker::{self, PickPurpose};
 use crate::state::{ArticleView, Flash, Screen};
 use crate::views;
 use crate::worker::{ToWorker, lock};
@@ -13,6 +14,7 @@ use fieldsync::model::{
 use fieldsync::status::EventKind;
 use fieldsync::store::StoreError;
 use fieldsync::{DocId, DocKind, TimestampMs};
+use std::path::PathBuf;
 
 /// Largest photo the app copies into its store.
 pub const MAX_PHOTO_BYTES: u64 = 50 * 1024 * 1024;
@@ -20,6 +22,11 @@ pub const MAX_PHOTO_BYTES: u64 = 50 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Go(Screen),
+    /// Ask the server's office API (answers come back to `screens::on_api_answer`).
+    Api(crate::api::ApiCall),
+    /// Open a server event stream (see `crate::api`); `Unsubscribe` closes it by tag.
+    Subscribe(crate::api::ApiCall),
+    Unsubscribe(String),
     OpenWorkOrder(DocId),
     OpenDevice(DocId),
     OpenArticle(DocId),
@@ -41,6 +48,14 @@ pub enum Command {
         path: String,
         caption: String,
     },
+    /// Open the file dialog (or another folder in it); `None` = where the last pick was.
+    BrowseFiles {
+        purpose: PickPurpose,
+        dir: Option<PathBuf>,
+    },
+    /// The file chosen in the dialog.
+    PickFile(PathBuf),
+    ClosePicker,
     Sign {
         signer: String,
         strokes: Vec<Vec<[f32; 2]>>,
@@ -142,6 +157,9 @@ impl FieldApp {
                 }
             }
             Command::DismissFlash => self.state.flash = None,
+            Command::Api(call) => self.send(ToWorker::Api(call)),
+            Command::Subscribe(call) => self.send(ToWorker::Subscribe(call)),
+            Command::Unsubscribe(tag) => self.send(ToWorker::Unsubscribe(tag)),
             Command::Review { id, kind, comment } => self.review(id, kind, comment, now),
             Command::OpenWorkOrder(id) => self.open_work_order(id),
             Command::OpenDevice(id) => {
@@ -242,6 +260,14 @@ impl FieldApp {
                 }
             }
             Command::AttachPhoto { path, caption } => self.attach_photo(&path, &caption, now),
+            Command::BrowseFiles { purpose, dir } => self.browse_files(purpose, dir),
+            Command::PickFile(path) => self.pick_file(path),
+            Command::ClosePicker => {
+                let p = &mut self.state.file_picker;
+                p.purpose = None;
+                p.entries.clear();
+                p.selected = None;
+            }
             Command::Sign { signer, strokes } => self.sign(&signer, &strokes, now),
             Command::PickWorkOrderValue { path, value } => {
                 let me = self.me();
@@ -368,6 +394,40 @@ impl FieldApp {
         self.reload_open_views();
         self.refresh();
         self.send(ToWorker::Nudge);
+    }
+
+    /// Read a folder for the file dialog (here, not in the screen: screens do no I/O).
+    fn browse_files(&mut self, purpose: PickPurpose, dir: Option<PathBuf>) {
+        let p = &mut self.state.file_picker;
+        let dir = dir.unwrap_or_else(|| file_picker::start_dir(p.last_dir.as_deref()));
+        p.purpose = Some(purpose);
+        match file_picker::list_dir(&dir, purpose) {
+            Ok(entries) => {
+                p.dir_text = dir.display().to_string();
+                p.dir = dir;
+                p.entries = entries;
+                p.error = None;
+                p.selected = None;
+            }
+            // Keep showing the folder we were in, with the reason beside it.
+            Err(e) => p.error = Some(e),
+        }
+    }
+
+    fn pick_file(&mut self, path: PathBuf) {
+        let p = &mut self.state.file_picker;
+        let purpose = p.purpose.take();
+        p.last_dir = path.parent().map(PathBuf::from);
+        p.entries.clear();
+        p.selected = None;
+        match purpose {
+            Some(PickPurpose::AttachPhoto) => {
+                if let Some(v) = &mut self.state.work_order {
+                    v.drafts.photo_path = path.display().to_string();
+                }
+            }
+            None => {}
+        }
     }
 
     fn attach_photo(&mut self, path: &str, caption: &str, now: TimestampMs) {

@@ -21,19 +21,17 @@ pub struct Args {
         env = "FIELDSYNC_SERVER"
     )]
     pub server: String,
-    /// Start the demo server (`fieldsync-server demo`, found next to this program) and sign in
-    /// as a demo engineer.
+    /// Run the demo server inside the app (demo data on first start, kept afterwards) and
+    /// sign in as a demo user.
     #[arg(long)]
     pub demo: bool,
-    /// Demo engineer to sign in as.
+    /// Demo user to sign in as: li.wei or zhang.min (engineers), dana (dispatcher),
+    /// sam (supervisor).
     #[arg(long, default_value = "li.wei", env = "FIELDSYNC_DEMO_USER")]
     pub demo_user: String,
-    /// Demo password (default: the seeded password of the demo engineer).
+    /// Demo password (default: the seeded password of the demo user).
     #[arg(long, env = "FIELDSYNC_DEMO_PASSWORD")]
     pub demo_password: Option<String>,
-    /// The server program for --demo (default: `fieldsync-server` next to this program).
-    #[arg(long)]
-    pub server_bin: Option<PathBuf>,
     /// Allow plain http:// to a server other than this machine (insecure).
     #[arg(long)]
     pub allow_insecure_http: bool,

@@ -1,41 +1,34 @@
-//! `--demo`: start `fieldsync-server demo` as a child process (found next to this program,
-//! not in-process, so the app does not link the server) and stop it when the app exits. The app then signs in as a demo engineer through the
-//! worker, which waits for the server to come up.
+//! `--demo`: run the demo server inside the app, on its own thread and tokio runtime, so one
+//! command starts everything (no second program to build or find). The first start seeds a
+//! fresh database with the demo data; later starts reopen it, so the demo keeps what was
+//! synced. The app then signs in as a demo user through the worker. A second window (the
+//! other engineer's profile) finds the server already listening and uses it.
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-/// The demo server child; killed on drop.
+/// The in-process demo server; stopped gracefully (in-flight syncs finish) on drop.
 #[derive(Debug)]
 pub struct DemoServer {
-    child: Child,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Drop for DemoServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
-/// `fieldsync-server` next to the running program (cargo puts both in `target/<profile>/`).
-pub fn server_binary() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let name = format!("fieldsync-server{}", std::env::consts::EXE_SUFFIX);
-    let path = exe.parent()?.join(name);
-    path.exists().then_some(path)
-}
-
-/// Demo logins of `fieldsync-server demo` (server/src/seed.rs `DEMO_USERS`): the engineers.
-pub const DEMO_ENGINEERS: [(&str, &str); 2] =
-    [("li.wei", "engineer-li"), ("zhang.min", "engineer-zhang")];
-
-/// The demo password of a demo engineer.
+/// The demo password of a demo login (engineers, dispatcher, supervisor, admin).
 pub fn demo_password(user: &str) -> Option<&'static str> {
-    DEMO_ENGINEERS
-        .iter()
-        .find(|(u, _)| *u == user)
-        .map(|(_, p)| *p)
+    fieldsync_server::demo::demo_password(user)
 }
 
 /// `host:port` of a loopback `http://` server address, for the demo server to listen on.
@@ -53,33 +46,96 @@ pub fn already_running(addr: &str) -> bool {
     })
 }
 
-/// Start the demo server keeping its data in `data_dir`: `<bin> demo` the first time (fresh
-/// demo data, logins printed to this terminal), `<bin> serve` afterwards, so the demo keeps
-/// what was synced across restarts.
-pub fn start(
-    bin: Option<PathBuf>,
-    data_dir: &std::path::Path,
-    addr: Option<&str>,
-) -> Result<DemoServer, String> {
-    let bin = bin.or_else(server_binary).ok_or_else(|| {
-        "the demo needs the server program next to this one: run `cargo build -p fieldsync-server` \
-         (same profile, e.g. --release) or pass --server-bin"
-            .to_string()
-    })?;
-    let fresh = !data_dir.join("fieldsync.db").exists();
+/// Start the demo server on `addr`, keeping its data in `data_dir`. Returns once it listens
+/// (or with the reason it cannot); seeding a fresh database continues in the background and
+/// the sign-in waits for it.
+pub fn start(data_dir: &Path, addr: &str) -> Result<DemoServer, String> {
+    let addr: SocketAddr = addr
+        .parse()
+        .map_err(|e| format!("demo server address {addr:?}: {e}"))?;
     std::fs::create_dir_all(data_dir)
         .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
-    let mut cmd = Command::new(&bin);
-    cmd.arg(if fresh { "demo" } else { "serve" });
-    cmd.arg("--data-dir").arg(data_dir);
-    if let Some(a) = addr {
-        cmd.arg("--addr").arg(a);
+    let fresh = !fieldsync_server::demo::holds_database(data_dir);
+    let data_dir: PathBuf = data_dir.to_owned();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), String>>();
+    let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name("fieldsync-demo-server".into())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("fieldsync-demo-rt")
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(format!("cannot start the demo runtime: {e}")));
+                    return;
+                }
+            };
+            rt.block_on(run(data_dir, addr, fresh, ready_tx, shutdown_rx));
+        })
+        .map_err(|e| format!("cannot start the demo server thread: {e}"))?;
+    let server = DemoServer {
+        shutdown: Some(shutdown_tx),
+        thread: Some(thread),
+    };
+    match ready_rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(Ok(())) => Ok(server),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err("the demo server did not start within a minute".into()),
     }
-    let child = cmd
-        .stdin(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("could not start {}: {e}", bin.display()))?;
-    Ok(DemoServer { child })
+}
+
+async fn run(
+    data_dir: PathBuf,
+    addr: SocketAddr,
+    fresh: bool,
+    ready: std::sync::mpsc::Sender<Result<(), String>>,
+    shutdown: tokio::sync::oneshot::Receiver<()>,
+) {
+    let config = fieldsync_server::config::ServerConfig {
+        addr,
+        data_dir: data_dir.clone(),
+        ..Default::default()
+    };
+    let state = match fieldsync_server::demo::open_state(config).await {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = ready.send(Err(format!("demo server: {e:#}")));
+            return;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = ready.send(Err(format!("demo server cannot listen on {addr}: {e}")));
+            return;
+        }
+    };
+    let _ = ready.send(Ok(()));
+    if fresh {
+        match fieldsync_server::demo::seed(&state).await {
+            Ok(r) => tracing::info!(
+                dir = %data_dir.display(),
+                sites = r.sites,
+                devices = r.devices,
+                work_orders = r.work_orders,
+                "demo data loaded"
+            ),
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "loading the demo data failed");
+                return;
+            }
+        }
+    }
+    let stop = async move {
+        let _ = shutdown.await;
+    };
+    if let Err(e) = fieldsync_server::demo::serve_with_jobs(state, listener, stop).await {
+        tracing::error!(error = %format!("{e:#}"), "demo server stopped");
+    }
 }
 
 #[cfg(test)]
@@ -98,6 +154,7 @@ mod tests {
         );
         assert_eq!(listen_addr("https://hub.example.com"), None);
         assert_eq!(demo_password("zhang.min"), Some("engineer-zhang"));
+        assert_eq!(demo_password("dana"), Some("dispatch-dana"));
         assert_eq!(demo_password("nobody"), None);
     }
 }

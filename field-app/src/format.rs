@@ -1,5 +1,6 @@
 //! Words and colours for times, SLA clocks, statuses and sync badges.
 
+use chrono::Offset;
 use egui::Color32;
 use fieldsync::TimestampMs;
 use fieldsync::status::Status;
@@ -22,6 +23,46 @@ pub fn time(ms: TimestampMs) -> String {
             .format("%a %d %b %H:%M")
             .to_string(),
         None => "?".into(),
+    }
+}
+
+/// Whose clock a time is shown on: the site's (an engineer on a customer site reads the
+/// customer's wall clock, and the SLA calendar runs in it) or, when the site has no known
+/// time zone, the device's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Zone {
+    #[default]
+    Device,
+    Site(chrono_tz::Tz),
+}
+
+impl Zone {
+    /// The zone of a site's IANA name (`Asia/Shanghai`); unknown or missing → the device's.
+    pub fn of(time_zone: Option<&str>) -> Zone {
+        time_zone
+            .and_then(|z| z.trim().parse::<chrono_tz::Tz>().ok())
+            .map_or(Zone::Device, Zone::Site)
+    }
+}
+
+/// Date and time on `zone`'s clock, e.g. "Wed 18 Nov 09:00"; when the site's clock differs
+/// from the device's at that moment, its abbreviation follows ("Wed 18 Nov 09:00 CST"), so
+/// an engineer travelling across zones is never misled.
+pub fn time_in(ms: TimestampMs, zone: Zone) -> String {
+    let Some(t) = chrono::DateTime::from_timestamp_millis(ms) else {
+        return "?".into();
+    };
+    match zone {
+        Zone::Device => time(ms),
+        Zone::Site(tz) => {
+            let site = t.with_timezone(&tz);
+            let local = t.with_timezone(&chrono::Local);
+            if site.offset().fix() == *local.offset() {
+                site.format("%a %d %b %H:%M").to_string()
+            } else {
+                site.format("%a %d %b %H:%M %Z").to_string()
+            }
+        }
     }
 }
 
@@ -149,6 +190,30 @@ pub fn reject_reason(code: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_on_the_sites_clock() {
+        // 2026-11-18 01:00 UTC is 09:00 in Shanghai.
+        let ms = 1_794_963_600_000;
+        let shanghai = Zone::of(Some("Asia/Shanghai"));
+        assert_eq!(shanghai, Zone::Site(chrono_tz::Asia::Shanghai));
+        let shown = time_in(ms, shanghai);
+        let local_is_shanghai = chrono::DateTime::from_timestamp_millis(ms)
+            .unwrap()
+            .with_timezone(&chrono::Local)
+            .offset()
+            .local_minus_utc()
+            == 8 * 3600;
+        if local_is_shanghai {
+            assert_eq!(shown, "Wed 18 Nov 09:00");
+        } else {
+            assert_eq!(shown, "Wed 18 Nov 09:00 CST");
+        }
+        // Unknown or missing zones fall back to the device's clock.
+        assert_eq!(Zone::of(Some("Mars/Olympus")), Zone::Device);
+        assert_eq!(Zone::of(None), Zone::Device);
+        assert_eq!(time_in(ms, Zone::Device), time(ms));
+    }
 
     #[test]
     fn sla_states() {

@@ -9,6 +9,7 @@
 // type is the library's (large), so clippy's size lint is not ours to fix here.
 #![allow(clippy::result_large_err)]
 
+pub mod api;
 pub mod app;
 pub mod command;
 pub mod config;
@@ -20,6 +21,7 @@ pub mod sample;
 pub mod screens;
 pub mod signature;
 pub mod state;
+pub mod thumbs;
 pub mod views;
 pub mod worker;
 

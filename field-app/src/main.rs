@@ -33,13 +33,17 @@ fn main() -> anyhow::Result<()> {
     }
     let demo_server = if args.demo {
         let dir = args.demo_server_dir().map_err(anyhow::Error::msg)?;
-        let addr = demo::listen_addr(&args.server);
-        if addr.as_deref().is_some_and(demo::already_running) {
+        let addr = demo::listen_addr(&args.server).with_context(|| {
+            format!(
+                "--demo runs its server on this machine: --server must be http://127.0.0.1:<port>, not {}",
+                args.server
+            )
+        })?;
+        if demo::already_running(&addr) {
             tracing::info!("a server already listens there: using it");
             None
         } else {
-            let server = demo::start(args.server_bin.clone(), &dir, addr.as_deref());
-            Some(server.map_err(anyhow::Error::msg)?)
+            Some(demo::start(&dir, &addr).map_err(anyhow::Error::msg)?)
         }
     } else {
         None
@@ -62,6 +66,8 @@ fn main() -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             fonts::install(&cc.egui_ctx);
+            // Photo previews are PNG files shown through `file://` URIs.
+            egui_extras::install_image_loaders(&cc.egui_ctx);
             let ctx = cc.egui_ctx.clone();
             let worker = WorkerHandle::spawn(store.clone(), move || ctx.request_repaint());
             let signed_in = lock(&store).identity().ok().flatten().is_some();

@@ -86,7 +86,7 @@ pub fn check_server_url(url: &str, allow_insecure: bool) -> Result<String, NetEr
     }
 }
 
-fn send_error(e: reqwest::Error) -> NetError {
+pub(crate) fn send_error(e: reqwest::Error) -> NetError {
     if e.is_connect() || e.is_timeout() || e.is_request() {
         NetError::Offline(short(&e))
     } else {
@@ -104,7 +104,7 @@ fn short(e: &dyn std::error::Error) -> String {
 }
 
 /// Turn a non-2xx answer into an error, reading the JSON `{code, message}` body if present.
-fn status_error(status: reqwest::StatusCode, body: &[u8]) -> NetError {
+pub(crate) fn status_error(status: reqwest::StatusCode, body: &[u8]) -> NetError {
     let detail = serde_json::from_slice::<ErrorBody>(body)
         .map(|b| b.message)
         .unwrap_or_else(|_| String::from_utf8_lossy(body).chars().take(200).collect());

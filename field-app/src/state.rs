@@ -67,6 +67,30 @@ pub struct AppState {
     pub review_queue: Vec<WorkOrderRow>,
     /// Draft review comments per work order.
     pub review_comments: BTreeMap<DocId, String>,
+    /// The file dialog (open while `purpose` is set).
+    pub file_picker: FilePicker,
+}
+
+/// The in-app file dialog's listing and choice.
+#[derive(Debug, Default, Clone)]
+pub struct FilePicker {
+    pub purpose: Option<crate::screens::file_picker::PickPurpose>,
+    pub dir: std::path::PathBuf,
+    /// The folder field as typed.
+    pub dir_text: String,
+    pub entries: Vec<FileEntry>,
+    pub error: Option<String>,
+    pub selected: Option<std::path::PathBuf>,
+    /// Where the last file was chosen (the next pick starts there).
+    pub last_dir: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    pub name: String,
+    pub path: std::path::PathBuf,
+    pub is_dir: bool,
+    pub bytes: u64,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -146,6 +170,15 @@ pub struct WorkOrderView {
     pub drafts: WorkOrderDrafts,
     /// Why the last action was refused (e.g. completion with empty required items).
     pub notice: Option<String>,
+    /// Photo previews by sha256.
+    pub thumbs: BTreeMap<String, crate::thumbs::Thumb>,
+}
+
+impl WorkOrderView {
+    /// The clock the work order's times are shown on: its site's.
+    pub fn zone(&self) -> crate::format::Zone {
+        crate::format::Zone::of(self.site.as_ref().and_then(|s| s.time_zone.as_deref()))
+    }
 }
 
 /// Text fields being typed on the work-order screen.

@@ -151,8 +151,17 @@ pub fn load_work_order(
     {
         drafts.signer = s.signer_name.clone();
     }
+    let thumbs = wo
+        .photos
+        .values()
+        .map(|p| {
+            let blob = store.blob_path(&p.sha256);
+            (p.sha256.clone(), crate::thumbs::state_of(blob.as_deref()))
+        })
+        .collect();
     Ok(WorkOrderView {
         id,
+        thumbs,
         badge: store.badge(id)?,
         rejection: store.rejection(id)?,
         wo,

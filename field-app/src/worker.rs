@@ -3,6 +3,7 @@
 //! ~30 s and on demand, backing off exponentially while offline (it sleeps on its channel, so
 //! there is no busy loop). It reports to the UI through a channel plus `request_repaint()`.
 
+use crate::api::{ApiAnswer, ApiCall, ApiHandle, ApiRequest};
 use crate::net::{self, NetError};
 use fieldsync::store::{Identity, LocalStore};
 use fieldsync::wire::LoginRequest;
@@ -49,6 +50,12 @@ pub enum ToWorker {
     SyncNow,
     /// A local edit was saved: sync soon unless offline.
     Nudge,
+    /// An office-API call (handled by the API thread, never delays a sync).
+    Api(ApiCall),
+    /// Open a Server-Sent-Events stream; its events come back as `FromWorker::Api`.
+    Subscribe(ApiCall),
+    /// Close the stream opened under this tag.
+    Unsubscribe(String),
     Shutdown,
 }
 
@@ -85,6 +92,8 @@ pub enum FromWorker {
         needs_sign_in: bool,
         retry_in_secs: Option<u64>,
     },
+    /// The answer to an office-API call, or one event of a stream.
+    Api(ApiAnswer),
 }
 
 /// The UI's handle on the worker thread.
@@ -92,6 +101,7 @@ pub struct WorkerHandle {
     tx: Sender<ToWorker>,
     pub rx: Receiver<FromWorker>,
     thread: Option<std::thread::JoinHandle<()>>,
+    api: ApiHandle,
 }
 
 impl std::fmt::Debug for WorkerHandle {
@@ -102,9 +112,11 @@ impl std::fmt::Debug for WorkerHandle {
 
 impl WorkerHandle {
     /// Start the worker. `repaint` is called after each report (egui's `request_repaint`).
-    pub fn spawn(store: SharedStore, repaint: impl Fn() + Send + 'static) -> Self {
+    pub fn spawn(store: SharedStore, repaint: impl Fn() + Send + Sync + 'static) -> Self {
         let (tx, worker_rx) = std::sync::mpsc::channel();
         let (worker_tx, rx) = std::sync::mpsc::channel();
+        let repaint: Arc<dyn Fn() + Send + Sync> = Arc::new(repaint);
+        let api = ApiHandle::spawn(store.clone(), worker_tx.clone(), repaint.clone());
         let thread = std::thread::Builder::new()
             .name("fieldsync-sync".into())
             .spawn(move || {
@@ -112,7 +124,7 @@ impl WorkerHandle {
                     store,
                     rx: worker_rx,
                     tx: worker_tx,
-                    repaint: Box::new(repaint),
+                    repaint: Box::new(move || repaint()),
                     client: None,
                     backoff: None,
                     next_due: None,
@@ -120,12 +132,24 @@ impl WorkerHandle {
                 w.run();
             })
             .ok();
-        WorkerHandle { tx, rx, thread }
+        WorkerHandle {
+            tx,
+            rx,
+            thread,
+            api,
+        }
     }
 
     pub fn send(&self, msg: ToWorker) {
-        // A dead worker cannot sync; the status bar shows the last state, edits stay local.
-        let _ = self.tx.send(msg);
+        match msg {
+            ToWorker::Api(call) => self.api.send(ApiRequest::Call(call)),
+            ToWorker::Subscribe(call) => self.api.send(ApiRequest::Subscribe(call)),
+            ToWorker::Unsubscribe(tag) => self.api.send(ApiRequest::Unsubscribe(tag)),
+            // A dead worker cannot sync; the status bar shows the last state, edits stay local.
+            msg => {
+                let _ = self.tx.send(msg);
+            }
+        }
     }
 }
 
@@ -196,6 +220,8 @@ impl Worker {
                         self.next_due = Some(self.next_due.map_or(soon, |d| d.min(soon)));
                     }
                 }
+                // `WorkerHandle::send` routes these to the API thread.
+                Some(ToWorker::Api(_) | ToWorker::Subscribe(_) | ToWorker::Unsubscribe(_)) => {}
                 Some(ToWorker::SignIn {
                     server,
                     username,

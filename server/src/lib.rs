@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod complaints;
 pub mod config;
+pub mod demo;
 pub mod dispatch;
 pub mod error;
 pub mod handlers;

@@ -145,16 +145,7 @@ fn config_for(db: &DbArgs, addr: Option<SocketAddr>) -> Result<ServerConfig> {
 }
 
 async fn open_state(config: ServerConfig) -> Result<AppState> {
-    let url = config.database_url();
-    let db = tokio::task::spawn_blocking(move || storage::open(&url))
-        .await?
-        .with_context(|| {
-            format!(
-                "opening the database {}",
-                fieldsync_server::config::redact_url(&config.database_url())
-            )
-        })?;
-    Ok(AppState::new(db, config)?)
+    fieldsync_server::demo::open_state(config).await
 }
 
 async fn run_server(state: AppState) -> Result<()> {
@@ -163,11 +154,12 @@ async fn run_server(state: AppState) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, "listening");
-    // Plan generator and SLA sweep: at start, then every minute.
-    let _jobs = fieldsync_server::jobs::spawn(state.clone(), std::time::Duration::from_secs(60));
-    fieldsync_server::serve::serve(state, listener, fieldsync_server::serve::shutdown_signal())
-        .await?;
-    Ok(())
+    fieldsync_server::demo::serve_with_jobs(
+        state,
+        listener,
+        fieldsync_server::serve::shutdown_signal(),
+    )
+    .await
 }
 
 #[tokio::main]
@@ -264,20 +256,7 @@ async fn demo(data_dir: Option<PathBuf>, addr: SocketAddr) -> Result<()> {
     };
     let started = Instant::now();
     let state = open_state(config).await?;
-    let mut users = Vec::new();
-    for (username, name, role, password) in fieldsync_server::seed::DEMO_USERS {
-        users.push(
-            fieldsync_server::handlers::auth::create_user(
-                &state.db, username, name, password, role,
-            )
-            .await?,
-        );
-    }
-    let hub = state.hub.clone();
-    let now = fieldsync_server::now_ms();
-    let report =
-        tokio::task::spawn_blocking(move || fieldsync_server::seed::seed_demo(&hub, &users, now))
-            .await??;
+    let report = fieldsync_server::demo::seed(&state).await?;
     println!(
         "demo data loaded in {:.2} s: {} sites, {} devices, {} templates, {} articles, {} work orders",
         started.elapsed().as_secs_f64(),

@@ -76,7 +76,7 @@ pub fn checklist_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Comm
                             .cloned()
                             .unwrap_or_else(|| "someone else".into());
                         ui.label(
-                            RichText::new(format!("— {who}, {}", format::time(at)))
+                            RichText::new(format!("— {who}, {}", format::time_in(at, v.zone())))
                                 .small()
                                 .color(format::GREY),
                         );

@@ -3,6 +3,7 @@
 
 pub mod checklist;
 pub mod devices;
+pub mod file_picker;
 pub mod knowledge;
 pub mod my_work;
 pub mod new_incident;
@@ -12,10 +13,24 @@ pub mod status_bar;
 pub mod wo_extras;
 pub mod work_order;
 
+use crate::api::ApiAnswer;
 use crate::command::Command;
 use crate::format;
-use crate::state::{AppState, Screen};
+use crate::state::{AppState, Flash, Screen};
 use egui::RichText;
+
+/// Route an office-API answer to the screen that asked, by tag prefix (`dispatch.`,
+/// `supervisor.` …). An error nobody handles becomes a flash, so no failure goes unseen.
+pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
+    // Screens hook in here by prefix:
+    // `if answer.tag.starts_with("x.") { return x::on_api_answer(state, answer); }`
+    if let Err(e) = answer.result {
+        state.flash = Some(Flash {
+            text: e.to_string(),
+            error: true,
+        });
+    }
+}
 
 /// The whole window.
 pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
@@ -35,6 +50,7 @@ pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
             Screen::Review => review::review_ui(ui, state, &mut out),
         }
     });
+    file_picker::file_picker_ui(ui, state, &mut out);
     out
 }
 

@@ -3,8 +3,10 @@
 
 use crate::command::Command;
 use crate::format;
+use crate::screens::file_picker::PickPurpose;
 use crate::signature;
 use crate::state::WorkOrderView;
+use crate::thumbs::Thumb;
 use egui::RichText;
 
 pub fn parts_ui(
@@ -68,24 +70,32 @@ pub fn photos_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command
     if v.wo.photos.is_empty() {
         ui.label("No photos.");
     }
-    for p in v.wo.photos.values() {
-        ui.horizontal(|ui| {
-            ui.label("📷");
-            ui.label(p.caption.as_deref().unwrap_or("(no caption)"));
-            ui.label(
-                RichText::new(format!("{}…", &p.sha256[..12.min(p.sha256.len())]))
-                    .small()
-                    .color(format::GREY),
-            );
-            if let Some(t) = p.at_ms {
-                ui.label(RichText::new(format::time(t)).small().color(format::GREY));
-            }
-        });
-    }
+    ui.horizontal_wrapped(|ui| {
+        for p in v.wo.photos.values() {
+            ui.vertical(|ui| {
+                ui.set_width(THUMB_W);
+                thumbnail_ui(ui, v.thumbs.get(&p.sha256));
+                ui.label(p.caption.as_deref().unwrap_or("(no caption)"));
+                if let Some(t) = p.at_ms {
+                    ui.label(
+                        RichText::new(format::time_in(t, v.zone()))
+                            .small()
+                            .color(format::GREY),
+                    );
+                }
+            });
+        }
+    });
     if !v.rights.photos {
         return;
     }
     ui.horizontal_wrapped(|ui| {
+        if ui.button("Choose photo…").clicked() {
+            out.push(Command::BrowseFiles {
+                purpose: PickPurpose::AttachPhoto,
+                dir: None,
+            });
+        }
         ui.add(
             egui::TextEdit::singleline(&mut v.drafts.photo_path)
                 .hint_text("/path/to/photo.jpg")
@@ -97,7 +107,11 @@ pub fn photos_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command
                 .hint_text("caption")
                 .desired_width(200.0),
         );
-        if ui.button("Attach photo").clicked() {
+        let ready = !v.drafts.photo_path.trim().is_empty();
+        if ui
+            .add_enabled(ready, egui::Button::new("Attach photo"))
+            .clicked()
+        {
             out.push(Command::AttachPhoto {
                 path: v.drafts.photo_path.clone(),
                 caption: v.drafts.photo_caption.clone(),
@@ -106,12 +120,45 @@ pub fn photos_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command
     });
 }
 
+/// Width of a photo preview in the list.
+const THUMB_W: f32 = 160.0;
+
+fn thumbnail_ui(ui: &mut egui::Ui, thumb: Option<&Thumb>) {
+    let size = egui::vec2(THUMB_W, THUMB_W * 0.75);
+    match thumb {
+        Some(Thumb::Ready(uri)) => {
+            ui.add(
+                egui::Image::new(uri.as_str())
+                    .fit_to_exact_size(size)
+                    .corner_radius(4.0),
+            );
+        }
+        Some(Thumb::Pending(_)) => {
+            ui.add_sized(size, egui::Spinner::new());
+        }
+        Some(Thumb::Unavailable(why)) => {
+            ui.add_sized(
+                size,
+                egui::Label::new(
+                    RichText::new(format!("📷 {why}"))
+                        .small()
+                        .color(format::GREY),
+                )
+                .wrap(),
+            );
+        }
+        None => {
+            ui.add_sized(size, egui::Label::new("📷"));
+        }
+    }
+}
+
 pub fn signature_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command>) {
     if let Some(s) = &v.wo.signature {
         ui.label(format!(
             "Signed by {} on {}",
             s.signer_name,
-            format::time(s.signed_at_ms)
+            format::time_in(s.signed_at_ms, v.zone())
         ));
         signature::show_strokes(ui, &s.strokes);
         if !v.rights.signature {

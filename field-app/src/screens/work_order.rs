@@ -139,6 +139,14 @@ fn header_ui(ui: &mut egui::Ui, v: &WorkOrderView, now: i64, out: &mut Vec<Comma
                 ui.label("Site");
                 ui.label(format!("{} — {}", site.name, site.address));
                 ui.end_row();
+                if let (Some(name), format::Zone::Site(_)) = (&site.time_zone, v.zone()) {
+                    ui.label("Site time");
+                    ui.label(format!(
+                        "{} ({name}); times on this page are the site's",
+                        format::time_in(now, v.zone())
+                    ));
+                    ui.end_row();
+                }
                 if !site.customer_name.is_empty() {
                     ui.label("Customer");
                     ui.label(&site.customer_name);
@@ -158,9 +166,9 @@ fn header_ui(ui: &mut egui::Ui, v: &WorkOrderView, now: i64, out: &mut Vec<Comma
             if let (Some(a), b) = (v.wo.scheduled_start_ms, v.wo.scheduled_end_ms) {
                 ui.label("Scheduled");
                 let end = b
-                    .map(|b| format!(" – {}", format::time(b)))
+                    .map(|b| format!(" – {}", format::time_in(b, v.zone())))
                     .unwrap_or_default();
-                ui.label(format!("{}{end}", format::time(a)));
+                ui.label(format!("{}{end}", format::time_in(a, v.zone())));
                 ui.end_row();
             }
             if let Some(on_site) = v.folded.first_on_site_ms {
@@ -169,7 +177,7 @@ fn header_ui(ui: &mut egui::Ui, v: &WorkOrderView, now: i64, out: &mut Vec<Comma
                     Some(ms) => format::duration(ms),
                     None => format!(
                         "since {} ({} so far)",
-                        format::time(on_site),
+                        format::time_in(on_site, v.zone()),
                         format::duration(now - on_site - v.folded.on_hold_ms)
                     ),
                 };
@@ -244,7 +252,7 @@ fn conflicts_ui(ui: &mut egui::Ui, v: &WorkOrderView, out: &mut Vec<Command>) {
                 "Status is {}, but {who} recorded “{}” at {} on another device. A dispatcher or supervisor settles this.",
                 c.kept.label(),
                 c.event_kind.label(),
-                format::time(c.at_ms)
+                format::time_in(c.at_ms, v.zone())
             ))
             .color(format::RED),
         );
@@ -306,7 +314,7 @@ fn history_ui(ui: &mut egui::Ui, v: &WorkOrderView) {
         .spacing([12.0, 2.0])
         .show(ui, |ui| {
             for e in events {
-                ui.label(format::time(e.at_ms));
+                ui.label(format::time_in(e.at_ms, v.zone()));
                 let what = e.kind().map_or(e.kind.clone(), |k| k.label().to_string());
                 let note = e.note.map(|n| format!(" — {n}")).unwrap_or_default();
                 ui.label(format!("{what}{note}"));

@@ -1,0 +1,239 @@
+//! Choosing a file from the laptop (a photo to attach) in a dialog drawn with egui itself, so
+//! it works the same on every desktop, offline, without a platform portal. The folder is read
+//! by the app when asked (`Command::BrowseFiles`); this module only draws the listing.
+
+use crate::command::Command;
+use crate::format;
+use crate::state::{AppState, FileEntry, FilePicker};
+use egui::RichText;
+use std::path::{Path, PathBuf};
+
+/// What a chosen file is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickPurpose {
+    /// A photo for the open work order.
+    AttachPhoto,
+}
+
+impl PickPurpose {
+    fn title(self) -> &'static str {
+        match self {
+            PickPurpose::AttachPhoto => "Choose a photo",
+        }
+    }
+
+    fn button(self) -> &'static str {
+        match self {
+            PickPurpose::AttachPhoto => "Use this photo",
+        }
+    }
+
+    /// File name extensions offered (lower case).
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            PickPurpose::AttachPhoto => &["jpg", "jpeg", "png", "webp", "heic"],
+        }
+    }
+}
+
+/// At most this many entries of one folder are listed (a camera dump can hold thousands).
+pub const MAX_ENTRIES: usize = 5_000;
+
+/// Read `dir` for `purpose`: sub-folders first, then matching files, each sorted by name
+/// (hidden entries left out).
+pub fn list_dir(dir: &Path, purpose: PickPurpose) -> Result<Vec<FileEntry>, String> {
+    let read = std::fs::read_dir(dir).map_err(|e| format!("cannot open {}: {e}", dir.display()))?;
+    let mut entries = Vec::new();
+    for entry in read.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        // Follow links, so a linked photo folder opens like any other.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        let is_dir = meta.is_dir();
+        let wanted = is_dir
+            || path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                purpose
+                    .extensions()
+                    .contains(&e.to_ascii_lowercase().as_str())
+            });
+        if wanted {
+            entries.push(FileEntry {
+                name,
+                path,
+                is_dir,
+                bytes: meta.len(),
+            });
+        }
+        if entries.len() >= MAX_ENTRIES {
+            break;
+        }
+    }
+    entries.sort_by(|a, b| {
+        b.is_dir
+            .cmp(&a.is_dir)
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+    });
+    Ok(entries)
+}
+
+/// Where browsing starts: the last folder used, else Pictures, else home, else `/`.
+pub fn start_dir(last: Option<&Path>) -> PathBuf {
+    last.map(Path::to_owned)
+        .or_else(|| directories::UserDirs::new().and_then(|u| u.picture_dir().map(Path::to_owned)))
+        .or_else(|| directories::UserDirs::new().map(|u| u.home_dir().to_owned()))
+        .unwrap_or_else(|| PathBuf::from("/"))
+}
+
+/// The dialog, drawn while a pick is in progress.
+pub fn file_picker_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let Some(purpose) = state.file_picker.purpose else {
+        return;
+    };
+    let p = &mut state.file_picker;
+    let modal = egui::Modal::new(egui::Id::unique("file_picker")).show(ui.ctx(), |ui| {
+        ui.set_width(640.0);
+        ui.heading(purpose.title());
+        folder_row(ui, p, purpose, out);
+        if let Some(e) = &p.error {
+            ui.label(RichText::new(e).color(format::RED));
+        }
+        ui.separator();
+        listing(ui, p, purpose, out);
+        ui.separator();
+        ui.horizontal(|ui| {
+            let chosen = p.selected.clone();
+            let label = chosen
+                .as_ref()
+                .and_then(|c| c.file_name())
+                .map_or("No file chosen".to_string(), |n| {
+                    n.to_string_lossy().into_owned()
+                });
+            ui.label(label);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .add_enabled(chosen.is_some(), egui::Button::new(purpose.button()))
+                    .clicked()
+                    && let Some(c) = chosen
+                {
+                    out.push(Command::PickFile(c));
+                }
+                if ui.button("Cancel").clicked() {
+                    out.push(Command::ClosePicker);
+                }
+            });
+        });
+    });
+    if modal.should_close() {
+        out.push(Command::ClosePicker);
+    }
+}
+
+fn folder_row(ui: &mut egui::Ui, p: &mut FilePicker, purpose: PickPurpose, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        let up = p.dir.parent().map(Path::to_owned);
+        if ui
+            .add_enabled(up.is_some(), egui::Button::new("⬆ Up"))
+            .clicked()
+            && let Some(up) = up
+        {
+            out.push(Command::BrowseFiles {
+                purpose,
+                dir: Some(up),
+            });
+        }
+        if let Some(home) = directories::UserDirs::new().map(|u| u.home_dir().to_owned())
+            && ui.button("Home").clicked()
+        {
+            out.push(Command::BrowseFiles {
+                purpose,
+                dir: Some(home),
+            });
+        }
+        let field = ui
+            .add(egui::TextEdit::singleline(&mut p.dir_text).desired_width(380.0))
+            .labelled_by(ui.label("Folder").id);
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui.button("Open").clicked() || entered {
+            out.push(Command::BrowseFiles {
+                purpose,
+                dir: Some(PathBuf::from(p.dir_text.trim())),
+            });
+        }
+    });
+}
+
+fn listing(ui: &mut egui::Ui, p: &mut FilePicker, purpose: PickPurpose, out: &mut Vec<Command>) {
+    if p.entries.is_empty() && p.error.is_none() {
+        ui.label(
+            RichText::new(format!(
+                "No folders or {} files here.",
+                purpose.extensions().join(" / ")
+            ))
+            .color(format::GREY),
+        );
+    }
+    let row_h = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    egui::ScrollArea::vertical()
+        .max_height(360.0)
+        .auto_shrink([false, true])
+        .show_rows(ui, row_h, p.entries.len(), |ui, range| {
+            for e in &p.entries[range] {
+                let selected = p.selected.as_deref() == Some(e.path.as_path());
+                let text = if e.is_dir {
+                    format!("📁  {}", e.name)
+                } else {
+                    format!("🖼  {}    {}", e.name, size(e.bytes))
+                };
+                let r = ui
+                    .add(egui::Button::selectable(selected, text).min_size(egui::vec2(600.0, 0.0)));
+                if e.is_dir && r.clicked() {
+                    out.push(Command::BrowseFiles {
+                        purpose,
+                        dir: Some(e.path.clone()),
+                    });
+                } else if !e.is_dir && r.double_clicked() {
+                    out.push(Command::PickFile(e.path.clone()));
+                } else if !e.is_dir && r.clicked() {
+                    p.selected = Some(e.path.clone());
+                }
+            }
+        });
+}
+
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{} KB", b >> 10),
+        b => format!("{b} B"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_folders_first_then_photos_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("b-site")).unwrap();
+        std::fs::create_dir(dir.path().join(".cache")).unwrap();
+        for f in ["Z.JPG", "a.png", "notes.txt", ".hidden.jpg", "scan.pdf"] {
+            std::fs::write(dir.path().join(f), b"x").unwrap();
+        }
+        let names: Vec<_> = list_dir(dir.path(), PickPurpose::AttachPhoto)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(names, ["b-site", "a.png", "Z.JPG"]);
+        let err = list_dir(&dir.path().join("missing"), PickPurpose::AttachPhoto).unwrap_err();
+        assert!(err.contains("cannot open"), "{err}");
+        assert_eq!(size(1536), "1 KB");
+        assert_eq!(size(3 << 20), "3.0 MB");
+    }
+}

@@ -1,0 +1,63 @@
+//! The demo deployment: SQLite in a folder, seeded once with DOMAIN.md's demo customers and
+//! logins, then reopened as it is, so a demo keeps what was synced across restarts. Used by
+//! `fieldsync-server demo` and, in-process, by the field app's `--demo`.
+
+use crate::config::ServerConfig;
+use crate::seed::{DEMO_USERS, SeedReport};
+use crate::{AppState, storage};
+use anyhow::{Context, Result};
+use std::future::Future;
+use std::path::Path;
+
+/// Open the database that `config` names (running migrations).
+pub async fn open_state(config: ServerConfig) -> Result<AppState> {
+    let url = config.database_url();
+    let db = tokio::task::spawn_blocking(move || storage::open(&url))
+        .await?
+        .with_context(|| {
+            format!(
+                "opening the database {}",
+                crate::config::redact_url(&config.database_url())
+            )
+        })?;
+    Ok(AppState::new(db, config)?)
+}
+
+/// Does `dir` already hold a fieldsync database?
+pub fn holds_database(dir: &Path) -> bool {
+    dir.join("fieldsync.db").exists()
+}
+
+/// Create the demo users and documents in a fresh database.
+pub async fn seed(state: &AppState) -> Result<SeedReport> {
+    let mut users = Vec::new();
+    for (username, name, role, password) in DEMO_USERS {
+        users.push(
+            crate::handlers::auth::create_user(&state.db, username, name, password, role).await?,
+        );
+    }
+    let hub = state.hub.clone();
+    let now = crate::now_ms();
+    Ok(tokio::task::spawn_blocking(move || crate::seed::seed_demo(&hub, &users, now)).await??)
+}
+
+/// Serve on `listener` with the background jobs (plan generator, SLA sweep) until `shutdown`.
+pub async fn serve_with_jobs(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    // Plan generator and SLA sweep: at start, then every minute.
+    let jobs = crate::jobs::spawn(state.clone(), std::time::Duration::from_secs(60));
+    let served = crate::serve::serve(state, listener, shutdown).await;
+    jobs.abort();
+    Ok(served?)
+}
+
+/// The demo password of a demo login (`None` for other users).
+pub fn demo_password(username: &str) -> Option<&'static str> {
+    DEMO_USERS
+        .iter()
+        .find(|(u, ..)| *u == username)
+        .map(|(.., p)| *p)
+}
