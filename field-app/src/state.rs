@@ -21,6 +21,8 @@ pub enum Screen {
     SyncDetails,
     /// Supervisor: completed work orders awaiting a decision.
     Review,
+    /// Supervisor: KPI dashboard and customer feedback.
+    Supervisor,
 }
 
 impl Screen {
@@ -34,6 +36,7 @@ impl Screen {
             Screen::Knowledge => "Knowledge",
             Screen::SyncDetails => "Sync",
             Screen::Review => "Review",
+            Screen::Supervisor => "Dashboard",
         }
     }
 }
@@ -69,6 +72,7 @@ pub struct AppState {
     pub review_comments: BTreeMap<DocId, String>,
     /// The file dialog (open while `purpose` is set).
     pub file_picker: FilePicker,
+    pub supervisor: crate::screens::supervisor::SupervisorState,
 }
 
 /// The in-app file dialog's listing and choice.

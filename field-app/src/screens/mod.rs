@@ -10,6 +10,7 @@ pub mod new_incident;
 pub mod review;
 pub mod sign_in;
 pub mod status_bar;
+pub mod supervisor;
 pub mod wo_extras;
 pub mod work_order;
 
@@ -24,6 +25,9 @@ use egui::RichText;
 pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
     // Screens hook in here by prefix:
     // `if answer.tag.starts_with("x.") { return x::on_api_answer(state, answer); }`
+    if answer.tag.starts_with("supervisor.") {
+        return supervisor::on_api_answer(state, answer);
+    }
     if let Err(e) = answer.result {
         state.flash = Some(Flash {
             text: e.to_string(),
@@ -48,6 +52,7 @@ pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
             Screen::Knowledge => knowledge::knowledge_ui(ui, state, &mut out),
             Screen::SyncDetails => status_bar::sync_details_ui(ui, state, &mut out),
             Screen::Review => review::review_ui(ui, state, &mut out),
+            Screen::Supervisor => supervisor::supervisor_ui(ui, state, &mut out),
         }
     });
     file_picker::file_picker_ui(ui, state, &mut out);
@@ -71,12 +76,13 @@ fn nav_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
             Screen::Knowledge,
             Screen::SyncDetails,
             Screen::Review,
+            Screen::Supervisor,
         ] {
             let supervisor = state
                 .identity
                 .as_ref()
                 .is_some_and(|i| i.role == fieldsync::Role::Supervisor);
-            if screen == Screen::Review && !supervisor {
+            if matches!(screen, Screen::Review | Screen::Supervisor) && !supervisor {
                 continue;
             }
             let current = state.screen == screen
