@@ -555,3 +555,48 @@ async fn a_work_order_as_it_was_at_a_point_of_its_history() {
         assert!(bytes.starts_with(b"%PDF"));
     }
 }
+
+/// How long the summary takes for many work orders (not a timed assertion: it prints).
+/// `FIELDSYNC_KPI_N=10000 cargo test --release -p fieldsync-server --lib summary_timing -- --ignored --nocapture`
+#[tokio::test]
+#[ignore]
+async fn summary_timing() {
+    let env = env().await;
+    let n: usize = std::env::var("FIELDSYNC_KPI_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let hub = env.state.hub.clone();
+    tokio::task::spawn_blocking(move || {
+        let t0 = std::time::Instant::now();
+        let now = crate::now_ms();
+        for i in 0..n {
+            let id = DocId::new();
+            let new = new_work_order(&format!("Fault {i}"), &format!("eng-{}", i % 12));
+            let t = now - (i as i64 % 170) * 86_400_000 - 4 * 3_600_000;
+            hub.create_doc(id, DocKind::WorkOrder, None, t, |doc: &mut AutoCommit| {
+                model::create_work_order(doc, id, &new, "dispatcher", t)?;
+                fill_on_site(doc, &format!("eng-{}", i % 12), t, None, None);
+                Ok(())
+            })
+            .unwrap();
+        }
+        eprintln!("seeded {n} work orders in {:?}", t0.elapsed());
+        let period = crate::kpis::Period::month_of(now);
+        let t1 = std::time::Instant::now();
+        let (samples, truncated) = crate::kpis::gather(&hub, "acme", period).unwrap();
+        let t2 = std::time::Instant::now();
+        let report = crate::kpis::report("acme", &samples, period, now, truncated);
+        let t3 = std::time::Instant::now();
+        let pdf = crate::report::summary::render(&report).map(|p| p.len());
+        eprintln!(
+            "gather {} samples (truncated: {truncated}): {:?}; compute 6 periods: {:?}; PDF ({pdf:?} bytes): {:?}",
+            samples.len(),
+            t2 - t1,
+            t3 - t2,
+            t3.elapsed()
+        );
+    })
+    .await
+    .unwrap();
+}
