@@ -345,6 +345,10 @@ mod tests {
             note: None,
             outcome: None,
             assignee: None,
+            ref_id: None,
+            received_at_ms: None,
+            due_ms: None,
+            score: None,
         }
     }
 

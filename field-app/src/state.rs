@@ -23,6 +23,8 @@ pub enum Screen {
     Review,
     /// Dispatcher: the dispatch board, incidents from calls, inspection plans.
     Dispatch,
+    /// Supervisor: KPI dashboard and customer feedback.
+    Supervisor,
 }
 
 impl Screen {
@@ -37,6 +39,7 @@ impl Screen {
             Screen::SyncDetails => "Sync",
             Screen::Review => "Review",
             Screen::Dispatch => "Dispatch",
+            Screen::Supervisor => "Dashboard",
         }
     }
 }
@@ -78,6 +81,7 @@ pub struct AppState {
     pub site_zones: BTreeMap<String, crate::format::Zone>,
     /// The file dialog (open while `purpose` is set).
     pub file_picker: FilePicker,
+    pub supervisor: crate::screens::supervisor::SupervisorState,
 }
 
 /// The in-app file dialog's listing and choice.

@@ -90,8 +90,25 @@ pub fn router(state: AppState) -> Router {
             "/v1/work-orders/{id}/report.pdf",
             get(handlers::review::report_pdf),
         )
+        .route(
+            "/v1/work-orders/{id}/feedback",
+            get(handlers::feedback::get),
+        )
+        .route(
+            "/v1/work-orders/{id}/complaints",
+            post(handlers::feedback::add_complaint),
+        )
+        .route(
+            "/v1/work-orders/{id}/complaints/{complaint_id}/close",
+            post(handlers::feedback::close_complaint),
+        )
+        .route(
+            "/v1/work-orders/{id}/satisfaction",
+            post(handlers::feedback::add_score),
+        )
         .route("/v1/kpis", get(handlers::kpis::json))
         .route("/v1/kpis.csv", get(handlers::kpis::csv))
+        .route("/v1/kpis.pdf", get(handlers::kpis::pdf))
         .route("/v1/devices", get(handlers::devices::list_records))
         .route(
             "/v1/registered-devices",
@@ -99,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/sites", get(handlers::devices::list_sites))
         .route("/v1/docs/{id}/history", get(handlers::docs::history))
+        .route("/v1/docs/{id}/at", get(handlers::docs::at))
         .route("/v1/docs/{id}/conflicts", get(handlers::docs::conflicts))
         .route(
             "/v1/blobs/{sha256}",

@@ -1,84 +1,28 @@
-//! The monthly service summary for one customer: fault counts and rates by category, time
-//! to arrive, on-site resolution time, SLA compliance, first-time fix rate, completed vs open,
-//! each compared with the previous month. Definitions: `docs/kpis.md`. [`compute`] is pure
-//! over [`Sample`]s; [`gather`] reads them from the projections and documents (blocking).
+//! The service summary for one customer and period (month or quarter): fault counts and
+//! rates by category, time to arrive, on-site resolution time, SLA compliance, first-time fix
+//! rate, complaints and customer satisfaction, a breakdown by engineer, each compared with the
+//! previous period and with a trend over the periods before. Definitions: `docs/kpis.md`.
+//! [`compute`] is pure over [`Sample`]s; [`gather`] reads them from the projections and
+//! documents (blocking).
 
 use crate::hub::{Hub, HubError};
 use crate::storage::WorkOrderFilter;
-use chrono::{Datelike, NaiveDate, TimeZone, Utc};
-use fieldsync::model::{CATEGORIES, WorkOrder};
+use fieldsync::model::{CATEGORIES, Complaint, Feedback, WorkOrder};
 use fieldsync::status::{EventKind, Status};
-use fieldsync::{DocId, TimestampMs};
+use fieldsync::{DocId, TimestampMs, UserId};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+#[path = "kpis_period.rs"]
+mod period;
+pub use period::Period;
 
 /// Rows read per status from the work-order projection (its own upper bound).
 const ROWS_PER_STATUS: u32 = 5000;
-
-/// A calendar month (UTC).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Month {
-    pub year: i32,
-    pub month: u32,
-}
-
-impl Month {
-    /// Parse `YYYY-MM`.
-    pub fn parse(s: &str) -> Result<Month, String> {
-        let bad = || format!("month {s:?} is not YYYY-MM");
-        let (y, m) = s.split_once('-').ok_or_else(bad)?;
-        let year: i32 = y.parse().map_err(|_| bad())?;
-        let month: u32 = m.parse().map_err(|_| bad())?;
-        if y.len() != 4 || !(1..=12).contains(&month) {
-            return Err(bad());
-        }
-        Ok(Month { year, month })
-    }
-
-    pub fn previous(self) -> Month {
-        if self.month == 1 {
-            Month {
-                year: self.year - 1,
-                month: 12,
-            }
-        } else {
-            Month {
-                year: self.year,
-                month: self.month - 1,
-            }
-        }
-    }
-
-    fn next(self) -> Month {
-        if self.month == 12 {
-            Month {
-                year: self.year + 1,
-                month: 1,
-            }
-        } else {
-            Month {
-                year: self.year,
-                month: self.month + 1,
-            }
-        }
-    }
-
-    fn start_ms(self) -> TimestampMs {
-        NaiveDate::from_ymd_opt(self.year, self.month, 1)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|t| Utc.from_utc_datetime(&t).timestamp_millis())
-            .unwrap_or(0)
-    }
-
-    /// `[start, end)` in milliseconds.
-    pub fn range_ms(self) -> (TimestampMs, TimestampMs) {
-        (self.start_ms(), self.next().start_ms())
-    }
-
-    pub fn label(self) -> String {
-        format!("{:04}-{:02}", self.year, self.month)
-    }
-}
+/// Periods in the trend: this one and the five before.
+pub const TREND_PERIODS: usize = 6;
+/// A satisfaction score of at least this counts as satisfied (DOMAIN.md target ≥ 95 %).
+const SATISFIED_FROM: i64 = 4;
 
 /// What the KPIs need of one work order.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -97,12 +41,19 @@ pub struct Sample {
     pub visits: usize,
     /// Sent back or reopened at least once.
     pub reopened: bool,
+    /// Display names of the assigned engineers.
+    pub engineers: Vec<String>,
+    pub complaints: Vec<Complaint>,
+    /// Satisfaction scores (1–5) from return visits.
+    pub scores: Vec<i64>,
 }
 
 impl Sample {
-    pub fn from_work_order(wo: &WorkOrder) -> Sample {
+    /// `names` maps user ids to display names (unknown ids are shown as they are).
+    pub fn from_work_order(wo: &WorkOrder, names: &HashMap<String, String>) -> Sample {
         let f = wo.fold();
         let count = |k: EventKind| wo.events.iter().filter(|e| e.kind() == Some(k)).count();
+        let feedback = Feedback::of(&wo.events);
         Sample {
             kind: wo.kind.clone(),
             category: wo.category.clone(),
@@ -116,18 +67,38 @@ impl Sample {
             outcome: f.outcome,
             visits: count(EventKind::OnSite),
             reopened: count(EventKind::Rejected) + count(EventKind::Reopened) > 0,
+            engineers: wo
+                .assignees
+                .iter()
+                .filter(|(_, on)| **on)
+                .map(|(u, _)| names.get(u).cloned().unwrap_or_else(|| u.clone()))
+                .collect(),
+            complaints: feedback.complaints,
+            scores: feedback.scores.iter().map(|s| s.score).collect(),
         }
     }
 
     fn is_done(&self) -> bool {
         matches!(self.status.as_str(), "completed" | "approved")
     }
+
+    fn is_first_time_fix(&self) -> bool {
+        self.is_done()
+            && self.outcome.as_deref() == Some("fixed")
+            && self.visits <= 1
+            && !self.reopened
+    }
+
+    /// Completion − first on site − holds.
+    fn on_site_ms(&self) -> Option<i64> {
+        Some((self.completed_at_ms? - self.first_on_site_ms? - self.on_hold_ms).max(0))
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CategoryStat {
     pub count: u64,
-    /// Share of all faults of the month, in percent.
+    /// Share of all faults of the period, in percent.
     pub rate_pct: Option<f64>,
 }
 
@@ -141,9 +112,21 @@ pub struct Compliance {
     pub rate_pct: Option<f64>,
 }
 
+/// One engineer's share of the period's work orders.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct MonthKpis {
-    pub month: String,
+pub struct EngineerStat {
+    pub work_orders: u64,
+    pub faults: u64,
+    pub completed: u64,
+    pub first_time_fix_rate_pct: Option<f64>,
+    pub mean_on_site_resolution_min: Option<f64>,
+    pub complaints: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct PeriodKpis {
+    /// `2026-11` or `2026-Q4`.
+    pub period: String,
     pub work_orders: u64,
     pub faults: u64,
     pub faults_by_category: BTreeMap<String, CategoryStat>,
@@ -156,17 +139,35 @@ pub struct MonthKpis {
     pub completed: u64,
     pub open: u64,
     pub cancelled: u64,
+    /// Complaints recorded against the period's work orders.
+    pub complaints: u64,
+    /// Work orders with at least one complaint, out of all work orders, in %.
+    pub complaint_rate_pct: Option<f64>,
+    /// Complaints closed by their due time: met; closed late or still open past it: missed.
+    pub complaint_resolution: Compliance,
+    pub satisfaction_scores: u64,
+    /// Mean score, 1–5.
+    pub mean_satisfaction: Option<f64>,
+    /// Scores of 4 or 5, out of all scores, in %.
+    pub customer_satisfaction_pct: Option<f64>,
+    /// By engineer display name; a work order with two engineers counts for both.
+    pub by_engineer: BTreeMap<String, EngineerStat>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct KpiReport {
     pub customer: String,
-    pub current: MonthKpis,
-    pub previous: MonthKpis,
+    /// `month` or `quarter`.
+    pub period_kind: &'static str,
+    pub current: PeriodKpis,
+    pub previous: PeriodKpis,
     /// current − previous for the headline figures (absent where either side has no value).
     pub change: BTreeMap<String, Option<f64>>,
+    /// This period and the ones before it, oldest first ([`TREND_PERIODS`] in all).
+    pub trend: Vec<PeriodKpis>,
     /// The projection returned its row limit for some status: figures may be incomplete.
     pub truncated: bool,
+    pub generated_at_ms: TimestampMs,
 }
 
 fn pct(part: u64, whole: u64) -> Option<f64> {
@@ -199,9 +200,38 @@ fn compliance(
     c
 }
 
-/// KPIs of the work orders created in `month` (see docs/kpis.md).
-pub fn compute(samples: &[Sample], month: Month, now: TimestampMs) -> MonthKpis {
-    let (from, to) = month.range_ms();
+fn by_engineer(live: &[&Sample]) -> BTreeMap<String, EngineerStat> {
+    let mut groups: BTreeMap<&str, Vec<&Sample>> = BTreeMap::new();
+    for s in live {
+        for e in &s.engineers {
+            groups.entry(e.as_str()).or_default().push(s);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(name, wos)| {
+            let done_faults: Vec<&&Sample> = wos
+                .iter()
+                .filter(|s| s.kind == "incident" && s.is_done())
+                .collect();
+            let ftf = done_faults.iter().filter(|s| s.is_first_time_fix()).count() as u64;
+            let on_site: Vec<i64> = done_faults.iter().filter_map(|s| s.on_site_ms()).collect();
+            let stat = EngineerStat {
+                work_orders: wos.len() as u64,
+                faults: wos.iter().filter(|s| s.kind == "incident").count() as u64,
+                completed: wos.iter().filter(|s| s.is_done()).count() as u64,
+                first_time_fix_rate_pct: pct(ftf, done_faults.len() as u64),
+                mean_on_site_resolution_min: mean_min(&on_site),
+                complaints: wos.iter().map(|s| s.complaints.len() as u64).sum(),
+            };
+            (name.to_owned(), stat)
+        })
+        .collect()
+}
+
+/// KPIs of the work orders created in `period` (see docs/kpis.md).
+pub fn compute(samples: &[Sample], period: Period, now: TimestampMs) -> PeriodKpis {
+    let (from, to) = period.range_ms();
     let wos: Vec<&Sample> = samples
         .iter()
         .filter(|s| (from..to).contains(&s.created_at_ms))
@@ -233,14 +263,8 @@ pub fn compute(samples: &[Sample], month: Month, now: TimestampMs) -> MonthKpis 
         .filter_map(|s| Some((s.first_on_site_ms? - s.created_at_ms).max(0)))
         .collect();
     let done: Vec<&Sample> = faults.iter().copied().filter(|s| s.is_done()).collect();
-    let on_site: Vec<i64> = done
-        .iter()
-        .filter_map(|s| Some((s.completed_at_ms? - s.first_on_site_ms? - s.on_hold_ms).max(0)))
-        .collect();
-    let ftf = done
-        .iter()
-        .filter(|s| s.outcome.as_deref() == Some("fixed") && s.visits <= 1 && !s.reopened)
-        .count() as u64;
+    let on_site: Vec<i64> = done.iter().filter_map(|s| s.on_site_ms()).collect();
+    let ftf = done.iter().filter(|s| s.is_first_time_fix()).count() as u64;
     let response = compliance(
         live.iter()
             .filter_map(|s| Some((s.first_on_site_ms, s.response_due_ms?))),
@@ -256,8 +280,18 @@ pub fn compute(samples: &[Sample], month: Month, now: TimestampMs) -> MonthKpis 
         }),
         now,
     );
-    MonthKpis {
-        month: month.label(),
+    let complaints: Vec<&Complaint> = live.iter().flat_map(|s| &s.complaints).collect();
+    let complained = live.iter().filter(|s| !s.complaints.is_empty()).count() as u64;
+    let complaint_resolution = compliance(
+        complaints
+            .iter()
+            .map(|c| (c.closed.as_ref().map(|x| x.at_ms), c.due_ms)),
+        now,
+    );
+    let scores: Vec<i64> = live.iter().flat_map(|s| s.scores.iter().copied()).collect();
+    let satisfied = scores.iter().filter(|s| **s >= SATISFIED_FROM).count() as u64;
+    PeriodKpis {
+        period: period.label(),
         work_orders: live.len() as u64,
         faults: total,
         faults_by_category: by_cat,
@@ -273,11 +307,19 @@ pub fn compute(samples: &[Sample], month: Month, now: TimestampMs) -> MonthKpis 
             .filter(|s| Status::parse(&s.status).is_some_and(Status::is_open))
             .count() as u64,
         cancelled: (wos.len() - live.len()) as u64,
+        complaints: complaints.len() as u64,
+        complaint_rate_pct: pct(complained, live.len() as u64),
+        complaint_resolution,
+        satisfaction_scores: scores.len() as u64,
+        mean_satisfaction: (!scores.is_empty())
+            .then(|| round2(scores.iter().sum::<i64>() as f64 / scores.len() as f64)),
+        customer_satisfaction_pct: pct(satisfied, scores.len() as u64),
+        by_engineer: by_engineer(&live),
     }
 }
 
 /// Headline figures as (name, value) for the comparison and the CSV.
-pub fn headline(k: &MonthKpis) -> Vec<(String, Option<f64>)> {
+pub fn headline(k: &PeriodKpis) -> Vec<(String, Option<f64>)> {
     let mut v = vec![
         ("work_orders".to_string(), Some(k.work_orders as f64)),
         ("faults".into(), Some(k.faults as f64)),
@@ -298,6 +340,21 @@ pub fn headline(k: &MonthKpis) -> Vec<(String, Option<f64>)> {
         ("completed".into(), Some(k.completed as f64)),
         ("open".into(), Some(k.open as f64)),
         ("cancelled".into(), Some(k.cancelled as f64)),
+        ("complaints".into(), Some(k.complaints as f64)),
+        ("complaint_rate_pct".into(), k.complaint_rate_pct),
+        (
+            "complaints_resolved_on_time_pct".into(),
+            k.complaint_resolution.rate_pct,
+        ),
+        (
+            "satisfaction_scores".into(),
+            Some(k.satisfaction_scores as f64),
+        ),
+        ("mean_satisfaction".into(), k.mean_satisfaction),
+        (
+            "customer_satisfaction_pct".into(),
+            k.customer_satisfaction_pct,
+        ),
     ]);
     v
 }
@@ -305,12 +362,17 @@ pub fn headline(k: &MonthKpis) -> Vec<(String, Option<f64>)> {
 pub fn report(
     customer: &str,
     samples: &[Sample],
-    month: Month,
+    period: Period,
     now: i64,
     truncated: bool,
 ) -> KpiReport {
-    let current = compute(samples, month, now);
-    let previous = compute(samples, month.previous(), now);
+    let trend: Vec<PeriodKpis> = period
+        .trailing(TREND_PERIODS)
+        .into_iter()
+        .map(|p| compute(samples, p, now))
+        .collect();
+    let n = trend.len();
+    let (current, previous) = (trend[n - 1].clone(), trend[n - 2].clone());
     let prev: BTreeMap<_, _> = headline(&previous).into_iter().collect();
     let change = headline(&current)
         .into_iter()
@@ -324,40 +386,52 @@ pub fn report(
         .collect();
     KpiReport {
         customer: customer.into(),
+        period_kind: if period.is_quarter() {
+            "quarter"
+        } else {
+            "month"
+        },
         current,
         previous,
         change,
+        trend,
         truncated,
+        generated_at_ms: now,
     }
 }
 
-/// The CSV export: one line per headline figure.
+/// The CSV export: one line per headline figure, the trend periods as columns (oldest
+/// first, the current period last), then the change against the previous period.
 pub fn to_csv(r: &KpiReport) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "customer",
-        "metric",
-        r.current.month.as_str(),
-        r.previous.month.as_str(),
-        "change",
-    ])?;
-    let prev: BTreeMap<_, _> = headline(&r.previous).into_iter().collect();
+    let mut head = vec!["customer".to_string(), "metric".into()];
+    head.extend(r.trend.iter().rev().map(|k| k.period.clone()));
+    head.push("change".into());
+    w.write_record(&head)?;
+    let columns: Vec<BTreeMap<String, Option<f64>>> = r
+        .trend
+        .iter()
+        .rev()
+        .map(|k| headline(k).into_iter().collect())
+        .collect();
     let fmt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    for (name, v) in headline(&r.current) {
-        let p = prev.get(&name).copied().flatten();
-        let c = r.change.get(&name).copied().flatten();
-        w.write_record([r.customer.as_str(), &name, &fmt(v), &fmt(p), &fmt(c)])?;
+    for (name, _) in headline(&r.current) {
+        let mut line = vec![r.customer.clone(), name.clone()];
+        line.extend(columns.iter().map(|c| fmt(c.get(&name).copied().flatten())));
+        line.push(fmt(r.change.get(&name).copied().flatten()));
+        w.write_record(&line)?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Work orders of `customer` created in `month` or the month before, as samples (blocking).
-/// Returns whether the projection hit its row limit.
-pub fn gather(hub: &Hub, customer: &str, month: Month) -> Result<(Vec<Sample>, bool), HubError> {
-    let (from, _) = month.previous().range_ms();
-    let (_, to) = month.range_ms();
+/// Work orders of `customer` created in `period` or the trend periods before it, as samples
+/// (blocking). Returns whether the projection hit its row limit.
+pub fn gather(hub: &Hub, customer: &str, period: Period) -> Result<(Vec<Sample>, bool), HubError> {
+    let (from, _) = period.shift(1 - TREND_PERIODS as i32).range_ms();
+    let (_, to) = period.range_ms();
     let mut samples = Vec::new();
     let mut truncated = false;
+    let mut names: HashMap<String, String> = HashMap::new();
     for status in Status::ALL {
         let rows = hub.db().blocking().list_work_orders(&WorkOrderFilter {
             status: Some(status.as_str().into()),
@@ -377,7 +451,10 @@ pub fn gather(hub: &Hub, customer: &str, month: Month) -> Result<(Vec<Sample>, b
                 continue;
             };
             match WorkOrder::from_doc(&doc) {
-                Ok(wo) => samples.push(Sample::from_work_order(&wo)),
+                Ok(wo) => {
+                    learn_names(hub, &wo, &mut names)?;
+                    samples.push(Sample::from_work_order(&wo, &names));
+                }
                 Err(e) => tracing::warn!(%id, error = %e, "work order left out of the KPIs"),
             }
         }
@@ -385,13 +462,23 @@ pub fn gather(hub: &Hub, customer: &str, month: Month) -> Result<(Vec<Sample>, b
     Ok((samples, truncated))
 }
 
-/// Today's month, for a missing `month` parameter.
-pub fn current_month(now: TimestampMs) -> Month {
-    let t = Utc.timestamp_millis_opt(now).single().unwrap_or_default();
-    Month {
-        year: t.year(),
-        month: t.month(),
+/// Display names of the work order's engineers not looked up yet.
+fn learn_names(
+    hub: &Hub,
+    wo: &WorkOrder,
+    names: &mut HashMap<String, String>,
+) -> Result<(), HubError> {
+    for u in wo.assignees.keys() {
+        if names.contains_key(u) {
+            continue;
+        }
+        let name = match u.parse::<UserId>() {
+            Ok(uid) => hub.db().blocking().user_by_id(uid)?.map(|r| r.display_name),
+            Err(_) => None,
+        };
+        names.insert(u.clone(), name.unwrap_or_else(|| u.clone()));
     }
+    Ok(())
 }
 
 #[cfg(test)]

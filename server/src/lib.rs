@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+pub mod complaints;
 pub mod config;
 pub mod demo;
 pub mod dispatch;

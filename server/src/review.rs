@@ -249,3 +249,21 @@ pub fn queue(
     }
     Ok(items)
 }
+
+/// The document as it was after the first `upto` changes of its history, in the order
+/// `GET /v1/docs/{id}/history` lists them (each change after its dependencies), so a
+/// supervisor can read the report as it stood at any past point.
+pub fn doc_at(doc: &automerge::Automerge, upto: usize) -> Result<automerge::Automerge, HubError> {
+    let changes = doc.get_changes(&[]);
+    if upto == 0 || upto > changes.len() {
+        return Err(HubError::Invalid(format!(
+            "the history has {} changes; pick a point from 1 to {}",
+            changes.len(),
+            changes.len()
+        )));
+    }
+    let mut at = automerge::Automerge::new();
+    at.apply_changes(changes.into_iter().take(upto))
+        .map_err(|e| HubError::Invalid(format!("replaying the history: {e}")))?;
+    Ok(at)
+}

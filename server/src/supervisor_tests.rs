@@ -276,7 +276,7 @@ async fn kpis_json_and_csv() {
     let eng = user(&env, "eng", Role::Engineer).await;
     let sup = user(&env, "sup", Role::Supervisor).await;
     completed_work_order(&env, &eng, "Fault one").await;
-    let month = crate::kpis::current_month(crate::now_ms() - 4 * 3_600_000).label();
+    let month = crate::kpis::Period::month_of(crate::now_ms() - 4 * 3_600_000).label();
     let (status, body) = call(
         &env.app,
         get(&format!("/v1/kpis?customer=acme&month={month}"), &sup.token),
@@ -300,7 +300,7 @@ async fn kpis_json_and_csv() {
     .await;
     assert_eq!(status, StatusCode::OK);
     let csv = String::from_utf8_lossy(&body);
-    assert!(csv.contains("acme,faults,1,0,1"), "{csv}");
+    assert!(csv.contains("acme,faults,1,0,0,0,0,0,1"), "{csv}");
     let (status, _) = call(
         &env.app,
         get("/v1/kpis?customer=acme&month=2026-13", &sup.token),
@@ -311,9 +311,308 @@ async fn kpis_json_and_csv() {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+#[tokio::test]
+async fn complaints_and_satisfaction_by_the_office_feed_the_kpis() {
+    let env = env().await;
+    let eng = user(&env, "eng", Role::Engineer).await;
+    let sup = user(&env, "sup", Role::Supervisor).await;
+    let disp = user(&env, "disp", Role::Dispatcher).await;
+    let id = completed_work_order(&env, &eng, "Core switch down").await;
+    let base = format!("/v1/work-orders/{id}");
+    let received = crate::now_ms() - 3_600_000;
+    let body = serde_json::json!({"reason": "Nobody called back", "received_at_ms": received});
+    // The engineer does not take complaints about their own visit.
+    let (status, _) = call(
+        &env.app,
+        post(&format!("{base}/complaints"), &eng.token, body.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = call(
+        &env.app,
+        post(
+            &format!("{base}/complaints"),
+            &sup.token,
+            serde_json::json!({"reason": " "}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a complaint needs a reason"
+    );
+    let (status, bytes) = call(
+        &env.app,
+        post(&format!("{base}/complaints"), &sup.token, body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{bytes:?}");
+    let c: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    // No contract for "acme": three working days of a 5×8 UTC calendar.
+    let due = fieldsync::model::feedback::complaint_due_ms(
+        &fieldsync::sla::Calendar::five_by_eight("UTC"),
+        received,
+    )
+    .unwrap();
+    assert_eq!(c["due_ms"], due);
+    assert_eq!(c["reason"], "Nobody called back");
+    assert_eq!(c["by"], sup.id);
+    let cid = c["id"].as_str().unwrap().to_owned();
+    let close =
+        |outcome: &str| serde_json::json!({"outcome": outcome, "note": "Called back, apologised"});
+    let (status, _) = call(
+        &env.app,
+        post(
+            &format!("{base}/complaints/{cid}/close"),
+            &disp.token,
+            close("shrug"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = call(
+        &env.app,
+        post(
+            &format!("{base}/complaints/nope/close"),
+            &disp.token,
+            close("resolved"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, bytes) = call(
+        &env.app,
+        post(
+            &format!("{base}/complaints/{cid}/close"),
+            &disp.token,
+            close("resolved"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{bytes:?}");
+    let c: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(c["closed"]["outcome"], "resolved");
+    // Scores: 1..=5, office only, never for one's own work.
+    let score = |v: i64| serde_json::json!({"score": v, "note": "friendly"});
+    let (status, _) = call(
+        &env.app,
+        post(&format!("{base}/satisfaction"), &eng.token, score(5)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = call(
+        &env.app,
+        post(&format!("{base}/satisfaction"), &sup.token, score(7)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, bytes) = call(
+        &env.app,
+        post(&format!("{base}/satisfaction"), &sup.token, score(4)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{bytes:?}");
+    let admin = user(&env, "boss", Role::Admin).await;
+    let own = completed_work_order(&env, &admin, "Own work").await;
+    let (status, bytes) = call(
+        &env.app,
+        post(
+            &format!("/v1/work-orders/{own}/satisfaction"),
+            &admin.token,
+            score(5),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(String::from_utf8_lossy(&bytes).contains("own work"));
+    let (status, bytes) = call(&env.app, get(&format!("{base}/feedback"), &disp.token)).await;
+    assert_eq!(status, StatusCode::OK);
+    let f: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(f["complaints"].as_array().unwrap().len(), 1);
+    assert_eq!(f["scores"][0]["score"], 4);
+    // The feedback is in the work order's log: the engineer's device gets it at sync, and
+    // the status did not move.
+    let (_, doc) = env.state.hub.load(id).unwrap().unwrap();
+    let wo = WorkOrder::from_doc(&doc).unwrap();
+    assert_eq!(wo.fold().status, Status::Completed);
+    // The KPIs count them.
+    let month = crate::kpis::Period::month_of(crate::now_ms() - 4 * 3_600_000).label();
+    let (status, bytes) = call(
+        &env.app,
+        get(&format!("/v1/kpis?customer=acme&month={month}"), &sup.token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(v["current"]["complaints"], 1);
+    assert_eq!(v["current"]["complaint_resolution"]["met"], 1);
+    assert_eq!(v["current"]["mean_satisfaction"], 4.0);
+    assert_eq!(v["current"]["customer_satisfaction_pct"], 100.0);
+}
+
+#[tokio::test]
+async fn quarterly_kpis_and_the_summary_pdf() {
+    let env = env().await;
+    let eng = user(&env, "eng", Role::Engineer).await;
+    let sup = user(&env, "sup", Role::Supervisor).await;
+    completed_work_order(&env, &eng, "Fault one").await;
+    let t = crate::now_ms() - 4 * 3_600_000;
+    let quarter = crate::kpis::Period::quarter_of(t).label();
+    let (status, bytes) = call(
+        &env.app,
+        get(
+            &format!("/v1/kpis?customer=acme&quarter={quarter}"),
+            &sup.token,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{bytes:?}");
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(v["period_kind"], "quarter");
+    assert_eq!(v["current"]["period"], quarter);
+    assert_eq!(v["current"]["faults"], 1);
+    assert_eq!(
+        v["trend"].as_array().unwrap().len(),
+        crate::kpis::TREND_PERIODS
+    );
+    assert_eq!(v["current"]["by_engineer"]["eng display"]["work_orders"], 1);
+    for bad in [
+        "quarter=2026-11",
+        "month=2026-Q1",
+        "month=2026-11&quarter=2026-Q4",
+        "quarter=2026-Q9",
+    ] {
+        let (status, _) = call(
+            &env.app,
+            get(&format!("/v1/kpis?customer=acme&{bad}"), &sup.token),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    let (status, _) = call(&env.app, get("/v1/kpis.pdf?customer=acme", &eng.token)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    if let Err(e) = crate::report::fonts::fonts() {
+        eprintln!("SKIPPED the PDF body checks: {e}");
+        return;
+    }
+    let month = crate::kpis::Period::month_of(t).label();
+    for q in [format!("month={month}"), format!("quarter={quarter}")] {
+        let (status, bytes) = call(
+            &env.app,
+            get(&format!("/v1/kpis.pdf?customer=acme&{q}"), &sup.token),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{bytes:?}");
+        assert!(bytes.starts_with(b"%PDF"));
+    }
+}
+
+#[tokio::test]
+async fn a_work_order_as_it_was_at_a_point_of_its_history() {
+    let env = env().await;
+    let eng = user(&env, "eng", Role::Engineer).await;
+    let sup = user(&env, "sup", Role::Supervisor).await;
+    let id = completed_work_order(&env, &eng, "Printer jam").await;
+    let (status, bytes) = call(&env.app, get(&format!("/v1/docs/{id}/history"), &sup.token)).await;
+    assert_eq!(status, StatusCode::OK);
+    let history: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let total = history.as_array().unwrap().len();
+    assert!(total > 2, "creation, on-site work, completion");
+    let at = |n: usize| format!("/v1/docs/{id}/at?upto={n}");
+    let (status, bytes) = call(&env.app, get(&at(1), &sup.token)).await;
+    assert_eq!(status, StatusCode::OK, "{bytes:?}");
+    let first: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(first["total"], total);
+    assert!(
+        ["new", "assigned"].contains(&first["status"].as_str().unwrap()),
+        "{first}"
+    );
+    // Some early point shows the work order created but nothing found yet.
+    let mut seen_before_findings = false;
+    for n in 1..total {
+        let (_, bytes) = call(&env.app, get(&at(n), &sup.token)).await;
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_ne!(
+            v["status"], "completed",
+            "not completed before the last change"
+        );
+        seen_before_findings |= v["doc"]["title"] == "Printer jam" && v["doc"]["findings"] == "";
+    }
+    assert!(seen_before_findings);
+    let (_, bytes) = call(&env.app, get(&at(total), &sup.token)).await;
+    let last: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(last["status"], "completed");
+    assert_ne!(last["doc"]["findings"], "");
+    for bad in [at(0), at(total + 1), format!("/v1/docs/{id}/at?upto=x")] {
+        let (status, _) = call(&env.app, get(&bad, &sup.token)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    let pdf = format!("/v1/work-orders/{id}/report.pdf?upto=1");
+    let (status, _) = call(&env.app, get(&pdf, &eng.token)).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "past versions are for the office"
+    );
+    if crate::report::fonts::fonts().is_ok() {
+        let (status, bytes) = call(&env.app, get(&pdf, &sup.token)).await;
+        assert_eq!(status, StatusCode::OK, "{bytes:?}");
+        assert!(bytes.starts_with(b"%PDF"));
+    }
+}
+
+/// How long the summary takes for many work orders (not a timed assertion: it prints).
+/// `FIELDSYNC_KPI_N=10000 cargo test --release -p fieldsync-server --lib summary_timing -- --ignored --nocapture`
+#[tokio::test]
+#[ignore]
+async fn summary_timing() {
+    let env = env().await;
+    let n: usize = std::env::var("FIELDSYNC_KPI_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let hub = env.state.hub.clone();
+    tokio::task::spawn_blocking(move || {
+        let t0 = std::time::Instant::now();
+        let now = crate::now_ms();
+        for i in 0..n {
+            let id = DocId::new();
+            let new = new_work_order(&format!("Fault {i}"), &format!("eng-{}", i % 12));
+            let t = now - (i as i64 % 170) * 86_400_000 - 4 * 3_600_000;
+            hub.create_doc(id, DocKind::WorkOrder, None, t, |doc: &mut AutoCommit| {
+                model::create_work_order(doc, id, &new, "dispatcher", t)?;
+                fill_on_site(doc, &format!("eng-{}", i % 12), t, None, None);
+                Ok(())
+            })
+            .unwrap();
+        }
+        eprintln!("seeded {n} work orders in {:?}", t0.elapsed());
+        let period = crate::kpis::Period::month_of(now);
+        let t1 = std::time::Instant::now();
+        let (samples, truncated) = crate::kpis::gather(&hub, "acme", period).unwrap();
+        let t2 = std::time::Instant::now();
+        let report = crate::kpis::report("acme", &samples, period, now, truncated);
+        let t3 = std::time::Instant::now();
+        let pdf = crate::report::summary::render(&report).map(|p| p.len());
+        eprintln!(
+            "gather {} samples (truncated: {truncated}): {:?}; compute 6 periods: {:?}; PDF ({pdf:?} bytes): {:?}",
+            samples.len(),
+            t2 - t1,
+            t3 - t2,
+            t3.elapsed()
+        );
+    })
+    .await
+    .unwrap();
+}
+
 crate::storage::postgres::scratch::also_on_postgres!(
     review_queue_send_back_reaches_the_engineer_then_approve,
     nobody_reviews_their_own_work,
     report_pdf_for_office_and_assigned_engineer_only,
     kpis_json_and_csv,
+    complaints_and_satisfaction_by_the_office_feed_the_kpis,
+    quarterly_kpis_and_the_summary_pdf,
+    a_work_order_as_it_was_at_a_point_of_its_history,
 );

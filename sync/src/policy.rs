@@ -181,14 +181,32 @@ pub fn may_append_event(role: Role, kind: EventKind) -> bool {
                 | K::Resumed
                 | K::Completed
         ),
-        Role::Dispatcher => matches!(
-            kind,
-            K::Created | K::Assigned | K::Cancelled | K::Reopened | K::Escalated | K::Settled
-        ),
-        Role::Supervisor => matches!(
-            kind,
-            K::Approved | K::Rejected | K::Reopened | K::Escalated | K::Settled | K::Cancelled
-        ),
+        // Customer feedback (complaints, return-visit scores) is office work: the customer
+        // talks to the office, and nobody takes or scores complaints about their own visit.
+        Role::Dispatcher => {
+            kind.is_feedback()
+                || matches!(
+                    kind,
+                    K::Created
+                        | K::Assigned
+                        | K::Cancelled
+                        | K::Reopened
+                        | K::Escalated
+                        | K::Settled
+                )
+        }
+        Role::Supervisor => {
+            kind.is_feedback()
+                || matches!(
+                    kind,
+                    K::Approved
+                        | K::Rejected
+                        | K::Reopened
+                        | K::Escalated
+                        | K::Settled
+                        | K::Cancelled
+                )
+        }
     }
 }
 
@@ -477,6 +495,16 @@ fn check_work_order_state(
                 RejectCode::IllegalTransition,
                 format!("cannot go from {} to {}", from.label(), kind.label()),
             ));
+        }
+        if kind.is_feedback() {
+            crate::model::feedback::check_feedback(&wo, ev).map_err(|e| {
+                use crate::model::feedback::FeedbackError;
+                let code = match e {
+                    FeedbackError::OwnWork => RejectCode::Forbidden,
+                    FeedbackError::Invalid(_) => RejectCode::Schema,
+                };
+                Rejection::new(code, e.to_string())
+            })?;
         }
         match kind {
             EventKind::Completed if !wo.missing_required().is_empty() => {

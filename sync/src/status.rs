@@ -28,10 +28,16 @@ pub enum EventKind {
     Settled,
     /// Escalation (functional or hierarchical); informational, no status change.
     Escalated,
+    /// A customer complaint against the work order (office roles); no status change.
+    Complaint,
+    /// The outcome of a complaint, reported back to the customer; names it in `ref_id`.
+    ComplaintClosed,
+    /// The customer's satisfaction score (1–5) from a return visit / follow-up call.
+    Satisfaction,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 14] = [
+    pub const ALL: [EventKind; 17] = [
         EventKind::Created,
         EventKind::Assigned,
         EventKind::Accepted,
@@ -46,7 +52,19 @@ impl EventKind {
         EventKind::Cancelled,
         EventKind::Settled,
         EventKind::Escalated,
+        EventKind::Complaint,
+        EventKind::ComplaintClosed,
+        EventKind::Satisfaction,
     ];
+
+    /// Customer feedback after the work (complaints, satisfaction): kept in the log, never
+    /// part of the status fold, so they neither move the status nor settle its conflicts.
+    pub fn is_feedback(self) -> bool {
+        matches!(
+            self,
+            EventKind::Complaint | EventKind::ComplaintClosed | EventKind::Satisfaction
+        )
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -64,6 +82,9 @@ impl EventKind {
             EventKind::Cancelled => "cancelled",
             EventKind::Settled => "settled",
             EventKind::Escalated => "escalated",
+            EventKind::Complaint => "complaint",
+            EventKind::ComplaintClosed => "complaint_closed",
+            EventKind::Satisfaction => "satisfaction",
         }
     }
 
@@ -88,6 +109,9 @@ impl EventKind {
             EventKind::Cancelled => "Cancelled",
             EventKind::Settled => "Conflict settled",
             EventKind::Escalated => "Escalated",
+            EventKind::Complaint => "Complaint received",
+            EventKind::ComplaintClosed => "Complaint closed",
+            EventKind::Satisfaction => "Satisfaction score",
         }
     }
 }
@@ -188,6 +212,22 @@ pub struct Event {
     /// For `assigned`: the user id assigned.
     #[autosurgeon(missing = "Option::default")]
     pub assignee: Option<String>,
+    /// For `complaint_closed`: the id of the `complaint` event it closes.
+    #[autosurgeon(missing = "Option::default")]
+    #[serde(default)]
+    pub ref_id: Option<String>,
+    /// For `complaint`: when the customer complained (may precede `at_ms`, the recording).
+    #[autosurgeon(missing = "Option::default")]
+    #[serde(default)]
+    pub received_at_ms: Option<TimestampMs>,
+    /// For `complaint`: resolution due (3 working days on the contract's calendar).
+    #[autosurgeon(missing = "Option::default")]
+    #[serde(default)]
+    pub due_ms: Option<TimestampMs>,
+    /// For `satisfaction`: the customer's score, 1 (very unhappy) … 5 (very happy).
+    #[autosurgeon(missing = "Option::default")]
+    #[serde(default)]
+    pub score: Option<i64>,
 }
 
 impl Event {
@@ -241,6 +281,7 @@ pub fn transition(from: Status, kind: EventKind) -> Option<Status> {
         (K::Reopened, S::Completed | S::Approved | S::Cancelled) => S::Reopened,
         (K::Cancelled, s) if s.is_open() => S::Cancelled,
         (K::Settled | K::Escalated, s) => s,
+        (k, s) if k.is_feedback() => s,
         _ => return None,
     };
     Some(to)
@@ -272,7 +313,7 @@ pub fn fold(events: &[Event]) -> Folded {
     let mut hold_started: Option<TimestampMs> = None;
     for ev in ordered(events) {
         let Some(kind) = ev.kind() else { continue };
-        if kind == EventKind::Created {
+        if kind == EventKind::Created || kind.is_feedback() {
             continue;
         }
         let Some(next) = transition(out.status, kind) else {
@@ -358,6 +399,10 @@ mod tests {
             note: None,
             outcome: outcome.map(Into::into),
             assignee: None,
+            ref_id: None,
+            received_at_ms: None,
+            due_ms: None,
+            score: None,
         }
     }
 
@@ -493,5 +538,34 @@ mod tests {
             ..ev("2", EventKind::Accepted, 20, None, None)
         });
         assert_eq!(fold(&log).status, Status::Accepted);
+    }
+
+    #[test]
+    fn feedback_neither_moves_the_status_nor_settles_a_conflict() {
+        let mut log = vec![
+            ev("1", EventKind::Accepted, 10, Some(Status::Assigned), None),
+            ev("2", EventKind::Cancelled, 20, Some(Status::Accepted), None),
+            ev(
+                "3",
+                EventKind::Completed,
+                30,
+                Some(Status::Accepted),
+                Some("fixed"),
+            ),
+        ];
+        assert_eq!(fold(&log).conflicts.len(), 1);
+        for (id, kind) in [
+            ("4", EventKind::Complaint),
+            ("5", EventKind::ComplaintClosed),
+            ("6", EventKind::Satisfaction),
+        ] {
+            log.push(ev(id, kind, 40, Some(Status::Cancelled), None));
+        }
+        let f = fold(&log);
+        assert_eq!(f.status, Status::Cancelled);
+        assert_eq!(f.conflicts.len(), 1, "feedback must not settle a conflict");
+        for s in Status::ALL {
+            assert_eq!(transition(s, EventKind::Complaint), Some(s));
+        }
     }
 }

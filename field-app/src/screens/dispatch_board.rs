@@ -501,7 +501,7 @@ fn card_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         (false, Some((a, c))) => format!("Assign {name} · {}–{}", local_hm(tz, a), local_hm(tz, c)),
         (false, None) => format!("Assign {name}"),
     };
-    let enabled = !b.busy && !(already && b.slot.is_none());
+    let enabled = !(b.busy || (already && b.slot.is_none()));
     if ui
         .add_enabled(enabled, egui::Button::new(RichText::new(label).strong()))
         .clicked()

@@ -16,6 +16,7 @@ pub mod plans_model;
 pub mod review;
 pub mod sign_in;
 pub mod status_bar;
+pub mod supervisor;
 pub mod wo_extras;
 pub mod work_order;
 
@@ -32,6 +33,9 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
     // `if answer.tag.starts_with("x.") { return x::on_api_answer(state, answer); }`
     if answer.tag.starts_with(dispatch::TAG) {
         return dispatch::on_api_answer(state, answer);
+    }
+    if answer.tag.starts_with("supervisor.") {
+        return supervisor::on_api_answer(state, answer);
     }
     if let Err(e) = answer.result {
         state.flash = Some(Flash {
@@ -58,6 +62,7 @@ pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
             Screen::SyncDetails => status_bar::sync_details_ui(ui, state, &mut out),
             Screen::Review => review::review_ui(ui, state, &mut out),
             Screen::Dispatch => dispatch::dispatch_ui(ui, state, &mut out),
+            Screen::Supervisor => supervisor::supervisor_ui(ui, state, &mut out),
         }
     });
     dispatch::every_frame(state, &mut out);
@@ -83,12 +88,13 @@ fn nav_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
             Screen::SyncDetails,
             Screen::Review,
             Screen::Dispatch,
+            Screen::Supervisor,
         ] {
             let supervisor = state
                 .identity
                 .as_ref()
                 .is_some_and(|i| i.role == fieldsync::Role::Supervisor);
-            if screen == Screen::Review && !supervisor {
+            if matches!(screen, Screen::Review | Screen::Supervisor) && !supervisor {
                 continue;
             }
             let office = state

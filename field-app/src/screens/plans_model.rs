@@ -412,7 +412,8 @@ mod tests {
             d.to_plan().unwrap().rrule,
             "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15"
         );
-        let edits: [(fn(&mut PlanDraft), &str); 8] = [
+        type Edit = (fn(&mut PlanDraft), &'static str);
+        let edits: [Edit; 8] = [
             (|d: &mut PlanDraft| d.title.clear(), "title"),
             (|d: &mut PlanDraft| d.site_id = None, "site"),
             (

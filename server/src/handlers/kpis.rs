@@ -1,10 +1,11 @@
-//! `GET /v1/kpis?customer=…&month=YYYY-MM` (JSON) and `GET /v1/kpis.csv` (the same figures
-//! as CSV): the monthly service summary of one customer, compared with the month before.
+//! `GET /v1/kpis?customer=…&month=YYYY-MM` (or `&quarter=YYYY-Qn`) as JSON, `GET /v1/kpis.csv`
+//! (the same figures as CSV) and `GET /v1/kpis.pdf` (the summary with charts): the service
+//! summary of one customer, compared with the period before and the trend over six periods.
 
 use super::require_role;
 use crate::auth::Auth;
 use crate::error::{AppError, AppResult};
-use crate::kpis::{self, KpiReport, Month};
+use crate::kpis::{self, KpiReport, Period};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -21,8 +22,31 @@ const READERS: [Role; 3] = [Role::Supervisor, Role::Dispatcher, Role::Admin];
 #[serde(deny_unknown_fields)]
 pub struct KpiQuery {
     pub customer: String,
-    /// `YYYY-MM`; the current month when absent.
+    /// `YYYY-MM`; the current month when neither this nor `quarter` is given.
     pub month: Option<String>,
+    /// `YYYY-Qn`: the quarterly view.
+    pub quarter: Option<String>,
+}
+
+impl KpiQuery {
+    fn period(&self, now: fieldsync::TimestampMs) -> AppResult<Period> {
+        let parse = |s: &str, quarter: bool| {
+            let p = Period::parse(s).map_err(AppError::BadRequest)?;
+            if p.is_quarter() != quarter {
+                let want = if quarter { "YYYY-Qn" } else { "YYYY-MM" };
+                return Err(AppError::BadRequest(format!("{s:?} is not {want}")));
+            }
+            Ok(p)
+        };
+        match (&self.month, &self.quarter) {
+            (Some(_), Some(_)) => Err(AppError::BadRequest(
+                "give either month or quarter, not both".into(),
+            )),
+            (Some(m), None) => parse(m, false),
+            (None, Some(q)) => parse(q, true),
+            (None, None) => Ok(Period::month_of(now)),
+        }
+    }
 }
 
 async fn build(state: &AppState, q: KpiQuery) -> AppResult<KpiReport> {
@@ -30,15 +54,14 @@ async fn build(state: &AppState, q: KpiQuery) -> AppResult<KpiReport> {
         return Err(AppError::BadRequest("customer is required".into()));
     }
     let now = crate::now_ms();
-    let month = match &q.month {
-        Some(m) => Month::parse(m).map_err(AppError::BadRequest)?,
-        None => kpis::current_month(now),
-    };
+    let period = q.period(now)?;
     let hub = state.hub.clone();
     let customer = q.customer.clone();
-    let (samples, truncated) =
-        tokio::task::spawn_blocking(move || kpis::gather(&hub, &customer, month)).await??;
-    Ok(kpis::report(&q.customer, &samples, month, now, truncated))
+    Ok(tokio::task::spawn_blocking(move || {
+        let (samples, truncated) = kpis::gather(&hub, &customer, period)?;
+        Ok::<_, crate::hub::HubError>(kpis::report(&customer, &samples, period, now, truncated))
+    })
+    .await??)
 }
 
 #[instrument(skip_all)]
@@ -67,10 +90,52 @@ pub async fn csv(
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"kpis-{}.csv\"", report.current.month),
+                format!(
+                    "attachment; filename=\"kpis-{}.csv\"",
+                    report.current.period
+                ),
             ),
         ],
         body,
+    )
+        .into_response())
+}
+
+/// The summary as an A4 PDF with charts.
+#[instrument(skip_all)]
+pub async fn pdf(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    query: Result<Query<KpiQuery>, QueryRejection>,
+) -> AppResult<Response> {
+    require_role(session.user.role, &READERS, "read KPIs")?;
+    let Query(q) = query?;
+    let report = build(&state, q).await?;
+    let name = format!(
+        "service-summary-{}-{}.pdf",
+        report.customer, report.current.period
+    );
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let pdf =
+        tokio::task::spawn_blocking(move || crate::report::summary::render(&report)).await??;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}\""),
+            ),
+        ],
+        pdf,
     )
         .into_response())
 }

@@ -6,6 +6,7 @@ pub mod devices;
 pub mod dispatch;
 pub mod docs;
 pub mod events;
+pub mod feedback;
 pub mod health;
 pub mod kpis;
 pub mod plans;

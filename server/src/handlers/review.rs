@@ -59,21 +59,36 @@ pub async fn decide(
     Ok(Json(outcome))
 }
 
+/// `?upto=N`: the report as it was after the first N changes of the document's history.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    pub upto: Option<usize>,
+}
+
 /// The service report PDF: office roles, or an engineer assigned to the work order.
 #[instrument(skip_all, fields(doc))]
 pub async fn report_pdf(
     State(state): State<AppState>,
     Auth(session): Auth,
     path: Result<Path<String>, PathRejection>,
+    query: Result<Query<ReportQuery>, QueryRejection>,
 ) -> AppResult<Response> {
     let Path(id) = path?;
+    let Query(q) = query?;
+    if q.upto.is_some() {
+        // Past versions are for the office's review; engineers read the current report.
+        require_role(session.user.role, &OFFICE, "read past versions of a report")?;
+    }
     let id = parse_doc_id(&id)?;
     tracing::Span::current().record("doc", tracing::field::display(id));
     let hub = state.hub.clone();
     let blob_dir = state.config.blob_dir();
     let now = crate::now_ms();
-    let data = tokio::task::spawn_blocking(move || crate::report::gather(&hub, &blob_dir, id, now))
-        .await??;
+    let data = tokio::task::spawn_blocking(move || {
+        crate::report::gather(&hub, &blob_dir, id, now, q.upto)
+    })
+    .await??;
     let me = session.user.id.to_string();
     let allowed = OFFICE.contains(&session.user.role)
         || (session.user.role == Role::Engineer && data.wo.is_assigned_to(&me));

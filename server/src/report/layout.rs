@@ -60,6 +60,12 @@ pub enum Op {
         h: f32,
         image: Image,
     },
+    /// A connected line through `points` (chart series).
+    Polyline {
+        points: Vec<(f32, f32)>,
+        color: Rgb,
+        width: f32,
+    },
 }
 
 /// Estimated advance of `c` in ems (Noto Sans CJK / DejaVu-like proportions, rounded up).
@@ -202,6 +208,20 @@ impl Layout {
 
     pub fn gap(&mut self, h: f32) {
         self.y += h;
+    }
+
+    /// Reserve a block of height `h` (on a new page if it does not fit) and return its top.
+    /// The caller draws into it with [`Layout::push`].
+    pub fn reserve(&mut self, h: f32) -> f32 {
+        self.ensure(h);
+        let top = self.y;
+        self.y += h;
+        top
+    }
+
+    /// Add a drawing operation to the current page.
+    pub fn push(&mut self, op: Op) {
+        self.ops().push(op);
     }
 
     pub fn text_at(&mut self, x: f32, y: f32, size: f32, bold: bool, color: Rgb, text: String) {
@@ -487,6 +507,30 @@ fn draw(surface: &mut Surface<'_>, fonts: &Fonts, op: &Op) {
                 surface.set_stroke(Some(Stroke {
                     paint: rgb::Color::new(color.0, color.1, color.2).into(),
                     width: 0.6,
+                    ..Default::default()
+                }));
+                surface.draw_path(&path);
+                surface.set_stroke(None);
+            }
+        }
+        Op::Polyline {
+            points,
+            color,
+            width,
+        } => {
+            let mut pb = PathBuilder::new();
+            for (i, (x, y)) in points.iter().enumerate() {
+                if i == 0 {
+                    pb.move_to(*x, *y);
+                } else {
+                    pb.line_to(*x, *y);
+                }
+            }
+            if let Some(path) = pb.finish() {
+                surface.set_fill(None);
+                surface.set_stroke(Some(Stroke {
+                    paint: rgb::Color::new(color.0, color.1, color.2).into(),
+                    width: *width,
                     ..Default::default()
                 }));
                 surface.draw_path(&path);

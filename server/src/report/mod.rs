@@ -3,8 +3,10 @@
 //! signature and the approval state. [`gather`] reads everything from the hub and the blob
 //! store (blocking); [`render`] lays it out (pure apart from the process-wide fonts).
 
+pub mod chart;
 pub mod fonts;
 pub mod layout;
+pub mod summary;
 
 use crate::hub::{Hub, HubError};
 use chrono::TimeZone;
@@ -57,17 +59,23 @@ pub struct ReportData {
     pub generated_at_ms: TimestampMs,
 }
 
-/// Read a work order, its site, devices, user names and attachments (blocking).
+/// Read a work order, its site, devices, user names and attachments (blocking). With
+/// `upto`, the work order as it was after the first `upto` changes of its history.
 pub fn gather(
     hub: &Hub,
     blob_dir: &Path,
     id: DocId,
     now: TimestampMs,
+    upto: Option<usize>,
 ) -> Result<ReportData, ReportError> {
     let (kind, doc) = hub.load(id)?.ok_or(HubError::NotFound(id))?;
     if kind != DocKind::WorkOrder {
         return Err(ReportError::NotWorkOrder(id));
     }
+    let doc = match upto {
+        Some(n) => crate::review::doc_at(&doc, n)?,
+        None => doc,
+    };
     let wo = WorkOrder::from_doc(&doc).map_err(HubError::from)?;
     let load_as = |sid: &str| -> Option<automerge::Automerge> {
         let sid: DocId = sid.parse().ok()?;

@@ -192,3 +192,114 @@ fn renders_a_full_report() {
         }
     }
 }
+
+/// Text of a PDF via poppler's `pdftotext`, when it is installed.
+fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().ok()?;
+    let file = dir.path().join("r.pdf");
+    std::fs::write(&file, pdf).ok()?;
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Six months of a customer's work: faults of every category, engineers with CJK names,
+/// complaints and scores.
+pub(crate) fn summary_samples(end: crate::kpis::Period) -> Vec<crate::kpis::Sample> {
+    let cats = ["network", "security", "software", "hardware", "other"];
+    let people = ["Zhang Wei 张伟", "Li Na 李娜", "Tom Becker"];
+    let mut out = Vec::new();
+    for (m, period) in end.trailing(6).into_iter().enumerate() {
+        let (start, _) = period.range_ms();
+        for i in 0..(6 + m * 2) {
+            let created = start + (i as i64 + 1) * 86_400_000;
+            let fixed_first = i % 4 != 0;
+            out.push(crate::kpis::Sample {
+                kind: if i % 5 == 4 { "inspection" } else { "incident" }.into(),
+                category: Some(cats[(i + m) % cats.len()].into()),
+                status: "approved".into(),
+                created_at_ms: created,
+                response_due_ms: Some(created + 120 * 60_000),
+                resolution_due_ms: Some(created + 240 * 60_000),
+                first_on_site_ms: Some(created + (40 + 30 * (i as i64 % 4)) * 60_000),
+                completed_at_ms: Some(created + (150 + 20 * (i as i64 % 5)) * 60_000),
+                outcome: Some("fixed".into()),
+                visits: if fixed_first { 1 } else { 2 },
+                engineers: vec![people[i % people.len()].into()],
+                scores: if i % 3 == 0 {
+                    vec![3 + (i % 3) as i64 + (m % 3) as i64]
+                } else {
+                    vec![]
+                },
+                ..Default::default()
+            });
+        }
+    }
+    out
+}
+
+#[test]
+fn renders_the_service_summary_with_charts() {
+    if let Err(e) = fonts::fonts() {
+        eprintln!("SKIPPED: {e}");
+        return;
+    }
+    let period = crate::kpis::Period::parse("2026-11").unwrap();
+    let samples = summary_samples(period);
+    let (_, end) = period.range_ms();
+    let r = crate::kpis::report("Harbour Hospital 海港医院", &samples, period, end, false);
+    let pdf = summary::render(&r).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let needle = b"Service summary";
+    assert!(
+        pdf.windows(needle.len()).any(|w| w == needle),
+        "title in metadata"
+    );
+    if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
+        std::fs::write(Path::new(&dir).join("summary.pdf"), &pdf).unwrap();
+    }
+    if let Some(text) = pdf_text(&pdf) {
+        for needle in [
+            "Service summary",
+            "November 2026",
+            "Key figures",
+            "Faults per month, by category",
+            "2026-06",
+            "Customer satisfaction",
+            "By engineer",
+            "Li Na",
+            "李娜",
+            "海港医院",
+        ] {
+            assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
+        }
+    }
+    let q = crate::kpis::Period::parse("2026-Q4").unwrap();
+    let rq = crate::kpis::report("acme", &samples, q, end, true);
+    let pdf = summary::render(&rq).unwrap();
+    if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
+        std::fs::write(Path::new(&dir).join("summary-q.pdf"), &pdf).unwrap();
+    }
+    if let Some(text) = pdf_text(&pdf) {
+        for needle in [
+            "Q4 2026 (October–December)",
+            "Faults per quarter",
+            "Incomplete",
+        ] {
+            assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn periods_read_as_words() {
+    assert_eq!(summary::period_title("2026-11"), "November 2026");
+    assert_eq!(summary::period_title("2026-Q1"), "Q1 2026 (January–March)");
+    assert_eq!(summary::period_title("junk"), "junk");
+}

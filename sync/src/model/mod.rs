@@ -7,6 +7,7 @@
 pub mod conflicts;
 pub mod device;
 pub mod doc;
+pub mod feedback;
 pub mod knowledge;
 pub mod read;
 pub mod site;
@@ -16,6 +17,7 @@ pub mod work_order;
 pub use conflicts::{FieldConflict, conflicts_at, scan_conflicts};
 pub use device::DeviceRecord;
 pub use doc::{DocHeader, ModelError, SCHEMA_VERSION, commit, header, new_document};
+pub use feedback::{Complaint, Feedback, NewComplaint, Score};
 pub use knowledge::KnowledgeArticle;
 pub use site::Site;
 pub use template::{ChecklistTemplate, TemplateItem};

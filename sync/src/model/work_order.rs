@@ -403,27 +403,38 @@ fn push_event(
     now: TimestampMs,
     extra: EventExtra,
 ) -> Result<String, ModelError> {
+    let mut event = Event {
+        id: uuid::Uuid::new_v4().to_string(),
+        kind: kind.as_str().into(),
+        at_ms: now,
+        by: by.into(),
+        from: None,
+        note: extra.note,
+        outcome: extra.outcome,
+        assignee: extra.assignee,
+        ref_id: None,
+        received_at_ms: None,
+        due_ms: None,
+        score: None,
+    };
+    append_event(doc, &mut event)
+}
+
+/// Append `event` to the log (not committed), filling `from` with the status this replica
+/// shows unless the event is the creation. Returns the event's id.
+pub(crate) fn append_event(doc: &mut AutoCommit, event: &mut Event) -> Result<String, ModelError> {
     let events: Vec<Event> = autosurgeon::hydrate_prop(doc, &ROOT, "events")
         .map_err(|e| ModelError::shape("work order", e))?;
-    let from = fold(&events).status;
+    if event.kind != EventKind::Created.as_str() {
+        event.from = Some(fold(&events).status.as_str().into());
+    }
     let list = match doc.get(ROOT, "events")? {
         Some((automerge::Value::Object(ObjType::List), id)) => id,
         _ => doc.put_object(ROOT, "events", ObjType::List)?,
     };
-    let id = uuid::Uuid::new_v4().to_string();
-    let event = Event {
-        id: id.clone(),
-        kind: kind.as_str().into(),
-        at_ms: now,
-        by: by.into(),
-        from: (kind != EventKind::Created).then(|| from.as_str().into()),
-        note: extra.note,
-        outcome: extra.outcome,
-        assignee: extra.assignee,
-    };
     let len = doc.length(&list);
-    autosurgeon::reconcile_insert(doc, list, len, &event)?;
-    Ok(id)
+    autosurgeon::reconcile_insert(doc, list, len, &*event)?;
+    Ok(event.id.clone())
 }
 
 /// A status action (accept, en route, on site, hold, resume, complete, approve, reject,

@@ -89,6 +89,48 @@ fn push(
     check_push(server, &after, &new, &who.caller)
 }
 
+/// `server`'s work order filled in and completed by `eng` (user "eng").
+fn completed_by_engineer(server: &Automerge, eng: &Person) -> Automerge {
+    let mut doc = AutoCommit::load(&server.save())
+        .unwrap()
+        .with_actor(eng.actor.clone());
+    wo::record_event(
+        &mut doc,
+        EventKind::OnSite,
+        "eng",
+        NOW + 1,
+        EventExtra::default(),
+    )
+    .unwrap();
+    wo::answer_checklist_item(
+        &mut doc,
+        "ups",
+        &CheckAnswer::Reading(50.0),
+        None,
+        "eng",
+        NOW + 2,
+    )
+    .unwrap();
+    wo::answer_checklist_item(
+        &mut doc,
+        "temp",
+        &CheckAnswer::PassFail("pass".into()),
+        None,
+        "eng",
+        NOW + 2,
+    )
+    .unwrap();
+    wo::record_event(
+        &mut doc,
+        EventKind::Completed,
+        "eng",
+        NOW + 3,
+        EventExtra::default(),
+    )
+    .unwrap();
+    Automerge::load(&doc.save()).unwrap()
+}
+
 fn code(r: Result<(), Rejection>) -> RejectCode {
     r.expect_err("the push should have been rejected").code
 }
@@ -213,46 +255,7 @@ fn an_engineer_cannot_approve_and_a_supervisor_cannot_approve_their_own_work() {
     let disp = person("disp", Role::Dispatcher);
     let eng = person("eng", Role::Engineer);
     let server = server_work_order(&disp, "eng");
-    let completed = {
-        let mut doc = AutoCommit::load(&server.save())
-            .unwrap()
-            .with_actor(eng.actor.clone());
-        wo::record_event(
-            &mut doc,
-            EventKind::OnSite,
-            "eng",
-            NOW + 1,
-            EventExtra::default(),
-        )
-        .unwrap();
-        wo::answer_checklist_item(
-            &mut doc,
-            "ups",
-            &CheckAnswer::Reading(50.0),
-            None,
-            "eng",
-            NOW + 2,
-        )
-        .unwrap();
-        wo::answer_checklist_item(
-            &mut doc,
-            "temp",
-            &CheckAnswer::PassFail("pass".into()),
-            None,
-            "eng",
-            NOW + 2,
-        )
-        .unwrap();
-        wo::record_event(
-            &mut doc,
-            EventKind::Completed,
-            "eng",
-            NOW + 3,
-            EventExtra::default(),
-        )
-        .unwrap();
-        Automerge::load(&doc.save()).unwrap()
-    };
+    let completed = completed_by_engineer(&server, &eng);
     let r = push(&completed, &eng, |d| {
         wo::record_event(
             d,
@@ -428,6 +431,10 @@ fn events_must_be_signed_by_their_author_and_legal() {
             note: None,
             outcome: None,
             assignee: None,
+            ref_id: None,
+            received_at_ms: None,
+            due_ms: None,
+            score: None,
         };
         autosurgeon::reconcile_insert(d, events, len, &ev).unwrap();
         d.commit();
@@ -602,4 +609,122 @@ fn edits_made_while_assigned_survive_a_reassignment() {
             .code,
         RejectCode::NotYours
     );
+}
+
+/// Raw feedback event, bypassing the model's own checks.
+fn raw_event(d: &mut AutoCommit, ev: crate::status::Event) {
+    let events = match d.get(ROOT, "events").unwrap() {
+        Some((_, id)) => id,
+        None => panic!("no event log"),
+    };
+    let len = d.length(&events);
+    autosurgeon::reconcile_insert(d, events, len, &ev).unwrap();
+    d.commit();
+}
+
+fn feedback(kind: EventKind, by: &str) -> crate::status::Event {
+    crate::status::Event {
+        id: uuid::Uuid::new_v4().to_string(),
+        kind: kind.as_str().into(),
+        at_ms: NOW + 10,
+        by: by.into(),
+        from: Some("completed".into()),
+        note: Some("reason".into()),
+        outcome: None,
+        assignee: None,
+        ref_id: None,
+        received_at_ms: Some(NOW + 5),
+        due_ms: Some(NOW + 50),
+        score: None,
+    }
+}
+
+#[test]
+fn customer_feedback_is_office_work_checked_on_the_server() {
+    use crate::model::feedback::{self as fb, NewComplaint};
+    let disp = person("disp", Role::Dispatcher);
+    let eng = person("eng", Role::Engineer);
+    let sup = person("sup", Role::Supervisor);
+    let server = completed_by_engineer(&server_work_order(&disp, "eng"), &eng);
+    let complaint = NewComplaint {
+        reason: "Came two hours late".into(),
+        received_at_ms: NOW + 5,
+        due_ms: NOW + 50,
+    };
+    // The engineer may neither take a complaint about their visit nor score it.
+    let r = push(&server, &eng, |d| {
+        fb::record_complaint(d, &complaint, "eng", NOW + 10).unwrap();
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+    let r = push(&server, &eng, |d| {
+        let mut ev = feedback(EventKind::Satisfaction, "eng");
+        ev.score = Some(5);
+        raw_event(d, ev);
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+    // Dispatcher and supervisor record complaints and scores.
+    push(&server, &disp, |d| {
+        fb::record_complaint(d, &complaint, "disp", NOW + 10).unwrap();
+    })
+    .expect("dispatcher takes a complaint");
+    push(&server, &sup, |d| {
+        fb::record_satisfaction(d, 3, None, "sup", NOW + 10).unwrap();
+    })
+    .expect("supervisor records a score");
+    // Signed as someone else.
+    let r = push(&server, &sup, |d| {
+        fb::record_satisfaction(d, 3, None, "disp", NOW + 10).unwrap();
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+    // A supervisor who did the work does not score it.
+    let sup_eng = person("eng", Role::Supervisor);
+    let r = push(&server, &sup_eng, |d| {
+        let mut ev = feedback(EventKind::Satisfaction, "eng");
+        ev.score = Some(5);
+        raw_event(d, ev);
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+    // Out-of-range score, complaint without reason or due time, closing a complaint that
+    // does not exist, an unknown outcome: all refused whatever the app did.
+    let mut bad = Vec::new();
+    let mut ev = feedback(EventKind::Satisfaction, "sup");
+    ev.score = Some(9);
+    bad.push(ev);
+    let mut ev = feedback(EventKind::Complaint, "sup");
+    ev.note = Some("  ".into());
+    bad.push(ev);
+    let mut ev = feedback(EventKind::Complaint, "sup");
+    ev.due_ms = None;
+    bad.push(ev);
+    let mut ev = feedback(EventKind::ComplaintClosed, "sup");
+    ev.ref_id = Some("nothing".into());
+    ev.outcome = Some("resolved".into());
+    bad.push(ev);
+    for ev in bad {
+        let what = format!("{ev:?}");
+        let r = push(&server, &sup, |d| raw_event(d, ev));
+        assert_eq!(code(r), RejectCode::Schema, "{what}");
+    }
+    // A complaint and its closure in one push, and a closure with a made-up outcome.
+    push(&server, &sup, |d| {
+        let id = fb::record_complaint(d, &complaint, "sup", NOW + 10).unwrap();
+        fb::close_complaint(
+            d,
+            &id,
+            "resolved",
+            "Apologised, rescheduled",
+            "sup",
+            NOW + 20,
+        )
+        .unwrap();
+    })
+    .expect("complaint and closure");
+    let r = push(&server, &sup, |d| {
+        let id = fb::record_complaint(d, &complaint, "sup", NOW + 10).unwrap();
+        let mut ev = feedback(EventKind::ComplaintClosed, "sup");
+        ev.ref_id = Some(id);
+        ev.outcome = Some("ignored".into());
+        raw_event(d, ev);
+    });
+    assert_eq!(code(r), RejectCode::Schema);
 }

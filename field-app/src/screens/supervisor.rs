@@ -1,0 +1,418 @@
+//! Supervisor dashboard: a customer's service summary for a month or quarter, loaded from
+//! `/v1/kpis` over the API channel (`supervisor.` tags), with egui_plot charts of the trend
+//! (faults per period by category, service levels) and breakdowns by category and engineer.
+//! Offline it keeps the last loaded figures and says when they were loaded. Below, the office
+//! records a customer complaint or a return-visit score against a work order.
+
+use crate::api::{ApiAnswer, ApiCall, ApiError};
+use crate::command::Command;
+use crate::format;
+use crate::state::{AppState, Flash};
+use egui::RichText;
+use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
+use fieldsync::TimestampMs;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub const TAG_KPIS: &str = "supervisor.kpis";
+pub const TAG_COMPLAINT: &str = "supervisor.complaint";
+pub const TAG_SCORE: &str = "supervisor.score";
+
+/// Fault categories in chart order, with their colours.
+const CATEGORIES: [(&str, egui::Color32); 5] = [
+    ("network", egui::Color32::from_rgb(47, 110, 186)),
+    ("security", egui::Color32::from_rgb(192, 80, 77)),
+    ("software", egui::Color32::from_rgb(96, 160, 80)),
+    ("hardware", egui::Color32::from_rgb(230, 150, 40)),
+    ("other", egui::Color32::from_rgb(140, 140, 140)),
+];
+
+/// The figures of one period, as `/v1/kpis` sends them (the parts the dashboard shows).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct PeriodFigures {
+    pub period: String,
+    pub work_orders: u64,
+    pub faults: u64,
+    pub faults_by_category: BTreeMap<String, CategoryCount>,
+    pub mean_time_to_arrive_min: Option<f64>,
+    pub mean_on_site_resolution_min: Option<f64>,
+    pub sla_response: Rate,
+    pub sla_resolution: Rate,
+    pub first_time_fix_rate_pct: Option<f64>,
+    pub complaints: u64,
+    pub complaint_rate_pct: Option<f64>,
+    pub customer_satisfaction_pct: Option<f64>,
+    pub by_engineer: BTreeMap<String, EngineerFigures>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct CategoryCount {
+    pub count: u64,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Rate {
+    pub rate_pct: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct EngineerFigures {
+    pub work_orders: u64,
+    pub completed: u64,
+    pub complaints: u64,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Summary {
+    pub customer: String,
+    pub period_kind: String,
+    pub current: PeriodFigures,
+    pub previous: PeriodFigures,
+    pub trend: Vec<PeriodFigures>,
+}
+
+/// The dashboard's state: the query being typed, the last loaded summary and the forms.
+#[derive(Clone, Debug, Default)]
+pub struct SupervisorState {
+    pub customer: String,
+    /// `YYYY-MM` or `YYYY-Qn`; empty is the current month.
+    pub period: String,
+    pub summary: Option<Summary>,
+    pub loaded_at_ms: Option<TimestampMs>,
+    pub loading: bool,
+    /// Why the last load failed (offline, refused …); the last summary stays shown.
+    pub problem: Option<String>,
+    pub offline: bool,
+    /// Work order (document id) the feedback is about.
+    pub feedback_wo: String,
+    pub complaint_reason: String,
+    pub score: i64,
+}
+
+/// Query-string escaping for a customer id (letters, digits and `-_.~` pass).
+fn escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The `/v1/kpis` call for what is typed.
+pub fn kpi_call(customer: &str, period: &str) -> ApiCall {
+    let period = period.trim();
+    let which = if period.contains('Q') || period.contains('q') {
+        format!("&quarter={}", escape(period))
+    } else if period.is_empty() {
+        String::new()
+    } else {
+        format!("&month={}", escape(period))
+    };
+    ApiCall::get(
+        TAG_KPIS,
+        format!("/v1/kpis?customer={}{which}", escape(customer.trim())),
+    )
+}
+
+pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
+    let s = &mut state.supervisor;
+    match (answer.tag.as_str(), answer.result) {
+        (TAG_KPIS, Ok(reply)) => {
+            s.loading = false;
+            match reply.json::<Summary>() {
+                Ok(summary) => {
+                    s.summary = Some(summary);
+                    s.loaded_at_ms = Some(state.now_ms);
+                    s.problem = None;
+                    s.offline = false;
+                }
+                Err(e) => s.problem = Some(e),
+            }
+        }
+        (TAG_KPIS, Err(e)) => {
+            s.loading = false;
+            s.offline = matches!(e, ApiError::Offline(_));
+            s.problem = Some(e.to_string());
+        }
+        (TAG_COMPLAINT, Ok(reply)) => {
+            let due = reply
+                .json::<serde_json::Value>()
+                .ok()
+                .and_then(|v| v["due_ms"].as_i64())
+                .map(format::time)
+                .unwrap_or_default();
+            s.complaint_reason.clear();
+            state.flash = Some(Flash {
+                text: format!("Complaint recorded; resolution due {due}"),
+                error: false,
+            });
+        }
+        (TAG_SCORE, Ok(_)) => {
+            state.flash = Some(Flash {
+                text: "Satisfaction score recorded".into(),
+                error: false,
+            });
+        }
+        (_, Err(e)) => {
+            state.flash = Some(Flash {
+                text: e.to_string(),
+                error: true,
+            });
+        }
+        (_, Ok(_)) => {}
+    }
+}
+
+pub fn supervisor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    ui.heading("Supervisor dashboard");
+    let s = &mut state.supervisor;
+    ui.horizontal(|ui| {
+        ui.label("Customer");
+        ui.add(
+            egui::TextEdit::singleline(&mut s.customer)
+                .hint_text("customer id")
+                .desired_width(180.0),
+        );
+        ui.label("Month or quarter");
+        ui.add(
+            egui::TextEdit::singleline(&mut s.period)
+                .hint_text("2026-11 or 2026-Q4")
+                .desired_width(110.0),
+        );
+        let ready = !s.customer.trim().is_empty() && !s.loading;
+        if ui.add_enabled(ready, egui::Button::new("Load")).clicked() {
+            s.loading = true;
+            out.push(Command::Api(kpi_call(&s.customer, &s.period)));
+        }
+        if s.loading {
+            ui.label(RichText::new("loading…").color(egui::Color32::GRAY));
+        }
+    });
+    if let Some(p) = &s.problem {
+        let text = match (s.offline, s.loaded_at_ms) {
+            (true, Some(at)) => format!("Needs a connection — last loaded at {}", format::time(at)),
+            (true, None) => "Needs a connection to load the summary".to_string(),
+            _ => p.clone(),
+        };
+        ui.label(RichText::new(text).color(format::RED));
+    }
+    if let Some(summary) = &s.summary {
+        summary_ui(ui, summary, s.loaded_at_ms);
+    } else {
+        ui.add_space(12.0);
+        ui.label("Enter a customer and load the service summary.");
+    }
+    feedback_ui(ui, s, out);
+}
+
+fn figure(v: Option<f64>, unit: &str) -> String {
+    v.map_or("—".into(), |v| format!("{v:.1}{unit}"))
+}
+
+fn summary_ui(ui: &mut egui::Ui, r: &Summary, loaded: Option<TimestampMs>) {
+    let (k, p) = (&r.current, &r.previous);
+    ui.add_space(6.0);
+    ui.label(
+        RichText::new(format!(
+            "{} · {} (loaded {})",
+            r.customer,
+            k.period,
+            loaded.map_or("—".into(), format::time)
+        ))
+        .strong(),
+    );
+    egui::Grid::new("kpi_figures")
+        .striped(true)
+        .num_columns(3)
+        .show(ui, |ui| {
+            for h in ["Figure", &k.period, &p.period] {
+                ui.label(RichText::new(h).strong());
+            }
+            ui.end_row();
+            let count = |v: u64| Some(v as f64);
+            let rows = [
+                ("Faults", count(k.faults), count(p.faults), ""),
+                (
+                    "Work orders",
+                    count(k.work_orders),
+                    count(p.work_orders),
+                    "",
+                ),
+                (
+                    "Mean time to arrive",
+                    k.mean_time_to_arrive_min,
+                    p.mean_time_to_arrive_min,
+                    " min",
+                ),
+                (
+                    "SLA resolution met",
+                    k.sla_resolution.rate_pct,
+                    p.sla_resolution.rate_pct,
+                    " %",
+                ),
+                (
+                    "First-time fix",
+                    k.first_time_fix_rate_pct,
+                    p.first_time_fix_rate_pct,
+                    " %",
+                ),
+                ("Complaints", count(k.complaints), count(p.complaints), ""),
+                (
+                    "Customer satisfaction",
+                    k.customer_satisfaction_pct,
+                    p.customer_satisfaction_pct,
+                    " %",
+                ),
+            ];
+            for (label, cur, prev, unit) in rows {
+                ui.label(label);
+                ui.label(figure(cur, unit));
+                ui.label(figure(prev, unit));
+                ui.end_row();
+            }
+        });
+    ui.add_space(8.0);
+    ui.columns(2, |cols| {
+        cols[0].label(RichText::new("Faults per period, by category").strong());
+        trend_bars(&mut cols[0], &r.trend);
+        cols[1].label(RichText::new("Service levels per period (%)").strong());
+        level_lines(&mut cols[1], &r.trend);
+    });
+    ui.columns(2, |cols| {
+        cols[0].label(RichText::new(format!("By category, {}", k.period)).strong());
+        let bars: Vec<Bar> = CATEGORIES
+            .iter()
+            .enumerate()
+            .map(|(i, (c, color))| {
+                let n = k.faults_by_category.get(*c).map_or(0, |s| s.count);
+                Bar::new(i as f64, n as f64).name(*c).fill(*color)
+            })
+            .collect();
+        Plot::new("by_category")
+            .height(160.0)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .show(&mut cols[0], |p| p.bar_chart(BarChart::new("faults", bars)));
+        cols[1].label(RichText::new(format!("By engineer, {}", k.period)).strong());
+        for (name, e) in &k.by_engineer {
+            cols[1].label(format!(
+                "{name}: {} work orders, {} completed, {} complaints",
+                e.work_orders, e.completed, e.complaints
+            ));
+        }
+    });
+}
+
+fn trend_bars(ui: &mut egui::Ui, trend: &[PeriodFigures]) {
+    let mut charts: Vec<BarChart> = Vec::new();
+    for (cat, color) in CATEGORIES {
+        let bars: Vec<Bar> = trend
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let n = k.faults_by_category.get(cat).map_or(0, |s| s.count);
+                Bar::new(i as f64, n as f64).name(&k.period)
+            })
+            .collect();
+        let chart = BarChart::new(cat, bars).color(color);
+        let below: Vec<&BarChart> = charts.iter().collect();
+        let chart = chart.stack_on(&below);
+        charts.push(chart);
+    }
+    Plot::new("trend_faults")
+        .height(180.0)
+        .legend(Legend::default())
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show(ui, |p| {
+            for c in charts {
+                p.bar_chart(c);
+            }
+        });
+}
+
+/// A named percentage read off one period's figures.
+type Series = (&'static str, fn(&PeriodFigures) -> Option<f64>);
+
+fn level_lines(ui: &mut egui::Ui, trend: &[PeriodFigures]) {
+    let series: [Series; 3] = [
+        ("SLA resolution", |k| k.sla_resolution.rate_pct),
+        ("First-time fix", |k| k.first_time_fix_rate_pct),
+        ("Satisfied", |k| k.customer_satisfaction_pct),
+    ];
+    Plot::new("trend_levels")
+        .height(180.0)
+        .legend(Legend::default())
+        .include_y(0.0)
+        .include_y(100.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show(ui, |p| {
+            for (name, pick) in series {
+                let points: Vec<[f64; 2]> = trend
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, k)| Some([i as f64, pick(k)?]))
+                    .collect();
+                p.line(Line::new(name, PlotPoints::from(points)));
+            }
+        });
+}
+
+fn feedback_ui(ui: &mut egui::Ui, s: &mut SupervisorState, out: &mut Vec<Command>) {
+    super::section(ui, "Customer feedback");
+    ui.horizontal(|ui| {
+        ui.label("Work order id");
+        ui.add(
+            egui::TextEdit::singleline(&mut s.feedback_wo)
+                .hint_text("document id")
+                .desired_width(300.0),
+        );
+    });
+    let wo = s.feedback_wo.trim().to_owned();
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::TextEdit::singleline(&mut s.complaint_reason)
+                .hint_text("what the customer complained about")
+                .desired_width(360.0),
+        );
+        let ok = !wo.is_empty() && !s.complaint_reason.trim().is_empty();
+        if ui
+            .add_enabled(ok, egui::Button::new("Record complaint"))
+            .clicked()
+        {
+            let body = serde_json::json!({"reason": s.complaint_reason.trim()});
+            let path = format!("/v1/work-orders/{}/complaints", escape(&wo));
+            out.push(Command::Api(ApiCall::post_json(TAG_COMPLAINT, path, &body)));
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("Return-visit score");
+        if s.score == 0 {
+            s.score = 5;
+        }
+        for n in 1..=5 {
+            ui.selectable_value(&mut s.score, n, n.to_string())
+                .on_hover_text("1 very unhappy … 5 very happy");
+        }
+        if ui
+            .add_enabled(!wo.is_empty(), egui::Button::new("Record score"))
+            .clicked()
+        {
+            let body = serde_json::json!({"score": s.score});
+            let path = format!("/v1/work-orders/{}/satisfaction", escape(&wo));
+            out.push(Command::Api(ApiCall::post_json(TAG_SCORE, path, &body)));
+        }
+    });
+}

@@ -1,0 +1,177 @@
+//! The supervisor dashboard (egui_kittest): it asks `/v1/kpis` over the API channel, shows the
+//! figures it gets back, keeps them with their load time when offline, and records a
+//! customer complaint against a work order. No worker runs: the test takes the call from
+//! `unsent` and answers it itself.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use fieldsync::TimestampMs;
+use fieldsync::store::{Identity, LocalStore};
+use fieldsync_app::api::{ApiAnswer, ApiBody, ApiCall, ApiError, ApiMethod, ApiReply};
+use fieldsync_app::worker::{FromWorker, ToWorker};
+use fieldsync_app::{FieldApp, fonts};
+
+/// Wed 18 Nov 2026 08:30 UTC.
+const NOW: TimestampMs = 1_795_509_000_000;
+
+fn supervisor_app() -> Harness<'static, FieldApp> {
+    let store = LocalStore::open_in_memory().unwrap();
+    store
+        .set_identity(&Identity {
+            user_id: "7d1c2a7e-0000-4000-8000-0000000000aa".into(),
+            username: "chen.jing".into(),
+            display_name: "Chen Jing".into(),
+            role: fieldsync::Role::Supervisor,
+        })
+        .unwrap();
+    let mut h = Harness::builder()
+        .with_size([1280.0, 1000.0])
+        .allow_missing_glyphs()
+        .with_context_setup(fonts::install)
+        .build_ui_state(
+            |ui, app: &mut FieldApp| app.ui(ui),
+            FieldApp::offline(store, NOW),
+        );
+    h.run();
+    h.get_by_label("Dashboard").click();
+    h.run();
+    h
+}
+
+/// The API calls the screen sent since the last look.
+fn calls(h: &mut Harness<'static, FieldApp>) -> Vec<ApiCall> {
+    std::mem::take(&mut h.state_mut().unsent)
+        .into_iter()
+        .filter_map(|m| match m {
+            ToWorker::Api(c) => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+fn answer(h: &mut Harness<'static, FieldApp>, tag: &str, result: Result<ApiReply, ApiError>) {
+    h.state_mut().on_worker(FromWorker::Api(ApiAnswer {
+        tag: tag.into(),
+        result,
+    }));
+    h.run();
+}
+
+fn summary() -> serde_json::Value {
+    let period = |p: &str, faults: u64| {
+        serde_json::json!({
+            "period": p, "work_orders": faults + 2, "faults": faults,
+            "faults_by_category": {"network": {"count": faults / 2}, "hardware": {"count": faults - faults / 2}},
+            "mean_time_to_arrive_min": 42.5,
+            "sla_resolution": {"rate_pct": 87.5},
+            "first_time_fix_rate_pct": 75.0,
+            "complaints": 1,
+            "customer_satisfaction_pct": 96.0,
+            "by_engineer": {"Li Na 李娜": {"work_orders": 7, "completed": 6, "complaints": 1}}
+        })
+    };
+    let trend: Vec<_> = (6..=11)
+        .map(|m| period(&format!("2026-{m:02}"), m))
+        .collect();
+    serde_json::json!({
+        "customer": "acme", "period_kind": "month",
+        "current": period("2026-11", 11), "previous": period("2026-10", 10),
+        "trend": trend, "some_future_field": true
+    })
+}
+
+#[test]
+fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
+    let mut h = supervisor_app();
+    assert!(
+        calls(&mut h).is_empty(),
+        "nothing asked before a customer is given"
+    );
+    h.state_mut().state.supervisor.customer = "acme hospital".into();
+    h.state_mut().state.supervisor.period = "2026-11".into();
+    h.run();
+    h.get_by_label("Load").click();
+    h.run();
+    let sent = calls(&mut h);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].tag, "supervisor.kpis");
+    assert!(matches!(sent[0].method, ApiMethod::Get));
+    assert_eq!(
+        sent[0].path,
+        "/v1/kpis?customer=acme%20hospital&month=2026-11"
+    );
+    answer(&mut h, "supervisor.kpis", Ok(ApiReply::json_ok(&summary())));
+    assert!(h.query_by_label_contains("acme · 2026-11").is_some());
+    assert!(
+        h.query_all_by_label("87.5 %").next().is_some(),
+        "SLA resolution figure"
+    );
+    assert!(
+        h.query_all_by_label("42.5 min").next().is_some(),
+        "time to arrive"
+    );
+    assert!(
+        h.query_by_label_contains("7 work orders, 6 completed, 1 complaints")
+            .is_some(),
+        "engineer breakdown"
+    );
+    assert!(h.query_by_label_contains("Faults per period").is_some());
+
+    // Offline: the figures stay, with the time they were loaded.
+    h.get_by_label("Load").click();
+    h.run();
+    assert_eq!(calls(&mut h).len(), 1);
+    answer(
+        &mut h,
+        "supervisor.kpis",
+        Err(ApiError::Offline("connection refused".into())),
+    );
+    assert!(
+        h.query_by_label_contains("Needs a connection — last loaded at")
+            .is_some()
+    );
+    assert!(
+        h.query_all_by_label("87.5 %").next().is_some(),
+        "last figures kept"
+    );
+    // Quarters are asked as quarters.
+    let call = fieldsync_app::screens::supervisor::kpi_call("acme", "2026-Q4");
+    assert_eq!(call.path, "/v1/kpis?customer=acme&quarter=2026-Q4");
+}
+
+#[test]
+fn a_complaint_is_recorded_against_a_work_order() {
+    let mut h = supervisor_app();
+    let wo = "0b3c7c0e-8f51-4f7a-9d35-3b1f4c1d2e10";
+    h.state_mut().state.supervisor.feedback_wo = wo.into();
+    h.state_mut().state.supervisor.complaint_reason = "Engineer left without testing".into();
+    h.run();
+    h.get_by_label("Record complaint").click();
+    h.run();
+    let sent = calls(&mut h);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].path, format!("/v1/work-orders/{wo}/complaints"));
+    assert!(matches!(sent[0].method, ApiMethod::Post));
+    match &sent[0].body {
+        ApiBody::Json(v) => assert_eq!(v["reason"], "Engineer left without testing"),
+        other => panic!("not JSON: {other:?}"),
+    }
+    let reply = ApiReply::json_ok(&serde_json::json!({"id": "c1", "due_ms": NOW + 3 * 86_400_000}));
+    answer(&mut h, "supervisor.complaint", Ok(reply));
+    assert!(h.query_by_label_contains("Complaint recorded").is_some());
+    assert!(h.state().state.supervisor.complaint_reason.is_empty());
+    // A refusal is shown, not swallowed.
+    h.get_by_label("Record score").click();
+    h.run();
+    let sent = calls(&mut h);
+    assert_eq!(sent[0].path, format!("/v1/work-orders/{wo}/satisfaction"));
+    let refused = ApiError::Server {
+        status: 403,
+        message: "nobody scores their own work".into(),
+    };
+    answer(&mut h, "supervisor.score", Err(refused));
+    assert!(
+        h.query_by_label_contains("nobody scores their own work")
+            .is_some()
+    );
+}

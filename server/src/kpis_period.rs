@@ -1,0 +1,127 @@
+//! Reporting periods: calendar months (`2026-11`) and quarters (`2026-Q4`), in UTC.
+
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use fieldsync::TimestampMs;
+use serde::Serialize;
+
+/// A calendar month or quarter (UTC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Month { year: i32, month: u32 },
+    Quarter { year: i32, quarter: u32 },
+}
+
+impl Period {
+    /// Parse `YYYY-MM` or `YYYY-Qn`.
+    pub fn parse(s: &str) -> Result<Period, String> {
+        let bad = || format!("period {s:?} is neither YYYY-MM nor YYYY-Qn");
+        let (y, rest) = s.split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 {
+            return Err(bad());
+        }
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        if let Some(q) = rest.strip_prefix('Q').or_else(|| rest.strip_prefix('q')) {
+            let quarter: u32 = q.parse().map_err(|_| bad())?;
+            if q.len() != 1 || !(1..=4).contains(&quarter) {
+                return Err(bad());
+            }
+            return Ok(Period::Quarter { year, quarter });
+        }
+        let month: u32 = rest.parse().map_err(|_| bad())?;
+        if rest.len() != 2 || !(1..=12).contains(&month) {
+            return Err(bad());
+        }
+        Ok(Period::Month { year, month })
+    }
+
+    /// The month containing `ms`.
+    pub fn month_of(ms: TimestampMs) -> Period {
+        let t = Utc.timestamp_millis_opt(ms).single().unwrap_or_default();
+        Period::Month {
+            year: t.year(),
+            month: t.month(),
+        }
+    }
+
+    /// The quarter containing `ms`.
+    pub fn quarter_of(ms: TimestampMs) -> Period {
+        let t = Utc.timestamp_millis_opt(ms).single().unwrap_or_default();
+        Period::Quarter {
+            year: t.year(),
+            quarter: (t.month() - 1) / 3 + 1,
+        }
+    }
+
+    pub fn is_quarter(self) -> bool {
+        matches!(self, Period::Quarter { .. })
+    }
+
+    /// Year and first month, and the length in months.
+    fn span(self) -> (i32, u32, u32) {
+        match self {
+            Period::Month { year, month } => (year, month, 1),
+            Period::Quarter { year, quarter } => (year, (quarter - 1) * 3 + 1, 3),
+        }
+    }
+
+    /// The period `n` periods later (negative: earlier).
+    pub fn shift(self, n: i32) -> Period {
+        match self {
+            Period::Month { year, month } => {
+                let idx = year * 12 + month as i32 - 1 + n;
+                Period::Month {
+                    year: idx.div_euclid(12),
+                    month: idx.rem_euclid(12) as u32 + 1,
+                }
+            }
+            Period::Quarter { year, quarter } => {
+                let idx = year * 4 + quarter as i32 - 1 + n;
+                Period::Quarter {
+                    year: idx.div_euclid(4),
+                    quarter: idx.rem_euclid(4) as u32 + 1,
+                }
+            }
+        }
+    }
+
+    pub fn previous(self) -> Period {
+        self.shift(-1)
+    }
+
+    /// `[start, end)` in milliseconds.
+    pub fn range_ms(self) -> (TimestampMs, TimestampMs) {
+        let (year, month, len) = self.span();
+        let start = month_start_ms(year, month);
+        let end_idx = year * 12 + (month + len) as i32 - 1;
+        let end = month_start_ms(end_idx.div_euclid(12), end_idx.rem_euclid(12) as u32 + 1);
+        (start, end)
+    }
+
+    /// The months of this period, in order (a month is its own only month).
+    pub fn months(self) -> Vec<Period> {
+        let (year, month, len) = self.span();
+        let first = Period::Month { year, month };
+        (0..len as i32).map(|i| first.shift(i)).collect()
+    }
+
+    /// This period and the `n - 1` before it, oldest first.
+    pub fn trailing(self, n: usize) -> Vec<Period> {
+        (0..n as i32).rev().map(|i| self.shift(-i)).collect()
+    }
+
+    /// `2026-11` or `2026-Q4`.
+    pub fn label(self) -> String {
+        match self {
+            Period::Month { year, month } => format!("{year:04}-{month:02}"),
+            Period::Quarter { year, quarter } => format!("{year:04}-Q{quarter}"),
+        }
+    }
+}
+
+fn month_start_ms(year: i32, month: u32) -> TimestampMs {
+    NaiveDate::from_ymd_opt(year, month, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| Utc.from_utc_datetime(&t).timestamp_millis())
+        .unwrap_or(0)
+}

@@ -1,0 +1,334 @@
+//! The customer's service summary for a month or quarter as an A4 PDF: the key figures
+//! against the previous period, the trend over six periods (faults by category, SLA /
+//! first-time fix / satisfaction percentages), faults by category and work by engineer.
+
+use super::chart::{self, Series};
+use super::layout::{BLACK, Col, Layout, RED, Row};
+use super::{ReportError, fonts};
+use crate::kpis::{KpiReport, Period, PeriodKpis};
+use chrono::TimeZone;
+use fieldsync::TimestampMs;
+
+const BLUE: (u8, u8, u8) = (47, 110, 186);
+
+/// Colour of each fault category in the charts.
+fn category_color(c: &str) -> (u8, u8, u8) {
+    match c {
+        "network" => BLUE,
+        "security" => (192, 80, 77),
+        "software" => (96, 160, 80),
+        "hardware" => (230, 150, 40),
+        _ => (140, 140, 140),
+    }
+}
+
+/// `November 2026`, `Q4 2026 (October–December)`.
+pub fn period_title(label: &str) -> String {
+    let month = |m: u32| {
+        chrono::NaiveDate::from_ymd_opt(2000, m, 1)
+            .map(|d| d.format("%B").to_string())
+            .unwrap_or_default()
+    };
+    match Period::parse(label) {
+        Ok(Period::Month { year, month: m }) => format!("{} {year}", month(m)),
+        Ok(Period::Quarter { year, quarter }) => format!(
+            "Q{quarter} {year} ({}–{})",
+            month(quarter * 3 - 2),
+            month(quarter * 3)
+        ),
+        Err(_) => label.to_owned(),
+    }
+}
+
+fn utc(ms: TimestampMs) -> String {
+    chrono::Utc
+        .timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+fn num(v: Option<f64>, unit: &str) -> String {
+    match v {
+        Some(v) if (v - v.round()).abs() < 1e-9 => format!("{}{unit}", v.round() as i64),
+        Some(v) => format!("{v:.1}{unit}"),
+        None => "—".into(),
+    }
+}
+
+fn signed(v: Option<f64>, unit: &str) -> String {
+    match v {
+        Some(v) if v > 0.0 => format!("+{}", num(Some(v), unit)),
+        Some(_) => num(v, unit),
+        None => "—".into(),
+    }
+}
+
+/// A key figure: label, headline metric name, unit, and the target it must meet (flagged
+/// when the current value falls below it).
+struct Figure {
+    label: &'static str,
+    metric: &'static str,
+    unit: &'static str,
+    min_target: Option<f64>,
+}
+
+const FIGURES: &[Figure] = &[
+    fig("Work orders", "work_orders", ""),
+    fig("Faults (incidents)", "faults", ""),
+    fig("Completed", "completed", ""),
+    fig("Still open", "open", ""),
+    fig(
+        "Mean time to arrive on site",
+        "mean_time_to_arrive_min",
+        " min",
+    ),
+    fig(
+        "Mean on-site resolution time",
+        "mean_on_site_resolution_min",
+        " min",
+    ),
+    target("SLA response met", "sla_response_pct", 100.0),
+    target("SLA resolution met", "sla_resolution_pct", 100.0),
+    fig("First-time fix rate", "first_time_fix_rate_pct", " %"),
+    fig("Complaints", "complaints", ""),
+    fig("Complaint rate (work orders)", "complaint_rate_pct", " %"),
+    target(
+        "Complaints resolved in 3 working days",
+        "complaints_resolved_on_time_pct",
+        100.0,
+    ),
+    target(
+        "Customer satisfaction (score 4–5)",
+        "customer_satisfaction_pct",
+        95.0,
+    ),
+    fig("Mean satisfaction score (1–5)", "mean_satisfaction", ""),
+];
+
+const fn fig(label: &'static str, metric: &'static str, unit: &'static str) -> Figure {
+    Figure {
+        label,
+        metric,
+        unit,
+        min_target: None,
+    }
+}
+
+const fn target(label: &'static str, metric: &'static str, min: f64) -> Figure {
+    Figure {
+        label,
+        metric,
+        unit: " %",
+        min_target: Some(min),
+    }
+}
+
+fn value(k: &PeriodKpis, metric: &str) -> Option<f64> {
+    crate::kpis::headline(k)
+        .into_iter()
+        .find(|(n, _)| n == metric)
+        .and_then(|(_, v)| v)
+}
+
+fn key_figures(l: &mut Layout, r: &KpiReport) {
+    let rows: Vec<Row> = FIGURES
+        .iter()
+        .map(|f| {
+            let cur = value(&r.current, f.metric);
+            let target = f.min_target.map(|t| format!("≥ {}", num(Some(t), f.unit)));
+            Row {
+                cells: vec![
+                    f.label.to_owned(),
+                    num(cur, f.unit),
+                    num(value(&r.previous, f.metric), f.unit),
+                    signed(r.change.get(f.metric).copied().flatten(), f.unit),
+                    target.unwrap_or_default(),
+                ],
+                flagged: matches!((cur, f.min_target), (Some(v), Some(t)) if v < t),
+            }
+        })
+        .collect();
+    let cols = [
+        Col {
+            title: "Figure",
+            width: 3.2,
+        },
+        Col {
+            title: &r.current.period,
+            width: 1.1,
+        },
+        Col {
+            title: &r.previous.period,
+            width: 1.1,
+        },
+        Col {
+            title: "Change",
+            width: 1.0,
+        },
+        Col {
+            title: "Target",
+            width: 0.9,
+        },
+    ];
+    l.table(&cols, &rows);
+}
+
+fn trend(l: &mut Layout, r: &KpiReport) {
+    let labels: Vec<String> = r.trend.iter().map(|k| k.period.clone()).collect();
+    let per = if r.period_kind == "quarter" {
+        "quarter"
+    } else {
+        "month"
+    };
+    l.ensure(200.0);
+    l.heading(&format!("Faults per {per}, by category"));
+    let cats: Vec<&String> = r.current.faults_by_category.keys().collect();
+    let series: Vec<Series> = cats
+        .iter()
+        .map(|c| Series {
+            name: c.as_str(),
+            color: category_color(c),
+            values: r
+                .trend
+                .iter()
+                .map(|k| k.faults_by_category.get(*c).map(|s| s.count as f64))
+                .collect(),
+        })
+        .collect();
+    chart::stacked_bars(l, &labels, &series, 120.0);
+    // Keep the heading with its chart.
+    l.ensure(190.0);
+    l.heading(&format!("Service levels per {per}"));
+    let pick = |f: fn(&PeriodKpis) -> Option<f64>| r.trend.iter().map(f).collect();
+    let lines = [
+        Series {
+            name: "SLA response met",
+            color: BLUE,
+            values: pick(|k| k.sla_response.rate_pct),
+        },
+        Series {
+            name: "SLA resolution met",
+            color: (230, 150, 40),
+            values: pick(|k| k.sla_resolution.rate_pct),
+        },
+        Series {
+            name: "First-time fix",
+            color: (96, 160, 80),
+            values: pick(|k| k.first_time_fix_rate_pct),
+        },
+        Series {
+            name: "Satisfied customers",
+            color: (192, 80, 77),
+            values: pick(|k| k.customer_satisfaction_pct),
+        },
+    ];
+    chart::percent_lines(l, &labels, &lines, 110.0);
+}
+
+fn categories(l: &mut Layout, k: &PeriodKpis) {
+    l.heading(&format!("Faults by category, {}", k.period));
+    if k.faults == 0 {
+        l.paragraph("No faults were reported in this period.", 9.0, BLACK);
+        return;
+    }
+    let bars: Vec<chart::Bar> = k
+        .faults_by_category
+        .iter()
+        .map(|(cat, s)| {
+            let label = format!("{} ({})", s.count, num(s.rate_pct, " %"));
+            (cat.clone(), s.count as f64, label, category_color(cat))
+        })
+        .collect();
+    chart::hbars(l, &bars);
+}
+
+fn engineers(l: &mut Layout, k: &PeriodKpis) {
+    l.heading(&format!("By engineer, {}", k.period));
+    if k.by_engineer.is_empty() {
+        l.paragraph("No work orders were assigned in this period.", 9.0, BLACK);
+        return;
+    }
+    let bars: Vec<chart::Bar> = k
+        .by_engineer
+        .iter()
+        .map(|(n, s)| {
+            let label = format!("{} work orders", s.work_orders);
+            (n.clone(), s.work_orders as f64, label, BLUE)
+        })
+        .collect();
+    chart::hbars(l, &bars);
+    let rows: Vec<Row> = k
+        .by_engineer
+        .iter()
+        .map(|(n, s)| Row {
+            cells: vec![
+                n.clone(),
+                s.work_orders.to_string(),
+                s.faults.to_string(),
+                s.completed.to_string(),
+                num(s.first_time_fix_rate_pct, " %"),
+                num(s.mean_on_site_resolution_min, " min"),
+                s.complaints.to_string(),
+            ],
+            flagged: s.complaints > 0,
+        })
+        .collect();
+    let cols: Vec<Col> = [
+        ("Engineer", 2.2),
+        ("Work orders", 1.0),
+        ("Faults", 0.8),
+        ("Completed", 1.0),
+        ("First-time fix", 1.1),
+        ("Mean on site", 1.1),
+        ("Complaints", 1.0),
+    ]
+    .into_iter()
+    .map(|(title, width)| Col { title, width })
+    .collect();
+    l.table(&cols, &rows);
+}
+
+/// Lay the summary out and write the PDF.
+pub fn render(r: &KpiReport) -> Result<Vec<u8>, ReportError> {
+    let fonts = fonts::fonts().map_err(ReportError::NoFont)?;
+    let title = period_title(&r.current.period);
+    let mut l = Layout::new(format!("Service summary {} — {title}", r.customer));
+    l.title("Service summary", &title);
+    l.paragraph(&r.customer, 13.0, BLACK);
+    l.gap(4.0);
+    let k = &r.current;
+    l.fields(&[
+        ("Customer", r.customer.clone()),
+        ("Period", title.clone()),
+        ("Compared with", period_title(&r.previous.period)),
+        ("Generated", utc(r.generated_at_ms)),
+        ("Work orders", k.work_orders.to_string()),
+        ("Faults", k.faults.to_string()),
+    ]);
+    if r.truncated {
+        l.paragraph(
+            "Incomplete: more work orders exist than one summary reads; some are not counted.",
+            9.0,
+            RED,
+        );
+    }
+    l.heading("Key figures");
+    key_figures(&mut l, r);
+    l.paragraph(
+        "Work orders count in the period they were opened. Times are the engineers' device \
+         times; SLA figures use the contract's business hours, less time on hold. Definitions: \
+         docs/kpis.md.",
+        7.5,
+        super::layout::GREY,
+    );
+    trend(&mut l, r);
+    categories(&mut l, k);
+    engineers(&mut l, k);
+    let footer = format!(
+        "fieldsync · service summary · {} · {}",
+        r.customer, k.period
+    );
+    l.finish(fonts, &format!("Service summary {title}"), &footer)
+        .map_err(ReportError::Render)
+}
