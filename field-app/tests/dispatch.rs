@@ -693,6 +693,17 @@ mod live {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string();
+        if content_type.starts_with("text/event-stream") {
+            // A live stream never ends: its opening is the answer (the stream is dropped).
+            return ApiAnswer {
+                tag: call.tag.clone(),
+                result: Ok(ApiReply {
+                    status,
+                    content_type,
+                    bytes: Vec::new(),
+                }),
+            };
+        }
         let bytes = resp.bytes().unwrap().to_vec();
         let result = if (200..300).contains(&status) {
             Ok(ApiReply {

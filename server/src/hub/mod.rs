@@ -164,91 +164,45 @@ impl Hub {
         created: bool,
         now: TimestampMs,
     ) -> Result<bool, HubError> {
-        let mut bytes = Vec::new();
-        for c in new_changes {
-            bytes.extend_from_slice(c.raw_bytes());
-        }
-        let rec = AppendRecord {
-            doc_id: id,
+        let pending = Pending::new(
+            id,
             kind,
-            user,
-            origin_device: origin,
-            bytes,
-            change_count: new_changes.len() as u32,
-            heads: after.get_heads().iter().map(|h| h.to_string()).collect(),
-            received_at_ms: now,
+            base,
+            after,
+            new_changes,
             projection,
+            user,
+            origin,
             created,
-        };
-        let base: Vec<String> = base.iter().map(|h| h.to_string()).collect();
-        let Some(outcome) = self.db.blocking().append_checked(&rec, &base)? else {
-            tracing::info!(doc = %id, "document changed on another replica; validating again");
+            now,
+        );
+        self.commit_pending(pending)
+    }
+
+    /// Store one validated change set on its own (see [`Hub::commit`]).
+    fn commit_pending(&self, p: Pending) -> Result<bool, HubError> {
+        let Some(outcome) = self.db.blocking().append_checked(&p.rec, &p.base)? else {
+            tracing::info!(doc = %p.rec.doc_id, "document changed on another replica; validating again");
             return Ok(false);
         };
+        self.stored(p, outcome);
+        Ok(true)
+    }
+
+    /// After an append: compact if the log has grown, and cache the merged document.
+    fn stored(&self, p: Pending, outcome: crate::storage::AppendOutcome) {
+        let id = p.rec.doc_id;
         if outcome.chunks_since_snapshot >= self.config.compact_after_chunks {
             // Compaction failing is not the push's failure: the log still holds everything.
             if let Err(e) = self
                 .db
                 .blocking()
-                .write_snapshot(id, &after.save(), outcome.seq)
+                .write_snapshot(id, &p.after.save(), outcome.seq)
             {
                 tracing::warn!(doc = %id, error = %e, "snapshot failed; will retry on a later push");
             }
         }
-        self.cache().put(id, after);
-        Ok(true)
-    }
-
-    /// Check and store every pushed document, in parallel across the machine's cores:
-    /// documents are independent (pushes to one document are serialised by its lock), and
-    /// validation is where the CPU goes. Outcomes come back in request order.
-    fn push_all(
-        &self,
-        caller: &CallerCtx,
-        pushes: &[wire::PushDoc],
-        now: TimestampMs,
-    ) -> Result<Vec<wire::PushOutcome>, HubError> {
-        let workers = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(pushes.len());
-        let unique: std::collections::HashSet<_> = pushes.iter().map(|p| p.doc_id).collect();
-        if workers <= 1 || unique.len() != pushes.len() {
-            return pushes.iter().map(|p| self.push(caller, p, now)).collect();
-        }
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut slots: Vec<Option<Result<wire::PushOutcome, HubError>>> =
-            (0..pushes.len()).map(|_| None).collect();
-        let done: Vec<Vec<(usize, Result<wire::PushOutcome, HubError>)>> =
-            std::thread::scope(|s| {
-                let handles: Vec<_> = (0..workers)
-                    .map(|_| {
-                        s.spawn(|| {
-                            let mut mine = Vec::new();
-                            loop {
-                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                let Some(p) = pushes.get(i) else { break };
-                                mine.push((i, self.push(caller, p, now)));
-                            }
-                            mine
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                    .collect()
-            });
-        for (i, r) in done.into_iter().flatten() {
-            slots[i] = Some(r);
-        }
-        slots
-            .into_iter()
-            .map(|r| r.expect("every push index is taken by exactly one worker"))
-            .collect()
+        self.cache().put(id, p.after);
     }
 
     /// One `POST /v1/sync`: every push in order, then one page of the pull.
@@ -305,6 +259,52 @@ impl Hub {
             server_time_ms: now,
         };
         Ok((resp, stats))
+    }
+}
+
+/// A change set validated against the server's copy with heads `base`, ready to append.
+struct Pending {
+    rec: AppendRecord,
+    base: Vec<String>,
+    /// The merged document, cached once the append is stored.
+    after: Automerge,
+}
+
+impl Pending {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        id: DocId,
+        kind: DocKind,
+        base: &[ChangeHash],
+        after: Automerge,
+        new_changes: &[Change],
+        projection: crate::storage::Projection,
+        user: Option<UserId>,
+        origin: Option<fieldsync::DeviceId>,
+        created: bool,
+        now: TimestampMs,
+    ) -> Self {
+        let mut bytes = Vec::new();
+        for c in new_changes {
+            bytes.extend_from_slice(c.raw_bytes());
+        }
+        let rec = AppendRecord {
+            doc_id: id,
+            kind,
+            user,
+            origin_device: origin,
+            bytes,
+            change_count: new_changes.len() as u32,
+            heads: after.get_heads().iter().map(|h| h.to_string()).collect(),
+            received_at_ms: now,
+            projection,
+            created,
+        };
+        Self {
+            rec,
+            base: base.iter().map(|h| h.to_string()).collect(),
+            after,
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Checking and storing one pushed change set (docs/sync-protocol.md, "Policy"): the whole set
 //! is accepted or rejected; nothing of a rejected set is stored.
 
-use super::{Hub, HubError};
+use super::{Hub, HubError, Pending};
 use crate::storage::{RejectionRecord, UserRecord};
 use automerge::{ActorId, Automerge, ReadDoc};
 use fieldsync::DocKind;
@@ -34,10 +34,11 @@ fn reject(code: RejectCode, reason: impl Into<String>) -> Result<Checked, HubErr
 }
 
 enum Checked {
+    /// Nothing new (the server has every pushed change already).
     Accepted(Heads),
+    /// Valid and ready to append; the server's cached copy is out until it is stored.
+    Ready(Box<Pending>, Heads),
     Rejected(RejectCode, String),
-    /// Validated against a copy another replica changed meanwhile: nothing stored.
-    Stale,
 }
 
 impl Hub {
@@ -49,37 +50,155 @@ impl Hub {
         p: &PushDoc,
         now: TimestampMs,
     ) -> Result<PushOutcome, HubError> {
-        let mut checked = Checked::Stale;
         for _ in 0..super::STALE_ATTEMPTS {
             let _g = self.lock(&p.doc_id);
-            checked = self.check_and_store(caller, p, now)?;
-            if !matches!(checked, Checked::Stale) {
-                break;
+            match self.check_and_store(caller, p, now)? {
+                Checked::Accepted(heads) => return Ok(PushOutcome::Accepted { heads }),
+                Checked::Rejected(code, reason) => {
+                    return self.rejected(caller, p, code, reason, now);
+                }
+                Checked::Ready(pending, heads) => {
+                    if self.commit_pending(*pending)? {
+                        return Ok(PushOutcome::Accepted { heads });
+                    }
+                }
             }
         }
-        Ok(match checked {
-            Checked::Stale => {
-                return Err(HubError::Storage(crate::storage::StorageError::Conflict(
-                    format!(
-                        "document {} keeps changing on other replicas; sync again",
-                        p.doc_id
-                    ),
-                )));
+        Err(HubError::Storage(crate::storage::StorageError::Conflict(
+            format!(
+                "document {} keeps changing on other replicas; sync again",
+                p.doc_id
+            ),
+        )))
+    }
+
+    /// Check and store every pushed document of one request. Validation (where the CPU goes)
+    /// runs in parallel across the machine's cores; the accepted change sets are then stored
+    /// in one transaction, so a first sync of 500 documents costs one durable commit, not
+    /// 500. A document another replica changed meanwhile is checked and stored again on its
+    /// own. Outcomes come back in request order.
+    pub(super) fn push_all(
+        &self,
+        caller: &CallerCtx,
+        pushes: &[PushDoc],
+        now: TimestampMs,
+    ) -> Result<Vec<PushOutcome>, HubError> {
+        let unique: HashSet<_> = pushes.iter().map(|p| p.doc_id).collect();
+        if pushes.len() <= 1 || unique.len() != pushes.len() {
+            // One document, or the same document twice: each push must see the one before.
+            return pushes.iter().map(|p| self.push(caller, p, now)).collect();
+        }
+        let checked = self.check_all(caller, pushes, now);
+        let mut outcomes: Vec<Option<PushOutcome>> = (0..pushes.len()).map(|_| None).collect();
+        let mut ready = Vec::new();
+        for (i, c) in checked.into_iter().enumerate() {
+            match c? {
+                Checked::Accepted(heads) => outcomes[i] = Some(PushOutcome::Accepted { heads }),
+                Checked::Rejected(code, reason) => {
+                    outcomes[i] = Some(self.rejected(caller, &pushes[i], code, reason, now)?);
+                }
+                Checked::Ready(pending, heads) => ready.push((i, *pending, heads)),
             }
-            Checked::Accepted(heads) => PushOutcome::Accepted { heads },
-            Checked::Rejected(code, reason) => {
-                tracing::info!(code = code.as_str(), %reason, user = %caller.user.username, "push rejected");
-                self.db.blocking().record_rejection(&RejectionRecord {
-                    doc_id: p.doc_id,
-                    user: caller.user.id,
-                    device: Some(caller.device),
-                    code: code.as_str().into(),
-                    reason: reason.clone(),
-                    at_ms: now,
-                })?;
-                PushOutcome::Rejected { code, reason }
-            }
-        })
+        }
+        let items: Vec<_> = ready
+            .iter()
+            .map(|(_, p, _)| (&p.rec, p.base.as_slice()))
+            .collect();
+        let appended = if items.is_empty() {
+            Vec::new()
+        } else {
+            self.db.blocking().append_batch(&items)?
+        };
+        drop(items);
+        for ((i, pending, heads), stored) in ready.into_iter().zip(appended) {
+            outcomes[i] = Some(match stored {
+                Some(outcome) => {
+                    self.stored(pending, outcome);
+                    PushOutcome::Accepted { heads }
+                }
+                None => {
+                    tracing::info!(doc = %pending.rec.doc_id, "document changed on another replica; validating again");
+                    self.push(caller, &pushes[i], now)?
+                }
+            });
+        }
+        Ok(outcomes
+            .into_iter()
+            .map(|o| o.expect("every push has an outcome"))
+            .collect())
+    }
+
+    /// Check every push (each under its document's lock), in parallel across the cores.
+    fn check_all(
+        &self,
+        caller: &CallerCtx,
+        pushes: &[PushDoc],
+        now: TimestampMs,
+    ) -> Vec<Result<Checked, HubError>> {
+        let check = |p: &PushDoc| {
+            let _g = self.lock(&p.doc_id);
+            self.check_and_store(caller, p, now)
+        };
+        let workers = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(pushes.len());
+        if workers <= 1 {
+            return pushes.iter().map(check).collect();
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let done: Vec<Vec<(usize, Result<Checked, HubError>)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(p) = pushes.get(i) else { break };
+                            mine.push((i, check(p)));
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        let mut slots: Vec<Option<Result<Checked, HubError>>> =
+            (0..pushes.len()).map(|_| None).collect();
+        for (i, r) in done.into_iter().flatten() {
+            slots[i] = Some(r);
+        }
+        slots
+            .into_iter()
+            .map(|r| r.expect("every push index is taken by exactly one worker"))
+            .collect()
+    }
+
+    /// Record a rejection (for the admin's view and the device's quarantine) and answer it.
+    fn rejected(
+        &self,
+        caller: &CallerCtx,
+        p: &PushDoc,
+        code: RejectCode,
+        reason: String,
+        now: TimestampMs,
+    ) -> Result<PushOutcome, HubError> {
+        tracing::info!(code = code.as_str(), %reason, user = %caller.user.username, "push rejected");
+        self.db.blocking().record_rejection(&RejectionRecord {
+            doc_id: p.doc_id,
+            user: caller.user.id,
+            device: Some(caller.device),
+            code: code.as_str().into(),
+            reason: reason.clone(),
+            at_ms: now,
+        })?;
+        Ok(PushOutcome::Rejected { code, reason })
     }
 
     fn check_and_store(
@@ -103,15 +222,11 @@ impl Hub {
             None => (Automerge::new(), false),
         };
         let result = self.check_loaded(caller, p, &before, exists, now);
-        // Put the server's copy back unless the push replaced it with the merged one.
-        if exists && !matches!(result, Ok(Stored::Yes(_) | Stored::Stale)) {
+        // Put the server's copy back unless the merged one will replace it once stored.
+        if exists && !matches!(result, Ok(Checked::Ready(..))) {
             self.cache().put(p.doc_id, before);
         }
-        match result? {
-            Stored::Yes(heads) | Stored::NoOp(heads) => Ok(Checked::Accepted(heads)),
-            Stored::Rejected(code, reason) => Ok(Checked::Rejected(code, reason)),
-            Stored::Stale => Ok(Checked::Stale),
-        }
+        result
     }
 
     fn check_loaded(
@@ -121,8 +236,8 @@ impl Hub {
         before: &Automerge,
         exists: bool,
         now: TimestampMs,
-    ) -> Result<Stored, HubError> {
-        let rej = |code, reason: String| Ok(Stored::Rejected(code, reason));
+    ) -> Result<Checked, HubError> {
+        let rej = |code, reason: String| Ok(Checked::Rejected(code, reason));
         // Work orders are judged by the policy, which also accepts edits an engineer made
         // while the work order was still theirs; other documents must be in the briefcase.
         let is_work_order = exists
@@ -171,7 +286,7 @@ impl Hub {
         }
         let new_changes = after.get_changes(&before.get_heads());
         if new_changes.is_empty() {
-            return Ok(Stored::NoOp(Heads::from(before.get_heads())));
+            return Ok(Checked::Accepted(Heads::from(before.get_heads())));
         }
         match fieldsync::model::header(&after) {
             Ok((id, kind, _)) if id == p.doc_id && kind == p.kind => {}
@@ -195,7 +310,7 @@ impl Hub {
             Err(e) => return rej(RejectCode::Schema, e.to_string()),
         };
         let heads = Heads::from(after.get_heads());
-        let stored = self.commit(
+        let pending = Pending::new(
             p.doc_id,
             p.kind,
             &before.get_heads(),
@@ -206,18 +321,7 @@ impl Hub {
             Some(caller.device),
             !exists,
             now,
-        )?;
-        Ok(if stored {
-            Stored::Yes(heads)
-        } else {
-            Stored::Stale
-        })
+        );
+        Ok(Checked::Ready(Box::new(pending), heads))
     }
-}
-
-enum Stored {
-    Yes(Heads),
-    NoOp(Heads),
-    Rejected(RejectCode, String),
-    Stale,
 }

@@ -4,6 +4,8 @@
 //! async runtime run them through [`Db::call`], which moves the work to the blocking pool.
 //! The backend is chosen once from the database URL ([`open`]).
 
+#[cfg(test)]
+mod batch_tests;
 pub mod feed;
 mod lease;
 pub mod postgres;
@@ -96,6 +98,13 @@ pub trait Storage: Send + Sync + 'static {
         rec: &AppendRecord,
         base_heads: &[String],
     ) -> Result<Option<AppendOutcome>>;
+    /// Several [`Storage::append_checked`]s in one transaction, so a sync request with many
+    /// documents pays for one durable commit, not one each. Each record is checked against its
+    /// own base heads; a stale one gets `None` and the others are stored. An `Err` stores none.
+    fn append_batch(
+        &self,
+        items: &[(&AppendRecord, &[String])],
+    ) -> Result<Vec<Option<AppendOutcome>>>;
     /// Replace a document's snapshot by `bytes`, which hold every chunk with seq ≤ `upto_seq`.
     fn write_snapshot(&self, doc: DocId, bytes: &[u8], upto_seq: u64) -> Result<()>;
     fn record_rejection(&self, rej: &RejectionRecord) -> Result<()>;

@@ -128,6 +128,47 @@ pub fn append(
     base: Option<&[String]>,
 ) -> Result<Option<AppendOutcome>> {
     let mut tx = c.transaction()?;
+    if !check_and_write(&mut tx, rec, base)? {
+        return Ok(None);
+    }
+    let out = log(&mut tx, rec)?;
+    tx.commit()?;
+    Ok(Some(out))
+}
+
+/// Several appends in one transaction (one commit): each is checked against its own base
+/// heads, and a stale one is skipped (`None`) without touching the others. Documents are
+/// locked in id order and every `seq` is taken after every lock, so two replicas' batches
+/// cannot deadlock on each other or on `log_head`.
+pub fn append_batch(
+    c: &mut Client,
+    items: &[(&AppendRecord, &[String])],
+) -> Result<Vec<Option<AppendOutcome>>> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| items[i].0.doc_id.to_string());
+    let mut tx = c.transaction()?;
+    let mut fresh = vec![false; items.len()];
+    for &i in &order {
+        let (rec, base) = items[i];
+        fresh[i] = check_and_write(&mut tx, rec, Some(base))?;
+    }
+    let mut out: Vec<Option<AppendOutcome>> = (0..items.len()).map(|_| None).collect();
+    for &i in &order {
+        if fresh[i] {
+            out[i] = Some(log(&mut tx, items[i].0)?);
+        }
+    }
+    tx.commit()?;
+    Ok(out)
+}
+
+/// Lock the document row and check its heads against `base`; if they match, create the row
+/// if new and write the projection. `false`: stale, nothing written.
+fn check_and_write(
+    tx: &mut postgres::Transaction<'_>,
+    rec: &AppendRecord,
+    base: Option<&[String]>,
+) -> Result<bool> {
     let id = rec.doc_id.to_string();
     let heads = rec.heads.join(",");
     let existing = tx.query_opt(
@@ -145,12 +186,12 @@ pub fn append(
             }
             let stored: String = col(&row, 1)?;
             if base.is_some_and(|b| !same_heads(b, &split_heads(&stored))) {
-                return Ok(None);
+                return Ok(false);
             }
         }
         None => {
             if base.is_some_and(|b| !b.is_empty()) {
-                return Ok(None);
+                return Ok(false);
             }
             let n = tx.execute(
                 "INSERT INTO docs (doc_id, kind, created_by, created_at_ms, heads, last_seq, updated_at_ms)
@@ -159,7 +200,7 @@ pub fn append(
             )?;
             if n == 0 {
                 // Another replica created it between our read and our insert.
-                return Ok(None);
+                return Ok(false);
             }
         }
     }
@@ -172,9 +213,16 @@ pub fn append(
             &[&dev.to_string(), &id],
         )?;
     }
-    super::projections::write(&mut tx, &id, &rec.projection, rec.received_at_ms)?;
-    // Last: take the next seq. The row lock is held until commit, so appends commit in seq
-    // order and a reader never sees seq n without every smaller seq.
+    super::projections::write(tx, &id, &rec.projection, rec.received_at_ms)?;
+    Ok(true)
+}
+
+/// Take the next `seq` and write the change-log row. Called after [`check_and_write`]: the
+/// `log_head` row lock is held until commit, so appends commit in seq order and a reader
+/// never sees seq n without every smaller seq.
+fn log(tx: &mut postgres::Transaction<'_>, rec: &AppendRecord) -> Result<AppendOutcome> {
+    let id = rec.doc_id.to_string();
+    let heads = rec.heads.join(",");
     let seq: i64 = col(
         &tx.query_one("UPDATE log_head SET seq = seq + 1 RETURNING seq", &[])?,
         0,
@@ -198,12 +246,11 @@ pub fn append(
         &[&id, &heads, &seq, &rec.received_at_ms],
     )?;
     let chunks_since_snapshot: i64 = col(&row, 0)?;
-    announce(&mut tx, &id, rec, seq)?;
-    tx.commit()?;
-    Ok(Some(AppendOutcome {
+    announce(tx, &id, rec, seq)?;
+    Ok(AppendOutcome {
         seq: seq as u64,
         chunks_since_snapshot: chunks_since_snapshot.max(0) as u64,
-    }))
+    })
 }
 
 /// Tell every replica's listener about this append; PostgreSQL delivers the notification at

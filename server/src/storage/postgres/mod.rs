@@ -311,6 +311,13 @@ impl super::Storage for PgStorage {
         self.with(|c| docs::append(c, rec, Some(base_heads)))
     }
 
+    fn append_batch(
+        &self,
+        items: &[(&super::AppendRecord, &[String])],
+    ) -> Result<Vec<Option<super::AppendOutcome>>> {
+        self.with(|c| docs::append_batch(c, items))
+    }
+
     fn write_snapshot(&self, doc: fieldsync::DocId, bytes: &[u8], upto_seq: u64) -> Result<()> {
         self.with(|c| {
             c.execute(

@@ -102,14 +102,39 @@ pub fn append(
     base: Option<&[String]>,
 ) -> Result<Option<AppendOutcome>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let out = append_in(&tx, rec, base)?;
+    if out.is_some() {
+        tx.commit()?;
+    }
+    Ok(out)
+}
+
+/// Several appends in one transaction (one fsync): each is checked against its own base
+/// heads, and a stale one is skipped (`None`) without touching the others.
+pub fn append_batch(
+    conn: &mut Connection,
+    items: &[(&AppendRecord, &[String])],
+) -> Result<Vec<Option<AppendOutcome>>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut out = Vec::with_capacity(items.len());
+    for (rec, base) in items {
+        out.push(append_in(&tx, rec, Some(base))?);
+    }
+    tx.commit()?;
+    Ok(out)
+}
+
+/// One append inside `tx`; `Ok(None)` (nothing written) when the stored heads are not `base`.
+fn append_in(
+    tx: &Transaction<'_>,
+    rec: &AppendRecord,
+    base: Option<&[String]>,
+) -> Result<Option<AppendOutcome>> {
     let id = rec.doc_id.to_string();
     let heads = rec.heads.join(",");
     let existing: Option<(String, String)> = tx
-        .query_row(
-            "SELECT kind, heads FROM docs WHERE doc_id = ?1",
-            [&id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT kind, heads FROM docs WHERE doc_id = ?1")?
+        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let stale = |stored: &[String]| {
         base.is_some_and(|b| {
@@ -131,16 +156,20 @@ pub fn append(
         }
         None if stale(&[]) => return Ok(None),
         None => {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO docs (doc_id, kind, created_by, created_at_ms, heads, last_seq, updated_at_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, 0, ?4)",
+            )?
+            .execute(
                 params![id, rec.kind.as_str(), rec.user.map(|u| u.to_string()), rec.received_at_ms, heads],
             )?;
         }
     }
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO change_log (doc_id, origin_device, user_id, bytes, change_count, received_at_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(
         params![
             id,
             rec.origin_device.map(|d| d.to_string()),
@@ -151,26 +180,27 @@ pub fn append(
         ],
     )?;
     let seq = tx.last_insert_rowid();
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE docs SET heads = ?2, last_seq = ?3, updated_at_ms = ?4 WHERE doc_id = ?1",
-        params![id, heads, seq, rec.received_at_ms],
-    )?;
+    )?
+    .execute(params![id, heads, seq, rec.received_at_ms])?;
     if rec.created
         && let Some(dev) = rec.origin_device
     {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT OR REPLACE INTO device_docs (device_id, doc_id, state, delivery_no) VALUES (?1, ?2, 'held', 0)",
+        )?
+        .execute(
             params![dev.to_string(), id],
         )?;
     }
-    super::projections::write(&tx, &id, &rec.projection, rec.received_at_ms)?;
+    super::projections::write(tx, &id, &rec.projection, rec.received_at_ms)?;
     let chunks_since_snapshot: i64 = tx.query_row(
         "SELECT COUNT(*) FROM change_log c JOIN docs d ON d.doc_id = c.doc_id
          WHERE c.doc_id = ?1 AND c.seq > d.snapshot_seq",
         [&id],
         |r| r.get(0),
     )?;
-    tx.commit()?;
     Ok(Some(AppendOutcome {
         seq: seq as u64,
         chunks_since_snapshot: chunks_since_snapshot as u64,

@@ -391,6 +391,19 @@ impl super::Storage for SqliteStorage {
         Ok(out)
     }
 
+    fn append_batch(
+        &self,
+        items: &[(&super::AppendRecord, &[String])],
+    ) -> Result<Vec<Option<super::AppendOutcome>>> {
+        let out = docs::append_batch(&mut self.conn(), items)?;
+        for ((rec, _), o) in items.iter().zip(&out) {
+            if let Some(o) = o {
+                self.announce(rec, o);
+            }
+        }
+        Ok(out)
+    }
+
     fn subscribe_changes(
         &self,
     ) -> Result<tokio::sync::broadcast::Receiver<super::feed::FeedEvent>> {

@@ -1,0 +1,77 @@
+//! `append_batch` on both backends: one transaction, each record checked on its own.
+
+use super::{AppendRecord, Projection, Storage};
+use fieldsync::{DocId, DocKind};
+
+fn record(doc: DocId, heads: &str) -> AppendRecord {
+    AppendRecord {
+        doc_id: doc,
+        kind: DocKind::Knowledge,
+        user: None,
+        origin_device: None,
+        bytes: vec![1, 2, 3],
+        change_count: 1,
+        heads: vec![heads.to_owned()],
+        received_at_ms: 1,
+        projection: Projection::None,
+        created: false,
+    }
+}
+
+/// A stale record in the middle of a batch is skipped; the others are stored with
+/// consecutive sequence numbers; a batch that fails stores nothing.
+pub(crate) fn a_batch_stores_the_fresh_and_skips_the_stale(s: &dyn Storage) {
+    let (a, b, c) = (DocId::new(), DocId::new(), DocId::new());
+    let (h1, h2, h3) = ("1".repeat(64), "2".repeat(64), "3".repeat(64));
+    assert!(s.append_checked(&record(b, &h1), &[]).unwrap().is_some());
+    let base_a: Vec<String> = Vec::new();
+    let stale_b = vec![h3.clone()];
+    let base_c: Vec<String> = Vec::new();
+    let (ra, rb, rc) = (record(a, &h1), record(b, &h2), record(c, &h1));
+    let out = s
+        .append_batch(&[(&ra, &base_a), (&rb, &stale_b), (&rc, &base_c)])
+        .unwrap();
+    assert_eq!(out.len(), 3);
+    let (oa, oc) = (out[0].as_ref().unwrap(), out[2].as_ref().unwrap());
+    assert!(
+        out[1].is_none(),
+        "b's stored heads are not the batch's base"
+    );
+    assert_eq!(oa.seq.abs_diff(oc.seq), 1);
+    assert_eq!(s.doc_info(a).unwrap().unwrap().heads, vec![h1.clone()]);
+    assert_eq!(s.doc_info(b).unwrap().unwrap().heads, vec![h1.clone()]);
+    assert_eq!(s.doc_info(c).unwrap().unwrap().heads, vec![h1.clone()]);
+
+    // A record of the wrong kind fails the whole batch: nothing of it is stored.
+    let d = DocId::new();
+    let rd = record(d, &h1);
+    let mut wrong = record(a, &h2);
+    wrong.kind = DocKind::Device;
+    let base_a = vec![h1.clone()];
+    assert!(
+        s.append_batch(&[(&rd, &base_c), (&wrong, &base_a)])
+            .is_err()
+    );
+    assert!(s.doc_info(d).unwrap().is_none());
+    assert_eq!(s.doc_info(a).unwrap().unwrap().heads, vec![h1]);
+}
+
+#[test]
+fn sqlite_batch_stores_the_fresh_and_skips_the_stale() {
+    let s = super::sqlite::SqliteStorage::open_in_memory().unwrap();
+    s.migrate().unwrap();
+    a_batch_stores_the_fresh_and_skips_the_stale(&s);
+}
+
+#[test]
+fn postgres_batch_stores_the_fresh_and_skips_the_stale() {
+    let Some(admin) = super::postgres::scratch::test_url_or_skip(
+        "postgres_batch_stores_the_fresh_and_skips_the_stale",
+    ) else {
+        return;
+    };
+    let db = super::postgres::scratch::ScratchDb::create(&admin).unwrap();
+    let s = super::postgres::PgStorage::open(&db.url, 2).unwrap();
+    s.migrate().unwrap();
+    a_batch_stores_the_fresh_and_skips_the_stale(&s);
+}
