@@ -39,6 +39,68 @@ impl Hub {
             .ok_or_else(|| HubError::Invalid(format!("document {id} exists already")))
     }
 
+    /// Create several documents as the server in one transaction (one durable commit for a
+    /// whole batch, e.g. a plan's occurrences). Each `f` writes one document; the answer says
+    /// per document whether it was created (`false`: it exists already, nothing changed).
+    pub fn create_docs<F>(
+        &self,
+        docs: Vec<(DocId, DocKind, F)>,
+        created_by: Option<UserId>,
+        now: TimestampMs,
+    ) -> Result<Vec<bool>, HubError>
+    where
+        F: FnOnce(&mut AutoCommit) -> Result<(), ModelError>,
+    {
+        let mut pending = Vec::with_capacity(docs.len());
+        for (id, kind, f) in docs {
+            let mut ac = AutoCommit::new().with_actor(self.server_actor.clone());
+            f(&mut ac)?;
+            let after = ac.document().clone();
+            let (hid, hkind, _) = model::header(&after)?;
+            if hid != id || hkind != kind {
+                return Err(HubError::Invalid(format!(
+                    "the new document is {hkind} {hid}, expected {kind} {id}"
+                )));
+            }
+            let changes = after.get_changes(&[]);
+            let projection = project::project(kind, &after)?;
+            pending.push(super::Pending::new(
+                id,
+                kind,
+                &[],
+                after,
+                &changes,
+                projection,
+                created_by,
+                None,
+                false,
+                now,
+            ));
+        }
+        if pending.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Empty base heads: a document that exists already (another replica, an earlier
+        // run) is left alone rather than overwritten.
+        let items: Vec<_> = pending
+            .iter()
+            .map(|p| (&p.rec, p.base.as_slice()))
+            .collect();
+        let stored = self.db.blocking().append_batch(&items)?;
+        drop(items);
+        Ok(pending
+            .into_iter()
+            .zip(stored)
+            .map(|(p, outcome)| match outcome {
+                Some(o) => {
+                    self.stored(p, o);
+                    true
+                }
+                None => false,
+            })
+            .collect())
+    }
+
     /// Edit an existing document as the server. A no-op edit stores nothing. `f` runs again
     /// on the fresh document if another replica changed it before the edit was stored.
     pub fn server_edit<F>(&self, id: DocId, now: TimestampMs, mut f: F) -> Result<Heads, HubError>

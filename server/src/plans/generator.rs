@@ -177,7 +177,11 @@ fn devices_of(hub: &Hub, plan: &Plan) -> Result<Vec<String>, HubError> {
     Ok(out)
 }
 
-/// Create (or find) the work orders of one compiled plan for `[from, to)`.
+/// Work orders created per transaction: a year of a weekly plan is one batch.
+const BATCH: usize = 128;
+
+/// Create (or find) the work orders of one compiled plan for `[from, to)`, a batch of
+/// occurrences per transaction.
 fn generate_plan(
     hub: &Hub,
     cp: &CompiledPlan,
@@ -190,69 +194,91 @@ fn generate_plan(
     let plan = &cp.plan;
     // Resolved lazily: a run where everything exists reads no template and no devices.
     let mut prepared: Option<(Checklist, Vec<String>)> = None;
-    for o in occs {
-        let id = DocId(cp.occurrence_id(o.start_ms));
-        let record = NewOccurrence {
-            plan_id: cp.id.to_string(),
-            start_ms: o.start_ms,
-            end_ms: o.end_ms,
-            doc_id: id.to_string(),
-            created_at_ms: now,
-        };
-        if s.doc_info(id)?.is_some() {
-            sched.record_occurrence(&record)?;
-            report.existing += 1;
-            continue;
-        }
-        if prepared.is_none() {
-            prepared = Some((
-                checklist_of(hub, plan.template_id.as_deref())?,
-                devices_of(hub, plan)?,
+    for chunk in occs.chunks(BATCH) {
+        let mut records = Vec::with_capacity(chunk.len());
+        let mut new_docs = Vec::new();
+        for o in chunk {
+            let id = DocId(cp.occurrence_id(o.start_ms));
+            records.push(NewOccurrence {
+                plan_id: cp.id.to_string(),
+                start_ms: o.start_ms,
+                end_ms: o.end_ms,
+                doc_id: id.to_string(),
+                created_at_ms: now,
+            });
+            if s.doc_info(id)?.is_some() {
+                report.existing += 1;
+                continue;
+            }
+            if prepared.is_none() {
+                prepared = Some((
+                    checklist_of(hub, plan.template_id.as_deref())?,
+                    devices_of(hub, plan)?,
+                ));
+            }
+            let Some((checklist, devices)) = &prepared else {
+                continue;
+            };
+            new_docs.push((
+                id,
+                DocKind::WorkOrder,
+                occurrence_writer(cp, o, checklist, devices, now),
             ));
         }
-        let Some((checklist, devices)) = &prepared else {
-            continue;
-        };
-        let date = chrono::DateTime::from_timestamp_millis(o.start_ms)
-            .map(|d| d.with_timezone(&cp.tz).format("%a %Y-%m-%d").to_string())
-            .unwrap_or_default();
-        let new = NewWorkOrder {
-            kind: "inspection".into(),
-            title: format!("{} — {date}", plan.title),
-            description: format!(
-                "Planned inspection {}–{} local time (plan {}).",
-                plan.window_start, plan.window_end, cp.id
-            ),
-            customer_id: Some(plan.customer_id.clone()),
-            site_id: Some(plan.site_id.clone()),
-            device_ids: devices.clone(),
-            scheduled_start_ms: Some(o.start_ms),
-            scheduled_end_ms: Some(o.end_ms),
-            assignees: plan.default_engineer.iter().cloned().collect(),
-            checklist: checklist.clone(),
-            template_id: plan.template_id.clone(),
-            plan_id: Some(cp.id.to_string()),
-            ..Default::default()
-        };
-        let priority = plan.priority.clone();
-        let created = hub.create_doc(id, DocKind::WorkOrder, None, now, |d| {
-            model::create_work_order(d, id, &new, crate::sla::SERVER_AUTHOR, now)?;
-            if let Some(p) = priority {
-                use automerge::transaction::Transactable;
-                d.put(automerge::ROOT, "priority", p)?;
-                model::commit(d, "plan priority", now);
+        for created in hub.create_docs(new_docs, None, now)? {
+            if created {
+                report.created += 1;
+            } else {
+                // Another instance created it between the check and the write.
+                report.existing += 1;
             }
-            Ok(())
-        });
-        match created {
-            Ok(_) => report.created += 1,
-            // Another instance created it between the check and the write.
-            Err(_) if s.doc_info(id)?.is_some() => report.existing += 1,
-            Err(e) => return Err(e),
         }
-        sched.record_occurrence(&record)?;
+        sched.record_occurrences(&records)?;
     }
     Ok(())
+}
+
+/// The writer of one occurrence's inspection work order.
+fn occurrence_writer(
+    cp: &CompiledPlan,
+    o: &Occurrence,
+    checklist: &Checklist,
+    devices: &[String],
+    now: TimestampMs,
+) -> impl FnOnce(&mut automerge::AutoCommit) -> Result<(), model::ModelError> + use<> {
+    let plan = &cp.plan;
+    let id = DocId(cp.occurrence_id(o.start_ms));
+    let date = chrono::DateTime::from_timestamp_millis(o.start_ms)
+        .map(|d| d.with_timezone(&cp.tz).format("%a %Y-%m-%d").to_string())
+        .unwrap_or_default();
+    let new = NewWorkOrder {
+        kind: "inspection".into(),
+        title: format!("{} — {date}", plan.title),
+        description: format!(
+            "Planned inspection {}–{} local time (plan {}).",
+            plan.window_start, plan.window_end, cp.id
+        ),
+        customer_id: Some(plan.customer_id.clone()),
+        site_id: Some(plan.site_id.clone()),
+        device_ids: devices.to_vec(),
+        scheduled_start_ms: Some(o.start_ms),
+        scheduled_end_ms: Some(o.end_ms),
+        assignees: plan.default_engineer.iter().cloned().collect(),
+        checklist: checklist.clone(),
+        template_id: plan.template_id.clone(),
+        plan_id: Some(cp.id.to_string()),
+        ..Default::default()
+    };
+    let priority = plan.priority.clone();
+    move |d| {
+        model::create_work_order(d, id, &new, crate::sla::SERVER_AUTHOR, now)?;
+        if let Some(p) = priority {
+            use automerge::transaction::Transactable;
+            d.put(automerge::ROOT, "priority", p)?;
+            model::commit(d, "plan priority", now);
+        }
+        Ok(())
+    }
 }
 
 /// Run the generator for every plan (or one), as of `now`.

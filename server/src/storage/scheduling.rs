@@ -115,6 +115,8 @@ pub trait SchedulingStore: Send + Sync {
     fn delete_plan(&self, id: &str) -> Result<bool>;
     /// Record a generated occurrence; `false` if it was recorded already (idempotent).
     fn record_occurrence(&self, occ: &NewOccurrence) -> Result<bool>;
+    /// Record several occurrences in one transaction; returns how many were new.
+    fn record_occurrences(&self, occs: &[NewOccurrence]) -> Result<usize>;
     /// Occurrences of a plan starting in `[from_ms, to_ms)`, by start, with their work
     /// orders' status.
     fn plan_occurrences(

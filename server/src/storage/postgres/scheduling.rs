@@ -124,6 +124,31 @@ impl SchedulingStore for PgStorage {
         })
     }
 
+    fn record_occurrences(&self, occs: &[NewOccurrence]) -> Result<usize> {
+        self.with(|db| {
+            let mut tx = db.transaction()?;
+            let st = tx.prepare(
+                "INSERT INTO plan_occurrences (plan_id, start_ms, end_ms, doc_id, created_at_ms)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            )?;
+            let mut n = 0;
+            for o in occs {
+                n += tx.execute(
+                    &st,
+                    &[
+                        &o.plan_id,
+                        &o.start_ms,
+                        &o.end_ms,
+                        &o.doc_id,
+                        &o.created_at_ms,
+                    ],
+                )?;
+            }
+            tx.commit()?;
+            Ok(n as usize)
+        })
+    }
+
     fn plan_occurrences(
         &self,
         plan_id: &str,

@@ -100,6 +100,29 @@ impl SchedulingStore for SqliteStorage {
         Ok(n > 0)
     }
 
+    fn record_occurrences(&self, occs: &[NewOccurrence]) -> Result<usize> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut n = 0;
+        {
+            let mut st = tx.prepare_cached(
+                "INSERT OR IGNORE INTO plan_occurrences (plan_id, start_ms, end_ms, doc_id, created_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for o in occs {
+                n += st.execute(params![
+                    o.plan_id,
+                    o.start_ms,
+                    o.end_ms,
+                    o.doc_id,
+                    o.created_at_ms
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
     fn plan_occurrences(
         &self,
         plan_id: &str,
