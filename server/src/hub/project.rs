@@ -9,9 +9,22 @@ use fieldsync::model::{
 
 /// Validate `doc` as a `kind` document (the model's `from_doc`) and build its projection.
 pub fn project(kind: DocKind, doc: &Automerge) -> Result<Projection, ModelError> {
+    project_checked(kind, doc, None)
+}
+
+/// [`project`], reusing the work order the policy already read from `doc` (if any).
+pub fn project_checked(
+    kind: DocKind,
+    doc: &Automerge,
+    read: Option<WorkOrder>,
+) -> Result<Projection, ModelError> {
     Ok(match kind {
         DocKind::WorkOrder => {
-            Projection::WorkOrder(Box::new(work_order(&WorkOrder::from_doc(doc)?)))
+            let wo = match read {
+                Some(wo) => wo,
+                None => WorkOrder::from_doc(doc)?,
+            };
+            Projection::WorkOrder(Box::new(work_order(&wo)))
         }
         DocKind::Device => {
             let d = DeviceRecord::from_doc(doc)?;

@@ -301,11 +301,13 @@ impl Hub {
             }
             Err(e) => return rej(RejectCode::Schema, e.to_string()),
         }
-        if let Err(r) = policy::check_push(before, &after, &new_changes, &caller.policy_caller()) {
-            return rej(r.code, r.reason);
-        }
+        let checked_wo =
+            match policy::check_push_typed(before, &after, &new_changes, &caller.policy_caller()) {
+                Ok(wo) => wo,
+                Err(r) => return rej(r.code, r.reason),
+            };
         // Schema rules on the merged result: the projection is built from the validated model.
-        let projection = match super::project::project(p.kind, &after) {
+        let projection = match super::project::project_checked(p.kind, &after, checked_wo) {
             Ok(proj) => proj,
             Err(e) => return rej(RejectCode::Schema, e.to_string()),
         };
