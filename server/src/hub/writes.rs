@@ -25,18 +25,12 @@ impl Hub {
         if self.db.blocking().doc_info(id)?.is_some() {
             return Err(HubError::Invalid(format!("document {id} exists already")));
         }
-        let mut ac = AutoCommit::new().with_actor(self.server_actor.clone());
-        f(&mut ac)?;
-        let after = ac.document().clone();
-        let (hid, hkind, _) = model::header(&after)?;
-        if hid != id || hkind != kind {
-            return Err(HubError::Invalid(format!(
-                "the new document is {hkind} {hid}, expected {kind} {id}"
-            )));
+        let pending = self.new_doc(id, kind, f, created_by, now)?;
+        let heads = Heads::from(pending.after.get_heads());
+        if !self.commit_pending(pending)? {
+            return Err(HubError::Invalid(format!("document {id} exists already")));
         }
-        let changes = after.get_changes(&[]);
-        self.store_server_changes(id, kind, &[], after, changes, created_by, now)?
-            .ok_or_else(|| HubError::Invalid(format!("document {id} exists already")))
+        Ok(heads)
     }
 
     /// Create several documents as the server in one transaction (one durable commit for a
@@ -49,33 +43,38 @@ impl Hub {
         now: TimestampMs,
     ) -> Result<Vec<bool>, HubError>
     where
-        F: FnOnce(&mut AutoCommit) -> Result<(), ModelError>,
+        F: FnOnce(&mut AutoCommit) -> Result<(), ModelError> + Send,
     {
-        let mut pending = Vec::with_capacity(docs.len());
-        for (id, kind, f) in docs {
-            let mut ac = AutoCommit::new().with_actor(self.server_actor.clone());
-            f(&mut ac)?;
-            let after = ac.document().clone();
-            let (hid, hkind, _) = model::header(&after)?;
-            if hid != id || hkind != kind {
-                return Err(HubError::Invalid(format!(
-                    "the new document is {hkind} {hid}, expected {kind} {id}"
-                )));
-            }
-            let changes = after.get_changes(&[]);
-            let projection = project::project(kind, &after)?;
-            pending.push(super::Pending::new(
-                id,
-                kind,
-                &[],
-                after,
-                &changes,
-                projection,
-                created_by,
-                None,
-                false,
-                now,
-            ));
+        // Writing and reading back each document is the CPU cost: spread it over the cores.
+        let workers = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, docs.len().max(1));
+        let per = docs.len().div_ceil(workers).max(1);
+        let mut parts: Vec<Vec<(DocId, DocKind, F)>> = Vec::new();
+        let mut docs = docs.into_iter().peekable();
+        while docs.peek().is_some() {
+            parts.push(docs.by_ref().take(per).collect());
+        }
+        let built: Vec<Result<Vec<super::Pending>, HubError>> = std::thread::scope(|s| {
+            let handles: Vec<_> = parts
+                .into_iter()
+                .map(|part| {
+                    s.spawn(move || {
+                        part.into_iter()
+                            .map(|(id, kind, f)| self.new_doc(id, kind, f, created_by, now))
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        let mut pending = Vec::new();
+        for part in built {
+            pending.extend(part?);
         }
         if pending.is_empty() {
             return Ok(Vec::new());
@@ -99,6 +98,43 @@ impl Hub {
                 None => false,
             })
             .collect())
+    }
+
+    /// Write one new document as the server and validate it, ready to append.
+    fn new_doc<F>(
+        &self,
+        id: DocId,
+        kind: DocKind,
+        f: F,
+        created_by: Option<UserId>,
+        now: TimestampMs,
+    ) -> Result<super::Pending, HubError>
+    where
+        F: FnOnce(&mut AutoCommit) -> Result<(), ModelError>,
+    {
+        let mut ac = AutoCommit::new().with_actor(self.server_actor.clone());
+        f(&mut ac)?;
+        let after = ac.document().clone();
+        let (hid, hkind, _) = model::header(&after)?;
+        if hid != id || hkind != kind {
+            return Err(HubError::Invalid(format!(
+                "the new document is {hkind} {hid}, expected {kind} {id}"
+            )));
+        }
+        let changes = after.get_changes(&[]);
+        let projection = project::project(kind, &after)?;
+        Ok(super::Pending::new(
+            id,
+            kind,
+            &[],
+            after,
+            &changes,
+            projection,
+            created_by,
+            None,
+            false,
+            now,
+        ))
     }
 
     /// Edit an existing document as the server. A no-op edit stores nothing. `f` runs again
