@@ -23,6 +23,9 @@ pub struct AppState {
     pub shutting_down: Arc<AtomicBool>,
     /// Syncs running at once (the rest queue): bounds memory and keeps latency fair.
     pub sync_slots: Arc<tokio::sync::Semaphore>,
+    /// Password checks running at once: each Argon2 hash takes 19 MiB and a core, so a crowd
+    /// of sign-ins queues instead of multiplying the server's memory.
+    pub password_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -47,6 +50,9 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             shutting_down: Arc::new(AtomicBool::new(false)),
             sync_slots: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
+            password_slots: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
         })

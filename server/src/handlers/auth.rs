@@ -84,6 +84,11 @@ pub async fn login(
     }
     let username = req.username.clone();
     let password = req.password.clone();
+    let _slot = state
+        .password_slots
+        .acquire()
+        .await
+        .map_err(|_| AppError::Unavailable("the server is shutting down".into()))?;
     let found = state
         .db
         .call(move |s| {
