@@ -1,5 +1,5 @@
 //! The hub: validate → merge → store → project. Every accepted change, whether pushed by a
-//! device or written by the server itself, goes through [`Hub::commit`] so it lands in the
+//! device or written by the server itself, goes through `Hub::commit_pending` (or a batch of them in one transaction) so it lands in the
 //! change log and the projections in one transaction and flows to devices like any other.
 //!
 //! Hub methods block (Automerge work and storage calls): run them on the blocking pool.
@@ -146,40 +146,9 @@ impl Hub {
         Ok(found)
     }
 
-    /// Store `new_changes` (the changes `after` has beyond the server's copy, whose heads
-    /// are `base`) with the projection of `after`, then cache `after`. The document's lock
-    /// must be held. `Ok(false)`: the stored heads are no longer `base` (another replica
-    /// wrote the document); nothing was stored and the caller validates again.
-    #[allow(clippy::too_many_arguments)]
-    fn commit(
-        &self,
-        id: DocId,
-        kind: DocKind,
-        base: &[ChangeHash],
-        after: Automerge,
-        new_changes: &[Change],
-        projection: crate::storage::Projection,
-        user: Option<UserId>,
-        origin: Option<fieldsync::DeviceId>,
-        created: bool,
-        now: TimestampMs,
-    ) -> Result<bool, HubError> {
-        let pending = Pending::new(
-            id,
-            kind,
-            base,
-            after,
-            new_changes,
-            projection,
-            user,
-            origin,
-            created,
-            now,
-        );
-        self.commit_pending(pending)
-    }
-
-    /// Store one validated change set on its own (see [`Hub::commit`]).
+    /// Store a validated change set, then cache the merged document. The document's lock must
+    /// be held. `Ok(false)`: the stored heads are no longer the ones it was validated on
+    /// (another replica wrote the document); nothing was stored and the caller validates again.
     fn commit_pending(&self, p: Pending) -> Result<bool, HubError> {
         let Some(outcome) = self.db.blocking().append_checked(&p.rec, &p.base)? else {
             tracing::info!(doc = %p.rec.doc_id, "document changed on another replica; validating again");
@@ -306,6 +275,52 @@ impl Pending {
             after,
         }
     }
+}
+
+/// Run `f` on every item, spread over the machine's cores (each worker takes the next item, so
+/// uneven items balance out); results come back in input order.
+fn on_all_cores<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if workers <= 1 {
+        return items.into_iter().map(f).collect();
+    }
+    let n = items.len();
+    let queue: Vec<Mutex<Option<T>>> = items.into_iter().map(|t| Mutex::new(Some(t))).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: Vec<Vec<(usize, R)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(cell) = queue.get(i) else { break };
+                        let item = cell
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .take()
+                            .expect("every index is taken by exactly one worker");
+                        mine.push((i, f(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut slots: Vec<Option<R>> = (0..n).map(|_| None).collect();
+    for (i, r) in done.into_iter().flatten() {
+        slots[i] = Some(r);
+    }
+    slots
+        .into_iter()
+        .map(|r| r.expect("every index has a result"))
+        .collect()
 }
 
 /// Do the document's heads equal the stored ones (hex, any order)?

@@ -135,49 +135,10 @@ impl Hub {
         pushes: &[PushDoc],
         now: TimestampMs,
     ) -> Vec<Result<Checked, HubError>> {
-        let check = |p: &PushDoc| {
+        super::on_all_cores(pushes.iter().collect(), |p: &PushDoc| {
             let _g = self.lock(&p.doc_id);
             self.check_and_store(caller, p, now)
-        };
-        let workers = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(pushes.len());
-        if workers <= 1 {
-            return pushes.iter().map(check).collect();
-        }
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let done: Vec<Vec<(usize, Result<Checked, HubError>)>> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    s.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(p) = pushes.get(i) else { break };
-                            mine.push((i, check(p)));
-                        }
-                        mine
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        });
-        let mut slots: Vec<Option<Result<Checked, HubError>>> =
-            (0..pushes.len()).map(|_| None).collect();
-        for (i, r) in done.into_iter().flatten() {
-            slots[i] = Some(r);
-        }
-        slots
-            .into_iter()
-            .map(|r| r.expect("every push index is taken by exactly one worker"))
-            .collect()
+        })
     }
 
     /// Record a rejection (for the admin's view and the device's quarantine) and answer it.

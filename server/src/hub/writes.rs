@@ -46,36 +46,11 @@ impl Hub {
         F: FnOnce(&mut AutoCommit) -> Result<(), ModelError> + Send,
     {
         // Writing and reading back each document is the CPU cost: spread it over the cores.
-        let workers = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .clamp(1, docs.len().max(1));
-        let per = docs.len().div_ceil(workers).max(1);
-        let mut parts: Vec<Vec<(DocId, DocKind, F)>> = Vec::new();
-        let mut docs = docs.into_iter().peekable();
-        while docs.peek().is_some() {
-            parts.push(docs.by_ref().take(per).collect());
-        }
-        let built: Vec<Result<Vec<super::Pending>, HubError>> = std::thread::scope(|s| {
-            let handles: Vec<_> = parts
-                .into_iter()
-                .map(|part| {
-                    s.spawn(move || {
-                        part.into_iter()
-                            .map(|(id, kind, f)| self.new_doc(id, kind, f, created_by, now))
-                            .collect()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        });
-        let mut pending = Vec::new();
-        for part in built {
-            pending.extend(part?);
-        }
+        let pending = super::on_all_cores(docs, |(id, kind, f)| {
+            self.new_doc(id, kind, f, created_by, now)
+        })
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
         if pending.is_empty() {
             return Ok(Vec::new());
         }
@@ -208,10 +183,10 @@ impl Hub {
     ) -> Result<Option<Heads>, HubError> {
         let projection = project::project(kind, &after)?;
         let heads = Heads::from(after.get_heads());
-        let stored = self.commit(
+        let pending = super::Pending::new(
             id, kind, base, after, &changes, projection, created_by, None, false, now,
-        )?;
-        Ok(stored.then_some(heads))
+        );
+        Ok(self.commit_pending(pending)?.then_some(heads))
     }
 
     /// Assign an engineer to a work order (dispatcher action, written by the server).

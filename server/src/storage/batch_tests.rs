@@ -3,7 +3,8 @@
 use super::{AppendRecord, Projection, Storage};
 use fieldsync::{DocId, DocKind};
 
-fn record(doc: DocId, heads: &str) -> AppendRecord {
+/// A small record of a knowledge document with the given heads (storage tests).
+pub(crate) fn record(doc: DocId, heads: &str) -> AppendRecord {
     AppendRecord {
         doc_id: doc,
         kind: DocKind::Knowledge,

@@ -113,9 +113,8 @@ pub trait SchedulingStore: Send + Sync {
     fn list_plans(&self) -> Result<Vec<PlanRow>>;
     /// Delete a plan (its generated work orders stay); `false` if there was none.
     fn delete_plan(&self, id: &str) -> Result<bool>;
-    /// Record a generated occurrence; `false` if it was recorded already (idempotent).
-    fn record_occurrence(&self, occ: &NewOccurrence) -> Result<bool>;
-    /// Record several occurrences in one transaction; returns how many were new.
+    /// Record generated occurrences in one transaction; returns how many were new (one
+    /// recorded already is left as it is, so re-runs are idempotent).
     fn record_occurrences(&self, occs: &[NewOccurrence]) -> Result<usize>;
     /// Occurrences of a plan starting in `[from_ms, to_ms)`, by start, with their work
     /// orders' status.

@@ -107,23 +107,6 @@ impl SchedulingStore for PgStorage {
         self.with(|db| Ok(db.execute("DELETE FROM plans WHERE id = $1", &[&id])? > 0))
     }
 
-    fn record_occurrence(&self, o: &NewOccurrence) -> Result<bool> {
-        self.with(|db| {
-            let n = db.execute(
-                "INSERT INTO plan_occurrences (plan_id, start_ms, end_ms, doc_id, created_at_ms)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                &[
-                    &o.plan_id,
-                    &o.start_ms,
-                    &o.end_ms,
-                    &o.doc_id,
-                    &o.created_at_ms,
-                ],
-            )?;
-            Ok(n > 0)
-        })
-    }
-
     fn record_occurrences(&self, occs: &[NewOccurrence]) -> Result<usize> {
         self.with(|db| {
             let mut tx = db.transaction()?;

@@ -4,25 +4,11 @@
 
 use super::PgStorage;
 use super::scratch::{ScratchDb, test_url_or_skip};
-use crate::storage::{AppendRecord, Projection, Storage};
-use fieldsync::{DocId, DocKind};
+use crate::storage::Storage;
+use crate::storage::batch_tests::record;
+use fieldsync::DocId;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-fn record(doc: DocId, heads: &str) -> AppendRecord {
-    AppendRecord {
-        doc_id: doc,
-        kind: DocKind::Knowledge,
-        user: None,
-        origin_device: None,
-        bytes: vec![1, 2, 3],
-        change_count: 1,
-        heads: vec![heads.to_owned()],
-        received_at_ms: 1,
-        projection: Projection::None,
-        created: false,
-    }
-}
 
 fn open(url: &str) -> PgStorage {
     let s = PgStorage::open(url, 4).unwrap();

@@ -91,15 +91,6 @@ impl SchedulingStore for SqliteStorage {
             > 0)
     }
 
-    fn record_occurrence(&self, o: &NewOccurrence) -> Result<bool> {
-        let n = self.conn().execute(
-            "INSERT OR IGNORE INTO plan_occurrences (plan_id, start_ms, end_ms, doc_id, created_at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![o.plan_id, o.start_ms, o.end_ms, o.doc_id, o.created_at_ms],
-        )?;
-        Ok(n > 0)
-    }
-
     fn record_occurrences(&self, occs: &[NewOccurrence]) -> Result<usize> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
