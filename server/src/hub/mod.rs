@@ -1,6 +1,7 @@
 //! The hub: validate → merge → store → project. Every accepted change, whether pushed by a
-//! device or written by the server itself, goes through `Hub::commit_pending` (or a batch of them in one transaction) so it lands in the
-//! change log and the projections in one transaction and flows to devices like any other.
+//! device or written by the server itself, is appended through `Hub::commit_pending` (or with
+//! others of its request in one `append_batch`), so it lands in the change log and the
+//! projections in one transaction and flows to devices like any other.
 //!
 //! Hub methods block (Automerge work and storage calls): run them on the blocking pool.
 
