@@ -4,8 +4,6 @@
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::storage::Session;
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use rand::RngCore;
@@ -17,24 +15,12 @@ use std::time::{Duration, Instant};
 
 /// Hash a password for storage (argon2id, random salt). Slow on purpose: call off the runtime.
 pub fn hash_password(password: &str) -> Result<String, AppError> {
-    let mut salt = [0u8; 16];
-    rand::rng().fill_bytes(&mut salt);
-    let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(format!("hashing a password: {e}")))
+    crate::password::hash_password(password).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// Check a password against a stored hash; an unparsable hash never matches.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    crate::password::verify_password(password, hash)
 }
 
 /// A fresh bearer token (256 random bits, hex).

@@ -182,13 +182,29 @@ impl Hub {
         req: &SyncRequest,
         now: TimestampMs,
     ) -> Result<(SyncResponse, SyncStats), HubError> {
-        let from_seq = self
-            .db
-            .blocking()
-            .confirm_cursor(caller.device, req.cursor)?;
+        let validated = self.validate_all(caller, &req.push, now)?;
+        let max_bytes = req
+            .max_response_bytes
+            .unwrap_or(self.config.max_page_bytes)
+            .clamp(1, self.config.max_page_bytes);
+        let pull = crate::storage::PullParams {
+            user: caller.user.id,
+            role: caller.user.role,
+            device: caller.device,
+            from_seq: 0, // what confirming the cursor yields
+            max_bytes,
+            now,
+        };
+        // The appends, the cursor and the answer page in one transaction where the backend
+        // can: one durable commit per request.
+        let (appended, page) =
+            self.db
+                .blocking()
+                .commit_sync(&validated.appends(), req.cursor, &pull)?;
+        let outcomes = self.finish_pushes(caller, &req.push, validated, appended, now)?;
         let mut stats = SyncStats::default();
         let mut results = Vec::with_capacity(req.push.len());
-        for (p, outcome) in req.push.iter().zip(self.push_all(caller, &req.push, now)?) {
+        for (p, outcome) in req.push.iter().zip(outcomes) {
             match outcome {
                 wire::PushOutcome::Accepted { .. } => stats.accepted += 1,
                 wire::PushOutcome::Rejected { .. } => stats.rejected += 1,
@@ -198,18 +214,6 @@ impl Hub {
                 outcome,
             });
         }
-        let max_bytes = req
-            .max_response_bytes
-            .unwrap_or(self.config.max_page_bytes)
-            .clamp(1, self.config.max_page_bytes);
-        let page = self.db.blocking().pull(&crate::storage::PullParams {
-            user: caller.user.id,
-            role: caller.user.role,
-            device: caller.device,
-            from_seq,
-            max_bytes,
-            now,
-        })?;
         let resp = SyncResponse {
             protocol: wire::PROTOCOL_VERSION,
             cursor: page.cursor,

@@ -33,6 +33,23 @@ fn reject(code: RejectCode, reason: impl Into<String>) -> Result<Checked, HubErr
     Ok(Checked::Rejected(code, reason.into()))
 }
 
+/// A request's pushes after validation: outcomes known already (by index) and the change
+/// sets ready to append.
+pub(super) struct Validated {
+    outcomes: Vec<Option<PushOutcome>>,
+    ready: Vec<(usize, Pending, Heads)>,
+}
+
+impl Validated {
+    /// The appends to store, with the heads each was validated against.
+    pub(super) fn appends(&self) -> Vec<(&crate::storage::AppendRecord, &[String])> {
+        self.ready
+            .iter()
+            .map(|(_, p, _)| (&p.rec, p.base.as_slice()))
+            .collect()
+    }
+}
+
 enum Checked {
     /// Nothing new (the server has every pushed change already).
     Accepted(Heads),
@@ -72,21 +89,28 @@ impl Hub {
         )))
     }
 
-    /// Check and store every pushed document of one request. Validation (where the CPU goes)
-    /// runs in parallel across the machine's cores; the accepted change sets are then stored
-    /// in one transaction, so a first sync of 500 documents costs one durable commit, not
-    /// 500. A document another replica changed meanwhile is checked and stored again on its
-    /// own. Outcomes come back in request order.
-    pub(super) fn push_all(
+    /// Check every pushed document of one request. Validation (where the CPU goes) runs in
+    /// parallel across the machine's cores; what is accepted is left in [`Validated::ready`]
+    /// for the caller to store in one transaction with the rest of the request's writes, so a
+    /// first sync of 500 documents costs one durable commit, not 500. The same document
+    /// twice in one request is pushed in order instead, each push storing itself, since the
+    /// second must see the first.
+    pub(super) fn validate_all(
         &self,
         caller: &CallerCtx,
         pushes: &[PushDoc],
         now: TimestampMs,
-    ) -> Result<Vec<PushOutcome>, HubError> {
+    ) -> Result<Validated, HubError> {
         let unique: HashSet<_> = pushes.iter().map(|p| p.doc_id).collect();
-        if pushes.len() <= 1 || unique.len() != pushes.len() {
-            // One document, or the same document twice: each push must see the one before.
-            return pushes.iter().map(|p| self.push(caller, p, now)).collect();
+        if unique.len() != pushes.len() {
+            let outcomes = pushes
+                .iter()
+                .map(|p| self.push(caller, p, now).map(Some))
+                .collect::<Result<_, _>>()?;
+            return Ok(Validated {
+                outcomes,
+                ready: Vec::new(),
+            });
         }
         let checked = self.check_all(caller, pushes, now);
         let mut outcomes: Vec<Option<PushOutcome>> = (0..pushes.len()).map(|_| None).collect();
@@ -100,16 +124,24 @@ impl Hub {
                 Checked::Ready(pending, heads) => ready.push((i, *pending, heads)),
             }
         }
-        let items: Vec<_> = ready
-            .iter()
-            .map(|(_, p, _)| (&p.rec, p.base.as_slice()))
-            .collect();
-        let appended = if items.is_empty() {
-            Vec::new()
-        } else {
-            self.db.blocking().append_batch(&items)?
-        };
-        drop(items);
+        Ok(Validated { outcomes, ready })
+    }
+
+    /// After the request's appends were written (`appended`, one entry per ready change set):
+    /// cache what was stored; a document another replica changed meanwhile is checked and
+    /// stored again on its own. Outcomes come back in request order.
+    pub(super) fn finish_pushes(
+        &self,
+        caller: &CallerCtx,
+        pushes: &[PushDoc],
+        v: Validated,
+        appended: Vec<Option<crate::storage::AppendOutcome>>,
+        now: TimestampMs,
+    ) -> Result<Vec<PushOutcome>, HubError> {
+        let Validated {
+            mut outcomes,
+            ready,
+        } = v;
         for ((i, pending, heads), stored) in ready.into_iter().zip(appended) {
             outcomes[i] = Some(match stored {
                 Some(outcome) => {

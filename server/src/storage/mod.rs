@@ -118,6 +118,30 @@ pub trait Storage: Send + Sync + 'static {
     fn confirm_cursor(&self, device: DeviceId, cursor: u64) -> Result<u64>;
     /// Build one answer page and record the delivery (the cursor rules of the protocol).
     fn pull(&self, params: &PullParams) -> Result<PullPage>;
+    /// The writes of one sync request: the cursor's confirmation, the validated appends
+    /// ([`Storage::append_batch`]), then the answer page, whose `from_seq` is what confirming
+    /// `cursor` yields (`pull.from_seq` is ignored). A backend that can do all three in one
+    /// transaction pays for one durable commit per request instead of three.
+    fn commit_sync(
+        &self,
+        appends: &[(&AppendRecord, &[String])],
+        cursor: u64,
+        pull: &PullParams,
+    ) -> Result<(Vec<Option<AppendOutcome>>, PullPage)> {
+        // Confirm first: an unknown cursor forgets what the device held, which must not
+        // include the documents it creates in this request.
+        let from_seq = self.confirm_cursor(pull.device, cursor)?;
+        let appended = if appends.is_empty() {
+            Vec::new()
+        } else {
+            self.append_batch(appends)?
+        };
+        let page = self.pull(&PullParams {
+            from_seq,
+            ..pull.clone()
+        })?;
+        Ok((appended, page))
+    }
 
     // --- projections ---
     fn list_work_orders(&self, filter: &WorkOrderFilter) -> Result<Vec<WorkOrderRow>>;

@@ -5,6 +5,7 @@
 mod docs;
 mod migrations;
 mod projections;
+mod readers;
 mod scheduling;
 
 use super::{BlobMeta, DeviceRow, NewToken, NewUser, Result, Session, StorageError, UserRecord};
@@ -14,8 +15,13 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::{Mutex, MutexGuard};
 
+/// Idle read connections kept open (more are opened while many reads run at once).
+const READERS_KEPT: usize = 8;
+
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
+    /// Read-only connections for reads that need not wait behind the writer (file only).
+    readers: Option<readers::ReadPool>,
     /// Appends of this process, announced after commit (one process: no cross-talk needed).
     feed: super::feed::ChangeFeed,
     /// Names this database for in-process job leases (the file path; unique in memory).
@@ -71,21 +77,27 @@ impl SqliteStorage {
         }
         let conn = Connection::open(path)?;
         let scope = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-        Self::configure(conn, scope.display().to_string())
+        let readers = readers::ReadPool::new(path.to_owned(), READERS_KEPT);
+        Self::configure(conn, scope.display().to_string(), Some(readers))
     }
 
     pub fn open_in_memory() -> Result<Self> {
         let scope = format!("memory:{}", uuid::Uuid::new_v4());
-        Self::configure(Connection::open_in_memory()?, scope)
+        Self::configure(Connection::open_in_memory()?, scope, None)
     }
 
-    fn configure(conn: Connection, lease_scope: String) -> Result<Self> {
+    fn configure(
+        conn: Connection,
+        lease_scope: String,
+        readers: Option<readers::ReadPool>,
+    ) -> Result<Self> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         Ok(Self {
             conn: Mutex::new(conn),
+            readers,
             feed: super::feed::ChangeFeed::default(),
             lease_scope,
         })
@@ -99,6 +111,15 @@ impl SqliteStorage {
                 kind: rec.kind.as_str().to_owned(),
                 seq: out.seq,
             }));
+    }
+
+    /// A connection for a read that may see any committed state: a pooled reader where the
+    /// database is a file, else the writer.
+    pub(crate) fn reader(&self) -> Result<readers::ReadConn<'_>> {
+        Ok(match &self.readers {
+            Some(pool) => readers::ReadConn::Pooled(pool.get()?),
+            None => readers::ReadConn::Writer(self.conn()),
+        })
     }
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -144,7 +165,7 @@ impl super::Storage for SqliteStorage {
     }
 
     fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         Ok(conn
             .query_row(
                 &format!("SELECT {USER_COLS} FROM users WHERE username = ?1"),
@@ -155,7 +176,7 @@ impl super::Storage for SqliteStorage {
     }
 
     fn user_by_id(&self, id: UserId) -> Result<Option<UserRecord>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         Ok(conn
             .query_row(
                 &format!("SELECT {USER_COLS} FROM users WHERE id = ?1"),
@@ -166,7 +187,7 @@ impl super::Storage for SqliteStorage {
     }
 
     fn list_users(&self) -> Result<Vec<UserRecord>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut st = conn.prepare(&format!("SELECT {USER_COLS} FROM users ORDER BY username"))?;
         let rows = st.query_map([], user_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -219,7 +240,7 @@ impl super::Storage for SqliteStorage {
     }
 
     fn session(&self, token_hash: &str, now: TimestampMs) -> Result<Option<Session>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let cols = USER_COLS
             .split(", ")
             .map(|c| format!("u.{c}"))
@@ -325,14 +346,14 @@ impl super::Storage for SqliteStorage {
     }
 
     fn actors_of_user(&self, user: UserId) -> Result<Vec<String>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut st = conn.prepare_cached("SELECT actor FROM actors WHERE user_id = ?1")?;
         let rows = st.query_map([user.to_string()], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn actor_names(&self) -> Result<Vec<(String, String)>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut st = conn.prepare(
             "SELECT a.actor, u.display_name FROM actors a JOIN users u ON u.id = a.user_id",
         )?;
@@ -341,7 +362,7 @@ impl super::Storage for SqliteStorage {
     }
 
     fn list_devices(&self) -> Result<Vec<DeviceRow>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut st = conn.prepare(
             "SELECT d.device_id, d.user_id, u.username, d.name, d.registered_at_ms, d.last_sync_ms,
                     (SELECT group_concat(actor, ',') FROM actors a WHERE a.device_id = d.device_id)
@@ -365,11 +386,11 @@ impl super::Storage for SqliteStorage {
     }
 
     fn doc_info(&self, doc: fieldsync::DocId) -> Result<Option<super::DocInfo>> {
-        docs::doc_info(&self.conn(), doc)
+        docs::doc_info(&*self.reader()?, doc)
     }
 
     fn doc_bytes(&self, doc: fieldsync::DocId) -> Result<Option<(super::DocInfo, Vec<u8>)>> {
-        docs::doc_bytes(&self.conn(), doc)
+        docs::doc_bytes(&*self.reader()?, doc)
     }
 
     fn append(&self, rec: &super::AppendRecord) -> Result<super::AppendOutcome> {
@@ -435,11 +456,11 @@ impl super::Storage for SqliteStorage {
     }
 
     fn all_doc_ids(&self) -> Result<Vec<super::DocInfo>> {
-        docs::all_docs(&self.conn())
+        docs::all_docs(&*self.reader()?)
     }
 
     fn in_briefcase(&self, user: UserId, role: Role, doc: fieldsync::DocId) -> Result<bool> {
-        docs::in_briefcase(&self.conn(), user, role, doc)
+        docs::in_briefcase(&*self.reader()?, user, role, doc)
     }
 
     fn confirm_cursor(&self, device: DeviceId, cursor: u64) -> Result<u64> {
@@ -450,8 +471,23 @@ impl super::Storage for SqliteStorage {
         docs::pull(&mut self.conn(), p)
     }
 
+    fn commit_sync(
+        &self,
+        appends: &[(&super::AppendRecord, &[String])],
+        cursor: u64,
+        pull: &super::PullParams,
+    ) -> Result<(Vec<Option<super::AppendOutcome>>, super::PullPage)> {
+        let (appended, page) = docs::commit_sync(&mut self.conn(), appends, cursor, pull)?;
+        for ((rec, _), o) in appends.iter().zip(&appended) {
+            if let Some(o) = o {
+                self.announce(rec, o);
+            }
+        }
+        Ok((appended, page))
+    }
+
     fn list_work_orders(&self, f: &super::WorkOrderFilter) -> Result<Vec<super::WorkOrderRow>> {
-        projections::list_work_orders(&self.conn(), f)
+        projections::list_work_orders(&*self.reader()?, f)
     }
 
     fn list_device_records(
@@ -459,11 +495,11 @@ impl super::Storage for SqliteStorage {
         search: Option<&str>,
         limit: u32,
     ) -> Result<Vec<super::DeviceRecordRow>> {
-        projections::list_device_records(&self.conn(), search, limit)
+        projections::list_device_records(&*self.reader()?, search, limit)
     }
 
     fn list_sites(&self) -> Result<Vec<super::SiteRow>> {
-        projections::list_sites(&self.conn())
+        projections::list_sites(&*self.reader()?)
     }
 
     fn next_work_order_number(&self, year: i32) -> Result<String> {
@@ -486,7 +522,7 @@ impl super::Storage for SqliteStorage {
     }
 
     fn blob_meta(&self, sha256: &str) -> Result<Option<BlobMeta>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         Ok(conn
             .query_row(
                 "SELECT sha256, size, uploaded_by, created_at_ms FROM blobs WHERE sha256 = ?1",
@@ -504,7 +540,7 @@ impl super::Storage for SqliteStorage {
     }
 
     fn blob_visible_to(&self, sha256: &str, user: UserId, role: Role) -> Result<bool> {
-        docs::blob_visible_to(&self.conn(), sha256, user, role)
+        docs::blob_visible_to(&*self.reader()?, sha256, user, role)
     }
 
     fn scheduling(&self) -> Option<&dyn super::SchedulingStore> {
