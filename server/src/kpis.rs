@@ -1,20 +1,27 @@
 //! The service summary for one customer and period (month or quarter): fault counts and
-//! rates by category, time to arrive, on-site resolution time, SLA compliance, first-time fix
-//! rate, complaints and customer satisfaction, a breakdown by engineer, each compared with the
-//! previous period and with a trend over the periods before. Definitions: `docs/kpis.md`.
-//! [`compute`] is pure over [`Sample`]s; [`gather`] reads them from the projections and
+//! rates by category, phone resolution, time to arrive, on-site resolution time, SLA
+//! compliance, first-time fix rate, complaints and customer satisfaction, inspection
+//! adherence, device fault time, a breakdown by engineer, each compared with the previous
+//! period and with a trend over the periods before. Definitions: `docs/kpis.md`.
+//! [`compute`] is pure over [`Records`]; [`gather`] reads them from the projections, plans and
 //! documents (blocking).
 
 use crate::hub::{Hub, HubError};
 use crate::storage::WorkOrderFilter;
-use fieldsync::model::{CATEGORIES, Complaint, Feedback, WorkOrder};
+use fieldsync::model::{CATEGORIES, Complaint, DeviceRecord, Feedback, WorkOrder};
 use fieldsync::status::{EventKind, Status};
 use fieldsync::{DocId, TimestampMs, UserId};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
+#[path = "kpis_devices.rs"]
+mod devices;
+#[path = "kpis_inspections.rs"]
+mod inspections;
 #[path = "kpis_period.rs"]
 mod period;
+pub use devices::{DeviceFaultStat, DeviceFaults};
+pub use inspections::{InspectionAdherence, PlannedInspection};
 pub use period::Period;
 
 /// Rows read per status from the work-order projection (its own upper bound).
@@ -23,6 +30,8 @@ const ROWS_PER_STATUS: u32 = 5000;
 pub const TREND_PERIODS: usize = 6;
 /// A satisfaction score of at least this counts as satisfied (DOMAIN.md target ≥ 95 %).
 const SATISFIED_FROM: i64 = 4;
+/// Completion outcomes that say the fault was not resolved (`Event::outcome`).
+const UNRESOLVED_OUTCOMES: [&str; 2] = ["not_fixed", "referred"];
 
 /// What the KPIs need of one work order.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -39,6 +48,10 @@ pub struct Sample {
     pub outcome: Option<String>,
     /// Number of `on_site` events (visits).
     pub visits: usize,
+    /// The customer signed on site (a signature is only taken at a visit).
+    pub signed: bool,
+    /// Labels of the linked devices (asset tag and type).
+    pub devices: Vec<String>,
     /// Sent back or reopened at least once.
     pub reopened: bool,
     /// Display names of the assigned engineers.
@@ -49,8 +62,10 @@ pub struct Sample {
 }
 
 impl Sample {
-    /// `names` maps user ids to display names (unknown ids are shown as they are).
+    /// `names` maps user and device ids to display names and labels (unknown ids are shown
+    /// as they are).
     pub fn from_work_order(wo: &WorkOrder, names: &HashMap<String, String>) -> Sample {
+        let name = |id: &String| names.get(id).cloned().unwrap_or_else(|| id.clone());
         let f = wo.fold();
         let count = |k: EventKind| wo.events.iter().filter(|e| e.kind() == Some(k)).count();
         let feedback = Feedback::of(&wo.events);
@@ -66,12 +81,19 @@ impl Sample {
             on_hold_ms: f.on_hold_ms,
             outcome: f.outcome,
             visits: count(EventKind::OnSite),
+            signed: wo.signature.is_some(),
+            devices: wo
+                .device_ids
+                .iter()
+                .filter(|(_, on)| **on)
+                .map(|(d, _)| name(d))
+                .collect(),
             reopened: count(EventKind::Rejected) + count(EventKind::Reopened) > 0,
             engineers: wo
                 .assignees
                 .iter()
                 .filter(|(_, on)| **on)
-                .map(|(u, _)| names.get(u).cloned().unwrap_or_else(|| u.clone()))
+                .map(|(u, _)| name(u))
                 .collect(),
             complaints: feedback.complaints,
             scores: feedback.scores.iter().map(|s| s.score).collect(),
@@ -87,6 +109,18 @@ impl Sample {
             && self.outcome.as_deref() == Some("fixed")
             && self.visits <= 1
             && !self.reopened
+    }
+
+    /// Resolved without a site visit: completed with no `on_site` event, no customer
+    /// signature (taken on site) and no outcome saying it was not resolved.
+    fn is_phone_resolution(&self) -> bool {
+        self.is_done()
+            && self.visits == 0
+            && !self.signed
+            && !self
+                .outcome
+                .as_deref()
+                .is_some_and(|o| UNRESOLVED_OUTCOMES.contains(&o))
     }
 
     /// Completion − first on site − holds.
@@ -130,6 +164,10 @@ pub struct PeriodKpis {
     pub work_orders: u64,
     pub faults: u64,
     pub faults_by_category: BTreeMap<String, CategoryStat>,
+    /// Completed faults resolved without a site visit (by phone or remotely).
+    pub phone_resolutions: u64,
+    /// Of all completed faults, in %.
+    pub phone_resolution_rate_pct: Option<f64>,
     pub mean_time_to_arrive_min: Option<f64>,
     pub mean_on_site_resolution_min: Option<f64>,
     pub sla_response: Compliance,
@@ -152,6 +190,21 @@ pub struct PeriodKpis {
     pub customer_satisfaction_pct: Option<f64>,
     /// By engineer display name; a work order with two engineers counts for both.
     pub by_engineer: BTreeMap<String, EngineerStat>,
+    /// Occurrences of the customer's inspection plans starting in the period; `None` when the
+    /// database keeps no plans.
+    pub inspections: Option<InspectionAdherence>,
+    /// Fault time of the devices linked to the period's faults (not downtime: see the module).
+    pub device_faults: DeviceFaults,
+}
+
+/// Everything the summary reads for one customer ([`gather`]).
+#[derive(Clone, Debug, Default)]
+pub struct Records {
+    pub work_orders: Vec<Sample>,
+    /// Occurrences of the customer's inspection plans; `None`: no plans in this database.
+    pub inspections: Option<Vec<PlannedInspection>>,
+    /// The projection returned its row limit for some status.
+    pub truncated: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -229,10 +282,12 @@ fn by_engineer(live: &[&Sample]) -> BTreeMap<String, EngineerStat> {
         .collect()
 }
 
-/// KPIs of the work orders created in `period` (see docs/kpis.md).
-pub fn compute(samples: &[Sample], period: Period, now: TimestampMs) -> PeriodKpis {
+/// KPIs of the work orders created in `period` and the inspections planned in it (see
+/// docs/kpis.md).
+pub fn compute(records: &Records, period: Period, now: TimestampMs) -> PeriodKpis {
     let (from, to) = period.range_ms();
-    let wos: Vec<&Sample> = samples
+    let wos: Vec<&Sample> = records
+        .work_orders
         .iter()
         .filter(|s| (from..to).contains(&s.created_at_ms))
         .collect();
@@ -265,6 +320,7 @@ pub fn compute(samples: &[Sample], period: Period, now: TimestampMs) -> PeriodKp
     let done: Vec<&Sample> = faults.iter().copied().filter(|s| s.is_done()).collect();
     let on_site: Vec<i64> = done.iter().filter_map(|s| s.on_site_ms()).collect();
     let ftf = done.iter().filter(|s| s.is_first_time_fix()).count() as u64;
+    let by_phone = done.iter().filter(|s| s.is_phone_resolution()).count() as u64;
     let response = compliance(
         live.iter()
             .filter_map(|s| Some((s.first_on_site_ms, s.response_due_ms?))),
@@ -295,6 +351,8 @@ pub fn compute(samples: &[Sample], period: Period, now: TimestampMs) -> PeriodKp
         work_orders: live.len() as u64,
         faults: total,
         faults_by_category: by_cat,
+        phone_resolutions: by_phone,
+        phone_resolution_rate_pct: pct(by_phone, done.len() as u64),
         mean_time_to_arrive_min: mean_min(&arrive),
         mean_on_site_resolution_min: mean_min(&on_site),
         sla_response: response,
@@ -315,6 +373,11 @@ pub fn compute(samples: &[Sample], period: Period, now: TimestampMs) -> PeriodKp
             .then(|| round2(scores.iter().sum::<i64>() as f64 / scores.len() as f64)),
         customer_satisfaction_pct: pct(satisfied, scores.len() as u64),
         by_engineer: by_engineer(&live),
+        inspections: records
+            .inspections
+            .as_deref()
+            .map(|i| inspections::adherence(i, period, now)),
+        device_faults: devices::device_faults(&faults),
     }
 }
 
@@ -329,6 +392,11 @@ pub fn headline(k: &PeriodKpis) -> Vec<(String, Option<f64>)> {
         v.push((format!("fault_rate_{cat}_pct"), s.rate_pct));
     }
     v.extend([
+        ("phone_resolutions".into(), Some(k.phone_resolutions as f64)),
+        (
+            "phone_resolution_rate_pct".into(),
+            k.phone_resolution_rate_pct,
+        ),
         ("mean_time_to_arrive_min".into(), k.mean_time_to_arrive_min),
         (
             "mean_on_site_resolution_min".into(),
@@ -356,20 +424,28 @@ pub fn headline(k: &PeriodKpis) -> Vec<(String, Option<f64>)> {
             k.customer_satisfaction_pct,
         ),
     ]);
+    let insp = k.inspections.as_ref();
+    let count = |f: fn(&InspectionAdherence) -> u64| insp.map(|i| f(i) as f64);
+    v.extend([
+        ("inspections_planned".into(), count(|i| i.planned)),
+        ("inspections_on_time".into(), count(|i| i.done_on_time)),
+        ("inspections_late".into(), count(|i| i.late)),
+        ("inspections_missed".into(), count(|i| i.missed)),
+        (
+            "inspection_adherence_pct".into(),
+            insp.and_then(|i| i.adherence_pct),
+        ),
+        ("device_faults".into(), Some(k.device_faults.faults as f64)),
+        ("device_fault_hours".into(), k.device_faults.fault_hours),
+    ]);
     v
 }
 
-pub fn report(
-    customer: &str,
-    samples: &[Sample],
-    period: Period,
-    now: i64,
-    truncated: bool,
-) -> KpiReport {
+pub fn report(customer: &str, records: &Records, period: Period, now: i64) -> KpiReport {
     let trend: Vec<PeriodKpis> = period
         .trailing(TREND_PERIODS)
         .into_iter()
-        .map(|p| compute(samples, p, now))
+        .map(|p| compute(records, p, now))
         .collect();
     let n = trend.len();
     let (current, previous) = (trend[n - 1].clone(), trend[n - 2].clone());
@@ -395,7 +471,7 @@ pub fn report(
         previous,
         change,
         trend,
-        truncated,
+        truncated: records.truncated,
         generated_at_ms: now,
     }
 }
@@ -424,13 +500,15 @@ pub fn to_csv(r: &KpiReport) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Work orders of `customer` created in `period` or the trend periods before it, as samples
-/// (blocking). Returns whether the projection hit its row limit.
-pub fn gather(hub: &Hub, customer: &str, period: Period) -> Result<(Vec<Sample>, bool), HubError> {
+/// Work orders of `customer` created in `period` or the trend periods before it, and the
+/// occurrences of the customer's inspection plans starting then (blocking).
+pub fn gather(hub: &Hub, customer: &str, period: Period) -> Result<Records, HubError> {
     let (from, _) = period.shift(1 - TREND_PERIODS as i32).range_ms();
     let (_, to) = period.range_ms();
-    let mut samples = Vec::new();
-    let mut truncated = false;
+    let mut records = Records {
+        inspections: inspections::gather(hub.db().blocking(), customer, from, to)?,
+        ..Default::default()
+    };
     let mut names: HashMap<String, String> = HashMap::new();
     for status in Status::ALL {
         let rows = hub.db().blocking().list_work_orders(&WorkOrderFilter {
@@ -439,7 +517,7 @@ pub fn gather(hub: &Hub, customer: &str, period: Period) -> Result<(Vec<Sample>,
             limit: Some(ROWS_PER_STATUS),
             ..Default::default()
         })?;
-        truncated |= rows.len() as u32 >= ROWS_PER_STATUS;
+        records.truncated |= rows.len() as u32 >= ROWS_PER_STATUS;
         for row in rows {
             if !(from..to).contains(&row.created_at_ms) {
                 continue;
@@ -453,16 +531,18 @@ pub fn gather(hub: &Hub, customer: &str, period: Period) -> Result<(Vec<Sample>,
             match WorkOrder::from_doc(&doc) {
                 Ok(wo) => {
                     learn_names(hub, &wo, &mut names)?;
-                    samples.push(Sample::from_work_order(&wo, &names));
+                    records
+                        .work_orders
+                        .push(Sample::from_work_order(&wo, &names));
                 }
                 Err(e) => tracing::warn!(%id, error = %e, "work order left out of the KPIs"),
             }
         }
     }
-    Ok((samples, truncated))
+    Ok(records)
 }
 
-/// Display names of the work order's engineers not looked up yet.
+/// Display names of the work order's engineers and labels of its devices not looked up yet.
 fn learn_names(
     hub: &Hub,
     wo: &WorkOrder,
@@ -478,7 +558,31 @@ fn learn_names(
         };
         names.insert(u.clone(), name.unwrap_or_else(|| u.clone()));
     }
+    for d in wo.device_ids.keys() {
+        if !names.contains_key(d) {
+            let label = device_label(hub, d)?;
+            names.insert(d.clone(), label);
+        }
+    }
     Ok(())
+}
+
+/// `SW-CORE-01 (switch)`; the id itself when the record is missing or unreadable.
+fn device_label(hub: &Hub, id: &str) -> Result<String, HubError> {
+    let Ok(doc_id) = id.parse::<DocId>() else {
+        return Ok(id.to_owned());
+    };
+    let record = match hub.load(doc_id)? {
+        Some((_, doc)) => DeviceRecord::from_doc(&doc).ok(),
+        None => None,
+    };
+    Ok(match record {
+        Some(r) if !r.asset_tag.trim().is_empty() && !r.device_type.is_empty() => {
+            format!("{} ({})", r.asset_tag, r.device_type)
+        }
+        Some(r) if !r.asset_tag.trim().is_empty() => r.asset_tag,
+        _ => id.to_owned(),
+    })
 }
 
 #[cfg(test)]

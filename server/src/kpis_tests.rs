@@ -82,7 +82,81 @@ fn samples() -> Vec<Sample> {
     a.engineers = vec!["Li Wei".into()];
     b.engineers = vec!["Li Wei".into(), "Zhang Min".into()];
     c.engineers = vec!["Zhang Min".into()];
-    vec![a, b, c, d, e, f, g]
+    // Resolved without a visit (no `on_site` event), nobody assigned:
+    // H: network, solved on the phone 30 min after the call, no outcome given (the app's
+    //    Complete button sets none): a phone resolution, not a first-time fix ("fixed" only).
+    let remote = |mut s: Sample, done_min: i64, outcome: Option<&str>| {
+        s.completed_at_ms = Some(s.created_at_ms + done_min * MIN);
+        s.status = "completed".into();
+        s.outcome = outcome.map(Into::into);
+        s
+    };
+    let mut h = remote(incident("network", nov(3, 10)), 30, None);
+    // I: software, no `on_site` event but the customer signed (signatures are taken on site):
+    //    not a phone resolution; fixed, one visit at most, never sent back: a first-time fix.
+    let mut i = remote(incident("software", nov(18, 9)), 60, Some("fixed"));
+    i.signed = true;
+    // K: security, closed without a visit as not fixed: not resolved, so not by phone.
+    let k = remote(incident("security", nov(19, 9)), 45, Some("not_fixed"));
+    // Devices: the core switch had A (9:00–11:30 on the 3rd) and H (10:00–10:30, inside A)
+    // and C (2.5 h on the 12th); the printer B (4.5 h) and C; the server the open D; the
+    // cancelled E does not count; October's G had the printer for 1 h.
+    let (switch, printer, server) = ("SW-CORE-01 (switch)", "PRN-07 (printer)", "SRV-01");
+    a.devices = vec![switch.into()];
+    h.devices = vec![switch.into()];
+    b.devices = vec![printer.into()];
+    c.devices = vec![printer.into(), switch.into()];
+    let d = Sample {
+        devices: vec![server.into()],
+        ..d
+    };
+    e.devices = vec![server.into()];
+    let g = Sample {
+        devices: vec![printer.into()],
+        ..g
+    };
+    vec![a, b, c, d, e, f, g, h, i, k]
+}
+
+/// Occurrences of the customer's inspection plans (window 09:00–12:00 unless said), now being
+/// 30 November 12:00.
+fn planned() -> Vec<PlannedInspection> {
+    let occ =
+        |start: TimestampMs, status: Option<&str>, done: Option<TimestampMs>| PlannedInspection {
+            start_ms: start,
+            end_ms: start + 3 * 60 * MIN,
+            status: status.map(Into::into),
+            completed_at_ms: done,
+        };
+    vec![
+        // 4 Nov done at 11:00: on time.
+        occ(nov(4, 9), Some("approved"), Some(nov(4, 11))),
+        // 11 Nov done at 14:00, after the window: late.
+        occ(nov(11, 9), Some("completed"), Some(nov(11, 14))),
+        // 18 Nov assigned, never done, window over: missed.
+        occ(nov(18, 9), Some("assigned"), None),
+        // 2 Nov with no work order projected at all, window over: missed.
+        occ(nov(2, 9), None, None),
+        // 25 Nov cancelled by a plan edit: not planned any more.
+        occ(nov(25, 9), Some("cancelled"), None),
+        // 30 Nov 14:00–17:00, not started yet: open.
+        occ(nov(30, 14), Some("new"), None),
+        // October, done on time; 2 December, open (counts in the quarter only).
+        occ(
+            nov(1, 9) - 7 * 24 * 60 * MIN,
+            Some("completed"),
+            Some(nov(1, 10) - 7 * 24 * 60 * MIN),
+        ),
+        occ(nov(32, 9), Some("new"), None),
+    ]
+}
+
+fn records() -> Records {
+    Records {
+        work_orders: samples(),
+        inspections: Some(planned()),
+        truncated: false,
+    }
 }
 
 fn complaint(received: TimestampMs, due: TimestampMs, closed: Option<TimestampMs>) -> Complaint {
@@ -105,38 +179,37 @@ fn complaint(received: TimestampMs, due: TimestampMs, closed: Option<TimestampMs
 #[test]
 fn month_figures_by_hand() {
     let now = nov(30, 12);
-    let r = report(
-        "acme",
-        &samples(),
-        Period::parse("2026-11").unwrap(),
-        now,
-        false,
-    );
+    let r = report("acme", &records(), Period::parse("2026-11").unwrap(), now);
     let k = &r.current;
     assert_eq!(k.period, "2026-11");
-    assert_eq!(k.work_orders, 5); // A B C D F
-    assert_eq!(k.faults, 4); // A B C D
-    assert_eq!(k.faults_by_category["network"].count, 1);
-    assert_eq!(k.faults_by_category["hardware"].count, 2);
-    assert_eq!(k.faults_by_category["hardware"].rate_pct, Some(50.0));
-    assert_eq!(k.faults_by_category["security"].rate_pct, Some(0.0));
-    // Arrival: (60 + 180 + 30) / 3 = 90 min. On site: (90 + 60 + 120) / 3 = 90 min.
+    assert_eq!(k.work_orders, 8); // A B C D F H I K
+    assert_eq!(k.faults, 7); // A B C D H I K
+    assert_eq!(k.faults_by_category["network"].count, 2); // A H
+    assert_eq!(k.faults_by_category["hardware"].count, 2); // B C
+    // 2 of 7 = 28.571…; 1 of 7 = 14.285…
+    assert_eq!(k.faults_by_category["hardware"].rate_pct, Some(28.57));
+    assert_eq!(k.faults_by_category["security"].rate_pct, Some(14.29));
+    assert_eq!(k.faults_by_category["other"].rate_pct, Some(0.0));
+    // Arrival: (60 + 180 + 30) / 3 = 90 min. On site: (90 + 60 + 120) / 3 = 90 min. H, I and
+    // K were never on site and count in neither.
     assert_eq!(k.mean_time_to_arrive_min, Some(90.0));
     assert_eq!(k.mean_on_site_resolution_min, Some(90.0));
     assert_eq!((k.sla_response.met, k.sla_response.missed), (1, 1));
     assert_eq!(k.sla_response.rate_pct, Some(50.0));
     assert_eq!((k.sla_resolution.met, k.sla_resolution.missed), (2, 0));
-    // A and B fixed first time; C needed a second visit: 2 of 3.
-    assert_eq!(k.first_time_fixes, 2);
-    assert_eq!(k.first_time_fix_rate_pct, Some(66.67));
-    assert_eq!((k.completed, k.open, k.cancelled), (4, 1, 1));
+    // Completed faults: A B C H I K. Fixed first time: A, B and I; C needed a second visit,
+    // H has no outcome, K was not fixed: 3 of 6.
+    assert_eq!(k.first_time_fixes, 3);
+    assert_eq!(k.first_time_fix_rate_pct, Some(50.0));
+    // Completed: the six faults and the inspection F.
+    assert_eq!((k.completed, k.open, k.cancelled), (7, 1, 1));
     assert_eq!(r.previous.faults, 1);
     assert_eq!(r.previous.mean_time_to_arrive_min, Some(30.0));
-    assert_eq!(r.change["faults"], Some(3.0));
+    assert_eq!(r.change["faults"], Some(6.0));
     assert_eq!(r.change["mean_time_to_arrive_min"], Some(60.0));
-    // Complaints: 3 on live work orders; A and B complained about: 2 of 5 work orders.
+    // Complaints: 3 on live work orders; A and B complained about: 2 of 8 work orders.
     assert_eq!(k.complaints, 3);
-    assert_eq!(k.complaint_rate_pct, Some(40.0));
+    assert_eq!(k.complaint_rate_pct, Some(25.0));
     // One on time, one late, one pending (due 2 December, now 30 November): 1 of 2.
     let cr = &k.complaint_resolution;
     assert_eq!((cr.met, cr.missed, cr.pending), (1, 1, 1));
@@ -176,9 +249,131 @@ fn month_figures_by_hand() {
         csv.starts_with("customer,metric,2026-11,2026-10,2026-09,2026-08,2026-07,2026-06,change\n"),
         "{csv}"
     );
-    assert!(csv.contains("acme,faults,4,1,0,0,0,0,3\n"), "{csv}");
+    assert!(csv.contains("acme,faults,7,1,0,0,0,0,6\n"), "{csv}");
     assert!(
         csv.contains("acme,customer_satisfaction_pct,75,,,,,,\n"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn phone_resolution_by_hand() {
+    let r = report(
+        "acme",
+        &records(),
+        Period::parse("2026-11").unwrap(),
+        nov(30, 12),
+    );
+    let k = &r.current;
+    // Completed faults A B C H I K; only H was resolved without a visit (I was signed for on
+    // site, K not fixed): 1 of 6 = 16.666…
+    assert_eq!(k.phone_resolutions, 1);
+    assert_eq!(k.phone_resolution_rate_pct, Some(16.67));
+    // October: G had a visit: 0 of 1. Earlier months have no completed faults: no rate.
+    assert_eq!(r.previous.phone_resolution_rate_pct, Some(0.0));
+    assert_eq!(r.change["phone_resolution_rate_pct"], Some(16.67));
+    assert_eq!(r.trend[3].phone_resolution_rate_pct, None);
+    let csv = String::from_utf8(to_csv(&r).unwrap()).unwrap();
+    assert!(
+        csv.contains("acme,phone_resolution_rate_pct,16.67,0,,,,,16.67\n"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn inspection_adherence_by_hand() {
+    let r = report(
+        "acme",
+        &records(),
+        Period::parse("2026-11").unwrap(),
+        nov(30, 12),
+    );
+    // November: on time 4th; late 11th; missed 18th and 2nd; open 30th; cancelled 25th.
+    let i = r.current.inspections.as_ref().unwrap();
+    assert_eq!(
+        (
+            i.planned,
+            i.done_on_time,
+            i.late,
+            i.missed,
+            i.open,
+            i.cancelled
+        ),
+        (5, 1, 1, 2, 1, 1)
+    );
+    // 1 on time of the 4 decided (the open one does not count yet) = 25 %.
+    assert_eq!(i.adherence_pct, Some(25.0));
+    // October: one planned, on time: 100 %. Change 25 − 100 = −75.
+    let prev = r.previous.inspections.as_ref().unwrap();
+    assert_eq!((prev.planned, prev.adherence_pct), (1, Some(100.0)));
+    assert_eq!(r.change["inspection_adherence_pct"], Some(-75.0));
+    assert_eq!(r.change["inspections_missed"], Some(2.0));
+    let csv = String::from_utf8(to_csv(&r).unwrap()).unwrap();
+    assert!(
+        csv.contains("acme,inspections_planned,5,1,0,0,0,0,4\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("acme,inspection_adherence_pct,25,100,,,,,-75\n"),
+        "{csv}"
+    );
+    // Later, once the 30th's window is over without a visit, it is missed: 1 of 5 = 20 %.
+    let later = report(
+        "acme",
+        &records(),
+        Period::parse("2026-11").unwrap(),
+        nov(31, 0),
+    );
+    let i = later.current.inspections.unwrap();
+    assert_eq!((i.missed, i.open, i.adherence_pct), (3, 0, Some(20.0)));
+    // A database without plans: no figures rather than zeros.
+    let none = Records {
+        inspections: None,
+        ..records()
+    };
+    let r = report(
+        "acme",
+        &none,
+        Period::parse("2026-11").unwrap(),
+        nov(30, 12),
+    );
+    assert_eq!(r.current.inspections, None);
+    assert_eq!(r.change["inspections_planned"], None);
+}
+
+#[test]
+fn device_fault_time_by_hand() {
+    let r = report(
+        "acme",
+        &records(),
+        Period::parse("2026-11").unwrap(),
+        nov(30, 12),
+    );
+    let d = &r.current.device_faults;
+    // Faults with a device: A B C D H (E is cancelled; I and K have none).
+    assert_eq!((d.faults, d.devices), (5, 3));
+    // Switch: A 9:00–11:30 with H 10:00–10:30 inside it → 2.5 h, plus C 2.5 h = 5 h.
+    let switch = &d.by_device["SW-CORE-01 (switch)"];
+    assert_eq!((switch.faults, switch.still_open), (3, 0));
+    assert_eq!(switch.fault_hours, 5.0);
+    // Printer: B 4.5 h (created → completed, the 30-minute hold included) + C 2.5 h = 7 h.
+    assert_eq!(d.by_device["PRN-07 (printer)"].fault_hours, 7.0);
+    // Server: D is still open: counted, no time.
+    let server = &d.by_device["SRV-01"];
+    assert_eq!(
+        (server.faults, server.still_open, server.fault_hours),
+        (1, 1, 0.0)
+    );
+    assert_eq!(d.fault_hours, Some(12.0));
+    // October: G on the printer for 1 h. Change 12 − 1 = 11.
+    assert_eq!(r.previous.device_faults.fault_hours, Some(1.0));
+    assert_eq!(r.change["device_fault_hours"], Some(11.0));
+    assert_eq!(r.change["device_faults"], Some(4.0));
+    // September: no fault on a device: no figure.
+    assert_eq!(r.trend[3].device_faults.fault_hours, None);
+    let csv = String::from_utf8(to_csv(&r).unwrap()).unwrap();
+    assert!(
+        csv.contains("acme,device_fault_hours,12,1,,,,,11\n"),
         "{csv}"
     );
 }
@@ -187,23 +382,48 @@ fn month_figures_by_hand() {
 fn quarter_figures_by_hand() {
     let r = report(
         "acme",
-        &samples(),
+        &records(),
         Period::parse("2026-Q4").unwrap(),
         nov(30, 12),
-        false,
     );
     assert_eq!(r.period_kind, "quarter");
     let k = &r.current;
     assert_eq!(k.period, "2026-Q4");
-    // October's G joins A B C D: five faults, arrivals 60, 180, 30, 30 → 75 min.
-    assert_eq!(k.faults, 5);
-    assert_eq!(k.faults_by_category["network"].count, 2);
+    // October's G joins A B C D H I K: eight faults, arrivals 60, 180, 30, 30 → 75 min.
+    assert_eq!(k.faults, 8);
+    assert_eq!(k.faults_by_category["network"].count, 3); // A H G
     assert_eq!(k.mean_time_to_arrive_min, Some(75.0));
-    // A, B, G fixed first time out of A, B, C, G.
-    assert_eq!(k.first_time_fix_rate_pct, Some(75.0));
+    // A, B, G, I fixed first time out of A, B, C, G, H, I, K: 4 of 7 = 57.142…
+    assert_eq!(k.first_time_fix_rate_pct, Some(57.14));
+    // H by phone, 1 of 7 = 14.285…
+    assert_eq!(k.phone_resolution_rate_pct, Some(14.29));
+    // Printer: B 4.5 h + C 2.5 h + G 1 h = 8 h; switch 5 h; server 0: 13 h.
+    assert_eq!(
+        k.device_faults.by_device["PRN-07 (printer)"].fault_hours,
+        8.0
+    );
+    assert_eq!(k.device_faults.fault_hours, Some(13.0));
+    // Inspections: October's one on time, November's five, December's open one.
+    let i = k.inspections.as_ref().unwrap();
+    assert_eq!(
+        (
+            i.planned,
+            i.done_on_time,
+            i.late,
+            i.missed,
+            i.open,
+            i.cancelled
+        ),
+        (7, 2, 1, 2, 2, 1)
+    );
+    assert_eq!(i.adherence_pct, Some(40.0)); // 2 of 5 decided
     assert_eq!(r.previous.period, "2026-Q3");
     assert_eq!(r.previous.faults, 0);
-    assert_eq!(r.change["faults"], Some(5.0));
+    assert_eq!(r.change["faults"], Some(8.0));
+    assert_eq!(
+        r.change["inspection_adherence_pct"], None,
+        "Q3 had none planned"
+    );
     assert_eq!(r.trend.len(), TREND_PERIODS);
     assert_eq!(r.trend[0].period, "2025-Q3");
 }

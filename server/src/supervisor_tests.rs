@@ -590,9 +590,10 @@ async fn summary_timing() {
         eprintln!("seeded {n} work orders in {:?}", t0.elapsed());
         let period = crate::kpis::Period::month_of(now);
         let t1 = std::time::Instant::now();
-        let (samples, truncated) = crate::kpis::gather(&hub, "acme", period).unwrap();
+        let records = crate::kpis::gather(&hub, "acme", period).unwrap();
+        let (samples, truncated) = (&records.work_orders, records.truncated);
         let t2 = std::time::Instant::now();
-        let report = crate::kpis::report("acme", &samples, period, now, truncated);
+        let report = crate::kpis::report("acme", &records, period, now);
         let t3 = std::time::Instant::now();
         let pdf = crate::report::summary::render(&report).map(|p| p.len());
         eprintln!(

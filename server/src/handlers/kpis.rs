@@ -58,8 +58,8 @@ async fn build(state: &AppState, q: KpiQuery) -> AppResult<KpiReport> {
     let hub = state.hub.clone();
     let customer = q.customer.clone();
     Ok(tokio::task::spawn_blocking(move || {
-        let (samples, truncated) = kpis::gather(&hub, &customer, period)?;
-        Ok::<_, crate::hub::HubError>(kpis::report(&customer, &samples, period, now, truncated))
+        let records = kpis::gather(&hub, &customer, period)?;
+        Ok::<_, crate::hub::HubError>(kpis::report(&customer, &records, period, now))
     })
     .await??)
 }

@@ -22,6 +22,56 @@ pub struct MonthAdherence {
     pub cancelled: usize,
 }
 
+/// Where one planned occurrence stands. Shared with the customer's service summary
+/// (`crate::kpis`), so both count the same way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Cancelled by a plan edit (or by hand): not planned any more.
+    Cancelled,
+    /// Completed (or approved) by the end of its window.
+    OnTime,
+    /// Completed after the window's end.
+    Late,
+    /// Window over and not completed.
+    Missed,
+    /// Window not over yet, not completed.
+    Open,
+}
+
+/// Classify an occurrence from its work order's projected `status` and completion time
+/// (`None` status: no work order projected yet).
+pub fn standing(
+    status: Option<&str>,
+    completed_at_ms: Option<TimestampMs>,
+    end_ms: TimestampMs,
+    now: TimestampMs,
+) -> Standing {
+    match (status.and_then(Status::parse), completed_at_ms) {
+        (Some(Status::Cancelled), _) => Standing::Cancelled,
+        (Some(Status::Completed | Status::Approved), Some(done)) if done <= end_ms => {
+            Standing::OnTime
+        }
+        (Some(Status::Completed | Status::Approved), _) => Standing::Late,
+        _ if end_ms < now => Standing::Missed,
+        _ => Standing::Open,
+    }
+}
+
+impl MonthAdherence {
+    fn add(&mut self, s: Standing) {
+        match s {
+            Standing::Cancelled => self.cancelled += 1,
+            Standing::OnTime => self.done_on_time += 1,
+            Standing::Late => self.late += 1,
+            Standing::Missed => self.missed += 1,
+            Standing::Open => self.open += 1,
+        }
+        if s != Standing::Cancelled {
+            self.planned += 1;
+        }
+    }
+}
+
 /// Adherence of one plan for occurrences starting in `[from_ms, to_ms)`, by month.
 pub fn adherence(
     s: &dyn Storage,
@@ -48,20 +98,12 @@ pub fn adherence(
                 month,
                 ..Default::default()
             });
-        let status = o.status.as_deref().and_then(Status::parse);
-        if status == Some(Status::Cancelled) {
-            m.cancelled += 1;
-            continue;
-        }
-        m.planned += 1;
-        match (status, o.completed_at_ms) {
-            (Some(Status::Completed | Status::Approved), Some(done)) if done <= o.end_ms => {
-                m.done_on_time += 1
-            }
-            (Some(Status::Completed | Status::Approved), _) => m.late += 1,
-            _ if o.end_ms < now => m.missed += 1,
-            _ => m.open += 1,
-        }
+        m.add(standing(
+            o.status.as_deref(),
+            o.completed_at_ms,
+            o.end_ms,
+            now,
+        ));
     }
     Ok(months.into_values().collect())
 }

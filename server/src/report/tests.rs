@@ -253,7 +253,11 @@ fn renders_the_service_summary_with_charts() {
     let period = crate::kpis::Period::parse("2026-11").unwrap();
     let samples = summary_samples(period);
     let (_, end) = period.range_ms();
-    let r = crate::kpis::report("Harbour Hospital 海港医院", &samples, period, end, false);
+    let records = crate::kpis::Records {
+        work_orders: samples,
+        ..Default::default()
+    };
+    let r = crate::kpis::report("Harbour Hospital 海港医院", &records, period, end);
     let pdf = summary::render(&r).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
     let needle = b"Service summary";
@@ -281,7 +285,11 @@ fn renders_the_service_summary_with_charts() {
         }
     }
     let q = crate::kpis::Period::parse("2026-Q4").unwrap();
-    let rq = crate::kpis::report("acme", &samples, q, end, true);
+    let records = crate::kpis::Records {
+        truncated: true,
+        ..records
+    };
+    let rq = crate::kpis::report("acme", &records, q, end);
     let pdf = summary::render(&rq).unwrap();
     if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
         std::fs::write(Path::new(&dir).join("summary-q.pdf"), &pdf).unwrap();

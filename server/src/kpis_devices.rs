@@ -1,0 +1,100 @@
+//! Device fault time: for each device linked to the period's faults, the wall-clock time
+//! during which it had at least one fault open (created → completed). The records do not say
+//! whether a device was actually *down* (no outage flag, no restore time), so this is the
+//! nearest recorded figure and an upper bound of downtime, named for what it is
+//! (docs/kpis.md, "Device downtime").
+
+use super::{Sample, round2};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+const HOUR_MS: f64 = 3_600_000.0;
+
+/// `[start, end)` of one fault on one device, in milliseconds.
+type Span = (i64, i64);
+
+/// One device's faults in the period.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DeviceFaultStat {
+    pub faults: u64,
+    /// Faults not completed yet: their time is not counted.
+    pub still_open: u64,
+    /// Hours with at least one completed fault open; overlapping faults count once.
+    pub fault_hours: f64,
+}
+
+/// Fault time of the devices linked to the period's faults.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DeviceFaults {
+    /// Faults linked to at least one device.
+    pub faults: u64,
+    /// Devices with at least one fault.
+    pub devices: u64,
+    /// Sum over devices of their fault hours (a fault on two devices counts for each).
+    pub fault_hours: Option<f64>,
+    /// By device label (asset tag and type).
+    pub by_device: BTreeMap<String, DeviceFaultStat>,
+}
+
+/// Fault time of `faults` (the period's live incidents) by linked device.
+pub fn device_faults(faults: &[&Sample]) -> DeviceFaults {
+    let mut spans: BTreeMap<&str, (DeviceFaultStat, Vec<Span>)> = BTreeMap::new();
+    for s in faults.iter().filter(|s| !s.devices.is_empty()) {
+        let closed = s.completed_at_ms.filter(|_| s.is_done());
+        for d in &s.devices {
+            let (stat, intervals) = spans.entry(d.as_str()).or_default();
+            stat.faults += 1;
+            match closed {
+                Some(end) => intervals.push((s.created_at_ms, end.max(s.created_at_ms))),
+                None => stat.still_open += 1,
+            }
+        }
+    }
+    let by_device: BTreeMap<String, DeviceFaultStat> = spans
+        .into_iter()
+        .map(|(d, (mut stat, intervals))| {
+            stat.fault_hours = round2(union_ms(intervals) as f64 / HOUR_MS);
+            (d.to_owned(), stat)
+        })
+        .collect();
+    let linked = faults.iter().filter(|s| !s.devices.is_empty()).count() as u64;
+    DeviceFaults {
+        faults: linked,
+        devices: by_device.len() as u64,
+        fault_hours: (linked > 0).then(|| round2(by_device.values().map(|s| s.fault_hours).sum())),
+        by_device,
+    }
+}
+
+/// Total length of the union of `[start, end)` intervals: two faults open at once on one
+/// device are one stretch of fault time, not two.
+fn union_ms(mut intervals: Vec<Span>) -> i64 {
+    intervals.sort_unstable();
+    let mut total: i64 = 0;
+    let mut current: Option<Span> = None;
+    for (start, end) in intervals {
+        current = match current {
+            Some((s, e)) if start <= e => Some((s, e.max(end))),
+            Some((s, e)) => {
+                total = total.saturating_add(e.saturating_sub(s));
+                Some((start, end))
+            }
+            None => Some((start, end)),
+        };
+    }
+    total.saturating_add(current.map_or(0, |(s, e)| e.saturating_sub(s)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::union_ms;
+
+    #[test]
+    fn overlapping_fault_spans_count_once() {
+        // [0,10) ∪ [5,20) ∪ [30,40) ∪ [40,45) = 20 + 15 = 35.
+        assert_eq!(union_ms(vec![(30, 40), (0, 10), (5, 20), (40, 45)]), 35);
+        assert_eq!(union_ms(vec![]), 0);
+        // One inside another.
+        assert_eq!(union_ms(vec![(0, 100), (10, 20)]), 100);
+    }
+}
