@@ -79,19 +79,45 @@ fn x_labels(l: &mut Layout, labels: &[String], x0: f32, slot: f32, y: f32) {
     }
 }
 
-/// Colour squares with names, in one row.
-fn legend(l: &mut Layout, series: &[(&str, Rgb)], y: f32) {
-    let mut x = MARGIN + AXIS_W;
-    for (name, color) in series {
+/// Height of one row of the legend.
+const LEGEND_ROW: f32 = 12.0;
+
+/// Where each legend entry goes (x, row), wrapping before the right margin.
+fn legend_places(series: &[Series<'_>]) -> Vec<(f32, usize)> {
+    let x0 = MARGIN + AXIS_W;
+    let (mut x, mut row) = (x0, 0);
+    series
+        .iter()
+        .map(|s| {
+            let w = 18.0 + text_width(s.name, LABEL);
+            if x > x0 && x + w - 8.0 > MARGIN + CONTENT_W {
+                (x, row) = (x0, row + 1);
+            }
+            let at = (x, row);
+            x += w;
+            at
+        })
+        .collect()
+}
+
+/// Room the legend needs below its first row.
+fn legend_extra(series: &[Series<'_>]) -> f32 {
+    let rows = legend_places(series).last().map_or(0, |p| p.1);
+    rows as f32 * LEGEND_ROW
+}
+
+/// Colour squares with names, wrapped into as many rows as the width needs.
+fn legend(l: &mut Layout, series: &[Series<'_>], y: f32) {
+    for (s, (x, row)) in series.iter().zip(legend_places(series)) {
+        let y = y + row as f32 * LEGEND_ROW;
         l.push(Op::Rect {
             x,
             y: y - 6.5,
             w: 7.0,
             h: 7.0,
-            fill: *color,
+            fill: s.color,
         });
-        text(l, x + 10.0, y, LABEL, BLACK, (*name).to_owned());
-        x += 18.0 + text_width(name, LABEL);
+        text(l, x + 10.0, y, LABEL, BLACK, s.name.to_owned());
     }
 }
 
@@ -106,7 +132,7 @@ pub fn stacked_bars(l: &mut Layout, labels: &[String], series: &[Series<'_>], h:
         })
         .collect();
     let (max, step) = nice_axis(totals.iter().copied().fold(0.0, f64::max));
-    let top = l.reserve(h + 34.0);
+    let top = l.reserve(h + 34.0 + legend_extra(series));
     let (x0, x1) = frame(l, top, h, max, step, "");
     let slot = (x1 - x0) / labels.len().max(1) as f32;
     let bar_w = (slot * 0.55).min(40.0);
@@ -140,13 +166,12 @@ pub fn stacked_bars(l: &mut Layout, labels: &[String], series: &[Series<'_>], h:
         );
     }
     x_labels(l, labels, x0, slot, top + h + 11.0);
-    let names: Vec<(&str, Rgb)> = series.iter().map(|s| (s.name, s.color)).collect();
-    legend(l, &names, top + h + 26.0);
+    legend(l, series, top + h + 26.0);
 }
 
 /// Lines of percentages (0–100 %) over the labels; gaps where a value is missing.
 pub fn percent_lines(l: &mut Layout, labels: &[String], series: &[Series<'_>], h: f32) {
-    let top = l.reserve(h + 34.0);
+    let top = l.reserve(h + 34.0 + legend_extra(series));
     let (x0, x1) = frame(l, top, h, 100.0, 25.0, "%");
     let slot = (x1 - x0) / labels.len().max(1) as f32;
     for s in series {
@@ -180,8 +205,7 @@ pub fn percent_lines(l: &mut Layout, labels: &[String], series: &[Series<'_>], h
         flush(l, &mut run);
     }
     x_labels(l, labels, x0, slot, top + h + 11.0);
-    let names: Vec<(&str, Rgb)> = series.iter().map(|s| (s.name, s.color)).collect();
-    legend(l, &names, top + h + 26.0);
+    legend(l, series, top + h + 26.0);
 }
 
 /// One horizontal bar: name, value, value label, colour.
@@ -240,5 +264,24 @@ mod tests {
         assert_eq!(nice_axis(100.0), (100.0, 50.0));
         assert_eq!(nice_axis(0.0), (1.0, 0.25));
         assert_eq!(nice_axis(f64::NAN), (1.0, 0.25));
+    }
+
+    #[test]
+    fn a_long_legend_wraps_inside_the_page() {
+        let series: Vec<Series> = (0..9)
+            .map(|_| Series {
+                name: "Inspections done on time",
+                color: GREY,
+                values: vec![],
+            })
+            .collect();
+        let places = legend_places(&series);
+        assert_eq!(places[0], (MARGIN + AXIS_W, 0));
+        assert!(places.last().unwrap().1 >= 1, "{places:?}");
+        for (s, (x, _)) in series.iter().zip(&places) {
+            assert!(x + 10.0 + text_width(s.name, LABEL) <= MARGIN + CONTENT_W);
+        }
+        assert!(legend_extra(&series) >= LEGEND_ROW);
+        assert_eq!(legend_extra(&series[..1]), 0.0);
     }
 }

@@ -1,15 +1,20 @@
 //! The customer's service summary for a month or quarter as an A4 PDF: the key figures
 //! against the previous period, the trend over six periods (faults by category, SLA /
-//! first-time fix / satisfaction percentages), faults by category and work by engineer.
+//! first-time fix / phone resolution / inspection adherence / satisfaction percentages),
+//! faults by category, work by engineer, inspection plan adherence and device fault time.
 
 use super::chart::{self, Series};
 use super::layout::{BLACK, Col, Layout, RED, Row};
 use super::{ReportError, fonts};
-use crate::kpis::{KpiReport, Period, PeriodKpis};
+use crate::kpis::{DeviceFaults, InspectionAdherence, KpiReport, Period, PeriodKpis};
 use chrono::TimeZone;
 use fieldsync::TimestampMs;
 
 const BLUE: (u8, u8, u8) = (47, 110, 186);
+const TEAL: (u8, u8, u8) = (40, 150, 150);
+const PURPLE: (u8, u8, u8) = (120, 90, 170);
+/// Devices listed in the fault-time chart and table (the most fault hours first).
+const DEVICES_SHOWN: usize = 12;
 
 /// Colour of each fault category in the charts.
 fn category_color(c: &str) -> (u8, u8, u8) {
@@ -91,6 +96,11 @@ const FIGURES: &[Figure] = &[
     target("SLA response met", "sla_response_pct", 100.0),
     target("SLA resolution met", "sla_resolution_pct", 100.0),
     fig("First-time fix rate", "first_time_fix_rate_pct", " %"),
+    fig(
+        "Resolved by phone (no visit)",
+        "phone_resolution_rate_pct",
+        " %",
+    ),
     fig("Complaints", "complaints", ""),
     fig("Complaint rate (work orders)", "complaint_rate_pct", " %"),
     target(
@@ -104,6 +114,15 @@ const FIGURES: &[Figure] = &[
         95.0,
     ),
     fig("Mean satisfaction score (1–5)", "mean_satisfaction", ""),
+    fig("Inspections planned", "inspections_planned", ""),
+    fig("Inspections done on time", "inspection_adherence_pct", " %"),
+    fig("Inspections missed", "inspections_missed", ""),
+    fig("Faults on recorded devices", "device_faults", ""),
+    fig(
+        "Device fault time (not downtime)",
+        "device_fault_hours",
+        " h",
+    ),
 ];
 
 const fn fig(label: &'static str, metric: &'static str, unit: &'static str) -> Figure {
@@ -222,6 +241,16 @@ fn trend(l: &mut Layout, r: &KpiReport) {
             color: (192, 80, 77),
             values: pick(|k| k.customer_satisfaction_pct),
         },
+        Series {
+            name: "Resolved by phone",
+            color: TEAL,
+            values: pick(|k| k.phone_resolution_rate_pct),
+        },
+        Series {
+            name: "Inspections on time",
+            color: PURPLE,
+            values: pick(|k| k.inspections.as_ref().and_then(|i| i.adherence_pct)),
+        },
     ];
     chart::percent_lines(l, &labels, &lines, 110.0);
 }
@@ -289,6 +318,107 @@ fn engineers(l: &mut Layout, k: &PeriodKpis) {
     l.table(&cols, &rows);
 }
 
+fn inspections(l: &mut Layout, k: &PeriodKpis) {
+    l.ensure(90.0);
+    l.heading(&format!("Inspection plan adherence, {}", k.period));
+    let Some(i) = &k.inspections else {
+        l.paragraph("This database keeps no inspection plans.", 9.0, BLACK);
+        return;
+    };
+    if i.planned + i.cancelled == 0 {
+        l.paragraph("No inspections were planned in this period.", 9.0, BLACK);
+        return;
+    }
+    let cols: Vec<Col> = [
+        ("Planned", 1.0),
+        ("Done on time", 1.0),
+        ("Late", 0.8),
+        ("Missed", 0.8),
+        ("Not due yet", 1.0),
+        ("Cancelled", 0.9),
+        ("On time", 0.9),
+    ]
+    .into_iter()
+    .map(|(title, width)| Col { title, width })
+    .collect();
+    l.table(&cols, &[adherence_row(i)]);
+    l.paragraph(
+        "Occurrences of the customer's plans whose window starts in the period. On time = \
+         completed by the window's end; missed = window over, not completed. On time % = on \
+         time / (on time + late + missed).",
+        7.5,
+        super::layout::GREY,
+    );
+}
+
+fn adherence_row(i: &InspectionAdherence) -> Row {
+    Row {
+        cells: vec![
+            i.planned.to_string(),
+            i.done_on_time.to_string(),
+            i.late.to_string(),
+            i.missed.to_string(),
+            i.open.to_string(),
+            i.cancelled.to_string(),
+            num(i.adherence_pct, " %"),
+        ],
+        flagged: i.missed > 0,
+    }
+}
+
+fn device_fault_time(l: &mut Layout, k: &PeriodKpis) {
+    l.ensure(120.0);
+    l.heading(&format!("Device fault time, {}", k.period));
+    let d: &DeviceFaults = &k.device_faults;
+    if d.by_device.is_empty() {
+        l.paragraph(
+            "No fault of this period was linked to a device.",
+            9.0,
+            BLACK,
+        );
+        return;
+    }
+    l.paragraph(
+        "Not downtime: the records do not say whether a device was down. Hours from the fault \
+         being reported to its completion, overlapping faults on one device counted once; \
+         faults still open have no time yet.",
+        7.5,
+        super::layout::GREY,
+    );
+    let mut devices: Vec<_> = d.by_device.iter().collect();
+    devices.sort_by(|a, b| {
+        b.1.fault_hours
+            .total_cmp(&a.1.fault_hours)
+            .then(a.0.cmp(b.0))
+    });
+    let shown = &devices[..devices.len().min(DEVICES_SHOWN)];
+    let bars: Vec<chart::Bar> = shown
+        .iter()
+        .map(|(n, s)| {
+            let label = format!("{} h, {} faults", num(Some(s.fault_hours), ""), s.faults);
+            ((*n).clone(), s.fault_hours, label, (230, 150, 40))
+        })
+        .collect();
+    chart::hbars(l, &bars);
+    let open: u64 = d.by_device.values().map(|s| s.still_open).sum();
+    let mut note = format!(
+        "{} faults on {} devices, {} h in all",
+        d.faults,
+        d.devices,
+        num(d.fault_hours, "")
+    );
+    if open > 0 {
+        note.push_str(&format!("; {open} still open"));
+    }
+    if devices.len() > DEVICES_SHOWN {
+        note.push_str(&format!(
+            "; the {} devices with the most hours shown",
+            DEVICES_SHOWN
+        ));
+    }
+    l.paragraph(&format!("{note}."), 8.5, BLACK);
+}
+
 /// Lay the summary out and write the PDF.
 pub fn render(r: &KpiReport) -> Result<Vec<u8>, ReportError> {
     let fonts = fonts::fonts().map_err(ReportError::NoFont)?;
@@ -325,6 +455,8 @@ pub fn render(r: &KpiReport) -> Result<Vec<u8>, ReportError> {
     trend(&mut l, r);
     categories(&mut l, k);
     engineers(&mut l, k);
+    inspections(&mut l, k);
+    device_fault_time(&mut l, k);
     let footer = format!(
         "fieldsync · service summary · {} · {}",
         r.customer, k.period
@@ -332,3 +464,7 @@ pub fn render(r: &KpiReport) -> Result<Vec<u8>, ReportError> {
     l.finish(fonts, &format!("Service summary {title}"), &footer)
         .map_err(ReportError::Render)
 }
+
+#[cfg(test)]
+#[path = "summary_tests.rs"]
+mod tests;

@@ -1,0 +1,124 @@
+//! The summary PDF shows the phone resolution, inspection adherence and device fault time
+//! sections (text read back with poppler's `pdftotext` when it is installed).
+
+use super::render;
+use crate::kpis::{self, Period, PlannedInspection, Records};
+use crate::report::fonts;
+
+const HOUR: i64 = 3_600_000;
+
+/// The six months of `summary_samples` with devices on the faults, two resolved by phone,
+/// and a weekly inspection plan per month (one missed, one late each month).
+fn records(period: Period) -> Records {
+    let mut work_orders = crate::report::tests::summary_samples(period);
+    let devices = ["SW-CORE-01 (switch)", "PRN-07 (printer)", "UPS-1 (ups)"];
+    for (i, s) in work_orders.iter_mut().enumerate() {
+        if s.kind == "incident" && i % 3 != 2 {
+            s.devices = vec![devices[i % devices.len()].into()];
+        }
+        if i % 7 == 3 {
+            s.visits = 0;
+            s.first_on_site_ms = None;
+        }
+    }
+    let mut inspections = Vec::new();
+    for month in period.trailing(kpis::TREND_PERIODS) {
+        let (start, _) = month.range_ms();
+        for week in 0..4 {
+            let start_ms = start + (week * 7 + 2) * 24 * HOUR + 9 * HOUR;
+            let end_ms = start_ms + 3 * HOUR;
+            let (status, done) = match week {
+                0 => (None, None),
+                1 => (Some("approved"), Some(end_ms + HOUR)),
+                _ => (Some("completed"), Some(end_ms - HOUR)),
+            };
+            inspections.push(PlannedInspection {
+                start_ms,
+                end_ms,
+                status: status.map(Into::into),
+                completed_at_ms: done,
+            });
+        }
+    }
+    Records {
+        work_orders,
+        inspections: Some(inspections),
+        truncated: false,
+    }
+}
+
+fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().ok()?;
+    let file = dir.path().join("s.pdf");
+    std::fs::write(&file, pdf).ok()?;
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn the_summary_shows_phone_resolution_inspections_and_device_fault_time() {
+    if let Err(e) = fonts::fonts() {
+        eprintln!("SKIPPED: {e}");
+        return;
+    }
+    let period = Period::parse("2026-11").unwrap();
+    let (_, end) = period.range_ms();
+    let r = kpis::report("Harbour Hospital", &records(period), period, end);
+    let i = r.current.inspections.as_ref().unwrap();
+    // Each month: week 0 missed (no work order), week 1 late, weeks 2 and 3 on time.
+    assert_eq!((i.planned, i.done_on_time, i.late, i.missed), (4, 2, 1, 1));
+    assert!(r.current.phone_resolutions > 0);
+    assert!(r.current.device_faults.fault_hours.is_some());
+    let pdf = render(&r).unwrap();
+    if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
+        std::fs::write(std::path::Path::new(&dir).join("summary-more.pdf"), &pdf).unwrap();
+    }
+    let Some(text) = pdf_text(&pdf) else {
+        eprintln!("pdftotext not installed: the text was not checked");
+        return;
+    };
+    for needle in [
+        "Resolved by phone (no visit)",
+        "Inspections done on time",
+        "Inspection plan adherence, 2026-11",
+        "Device fault time, 2026-11",
+        "Not downtime",
+        "SW-CORE-01 (switch)",
+        "Resolved by phone",
+        "Inspections on time",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn without_plans_or_devices_the_summary_says_so() {
+    if let Err(e) = fonts::fonts() {
+        eprintln!("SKIPPED: {e}");
+        return;
+    }
+    let period = Period::parse("2026-11").unwrap();
+    let (_, end) = period.range_ms();
+    let records = Records {
+        work_orders: crate::report::tests::summary_samples(period),
+        ..Default::default()
+    };
+    let pdf = render(&kpis::report("acme", &records, period, end)).unwrap();
+    let Some(text) = pdf_text(&pdf) else {
+        eprintln!("pdftotext not installed: the text was not checked");
+        return;
+    };
+    for needle in [
+        "This database keeps no inspection plans.",
+        "No fault of this period was linked to a device.",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
+    }
+}
