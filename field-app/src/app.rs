@@ -29,6 +29,13 @@ pub struct FieldApp {
     /// Photos whose thumbnail was asked for (each is made once).
     thumbs_requested: HashSet<String>,
     pub(crate) allow_insecure_http: bool,
+    /// Finished report saves (the report thread sends, each frame reads).
+    reports: (
+        std::sync::mpsc::Sender<crate::report_pdf::ReportSaved>,
+        std::sync::mpsc::Receiver<crate::report_pdf::ReportSaved>,
+    ),
+    /// The window's context, so a background job can wake it (set on the first frame).
+    ctx: Option<egui::Context>,
 }
 
 impl std::fmt::Debug for FieldApp {
@@ -51,6 +58,8 @@ impl FieldApp {
             thumbnailer: Thumbnailer::spawn(),
             thumbs_requested: HashSet::new(),
             allow_insecure_http: false,
+            reports: std::sync::mpsc::channel(),
+            ctx: None,
         };
         app.state.now_ms = (app.clock)();
         let (identity, server) = {
@@ -184,6 +193,60 @@ impl FieldApp {
         }
     }
 
+    pub(crate) fn reports_tx(&self) -> std::sync::mpsc::Sender<crate::report_pdf::ReportSaved> {
+        self.reports.0.clone()
+    }
+
+    pub(crate) fn repaint_ctx(&self) -> Option<egui::Context> {
+        self.ctx.clone()
+    }
+
+    /// Show finished report saves: the path on success, the reason otherwise.
+    fn poll_reports(&mut self) {
+        use crate::report_pdf::ReportPdfStatus;
+        let done: Vec<_> = self.reports.1.try_iter().collect();
+        for saved in done {
+            let doc = saved.doc;
+            let (status, flash) = match saved.result {
+                Ok(path) => (
+                    ReportPdfStatus::Saved {
+                        doc,
+                        path: path.clone(),
+                    },
+                    Flash {
+                        text: format!("Service report saved: {}", path.display()),
+                        error: false,
+                    },
+                ),
+                Err(error) => (
+                    ReportPdfStatus::Failed {
+                        doc,
+                        error: error.clone(),
+                    },
+                    Flash {
+                        text: format!("The service report was not saved: {error}"),
+                        error: true,
+                    },
+                ),
+            };
+            self.state.report_pdf = Some(status);
+            self.state.flash = Some(flash);
+        }
+    }
+
+    /// Wait up to `timeout` for a running report save to finish (tests; the UI never waits).
+    pub fn wait_for_report(&mut self, timeout: std::time::Duration) -> bool {
+        match self.reports.1.recv_timeout(timeout) {
+            Ok(saved) => {
+                // Put it back through the normal path.
+                let _ = self.reports.0.send(saved);
+                self.poll_reports();
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     /// Ask for missing photo previews of the open work order and show finished ones.
     /// Returns whether some are still being made.
     fn poll_thumbnails(&mut self) -> bool {
@@ -299,7 +362,11 @@ impl FieldApp {
     /// Draw one frame into `ui` and apply what the screens asked for.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.state.now_ms = (self.clock)();
+        if self.ctx.is_none() {
+            self.ctx = Some(ui.ctx().clone());
+        }
         self.poll_worker();
+        self.poll_reports();
         let commands: Vec<Command> = crate::screens::root_ui(ui, &mut self.state);
         for c in commands {
             self.apply(c);

@@ -82,6 +82,8 @@ pub enum Command {
     },
     DismissQuarantine(i64),
     DismissFlash,
+    /// Review page: show this work order's report with its change history (asks the server).
+    OpenReviewHistory(DocId),
 }
 
 /// Plain words for a store error.
@@ -157,6 +159,7 @@ impl FieldApp {
                 }
             }
             Command::DismissFlash => self.state.flash = None,
+            Command::OpenReviewHistory(id) => self.open_review_history(id),
             Command::Api(call) => self.send(ToWorker::Api(call)),
             Command::Subscribe(call) => self.send(ToWorker::Subscribe(call)),
             Command::Unsubscribe(tag) => self.send(ToWorker::Unsubscribe(tag)),
@@ -398,8 +401,20 @@ impl FieldApp {
 
     /// Read a folder for the file dialog (here, not in the screen: screens do no I/O).
     fn browse_files(&mut self, purpose: PickPurpose, dir: Option<PathBuf>) {
+        let opening = self.state.file_picker.purpose != Some(purpose);
+        if opening && purpose == PickPurpose::SaveReport {
+            self.state.file_picker.file_name = self
+                .state
+                .work_order
+                .as_ref()
+                .map(|v| crate::report_pdf::default_file_name(&v.wo))
+                .unwrap_or_default();
+        }
         let p = &mut self.state.file_picker;
-        let dir = dir.unwrap_or_else(|| file_picker::start_dir(p.last_dir.as_deref()));
+        let dir = dir.unwrap_or_else(|| match purpose {
+            PickPurpose::SaveReport => file_picker::save_dir(p.last_save_dir.as_deref()),
+            PickPurpose::AttachPhoto => file_picker::start_dir(p.last_dir.as_deref()),
+        });
         p.purpose = Some(purpose);
         match file_picker::list_dir(&dir, purpose) {
             Ok(entries) => {
@@ -417,16 +432,65 @@ impl FieldApp {
     fn pick_file(&mut self, path: PathBuf) {
         let p = &mut self.state.file_picker;
         let purpose = p.purpose.take();
-        p.last_dir = path.parent().map(PathBuf::from);
+        let folder = path.parent().map(PathBuf::from);
         p.entries.clear();
         p.selected = None;
         match purpose {
             Some(PickPurpose::AttachPhoto) => {
+                p.last_dir = folder;
                 if let Some(v) = &mut self.state.work_order {
                     v.drafts.photo_path = path.display().to_string();
                 }
             }
+            Some(PickPurpose::SaveReport) => {
+                p.last_save_dir = folder;
+                self.save_report_pdf(path);
+            }
             None => {}
+        }
+    }
+
+    /// Make the open work order's service report from the local store and write it to
+    /// `path`, on a thread of its own (works offline; the answer arrives in `poll_reports`).
+    fn save_report_pdf(&mut self, path: PathBuf) {
+        use crate::report_pdf::{ReportPdfStatus, spawn_save, with_pdf_extension};
+        let Some(v) = &self.state.work_order else {
+            return;
+        };
+        let (doc, path) = (v.id, with_pdf_extension(&path));
+        let busy = matches!(
+            &self.state.report_pdf,
+            Some(ReportPdfStatus::Saving { doc: d, .. }) if *d == doc
+        );
+        if busy {
+            return; // the answer of the running save comes first
+        }
+        let started = spawn_save(
+            self.store.clone(),
+            doc,
+            self.state.identity.clone(),
+            self.state.now_ms,
+            path.clone(),
+            self.reports_tx(),
+            self.repaint_ctx(),
+        );
+        self.state.report_pdf = Some(match started {
+            Ok(()) => ReportPdfStatus::Saving { doc, path },
+            Err(error) => ReportPdfStatus::Failed { doc, error },
+        });
+    }
+
+    /// Open the review page's history of `id`: the current report from this device at once,
+    /// the change list from the server (needs a connection; the screen says so when offline).
+    fn open_review_history(&mut self, id: DocId) {
+        let loaded = lock(&self.store).work_order(id);
+        match loaded {
+            Ok(wo) => {
+                let call = crate::screens::review::history_call(id);
+                self.state.review_history = crate::screens::review::HistoryState::open(id, wo);
+                self.send(ToWorker::Api(call));
+            }
+            Err(e) => self.flash(explain(&e), true),
         }
     }
 

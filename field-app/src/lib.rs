@@ -17,6 +17,7 @@ pub mod demo;
 pub mod fonts;
 pub mod format;
 pub mod net;
+pub mod report_pdf;
 pub mod sample;
 pub mod screens;
 pub mod signature;

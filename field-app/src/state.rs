@@ -82,6 +82,10 @@ pub struct AppState {
     /// The file dialog (open while `purpose` is set).
     pub file_picker: FilePicker,
     pub supervisor: crate::screens::supervisor::SupervisorState,
+    /// The review page's history of one work order (server-backed) and the past state shown.
+    pub review_history: crate::screens::review::HistoryState,
+    /// The last "Save report PDF" of a work order: running, saved where, or why not.
+    pub report_pdf: Option<crate::report_pdf::ReportPdfStatus>,
 }
 
 /// The in-app file dialog's listing and choice.
@@ -96,6 +100,10 @@ pub struct FilePicker {
     pub selected: Option<std::path::PathBuf>,
     /// Where the last file was chosen (the next pick starts there).
     pub last_dir: Option<std::path::PathBuf>,
+    /// Saving: the file name being typed (in `dir`).
+    pub file_name: String,
+    /// Where the last report was saved (reports and photos live in different folders).
+    pub last_save_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

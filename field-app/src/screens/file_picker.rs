@@ -1,5 +1,6 @@
-//! Choosing a file from the laptop (a photo to attach) in a dialog drawn with egui itself, so
-//! it works the same on every desktop, offline, without a platform portal. The folder is read
+//! Choosing a file from the laptop (a photo to attach) or where to save one (the service
+//! report PDF) in a dialog drawn with egui itself, so it works the same on every desktop,
+//! offline, without a platform portal. The folder is read
 //! by the app when asked (`Command::BrowseFiles`); this module only draws the listing.
 
 use crate::command::Command;
@@ -13,18 +14,22 @@ use std::path::{Path, PathBuf};
 pub enum PickPurpose {
     /// A photo for the open work order.
     AttachPhoto,
+    /// Where to save the open work order's service report (a folder and a file name).
+    SaveReport,
 }
 
 impl PickPurpose {
     fn title(self) -> &'static str {
         match self {
             PickPurpose::AttachPhoto => "Choose a photo",
+            PickPurpose::SaveReport => "Save the service report",
         }
     }
 
     fn button(self) -> &'static str {
         match self {
             PickPurpose::AttachPhoto => "Use this photo",
+            PickPurpose::SaveReport => "Save here",
         }
     }
 
@@ -32,7 +37,13 @@ impl PickPurpose {
     pub fn extensions(self) -> &'static [&'static str] {
         match self {
             PickPurpose::AttachPhoto => &["jpg", "jpeg", "png", "webp", "heic"],
+            PickPurpose::SaveReport => &["pdf"],
         }
+    }
+
+    /// The dialog names a new file rather than choosing an existing one.
+    pub fn saves(self) -> bool {
+        self == PickPurpose::SaveReport
     }
 }
 
@@ -89,6 +100,15 @@ pub fn start_dir(last: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/"))
 }
 
+/// Where saving starts: the last folder saved to, else Documents, else home, else the
+/// temporary folder.
+pub fn save_dir(last: Option<&Path>) -> PathBuf {
+    last.map(Path::to_owned)
+        .or_else(|| directories::UserDirs::new().and_then(|u| u.document_dir().map(Path::to_owned)))
+        .or_else(|| directories::UserDirs::new().map(|u| u.home_dir().to_owned()))
+        .unwrap_or_else(std::env::temp_dir)
+}
+
 /// The dialog, drawn while a pick is in progress.
 pub fn file_picker_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let Some(purpose) = state.file_picker.purpose else {
@@ -105,6 +125,10 @@ pub fn file_picker_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Com
         ui.separator();
         listing(ui, p, purpose, out);
         ui.separator();
+        if purpose.saves() {
+            save_row(ui, p, purpose, out);
+            return;
+        }
         ui.horizontal(|ui| {
             let chosen = p.selected.clone();
             let label = chosen
@@ -130,6 +154,39 @@ pub fn file_picker_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Com
     });
     if modal.should_close() {
         out.push(Command::ClosePicker);
+    }
+}
+
+/// Saving: the file name, whether it replaces a file, and Save / Cancel.
+fn save_row(ui: &mut egui::Ui, p: &mut FilePicker, purpose: PickPurpose, out: &mut Vec<Command>) {
+    let name = p.file_name.trim().to_owned();
+    let valid = !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != "..";
+    ui.horizontal(|ui| {
+        let label = ui.label("File name");
+        let field = ui
+            .add(egui::TextEdit::singleline(&mut p.file_name).desired_width(360.0))
+            .labelled_by(label.id);
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let save = ui
+                .add_enabled(valid, egui::Button::new(purpose.button()))
+                .on_disabled_hover_text("Type a file name (without folders)");
+            if (save.clicked() || (entered && valid)) && !p.dir.as_os_str().is_empty() {
+                out.push(Command::PickFile(p.dir.join(&name)));
+            }
+            if ui.button("Cancel").clicked() {
+                out.push(Command::ClosePicker);
+            }
+        });
+    });
+    let replaces = p
+        .entries
+        .iter()
+        .any(|e| !e.is_dir && e.name == name && valid);
+    if replaces {
+        ui.label(
+            RichText::new(format!("{name} exists here and will be replaced.")).color(format::AMBER),
+        );
     }
 }
 
@@ -201,6 +258,9 @@ fn listing(ui: &mut egui::Ui, p: &mut FilePicker, purpose: PickPurpose, out: &mu
                     out.push(Command::PickFile(e.path.clone()));
                 } else if !e.is_dir && r.clicked() {
                     p.selected = Some(e.path.clone());
+                    if purpose.saves() {
+                        p.file_name = e.name.clone();
+                    }
                 }
             }
         });

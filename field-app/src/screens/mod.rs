@@ -34,6 +34,9 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
     if answer.tag.starts_with(dispatch::TAG) {
         return dispatch::on_api_answer(state, answer);
     }
+    if answer.tag.starts_with(review::TAG) {
+        return review::on_api_answer(state, answer);
+    }
     if answer.tag.starts_with("supervisor.") {
         return supervisor::on_api_answer(state, answer);
     }

@@ -1,9 +1,12 @@
 //! The work order screen: details, status actions (with the device clock), conflicts, the
-//! checklist, findings, parts, photos, signature, time on site and the event history.
+//! checklist, findings, parts, photos, the service report PDF, signature, time on site and the
+//! event history.
 
+use super::file_picker::PickPurpose;
 use super::{checklist, section, wo_extras};
 use crate::command::Command;
 use crate::format;
+use crate::report_pdf::ReportPdfStatus;
 use crate::state::{AppState, Screen, WorkOrderView};
 use egui::RichText;
 use fieldsync::Role;
@@ -21,6 +24,7 @@ const ACTIONS: [(EventKind, &str); 5] = [
 
 pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let now = state.now_ms;
+    let report_pdf = state.report_pdf.clone();
     let role = state.identity.as_ref().map_or(Role::Engineer, |i| i.role);
     let me = state
         .identity
@@ -64,6 +68,8 @@ pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
             wo_extras::parts_ui(ui, v, &me, now, out);
             section(ui, "Photos");
             wo_extras::photos_ui(ui, v, out);
+            section(ui, "Service report");
+            report_pdf_ui(ui, v, report_pdf.as_ref(), out);
             section(ui, "Customer signature");
             wo_extras::signature_ui(ui, v, out);
             section(ui, "Devices");
@@ -311,6 +317,47 @@ fn findings_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command>)
             ui.label(RichText::new("not saved yet").color(format::AMBER));
         } else if enabled {
             ui.label(RichText::new("saved on this device").color(format::GREY));
+        }
+    });
+}
+
+/// "Save report PDF…": made here from the local store, so it works offline, for the customer
+/// to read before signing. The status of the last save of this work order is shown beside it.
+fn report_pdf_ui(
+    ui: &mut egui::Ui,
+    v: &WorkOrderView,
+    status: Option<&ReportPdfStatus>,
+    out: &mut Vec<Command>,
+) {
+    let status = status.filter(|s| s.doc() == v.id);
+    let saving = matches!(status, Some(ReportPdfStatus::Saving { .. }));
+    ui.horizontal_wrapped(|ui| {
+        let b = ui
+            .add_enabled(!saving, egui::Button::new("Save report PDF…"))
+            .on_hover_text("The service report as it stands on this device, as a PDF file");
+        if b.clicked() {
+            out.push(Command::BrowseFiles {
+                purpose: PickPurpose::SaveReport,
+                dir: None,
+            });
+        }
+        match status {
+            Some(ReportPdfStatus::Saving { path, .. }) => {
+                ui.spinner();
+                ui.label(format!("Making the report for {}…", path.display()));
+            }
+            Some(ReportPdfStatus::Saved { path, .. }) => {
+                ui.label(RichText::new(format!("Saved: {}", path.display())).color(format::GREEN));
+            }
+            Some(ReportPdfStatus::Failed { error, .. }) => {
+                ui.label(RichText::new(format!("Not saved: {error}")).color(format::RED));
+            }
+            None => {
+                ui.label(
+                    RichText::new("Works offline: the customer can read it before signing.")
+                        .color(format::GREY),
+                );
+            }
         }
     });
 }

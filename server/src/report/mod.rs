@@ -1,7 +1,8 @@
 //! The service report a customer receives for a visit, as an A4 PDF: what was found, the
 //! checks with their readings and limits, parts with consent, time on site, photos, the
-//! signature and the approval state. [`gather`] reads everything from the hub and the blob
-//! store (blocking); [`render`] lays it out (pure apart from the process-wide fonts).
+//! signature and the approval state. [`assemble`] collects it through a [`ReportSource`] —
+//! [`gather`] on the server (hub and blob folder), the app's local store on a laptop offline;
+//! [`render`] lays it out (pure apart from the process-wide fonts).
 
 pub mod chart;
 pub mod fonts;
@@ -10,7 +11,7 @@ pub mod summary;
 
 use crate::hub::{Hub, HubError};
 use chrono::TimeZone;
-use fieldsync::model::{DeviceRecord, Site, WorkOrder};
+use fieldsync::model::{ChecklistItem, DeviceRecord, Site, WorkOrder};
 use fieldsync::status::{EventKind, Status};
 use fieldsync::{DocId, DocKind, TimestampMs, UserId};
 use krilla::image::Image;
@@ -59,8 +60,115 @@ pub struct ReportData {
     pub generated_at_ms: TimestampMs,
 }
 
-/// Read a work order, its site, devices, user names and attachments (blocking). With
-/// `upto`, the work order as it was after the first `upto` changes of its history.
+/// Where a report's linked records, user names and attachments come from: the server's hub
+/// and blob folder, or the app's local store on an engineer's laptop (offline). Both build the
+/// report through [`assemble`], so what a customer reads does not depend on where it was made.
+pub trait ReportSource {
+    /// The site, or `None` when it is missing or unreadable (a gap in the report, not an error).
+    fn site(&mut self, id: DocId) -> Option<Site>;
+    /// A linked device, or `None` as for [`ReportSource::site`].
+    fn device(&mut self, id: DocId) -> Option<DeviceRecord>;
+    /// A user's display name, `Ok(None)` when unknown here.
+    fn user_name(&mut self, user: &str) -> Result<Option<String>, ReportError>;
+    /// A blob's bytes, if the hash is well-formed and the blob is present.
+    fn blob(&mut self, sha256: &str) -> Option<Vec<u8>>;
+}
+
+/// Everything the report shows for `wo`, read through `src`.
+pub fn assemble(
+    wo: WorkOrder,
+    src: &mut dyn ReportSource,
+    now: TimestampMs,
+) -> Result<ReportData, ReportError> {
+    let site = wo
+        .site_id
+        .as_deref()
+        .and_then(|s| s.parse().ok())
+        .and_then(|s| src.site(s));
+    let devices = wo
+        .device_ids
+        .iter()
+        .filter(|(_, on)| **on)
+        .filter_map(|(d, _)| d.parse().ok())
+        .filter_map(|d| src.device(d))
+        .collect();
+    let mut names = HashMap::new();
+    let people = wo.assignees.keys().chain(wo.events.iter().map(|e| &e.by));
+    for who in people {
+        if names.contains_key(who) {
+            continue;
+        }
+        if let Some(name) = src.user_name(who)? {
+            names.insert(who.clone(), name);
+        }
+    }
+    let signature_image = wo
+        .signature
+        .as_ref()
+        .and_then(|s| s.image_sha256.as_deref())
+        .and_then(|sha| src.blob(sha));
+    let photos = wo
+        .photos
+        .values()
+        .take(MAX_PHOTOS)
+        .filter_map(|p| {
+            let bytes = src.blob(&p.sha256)?;
+            Some((p.caption.clone().unwrap_or_default(), bytes))
+        })
+        .collect();
+    Ok(ReportData {
+        wo,
+        site,
+        devices,
+        names,
+        signature_image,
+        photos,
+        generated_at_ms: now,
+    })
+}
+
+/// The server's source: documents from the hub, names from the user table, blobs from the
+/// blob folder (all blocking).
+struct HubSource<'a> {
+    hub: &'a Hub,
+    blob_dir: &'a Path,
+}
+
+impl HubSource<'_> {
+    fn load(&self, id: DocId) -> Option<automerge::Automerge> {
+        self.hub.load(id).ok().flatten().map(|(_, d)| d)
+    }
+}
+
+impl ReportSource for HubSource<'_> {
+    fn site(&mut self, id: DocId) -> Option<Site> {
+        Site::from_doc(&self.load(id)?).ok()
+    }
+
+    fn device(&mut self, id: DocId) -> Option<DeviceRecord> {
+        DeviceRecord::from_doc(&self.load(id)?).ok()
+    }
+
+    fn user_name(&mut self, user: &str) -> Result<Option<String>, ReportError> {
+        let Ok(uid) = user.parse::<UserId>() else {
+            return Ok(None);
+        };
+        let found = self
+            .hub
+            .db()
+            .blocking()
+            .user_by_id(uid)
+            .map_err(HubError::from)?;
+        Ok(found.map(|u| u.display_name))
+    }
+
+    fn blob(&mut self, sha256: &str) -> Option<Vec<u8>> {
+        read_blob(self.blob_dir, sha256)
+    }
+}
+
+/// Read a work order, its site, devices, user names and attachments from the hub (blocking).
+/// With `upto`, the work order as it was after the first `upto` changes of its history.
 pub fn gather(
     hub: &Hub,
     blob_dir: &Path,
@@ -77,67 +185,7 @@ pub fn gather(
         None => doc,
     };
     let wo = WorkOrder::from_doc(&doc).map_err(HubError::from)?;
-    let load_as = |sid: &str| -> Option<automerge::Automerge> {
-        let sid: DocId = sid.parse().ok()?;
-        // A missing or unreadable linked document leaves a gap in the report, not an error.
-        hub.load(sid).ok().flatten().map(|(_, d)| d)
-    };
-    let site = wo
-        .site_id
-        .as_deref()
-        .and_then(load_as)
-        .and_then(|d| Site::from_doc(&d).ok());
-    let devices = wo
-        .device_ids
-        .iter()
-        .filter(|(_, on)| **on)
-        .filter_map(|(d, _)| load_as(d))
-        .filter_map(|d| DeviceRecord::from_doc(&d).ok())
-        .collect();
-    let mut names = HashMap::new();
-    let people = wo
-        .assignees
-        .keys()
-        .chain(wo.events.iter().map(|e| &e.by))
-        .cloned()
-        .collect::<Vec<_>>();
-    for who in people {
-        if names.contains_key(&who) {
-            continue;
-        }
-        if let Ok(uid) = who.parse::<UserId>()
-            && let Some(u) = hub
-                .db()
-                .blocking()
-                .user_by_id(uid)
-                .map_err(HubError::from)?
-        {
-            names.insert(who, u.display_name);
-        }
-    }
-    let signature_image = wo
-        .signature
-        .as_ref()
-        .and_then(|s| s.image_sha256.as_deref())
-        .and_then(|sha| read_blob(blob_dir, sha));
-    let photos = wo
-        .photos
-        .values()
-        .take(MAX_PHOTOS)
-        .filter_map(|p| {
-            let bytes = read_blob(blob_dir, &p.sha256)?;
-            Some((p.caption.clone().unwrap_or_default(), bytes))
-        })
-        .collect();
-    Ok(ReportData {
-        wo,
-        site,
-        devices,
-        names,
-        signature_image,
-        photos,
-        generated_at_ms: now,
-    })
+    assemble(wo, &mut HubSource { hub, blob_dir }, now)
 }
 
 /// A blob's bytes, if the hash is well-formed and the blob has arrived.
@@ -188,8 +236,16 @@ fn num(v: f64) -> String {
 }
 
 impl ReportData {
+    /// A display name; an id not known where the report was made (an app offline knows only
+    /// its own user) prints short, as the app shows it, rather than as a 36-character UUID.
     fn name(&self, user: &str) -> String {
-        self.names.get(user).cloned().unwrap_or_else(|| user.into())
+        match self.names.get(user) {
+            Some(n) => n.clone(),
+            None if user.parse::<UserId>().is_ok() => {
+                format!("user {}", user.chars().take(8).collect::<String>())
+            }
+            None => user.into(),
+        }
     }
 
     /// "Approved by … on …", "Sent back by …: comment", or the current status.
@@ -291,11 +347,7 @@ pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
                 cells: vec![
                     d.asset_tag.clone(),
                     d.device_type.clone(),
-                    [d.vendor.as_deref(), d.model.as_deref()]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" "),
+                    vendor_model(d.vendor.as_deref(), d.model.as_deref()),
                     d.serial.clone().unwrap_or_default(),
                     d.location.display(),
                 ],
@@ -336,12 +388,53 @@ pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
         .map_err(ReportError::Render)
 }
 
+/// "APC Smart-UPS", not "APC APC Smart-UPS" when the model name already starts with the
+/// vendor (as CMDB imports often have it).
+fn vendor_model(vendor: Option<&str>, model: Option<&str>) -> String {
+    match (vendor, model) {
+        (Some(v), Some(m)) if m.to_lowercase().starts_with(&v.to_lowercase()) => m.into(),
+        (Some(v), Some(m)) => format!("{v} {m}"),
+        (Some(x), None) | (None, Some(x)) => x.into(),
+        (None, None) => String::new(),
+    }
+}
+
 fn or_dash(s: String) -> String {
     if s.trim().is_empty() { "—".into() } else { s }
 }
 
 fn or_dash_ref(s: &str) -> &str {
     if s.trim().is_empty() { "—" } else { s }
+}
+
+/// A check's result and limits in words ("31.5 °C (out of range)", "18 – 27 °C"), as the
+/// report prints them; the app's review page shows checks the same way.
+pub fn check_cells(item: &ChecklistItem) -> (String, String) {
+    let unit = item.unit.clone().unwrap_or_default();
+    let result = match item.kind.as_str() {
+        "pass_fail" => match item.result.as_deref() {
+            Some("pass") => "Pass".into(),
+            Some("fail") => "FAIL".into(),
+            Some("na") => "n/a".into(),
+            _ => "—".into(),
+        },
+        "reading" => match item.reading {
+            Some(v) if item.out_of_range() => format!("{} {unit} (out of range)", num(v)),
+            Some(v) => format!("{} {unit}", num(v)),
+            None => "—".into(),
+        },
+        "text" => item.text.clone().unwrap_or_else(|| "—".into()),
+        "choice" => item.choice.clone().unwrap_or_else(|| "—".into()),
+        "photo" if item.photo.is_some() => "photo attached".into(),
+        _ => "—".into(),
+    };
+    let limits = match (item.min, item.max) {
+        (Some(a), Some(b)) => format!("{} – {} {unit}", num(a), num(b)),
+        (Some(a), None) => format!("≥ {} {unit}", num(a)),
+        (None, Some(b)) => format!("≤ {} {unit}", num(b)),
+        (None, None) => String::new(),
+    };
+    (result, limits)
 }
 
 fn checklist(l: &mut Layout, wo: &WorkOrder) {
@@ -354,30 +447,7 @@ fn checklist(l: &mut Layout, wo: &WorkOrder) {
         .into_iter()
         .enumerate()
         .map(|(i, (_, item))| {
-            let unit = item.unit.clone().unwrap_or_default();
-            let result = match item.kind.as_str() {
-                "pass_fail" => match item.result.as_deref() {
-                    Some("pass") => "Pass".into(),
-                    Some("fail") => "FAIL".into(),
-                    Some("na") => "n/a".into(),
-                    _ => "—".into(),
-                },
-                "reading" => match item.reading {
-                    Some(v) if item.out_of_range() => format!("{} {unit} (out of range)", num(v)),
-                    Some(v) => format!("{} {unit}", num(v)),
-                    None => "—".into(),
-                },
-                "text" => item.text.clone().unwrap_or_else(|| "—".into()),
-                "choice" => item.choice.clone().unwrap_or_else(|| "—".into()),
-                "photo" if item.photo.is_some() => "photo attached".into(),
-                _ => "—".into(),
-            };
-            let limits = match (item.min, item.max) {
-                (Some(a), Some(b)) => format!("{} – {} {unit}", num(a), num(b)),
-                (Some(a), None) => format!("≥ {} {unit}", num(a)),
-                (None, Some(b)) => format!("≤ {} {unit}", num(b)),
-                (None, None) => String::new(),
-            };
+            let (result, limits) = check_cells(item);
             Row {
                 cells: vec![
                     (i + 1).to_string(),
@@ -469,7 +539,7 @@ fn photos(l: &mut Layout, data: &ReportData) {
     let missing = data.wo.photos.len() - data.photos.len();
     if missing > 0 {
         l.paragraph(
-            &format!("{missing} further photo(s) not printed (not uploaded yet, or over the limit of {MAX_PHOTOS})."),
+            &format!("{missing} further photo(s) not printed (file not here yet, or over the limit of {MAX_PHOTOS})."),
             8.5,
             GREY,
         );

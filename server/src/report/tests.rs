@@ -311,3 +311,28 @@ fn periods_read_as_words() {
     assert_eq!(summary::period_title("2026-Q1"), "Q1 2026 (January–March)");
     assert_eq!(summary::period_title("junk"), "junk");
 }
+
+#[test]
+fn vendor_is_not_repeated_before_a_model_that_names_it() {
+    assert_eq!(
+        vendor_model(Some("APC"), Some("APC Smart-UPS")),
+        "APC Smart-UPS"
+    );
+    assert_eq!(
+        vendor_model(Some("apc"), Some("APC Smart-UPS")),
+        "APC Smart-UPS"
+    );
+    assert_eq!(vendor_model(Some("Huawei"), Some("S5735")), "Huawei S5735");
+    assert_eq!(vendor_model(None, Some("S5735")), "S5735");
+    assert_eq!(vendor_model(None, None), "");
+}
+
+#[test]
+fn unknown_user_ids_print_short() {
+    let data = ReportData::default();
+    assert_eq!(
+        data.name("7d1c2a7e-0000-4000-8000-000000000001"),
+        "user 7d1c2a7e"
+    );
+    assert_eq!(data.name("server"), "server");
+}
