@@ -67,6 +67,12 @@ fn summary() -> serde_json::Value {
             "first_time_fix_rate_pct": 75.0,
             "complaints": 1,
             "customer_satisfaction_pct": 96.0,
+            "phone_resolution_rate_pct": 12.5 + faults as f64,
+            "inspections": {"planned": 4, "done_on_time": 3, "late": 0, "missed": 1, "adherence_pct": 75.0},
+            "device_faults": {"faults": 3, "fault_hours": 6.5 + faults as f64, "by_device": {
+                "PRN-07 (printer)": {"faults": 2, "still_open": 1, "fault_hours": 4.4},
+                "SW-CORE-01 (switch)": {"faults": 1, "still_open": 0, "fault_hours": 13.0}
+            }},
             "by_engineer": {"Li Na 李娜": {"work_orders": 7, "completed": 6, "complaints": 1}}
         })
     };
@@ -116,6 +122,31 @@ fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
         "engineer breakdown"
     );
     assert!(h.query_by_label_contains("Faults per period").is_some());
+    // The new figures, this period against the last: phone 23.5 / 22.5 %, device fault
+    // hours 17.5 / 16.5 h, inspections.
+    for label in ["23.5 %", "22.5 %", "17.5 h", "16.5 h", "75.0 %"] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+    assert!(
+        h.query_by_label_contains("4 planned: 3 on time, 0 late, 1 missed")
+            .is_some()
+    );
+    // Devices by fault hours, most first, with what is still open; labelled not downtime.
+    assert!(
+        h.query_by_label_contains("not downtime (not recorded)")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("SW-CORE-01 (switch): 13.0 h, 1 faults")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("PRN-07 (printer): 4.4 h, 2 faults, 1 still open")
+            .is_some()
+    );
 
     // Offline: the figures stay, with the time they were loaded.
     h.get_by_label("Load").click();

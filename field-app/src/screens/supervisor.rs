@@ -1,6 +1,7 @@
 //! Supervisor dashboard: a customer's service summary for a month or quarter, loaded from
 //! `/v1/kpis` over the API channel (`supervisor.` tags), with egui_plot charts of the trend
-//! (faults per period by category, service levels) and breakdowns by category and engineer.
+//! (faults per period by category, service levels, phone resolution, inspections on time) and
+//! breakdowns by category, engineer and device (fault time, which is not downtime).
 //! Offline it keeps the last loaded figures and says when they were loaded. Below, the office
 //! records a customer complaint or a return-visit score against a work order.
 
@@ -17,6 +18,8 @@ use std::collections::BTreeMap;
 pub const TAG_KPIS: &str = "supervisor.kpis";
 pub const TAG_COMPLAINT: &str = "supervisor.complaint";
 pub const TAG_SCORE: &str = "supervisor.score";
+/// Devices listed under device fault time (the most hours first).
+const DEVICES_SHOWN: usize = 10;
 
 /// Fault categories in chart order, with their colours.
 const CATEGORIES: [(&str, egui::Color32); 5] = [
@@ -40,10 +43,41 @@ pub struct PeriodFigures {
     pub sla_response: Rate,
     pub sla_resolution: Rate,
     pub first_time_fix_rate_pct: Option<f64>,
+    pub phone_resolution_rate_pct: Option<f64>,
     pub complaints: u64,
     pub complaint_rate_pct: Option<f64>,
     pub customer_satisfaction_pct: Option<f64>,
     pub by_engineer: BTreeMap<String, EngineerFigures>,
+    /// `None`: the server keeps no inspection plans.
+    pub inspections: Option<InspectionFigures>,
+    pub device_faults: DeviceFaultFigures,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct InspectionFigures {
+    pub planned: u64,
+    pub done_on_time: u64,
+    pub late: u64,
+    pub missed: u64,
+    pub adherence_pct: Option<f64>,
+}
+
+/// Hours devices had a fault open (created → completed): not downtime, which is not recorded.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct DeviceFaultFigures {
+    pub faults: u64,
+    pub fault_hours: Option<f64>,
+    pub by_device: BTreeMap<String, DeviceFigures>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct DeviceFigures {
+    pub faults: u64,
+    pub still_open: u64,
+    pub fault_hours: f64,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -264,12 +298,31 @@ fn summary_ui(ui: &mut egui::Ui, r: &Summary, loaded: Option<TimestampMs>) {
                     p.first_time_fix_rate_pct,
                     " %",
                 ),
+                (
+                    "Resolved by phone",
+                    k.phone_resolution_rate_pct,
+                    p.phone_resolution_rate_pct,
+                    " %",
+                ),
                 ("Complaints", count(k.complaints), count(p.complaints), ""),
                 (
                     "Customer satisfaction",
                     k.customer_satisfaction_pct,
                     p.customer_satisfaction_pct,
                     " %",
+                ),
+                ("Inspections on time", adherence(k), adherence(p), " %"),
+                (
+                    "Inspections missed",
+                    k.inspections.as_ref().map(|i| i.missed as f64),
+                    p.inspections.as_ref().map(|i| i.missed as f64),
+                    "",
+                ),
+                (
+                    "Device fault time (not downtime)",
+                    k.device_faults.fault_hours,
+                    p.device_faults.fault_hours,
+                    " h",
                 ),
             ];
             for (label, cur, prev, unit) in rows {
@@ -310,6 +363,59 @@ fn summary_ui(ui: &mut egui::Ui, r: &Summary, loaded: Option<TimestampMs>) {
             ));
         }
     });
+    ui.columns(2, |cols| {
+        inspections_ui(&mut cols[0], k);
+        devices_ui(&mut cols[1], &k.device_faults, &k.period);
+    });
+}
+
+fn adherence(k: &PeriodFigures) -> Option<f64> {
+    k.inspections.as_ref().and_then(|i| i.adherence_pct)
+}
+
+fn inspections_ui(ui: &mut egui::Ui, k: &PeriodFigures) {
+    ui.label(RichText::new(format!("Inspections, {}", k.period)).strong());
+    match &k.inspections {
+        None => ui.label("The server keeps no inspection plans."),
+        Some(i) => ui.label(format!(
+            "{} planned: {} on time, {} late, {} missed",
+            i.planned, i.done_on_time, i.late, i.missed
+        )),
+    };
+}
+
+/// Devices by fault hours, most first.
+fn devices_ui(ui: &mut egui::Ui, d: &DeviceFaultFigures, period: &str) {
+    ui.label(RichText::new(format!("Device fault time, {period}")).strong());
+    if d.by_device.is_empty() {
+        ui.label("No fault was linked to a device.");
+        return;
+    }
+    ui.label(
+        RichText::new("Fault reported → completed; not downtime (not recorded).")
+            .color(egui::Color32::GRAY),
+    );
+    let mut devices: Vec<_> = d.by_device.iter().collect();
+    devices.sort_by(|a, b| {
+        b.1.fault_hours
+            .total_cmp(&a.1.fault_hours)
+            .then(a.0.cmp(b.0))
+    });
+    let more = devices.len().saturating_sub(DEVICES_SHOWN);
+    for (name, s) in devices.into_iter().take(DEVICES_SHOWN) {
+        let open = if s.still_open > 0 {
+            format!(", {} still open", s.still_open)
+        } else {
+            String::new()
+        };
+        ui.label(format!(
+            "{name}: {:.1} h, {} faults{open}",
+            s.fault_hours, s.faults
+        ));
+    }
+    if more > 0 {
+        ui.label(format!("… and {more} more devices"));
+    }
 }
 
 fn trend_bars(ui: &mut egui::Ui, trend: &[PeriodFigures]) {
@@ -345,10 +451,12 @@ fn trend_bars(ui: &mut egui::Ui, trend: &[PeriodFigures]) {
 type Series = (&'static str, fn(&PeriodFigures) -> Option<f64>);
 
 fn level_lines(ui: &mut egui::Ui, trend: &[PeriodFigures]) {
-    let series: [Series; 3] = [
+    let series: [Series; 5] = [
         ("SLA resolution", |k| k.sla_resolution.rate_pct),
         ("First-time fix", |k| k.first_time_fix_rate_pct),
         ("Satisfied", |k| k.customer_satisfaction_pct),
+        ("By phone", |k| k.phone_resolution_rate_pct),
+        ("Inspections on time", adherence),
     ];
     Plot::new("trend_levels")
         .height(180.0)
