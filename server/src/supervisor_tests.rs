@@ -12,7 +12,7 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode};
 use fieldsync::model::{self, WorkOrder};
-use fieldsync::status::Status;
+use fieldsync::status::{EventKind, Status};
 use fieldsync::wire::{self, SyncRequest};
 use fieldsync::{DeviceId, DocId, DocKind, Role};
 use http_body_util::BodyExt;
@@ -309,6 +309,123 @@ async fn kpis_json_and_csv() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = call(&env.app, get("/v1/kpis?customer=acme", &eng.token)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// A fault on a UPS solved on the phone (accepted → completed, nobody on site), created at `t`
+/// and completed 45 minutes later.
+async fn phone_fix_on_a_device(env: &Env, engineer: &User, t: i64) -> DocId {
+    let (dev, id) = (DocId::new(), DocId::new());
+    let (hub, eng) = (env.state.hub.clone(), engineer.id.clone());
+    tokio::task::spawn_blocking(move || {
+        let ups = model::DeviceRecord {
+            asset_tag: "UPS-1".into(),
+            device_type: "ups".into(),
+            customer_id: Some("acme".into()),
+            ..Default::default()
+        };
+        hub.create_doc(dev, DocKind::Device, None, t, |doc: &mut AutoCommit| {
+            model::device::create_device(doc, dev, &ups, t)?;
+            Ok(())
+        })?;
+        let new = model::NewWorkOrder {
+            checklist: vec![],
+            device_ids: vec![dev.to_string()],
+            ..new_work_order("UPS beeping", &eng)
+        };
+        hub.create_doc(id, DocKind::WorkOrder, None, t, |doc: &mut AutoCommit| {
+            model::create_work_order(doc, id, &new, "dispatcher", t)?;
+            for (kind, at) in [
+                (EventKind::Accepted, t + 1),
+                (EventKind::Completed, t + 45 * 60_000),
+            ] {
+                model::record_event(doc, kind, &eng, at, Default::default())?;
+            }
+            Ok(())
+        })
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn phone_resolution_inspections_and_device_fault_time_in_the_kpis() {
+    let env = env().await;
+    let eng = user(&env, "eng", Role::Engineer).await;
+    let sup = user(&env, "sup", Role::Supervisor).await;
+    let visited = completed_work_order(&env, &eng, "Fault one").await;
+    let t = crate::now_ms() - 4 * 3_600_000;
+    phone_fix_on_a_device(&env, &eng, t).await;
+    // A plan of acme with two occurrences: the visited fault's window (t-1 h … t+3 h, done at
+    // t+150 min: on time) and one whose work order never came (window over: missed).
+    let sched = crate::storage::scheduling_of(env.state.hub.db().blocking()).unwrap();
+    sched
+        .put_plan(&crate::storage::PlanRow {
+            id: "plan-1".into(),
+            customer_id: "acme".into(),
+            paused: false,
+            body: "{}".into(),
+            updated_at_ms: t,
+        })
+        .unwrap();
+    let occ = |start_ms: i64, end_ms: i64, doc_id: String| crate::storage::NewOccurrence {
+        plan_id: "plan-1".into(),
+        start_ms,
+        end_ms,
+        doc_id,
+        created_at_ms: t,
+    };
+    let hour = 3_600_000;
+    sched
+        .record_occurrences(&[
+            occ(t, t + 3 * hour, visited.to_string()),
+            occ(t + 60_000, t + 120_000, DocId::new().to_string()),
+        ])
+        .unwrap();
+    let month = crate::kpis::Period::month_of(t).label();
+    let (status, body) = call(
+        &env.app,
+        get(&format!("/v1/kpis?customer=acme&month={month}"), &sup.token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let k = &v["current"];
+    // Two completed faults, one without a visit.
+    assert_eq!(k["phone_resolutions"], 1);
+    assert_eq!(k["phone_resolution_rate_pct"], 50.0);
+    let i = &k["inspections"];
+    assert_eq!(
+        (i["planned"].as_u64(), i["done_on_time"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(
+        (i["missed"].as_u64(), i["adherence_pct"].as_f64()),
+        (Some(1), Some(50.0))
+    );
+    // The UPS, named by its record: 45 minutes of fault time.
+    let d = &k["device_faults"];
+    assert_eq!(d["by_device"]["UPS-1 (ups)"]["fault_hours"], 0.75);
+    assert_eq!(d["fault_hours"], 0.75);
+    let (status, body) = call(
+        &env.app,
+        get(
+            &format!("/v1/kpis.csv?customer=acme&month={month}"),
+            &sup.token,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = String::from_utf8_lossy(&body);
+    assert!(
+        csv.contains("acme,phone_resolution_rate_pct,50,,,,,,\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("acme,inspection_adherence_pct,50,,,,,,\n"),
+        "{csv}"
+    );
 }
 
 #[tokio::test]
@@ -613,6 +730,7 @@ crate::storage::postgres::scratch::also_on_postgres!(
     nobody_reviews_their_own_work,
     report_pdf_for_office_and_assigned_engineer_only,
     kpis_json_and_csv,
+    phone_resolution_inspections_and_device_fault_time_in_the_kpis,
     complaints_and_satisfaction_by_the_office_feed_the_kpis,
     quarterly_kpis_and_the_summary_pdf,
     a_work_order_as_it_was_at_a_point_of_its_history,
