@@ -486,9 +486,13 @@ impl FieldApp {
         let loaded = lock(&self.store).work_order(id);
         match loaded {
             Ok(wo) => {
-                let call = crate::screens::review::history_call(id);
-                self.state.review_history = crate::screens::review::HistoryState::open(id, wo);
+                let call = crate::screens::review_history::history_call(id);
+                self.state.review_history =
+                    crate::screens::review_history::HistoryState::open(id, wo);
                 self.send(ToWorker::Api(call));
+                self.send(ToWorker::Api(
+                    crate::screens::review_history::engineers_call(),
+                ));
             }
             Err(e) => self.flash(explain(&e), true),
         }

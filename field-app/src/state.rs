@@ -83,7 +83,7 @@ pub struct AppState {
     pub file_picker: FilePicker,
     pub supervisor: crate::screens::supervisor::SupervisorState,
     /// The review page's history of one work order (server-backed) and the past state shown.
-    pub review_history: crate::screens::review::HistoryState,
+    pub review_history: crate::screens::review_history::HistoryState,
     /// The last "Save report PDF" of a work order: running, saved where, or why not.
     pub report_pdf: Option<crate::report_pdf::ReportPdfStatus>,
 }

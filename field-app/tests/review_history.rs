@@ -91,6 +91,15 @@ fn calls(h: &mut Harness<'static, FieldApp>) -> Vec<ApiCall> {
         .collect()
 }
 
+/// A time as the history shows it (device clock, to the second).
+fn seconds(ms: TimestampMs) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap()
+        .with_timezone(&chrono::Local)
+        .format("%a %d %b %H:%M:%S")
+        .to_string()
+}
+
 fn answer(h: &mut Harness<'static, FieldApp>, tag: &str, result: Result<ApiReply, ApiError>) {
     h.state_mut().on_worker(FromWorker::Api(ApiAnswer {
         tag: tag.into(),
@@ -139,8 +148,20 @@ fn history_table_and_a_past_state_with_a_way_back() {
     assert!(h.query_by_label_contains("Final findings").is_some());
     assert!(h.query_by_label_contains("Current state").is_some());
     let sent = calls(&mut h);
-    assert_eq!(sent.len(), 1, "{sent:?}");
-    assert_eq!(sent[0].path, format!("/v1/docs/{id}/history"));
+    let paths: Vec<&str> = sent.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [format!("/v1/docs/{id}/history").as_str(), "/v1/engineers"]
+    );
+    assert!(
+        h.query_by_label("user 7d1c2a7e").is_some(),
+        "ids show short until names come"
+    );
+    let engineers = serde_json::json!([{
+        "user_id": sample::engineer().user_id, "username": "li.wei", "display_name": "Li Wei 李伟"
+    }]);
+    answer(&mut h, &sent[1].tag, Ok(ApiReply::json_ok(&engineers)));
+    assert!(h.query_by_label("user 7d1c2a7e").is_none());
     answer(
         &mut h,
         &sent[0].tag,
@@ -148,11 +169,11 @@ fn history_table_and_a_past_state_with_a_way_back() {
     );
     assert!(h.query_by_label_contains("History: 3 changes").is_some());
     assert!(h.query_by_label("Dana Dispatcher").is_some(), "user names");
-    assert_eq!(h.query_all_by_label("Li Wei 李伟").count(), 2);
+    // Two changes by the engineer in the table, and the engineer of the report.
+    assert_eq!(h.query_all_by_label("Li Wei 李伟").count(), 3);
     assert!(h.query_by_label("findings, events").is_some(), "fields");
     assert!(
-        h.query_by_label(&fieldsync_app::format::time(NOW + MIN))
-            .is_some(),
+        h.query_by_label(&seconds(NOW + MIN)).is_some(),
         "device time"
     );
 
@@ -168,10 +189,7 @@ fn history_table_and_a_past_state_with_a_way_back() {
     );
     let reply = state_after_change_2(&h, id);
     answer(&mut h, &sent[0].tag, Ok(reply));
-    let banner = format!(
-        "Past state: as of {}, change 2 of 3",
-        fieldsync_app::format::time(NOW + MIN)
-    );
+    let banner = format!("Past state: as of {}, change 2 of 3", seconds(NOW + MIN));
     assert!(h.query_by_label_contains(&banner).is_some(), "{banner}");
     assert!(h.query_by_label_contains("Past findings").is_some());
     assert!(h.query_by_label_contains("Final findings").is_none());
@@ -197,6 +215,7 @@ fn history_table_and_a_past_state_with_a_way_back() {
 fn offline_says_the_history_needs_a_connection() {
     let (mut h, _) = open_history();
     let sent = calls(&mut h);
+    assert!(sent[0].path.ends_with("/history"));
     answer(
         &mut h,
         &sent[0].tag,
@@ -212,7 +231,7 @@ fn offline_says_the_history_needs_a_connection() {
     h.get_by_label("Try again").click();
     h.run_steps(3);
     let again = calls(&mut h);
-    assert_eq!(again.len(), 1);
+    assert_eq!(again.len(), 1, "{again:?}");
     assert!(again[0].path.ends_with("/history"));
 }
 

@@ -14,6 +14,7 @@ pub mod new_incident;
 pub mod plans;
 pub mod plans_model;
 pub mod review;
+pub mod review_history;
 pub mod sign_in;
 pub mod status_bar;
 pub mod supervisor;
@@ -34,8 +35,8 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
     if answer.tag.starts_with(dispatch::TAG) {
         return dispatch::on_api_answer(state, answer);
     }
-    if answer.tag.starts_with(review::TAG) {
-        return review::on_api_answer(state, answer);
+    if answer.tag.starts_with(review_history::TAG) {
+        return review_history::on_api_answer(state, answer);
     }
     if answer.tag.starts_with("supervisor.") {
         return supervisor::on_api_answer(state, answer);

@@ -1,0 +1,572 @@
+//! A report's full history on the review page: the server's change list
+//! (`/v1/docs/{id}/history`: who changed which fields, when) as a table, and the report as
+//! it was after any change (`/v1/docs/{id}/at?upto=k`), clearly marked as past with a way
+//! back. The history needs a connection (offline, the page says so); the current report
+//! comes from this device.
+
+use crate::api::{ApiAnswer, ApiCall, ApiError};
+use crate::command::Command;
+use crate::format;
+use crate::state::{AppState, Flash};
+use egui::RichText;
+use fieldsync::DocId;
+use fieldsync::model::WorkOrder;
+use fieldsync::status::Status;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Tag prefix of this screen's API calls; `review.history:<doc>` and `review.at:<doc>:<k>`.
+pub const TAG: &str = "review.";
+const TAG_HISTORY: &str = "review.history:";
+const TAG_AT: &str = "review.at:";
+const TAG_ENGINEERS: &str = "review.engineers";
+
+/// One change of a document's history, as `GET /v1/docs/{id}/history` sends it.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Change {
+    pub hash: String,
+    /// The author's display name ("server" for the server's own writes).
+    pub user: String,
+    /// The author's device clock (whole seconds).
+    pub device_time_ms: i64,
+    /// When the server received the change, if the server reports it.
+    pub received_at_ms: Option<i64>,
+    pub message: Option<String>,
+    /// Top-level fields the change touched.
+    pub fields: Vec<String>,
+}
+
+/// `GET /v1/docs/{id}/at?upto=k`.
+#[derive(Debug, Deserialize)]
+struct DocAt {
+    upto: usize,
+    total: usize,
+    doc: serde_json::Value,
+}
+
+/// The report as it was after change `upto` of `total`.
+#[derive(Clone, Debug)]
+pub struct PastState {
+    pub upto: usize,
+    pub total: usize,
+    pub wo: WorkOrder,
+}
+
+/// One work order's history on the review page.
+#[derive(Clone, Debug, Default)]
+pub struct HistoryState {
+    /// The work order shown; `None` shows the queue.
+    pub doc: Option<DocId>,
+    /// The report as it stands on this device.
+    pub current: Option<Box<WorkOrder>>,
+    /// The server's change list, once it came.
+    pub changes: Option<Vec<Change>>,
+    pub loading: bool,
+    /// Why the history could not be loaded, in words.
+    pub problem: Option<String>,
+    /// `Some(k)`: the page shows the report as it was after change k (1-based).
+    pub viewing: Option<usize>,
+    /// The slider's position (follows `viewing`; moves freely while dragged).
+    pub slider: usize,
+    /// Past states already fetched, by change number.
+    pub past: BTreeMap<usize, PastState>,
+    pub past_loading: Option<usize>,
+    pub past_problem: Option<String>,
+    /// User id → display name from the server's engineer list (the store knows only its own
+    /// user, and a work order names people by id).
+    pub names: BTreeMap<String, String>,
+}
+
+impl HistoryState {
+    /// The page for `id`, showing `current` until the history arrives.
+    pub fn open(id: DocId, current: WorkOrder) -> Self {
+        HistoryState {
+            doc: Some(id),
+            current: Some(Box::new(current)),
+            loading: true,
+            ..Default::default()
+        }
+    }
+}
+
+pub fn history_call(id: DocId) -> ApiCall {
+    ApiCall::get(
+        format!("{TAG_HISTORY}{id}"),
+        format!("/v1/docs/{id}/history"),
+    )
+}
+
+/// The engineers' names, so the report shows "Li Wei" rather than a user id.
+pub fn engineers_call() -> ApiCall {
+    ApiCall::get(TAG_ENGINEERS, "/v1/engineers")
+}
+
+pub fn at_call(id: DocId, upto: usize) -> ApiCall {
+    ApiCall::get(
+        format!("{TAG_AT}{id}:{upto}"),
+        format!("/v1/docs/{id}/at?upto={upto}"),
+    )
+}
+
+/// Plain words for a failed history call.
+fn problem_text(e: &ApiError) -> String {
+    match e {
+        ApiError::Offline(_) => "The history needs a connection to the server, and this computer \
+             is offline. The report shown is the current state on this device."
+            .into(),
+        ApiError::NeedsSignIn => "Sign in again to see the history.".into(),
+        e => format!("The history could not be loaded: {e}"),
+    }
+}
+
+/// Answers to this screen's calls; answers for a work order no longer shown are dropped.
+pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
+    let h = &mut state.review_history;
+    let shown = h.doc.map(|d| d.to_string()).unwrap_or_default();
+    if answer.tag == TAG_ENGINEERS {
+        // Names are a nicety: without them ids show short, so a failure is not reported.
+        let list = answer.result.ok().and_then(|r| {
+            r.json::<Vec<crate::screens::dispatch_model::Engineer>>()
+                .ok()
+        });
+        for e in list.unwrap_or_default() {
+            h.names.insert(e.user_id, e.display_name);
+        }
+        return;
+    }
+    if let Some(doc) = answer.tag.strip_prefix(TAG_HISTORY) {
+        if doc != shown {
+            return;
+        }
+        h.loading = false;
+        match answer
+            .result
+            .and_then(|r| r.json::<Vec<Change>>().map_err(ApiError::Other))
+        {
+            Ok(changes) => {
+                h.problem = None;
+                h.slider = changes.len();
+                h.changes = Some(changes);
+            }
+            Err(e) => h.problem = Some(problem_text(&e)),
+        }
+        return;
+    }
+    if let Some(rest) = answer.tag.strip_prefix(TAG_AT) {
+        let Some((doc, k)) = rest.rsplit_once(':') else {
+            return;
+        };
+        let Ok(k) = k.parse::<usize>() else { return };
+        if doc != shown {
+            return;
+        }
+        if h.past_loading == Some(k) {
+            h.past_loading = None;
+        }
+        let read = answer.result.and_then(|r| {
+            let at: DocAt = r.json().map_err(ApiError::Other)?;
+            let wo: WorkOrder = serde_json::from_value(at.doc).map_err(|e| {
+                ApiError::Other(format!("this past version could not be read ({e})"))
+            })?;
+            Ok(PastState {
+                upto: at.upto,
+                total: at.total,
+                wo,
+            })
+        });
+        match read {
+            Ok(p) => {
+                h.past.insert(k, p);
+                if h.viewing == Some(k) {
+                    h.past_problem = None;
+                }
+            }
+            Err(e) if h.viewing == Some(k) => h.past_problem = Some(problem_text(&e)),
+            Err(_) => {}
+        }
+        return;
+    }
+    if let Err(e) = answer.result {
+        state.flash = Some(Flash {
+            text: e.to_string(),
+            error: true,
+        });
+    }
+}
+
+/// Show the report as it was after change `k` (asks the server unless already fetched).
+fn show_change(state: &mut AppState, k: usize, out: &mut Vec<Command>) {
+    let h = &mut state.review_history;
+    let Some(id) = h.doc else { return };
+    h.viewing = Some(k);
+    h.slider = k;
+    h.past_problem = None;
+    if !h.past.contains_key(&k) && h.past_loading != Some(k) {
+        h.past_loading = Some(k);
+        out.push(Command::Api(at_call(id, k)));
+    }
+}
+
+pub(super) fn history_page_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let h = &state.review_history;
+    let Some(id) = h.doc else { return };
+    let title = h.current.as_deref().map_or_else(
+        || id.to_string(),
+        |wo| match &wo.number {
+            Some(n) => format!("{n} · {}", wo.title),
+            None => wo.title.clone(),
+        },
+    );
+    ui.horizontal(|ui| {
+        if ui.button("← Review queue").clicked() {
+            state.review_history = Default::default();
+        }
+        ui.heading(format!("Report & history: {title}"));
+    });
+    if state.review_history.doc.is_none() {
+        return;
+    }
+    let picked = timeline_ui(ui, state, out);
+    if let Some(k) = picked {
+        show_change(state, k, out);
+    }
+    ui.add_space(4.0);
+    let mut chosen = None;
+    ui.columns(2, |cols| {
+        egui::ScrollArea::vertical()
+            .id_salt("review_report")
+            .auto_shrink([false, false])
+            .show(&mut cols[0], |ui| {
+                report_side_ui(ui, state);
+            });
+        egui::ScrollArea::vertical()
+            .id_salt("review_changes")
+            .auto_shrink([false, false])
+            .show(&mut cols[1], |ui| {
+                chosen = changes_ui(ui, state);
+            });
+    });
+    if let Some(k) = chosen {
+        show_change(state, k, out);
+    }
+}
+
+/// The slider over the changes and the "as of" banner; returns a change to show.
+fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) -> Option<usize> {
+    let h = &mut state.review_history;
+    let mut picked = None;
+    if h.loading {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Loading the history from the server…");
+        });
+    }
+    if let Some(p) = h.problem.clone() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(p).color(format::RED));
+            if ui.button("Try again").clicked()
+                && let Some(id) = h.doc
+            {
+                h.loading = true;
+                h.problem = None;
+                out.push(Command::Api(history_call(id)));
+            }
+        });
+    }
+    let n = h.changes.as_ref().map_or(0, Vec::len);
+    if n > 0 {
+        ui.horizontal(|ui| {
+            ui.label("Show the report as of change");
+            h.slider = h.slider.clamp(1, n);
+            let r = ui.add(
+                egui::Slider::new(&mut h.slider, 1..=n)
+                    .integer()
+                    .suffix(format!(" of {n}")),
+            );
+            // Ask only where the slider comes to rest, not for every change dragged over.
+            if r.drag_stopped() || (r.changed() && !r.dragged()) {
+                picked = Some(h.slider);
+            }
+            if let Some(c) = h.changes.as_ref().and_then(|c| c.get(h.slider - 1)) {
+                ui.label(
+                    RichText::new(format!("{} · {}", time_s(c.device_time_ms), c.user))
+                        .color(format::GREY),
+                );
+            }
+            let current = ui.add_enabled(h.viewing.is_some(), egui::Button::new("Current state"));
+            if current.clicked() {
+                h.viewing = None;
+                h.slider = n;
+                h.past_problem = None;
+            }
+        });
+    }
+    let (fill, text, color) = match h.viewing {
+        Some(k) => {
+            let change = h.changes.as_ref().and_then(|c| c.get(k - 1));
+            let when = change.map_or("—".into(), |c| time_s(c.device_time_ms));
+            let by = change
+                .map(|c| format!(" — by {}: {}", c.user, change_text(c)))
+                .unwrap_or_default();
+            (
+                egui::Color32::from_rgb(255, 243, 220),
+                format!("Past state: as of {when}, change {k} of {n}{by}. Read only."),
+                format::AMBER,
+            )
+        }
+        None => (
+            egui::Color32::from_rgb(234, 246, 236),
+            "Current state, as on this device. Pick a change (slider or table) to see the report as it was then."
+                .to_string(),
+            format::GREEN,
+        ),
+    };
+    egui::Frame::new()
+        .fill(fill)
+        .inner_margin(6.0)
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(text).strong().color(color));
+                if h.viewing.is_some() && ui.button("Back to the current state").clicked() {
+                    h.viewing = None;
+                    h.slider = n;
+                    h.past_problem = None;
+                }
+            });
+        });
+    picked
+}
+
+/// The report of the chosen point: a past state from the server, or the current one.
+fn report_side_ui(ui: &mut egui::Ui, state: &AppState) {
+    let h = &state.review_history;
+    let names = names_of(state);
+    match h.viewing {
+        Some(k) => match h.past.get(&k) {
+            Some(p) => report_ui(ui, &p.wo, &names),
+            None if h.past_loading == Some(k) => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(format!("Loading the report as of change {k}…"));
+                });
+            }
+            None => {
+                let why = h
+                    .past_problem
+                    .clone()
+                    .unwrap_or_else(|| "This past state is not loaded.".into());
+                ui.label(RichText::new(why).color(format::RED));
+            }
+        },
+        None => match h.current.as_deref() {
+            Some(wo) => report_ui(ui, wo, &names),
+            None => {
+                ui.label("This work order is no longer on this device.");
+            }
+        },
+    }
+}
+
+/// User id → name where known: the server's engineer list, the dispatch board's, this
+/// device's own user.
+fn names_of(state: &AppState) -> BTreeMap<String, String> {
+    let mut names = state.review_history.names.clone();
+    for e in &state.dispatch.engineers {
+        names
+            .entry(e.user_id.clone())
+            .or_insert_with(|| e.display_name.clone());
+    }
+    if let Some(me) = &state.identity {
+        names.insert(me.user_id.clone(), me.display_name.clone());
+    }
+    names
+}
+
+/// Date and time to the second: several changes often fall in one minute.
+fn time_s(ms: i64) -> String {
+    match chrono::DateTime::from_timestamp_millis(ms) {
+        Some(t) => t
+            .with_timezone(&chrono::Local)
+            .format("%a %d %b %H:%M:%S")
+            .to_string(),
+        None => "?".into(),
+    }
+}
+
+/// What a change did: its fields, plus its message when that says more ("events — accepted",
+/// but "findings", not "findings — findings").
+fn change_text(c: &Change) -> String {
+    let fields = c.fields.join(", ");
+    let message = c
+        .message
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty() && *m != fields && !c.fields.iter().any(|f| f == m));
+    match (fields.is_empty(), message) {
+        (true, None) => "—".into(),
+        (true, Some(m)) => m.into(),
+        (false, None) => fields,
+        (false, Some(m)) => format!("{fields} — {m}"),
+    }
+}
+
+fn who(names: &BTreeMap<String, String>, user: &str) -> String {
+    names
+        .get(user)
+        .cloned()
+        .unwrap_or_else(|| format!("user {}", crate::views::short_id(user)))
+}
+
+/// The table of changes; returns the change clicked.
+fn changes_ui(ui: &mut egui::Ui, state: &AppState) -> Option<usize> {
+    let h = &state.review_history;
+    let Some(changes) = &h.changes else {
+        if h.problem.is_some() {
+            ui.label(RichText::new("No history without a connection.").color(format::GREY));
+        }
+        return None;
+    };
+    super::section(ui, &format!("History: {} changes", changes.len()));
+    let received = changes.iter().any(|c| c.received_at_ms.is_some());
+    let mut clicked = None;
+    egui::Grid::new("review_history")
+        .striped(true)
+        .num_columns(if received { 5 } else { 4 })
+        .spacing([10.0, 4.0])
+        .show(ui, |ui| {
+            let mut heads = vec!["#", "Who", "Device time"];
+            if received {
+                heads.push("Received");
+            }
+            heads.push("Changed");
+            for t in heads {
+                ui.label(RichText::new(t).strong());
+            }
+            ui.end_row();
+            for (i, c) in changes.iter().enumerate() {
+                let k = i + 1;
+                let selected = h.viewing == Some(k);
+                if ui
+                    .selectable_label(selected, format!("#{k}"))
+                    .on_hover_text("Show the report as it was after this change")
+                    .clicked()
+                {
+                    clicked = Some(k);
+                }
+                ui.label(&c.user);
+                ui.label(time_s(c.device_time_ms));
+                if received {
+                    ui.label(c.received_at_ms.map_or("—".into(), time_s));
+                }
+                // Long field lists end in "…"; hovering shows them whole.
+                ui.add(egui::Label::new(change_text(c)).truncate());
+                ui.end_row();
+            }
+        });
+    clicked
+}
+
+/// The parts of a report a supervisor reviews: status, visit, findings, checks, parts,
+/// photos, signature.
+pub fn report_ui(ui: &mut egui::Ui, wo: &WorkOrder, names: &BTreeMap<String, String>) {
+    let folded = wo.fold();
+    egui::Grid::new("review_report_fields")
+        .num_columns(2)
+        .spacing([14.0, 4.0])
+        .show(ui, |ui| {
+            ui.label("Status");
+            ui.label(
+                RichText::new(folded.status.label())
+                    .strong()
+                    .color(format::status_color(folded.status)),
+            );
+            ui.end_row();
+            let engineers: Vec<String> = wo
+                .assignees
+                .iter()
+                .filter(|(_, on)| **on)
+                .map(|(u, _)| who(names, u))
+                .collect();
+            ui.label("Engineer");
+            ui.label(if engineers.is_empty() {
+                "—".into()
+            } else {
+                engineers.join(", ")
+            });
+            ui.end_row();
+            let t = |ms: Option<i64>| ms.map_or("—".to_string(), format::time);
+            ui.label("Arrived on site");
+            ui.label(t(folded.first_on_site_ms));
+            ui.end_row();
+            ui.label("Completed");
+            ui.label(t(folded.completed_at_ms));
+            ui.end_row();
+            ui.label("Time on site");
+            ui.label(wo.time_on_site_ms().map_or("—".into(), format::duration));
+            ui.end_row();
+            if let Some(o) = &folded.outcome {
+                ui.label("Outcome");
+                ui.label(o);
+                ui.end_row();
+            }
+            if folded.status == Status::Reopened
+                && let Some(c) = &folded.sent_back_comment
+            {
+                ui.label("Sent back");
+                ui.label(RichText::new(c).color(format::RED));
+                ui.end_row();
+            }
+        });
+    super::section(ui, "Findings and work done");
+    let findings = wo.findings.as_str();
+    ui.label(if findings.trim().is_empty() {
+        "—"
+    } else {
+        findings
+    });
+    if !wo.checklist.is_empty() {
+        super::section(ui, "Checks");
+        egui::Grid::new("review_report_checks")
+            .striped(true)
+            .num_columns(3)
+            .spacing([12.0, 3.0])
+            .show(ui, |ui| {
+                for (_, item) in wo.checklist_sorted() {
+                    let (result, limits) = fieldsync_server::report::check_cells(item);
+                    ui.label(&item.label);
+                    let color = if item.is_failed() {
+                        format::RED
+                    } else {
+                        ui.visuals().text_color()
+                    };
+                    ui.label(RichText::new(result).color(color));
+                    ui.label(RichText::new(limits).color(format::GREY));
+                    ui.end_row();
+                }
+            });
+    }
+    if !wo.parts.is_empty() {
+        super::section(ui, "Parts used");
+        for p in wo.parts.values() {
+            let consent = if p.customer_consent {
+                "customer consented"
+            } else {
+                "NO CONSENT RECORDED"
+            };
+            ui.label(format!("{} × {} — {consent}", p.quantity, p.name));
+        }
+    }
+    super::section(ui, "Photos and signature");
+    ui.label(format!("{} photo(s)", wo.photos.len()));
+    match &wo.signature {
+        Some(s) => ui.label(format!(
+            "Signed by {} at {}",
+            s.signer_name,
+            format::time(s.signed_at_ms)
+        )),
+        None => ui.label(RichText::new("Not signed by the customer.").color(format::RED)),
+    };
+}
