@@ -317,8 +317,12 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
         }
         None => (
             egui::Color32::from_rgb(234, 246, 236),
-            "Current state, as on this device. Pick a change (slider or table) to see the report as it was then."
-                .to_string(),
+            if n > 0 {
+                "Current state, as on this device. Pick a change (slider or table) to see the report as it was then."
+            } else {
+                "Current state, as on this device."
+            }
+            .to_string(),
             format::GREEN,
         ),
     };
