@@ -346,6 +346,116 @@ async fn a_replayed_push_is_accepted_once_and_not_duplicated() {
     assert_eq!(history[0].user, "eng");
 }
 
+/// Issue #6: a change made offline with a device clock that is behind, synced later, shows its
+/// device time and the later server receipt time; each push gets its own receipt time, and a
+/// snapshot (compaction) keeps them.
+#[tokio::test]
+async fn history_shows_device_time_and_the_later_receipt_time() {
+    let env = env().await;
+    let actor = automerge::ActorId::random();
+    let l = login(&env.app, "eng", "pw-eng", &actor).await;
+    // Days offline, and the device clock is an hour behind on top.
+    let device_clock = crate::now_ms() - 3 * 86_400_000 - 3_600_000;
+    let id = DocId::new();
+    let mut doc = AutoCommit::new().with_actor(actor);
+    let new = NewWorkOrder {
+        kind: "incident".into(),
+        title: "Found on patrol: UPS fan noise".into(),
+        ..Default::default()
+    };
+    model::create_work_order(&mut doc, id, &new, &l.user_id, device_clock).unwrap();
+    model::set_findings(&mut doc, "Fan noisy", device_clock + 60_000).unwrap();
+    let first_changes: Vec<String> = doc
+        .get_changes(&[])
+        .iter()
+        .map(|c| c.hash().to_string())
+        .collect();
+    let push = |doc: &mut AutoCommit, base: Vec<automerge::ChangeHash>| PushDoc {
+        doc_id: id,
+        kind: DocKind::WorkOrder,
+        base_heads: Heads::from(base.clone()),
+        changes: doc.save_after(&base),
+        heads: Heads::from(doc.get_heads()),
+    };
+    let before1 = crate::now_ms();
+    let a = sync(
+        &env.app,
+        &l.token,
+        &request(0, vec![push(&mut doc, vec![])]),
+    )
+    .await;
+    let after1 = crate::now_ms();
+    assert!(matches!(a.results[0].outcome, PushOutcome::Accepted { .. }));
+
+    // Another offline edit, pushed later.
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    let base = doc.get_heads();
+    model::set_findings(&mut doc, "Fan replaced", device_clock + 86_400_000).unwrap();
+    let last_change = doc.get_changes(&base)[0].hash().to_string();
+    let before2 = crate::now_ms();
+    let b = sync(
+        &env.app,
+        &l.token,
+        &request(a.cursor, vec![push(&mut doc, base)]),
+    )
+    .await;
+    let after2 = crate::now_ms();
+    assert!(matches!(b.results[0].outcome, PushOutcome::Accepted { .. }));
+
+    let get_history = || async {
+        let req = Request::get(format!("/v1/docs/{id}/history"))
+            .header("authorization", format!("Bearer {}", l.token))
+            .body(Body::empty())
+            .unwrap();
+        let (s, body) = call(&env.app, req).await;
+        assert_eq!(s, StatusCode::OK, "{body:?}");
+        serde_json::from_slice::<Vec<serde_json::Value>>(&body).unwrap()
+    };
+    let check = |h: &[serde_json::Value]| {
+        assert_eq!(h.len(), first_changes.len() + 1, "{h:?}");
+        let mut first_receipt = None;
+        for c in h {
+            let device = c["device_time_ms"].as_i64().unwrap();
+            let received = c["received_at_ms"].as_i64().expect("a receipt time");
+            assert!(
+                device < received,
+                "device time {device} before receipt {received}"
+            );
+            let hash = c["hash"].as_str().unwrap();
+            if first_changes.iter().any(|f| f == hash) {
+                assert!((before1..=after1).contains(&received), "{c}");
+                assert_eq!(*first_receipt.get_or_insert(received), received, "one push");
+            } else {
+                assert_eq!(hash, last_change);
+                assert!((before2..=after2).contains(&received), "{c}");
+                assert_eq!(device, (device_clock + 86_400_000) / 1000 * 1000, "seconds");
+            }
+        }
+        let created = h
+            .iter()
+            .find(|c| c["fields"].as_array().unwrap().iter().any(|f| f == "title"))
+            .unwrap();
+        assert_eq!(created["device_time_ms"], device_clock / 1000 * 1000);
+        assert_eq!(created["user"], "eng");
+    };
+    check(&get_history().await);
+
+    // Compaction: a snapshot of everything so far leaves the log rows, and the times, alone.
+    let db = env.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let store = db.blocking();
+        let rows = store.change_log_rows(id).unwrap();
+        assert_eq!(rows.len(), 2, "one row per push");
+        let (_, bytes) = store.doc_bytes(id).unwrap().unwrap();
+        let snapshot = automerge::Automerge::load(&bytes).unwrap().save();
+        store.write_snapshot(id, &snapshot, rows[1].0).unwrap();
+        assert_eq!(store.change_log_rows(id).unwrap().len(), 2);
+    })
+    .await
+    .unwrap();
+    check(&get_history().await);
+}
+
 #[tokio::test]
 async fn pushes_to_other_peoples_work_orders_and_garbage_are_rejected() {
     let env = env().await;
@@ -630,6 +740,7 @@ mod on_postgres {
         bad_sync_requests_get_clear_errors,
         a_lost_answer_is_sent_again_and_a_confirmed_one_is_not,
         a_replayed_push_is_accepted_once_and_not_duplicated,
+        history_shows_device_time_and_the_later_receipt_time,
         pushes_to_other_peoples_work_orders_and_garbage_are_rejected,
         dispatcher_creates_and_assigns_incidents,
         blobs_are_hash_checked_and_private,

@@ -107,6 +107,10 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<Vec<Option<AppendOutcome>>>;
     /// Replace a document's snapshot by `bytes`, which hold every chunk with seq ≤ `upto_seq`.
     fn write_snapshot(&self, doc: DocId, bytes: &[u8], upto_seq: u64) -> Result<()>;
+    /// Every change-log row of one document as `(seq, received_at_ms, bytes)`, in `seq`
+    /// order: when each appended chunk arrived (for the document's history). A snapshot does
+    /// not remove the rows it covers, so these are all the appends the document ever had.
+    fn change_log_rows(&self, doc: DocId) -> Result<Vec<(u64, TimestampMs, Vec<u8>)>>;
     fn record_rejection(&self, rej: &RejectionRecord) -> Result<()>;
     fn all_doc_ids(&self) -> Result<Vec<DocInfo>>;
 

@@ -12,7 +12,7 @@ use super::{col, parse, parse_opt};
 use crate::storage::{
     AppendOutcome, AppendRecord, DocInfo, PullItem, PullPage, PullParams, Result, StorageError,
 };
-use fieldsync::{DeviceId, DocId, DocKind, Role, UserId};
+use fieldsync::{DeviceId, DocId, DocKind, Role, TimestampMs, UserId};
 use postgres::{Client, GenericClient, Row};
 use std::collections::{HashMap, HashSet};
 
@@ -92,6 +92,20 @@ fn whole_bytes(c: &mut impl GenericClient, doc: &str) -> Result<Vec<u8>> {
         out.extend_from_slice(&b);
     }
     Ok(out)
+}
+
+/// A document's change-log rows `(seq, received_at_ms, bytes)` in `seq` order.
+pub fn change_log_rows(c: &mut Client, doc: DocId) -> Result<Vec<(u64, TimestampMs, Vec<u8>)>> {
+    c.query(
+        "SELECT seq, received_at_ms, bytes FROM change_log WHERE doc_id = $1 ORDER BY seq",
+        &[&doc.to_string()],
+    )?
+    .iter()
+    .map(|r| {
+        let seq: i64 = col(r, 0)?;
+        Ok((seq as u64, col(r, 1)?, col(r, 2)?))
+    })
+    .collect()
 }
 
 pub fn doc_bytes(c: &mut Client, doc: DocId) -> Result<Option<(DocInfo, Vec<u8>)>> {

@@ -328,6 +328,13 @@ impl super::Storage for PgStorage {
         })
     }
 
+    fn change_log_rows(
+        &self,
+        doc: fieldsync::DocId,
+    ) -> Result<Vec<(u64, fieldsync::TimestampMs, Vec<u8>)>> {
+        self.with(|c| docs::change_log_rows(c, doc))
+    }
+
     fn record_rejection(&self, r: &super::RejectionRecord) -> Result<()> {
         self.with(|c| {
             c.execute(

@@ -3,6 +3,7 @@
 //! already runs on the blocking pool.
 
 mod docs;
+mod log_rows;
 mod migrations;
 mod projections;
 mod readers;
@@ -445,6 +446,10 @@ impl super::Storage for SqliteStorage {
             params![doc.to_string(), bytes, upto_seq as i64],
         )?;
         Ok(())
+    }
+
+    fn change_log_rows(&self, doc: fieldsync::DocId) -> Result<Vec<(u64, TimestampMs, Vec<u8>)>> {
+        log_rows::change_log_rows(&*self.reader()?, doc)
     }
 
     fn record_rejection(&self, r: &super::RejectionRecord) -> Result<()> {
