@@ -22,6 +22,10 @@ pub struct ServerConfig {
     pub login_window_secs: u64,
     /// Sync requests per user per minute (429 beyond).
     pub sync_per_minute: u32,
+    /// Documents kept loaded between syncs (~13 KB each for a work order). Sized to hold a
+    /// busy day's working set: an LRU smaller than the set of documents edited in turn by
+    /// many devices misses on every push (measured: 2,000 work orders edited by 200 devices
+    /// cost 30 % more server CPU with 256 than with 4,096).
     pub cache_docs: usize,
 }
 
@@ -38,7 +42,7 @@ impl Default for ServerConfig {
             login_max_failures: 5,
             login_window_secs: 300,
             sync_per_minute: 600,
-            cache_docs: 256,
+            cache_docs: crate::hub::DEFAULT_CACHE_DOCS,
         }
     }
 }

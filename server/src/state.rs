@@ -11,6 +11,9 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Syncs admitted at once per core (see [`AppState::sync_slots`]).
+const SYNCS_PER_CORE: usize = 2;
+
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
@@ -21,7 +24,8 @@ pub struct AppState {
     pub sync_limiter: Arc<RequestLimiter>,
     /// Set when shutdown starts: new syncs get 503, in-flight ones finish.
     pub shutting_down: Arc<AtomicBool>,
-    /// Syncs running at once (the rest queue): bounds memory and keeps latency fair.
+    /// Syncs running at once (the rest queue): bounds memory and keeps latency fair. More
+    /// than one per core, so that while some validate, others' writes commit as one group.
     pub sync_slots: Arc<tokio::sync::Semaphore>,
     /// Password checks running at once: each Argon2 hash takes 19 MiB and a core, so a crowd
     /// of sign-ins queues instead of multiplying the server's memory.
@@ -50,7 +54,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             shutting_down: Arc::new(AtomicBool::new(false)),
             sync_slots: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, |n| n.get()),
+                SYNCS_PER_CORE * std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
             password_slots: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -66,7 +66,7 @@ pub async fn sync(
     let device = session.device.ok_or_else(|| {
         AppError::BadRequest("this token is not bound to a device; log in with a device_id".into())
     })?;
-    // Syncs beyond the machine's cores wait here, cheaply, instead of piling up threads and
+    // Syncs beyond a few per core wait here, cheaply, instead of piling up threads and
     // memory in the blocking pool; each sync already uses every core for its documents.
     let _permit = state
         .sync_slots

@@ -22,6 +22,8 @@ use fieldsync::wire::{self, SyncRequest, SyncResponse};
 use fieldsync::{DocId, DocKind, TimestampMs, UserId};
 use std::sync::{Mutex, MutexGuard};
 
+/// Documents kept loaded by default (see `ServerConfig::cache_docs`).
+pub const DEFAULT_CACHE_DOCS: usize = 4096;
 /// Default page size of a sync answer.
 pub const DEFAULT_PAGE_BYTES: u64 = 4 * 1024 * 1024;
 const LOCK_STRIPES: usize = 64;
@@ -62,7 +64,7 @@ pub struct HubConfig {
 impl Default for HubConfig {
     fn default() -> Self {
         Self {
-            cache_docs: 256,
+            cache_docs: DEFAULT_CACHE_DOCS,
             max_page_bytes: DEFAULT_PAGE_BYTES,
             compact_after_chunks: 64,
         }

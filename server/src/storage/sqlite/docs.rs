@@ -6,7 +6,7 @@ use crate::storage::{
     AppendOutcome, AppendRecord, DocInfo, PullItem, PullPage, PullParams, Result, StorageError,
 };
 use fieldsync::{DeviceId, DocId, DocKind, Role, UserId};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::collections::{HashMap, HashSet};
 
 /// The documents an engineer (`?1` = user id) may hold.
@@ -125,7 +125,7 @@ pub fn append_batch(
 }
 
 fn append_batch_in(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     items: &[(&AppendRecord, &[String])],
 ) -> Result<Vec<Option<AppendOutcome>>> {
     items
@@ -134,33 +134,30 @@ fn append_batch_in(
         .collect()
 }
 
-/// A sync request's cursor confirmation, appends and answer page in one transaction: one
-/// fsync per request instead of three.
-pub fn commit_sync(
-    conn: &mut Connection,
+/// A sync request's writes inside an open transaction (or savepoint): confirm the cursor,
+/// append, build the answer page. Confirm runs first: an unknown cursor forgets what the
+/// device held, which must not include the documents it creates in this request.
+pub fn sync_writes(
+    tx: &Connection,
     appends: &[(&AppendRecord, &[String])],
     cursor: u64,
     pull: &PullParams,
 ) -> Result<(Vec<Option<AppendOutcome>>, PullPage)> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    // Confirm first: an unknown cursor forgets what the device held, which must not include
-    // the documents it creates in this request.
-    let from_seq = confirm_cursor_in(&tx, pull.device, cursor)?;
-    let appended = append_batch_in(&tx, appends)?;
+    let from_seq = confirm_cursor_in(tx, pull.device, cursor)?;
+    let appended = append_batch_in(tx, appends)?;
     let page = pull_in(
-        &tx,
+        tx,
         &PullParams {
             from_seq,
             ..pull.clone()
         },
     )?;
-    tx.commit()?;
     Ok((appended, page))
 }
 
 /// One append inside `tx`; `Ok(None)` (nothing written) when the stored heads are not `base`.
 fn append_in(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     rec: &AppendRecord,
     base: Option<&[String]>,
 ) -> Result<Option<AppendOutcome>> {
@@ -251,7 +248,7 @@ pub fn in_briefcase(conn: &Connection, user: UserId, role: Role, doc: DocId) -> 
         .query_row(params![user.to_string(), doc.to_string()], |r| r.get(0))?)
 }
 
-fn briefcase(tx: &Transaction<'_>, user: UserId, role: Role) -> Result<Vec<(String, DocKind)>> {
+fn briefcase(tx: &Connection, user: UserId, role: Role) -> Result<Vec<(String, DocKind)>> {
     let map = |r: &rusqlite::Row<'_>| Ok((r.get::<_, String>(0)?, kind_col(1, r.get(1)?)?));
     // Sites and devices first, so a work order arrives after what it refers to.
     let order = "ORDER BY CASE d.kind WHEN 'site' THEN 0 WHEN 'checklist_template' THEN 1
@@ -280,7 +277,7 @@ pub fn confirm_cursor(conn: &mut Connection, device: DeviceId, cursor: u64) -> R
     Ok(from)
 }
 
-fn confirm_cursor_in(tx: &Transaction<'_>, device: DeviceId, cursor: u64) -> Result<u64> {
+fn confirm_cursor_in(tx: &Connection, device: DeviceId, cursor: u64) -> Result<u64> {
     let dev = device.to_string();
     let from: Option<i64> = if cursor == 0 {
         None
@@ -328,7 +325,7 @@ pub fn pull(conn: &mut Connection, p: &PullParams) -> Result<PullPage> {
     Ok(page)
 }
 
-fn pull_in(tx: &Transaction<'_>, p: &PullParams) -> Result<PullPage> {
+fn pull_in(tx: &Connection, p: &PullParams) -> Result<PullPage> {
     let dev = p.device.to_string();
     let n: i64 = tx.query_row(
         "SELECT COALESCE(MAX(delivery_no), 0) + 1 FROM deliveries WHERE device_id = ?1",

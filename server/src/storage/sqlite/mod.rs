@@ -3,6 +3,7 @@
 //! already runs on the blocking pool.
 
 mod docs;
+mod group_commit;
 mod log_rows;
 mod migrations;
 mod projections;
@@ -16,6 +17,9 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::{Mutex, MutexGuard};
 
+/// What a sync request's writes give back: each append's outcome and the answer page.
+type SyncWrites = (Vec<Option<super::AppendOutcome>>, super::PullPage);
+
 /// Idle read connections kept open (more are opened while many reads run at once).
 const READERS_KEPT: usize = 8;
 
@@ -23,6 +27,8 @@ pub struct SqliteStorage {
     conn: Mutex<Connection>,
     /// Read-only connections for reads that need not wait behind the writer (file only).
     readers: Option<readers::ReadPool>,
+    /// Sync requests' writes, committed in groups (one fsync for many requests).
+    syncs: group_commit::GroupCommit<SyncWrites>,
     /// Appends of this process, announced after commit (one process: no cross-talk needed).
     feed: super::feed::ChangeFeed,
     /// Names this database for in-process job leases (the file path; unique in memory).
@@ -99,6 +105,7 @@ impl SqliteStorage {
         Ok(Self {
             conn: Mutex::new(conn),
             readers,
+            syncs: group_commit::GroupCommit::default(),
             feed: super::feed::ChangeFeed::default(),
             lease_scope,
         })
@@ -481,8 +488,17 @@ impl super::Storage for SqliteStorage {
         appends: &[(&super::AppendRecord, &[String])],
         cursor: u64,
         pull: &super::PullParams,
-    ) -> Result<(Vec<Option<super::AppendOutcome>>, super::PullPage)> {
-        let (appended, page) = docs::commit_sync(&mut self.conn(), appends, cursor, pull)?;
+    ) -> Result<SyncWrites> {
+        // The job may run on another request's thread (the group's leader): it owns its data.
+        let owned: Vec<(super::AppendRecord, Vec<String>)> = appends
+            .iter()
+            .map(|(rec, base)| ((*rec).clone(), base.to_vec()))
+            .collect();
+        let pull = pull.clone();
+        let (appended, page) = self.syncs.run(&self.conn, move |c| {
+            let items: Vec<_> = owned.iter().map(|(r, b)| (r, b.as_slice())).collect();
+            docs::sync_writes(c, &items, cursor, &pull)
+        })?;
         for ((rec, _), o) in appends.iter().zip(&appended) {
             if let Some(o) = o {
                 self.announce(rec, o);

@@ -3,9 +3,9 @@
 
 use crate::storage::{DeviceRecordRow, Projection, Result, SiteRow, WorkOrderFilter, WorkOrderRow};
 use fieldsync::TimestampMs;
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, params};
 
-pub fn write(tx: &Transaction<'_>, id: &str, p: &Projection, now: TimestampMs) -> Result<()> {
+pub fn write(tx: &Connection, id: &str, p: &Projection, now: TimestampMs) -> Result<()> {
     match p {
         Projection::WorkOrder(w) => {
             tx.execute(
