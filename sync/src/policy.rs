@@ -240,6 +240,18 @@ pub fn check_push_typed(
     new_changes: &[Change],
     caller: &Caller,
 ) -> Result<Option<WorkOrder>, Rejection> {
+    check_push_known(before, None, after, new_changes, caller)
+}
+
+/// [`check_push_typed`] where the caller may already hold the work order read from exactly
+/// `before`'s state (`before_wo`), which saves reading it again.
+pub fn check_push_known(
+    before: &Automerge,
+    before_wo: Option<&WorkOrder>,
+    after: &Automerge,
+    new_changes: &[Change],
+    caller: &Caller,
+) -> Result<Option<WorkOrder>, Rejection> {
     for c in new_changes {
         if !caller.actors.contains(c.actor_id()) {
             return Err(Rejection::new(
@@ -261,14 +273,15 @@ pub fn check_push_typed(
             "a document's kind cannot change",
         ));
     }
-    let before_wo = if kind == DocKind::WorkOrder && !is_new {
-        Some(
-            WorkOrder::from_doc(before)
-                .map_err(|e| Rejection::new(RejectCode::Schema, e.to_string()))?,
-        )
-    } else {
-        None
-    };
+    let before_wo: Option<std::borrow::Cow<'_, WorkOrder>> =
+        match (kind == DocKind::WorkOrder && !is_new, before_wo) {
+            (false, _) => None,
+            (true, Some(wo)) => Some(std::borrow::Cow::Borrowed(wo)),
+            (true, None) => Some(std::borrow::Cow::Owned(
+                WorkOrder::from_doc(before)
+                    .map_err(|e| Rejection::new(RejectCode::Schema, e.to_string()))?,
+            )),
+        };
     let relation = if is_new {
         Relation::Creator
     } else if let Some(wo) = &before_wo {
@@ -301,7 +314,7 @@ pub fn check_push_typed(
     }
     check_ops(after, new_changes, caller.role, kind, relation)?;
     if kind == DocKind::WorkOrder {
-        return check_work_order_state(before_wo.as_ref(), after, caller, relation).map(Some);
+        return check_work_order_state(before_wo.as_deref(), after, caller, relation).map(Some);
     }
     Ok(None)
 }

@@ -5,12 +5,18 @@
 
 use automerge::Automerge;
 use fieldsync::DocId;
+use fieldsync::model::WorkOrder;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// A cached document, with its typed work order when one was read from exactly this state
+/// (so the next push's policy check need not read it again).
+type Entry = (Automerge, Option<Arc<WorkOrder>>, u64);
 
 pub struct DocCache {
     capacity: usize,
     tick: u64,
-    entries: HashMap<DocId, (Automerge, u64)>,
+    entries: HashMap<DocId, Entry>,
     /// Entries by last use, oldest first: eviction without scanning thousands of entries
     /// under the cache's lock.
     by_use: BTreeMap<u64, DocId>,
@@ -27,25 +33,36 @@ impl DocCache {
     }
 
     /// Remove and return a document (the caller puts back what storage now holds).
+    #[cfg(test)]
     pub fn take(&mut self, id: &DocId) -> Option<Automerge> {
-        let (doc, tick) = self.entries.remove(id)?;
+        self.take_with(id).map(|(doc, _)| doc)
+    }
+
+    /// [`DocCache::take`], with the work order read from that state if one is cached.
+    pub fn take_with(&mut self, id: &DocId) -> Option<(Automerge, Option<Arc<WorkOrder>>)> {
+        let (doc, wo, tick) = self.entries.remove(id)?;
         self.by_use.remove(&tick);
-        Some(doc)
+        Some((doc, wo))
     }
 
     pub fn put(&mut self, id: DocId, doc: Automerge) {
+        self.put_with(id, doc, None);
+    }
+
+    /// Cache a document; `wo` must have been read from exactly `doc`'s state.
+    pub fn put_with(&mut self, id: DocId, doc: Automerge, wo: Option<Arc<WorkOrder>>) {
         if self.capacity == 0 {
             return;
         }
         self.tick += 1;
-        if let Some((_, old)) = self.entries.remove(&id) {
+        if let Some((_, _, old)) = self.entries.remove(&id) {
             self.by_use.remove(&old);
         } else if self.entries.len() >= self.capacity
             && let Some((_, oldest)) = self.by_use.pop_first()
         {
             self.entries.remove(&oldest);
         }
-        self.entries.insert(id, (doc, self.tick));
+        self.entries.insert(id, (doc, wo, self.tick));
         self.by_use.insert(self.tick, id);
     }
 }

@@ -20,7 +20,11 @@ use cache::DocCache;
 use fieldsync::model::ModelError;
 use fieldsync::wire::{self, SyncRequest, SyncResponse};
 use fieldsync::{DocId, DocKind, TimestampMs, UserId};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// A document taken from the cache or storage: its kind, the document, and the work order
+/// read from exactly this state if the cache had one.
+type TakenDoc = (DocKind, Automerge, Option<Arc<fieldsync::model::WorkOrder>>);
 
 /// Documents kept loaded by default (see `ServerConfig::cache_docs`).
 pub const DEFAULT_CACHE_DOCS: usize = 4096;
@@ -122,13 +126,18 @@ impl Hub {
     /// The caller must hold the document's lock if it will put it back. A cached copy whose
     /// heads differ from the stored ones (another replica wrote the document) is reloaded.
     fn take_doc(&self, id: DocId) -> Result<Option<(DocKind, Automerge)>, HubError> {
+        Ok(self.take_doc_typed(id)?.map(|(kind, doc, _)| (kind, doc)))
+    }
+
+    /// [`Hub::take_doc`], with the work order already read from that state when cached.
+    fn take_doc_typed(&self, id: DocId) -> Result<Option<TakenDoc>, HubError> {
         let info = self.db.blocking().doc_info(id)?;
         let Some(info) = info else {
             return Ok(None);
         };
-        if let Some(doc) = self.cache().take(&id) {
+        if let Some((doc, wo)) = self.cache().take_with(&id) {
             if same_heads(&doc.get_heads(), &info.heads) {
-                return Ok(Some((info.kind, doc)));
+                return Ok(Some((info.kind, doc, wo)));
             }
             tracing::debug!(doc = %id, "cached copy is behind storage; reloading");
         }
@@ -136,7 +145,7 @@ impl Hub {
             return Ok(None);
         };
         let doc = Automerge::load(&bytes).map_err(|e| HubError::Corrupt(id, e.to_string()))?;
-        Ok(Some((info.kind, doc)))
+        Ok(Some((info.kind, doc, None)))
     }
 
     /// A read-only copy of a document (for history, conflicts, export).
@@ -174,7 +183,7 @@ impl Hub {
                 tracing::warn!(doc = %id, error = %e, "snapshot failed; will retry on a later push");
             }
         }
-        self.cache().put(id, p.after);
+        self.cache().put_with(id, p.after, p.work_order);
     }
 
     /// One `POST /v1/sync`: every push in order, then one page of the pull.
@@ -244,6 +253,8 @@ struct Pending {
     base: Vec<String>,
     /// The merged document, cached once the append is stored.
     after: Automerge,
+    /// The work order read from `after`, if one was (cached with it).
+    work_order: Option<Arc<fieldsync::model::WorkOrder>>,
 }
 
 impl Pending {
@@ -280,7 +291,14 @@ impl Pending {
             rec,
             base: base.iter().map(|h| h.to_string()).collect(),
             after,
+            work_order: None,
         }
+    }
+
+    /// Keep the work order read from `after`, to be cached with it.
+    fn with_work_order(mut self, wo: Option<Arc<fieldsync::model::WorkOrder>>) -> Self {
+        self.work_order = wo;
+        self
     }
 }
 

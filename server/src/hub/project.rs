@@ -16,13 +16,13 @@ pub fn project(kind: DocKind, doc: &Automerge) -> Result<Projection, ModelError>
 pub fn project_checked(
     kind: DocKind,
     doc: &Automerge,
-    read: Option<WorkOrder>,
+    read: Option<&WorkOrder>,
 ) -> Result<Projection, ModelError> {
     Ok(match kind {
         DocKind::WorkOrder => {
             let wo = match read {
-                Some(wo) => wo,
-                None => WorkOrder::from_doc(doc)?,
+                Some(wo) => std::borrow::Cow::Borrowed(wo),
+                None => std::borrow::Cow::Owned(WorkOrder::from_doc(doc)?),
             };
             Projection::WorkOrder(Box::new(work_order(&wo)))
         }

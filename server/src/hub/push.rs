@@ -200,24 +200,24 @@ impl Hub {
         p: &PushDoc,
         now: TimestampMs,
     ) -> Result<Checked, HubError> {
-        let existing = self.take_doc(p.doc_id)?;
-        let (before, exists) = match existing {
-            Some((kind, doc)) => {
+        let existing = self.take_doc_typed(p.doc_id)?;
+        let (before, before_wo, exists) = match existing {
+            Some((kind, doc, wo)) => {
                 if kind != p.kind {
-                    self.cache().put(p.doc_id, doc);
+                    self.cache().put_with(p.doc_id, doc, wo);
                     return reject(
                         RejectCode::WrongDocument,
                         format!("document {} is a {kind}, not a {}", p.doc_id, p.kind),
                     );
                 }
-                (doc, true)
+                (doc, wo, true)
             }
-            None => (Automerge::new(), false),
+            None => (Automerge::new(), None, false),
         };
-        let result = self.check_loaded(caller, p, &before, exists, now);
+        let result = self.check_loaded(caller, p, &before, before_wo.as_deref(), exists, now);
         // Put the server's copy back unless the merged one will replace it once stored.
         if exists && !matches!(result, Ok(Checked::Ready(..))) {
-            self.cache().put(p.doc_id, before);
+            self.cache().put_with(p.doc_id, before, before_wo);
         }
         result
     }
@@ -227,6 +227,7 @@ impl Hub {
         caller: &CallerCtx,
         p: &PushDoc,
         before: &Automerge,
+        before_wo: Option<&fieldsync::model::WorkOrder>,
         exists: bool,
         now: TimestampMs,
     ) -> Result<Checked, HubError> {
@@ -294,16 +295,22 @@ impl Hub {
             }
             Err(e) => return rej(RejectCode::Schema, e.to_string()),
         }
-        let checked_wo =
-            match policy::check_push_typed(before, &after, &new_changes, &caller.policy_caller()) {
-                Ok(wo) => wo,
-                Err(r) => return rej(r.code, r.reason),
-            };
-        // Schema rules on the merged result: the projection is built from the validated model.
-        let projection = match super::project::project_checked(p.kind, &after, checked_wo) {
-            Ok(proj) => proj,
-            Err(e) => return rej(RejectCode::Schema, e.to_string()),
+        let checked_wo = match policy::check_push_known(
+            before,
+            before_wo,
+            &after,
+            &new_changes,
+            &caller.policy_caller(),
+        ) {
+            Ok(wo) => wo.map(std::sync::Arc::new),
+            Err(r) => return rej(r.code, r.reason),
         };
+        // Schema rules on the merged result: the projection is built from the validated model.
+        let projection =
+            match super::project::project_checked(p.kind, &after, checked_wo.as_deref()) {
+                Ok(proj) => proj,
+                Err(e) => return rej(RejectCode::Schema, e.to_string()),
+            };
         let heads = Heads::from(after.get_heads());
         let pending = Pending::new(
             p.doc_id,
@@ -316,7 +323,8 @@ impl Hub {
             Some(caller.device),
             !exists,
             now,
-        );
+        )
+        .with_work_order(checked_wo);
         Ok(Checked::Ready(Box::new(pending), heads))
     }
 }

@@ -86,7 +86,17 @@ fn push(
         .load_incremental(&device.save_after(&server.get_heads()))
         .unwrap();
     let new = after.get_changes(&server.get_heads());
-    check_push(server, &after, &new, &who.caller)
+    let plain = check_push(server, &after, &new, &who.caller);
+    // The server passes the work order it cached with its copy; the verdict must not change.
+    if let Ok(cached) = WorkOrder::from_doc(server) {
+        let known = check_push_known(server, Some(&cached), &after, &new, &who.caller);
+        assert_eq!(
+            known.map(|_| ()),
+            plain,
+            "a cached typed read changed the verdict"
+        );
+    }
+    plain
 }
 
 /// `server`'s work order filled in and completed by `eng` (user "eng").
