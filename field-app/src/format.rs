@@ -12,6 +12,17 @@ pub const GREEN: Color32 = Color32::from_rgb(30, 140, 60);
 pub const GREY: Color32 = Color32::from_rgb(110, 110, 110);
 pub const BLUE: Color32 = Color32::from_rgb(40, 100, 190);
 
+/// A status colour made readable as text or a thin line on the current background: the
+/// colours above are dark enough for a light theme; on a dark one they are lightened, or
+/// blue and red text on near-black falls to about 3:1 contrast.
+pub fn readable(c: Color32, dark_mode: bool) -> Color32 {
+    if dark_mode {
+        c.lerp_to_gamma(Color32::WHITE, 0.4)
+    } else {
+        c
+    }
+}
+
 /// A due time is "at risk" this long before it passes.
 pub const AT_RISK_MS: i64 = 60 * 60 * 1000;
 

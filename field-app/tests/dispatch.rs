@@ -325,7 +325,8 @@ fn dispatcher_logs_a_phone_call_and_assigns_it_on_the_board() {
         h.query_by_label("P2 · WO-2026-00042 · Core switch down")
             .is_none()
     );
-    let block = h.get_by_role_and_label(A11y::Button, "WO-2026-00042 · Core switch down");
+    // A block is labelled with the title (the number is in its tooltip and the card).
+    let block = h.get_by_role_and_label(A11y::Button, "Core switch down");
     let block_y = block.rect().center().y;
     // The timeline's name column is left of the card (which names the assignee too).
     let row_y = |h: &Harness<'_, FieldApp>, name: &str| {
@@ -871,7 +872,7 @@ mod live {
             assert!(row.sla.is_some(), "the board shows the SLA clocks");
             let li = app.state.dispatch.engineers[0].user_id.clone();
             let tz = app.state.dispatch.zone();
-            let day = app.state.dispatch.board.day.unwrap();
+            let day = app.state.dispatch.board.shown_day(tz, app.state.now_ms);
             let li_day = fieldsync_app::screens::dispatch_model::engineer_day(
                 &app.state.dispatch.board.rows,
                 &li,

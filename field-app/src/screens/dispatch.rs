@@ -233,7 +233,7 @@ pub fn dispatch_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comman
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("⟳ Reload").clicked() {
+            if ui.button("Reload").clicked() {
                 state.dispatch.requested_at_ms = Some(state.now_ms);
                 out.extend(board_loads());
             }

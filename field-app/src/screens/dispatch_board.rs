@@ -26,7 +26,8 @@ const ROW_H: f32 = 34.0;
 pub struct BoardState {
     pub rows: Vec<BoardRow>,
     pub sort: QueueSort,
-    /// The day on the timeline (local to the board's zone); today until changed.
+    /// The day the dispatcher moved the timeline to; `None` follows today in the board's
+    /// zone (which is only known once the contracts arrived).
     pub day: Option<NaiveDate>,
     /// The selected work order (doc id).
     pub selected: Option<String>,
@@ -61,6 +62,11 @@ impl Default for BoardState {
 }
 
 impl BoardState {
+    /// The day the timeline shows.
+    pub fn shown_day(&self, tz: chrono_tz::Tz, now: TimestampMs) -> NaiveDate {
+        self.day.unwrap_or_else(|| model::local_date(tz, now))
+    }
+
     pub fn selected_row(&self) -> Option<&BoardRow> {
         let id = self.selected.as_deref()?;
         self.rows.iter().find(|r| r.doc_id == id)
@@ -91,6 +97,11 @@ pub fn select(state: &mut AppState, doc_id: &str, out: &mut Vec<Command>) {
             format!("/v1/work-orders/{doc_id}/suggestions"),
         )));
     }
+}
+
+/// The colour of an SLA state as text (lightened on a dark background).
+fn sla_text(ui: &egui::Ui, s: Option<SlaState>) -> Color32 {
+    format::readable(sla_color(s), ui.visuals().dark_mode)
 }
 
 /// Colour of an SLA state on the board.
@@ -125,13 +136,21 @@ pub fn sla_line(row: &BoardRow, tz: chrono_tz::Tz, now: TimestampMs) -> String {
     } else {
         local_day_hm(tz, clock.due_ms)
     };
-    let paused = if r.paused { " · paused (on hold)" } else { "" };
     if clock.state == SlaState::Breached {
+        let paused = if r.paused { " · paused (on hold)" } else { "" };
         format!("{what} overdue since {when}{paused}")
-    } else {
+    } else if r.paused {
+        // On hold the due time moves: what is left of the clock is what stays true.
         format!(
-            "{what} due {when} ({} left){paused}",
+            "{what} due {when} ({} left · paused, on hold)",
             format::duration(clock.remaining_ms.max(0))
+        )
+    } else {
+        // Wall-clock time to the due time shown, not the business time left: at 01:00
+        // "due 10:00 (1 h left)" reads as a contradiction.
+        format!(
+            "{what} due {when} (in {})",
+            format::duration((clock.due_ms - now).max(0))
         )
     }
 }
@@ -139,7 +158,7 @@ pub fn sla_line(row: &BoardRow, tz: chrono_tz::Tz, now: TimestampMs) -> String {
 pub fn board_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let tz = state.dispatch.zone();
     let today = model::local_date(tz, state.now_ms);
-    let day = *state.dispatch.board.day.get_or_insert(today);
+    let day = state.dispatch.board.shown_day(tz, state.now_ms);
     egui::Panel::left("dispatch_queue")
         .resizable(false)
         .exact_size(360.0)
@@ -165,9 +184,13 @@ pub fn board_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
                 .add_enabled(day != today, egui::Button::new("Today"))
                 .clicked()
             {
-                state.dispatch.board.day = Some(today);
+                state.dispatch.board.day = None;
             }
-            ui.label(RichText::new(label).strong());
+            // Fixed width: the arrows stay put while the dispatcher clicks through days.
+            ui.add_sized(
+                [112.0, 18.0],
+                egui::Label::new(RichText::new(label).strong()),
+            );
             if ui.small_button("▶").on_hover_text("Next day").clicked() {
                 state.dispatch.board.day = day.succ_opt();
             }
@@ -191,9 +214,39 @@ fn legend_ui(ui: &mut egui::Ui) {
             (None, "no SLA (inspections)"),
         ] {
             ui.label(RichText::new("■").color(sla_color(s)));
-            ui.label(RichText::new(word).small());
+            ui.label(RichText::new(word).small().color(sla_text(ui, s)));
         }
     });
+}
+
+/// Colour of a priority in the queue: P1 red and P2 amber stand out from routine work.
+fn priority_color(ui: &egui::Ui, p: Option<&str>) -> Color32 {
+    let c = match p {
+        Some("P1") => format::RED,
+        Some("P2") => format::AMBER,
+        _ => return ui.visuals().strong_text_color(),
+    };
+    format::readable(c, ui.visuals().dark_mode)
+}
+
+/// "P1 · WO-2026-00012 · Printer jam" with the priority in its colour (one label, so it
+/// reads and is found as one line).
+fn priority_title(ui: &egui::Ui, row: &BoardRow) -> egui::text::LayoutJob {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let strong = ui.visuals().strong_text_color();
+    let p = row.priority.as_deref();
+    let mut job = egui::text::LayoutJob::default();
+    job.append(
+        p.unwrap_or("—"),
+        0.0,
+        egui::TextFormat::simple(font.clone(), priority_color(ui, p)),
+    );
+    job.append(
+        &format!(" · {}", row.label()),
+        0.0,
+        egui::TextFormat::simple(font, strong),
+    );
+    job
 }
 
 fn queue_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
@@ -230,22 +283,18 @@ fn queue_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
             }
             for row in queue {
                 let selected = d.board.selected.as_deref() == Some(row.doc_id.as_str());
-                let color = sla_color(row.sla_state());
+                let text_color = sla_text(ui, row.sla_state());
                 egui::Frame::new()
-                    .stroke(egui::Stroke::new(if selected { 2.0 } else { 1.0 }, color))
+                    .stroke(egui::Stroke::new(
+                        if selected { 2.0 } else { 1.0 },
+                        text_color,
+                    ))
                     .inner_margin(6.0)
                     .corner_radius(4.0)
                     .show(ui, |ui| {
                         ui.set_width(ui.available_width());
-                        let title = format!(
-                            "{} · {}",
-                            row.priority.as_deref().unwrap_or("—"),
-                            row.label()
-                        );
-                        if ui
-                            .selectable_label(selected, RichText::new(title).strong())
-                            .clicked()
-                        {
+                        let title = priority_title(ui, row);
+                        if ui.selectable_label(selected, title).clicked() {
                             clicked = Some(row.doc_id.clone());
                         }
                         let place = row
@@ -256,7 +305,7 @@ fn queue_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
                             .unwrap_or_else(|| "no site".into());
                         let what = row.category.as_deref().unwrap_or(&row.kind);
                         ui.label(RichText::new(format!("{place} · {what}")).small());
-                        ui.label(RichText::new(sla_line(row, tz, now)).color(color));
+                        ui.label(RichText::new(sla_line(row, tz, now)).color(text_color));
                     });
                 ui.add_space(4.0);
             }
@@ -300,6 +349,18 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, day: NaiveDate, out: &mu
     let x_of = |left: f32, ms: TimestampMs| {
         left + ((ms - origin) as f32 / span_ms as f32).clamp(0.0, 1.0) * width
     };
+    // Lanes follow the theme: the working day is the "paper", hours outside it are shaded
+    // (a fixed near-white lane glared on the dark theme and hid its hour lines).
+    let visuals = ui.visuals();
+    let work_fill = visuals.extreme_bg_color;
+    let off_fill = work_fill.lerp_to_gamma(visuals.text_color(), 0.12);
+    let grid = visuals.widgets.noninteractive.bg_stroke.color;
+    let hour_text = visuals.weak_text_color();
+    let now_line = format::readable(format::RED, visuals.dark_mode);
+    let work = (
+        model::local_time(tz, day, model::WORKDAY_MINUTES.0),
+        model::local_time(tz, day, model::WORKDAY_MINUTES.1),
+    );
     // Hour header.
     let (rect, _) = ui.allocate_exact_size(egui::vec2(NAME_W + width, 18.0), egui::Sense::hover());
     let left = rect.left() + NAME_W;
@@ -310,7 +371,7 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, day: NaiveDate, out: &mu
             egui::Align2::CENTER_CENTER,
             format!("{h:02}"),
             egui::FontId::proportional(11.0),
-            format::GREY,
+            hour_text,
         );
     }
     let mut clicked = None;
@@ -331,19 +392,25 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, day: NaiveDate, out: &mu
             });
             let (rect, _) = ui.allocate_exact_size(egui::vec2(width, ROW_H), egui::Sense::hover());
             let painter = ui.painter_at(rect);
-            painter.rect_filled(rect, 3.0, Color32::from_gray(245));
+            painter.rect_filled(rect, 3.0, off_fill);
+            let working = egui::Rect::from_x_y_ranges(
+                x_of(rect.left(), work.0)..=x_of(rect.left(), work.1),
+                rect.y_range(),
+            );
+            painter.rect_filled(working, 0.0, work_fill);
             for h in first_h..=last_h {
                 let x = x_of(rect.left(), origin + i64::from(h - first_h) * HOUR_MS);
                 painter.line_segment(
                     [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
-                    egui::Stroke::new(1.0, Color32::from_gray(220)),
+                    egui::Stroke::new(1.0, grid),
                 );
             }
-            if model::local_date(tz, now) == day {
+            // Only when now is on the shown hours: clamped to an edge it read as 07:00.
+            if (origin..=origin + span_ms).contains(&now) {
                 let x = x_of(rect.left(), now);
                 painter.line_segment(
                     [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
-                    egui::Stroke::new(2.0, format::RED),
+                    egui::Stroke::new(2.0, now_line),
                 );
             }
             for r in &ed.blocks {
@@ -358,7 +425,9 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, day: NaiveDate, out: &mu
                 if !r.is_open() {
                     fill = fill.gamma_multiply(0.5);
                 }
-                let label = RichText::new(r.label()).color(Color32::WHITE).small();
+                // The title is what a block has room for ("WO-2026-000…" told nothing);
+                // the number is in the tooltip and the card.
+                let label = RichText::new(&r.title).color(Color32::WHITE).small();
                 let resp = ui
                     .put(block, egui::Button::new(label).fill(fill).truncate())
                     .on_hover_text(format!(
@@ -375,19 +444,22 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, day: NaiveDate, out: &mu
             }
         });
         if !ed.unscheduled.is_empty() {
-            ui.horizontal_wrapped(|ui| {
+            // Wrapped lines stay right of the name column.
+            ui.horizontal_top(|ui| {
                 ui.add_space(NAME_W);
-                ui.label(RichText::new("not scheduled:").small().color(format::GREY));
-                for r in &ed.unscheduled {
-                    let text = RichText::new(r.label()).color(sla_color(r.sla_state()));
-                    if ui
-                        .small_button(text)
-                        .on_hover_text(sla_line(r, tz, now))
-                        .clicked()
-                    {
-                        clicked = Some(r.doc_id.clone());
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new("not scheduled:").small().color(format::GREY));
+                    for r in &ed.unscheduled {
+                        let text = RichText::new(r.label()).color(sla_text(ui, r.sla_state()));
+                        if ui
+                            .small_button(text)
+                            .on_hover_text(sla_line(r, tz, now))
+                            .clicked()
+                        {
+                            clicked = Some(r.doc_id.clone());
+                        }
                     }
-                }
+                });
             });
         }
     }
@@ -403,13 +475,21 @@ fn card_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let Some(row) = state.dispatch.board.selected_row().cloned() else {
         return;
     };
-    ui.horizontal(|ui| {
-        ui.label(RichText::new(row.label()).strong().size(15.0));
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::TOP), |ui| {
-            if ui.small_button("×").on_hover_text("Close").clicked() {
-                state.dispatch.board.selected = None;
-            }
-        });
+    // The title wraps inside the panel: a label in a plain horizontal row does not, and
+    // a long title pushed the whole card off the panel's left edge.
+    ui.horizontal_top(|ui| {
+        let title_w = (ui.available_width() - 28.0).max(60.0);
+        ui.allocate_ui_with_layout(
+            egui::vec2(title_w, 0.0),
+            egui::Layout::top_down(egui::Align::Min),
+            |ui| {
+                ui.set_width(title_w);
+                ui.add(egui::Label::new(RichText::new(row.label()).strong().size(15.0)).wrap());
+            },
+        );
+        if ui.small_button("×").on_hover_text("Close").clicked() {
+            state.dispatch.board.selected = None;
+        }
     });
     let d = &state.dispatch;
     let status = row
@@ -426,7 +506,7 @@ fn card_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     } else if let Some(c) = &row.customer_id {
         ui.label(format!("Customer: {}", d.customer_name(c)));
     }
-    ui.label(RichText::new(sla_line(&row, tz, now)).color(sla_color(row.sla_state())));
+    ui.label(RichText::new(sla_line(&row, tz, now)).color(sla_text(ui, row.sla_state())));
     if let Some(r) = &row.sla {
         for (what, c) in [("Response", &r.response), ("Resolution", &r.resolution)] {
             ui.label(
@@ -724,5 +804,41 @@ mod tests {
         assert_eq!(sla_line(&row, tz, 0), "due Wed 18 Nov 16:30");
         assert_eq!(sla_line(&BoardRow::default(), tz, 0), "no SLA");
         let _ = MINUTE_MS;
+    }
+
+    #[test]
+    fn sla_line_counts_wall_clock_time_to_the_due_time_shown() {
+        use fieldsync::sla::{ClockReport, SlaReport};
+        let tz = chrono_tz::Asia::Shanghai;
+        // Thu 03 Dec 2026 01:00 Shanghai; a P1 due at 10:00 with 1 business hour left.
+        let now = 1_796_230_800_000;
+        let clock = ClockReport {
+            state: SlaState::OnTrack,
+            target_ms: HOUR_MS,
+            due_ms: now + 9 * HOUR_MS,
+            stopped_at_ms: None,
+            elapsed_ms: 0,
+            remaining_ms: HOUR_MS,
+            paused_ms: 0,
+        };
+        let mut row = BoardRow {
+            sla: Some(SlaReport {
+                priority: "P1".into(),
+                response: clock.clone(),
+                resolution: clock,
+                paused: false,
+                warnings: vec![],
+            }),
+            ..Default::default()
+        };
+        assert_eq!(sla_line(&row, tz, now), "response due 10:00 (in 9 h 0 min)");
+        // On hold the due time moves: the clock's remainder is what holds.
+        if let Some(r) = row.sla.as_mut() {
+            r.paused = true;
+        }
+        assert_eq!(
+            sla_line(&row, tz, now),
+            "response due 10:00 (1 h 0 min left · paused, on hold)"
+        );
     }
 }

@@ -264,9 +264,10 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
             ui.horizontal(|ui| {
                 for (label, value) in [("impact", &mut f.impact), ("urgency", &mut f.urgency)] {
                     egui::ComboBox::from_id_salt(format!("call_{label}"))
-                        .selected_text(format!("{label} {value}"))
+                        .selected_text(format!("{label} {value} — {}", level_word(*value)))
                         .show_ui(ui, |ui| {
-                            for (n, word) in [(1, "high"), (2, "medium"), (3, "low")] {
+                            for n in 1..=3 {
+                                let word = level_word(n);
                                 ui.selectable_value(value, n, format!("{n} — {word}"));
                             }
                         })
@@ -315,6 +316,15 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
     });
     if let Some(e) = &f.error {
         ui.label(RichText::new(e).color(format::RED));
+    }
+}
+
+/// Impact and urgency levels in words (1 is the highest).
+fn level_word(n: i64) -> &'static str {
+    match n {
+        1 => "high",
+        2 => "medium",
+        _ => "low",
     }
 }
 
@@ -368,15 +378,24 @@ fn devices_ui(ui: &mut egui::Ui, f: &mut CallForm, found: &[DeviceInfo], out: &m
 fn preview_ui(ui: &mut egui::Ui, state: &AppState, p: &Preview) {
     let tz = state.dispatch.zone();
     let f = &state.dispatch.call;
+    // Theme colours: a fixed light fill left the dark theme's light text unreadable on it.
+    let dark = ui.visuals().dark_mode;
+    let priority_color = match p.priority.as_str() {
+        "P1" => format::readable(format::RED, dark),
+        "P2" => format::readable(format::AMBER, dark),
+        _ => ui.visuals().strong_text_color(),
+    };
     egui::Frame::new()
-        .fill(egui::Color32::from_rgb(238, 244, 252))
+        .fill(ui.visuals().extreme_bg_color)
+        .stroke(egui::Stroke::new(1.0, format::readable(format::BLUE, dark)))
         .inner_margin(8.0)
         .corner_radius(4.0)
         .show(ui, |ui| {
             ui.label(
                 RichText::new(format!("Priority {}", p.priority))
                     .strong()
-                    .size(16.0),
+                    .size(16.0)
+                    .color(priority_color),
             );
             match (p.response_due_ms, p.resolution_due_ms) {
                 (Some(a), Some(b)) => {

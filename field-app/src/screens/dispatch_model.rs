@@ -309,8 +309,9 @@ pub fn free_slots(
 /// The board's working day for slots: 08:00–18:00 local.
 pub const WORKDAY_MINUTES: (u32, u32) = (8 * 60, 18 * 60);
 
-/// Slot starts offered to the dispatcher for `user_id` on `day`: every free gap of the
-/// working day long enough for `duration_ms`, not in the past, starting on a quarter hour.
+/// Slots offered to the dispatcher for `user_id` on `day`, in the working day's free gaps
+/// long enough for `duration_ms`, not in the past: each gap's first quarter hour, then every
+/// full hour that still fits (one slot per gap left a free day with only 08:00 to pick).
 pub fn offered_slots(
     rows: &[BoardRow],
     user_id: &str,
@@ -331,10 +332,16 @@ pub fn offered_slots(
     let quarter = 15 * MINUTE_MS;
     let earliest = now.max(from);
     let earliest = from + (earliest - from + quarter - 1).div_euclid(quarter) * quarter;
-    free_slots(&busy, earliest.max(from), to, duration_ms)
-        .into_iter()
-        .map(|(a, _)| (a, a + duration_ms))
-        .collect()
+    let mut out = Vec::new();
+    for (a, b) in free_slots(&busy, earliest.max(from), to, duration_ms) {
+        let mut start = a;
+        while start + duration_ms <= b {
+            out.push((start, start + duration_ms));
+            // The next full hour of the working day (which starts on one).
+            start = from + ((start - from) / HOUR_MS + 1) * HOUR_MS;
+        }
+    }
+    out
 }
 
 /// The hours a day's timeline shows: 07–19, widened to hold every block.
@@ -481,6 +488,18 @@ mod tests {
         assert_eq!(slots.get(1), Some(&(at(12, 0), at(13, 0))));
         let slots = offered_slots(&rows, "u1", TZ, day(), HOUR_MS, at(12, 50));
         assert_eq!(slots.first(), Some(&(at(13, 0), at(14, 0))));
+        // The afternoon's gap offers every hour up to the end of the working day.
+        assert_eq!(slots.last(), Some(&(at(17, 0), at(18, 0))));
+        assert_eq!(slots.len(), 5);
+        // A gap starting on a quarter hour offers it, then the full hours.
+        let slots = offered_slots(&rows, "u1", TZ, day(), HOUR_MS, at(13, 10));
+        assert_eq!(
+            slots[..2],
+            [(at(13, 15), at(14, 15)), (at(14, 0), at(15, 0))]
+        );
+        // Long visits still fit the gap: 3 h from 15:00 is the last.
+        let slots = offered_slots(&rows, "u1", TZ, day(), 3 * HOUR_MS, at(12, 50));
+        assert_eq!(slots.last(), Some(&(at(15, 0), at(18, 0))));
         assert_eq!(
             timeline_hours(&[(at(6, 30), at(20, 10))], TZ, day()),
             (6, 21)

@@ -22,6 +22,8 @@ const PREVIEW_COUNT: usize = 8;
 pub struct PlansState {
     pub list: Vec<Plan>,
     pub loaded: bool,
+    /// The server answered the list at least once (an empty list then means no plans).
+    pub answered: bool,
     pub error: Option<String>,
     pub editor: Option<PlanDraft>,
     /// The server's preview of the draft, or why it could not expand it.
@@ -85,6 +87,18 @@ fn list_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         ui.label(RichText::new(format!("Plans could not be loaded: {e}")).color(format::RED));
     }
     let d = &state.dispatch;
+    if d.plans.list.is_empty() && d.plans.error.is_none() {
+        let text = if !d.plans.answered {
+            "Loading the plans…"
+        } else if can {
+            "No inspection plans yet. “＋ New plan” sets up recurring visits (a weekly on-site \
+             round, a monthly UPS test); the server then creates their work orders ahead."
+        } else {
+            "No inspection plans yet."
+        };
+        ui.label(RichText::new(text).color(format::GREY));
+        return;
+    }
     let mut edit = None;
     let mut toggle = None;
     egui::ScrollArea::vertical()
@@ -452,6 +466,7 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
         {
             Ok(list) => {
                 plans.list = list;
+                plans.answered = true;
                 plans.error = None;
             }
             Err(e) => plans.error = Some(e),
