@@ -2,6 +2,7 @@
 //! (docs/sync-protocol.md, "Cursor and deliveries").
 
 use super::parse_col;
+use super::projections::exec;
 use crate::storage::{
     AppendOutcome, AppendRecord, DocInfo, PullItem, PullPage, PullParams, Result, StorageError,
 };
@@ -24,7 +25,8 @@ bc(doc_id) AS (
     UNION SELECT doc_id FROM my_sites
     UNION SELECT device_doc_id FROM wo_devices WHERE doc_id IN mine
     UNION SELECT doc_id FROM device_records WHERE site_id IN my_sites
-    UNION SELECT doc_id FROM docs WHERE kind IN ('checklist_template', 'knowledge') OR created_by = ?1
+    UNION SELECT doc_id FROM docs WHERE kind IN ('checklist_template', 'knowledge')
+    UNION SELECT doc_id FROM docs WHERE created_by = ?1
 )";
 
 fn kind_col(idx: usize, s: String) -> rusqlite::Result<DocKind> {
@@ -292,27 +294,31 @@ fn confirm_cursor_in(tx: &Connection, device: DeviceId, cursor: u64) -> Result<u
     match from {
         Some(_) => {
             let c = cursor as i64;
-            tx.execute(
+            exec(
+                tx,
                 "UPDATE device_docs SET state = 'held' WHERE device_id = ?1 AND state = 'pending' AND delivery_no <= ?2",
                 params![dev, c],
             )?;
             // Whole sends of lost answers: the device does not hold them.
-            tx.execute(
+            exec(
+                tx,
                 "DELETE FROM device_docs WHERE device_id = ?1 AND state = 'pending' AND delivery_no > ?2",
                 params![dev, c],
             )?;
             // Removals the device has confirmed.
-            tx.execute(
+            exec(
+                tx,
                 "DELETE FROM device_docs WHERE device_id = ?1 AND state = 'removing' AND delivery_no <= ?2",
                 params![dev, c],
             )?;
-            tx.execute(
+            exec(
+                tx,
                 "DELETE FROM deliveries WHERE device_id = ?1 AND delivery_no < ?2",
                 params![dev, c],
             )?;
         }
         None => {
-            tx.execute("DELETE FROM device_docs WHERE device_id = ?1", [&dev])?;
+            exec(tx, "DELETE FROM device_docs WHERE device_id = ?1", [&dev])?;
         }
     }
     Ok(from.unwrap_or(0).max(0) as u64)
@@ -349,14 +355,16 @@ fn pull_in(tx: &Connection, p: &PullParams) -> Result<PullPage> {
     for (doc, state) in &held {
         if in_bc.contains(doc.as_str()) {
             if state == "removing" {
-                tx.execute(
+                exec(
+                    tx,
                     "UPDATE device_docs SET state = 'held' WHERE device_id = ?1 AND doc_id = ?2",
                     params![dev, doc],
                 )?;
             }
             continue;
         }
-        tx.execute(
+        exec(
+            tx,
             "UPDATE device_docs SET state = 'removing', delivery_no = ?3 WHERE device_id = ?1 AND doc_id = ?2",
             params![dev, doc, n],
         )?;
@@ -373,7 +381,8 @@ fn pull_in(tx: &Connection, p: &PullParams) -> Result<PullPage> {
             break;
         }
         size += bytes.len() as u64;
-        tx.execute(
+        exec(
+            tx,
             "INSERT OR REPLACE INTO device_docs (device_id, doc_id, state, delivery_no) VALUES (?1, ?2, 'pending', ?3)",
             params![dev, doc, n],
         )?;
@@ -426,11 +435,13 @@ fn pull_in(tx: &Connection, p: &PullParams) -> Result<PullPage> {
             upto = top;
         }
     }
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO deliveries (device_id, delivery_no, log_seq, created_at_ms) VALUES (?1, ?2, ?3, ?4)",
         params![dev, n, upto, p.now],
     )?;
-    tx.execute(
+    exec(
+        tx,
         "UPDATE devices SET last_sync_ms = ?2 WHERE device_id = ?1",
         params![dev, p.now],
     )?;

@@ -194,6 +194,12 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_user ON notifications(user_id, id);
 CREATE INDEX wo_events_doc ON wo_events(doc_id, at_ms);
 "#,
+    // The engineer's briefcase (computed on every sync) looked documents up by creator with
+    // full scans of `docs` and `work_orders`.
+    r#"
+CREATE INDEX docs_created_by ON docs(created_by, kind);
+CREATE INDEX work_orders_created_by ON work_orders(created_by);
+"#,
 ];
 
 /// Bring the schema up to date in one transaction per step; returns the version in place.

@@ -20,8 +20,8 @@ use std::sync::{Mutex, MutexGuard};
 /// What a sync request's writes give back: each append's outcome and the answer page.
 type SyncWrites = (Vec<Option<super::AppendOutcome>>, super::PullPage);
 
-/// Idle read connections kept open (more are opened while many reads run at once).
-const READERS_KEPT: usize = 8;
+/// Read connections open at most (SQLite's WAL has few reader slots; see `readers.rs`).
+const READERS_MAX: usize = 2;
 
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
@@ -84,7 +84,7 @@ impl SqliteStorage {
         }
         let conn = Connection::open(path)?;
         let scope = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-        let readers = readers::ReadPool::new(path.to_owned(), READERS_KEPT);
+        let readers = readers::ReadPool::new(path.to_owned(), READERS_MAX);
         Self::configure(conn, scope.display().to_string(), Some(readers))
     }
 

@@ -8,7 +8,8 @@ use rusqlite::{Connection, params};
 pub fn write(tx: &Connection, id: &str, p: &Projection, now: TimestampMs) -> Result<()> {
     match p {
         Projection::WorkOrder(w) => {
-            tx.execute(
+            exec(
+                tx,
                 "INSERT OR REPLACE INTO work_orders (doc_id, number, title, kind, status, conflict, priority,
                     category, customer_id, site_id, scheduled_start_ms, scheduled_end_ms, response_due_ms,
                     resolution_due_ms, first_on_site_ms, completed_at_ms, created_by, created_at_ms, updated_at_ms)
@@ -20,23 +21,26 @@ pub fn write(tx: &Connection, id: &str, p: &Projection, now: TimestampMs) -> Res
                     w.created_by, w.created_at_ms, now
                 ],
             )?;
-            tx.execute("DELETE FROM wo_assignees WHERE doc_id = ?1", [id])?;
+            exec(tx, "DELETE FROM wo_assignees WHERE doc_id = ?1", [id])?;
             for a in &w.assignees {
-                tx.execute(
+                exec(
+                    tx,
                     "INSERT OR IGNORE INTO wo_assignees (doc_id, user_id) VALUES (?1, ?2)",
                     params![id, a],
                 )?;
             }
-            tx.execute("DELETE FROM wo_devices WHERE doc_id = ?1", [id])?;
+            exec(tx, "DELETE FROM wo_devices WHERE doc_id = ?1", [id])?;
             for d in &w.device_ids {
-                tx.execute(
+                exec(
+                    tx,
                     "INSERT OR IGNORE INTO wo_devices (doc_id, device_doc_id) VALUES (?1, ?2)",
                     params![id, d],
                 )?;
             }
-            tx.execute("DELETE FROM wo_blobs WHERE doc_id = ?1", [id])?;
+            exec(tx, "DELETE FROM wo_blobs WHERE doc_id = ?1", [id])?;
             for b in &w.blobs {
-                tx.execute(
+                exec(
+                    tx,
                     "INSERT OR IGNORE INTO wo_blobs (doc_id, sha256) VALUES (?1, ?2)",
                     params![id, b],
                 )?;
@@ -50,7 +54,8 @@ pub fn write(tx: &Connection, id: &str, p: &Projection, now: TimestampMs) -> Res
             }
         }
         Projection::Device(d) => {
-            tx.execute(
+            exec(
+                tx,
                 "INSERT OR REPLACE INTO device_records (doc_id, asset_tag, device_type, vendor, model, serial, ip,
                     site_id, customer_id, location, status, search, updated_at_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -61,7 +66,8 @@ pub fn write(tx: &Connection, id: &str, p: &Projection, now: TimestampMs) -> Res
             )?;
         }
         Projection::Site(s) => {
-            tx.execute(
+            exec(
+                tx,
                 "INSERT OR REPLACE INTO sites (doc_id, name, customer_id, customer_name, address, updated_at_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![id, s.name, s.customer_id, s.customer_name, s.address, now],
@@ -70,6 +76,12 @@ pub fn write(tx: &Connection, id: &str, p: &Projection, now: TimestampMs) -> Res
         Projection::None => {}
     }
     Ok(())
+}
+
+/// `execute` through the connection's statement cache: the projection statements run for
+/// every stored document, and parsing them anew each time showed in profiles.
+pub(crate) fn exec(tx: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<usize> {
+    Ok(tx.prepare_cached(sql)?.execute(p)?)
 }
 
 fn split(s: Option<String>) -> Vec<String> {

@@ -5,38 +5,69 @@
 use rusqlite::{Connection, OpenFlags};
 use std::ops::Deref;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard};
 
-/// Idle read connections, opened on demand and kept for reuse (at most `max_idle` kept).
+/// Read connections, opened on demand up to `max_open`; beyond that a read waits for one to
+/// come back. Bounded because SQLite's WAL has only a handful of reader slots: hundreds of
+/// connections reading at different snapshots while the writer commits run out of them and
+/// get SQLITE_BUSY, which the busy handler turns into waits of seconds.
 pub struct ReadPool {
     path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
-    max_idle: usize,
+    state: Mutex<PoolState>,
+    returned: Condvar,
+    max_open: usize,
+}
+
+struct PoolState {
+    idle: Vec<Connection>,
+    open: usize,
 }
 
 impl ReadPool {
-    pub fn new(path: PathBuf, max_idle: usize) -> Self {
+    pub fn new(path: PathBuf, max_open: usize) -> Self {
         Self {
             path,
-            idle: Mutex::new(Vec::new()),
-            max_idle,
+            state: Mutex::new(PoolState {
+                idle: Vec::new(),
+                open: 0,
+            }),
+            returned: Condvar::new(),
+            max_open: max_open.max(1),
         }
     }
 
-    fn idle(&self) -> MutexGuard<'_, Vec<Connection>> {
-        self.idle.lock().unwrap_or_else(|p| p.into_inner())
+    fn state(&self) -> MutexGuard<'_, PoolState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// A connection for one read; it goes back to the pool when dropped.
     pub fn get(&self) -> rusqlite::Result<PooledReader<'_>> {
-        let conn = match self.idle().pop() {
-            Some(c) => c,
-            None => self.open()?,
-        };
-        Ok(PooledReader {
+        let mut st = self.state();
+        loop {
+            if let Some(conn) = st.idle.pop() {
+                return Ok(self.lend(conn));
+            }
+            if st.open < self.max_open {
+                st.open += 1;
+                drop(st);
+                return match self.open() {
+                    Ok(conn) => Ok(self.lend(conn)),
+                    Err(e) => {
+                        self.state().open -= 1;
+                        self.returned.notify_one();
+                        Err(e)
+                    }
+                };
+            }
+            st = self.returned.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    fn lend(&self, conn: Connection) -> PooledReader<'_> {
+        PooledReader {
             pool: self,
             conn: Some(conn),
-        })
+        }
     }
 
     fn open(&self) -> rusqlite::Result<Connection> {
@@ -67,10 +98,8 @@ impl Deref for PooledReader<'_> {
 impl Drop for PooledReader<'_> {
     fn drop(&mut self) {
         if let Some(c) = self.conn.take() {
-            let mut idle = self.pool.idle();
-            if idle.len() < self.pool.max_idle {
-                idle.push(c);
-            }
+            self.pool.state().idle.push(c);
+            self.pool.returned.notify_one();
         }
     }
 }
@@ -89,5 +118,37 @@ impl Deref for ReadConn<'_> {
             ReadConn::Pooled(p) => p,
             ReadConn::Writer(w) => w,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_more_than_max_open_and_waiters_get_a_returned_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let w = Connection::open(&path).unwrap();
+        w.pragma_update(None, "journal_mode", "WAL").unwrap();
+        w.execute_batch("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (7);")
+            .unwrap();
+        let pool = std::sync::Arc::new(ReadPool::new(path, 2));
+        let handles: Vec<_> = (0..16)
+            .map(|_| {
+                let pool = pool.clone();
+                std::thread::spawn(move || {
+                    let c = pool.get().unwrap();
+                    let v: i64 = c.query_row("SELECT v FROM t", [], |r| r.get(0)).unwrap();
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    assert!(pool.state().open <= 2);
+                    v
+                })
+            })
+            .collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap(), 7);
+        }
+        assert_eq!(pool.state().open, 2);
     }
 }
