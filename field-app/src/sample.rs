@@ -31,6 +31,16 @@ pub fn engineer() -> Identity {
     }
 }
 
+/// The supervisor who reviews the sample work (Chen Jing).
+pub fn supervisor() -> Identity {
+    Identity {
+        user_id: "7d1c2a7e-0000-4000-8000-0000000000aa".into(),
+        username: "chen.jing".into(),
+        display_name: "Chen Jing".into(),
+        role: Role::Supervisor,
+    }
+}
+
 fn item(label: &str, kind: &str, required: bool, order: i64) -> ChecklistItem {
     ChecklistItem {
         label: label.into(),

@@ -8,20 +8,11 @@ use egui_kittest::kittest::Queryable;
 use fieldsync::TimestampMs;
 use fieldsync::model::{self, CheckAnswer};
 use fieldsync::status::{EventKind, Status};
-use fieldsync::store::{Identity, LocalStore};
+use fieldsync::store::LocalStore;
 use fieldsync_app::{FieldApp, fonts, sample};
 
 /// Wed 18 Nov 2026 08:30 UTC.
 const NOW: TimestampMs = 1_795_509_000_000;
-
-fn supervisor() -> Identity {
-    Identity {
-        user_id: "7d1c2a7e-0000-4000-8000-0000000000aa".into(),
-        username: "chen.jing".into(),
-        display_name: "Chen Jing".into(),
-        role: fieldsync::Role::Supervisor,
-    }
-}
 
 /// The sample incident, completed by the engineer on this store.
 fn completed_store() -> (LocalStore, fieldsync::DocId) {
@@ -66,7 +57,7 @@ fn harness(app: FieldApp) -> Harness<'static, FieldApp> {
 #[test]
 fn supervisor_sends_back_with_a_comment() {
     let (store, id) = completed_store();
-    store.set_identity(&supervisor()).unwrap();
+    store.set_identity(&sample::supervisor()).unwrap();
     let title = store_title(&store, id);
     let app = FieldApp::offline(store, NOW + 60_000);
     let mut h = harness(app);

@@ -9,7 +9,7 @@ use egui_kittest::kittest::Queryable;
 use fieldsync::TimestampMs;
 use fieldsync::model::{self, CheckAnswer};
 use fieldsync::status::EventKind;
-use fieldsync::store::{Identity, LocalStore};
+use fieldsync::store::LocalStore;
 use fieldsync_app::api::{ApiAnswer, ApiCall, ApiError, ApiReply};
 use fieldsync_app::worker::{FromWorker, ToWorker};
 use fieldsync_app::{FieldApp, fonts, sample};
@@ -17,15 +17,6 @@ use fieldsync_app::{FieldApp, fonts, sample};
 /// Tue 24 Nov 2026 08:30 UTC.
 const NOW: TimestampMs = 1_795_509_000_000;
 const MIN: TimestampMs = 60_000;
-
-fn supervisor() -> Identity {
-    Identity {
-        user_id: "7d1c2a7e-0000-4000-8000-0000000000aa".into(),
-        username: "chen.jing".into(),
-        display_name: "Chen Jing".into(),
-        role: fieldsync::Role::Supervisor,
-    }
-}
 
 /// The sample inspection, done and completed by the engineer, on the supervisor's store.
 fn completed_store() -> (LocalStore, fieldsync::DocId) {
@@ -56,7 +47,7 @@ fn completed_store() -> (LocalStore, fieldsync::DocId) {
             model::record_event(doc, EventKind::Completed, me, NOW + 3 * MIN, done).map(|_| ())
         })
         .unwrap();
-    store.set_identity(&supervisor()).unwrap();
+    store.set_identity(&sample::supervisor()).unwrap();
     (store, ids.inspection)
 }
 
