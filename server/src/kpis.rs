@@ -24,7 +24,7 @@ pub use devices::{DeviceFaultStat, DeviceFaults};
 pub use inspections::{InspectionAdherence, PlannedInspection};
 pub use period::Period;
 
-/// Rows read per status from the work-order projection (its own upper bound).
+/// Rows read per status and period from the work-order projection (its own upper bound).
 const ROWS_PER_STATUS: u32 = 5000;
 /// Periods in the trend: this one and the five before.
 pub const TREND_PERIODS: usize = 6;
@@ -510,10 +510,17 @@ pub fn gather(hub: &Hub, customer: &str, period: Period) -> Result<Records, HubE
         ..Default::default()
     };
     let mut names: HashMap<String, String> = HashMap::new();
-    for status in Status::ALL {
+    // Period by period and status by status, so the row bound applies to one month's work
+    // orders in one status, not to the customer's whole history.
+    let windows = (0..TREND_PERIODS as i32).map(|k| period.shift(-k).range_ms());
+    let queries =
+        windows.flat_map(|(start, end)| Status::ALL.into_iter().map(move |s| (start, end, s)));
+    for (start, end, status) in queries {
         let rows = hub.db().blocking().list_work_orders(&WorkOrderFilter {
             status: Some(status.as_str().into()),
             customer: Some(customer.into()),
+            created_from_ms: Some(start),
+            created_before_ms: Some(end),
             limit: Some(ROWS_PER_STATUS),
             ..Default::default()
         })?;

@@ -1,4 +1,5 @@
-//! `append_batch` on both backends: one transaction, each record checked on its own.
+//! Storage behaviour both backends must share: `append_batch` (one transaction, each record
+//! checked on its own) and the work-order list's creation-time filter.
 
 use super::{AppendRecord, Projection, Storage};
 use fieldsync::{DocId, DocKind};
@@ -75,4 +76,65 @@ fn postgres_batch_stores_the_fresh_and_skips_the_stale() {
     let s = super::postgres::PgStorage::open(&db.url, 2).unwrap();
     s.migrate().unwrap();
     a_batch_stores_the_fresh_and_skips_the_stale(&s);
+}
+
+/// The work-order list filters by creation time (the monthly KPIs read one period at a time,
+/// so the row bound applies to a month, not to a customer's whole history).
+pub(crate) fn work_orders_filter_by_creation_time(s: &dyn Storage) {
+    let at = |ms: i64| {
+        let mut r = record(DocId::new(), &"a".repeat(64));
+        r.kind = DocKind::WorkOrder;
+        r.projection = Projection::WorkOrder(Box::new(crate::storage::WorkOrderProj {
+            title: format!("at {ms}"),
+            kind: "incident".into(),
+            status: "new".into(),
+            customer_id: Some("cust-1".into()),
+            created_by: "office".into(),
+            created_at_ms: ms,
+            ..Default::default()
+        }));
+        assert!(s.append_checked(&r, &[]).unwrap().is_some());
+    };
+    for ms in [100, 200, 300] {
+        at(ms);
+    }
+    let titles = |from: Option<i64>, before: Option<i64>| -> Vec<String> {
+        let mut t: Vec<String> = s
+            .list_work_orders(&crate::storage::WorkOrderFilter {
+                customer: Some("cust-1".into()),
+                created_from_ms: from,
+                created_before_ms: before,
+                ..Default::default()
+            })
+            .unwrap()
+            .into_iter()
+            .map(|r| r.title)
+            .collect();
+        t.sort();
+        t
+    };
+    assert_eq!(titles(Some(150), Some(300)), vec!["at 200"]);
+    assert_eq!(titles(Some(200), None), vec!["at 200", "at 300"]);
+    assert_eq!(titles(None, Some(200)), vec!["at 100"]);
+    assert_eq!(titles(None, None).len(), 3);
+}
+
+#[test]
+fn sqlite_work_orders_filter_by_creation_time() {
+    let s = super::sqlite::SqliteStorage::open_in_memory().unwrap();
+    s.migrate().unwrap();
+    work_orders_filter_by_creation_time(&s);
+}
+
+#[test]
+fn postgres_work_orders_filter_by_creation_time() {
+    let Some(admin) =
+        super::postgres::scratch::test_url_or_skip("postgres_work_orders_filter_by_creation_time")
+    else {
+        return;
+    };
+    let db = super::postgres::scratch::ScratchDb::create(&admin).unwrap();
+    let s = super::postgres::PgStorage::open(&db.url, 2).unwrap();
+    s.migrate().unwrap();
+    work_orders_filter_by_creation_time(&s);
 }

@@ -199,6 +199,10 @@ pub struct WorkOrderFilter {
     pub assignee: Option<String>,
     pub site: Option<String>,
     pub customer: Option<String>,
+    /// Created at or after this time (ms since the epoch).
+    pub created_from_ms: Option<TimestampMs>,
+    /// Created before this time.
+    pub created_before_ms: Option<TimestampMs>,
     pub limit: Option<u32>,
 }
 

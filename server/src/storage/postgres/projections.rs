@@ -112,9 +112,19 @@ pub fn list_work_orders(c: &mut Client, f: &WorkOrderFilter) -> Result<Vec<WorkO
            AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM wo_assignees a WHERE a.doc_id = w.doc_id AND a.user_id = $2))
            AND ($3::text IS NULL OR w.site_id = $3)
            AND ($4::text IS NULL OR w.customer_id = $4)
+           AND ($6::bigint IS NULL OR w.created_at_ms >= $6)
+           AND ($7::bigint IS NULL OR w.created_at_ms < $7)
          ORDER BY w.priority IS NULL, w.priority, w.created_at_ms DESC
          LIMIT $5",
-        &[&f.status, &f.assignee, &f.site, &f.customer, &limit],
+        &[
+            &f.status,
+            &f.assignee,
+            &f.site,
+            &f.customer,
+            &limit,
+            &f.created_from_ms,
+            &f.created_before_ms,
+        ],
     )?;
     rows.iter()
         .map(|r| {

@@ -102,12 +102,22 @@ pub fn list_work_orders(conn: &Connection, f: &WorkOrderFilter) -> Result<Vec<Wo
            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM wo_assignees a WHERE a.doc_id = w.doc_id AND a.user_id = ?2))
            AND (?3 IS NULL OR w.site_id = ?3)
            AND (?4 IS NULL OR w.customer_id = ?4)
+           AND (?6 IS NULL OR w.created_at_ms >= ?6)
+           AND (?7 IS NULL OR w.created_at_ms < ?7)
          ORDER BY w.priority IS NULL, w.priority, w.created_at_ms DESC
          LIMIT ?5",
     )?;
     let limit = f.limit.unwrap_or(500).min(5000);
     let rows = st.query_map(
-        params![f.status, f.assignee, f.site, f.customer, limit],
+        params![
+            f.status,
+            f.assignee,
+            f.site,
+            f.customer,
+            limit,
+            f.created_from_ms,
+            f.created_before_ms
+        ],
         |r| {
             Ok(WorkOrderRow {
                 doc_id: r.get(0)?,
