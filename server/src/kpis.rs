@@ -512,6 +512,7 @@ pub fn gather(hub: &Hub, customer: &str, period: Period) -> Result<Records, HubE
     let mut names: HashMap<String, String> = HashMap::new();
     // Period by period and status by status, so the row bound applies to one month's work
     // orders in one status, not to the customer's whole history.
+    let mut ids: Vec<DocId> = Vec::new();
     let windows = (0..TREND_PERIODS as i32).map(|k| period.shift(-k).range_ms());
     let queries =
         windows.flat_map(|(start, end)| Status::ALL.into_iter().map(move |s| (start, end, s)));
@@ -525,25 +526,32 @@ pub fn gather(hub: &Hub, customer: &str, period: Period) -> Result<Records, HubE
             ..Default::default()
         })?;
         records.truncated |= rows.len() as u32 >= ROWS_PER_STATUS;
-        for row in rows {
-            if !(from..to).contains(&row.created_at_ms) {
-                continue;
+        ids.extend(
+            rows.iter()
+                .filter(|row| (from..to).contains(&row.created_at_ms))
+                .filter_map(|row| row.doc_id.parse::<DocId>().ok()),
+        );
+    }
+    // Loading and reading thousands of documents is the report's cost: spread it over the
+    // cores (a 10,000-work-order month took 9.4 s on one).
+    let read = crate::hub::on_all_cores(ids, |id| -> Result<Option<WorkOrder>, HubError> {
+        let Some((_, doc)) = hub.load(id)? else {
+            return Ok(None);
+        };
+        match WorkOrder::from_doc(&doc) {
+            Ok(wo) => Ok(Some(wo)),
+            Err(e) => {
+                tracing::warn!(%id, error = %e, "work order left out of the KPIs");
+                Ok(None)
             }
-            let Ok(id) = row.doc_id.parse::<DocId>() else {
-                continue;
-            };
-            let Some((_, doc)) = hub.load(id)? else {
-                continue;
-            };
-            match WorkOrder::from_doc(&doc) {
-                Ok(wo) => {
-                    learn_names(hub, &wo, &mut names)?;
-                    records
-                        .work_orders
-                        .push(Sample::from_work_order(&wo, &names));
-                }
-                Err(e) => tracing::warn!(%id, error = %e, "work order left out of the KPIs"),
-            }
+        }
+    });
+    for wo in read {
+        if let Some(wo) = wo? {
+            learn_names(hub, &wo, &mut names)?;
+            records
+                .work_orders
+                .push(Sample::from_work_order(&wo, &names));
         }
     }
     Ok(records)
