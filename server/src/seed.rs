@@ -352,7 +352,7 @@ pub fn seed_demo(
         sites.push((c, site_id, room_devices));
     }
     let template_checklist = patrol.instantiate();
-    let day = 24 * 3600 * 1000;
+    let (patrol_start, patrol_end) = next_wednesday_morning(now);
     let mut orders: Vec<NewWorkOrder> = Vec::new();
     for (i, (c, site_id, room)) in sites.iter().enumerate() {
         // The office tower's weekly patrol comes from its inspection plan (below).
@@ -368,8 +368,8 @@ pub fn seed_demo(
             customer_id: Some(c.id.into()),
             site_id: Some(site_id.to_string()),
             device_ids: room.clone(),
-            scheduled_start_ms: Some(now + day),
-            scheduled_end_ms: Some(now + day + 3 * 3600 * 1000),
+            scheduled_start_ms: Some(patrol_start),
+            scheduled_end_ms: Some(patrol_end),
             assignees: engineer.into_iter().collect(),
             checklist: template_checklist.clone(),
             ..Default::default()
@@ -458,4 +458,52 @@ pub fn seed_demo(
     let generated = crate::seed_plans::seed_plans(hub, users, &plan_sites, template_ids[0], now)?;
     report.work_orders += generated;
     Ok(report)
+}
+
+/// The next Wednesday 09:00–12:00 in the demo customers' time zone after `now`, as the
+/// patrols' descriptions promise (a start at "now + 1 day" put them at 01:00 when seeded at
+/// night).
+fn next_wednesday_morning(now: TimestampMs) -> (TimestampMs, TimestampMs) {
+    use chrono::{Datelike, Duration, TimeZone, Weekday};
+    let tz: chrono_tz::Tz = crate::seed_plans::DEMO_TZ.parse().unwrap_or(chrono_tz::UTC);
+    let local = tz
+        .timestamp_millis_opt(now)
+        .single()
+        .unwrap_or_else(|| tz.timestamp_millis_opt(0).unwrap());
+    let mut date = local.date_naive();
+    loop {
+        let start = date
+            .and_hms_opt(9, 0, 0)
+            .and_then(|t| tz.from_local_datetime(&t).single());
+        if let Some(start) = start
+            && date.weekday() == Weekday::Wed
+            && start.timestamp_millis() > now
+        {
+            let end = start + Duration::hours(3);
+            return (start.timestamp_millis(), end.timestamp_millis());
+        }
+        date += Duration::days(1);
+    }
+}
+
+#[cfg(test)]
+mod patrol_time_tests {
+    use super::next_wednesday_morning;
+
+    #[test]
+    fn patrols_land_on_the_next_wednesday_morning_in_shanghai() {
+        // Tue 1 Dec 2026 17:00 UTC = Wed 2 Dec 01:00 in Shanghai: the same Wednesday, 09:00
+        // Shanghai = 01:00 UTC.
+        let tue_17_utc = 1_796_144_400_000;
+        assert_eq!(
+            next_wednesday_morning(tue_17_utc),
+            (1_796_173_200_000, 1_796_184_000_000)
+        );
+        // Wed 2 Dec 10:00 Shanghai (02:00 UTC): already started, so the next week's.
+        let wed_10_sh = 1_796_176_800_000;
+        assert_eq!(
+            next_wednesday_morning(wed_10_sh).0,
+            1_796_173_200_000 + 7 * 24 * 3600 * 1000
+        );
+    }
 }
