@@ -535,7 +535,7 @@ pub fn gather(hub: &Hub, customer: &str, period: Period) -> Result<Records, HubE
     // Loading and reading thousands of documents is the report's cost: spread it over the
     // cores (a 10,000-work-order month took 9.4 s on one).
     let read = crate::hub::on_all_cores(ids, |id| -> Result<Option<WorkOrder>, HubError> {
-        let Some((_, doc)) = hub.load(id)? else {
+        let Some((_, doc)) = hub.load_uncached(id)? else {
             return Ok(None);
         };
         match WorkOrder::from_doc(&doc) {

@@ -158,6 +158,17 @@ impl Hub {
         Ok(found)
     }
 
+    /// A read-only copy straight from storage, leaving the cache alone: for bulk reads (the
+    /// monthly KPIs read thousands of documents) that would otherwise evict the documents
+    /// devices are syncing.
+    pub fn load_uncached(&self, id: DocId) -> Result<Option<(DocKind, Automerge)>, HubError> {
+        let Some((info, bytes)) = self.db.blocking().doc_bytes(id)? else {
+            return Ok(None);
+        };
+        let doc = Automerge::load(&bytes).map_err(|e| HubError::Corrupt(id, e.to_string()))?;
+        Ok(Some((info.kind, doc)))
+    }
+
     /// Store a validated change set, then cache the merged document. The document's lock must
     /// be held. `Ok(false)`: the stored heads are no longer the ones it was validated on
     /// (another replica wrote the document); nothing was stored and the caller validates again.
