@@ -70,21 +70,6 @@ fn filled_store(dir: &std::path::Path) -> (SharedStore, fieldsync::DocId) {
     (Arc::new(Mutex::new(store)), ids.inspection)
 }
 
-/// Text of a PDF via poppler's `pdftotext` (`None` when poppler is not installed).
-fn pdf_text(pdf: &[u8]) -> Option<String> {
-    let dir = tempfile::tempdir().ok()?;
-    let file = dir.path().join("r.pdf");
-    std::fs::write(&file, pdf).ok()?;
-    let out = std::process::Command::new("pdftotext")
-        .arg(&file)
-        .arg("-")
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 fn fonts_missing() -> bool {
     match fieldsync_server::report::fonts::fonts() {
         Ok(_) => false,
@@ -112,7 +97,7 @@ fn the_offline_report_has_the_title_readings_cjk_and_attachments() {
     if let Ok(out) = std::env::var("FIELDSYNC_REPORT_OUT") {
         std::fs::write(std::path::Path::new(&out).join("offline-report.pdf"), &pdf).unwrap();
     }
-    let Some(text) = pdf_text(&pdf) else {
+    let Some(text) = fieldsync_server::testing::pdf_text(&pdf) else {
         eprintln!("pdftotext not installed: text not checked");
         return;
     };

@@ -174,3 +174,20 @@ impl Drop for TestServer {
         }
     }
 }
+
+/// Text of a PDF (layout kept) via poppler's `pdftotext`, for tests that check what a report
+/// says; `None` when poppler is not installed (`.ci/run` installs it).
+pub fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().ok()?;
+    let file = dir.path().join("report.pdf");
+    std::fs::write(&file, pdf).ok()?;
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}

@@ -141,11 +141,7 @@ impl Hub {
             }
             tracing::debug!(doc = %id, "cached copy is behind storage; reloading");
         }
-        let Some((info, bytes)) = self.db.blocking().doc_bytes(id)? else {
-            return Ok(None);
-        };
-        let doc = Automerge::load(&bytes).map_err(|e| HubError::Corrupt(id, e.to_string()))?;
-        Ok(Some((info.kind, doc, None)))
+        Ok(self.load_uncached(id)?.map(|(kind, doc)| (kind, doc, None)))
     }
 
     /// A read-only copy of a document (for history, conflicts, export).

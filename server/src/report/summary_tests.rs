@@ -47,21 +47,6 @@ fn records(period: Period) -> Records {
     }
 }
 
-fn pdf_text(pdf: &[u8]) -> Option<String> {
-    let dir = tempfile::tempdir().ok()?;
-    let file = dir.path().join("s.pdf");
-    std::fs::write(&file, pdf).ok()?;
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&file)
-        .arg("-")
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 #[test]
 fn the_summary_shows_phone_resolution_inspections_and_device_fault_time() {
     if let Err(e) = fonts::fonts() {
@@ -80,7 +65,7 @@ fn the_summary_shows_phone_resolution_inspections_and_device_fault_time() {
     if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
         std::fs::write(std::path::Path::new(&dir).join("summary-more.pdf"), &pdf).unwrap();
     }
-    let Some(text) = pdf_text(&pdf) else {
+    let Some(text) = crate::testing::pdf_text(&pdf) else {
         eprintln!("pdftotext not installed: the text was not checked");
         return;
     };
@@ -111,7 +96,7 @@ fn without_plans_or_devices_the_summary_says_so() {
         ..Default::default()
     };
     let pdf = render(&kpis::report("acme", &records, period, end)).unwrap();
-    let Some(text) = pdf_text(&pdf) else {
+    let Some(text) = crate::testing::pdf_text(&pdf) else {
         eprintln!("pdftotext not installed: the text was not checked");
         return;
     };

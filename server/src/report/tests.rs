@@ -193,22 +193,6 @@ fn renders_a_full_report() {
     }
 }
 
-/// Text of a PDF via poppler's `pdftotext`, when it is installed.
-fn pdf_text(pdf: &[u8]) -> Option<String> {
-    let dir = tempfile::tempdir().ok()?;
-    let file = dir.path().join("r.pdf");
-    std::fs::write(&file, pdf).ok()?;
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout"])
-        .arg(&file)
-        .arg("-")
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 /// Six months of a customer's work: faults of every category, engineers with CJK names,
 /// complaints and scores.
 pub(crate) fn summary_samples(end: crate::kpis::Period) -> Vec<crate::kpis::Sample> {
@@ -268,7 +252,7 @@ fn renders_the_service_summary_with_charts() {
     if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
         std::fs::write(Path::new(&dir).join("summary.pdf"), &pdf).unwrap();
     }
-    if let Some(text) = pdf_text(&pdf) {
+    if let Some(text) = crate::testing::pdf_text(&pdf) {
         for needle in [
             "Service summary",
             "November 2026",
@@ -294,7 +278,7 @@ fn renders_the_service_summary_with_charts() {
     if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
         std::fs::write(Path::new(&dir).join("summary-q.pdf"), &pdf).unwrap();
     }
-    if let Some(text) = pdf_text(&pdf) {
+    if let Some(text) = crate::testing::pdf_text(&pdf) {
         for needle in [
             "Q4 2026 (October–December)",
             "Faults per quarter",
