@@ -4,14 +4,16 @@
 //! Offline, the page says the history needs a connection and still shows the current report.
 //! No worker runs: the test takes the calls from `unsent` and answers them with canned data.
 
+mod common;
+use common::calls;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use fieldsync::TimestampMs;
 use fieldsync::model::{self, CheckAnswer};
 use fieldsync::status::EventKind;
 use fieldsync::store::LocalStore;
-use fieldsync_app::api::{ApiAnswer, ApiCall, ApiError, ApiReply};
-use fieldsync_app::worker::{FromWorker, ToWorker};
+use fieldsync_app::api::{ApiAnswer, ApiError, ApiReply};
+use fieldsync_app::worker::FromWorker;
 use fieldsync_app::{FieldApp, fonts, sample};
 
 /// Tue 24 Nov 2026 08:30 UTC.
@@ -70,17 +72,6 @@ fn open_history() -> (Harness<'static, FieldApp>, fieldsync::DocId) {
 }
 
 // Frames are stepped (`run_steps`), not settled: a spinner repaints while a call is out.
-
-/// The API calls the screen sent since the last look.
-fn calls(h: &mut Harness<'static, FieldApp>) -> Vec<ApiCall> {
-    std::mem::take(&mut h.state_mut().unsent)
-        .into_iter()
-        .filter_map(|m| match m {
-            ToWorker::Api(c) => Some(c),
-            _ => None,
-        })
-        .collect()
-}
 
 /// A time as the history shows it (device clock, to the second).
 fn seconds(ms: TimestampMs) -> String {

@@ -3,12 +3,14 @@
 //! customer complaint against a work order. No worker runs: the test takes the call from
 //! `unsent` and answers it itself.
 
+mod common;
+use common::calls;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use fieldsync::TimestampMs;
 use fieldsync::store::{Identity, LocalStore};
-use fieldsync_app::api::{ApiAnswer, ApiBody, ApiCall, ApiError, ApiMethod, ApiReply};
-use fieldsync_app::worker::{FromWorker, ToWorker};
+use fieldsync_app::api::{ApiAnswer, ApiBody, ApiError, ApiMethod, ApiReply};
+use fieldsync_app::worker::FromWorker;
 use fieldsync_app::{FieldApp, fonts};
 
 /// Wed 18 Nov 2026 08:30 UTC.
@@ -36,17 +38,6 @@ fn supervisor_app() -> Harness<'static, FieldApp> {
     h.get_by_label("Dashboard").click();
     h.run();
     h
-}
-
-/// The API calls the screen sent since the last look.
-fn calls(h: &mut Harness<'static, FieldApp>) -> Vec<ApiCall> {
-    std::mem::take(&mut h.state_mut().unsent)
-        .into_iter()
-        .filter_map(|m| match m {
-            ToWorker::Api(c) => Some(c),
-            _ => None,
-        })
-        .collect()
 }
 
 fn answer(h: &mut Harness<'static, FieldApp>, tag: &str, result: Result<ApiReply, ApiError>) {
