@@ -4,6 +4,7 @@
 
 mod growth;
 mod http_bench;
+mod hub_bench;
 mod measure;
 mod micro;
 mod report;
@@ -29,6 +30,10 @@ fn main() -> anyhow::Result<()> {
         "wire" => tables.push(sync_bench::one_field_edit()?),
         "micro" => tables.push(micro::run()?),
         "first-sync-in-process" => tables.push(sync_bench::first_sync_in_process()?),
+        "hub-first-sync" => {
+            let rest: Vec<String> = std::env::args().skip(2).collect();
+            tables.push(hub_bench::run(&rest)?)
+        }
         "first-sync" | "reconnect" => {
             tables.extend(runtime.block_on(http_bench::first_sync_and_reconnect())?)
         }
@@ -62,7 +67,7 @@ fn main() -> anyhow::Result<()> {
             tables.push(store_bench::run()?);
         }
         other => anyhow::bail!(
-            "unknown scenario {other:?}; try wire, first-sync, reconnect, briefcase, load [devices] [rounds] [--postgres URL] [--replicas N], vs-samod [--samod-json f | --samod-bin p] [--keep-workload d], growth [max-docs] [max-edits], store, micro, first-sync-in-process or all"
+            "unknown scenario {other:?}; try wire, first-sync, reconnect, briefcase, load [devices] [rounds] [--postgres URL] [--replicas N], vs-samod [--samod-json f | --samod-bin p] [--keep-workload d], growth [max-docs] [max-edits], store, micro, first-sync-in-process, hub-first-sync [--save f | --load f] [--rounds n] or all"
         ),
     }
     for t in tables {

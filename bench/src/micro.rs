@@ -105,6 +105,58 @@ pub fn run() -> anyhow::Result<Table> {
         "-",
         None,
     );
+    // What the server does with a pushed never-synced work order (the first-sync hot path).
+    let changes = am.get_changes(&[]);
+    let raw: Vec<u8> = changes
+        .iter()
+        .flat_map(|c| c.raw_bytes().to_vec())
+        .collect();
+    t.row(
+        &format!("Automerge::get_changes(&[]) ({} changes)", changes.len()),
+        per_op(200, || am.get_changes(&[])),
+        "-",
+        None,
+    );
+    t.row(
+        "Change::decode of every change (legacy ops)",
+        per_op(200, || {
+            changes.iter().map(|c| c.decode()).collect::<Vec<_>>()
+        }),
+        "-",
+        None,
+    );
+    t.row(
+        &format!("Change::from_bytes of every change ({} B raw)", raw.len()),
+        per_op(200, || {
+            changes
+                .iter()
+                .map(|c| automerge::Change::from_bytes(c.raw_bytes().to_vec()))
+                .collect::<Vec<_>>()
+        }),
+        "-",
+        None,
+    );
+    t.row(
+        "Automerge::new().apply_changes(every change)",
+        per_op(200, || {
+            let mut d = automerge::Automerge::new();
+            d.apply_changes(changes.iter().cloned()).map(|_| d)
+        }),
+        "-",
+        None,
+    );
+    t.row(
+        "Automerge::load of the concatenated changes",
+        per_op(200, || automerge::Automerge::load(&raw).map(|_| ())),
+        "-",
+        None,
+    );
+    t.row(
+        "Automerge::get_changes_meta(&[])",
+        per_op(200, || am.get_changes_meta(&[]).len()),
+        "-",
+        None,
+    );
     t.row(
         "fold",
         per_op(200, || WorkOrder::from_doc(&doc).map(|w| w.fold())),

@@ -330,7 +330,7 @@ fn check_ops(
     // Objects made by this push: writes inside them are judged by where they hang. Keyed
     // by op id (not its text): formatting every op's id was a tenth of a push's CPU.
     let mut created: HashSet<legacy::OpId> = HashSet::new();
-    let mut paths: HashMap<legacy::OpId, Vec<Seg>> = HashMap::new();
+    let mut paths = ObjectPaths::default();
     for change in new_changes {
         let expanded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode()))
             .map_err(|_| {
@@ -341,28 +341,19 @@ fn check_ops(
         })?;
         let start = expanded.start_op.get();
         for (i, op) in expanded.operations.iter().enumerate() {
-            if matches!(op.action, legacy::OpType::Make(_)) {
-                created.insert(legacy::OpId(start + i as u64, expanded.actor_id.clone()));
-            }
-            let (obj_key, obj_path) = match &op.obj {
+            let (obj_key, mut path) = match &op.obj {
                 legacy::ObjectId::Root => (None, Vec::new()),
-                legacy::ObjectId::Id(id) => {
-                    let path = match paths.get(id) {
-                        Some(p) => p.clone(),
-                        None => {
-                            let p = resolve_path(after, &id.to_string())?;
-                            paths.insert(id.clone(), p.clone());
-                            p
-                        }
-                    };
-                    (Some(id), path)
-                }
+                legacy::ObjectId::Id(id) => (Some(id), paths.path_of(after, id)?.to_vec()),
             };
-            let mut path = obj_path;
             path.push(match &op.key {
                 legacy::Key::Map(k) => Seg::Key(k.to_string()),
                 legacy::Key::Seq(_) => Seg::Index,
             });
+            if matches!(op.action, legacy::OpType::Make(_)) {
+                let id = legacy::OpId(start + i as u64, expanded.actor_id.clone());
+                paths.made(after, &id, &path)?;
+                created.insert(id);
+            }
             if matches!(path.first(), Some(Seg::Key(k)) if k == "events")
                 && kind == DocKind::WorkOrder
             {
@@ -378,6 +369,51 @@ fn check_ops(
         }
     }
     Ok(())
+}
+
+/// Where each object an op writes into hangs, by object id. An object made by the push
+/// being checked hangs where its make op put it (the object that op wrote into, plus its
+/// key), so its path costs no lookup; any other object is looked up once in the merged
+/// document. Looking up every object was a tenth of a new work order's check.
+#[derive(Default)]
+struct ObjectPaths {
+    paths: HashMap<legacy::OpId, Vec<Seg>>,
+    /// Ids whose path came from their make op (not from the document).
+    from_make: HashSet<legacy::OpId>,
+}
+
+impl ObjectPaths {
+    fn path_of(&mut self, after: &Automerge, id: &legacy::OpId) -> Result<&[Seg], Rejection> {
+        if !self.paths.contains_key(id) {
+            let p = resolve_path(after, &id.to_string())?;
+            self.paths.insert(id.clone(), p);
+        }
+        Ok(&self.paths[id])
+    }
+
+    /// The object `id` was made at `path`. The document is the authority: an id already
+    /// looked up there keeps that path, and an id made twice at different places (possible
+    /// only in forged changes) is looked up in the document instead.
+    fn made(
+        &mut self,
+        after: &Automerge,
+        id: &legacy::OpId,
+        path: &[Seg],
+    ) -> Result<(), Rejection> {
+        match self.paths.get(id) {
+            None => {
+                self.paths.insert(id.clone(), path.to_vec());
+                self.from_make.insert(id.clone());
+            }
+            Some(known) if self.from_make.contains(id) && known.as_slice() != path => {
+                let p = resolve_path(after, &id.to_string())?;
+                self.paths.insert(id.clone(), p);
+                self.from_make.remove(id);
+            }
+            Some(_) => {}
+        }
+        Ok(())
+    }
 }
 
 /// The event log is append-only: inserting new event maps is fine (their content is checked
@@ -593,5 +629,7 @@ fn completed_by(wo: &WorkOrder, user: &str) -> bool {
         .any(|e| e.kind() == Some(EventKind::Completed) && e.by == user)
 }
 
+#[cfg(test)]
+mod path_tests;
 #[cfg(test)]
 mod tests;
