@@ -499,6 +499,105 @@ async fn pushes_to_other_peoples_work_orders_and_garbage_are_rejected() {
     assert_eq!(change_log_rows(&env, wo), 1, "nothing stored");
 }
 
+/// A never-synced document arrives as the device saved it and is stored as it came (one
+/// compact chunk, not its changes one by one); other devices load it whole from that chunk,
+/// its history still lists every change, a resend with more edits stores only the new
+/// changes, and bytes after the document are refused with nothing stored.
+#[tokio::test]
+async fn a_new_document_is_stored_as_pushed_and_trailing_bytes_are_refused() {
+    let env = env().await;
+    let actor = automerge::ActorId::random();
+    let l = login(&env.app, "eng", "pw-eng", &actor).await;
+    let id = DocId::new();
+    let mut doc = AutoCommit::new().with_actor(actor.clone());
+    let new = NewWorkOrder {
+        kind: "incident".into(),
+        title: "Fan noise in rack 4".into(),
+        assignees: vec![l.user_id.clone()],
+        ..Default::default()
+    };
+    model::create_work_order(&mut doc, id, &new, &l.user_id, 10).unwrap();
+    for n in 0..5 {
+        model::set_findings(&mut doc, &format!("round {n}"), 11 + n).unwrap();
+    }
+    let saved = doc.save();
+    let changes = doc.get_changes(&[]).len();
+    let push = |doc: &mut AutoCommit, changes: Vec<u8>| PushDoc {
+        doc_id: id,
+        kind: DocKind::WorkOrder,
+        base_heads: Heads::default(),
+        changes,
+        heads: Heads::from(doc.get_heads()),
+    };
+    let r = sync(
+        &env.app,
+        &l.token,
+        &request(0, vec![push(&mut doc, saved.clone())]),
+    )
+    .await;
+    assert!(
+        matches!(r.results[0].outcome, PushOutcome::Accepted { .. }),
+        "{:?}",
+        r.results
+    );
+    let db = env.state.db.clone();
+    let rows = tokio::task::spawn_blocking(move || db.blocking().change_log_rows(id).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].2, saved, "stored as pushed");
+    assert_eq!(env.state.hub.history(id).unwrap().len(), changes);
+
+    // The office receives it whole and loads it from that chunk.
+    let d = login(&env.app, "disp", "pw-disp", &automerge::ActorId::random()).await;
+    let office = sync(&env.app, &d.token, &request(0, vec![])).await;
+    let got = office.pull.iter().find(|p| p.doc_id == id).unwrap();
+    assert!(got.whole);
+    let mut loaded = AutoCommit::load(&got.bytes).unwrap();
+    assert_eq!(loaded.get_heads(), doc.get_heads());
+
+    // The answer was lost: the device sends the whole document again, with one more edit.
+    model::set_findings(&mut doc, "round 5", 20).unwrap();
+    let again = doc.save();
+    let r = sync(&env.app, &l.token, &request(0, vec![push(&mut doc, again)])).await;
+    assert!(matches!(r.results[0].outcome, PushOutcome::Accepted { .. }));
+    let db = env.state.db.clone();
+    let rows = tokio::task::spawn_blocking(move || db.blocking().change_log_rows(id).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    let mut replay = automerge::Automerge::new();
+    replay.load_incremental(&rows[0].2).unwrap();
+    let before = replay.get_heads();
+    replay.load_incremental(&rows[1].2).unwrap();
+    assert_eq!(replay.get_changes(&before).len(), 1, "only the new change");
+    assert_eq!(env.state.hub.history(id).unwrap().len(), changes + 1);
+
+    // Bytes after a valid document: refused as a whole, nothing stored.
+    let other = DocId::new();
+    let mut doc2 = AutoCommit::new().with_actor(actor);
+    model::create_work_order(&mut doc2, other, &new, &l.user_id, 10).unwrap();
+    let mut trailing = doc2.save();
+    trailing.extend_from_slice(b"tail");
+    let p2 = PushDoc {
+        doc_id: other,
+        ..push(&mut doc2, trailing)
+    };
+    let r = sync(&env.app, &l.token, &request(0, vec![p2])).await;
+    assert!(
+        matches!(
+            r.results[0].outcome,
+            PushOutcome::Rejected {
+                code: wire::RejectCode::Malformed,
+                ..
+            }
+        ),
+        "{:?}",
+        r.results
+    );
+    assert_eq!(change_log_rows(&env, other), 0, "nothing stored");
+}
+
 #[tokio::test]
 async fn dispatcher_creates_and_assigns_incidents() {
     let env = env().await;
@@ -742,6 +841,7 @@ mod on_postgres {
         a_replayed_push_is_accepted_once_and_not_duplicated,
         history_shows_device_time_and_the_later_receipt_time,
         pushes_to_other_peoples_work_orders_and_garbage_are_rejected,
+        a_new_document_is_stored_as_pushed_and_trailing_bytes_are_refused,
         dispatcher_creates_and_assigns_incidents,
         blobs_are_hash_checked_and_private,
         csv_import_writes_devices_or_nothing,

@@ -302,6 +302,20 @@ impl Pending {
         }
     }
 
+    /// Store `pushed` as the log row instead of the new changes one by one, if it is no
+    /// larger. Only for a document new to the server whose pushed bytes were loaded strictly
+    /// into `after` from nothing: they then hold exactly the changes that were checked. A
+    /// device sends such a document as it saved it (one compact document chunk, a fraction
+    /// of its changes' size), and whoever loads the document later — devices pulling it
+    /// whole, the server after a cache miss, the history — loads that chunk instead of
+    /// replaying every change.
+    fn use_pushed_bytes(mut self, pushed: &[u8]) -> Self {
+        if pushed.len() <= self.rec.bytes.len() {
+            self.rec.bytes = pushed.to_vec();
+        }
+        self
+    }
+
     /// Keep the work order read from `after`, to be cached with it.
     fn with_work_order(mut self, wo: Option<Arc<fieldsync::model::WorkOrder>>) -> Self {
         self.work_order = wo;

@@ -249,13 +249,30 @@ impl Hub {
                 format!("document {} is not in your briefcase", p.doc_id),
             );
         }
-        let mut after = before.clone();
-        if let Err(e) = after.load_incremental(&p.changes) {
-            return rej(
-                RejectCode::Malformed,
-                format!("the changes are not Automerge data: {e}"),
-            );
-        }
+        // A document new to the server is loaded strictly (every byte must be Automerge
+        // data), since what it was pushed as may be stored as it came (`use_pushed_bytes`).
+        let loaded = if exists {
+            let mut after = before.clone();
+            after.load_incremental(&p.changes).map(|_| after)
+        } else {
+            Automerge::load(&p.changes)
+        };
+        let after = match loaded {
+            Ok(after) => after,
+            Err(automerge::AutomergeError::MissingDeps) => {
+                return rej(
+                    RejectCode::MissingDeps,
+                    "the changes depend on history the server lacks; push from base_heads = []"
+                        .into(),
+                );
+            }
+            Err(e) => {
+                return rej(
+                    RejectCode::Malformed,
+                    format!("the changes are not Automerge data: {e}"),
+                );
+            }
+        };
         let missing = after.get_missing_deps(&[]);
         if !missing.is_empty() {
             return rej(
@@ -325,6 +342,11 @@ impl Hub {
             now,
         )
         .with_work_order(checked_wo);
+        let pending = if exists {
+            pending
+        } else {
+            pending.use_pushed_bytes(&p.changes)
+        };
         Ok(Checked::Ready(Box::new(pending), heads))
     }
 }

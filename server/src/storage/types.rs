@@ -71,7 +71,8 @@ pub struct AppendRecord {
     pub user: Option<UserId>,
     /// The pushing device (`None` for server-side writes).
     pub origin_device: Option<DeviceId>,
-    /// The raw bytes of the new changes, concatenated (loadable with `load_incremental`).
+    /// The new changes, loadable with `load_incremental`: their raw bytes concatenated, or
+    /// for a document new to the server the saved document it was pushed as.
     pub bytes: Vec<u8>,
     pub change_count: u32,
     /// Heads after the merge (hex).
