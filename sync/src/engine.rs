@@ -221,19 +221,26 @@ impl LocalStore {
 
         let tx = self.conn.unchecked_transaction()?;
         for (id, kind, bytes, code, reason) in &quarantined {
-            tx.execute(
+            crate::store::exec_cached(
+                &tx,
                 "INSERT INTO quarantine (doc_id, kind, bytes, code, reason, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![id.to_string(), kind.as_str(), bytes, code, reason, now],
             )?;
-            tx.execute(
+            crate::store::exec_cached(
+                &tx,
                 "INSERT OR REPLACE INTO rejections (doc_id, code, reason, at_ms) VALUES (?1, ?2, ?3, ?4)",
                 params![id.to_string(), code, reason, now],
             )?;
         }
         for (id, heads) in &accepted {
-            tx.execute("DELETE FROM rejections WHERE doc_id = ?1", [id.to_string()])?;
+            crate::store::exec_cached(
+                &tx,
+                "DELETE FROM rejections WHERE doc_id = ?1",
+                [id.to_string()],
+            )?;
             if !docs.contains_key(id) {
-                tx.execute(
+                crate::store::exec_cached(
+                    &tx,
                     "UPDATE docs SET synced_heads = ?2, dirty = (heads != ?2) WHERE doc_id = ?1",
                     params![id.to_string(), heads_to_blob(heads)],
                 )?;
@@ -247,13 +254,14 @@ impl LocalStore {
         }
         for id in dropped.iter().chain(&removed) {
             unindex(&tx, *id)?;
-            tx.execute("DELETE FROM docs WHERE doc_id = ?1", [id.to_string()])?;
+            crate::store::exec_cached(&tx, "DELETE FROM docs WHERE doc_id = ?1", [id.to_string()])?;
         }
         for (key, value) in [
             ("cursor", resp.cursor.to_string()),
             ("last_sync_ms", now.to_string()),
         ] {
-            tx.execute(
+            crate::store::exec_cached(
+                &tx,
                 "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 params![key, value],
             )?;

@@ -70,12 +70,13 @@ pub(crate) fn reindex(
     doc: &AutoCommit,
 ) -> Result<()> {
     let key = id.to_string();
-    tx.execute(DELETE_SEARCH_ROW, [&key])?;
+    super::exec_cached(tx, DELETE_SEARCH_ROW, [&key])?;
     let indexed = match kind {
         DocKind::WorkOrder => WorkOrder::from_doc(doc).map(|wo| index_work_order(tx, &key, &wo)),
         DocKind::Device => DeviceRecord::from_doc(doc).map(|d| index_device(tx, &key, &d)),
         DocKind::Site => Site::from_doc(doc).map(|s| {
-            tx.execute(
+            super::exec_cached(
+                tx,
                 "INSERT OR REPLACE INTO site_index (doc_id, name, customer_name, address) VALUES (?1, ?2, ?3, ?4)",
                 params![key, s.name, s.customer_name, s.address],
             )
@@ -83,11 +84,13 @@ pub(crate) fn reindex(
             .map_err(Into::into)
         }),
         DocKind::Knowledge => KnowledgeArticle::from_doc(doc).map(|k| {
-            tx.execute(
+            super::exec_cached(
+                tx,
                 "INSERT OR REPLACE INTO knowledge_index (doc_id, title, category) VALUES (?1, ?2, ?3)",
                 params![key, k.title, k.category],
             )?;
-            tx.execute(
+            super::exec_cached(
+                tx,
                 &insert_search_row("knowledge"),
                 params![key, k.title, format!("{}\n{}\n{}", k.symptoms.as_str(), k.solution.as_str(), k.tags.join(" "))],
             )?;
@@ -112,7 +115,8 @@ fn index_work_order(tx: &Transaction<'_>, key: &str, wo: &WorkOrder) -> Result<(
         .filter(|(_, v)| **v)
         .map(|(k, _)| k.as_str())
         .collect();
-    tx.execute(
+    super::exec_cached(
+                tx,
         "INSERT OR REPLACE INTO wo_index (doc_id, number, title, kind, status, conflict, priority, category,
            customer_id, site_id, scheduled_start_ms, scheduled_end_ms, response_due_ms, resolution_due_ms,
            first_on_site_ms, completed_at_ms, assignees, created_by, created_at_ms)
@@ -124,16 +128,18 @@ fn index_work_order(tx: &Transaction<'_>, key: &str, wo: &WorkOrder) -> Result<(
             wo.created_at_ms
         ],
     )?;
-    tx.execute("DELETE FROM wo_devices WHERE wo_id = ?1", [key])?;
+    super::exec_cached(tx, "DELETE FROM wo_devices WHERE wo_id = ?1", [key])?;
     for (device, linked) in &wo.device_ids {
         if *linked {
-            tx.execute(
+            super::exec_cached(
+                tx,
                 "INSERT OR IGNORE INTO wo_devices (wo_id, device_id) VALUES (?1, ?2)",
                 params![key, device],
             )?;
         }
     }
-    tx.execute(
+    super::exec_cached(
+        tx,
         &insert_search_row("work_order"),
         params![
             key,
@@ -145,12 +151,14 @@ fn index_work_order(tx: &Transaction<'_>, key: &str, wo: &WorkOrder) -> Result<(
 }
 
 fn index_device(tx: &Transaction<'_>, key: &str, d: &DeviceRecord) -> Result<()> {
-    tx.execute(
+    super::exec_cached(
+                tx,
         "INSERT OR REPLACE INTO device_index (doc_id, asset_tag, device_type, vendor, model, serial, ip, site_id, location)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![key, d.asset_tag, d.device_type, d.vendor, d.model, d.serial, d.ip, d.site_id, d.location.display()],
     )?;
-    tx.execute(
+    super::exec_cached(
+        tx,
         &insert_search_row("device"),
         params![key, d.asset_tag, d.search_text()],
     )?;
@@ -168,7 +176,7 @@ pub(crate) fn unindex(tx: &Transaction<'_>, id: DocId) -> Result<()> {
         "DELETE FROM site_index WHERE doc_id = ?1",
         "DELETE FROM knowledge_index WHERE doc_id = ?1",
     ] {
-        tx.execute(sql, [&key])?;
+        super::exec_cached(tx, sql, [&key])?;
     }
     Ok(())
 }

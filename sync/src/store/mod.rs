@@ -116,6 +116,8 @@ impl LocalStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Room for every statement a sync writes per document (see `exec_cached`).
+        conn.set_prepared_statement_cache_capacity(64);
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = conn.unchecked_transaction()?;
@@ -209,15 +211,14 @@ impl LocalStore {
     /// Load a document (from the cache or disk), writing as this store's actor.
     fn load(&mut self, id: DocId) -> Result<&mut AutoCommit> {
         if !self.cache.contains_key(&id) {
-            let bytes: Vec<u8> = self
-                .conn
-                .query_row(
-                    "SELECT bytes FROM docs WHERE doc_id = ?1",
-                    [id.to_string()],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .ok_or(StoreError::NotFound(id))?;
+            let bytes: Vec<u8> = query_cached(
+                &self.conn,
+                "SELECT bytes FROM docs WHERE doc_id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound(id))?;
             let doc = AutoCommit::load(&bytes)
                 .map_err(|e| StoreError::Corrupt {
                     doc: id.to_string(),
@@ -239,26 +240,24 @@ impl LocalStore {
     }
 
     pub fn contains(&self, id: DocId) -> Result<bool> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT 1 FROM docs WHERE doc_id = ?1",
-                [id.to_string()],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+        Ok(query_cached(
+            &self.conn,
+            "SELECT 1 FROM docs WHERE doc_id = ?1",
+            [id.to_string()],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
     }
 
     pub fn kind_of(&self, id: DocId) -> Result<Option<DocKind>> {
-        let k: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT kind FROM docs WHERE doc_id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let k: Option<String> = query_cached(
+            &self.conn,
+            "SELECT kind FROM docs WHERE doc_id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
         Ok(k.as_deref().and_then(DocKind::parse))
     }
 
@@ -327,23 +326,21 @@ impl LocalStore {
     /// A heads column of a document's row, decoded.
     fn heads_column(&self, id: DocId, column: &'static str) -> Result<Vec<ChangeHash>> {
         let sql = format!("SELECT {column} FROM docs WHERE doc_id = ?1");
-        let blob: Option<Vec<u8>> = self
-            .conn
-            .query_row(&sql, [id.to_string()], |r| r.get(0))
-            .optional()?;
+        let blob: Option<Vec<u8>> =
+            query_cached(&self.conn, &sql, [id.to_string()], |r| r.get(0)).optional()?;
         Ok(blob.map(|b| heads_from_blob(&b)).unwrap_or_default())
     }
 
     /// The saved bytes of a document, as stored (no Automerge work).
     pub(crate) fn stored_bytes(&self, id: DocId) -> Result<Vec<u8>> {
-        self.conn
-            .query_row(
-                "SELECT bytes FROM docs WHERE doc_id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or(StoreError::NotFound(id))
+        query_cached(
+            &self.conn,
+            "SELECT bytes FROM docs WHERE doc_id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound(id))
     }
 
     /// A document's current heads as stored (sorted).
@@ -352,15 +349,14 @@ impl LocalStore {
     }
 
     pub(crate) fn is_dirty(&self, id: DocId) -> Result<bool> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT dirty FROM docs WHERE doc_id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(false))
+        Ok(query_cached(
+            &self.conn,
+            "SELECT dirty FROM docs WHERE doc_id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false))
     }
 
     pub(crate) fn forget_cached(&mut self, id: DocId) {
@@ -533,6 +529,27 @@ impl LocalStore {
     }
 }
 
+/// Run a statement through the connection's statement cache: a first sync writes thousands
+/// of documents with the same few statements, and parsing each one again per document was a
+/// large part of applying a briefcase.
+pub(crate) fn exec_cached(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
+/// [`exec_cached`] for a query of one row.
+pub(crate) fn query_cached<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, f)
+}
+
 /// Write a document's bytes, heads and index rows (inside the caller's transaction).
 pub(crate) fn write_doc(
     tx: &rusqlite::Transaction<'_>,
@@ -562,7 +579,8 @@ pub(crate) fn write_doc_bytes(
     let mut synced_sorted = synced.to_vec();
     synced_sorted.sort();
     let dirty = heads != synced_sorted;
-    tx.execute(
+    exec_cached(
+                tx,
         "INSERT INTO docs (doc_id, kind, bytes, heads, synced_heads, dirty, updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT(doc_id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads,
            synced_heads = excluded.synced_heads, dirty = excluded.dirty, updated_at_ms = excluded.updated_at_ms",
