@@ -284,11 +284,13 @@ impl Hub {
                 ),
             );
         }
+        // Looking up the metadata is enough to know a head is there; `get_change_by_hash`
+        // would encode the whole change.
         if let Some(h) = p
             .heads
             .0
             .iter()
-            .find(|h| after.get_change_by_hash(h).is_none())
+            .find(|h| after.get_change_meta_by_hash(h).is_none())
         {
             return rej(
                 RejectCode::Malformed,
