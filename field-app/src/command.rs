@@ -44,6 +44,17 @@ pub enum Command {
     },
     SaveFindings(String),
     AddPart(PartUsed),
+    /// Record or correct a linked device's outage (`None`: still down).
+    RecordOutage {
+        device: String,
+        down_from_ms: TimestampMs,
+        restored_at_ms: Option<TimestampMs>,
+    },
+    /// The device is serving again, now.
+    DeviceRestored(String),
+    /// Remove an outage entered by mistake.
+    ClearOutage(String),
+    CancelOutageForm,
     AttachPhoto {
         path: String,
         caption: String,
@@ -262,6 +273,31 @@ impl FieldApp {
                     v.drafts.part = Default::default();
                 }
             }
+            Command::RecordOutage {
+                device,
+                down_from_ms,
+                restored_at_ms,
+            } => {
+                let me = self.me();
+                self.edit_work_order(|doc, now| {
+                    model::record_outage(doc, &device, down_from_ms, restored_at_ms, &me, now)
+                });
+                self.close_outage_form();
+            }
+            Command::DeviceRestored(device) => {
+                self.edit_work_order(|doc, now| {
+                    model::mark_device_restored(doc, &device, Some(now), now)
+                });
+            }
+            Command::ClearOutage(device) => {
+                self.edit_work_order(|doc, now| model::clear_outage(doc, &device, now));
+                self.close_outage_form();
+            }
+            Command::CancelOutageForm => {
+                if let Some(v) = &mut self.state.work_order {
+                    v.drafts.outage = None;
+                }
+            }
             Command::AttachPhoto { path, caption } => self.attach_photo(&path, &caption, now),
             Command::BrowseFiles { purpose, dir } => self.browse_files(purpose, dir),
             Command::PickFile(path) => self.pick_file(path),
@@ -355,6 +391,15 @@ impl FieldApp {
                     v.notice = Some(explain(&e));
                 }
             }
+        }
+    }
+
+    /// Close the outage form unless the edit was refused (then the typed times stay to fix).
+    fn close_outage_form(&mut self) {
+        if let Some(v) = &mut self.state.work_order
+            && v.notice.is_none()
+        {
+            v.drafts.outage = None;
         }
     }
 

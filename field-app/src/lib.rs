@@ -24,6 +24,7 @@ pub mod signature;
 pub mod sla_clocks;
 pub mod state;
 pub mod thumbs;
+pub mod time_input;
 pub mod views;
 pub mod worker;
 

@@ -160,6 +160,7 @@ pub struct WorkOrderRights {
     pub parts: bool,
     pub photos: bool,
     pub signature: bool,
+    pub outages: bool,
 }
 
 /// One same-field clash, ready to show.
@@ -217,6 +218,17 @@ pub struct WorkOrderDrafts {
     pub signer: String,
     /// The customer signs again over an existing signature.
     pub resign: bool,
+    /// A device outage being entered or corrected.
+    pub outage: Option<OutageForm>,
+}
+
+/// A device's outage as typed: times on the screen's clock ("14:05" or "2026-12-02 14:05").
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OutageForm {
+    pub device: String,
+    pub down_from: String,
+    /// Empty: still down.
+    pub restored_at: String,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -132,6 +132,7 @@ pub fn load_work_order(
         parts: can(&["parts", "p"]),
         photos: can(&["photos", "p"]),
         signature: can(&["signature"]),
+        outages: can(&["outages", "device", "down_from_ms"]),
     };
     let mut names = BTreeMap::new();
     if let Some(me) = me {

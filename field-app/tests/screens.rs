@@ -13,7 +13,7 @@ use fieldsync_app::state::Screen;
 use fieldsync_app::worker::{FromWorker, ToWorker, lock};
 use fieldsync_app::{FieldApp, fonts};
 
-/// Wed 18 Nov 2026 08:30 UTC.
+/// Tue 24 Nov 2026 08:30 UTC.
 const NOW: TimestampMs = 1_795_509_000_000;
 
 /// Pretend the server accepted everything, so badges start at "synced".

@@ -64,6 +64,11 @@ fn summary() -> serde_json::Value {
                 "PRN-07 (printer)": {"faults": 2, "still_open": 1, "fault_hours": 4.4},
                 "SW-CORE-01 (switch)": {"faults": 1, "still_open": 0, "fault_hours": 13.0}
             }},
+            "device_downtime": {"outages": 2, "still_down": 1, "devices": 2,
+                "downtime_hours": 1.5 + faults as f64, "by_device": {
+                "UPS-01 (ups)": {"outages": 1, "still_down": 0, "downtime_hours": 2.5},
+                "SW-CORE-01 (switch)": {"outages": 1, "still_down": 1, "downtime_hours": 0.0}
+            }},
             "by_engineer": {"Li Na 李娜": {"work_orders": 7, "completed": 6, "complaints": 1}}
         })
     };
@@ -114,8 +119,10 @@ fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
     );
     assert!(h.query_by_label_contains("Faults per period").is_some());
     // The new figures, this period against the last: phone 23.5 / 22.5 %, device fault
-    // hours 17.5 / 16.5 h, inspections.
-    for label in ["23.5 %", "22.5 %", "17.5 h", "16.5 h", "75.0 %"] {
+    // hours 17.5 / 16.5 h, recorded downtime 12.5 / 11.5 h, inspections.
+    for label in [
+        "23.5 %", "22.5 %", "17.5 h", "16.5 h", "12.5 h", "11.5 h", "75.0 %",
+    ] {
         assert!(
             h.query_all_by_label(label).next().is_some(),
             "{label} missing"
@@ -125,13 +132,26 @@ fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
         h.query_by_label_contains("4 planned: 3 on time, 0 late, 1 missed")
             .is_some()
     );
-    // Devices by fault hours, most first, with what is still open; labelled not downtime.
+    // Recorded downtime by device, most first, with what is still down.
     assert!(
-        h.query_by_label_contains("not downtime (not recorded)")
+        h.query_by_label_contains("Device downtime (recorded)")
             .is_some()
     );
     assert!(
-        h.query_by_label_contains("SW-CORE-01 (switch): 13.0 h, 1 faults")
+        h.query_by_label_contains("UPS-01 (ups): 2.5 h, 1 outage")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("SW-CORE-01 (switch): 0.0 h, 1 outage, still down")
+            .is_some()
+    );
+    // Fault time by device, labelled as an upper bound, not downtime.
+    assert!(
+        h.query_by_label_contains("Device fault time (not downtime)")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("SW-CORE-01 (switch): 13.0 h, 1 fault")
             .is_some()
     );
     assert!(

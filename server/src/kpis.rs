@@ -20,7 +20,7 @@ mod devices;
 mod inspections;
 #[path = "kpis_period.rs"]
 mod period;
-pub use devices::{DeviceFaultStat, DeviceFaults};
+pub use devices::{DeviceDowntime, DeviceFaultStat, DeviceFaults, DowntimeStat, OutageSample};
 pub use inspections::{InspectionAdherence, PlannedInspection};
 pub use period::Period;
 
@@ -59,6 +59,8 @@ pub struct Sample {
     pub complaints: Vec<Complaint>,
     /// Satisfaction scores (1–5) from return visits.
     pub scores: Vec<i64>,
+    /// Device outages recorded on the work order.
+    pub outages: Vec<OutageSample>,
 }
 
 impl Sample {
@@ -97,6 +99,15 @@ impl Sample {
                 .collect(),
             complaints: feedback.complaints,
             scores: feedback.scores.iter().map(|s| s.score).collect(),
+            outages: wo
+                .outages
+                .iter()
+                .map(|(d, o)| OutageSample {
+                    device: name(d),
+                    down_from_ms: o.down_from_ms,
+                    restored_at_ms: o.restored_at_ms,
+                })
+                .collect(),
         }
     }
 
@@ -195,6 +206,8 @@ pub struct PeriodKpis {
     pub inspections: Option<InspectionAdherence>,
     /// Fault time of the devices linked to the period's faults (not downtime: see the module).
     pub device_faults: DeviceFaults,
+    /// Downtime from the outages recorded on the period's work orders.
+    pub device_downtime: DeviceDowntime,
 }
 
 /// Everything the summary reads for one customer ([`gather`]).
@@ -378,6 +391,7 @@ pub fn compute(records: &Records, period: Period, now: TimestampMs) -> PeriodKpi
             .as_deref()
             .map(|i| inspections::adherence(i, period, now)),
         device_faults: devices::device_faults(&faults),
+        device_downtime: devices::device_downtime(&live),
     }
 }
 
@@ -437,6 +451,14 @@ pub fn headline(k: &PeriodKpis) -> Vec<(String, Option<f64>)> {
         ),
         ("device_faults".into(), Some(k.device_faults.faults as f64)),
         ("device_fault_hours".into(), k.device_faults.fault_hours),
+        (
+            "device_outages".into(),
+            Some(k.device_downtime.outages as f64),
+        ),
+        (
+            "device_downtime_hours".into(),
+            k.device_downtime.downtime_hours,
+        ),
     ]);
     v
 }
@@ -573,7 +595,7 @@ fn learn_names(
         };
         names.insert(u.clone(), name.unwrap_or_else(|| u.clone()));
     }
-    for d in wo.device_ids.keys() {
+    for d in wo.device_ids.keys().chain(wo.outages.keys()) {
         if !names.contains_key(d) {
             let label = device_label(hub, d)?;
             names.insert(d.clone(), label);

@@ -1,8 +1,9 @@
-//! Device fault time: for each device linked to the period's faults, the wall-clock time
-//! during which it had at least one fault open (created → completed). The records do not say
-//! whether a device was actually *down* (no outage flag, no restore time), so this is the
-//! nearest recorded figure and an upper bound of downtime, named for what it is
-//! (docs/kpis.md, "Device downtime").
+//! Device figures of the summary (docs/kpis.md, "Device downtime"):
+//! - **downtime**, from the outages engineers and dispatchers record on a work order (down
+//!   from → restored, per device);
+//! - **fault time**: for each device linked to the period's faults, the wall-clock time during
+//!   which it had at least one fault open (created → completed) — an upper bound of downtime
+//!   that needs nothing recorded, so it covers faults where nobody wrote an outage down.
 
 use super::{Sample, round2};
 use serde::Serialize;
@@ -62,6 +63,71 @@ pub fn device_faults(faults: &[&Sample]) -> DeviceFaults {
         faults: linked,
         devices: by_device.len() as u64,
         fault_hours: (linked > 0).then(|| round2(by_device.values().map(|s| s.fault_hours).sum())),
+        by_device,
+    }
+}
+
+/// One outage recorded on a work order ([`fieldsync::model::Outage`]), with the device's label.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct OutageSample {
+    /// Asset tag and type (the id when the record cannot be read).
+    pub device: String,
+    pub down_from_ms: i64,
+    /// `None` while the device is still down.
+    pub restored_at_ms: Option<i64>,
+}
+
+/// One device's recorded outages in the period.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DowntimeStat {
+    pub outages: u64,
+    /// Outages without a restore time yet: not counted in the hours.
+    pub still_down: u64,
+    /// Hours down; overlapping outages (two work orders about one outage) count once.
+    pub downtime_hours: f64,
+}
+
+/// Downtime from the outages recorded on the period's work orders.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DeviceDowntime {
+    /// Outages recorded on the period's work orders (not cancelled), any kind of work.
+    pub outages: u64,
+    /// Of them, devices not restored yet.
+    pub still_down: u64,
+    /// Devices with at least one outage.
+    pub devices: u64,
+    /// Sum over devices of their downtime hours; `None` when no outage was recorded.
+    pub downtime_hours: Option<f64>,
+    /// By device label (asset tag and type).
+    pub by_device: BTreeMap<String, DowntimeStat>,
+}
+
+/// Downtime of the devices with outages recorded on `work_orders` (the period's live ones).
+pub fn device_downtime(work_orders: &[&Sample]) -> DeviceDowntime {
+    let mut spans: BTreeMap<&str, (DowntimeStat, Vec<Span>)> = BTreeMap::new();
+    for o in work_orders.iter().flat_map(|s| &s.outages) {
+        let (stat, intervals) = spans.entry(o.device.as_str()).or_default();
+        stat.outages += 1;
+        match o.restored_at_ms {
+            // A merge of concurrent corrections can end an outage before it starts: zero.
+            Some(end) => intervals.push((o.down_from_ms, end.max(o.down_from_ms))),
+            None => stat.still_down += 1,
+        }
+    }
+    let by_device: BTreeMap<String, DowntimeStat> = spans
+        .into_iter()
+        .map(|(d, (mut stat, intervals))| {
+            stat.downtime_hours = round2(union_ms(intervals) as f64 / HOUR_MS);
+            (d.to_owned(), stat)
+        })
+        .collect();
+    let outages: u64 = by_device.values().map(|s| s.outages).sum();
+    DeviceDowntime {
+        outages,
+        still_down: by_device.values().map(|s| s.still_down).sum(),
+        devices: by_device.len() as u64,
+        downtime_hours: (outages > 0)
+            .then(|| round2(by_device.values().map(|s| s.downtime_hours).sum())),
         by_device,
     }
 }

@@ -115,6 +115,42 @@ fn samples() -> Vec<Sample> {
         devices: vec![printer.into()],
         ..g
     };
+    // Recorded outages (the switch went down at 8:40 before A's call; H recorded the same
+    // outage from the phone with an earlier restore; the printer's C outage was merged from
+    // two concurrent corrections and ends before it starts; the inspection F found the UPS
+    // down; D's server is still down; the cancelled E's outage does not count; October's G
+    // had the printer down for 30 min).
+    let outage = |device: &str, from: TimestampMs, to: Option<TimestampMs>| OutageSample {
+        device: device.into(),
+        down_from_ms: from,
+        restored_at_ms: to,
+    };
+    let ups = "UPS-02 (ups)";
+    a.outages = vec![outage(switch, nov(3, 8) + 40 * MIN, Some(nov(3, 11)))];
+    h.outages = vec![outage(
+        switch,
+        nov(3, 8) + 40 * MIN,
+        Some(nov(3, 10) + 50 * MIN),
+    )];
+    b.outages = vec![outage(printer, nov(10, 9), Some(nov(10, 12)))];
+    c.outages = vec![outage(printer, nov(12, 12), Some(nov(12, 11)))];
+    let d = Sample {
+        outages: vec![outage(server, nov(20, 8) + 30 * MIN, None)],
+        ..d
+    };
+    e.outages = vec![outage(server, nov(21, 9), Some(nov(21, 18)))];
+    let f = Sample {
+        outages: vec![outage(ups, nov(5, 10), Some(nov(5, 10) + 45 * MIN))],
+        ..f
+    };
+    let g = Sample {
+        outages: vec![outage(
+            printer,
+            nov(1, 0) - 10 * 24 * 60 * MIN,
+            Some(nov(1, 0) - 10 * 24 * 60 * MIN + 30 * MIN),
+        )],
+        ..g
+    };
     vec![a, b, c, d, e, f, g, h, i, k]
 }
 
@@ -374,6 +410,53 @@ fn device_fault_time_by_hand() {
     let csv = String::from_utf8(to_csv(&r).unwrap()).unwrap();
     assert!(
         csv.contains("acme,device_fault_hours,12,1,,,,,11\n"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn device_downtime_by_hand() {
+    let r = report(
+        "acme",
+        &records(),
+        Period::parse("2026-11").unwrap(),
+        nov(30, 12),
+    );
+    let d = &r.current.device_downtime;
+    // Outages on A H B C D F (E is cancelled; G is October's).
+    assert_eq!((d.outages, d.still_down, d.devices), (6, 1, 4));
+    // Switch: A 8:40–11:00 and H 8:40–10:50 are one outage seen twice → 2 h 20 min.
+    let switch = &d.by_device["SW-CORE-01 (switch)"];
+    assert_eq!((switch.outages, switch.still_down), (2, 0));
+    assert_eq!(switch.downtime_hours, 2.33);
+    // Printer: B 3 h; C's merged record ends before it starts and counts zero.
+    let printer = &d.by_device["PRN-07 (printer)"];
+    assert_eq!((printer.outages, printer.downtime_hours), (2, 3.0));
+    // Server: D is still down: counted, no hours yet.
+    let server = &d.by_device["SRV-01"];
+    assert_eq!(
+        (server.outages, server.still_down, server.downtime_hours),
+        (1, 1, 0.0)
+    );
+    // The inspection F found the UPS down for 45 min: downtime is not only for faults.
+    assert_eq!(d.by_device["UPS-02 (ups)"].downtime_hours, 0.75);
+    // 2.33 + 3 + 0 + 0.75.
+    assert_eq!(d.downtime_hours, Some(6.08));
+    // Downtime is at most the fault time where both are known: the switch's faults were
+    // open 5 h, the printer's 7 h.
+    assert!(
+        switch.downtime_hours
+            <= r.current.device_faults.by_device["SW-CORE-01 (switch)"].fault_hours
+    );
+    // October: G's 30 min on the printer.
+    assert_eq!(r.previous.device_downtime.downtime_hours, Some(0.5));
+    assert_eq!(r.change["device_downtime_hours"], Some(5.58));
+    assert_eq!(r.change["device_outages"], Some(5.0));
+    // September: nothing recorded: no figure, not zero.
+    assert_eq!(r.trend[3].device_downtime.downtime_hours, None);
+    let csv = String::from_utf8(to_csv(&r).unwrap()).unwrap();
+    assert!(
+        csv.contains("acme,device_downtime_hours,6.08,0.5,"),
         "{csv}"
     );
 }

@@ -445,8 +445,19 @@ pub fn seed_demo(
     for mut o in orders {
         o.number = Some(hub.db().blocking().next_work_order_number(year)?);
         let id = DocId::new();
+        // The customer who called about the UPS alarm said it had been off for 25 minutes:
+        // the dispatcher recorded the outage with the call.
+        let outage = (o.title.starts_with("UPS alarm"))
+            .then(|| o.device_ids.first().cloned())
+            .flatten();
         hub.create_doc(id, DocKind::WorkOrder, None, now, |d| {
-            model::create_work_order(d, id, &o, &dispatcher, now)
+            model::create_work_order(d, id, &o, &dispatcher, now)?;
+            match &outage {
+                Some(dev) => {
+                    model::record_outage(d, dev, now - 25 * 60_000, None, &dispatcher, now)
+                }
+                None => Ok(()),
+            }
         })?;
         crate::sla::apply_due_times(hub, id, now)?;
         report.work_orders += 1;

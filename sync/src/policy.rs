@@ -93,13 +93,14 @@ const WO_CREATION_FIELDS: [&str; 22] = [
     "checklist",
 ];
 /// Work-order fields the engineer writes on their own work orders.
-const WO_ENGINEER_FIELDS: [&str; 6] = [
+const WO_ENGINEER_FIELDS: [&str; 7] = [
     "findings",
     "parts",
     "time_entries",
     "photos",
     "signature",
     "device_ids",
+    "outages",
 ];
 /// Containers that a creator makes empty (`sla`), which only other roles then fill.
 const WO_EMPTY_CONTAINERS: [&str; 5] = ["sla", "parts", "time_entries", "photos", "events"];

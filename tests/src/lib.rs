@@ -116,6 +116,18 @@ impl SimDevice {
         }
     }
 
+    /// `GET path` on the server's office API as this device's user: status and body.
+    pub async fn get(&self, path: &str) -> Result<(u16, Vec<u8>), BoxError> {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base_url))
+            .bearer_auth(&self.token)
+            .send()
+            .await?;
+        let status = resp.status().as_u16();
+        Ok((status, resp.bytes().await?.to_vec()))
+    }
+
     /// One request: build it, send it, return the decoded answer without applying it.
     pub async fn exchange(&mut self) -> Result<(Outgoing, SyncResponse), BoxError> {
         let out = self.store.prepare_sync(None)?;

@@ -11,6 +11,7 @@ pub mod file_picker;
 pub mod knowledge;
 pub mod my_work;
 pub mod new_incident;
+pub mod outages;
 pub mod plans;
 pub mod plans_model;
 pub mod review;
@@ -18,6 +19,7 @@ pub mod review_history;
 pub mod sign_in;
 pub mod status_bar;
 pub mod supervisor;
+pub mod supervisor_devices;
 pub mod wo_extras;
 pub mod work_order;
 

@@ -552,6 +552,38 @@ pub fn report_ui(ui: &mut egui::Ui, wo: &WorkOrder, names: &BTreeMap<String, Str
                 }
             });
     }
+    if !wo.outages.is_empty() {
+        super::section(ui, "Device outages");
+        for (dev, o) in wo.outages.iter() {
+            let device = names
+                .get(dev)
+                .cloned()
+                .unwrap_or_else(|| format!("device {}", dev.get(..8).unwrap_or(dev)));
+            let text = match o.restored_at_ms {
+                None => format!(
+                    "{device}: down since {}, not restored",
+                    format::time(o.down_from_ms)
+                ),
+                Some(end) => format!(
+                    "{device}: down {} – {} ({}){}",
+                    format::time(o.down_from_ms),
+                    format::time(end),
+                    format::duration(o.duration_ms().unwrap_or(0)),
+                    if o.is_inverted() {
+                        " — restored before it went down: check"
+                    } else {
+                        ""
+                    }
+                ),
+            };
+            let color = if o.restored_at_ms.is_none() || o.is_inverted() {
+                format::RED
+            } else {
+                ui.visuals().text_color()
+            };
+            ui.label(RichText::new(text).color(color));
+        }
+    }
     if !wo.parts.is_empty() {
         super::section(ui, "Parts used");
         for p in wo.parts.values() {

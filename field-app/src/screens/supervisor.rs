@@ -1,10 +1,11 @@
 //! Supervisor dashboard: a customer's service summary for a month or quarter, loaded from
 //! `/v1/kpis` over the API channel (`supervisor.` tags), with egui_plot charts of the trend
 //! (faults per period by category, service levels, phone resolution, inspections on time) and
-//! breakdowns by category, engineer and device (fault time, which is not downtime).
+//! breakdowns by category, engineer and device (recorded downtime, and fault time).
 //! Offline it keeps the last loaded figures and says when they were loaded. Below, the office
 //! records a customer complaint or a return-visit score against a work order.
 
+pub use super::supervisor_devices::{DeviceFaultFigures, DeviceFigures, DowntimeFigures};
 use crate::api::{ApiAnswer, ApiCall, ApiError};
 use crate::command::Command;
 use crate::format;
@@ -18,8 +19,6 @@ use std::collections::BTreeMap;
 pub const TAG_KPIS: &str = "supervisor.kpis";
 pub const TAG_COMPLAINT: &str = "supervisor.complaint";
 pub const TAG_SCORE: &str = "supervisor.score";
-/// Devices listed under device fault time (the most hours first).
-const DEVICES_SHOWN: usize = 10;
 
 /// Fault categories in chart order, with their colours.
 const CATEGORIES: [(&str, egui::Color32); 5] = [
@@ -51,6 +50,7 @@ pub struct PeriodFigures {
     /// `None`: the server keeps no inspection plans.
     pub inspections: Option<InspectionFigures>,
     pub device_faults: DeviceFaultFigures,
+    pub device_downtime: DowntimeFigures,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -61,23 +61,6 @@ pub struct InspectionFigures {
     pub late: u64,
     pub missed: u64,
     pub adherence_pct: Option<f64>,
-}
-
-/// Hours devices had a fault open (created → completed): not downtime, which is not recorded.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-#[serde(default)]
-pub struct DeviceFaultFigures {
-    pub faults: u64,
-    pub fault_hours: Option<f64>,
-    pub by_device: BTreeMap<String, DeviceFigures>,
-}
-
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-#[serde(default)]
-pub struct DeviceFigures {
-    pub faults: u64,
-    pub still_open: u64,
-    pub fault_hours: f64,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -319,6 +302,12 @@ fn summary_ui(ui: &mut egui::Ui, r: &Summary, loaded: Option<TimestampMs>) {
                     "",
                 ),
                 (
+                    "Device downtime (recorded)",
+                    k.device_downtime.downtime_hours,
+                    p.device_downtime.downtime_hours,
+                    " h",
+                ),
+                (
                     "Device fault time (not downtime)",
                     k.device_faults.fault_hours,
                     p.device_faults.fault_hours,
@@ -365,7 +354,10 @@ fn summary_ui(ui: &mut egui::Ui, r: &Summary, loaded: Option<TimestampMs>) {
     });
     ui.columns(2, |cols| {
         inspections_ui(&mut cols[0], k);
-        devices_ui(&mut cols[1], &k.device_faults, &k.period);
+        super::supervisor_devices::downtime_ui(&mut cols[1], &k.device_downtime, &k.period);
+    });
+    ui.columns(2, |cols| {
+        super::supervisor_devices::fault_time_ui(&mut cols[0], &k.device_faults, &k.period);
     });
 }
 
@@ -382,40 +374,6 @@ fn inspections_ui(ui: &mut egui::Ui, k: &PeriodFigures) {
             i.planned, i.done_on_time, i.late, i.missed
         )),
     };
-}
-
-/// Devices by fault hours, most first.
-fn devices_ui(ui: &mut egui::Ui, d: &DeviceFaultFigures, period: &str) {
-    ui.label(RichText::new(format!("Device fault time, {period}")).strong());
-    if d.by_device.is_empty() {
-        ui.label("No fault was linked to a device.");
-        return;
-    }
-    ui.label(
-        RichText::new("Fault reported → completed; not downtime (not recorded).")
-            .color(egui::Color32::GRAY),
-    );
-    let mut devices: Vec<_> = d.by_device.iter().collect();
-    devices.sort_by(|a, b| {
-        b.1.fault_hours
-            .total_cmp(&a.1.fault_hours)
-            .then(a.0.cmp(b.0))
-    });
-    let more = devices.len().saturating_sub(DEVICES_SHOWN);
-    for (name, s) in devices.into_iter().take(DEVICES_SHOWN) {
-        let open = if s.still_open > 0 {
-            format!(", {} still open", s.still_open)
-        } else {
-            String::new()
-        };
-        ui.label(format!(
-            "{name}: {:.1} h, {} faults{open}",
-            s.fault_hours, s.faults
-        ));
-    }
-    if more > 0 {
-        ui.label(format!("… and {more} more devices"));
-    }
 }
 
 fn trend_bars(ui: &mut egui::Ui, trend: &[PeriodFigures]) {

@@ -1,9 +1,9 @@
 //! The work order screen: details, status actions (with the device clock), conflicts, the
-//! checklist, findings, parts, photos, the service report PDF, signature, time on site and the
-//! event history.
+//! devices with their outages, the checklist, findings, parts, photos, the service report
+//! PDF, signature, time on site and the event history.
 
 use super::file_picker::PickPurpose;
-use super::{checklist, section, wo_extras};
+use super::{checklist, outages, section, wo_extras};
 use crate::command::Command;
 use crate::format;
 use crate::report_pdf::ReportPdfStatus;
@@ -60,6 +60,11 @@ pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
                 section(ui, "Description");
                 ui.label(v.wo.description.as_str());
             }
+            section(ui, "Devices");
+            outages::devices_ui(ui, v, now, out);
+            if ui.button("New incident from this visit…").clicked() {
+                out.push(Command::IncidentFromWorkOrder);
+            }
             section(ui, "Checklist");
             checklist::checklist_ui(ui, v, out);
             section(ui, "Findings and notes");
@@ -72,18 +77,6 @@ pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
             report_pdf_ui(ui, v, report_pdf.as_ref(), out);
             section(ui, "Customer signature");
             wo_extras::signature_ui(ui, v, out);
-            section(ui, "Devices");
-            if v.devices.is_empty() {
-                ui.label("No devices linked.");
-            }
-            for (id, label) in &v.devices {
-                if ui.link(label).clicked() {
-                    out.push(Command::OpenDevice(*id));
-                }
-            }
-            if ui.button("New incident from this visit…").clicked() {
-                out.push(Command::IncidentFromWorkOrder);
-            }
             section(ui, "History");
             history_ui(ui, v);
             ui.add_space(20.0);

@@ -362,6 +362,7 @@ pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
             .collect();
         l.table(&cols, &rows);
     }
+    outages(&mut l, data, &clock);
     if !wo.description.trim().is_empty() {
         l.heading(if wo.kind == "incident" {
             "Reported problem"
@@ -386,6 +387,43 @@ pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
     let title = format!("Service report {number}: {}", wo.title);
     l.finish(fonts, &title, &footer)
         .map_err(ReportError::Render)
+}
+
+/// The outages recorded on the visit: when each device was down and for how long.
+fn outages(l: &mut Layout, data: &ReportData, clock: &Clock) {
+    if data.wo.outages.is_empty() {
+        return;
+    }
+    l.heading("Device downtime");
+    let rows: Vec<Row> = data
+        .wo
+        .outages
+        .iter()
+        .map(|(id, o)| {
+            let device = data
+                .devices
+                .iter()
+                .find(|d| d.id == *id)
+                .map(|d| d.asset_tag.clone())
+                .unwrap_or_else(|| format!("device {}", id.get(..8).unwrap_or(id)));
+            let (restored, length) = match o.restored_at_ms {
+                None => ("not restored".to_owned(), "—".to_owned()),
+                Some(end) => (clock.fmt(Some(end)), duration(o.duration_ms())),
+            };
+            Row {
+                cells: vec![device, clock.fmt(Some(o.down_from_ms)), restored, length],
+                flagged: o.restored_at_ms.is_none() || o.is_inverted(),
+            }
+        })
+        .collect();
+    let cols = [
+        ("Device", 1.8),
+        ("Down from", 1.4),
+        ("Restored", 1.4),
+        ("Downtime", 1.0),
+    ]
+    .map(|(title, width)| Col { title, width });
+    l.table(&cols, &rows);
 }
 
 /// "APC Smart-UPS", not "APC APC Smart-UPS" when the model name already starts with the

@@ -6,7 +6,9 @@
 use super::chart::{self, Series};
 use super::layout::{BLACK, Col, Layout, RED, Row};
 use super::{ReportError, fonts};
-use crate::kpis::{DeviceFaults, InspectionAdherence, KpiReport, Period, PeriodKpis};
+use crate::kpis::{
+    DeviceDowntime, DeviceFaults, InspectionAdherence, KpiReport, Period, PeriodKpis,
+};
 use chrono::TimeZone;
 use fieldsync::TimestampMs;
 
@@ -117,6 +119,8 @@ const FIGURES: &[Figure] = &[
     fig("Inspections planned", "inspections_planned", ""),
     fig("Inspections done on time", "inspection_adherence_pct", " %"),
     fig("Inspections missed", "inspections_missed", ""),
+    fig("Device outages recorded", "device_outages", ""),
+    fig("Device downtime (recorded)", "device_downtime_hours", " h"),
     fig("Faults on recorded devices", "device_faults", ""),
     fig(
         "Device fault time (not downtime)",
@@ -366,6 +370,64 @@ fn adherence_row(i: &InspectionAdherence) -> Row {
     }
 }
 
+fn device_downtime(l: &mut Layout, k: &PeriodKpis) {
+    l.ensure(120.0);
+    l.heading(&format!("Device downtime, {}", k.period));
+    let d: &DeviceDowntime = &k.device_downtime;
+    if d.by_device.is_empty() {
+        l.paragraph(
+            "No outage was recorded on this period's work orders.",
+            9.0,
+            BLACK,
+        );
+        return;
+    }
+    l.paragraph(
+        "From the outages recorded on the work orders (down from → restored), overlapping \
+         outages of one device counted once; devices still down have no hours yet.",
+        7.5,
+        super::layout::GREY,
+    );
+    let mut devices: Vec<_> = d.by_device.iter().collect();
+    devices.sort_by(|a, b| {
+        b.1.downtime_hours
+            .total_cmp(&a.1.downtime_hours)
+            .then(a.0.cmp(b.0))
+    });
+    let shown = &devices[..devices.len().min(DEVICES_SHOWN)];
+    let bars: Vec<chart::Bar> = shown
+        .iter()
+        .map(|(n, s)| {
+            let mut label = format!(
+                "{} h, {} outages",
+                num(Some(s.downtime_hours), ""),
+                s.outages
+            );
+            if s.still_down > 0 {
+                label.push_str(", still down");
+            }
+            ((*n).clone(), s.downtime_hours, label, (200, 60, 60))
+        })
+        .collect();
+    chart::hbars(l, &bars);
+    let mut note = format!(
+        "{} outages on {} devices, {} h in all",
+        d.outages,
+        d.devices,
+        num(d.downtime_hours, "")
+    );
+    if d.still_down > 0 {
+        note.push_str(&format!("; {} still down", d.still_down));
+    }
+    if devices.len() > DEVICES_SHOWN {
+        note.push_str(&format!(
+            "; the {} devices with the most hours shown",
+            DEVICES_SHOWN
+        ));
+    }
+    l.paragraph(&format!("{note}."), 8.5, BLACK);
+}
+
 fn device_fault_time(l: &mut Layout, k: &PeriodKpis) {
     l.ensure(120.0);
     l.heading(&format!("Device fault time, {}", k.period));
@@ -379,9 +441,9 @@ fn device_fault_time(l: &mut Layout, k: &PeriodKpis) {
         return;
     }
     l.paragraph(
-        "Not downtime: the records do not say whether a device was down. Hours from the fault \
-         being reported to its completion, overlapping faults on one device counted once; \
-         faults still open have no time yet.",
+        "Not downtime: hours from the fault being reported to its completion, overlapping \
+         faults on one device counted once; faults still open have no time yet. An upper bound \
+         of downtime that needs nothing recorded (the recorded downtime is above).",
         7.5,
         super::layout::GREY,
     );
@@ -456,6 +518,7 @@ pub fn render(r: &KpiReport) -> Result<Vec<u8>, ReportError> {
     categories(&mut l, k);
     engineers(&mut l, k);
     inspections(&mut l, k);
+    device_downtime(&mut l, k);
     device_fault_time(&mut l, k);
     let footer = format!(
         "fieldsync · service summary · {} · {}",

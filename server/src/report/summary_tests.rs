@@ -1,5 +1,5 @@
-//! The summary PDF shows the phone resolution, inspection adherence and device fault time
-//! sections (text read back with poppler's `pdftotext` when it is installed).
+//! The summary PDF shows the phone resolution, inspection adherence, device downtime and
+//! device fault time sections (text read back with poppler's `pdftotext` when it is installed).
 
 use super::render;
 use crate::kpis::{self, Period, PlannedInspection, Records};
@@ -15,6 +15,15 @@ fn records(period: Period) -> Records {
     for (i, s) in work_orders.iter_mut().enumerate() {
         if s.kind == "incident" && i % 3 != 2 {
             s.devices = vec![devices[i % devices.len()].into()];
+            // Every other fault on a device has its outage recorded: down 20 minutes before
+            // the call, restored two hours later.
+            if i % 2 == 0 {
+                s.outages = vec![kpis::OutageSample {
+                    device: devices[i % devices.len()].into(),
+                    down_from_ms: s.created_at_ms - HOUR / 3,
+                    restored_at_ms: Some(s.created_at_ms + 2 * HOUR),
+                }];
+            }
         }
         if i % 7 == 3 {
             s.visits = 0;
@@ -75,6 +84,8 @@ fn the_summary_shows_phone_resolution_inspections_and_device_fault_time() {
         "Inspection plan adherence, 2026-11",
         "Device fault time, 2026-11",
         "Not downtime",
+        "Device downtime, 2026-11",
+        "Device downtime (recorded)",
         "SW-CORE-01 (switch)",
         "Resolved by phone",
         "Inspections on time",
@@ -103,6 +114,7 @@ fn without_plans_or_devices_the_summary_says_so() {
     for needle in [
         "This database keeps no inspection plans.",
         "No fault of this period was linked to a device.",
+        "No outage was recorded on this period's work orders.",
     ] {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
     }

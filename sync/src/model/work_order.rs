@@ -50,6 +50,8 @@ pub struct WorkOrder {
     pub parts: BTreeMap<String, PartUsed>,
     pub time_entries: BTreeMap<String, TimeEntry>,
     pub photos: BTreeMap<String, PhotoRef>,
+    /// Outages of linked devices (see [`super::outage`]).
+    pub outages: super::outage::Outages,
     pub signature: Option<Signature>,
     pub template_id: Option<String>,
     pub plan_id: Option<String>,
@@ -378,6 +380,7 @@ pub fn create_work_order(
     for key in ["parts", "time_entries", "photos"] {
         doc.put_object(ROOT, key, ObjType::Map)?;
     }
+    super::outage::create_outage_maps(doc)?;
     doc.put_object(ROOT, "events", ObjType::List)?;
     push_event(doc, EventKind::Created, by, now, EventExtra::default())?;
     for a in &new.assignees {

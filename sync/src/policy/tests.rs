@@ -738,3 +738,43 @@ fn customer_feedback_is_office_work_checked_on_the_server() {
     });
     assert_eq!(code(r), RejectCode::Schema);
 }
+
+#[test]
+fn outages_are_recorded_by_the_assigned_engineer_and_the_office_only() {
+    const DEV: &str = "0b9c4f0e-0000-4000-8000-0000000000aa";
+    let disp = person("disp", Role::Dispatcher);
+    let eng = person("eng", Role::Engineer);
+    let other = person("other-eng", Role::Engineer);
+    let sup = person("sup", Role::Supervisor);
+    let server = server_work_order(&disp, "eng");
+    let mut linked = AutoCommit::load(&server.save())
+        .unwrap()
+        .with_actor(disp.actor.clone());
+    wo::link_device(&mut linked, DEV, NOW).unwrap();
+    let server = Automerge::load(&linked.save()).unwrap();
+    let down = |d: &mut AutoCommit| {
+        crate::model::record_outage(d, DEV, NOW - 60_000, None, "x", NOW + 1).unwrap()
+    };
+    assert_eq!(push(&server, &eng, down), Ok(()));
+    assert_eq!(push(&server, &disp, down), Ok(()));
+    assert_eq!(code(push(&server, &other, down)), RejectCode::NotYours);
+    assert_eq!(code(push(&server, &sup, down)), RejectCode::Forbidden);
+    // Once the report is approved, the engineer's outage times are locked with the rest.
+    let completed = completed_by_engineer(&server, &eng);
+    let mut approving = AutoCommit::load(&completed.save())
+        .unwrap()
+        .with_actor(sup.actor.clone());
+    wo::record_event(
+        &mut approving,
+        EventKind::Approved,
+        "sup",
+        NOW + 4,
+        EventExtra::default(),
+    )
+    .unwrap();
+    let approved = Automerge::load(&approving.save()).unwrap();
+    let late = |d: &mut AutoCommit| {
+        crate::model::record_outage(d, DEV, NOW - 60_000, Some(NOW), "eng", NOW + 5).unwrap()
+    };
+    assert_eq!(code(push(&approved, &eng, late)), RejectCode::Locked);
+}

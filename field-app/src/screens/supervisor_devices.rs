@@ -1,0 +1,113 @@
+//! The supervisor dashboard's device figures: downtime from the outages recorded on work
+//! orders, and fault time (fault reported → completed, an upper bound that needs nothing
+//! recorded). Both as read from `/v1/kpis`.
+
+use egui::RichText;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Devices listed under each figure (the most hours first).
+const DEVICES_SHOWN: usize = 10;
+
+/// Hours devices had a fault open (created → completed): an upper bound of downtime.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct DeviceFaultFigures {
+    pub faults: u64,
+    pub fault_hours: Option<f64>,
+    pub by_device: BTreeMap<String, DeviceFigures>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct DeviceFigures {
+    pub faults: u64,
+    pub still_open: u64,
+    pub fault_hours: f64,
+}
+
+/// Downtime from the outages recorded on the period's work orders.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct DowntimeFigures {
+    pub outages: u64,
+    pub still_down: u64,
+    pub downtime_hours: Option<f64>,
+    pub by_device: BTreeMap<String, DeviceDowntime>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct DeviceDowntime {
+    pub outages: u64,
+    pub still_down: u64,
+    pub downtime_hours: f64,
+}
+
+/// Devices by recorded downtime, most first.
+pub fn downtime_ui(ui: &mut egui::Ui, d: &DowntimeFigures, period: &str) {
+    ui.label(RichText::new(format!("Device downtime, {period}")).strong());
+    if d.by_device.is_empty() {
+        ui.label("No outage was recorded on this period's work orders.");
+        return;
+    }
+    ui.label(
+        RichText::new("Recorded on the work orders: down from → restored.")
+            .color(egui::Color32::GRAY),
+    );
+    let rows = d.by_device.iter().map(|(name, s)| {
+        let down = if s.still_down > 0 { ", still down" } else { "" };
+        let text = format!(
+            "{name}: {:.1} h, {} outage{}{down}",
+            s.downtime_hours,
+            s.outages,
+            plural(s.outages)
+        );
+        (s.downtime_hours, name, text)
+    });
+    top_list(ui, rows.collect());
+}
+
+/// Devices by fault hours, most first.
+pub fn fault_time_ui(ui: &mut egui::Ui, d: &DeviceFaultFigures, period: &str) {
+    ui.label(RichText::new(format!("Device fault time, {period}")).strong());
+    if d.by_device.is_empty() {
+        ui.label("No fault was linked to a device.");
+        return;
+    }
+    ui.label(
+        RichText::new("Fault reported → completed: an upper bound of downtime.")
+            .color(egui::Color32::GRAY),
+    );
+    let rows = d.by_device.iter().map(|(name, s)| {
+        let open = if s.still_open > 0 {
+            format!(", {} still open", s.still_open)
+        } else {
+            String::new()
+        };
+        let text = format!(
+            "{name}: {:.1} h, {} fault{}{open}",
+            s.fault_hours,
+            s.faults,
+            plural(s.faults)
+        );
+        (s.fault_hours, name, text)
+    });
+    top_list(ui, rows.collect());
+}
+
+/// The [`DEVICES_SHOWN`] rows with the most hours (ties by name), and how many more there are.
+fn top_list(ui: &mut egui::Ui, mut rows: Vec<(f64, &String, String)>) {
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    let more = rows.len().saturating_sub(DEVICES_SHOWN);
+    for (_, _, text) in rows.into_iter().take(DEVICES_SHOWN) {
+        ui.label(text);
+    }
+    if more > 0 {
+        ui.label(format!("… and {more} more devices"));
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
