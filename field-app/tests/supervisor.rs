@@ -85,17 +85,27 @@ fn summary() -> serde_json::Value {
 #[test]
 fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
     let mut h = supervisor_app();
-    assert!(
-        calls(&mut h).is_empty(),
-        "nothing asked before a customer is given"
+    // Only the customers to choose from are asked before a customer is given; offline the
+    // id can be typed instead.
+    let sent = calls(&mut h);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        (sent[0].tag.as_str(), sent[0].path.as_str()),
+        ("supervisor.customers", "/v1/sites")
     );
+    answer(
+        &mut h,
+        "supervisor.customers",
+        Err(ApiError::Offline("connection refused".into())),
+    );
+    assert!(h.query_by_label_contains("Choose a customer").is_some());
     h.state_mut().state.supervisor.customer = "acme hospital".into();
     h.state_mut().state.supervisor.period = "2026-11".into();
     h.run();
     h.get_by_label("Load").click();
     h.run();
     let sent = calls(&mut h);
-    assert_eq!(sent.len(), 1);
+    assert_eq!(sent.len(), 2, "the customers are asked again with the load");
     assert_eq!(sent[0].tag, "supervisor.kpis");
     assert!(matches!(sent[0].method, ApiMethod::Get));
     assert_eq!(
@@ -185,6 +195,7 @@ fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
 fn a_complaint_is_recorded_against_a_work_order() {
     let mut h = supervisor_app();
     let wo = "0b3c7c0e-8f51-4f7a-9d35-3b1f4c1d2e10";
+    calls(&mut h); // the customers to pick from
     h.state_mut().state.supervisor.feedback_wo = wo.into();
     h.state_mut().state.supervisor.complaint_reason = "Engineer left without testing".into();
     h.run();
@@ -216,4 +227,33 @@ fn a_complaint_is_recorded_against_a_work_order() {
         h.query_by_label_contains("nobody scores their own work")
             .is_some()
     );
+}
+
+#[test]
+fn customers_are_picked_by_name_from_the_sites() {
+    let mut h = supervisor_app();
+    let sites = serde_json::json!([
+        {"doc_id": "s1", "name": "Tower", "customer_id": "cust-northwind", "customer_name": "Northwind Trading"},
+        {"doc_id": "s2", "name": "Annex", "customer_id": "cust-northwind", "customer_name": "Northwind Trading"},
+        {"doc_id": "s3", "name": "Campus", "customer_id": "cust-riverside", "customer_name": "Riverside School"}
+    ]);
+    assert_eq!(calls(&mut h).len(), 1);
+    answer(
+        &mut h,
+        "supervisor.customers",
+        Ok(ApiReply::json_ok(&sites)),
+    );
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "Customer")
+        .click();
+    h.run();
+    // Each customer once, by name.
+    assert_eq!(h.query_all_by_label("Northwind Trading").count(), 1);
+    h.get_by_label("Riverside School").click();
+    h.run();
+    assert_eq!(h.state().state.supervisor.customer, "cust-riverside");
+    h.get_by_label("Load").click();
+    h.run();
+    let sent = calls(&mut h);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].path, "/v1/kpis?customer=cust-riverside");
 }

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 pub const TAG_KPIS: &str = "supervisor.kpis";
 pub const TAG_COMPLAINT: &str = "supervisor.complaint";
 pub const TAG_SCORE: &str = "supervisor.score";
+pub const TAG_CUSTOMERS: &str = "supervisor.customers";
 
 /// Fault categories in chart order, with their colours.
 const CATEGORIES: [(&str, egui::Color32); 5] = [
@@ -96,7 +97,14 @@ pub struct Summary {
 /// The dashboard's state: the query being typed, the last loaded summary and the forms.
 #[derive(Clone, Debug, Default)]
 pub struct SupervisorState {
+    /// Customer id the summary is for.
     pub customer: String,
+    /// Customers to pick from (id, name), learnt from `GET /v1/sites`; `None` until loaded
+    /// (then the id is typed instead, e.g. offline).
+    pub customers: Option<Vec<(String, String)>>,
+    pub customers_asked: bool,
+    /// The last ask failed (offline): asked again with the next Load, not every frame.
+    pub customers_failed: bool,
     /// `YYYY-MM` or `YYYY-Qn`; empty is the current month.
     pub period: String,
     pub summary: Option<Summary>,
@@ -159,6 +167,13 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
             s.offline = matches!(e, ApiError::Offline(_));
             s.problem = Some(e.to_string());
         }
+        (TAG_CUSTOMERS, Ok(reply)) => {
+            if let Ok(sites) = reply.json::<Vec<super::dispatch_model::SiteInfo>>() {
+                s.customers = Some(customers_of(&sites));
+            }
+        }
+        // Without the list the id can still be typed; asked again with the next Load.
+        (TAG_CUSTOMERS, Err(_)) => s.customers_failed = true,
         (TAG_COMPLAINT, Ok(reply)) => {
             let due = reply
                 .json::<serde_json::Value>()
@@ -188,16 +203,35 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
     }
 }
 
+/// Each customer once (id, name), by name.
+fn customers_of(sites: &[super::dispatch_model::SiteInfo]) -> Vec<(String, String)> {
+    let mut by_id: BTreeMap<&str, &str> = BTreeMap::new();
+    for site in sites {
+        let name = if site.customer_name.is_empty() {
+            &site.customer_id
+        } else {
+            &site.customer_name
+        };
+        by_id.entry(&site.customer_id).or_insert(name);
+    }
+    let mut out: Vec<(String, String)> = by_id
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name.to_string()))
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    out
+}
+
 pub fn supervisor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     ui.heading("Supervisor dashboard");
     let s = &mut state.supervisor;
+    if !s.customers_asked {
+        s.customers_asked = true;
+        out.push(Command::Api(ApiCall::get(TAG_CUSTOMERS, "/v1/sites")));
+    }
     ui.horizontal(|ui| {
-        ui.label("Customer");
-        ui.add(
-            egui::TextEdit::singleline(&mut s.customer)
-                .hint_text("customer id")
-                .desired_width(180.0),
-        );
+        let label = ui.label("Customer");
+        customer_picker(ui, s, label.id);
         ui.label("Month or quarter");
         ui.add(
             egui::TextEdit::singleline(&mut s.period)
@@ -208,6 +242,10 @@ pub fn supervisor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
         if ui.add_enabled(ready, egui::Button::new("Load")).clicked() {
             s.loading = true;
             out.push(Command::Api(kpi_call(&s.customer, &s.period)));
+            if s.customers.is_none() && s.customers_failed {
+                s.customers_failed = false;
+                out.push(Command::Api(ApiCall::get(TAG_CUSTOMERS, "/v1/sites")));
+            }
         }
         if s.loading {
             ui.label(RichText::new("loading…").color(egui::Color32::GRAY));
@@ -225,9 +263,39 @@ pub fn supervisor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
         summary_ui(ui, summary, s.loaded_at_ms);
     } else {
         ui.add_space(12.0);
-        ui.label("Enter a customer and load the service summary.");
+        ui.label("Choose a customer and load the service summary.");
     }
     feedback_ui(ui, s, out);
+}
+
+/// A list of the customers when known, else a field for the customer id.
+fn customer_picker(ui: &mut egui::Ui, s: &mut SupervisorState, label: egui::Id) {
+    match &s.customers {
+        Some(customers) if !customers.is_empty() => {
+            let shown = customers
+                .iter()
+                .find(|(id, _)| *id == s.customer)
+                .map_or("choose a customer", |(_, name)| name.as_str());
+            egui::ComboBox::from_id_salt("kpi_customer")
+                .selected_text(shown)
+                .width(220.0)
+                .show_ui(ui, |ui| {
+                    for (id, name) in customers {
+                        ui.selectable_value(&mut s.customer, id.clone(), name);
+                    }
+                })
+                .response
+                .labelled_by(label);
+        }
+        _ => {
+            ui.add(
+                egui::TextEdit::singleline(&mut s.customer)
+                    .hint_text("customer id")
+                    .desired_width(180.0),
+            )
+            .labelled_by(label);
+        }
+    }
 }
 
 fn figure(v: Option<f64>, unit: &str) -> String {
