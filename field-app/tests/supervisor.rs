@@ -65,9 +65,9 @@ fn summary() -> serde_json::Value {
                 "SW-CORE-01 (switch)": {"faults": 1, "still_open": 0, "fault_hours": 13.0}
             }},
             "device_downtime": {"outages": 2, "still_down": 1, "devices": 2,
-                "downtime_hours": 1.5 + faults as f64, "by_device": {
+                "downtime_hours": 1.5 + faults as f64, "down_so_far_hours": 4.0, "by_device": {
                 "UPS-01 (ups)": {"outages": 1, "still_down": 0, "downtime_hours": 2.5},
-                "SW-CORE-01 (switch)": {"outages": 1, "still_down": 1, "downtime_hours": 0.0}
+                "SW-CORE-01 (switch)": {"outages": 1, "still_down": 1, "downtime_hours": 0.0, "down_so_far_hours": 4.0}
             }},
             "by_engineer": {"Li Na 李娜": {"work_orders": 7, "completed": 6, "complaints": 1}}
         })
@@ -152,7 +152,13 @@ fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
             .is_some()
     );
     assert!(
-        h.query_by_label_contains("SW-CORE-01 (switch): 0.0 h, 1 outage, still down")
+        h.query_by_label_contains(
+            "SW-CORE-01 (switch): 0.0 h, 1 outage, still down (4.0 h so far)"
+        )
+        .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("1 still down, 4.0 h so far")
             .is_some()
     );
     // Fault time by device, labelled as an upper bound, not downtime.

@@ -391,7 +391,7 @@ pub fn compute(records: &Records, period: Period, now: TimestampMs) -> PeriodKpi
             .as_deref()
             .map(|i| inspections::adherence(i, period, now)),
         device_faults: devices::device_faults(&faults),
-        device_downtime: devices::device_downtime(&live),
+        device_downtime: devices::device_downtime(&live, now),
     }
 }
 

@@ -81,10 +81,13 @@ pub struct OutageSample {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct DowntimeStat {
     pub outages: u64,
-    /// Outages without a restore time yet: not counted in the hours.
+    /// Outages without a restore time yet: not counted in `downtime_hours`.
     pub still_down: u64,
     /// Hours down; overlapping outages (two work orders about one outage) count once.
     pub downtime_hours: f64,
+    /// Hours the still-down outages have lasted so far (to when the summary was made), apart
+    /// from `downtime_hours` so that a forgotten "restored" cannot inflate the downtime.
+    pub down_so_far_hours: f64,
 }
 
 /// Downtime from the outages recorded on the period's work orders.
@@ -98,36 +101,48 @@ pub struct DeviceDowntime {
     pub devices: u64,
     /// Sum over devices of their downtime hours; `None` when no outage was recorded.
     pub downtime_hours: Option<f64>,
+    /// Sum over devices of the hours their still-down outages have lasted so far; `None`
+    /// when every device is restored.
+    pub down_so_far_hours: Option<f64>,
     /// By device label (asset tag and type).
     pub by_device: BTreeMap<String, DowntimeStat>,
 }
 
-/// Downtime of the devices with outages recorded on `work_orders` (the period's live ones).
-pub fn device_downtime(work_orders: &[&Sample]) -> DeviceDowntime {
-    let mut spans: BTreeMap<&str, (DowntimeStat, Vec<Span>)> = BTreeMap::new();
+/// Downtime of the devices with outages recorded on `work_orders` (the period's live ones);
+/// outages still open are measured to `now` apart from it.
+pub fn device_downtime(work_orders: &[&Sample], now: i64) -> DeviceDowntime {
+    type Spans = (DowntimeStat, Vec<Span>, Vec<Span>);
+    let mut spans: BTreeMap<&str, Spans> = BTreeMap::new();
     for o in work_orders.iter().flat_map(|s| &s.outages) {
-        let (stat, intervals) = spans.entry(o.device.as_str()).or_default();
+        let (stat, done, open) = spans.entry(o.device.as_str()).or_default();
         stat.outages += 1;
         match o.restored_at_ms {
             // A merge of concurrent corrections can end an outage before it starts: zero.
-            Some(end) => intervals.push((o.down_from_ms, end.max(o.down_from_ms))),
-            None => stat.still_down += 1,
+            Some(end) => done.push((o.down_from_ms, end.max(o.down_from_ms))),
+            None => {
+                stat.still_down += 1;
+                open.push((o.down_from_ms, now.max(o.down_from_ms)));
+            }
         }
     }
     let by_device: BTreeMap<String, DowntimeStat> = spans
         .into_iter()
-        .map(|(d, (mut stat, intervals))| {
-            stat.downtime_hours = round2(union_ms(intervals) as f64 / HOUR_MS);
+        .map(|(d, (mut stat, done, open))| {
+            stat.downtime_hours = round2(union_ms(done) as f64 / HOUR_MS);
+            stat.down_so_far_hours = round2(union_ms(open) as f64 / HOUR_MS);
             (d.to_owned(), stat)
         })
         .collect();
     let outages: u64 = by_device.values().map(|s| s.outages).sum();
+    let still_down: u64 = by_device.values().map(|s| s.still_down).sum();
     DeviceDowntime {
         outages,
-        still_down: by_device.values().map(|s| s.still_down).sum(),
+        still_down,
         devices: by_device.len() as u64,
         downtime_hours: (outages > 0)
             .then(|| round2(by_device.values().map(|s| s.downtime_hours).sum())),
+        down_so_far_hours: (still_down > 0)
+            .then(|| round2(by_device.values().map(|s| s.down_so_far_hours).sum())),
         by_device,
     }
 }

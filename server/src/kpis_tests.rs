@@ -432,12 +432,16 @@ fn device_downtime_by_hand() {
     // Printer: B 3 h; C's merged record ends before it starts and counts zero.
     let printer = &d.by_device["PRN-07 (printer)"];
     assert_eq!((printer.outages, printer.downtime_hours), (2, 3.0));
-    // Server: D is still down: counted, no hours yet.
+    // Server: D is still down: counted, no downtime hours yet; down so far from Nov 20
+    // 08:30 to the report's Nov 30 12:00 = 10 days 3.5 h = 243.5 h, apart from the total.
     let server = &d.by_device["SRV-01"];
     assert_eq!(
         (server.outages, server.still_down, server.downtime_hours),
         (1, 1, 0.0)
     );
+    assert_eq!(server.down_so_far_hours, 243.5);
+    assert_eq!(d.down_so_far_hours, Some(243.5));
+    assert_eq!(switch.down_so_far_hours, 0.0);
     // The inspection F found the UPS down for 45 min: downtime is not only for faults.
     assert_eq!(d.by_device["UPS-02 (ups)"].downtime_hours, 0.75);
     // 2.33 + 3 + 0 + 0.75.
@@ -454,6 +458,10 @@ fn device_downtime_by_hand() {
     assert_eq!(r.change["device_outages"], Some(5.0));
     // September: nothing recorded: no figure, not zero.
     assert_eq!(r.trend[3].device_downtime.downtime_hours, None);
+    assert_eq!(
+        r.previous.device_downtime.down_so_far_hours, None,
+        "all restored"
+    );
     let csv = String::from_utf8(to_csv(&r).unwrap()).unwrap();
     assert!(
         csv.contains("acme,device_downtime_hours,6.08,0.5,"),

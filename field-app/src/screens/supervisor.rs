@@ -11,7 +11,7 @@ use crate::command::Command;
 use crate::format;
 use crate::state::{AppState, Flash};
 use egui::RichText;
-use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
+use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Line, Plot, PlotPoints};
 use fieldsync::TimestampMs;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -223,6 +223,13 @@ fn customers_of(sites: &[super::dispatch_model::SiteInfo]) -> Vec<(String, Strin
 }
 
 pub fn supervisor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    // The summary is taller than a laptop screen.
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| dashboard_ui(ui, state, out));
+}
+
+fn dashboard_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     ui.heading("Supervisor dashboard");
     let s = &mut state.supervisor;
     if !s.customers_asked {
@@ -260,7 +267,13 @@ pub fn supervisor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
         ui.label(RichText::new(text).color(format::RED));
     }
     if let Some(summary) = &s.summary {
-        summary_ui(ui, summary, s.loaded_at_ms);
+        let name = s
+            .customers
+            .iter()
+            .flatten()
+            .find(|(id, _)| *id == summary.customer)
+            .map_or(summary.customer.as_str(), |(_, name)| name.as_str());
+        summary_ui(ui, summary, name, s.loaded_at_ms);
     } else {
         ui.add_space(12.0);
         ui.label("Choose a customer and load the service summary.");
@@ -298,17 +311,21 @@ fn customer_picker(ui: &mut egui::Ui, s: &mut SupervisorState, label: egui::Id) 
     }
 }
 
+/// A figure with its unit; counts (no unit) without decimals.
 fn figure(v: Option<f64>, unit: &str) -> String {
-    v.map_or("—".into(), |v| format!("{v:.1}{unit}"))
+    match v {
+        None => "—".into(),
+        Some(v) if unit.is_empty() => format!("{v:.0}"),
+        Some(v) => format!("{v:.1}{unit}"),
+    }
 }
 
-fn summary_ui(ui: &mut egui::Ui, r: &Summary, loaded: Option<TimestampMs>) {
+fn summary_ui(ui: &mut egui::Ui, r: &Summary, customer: &str, loaded: Option<TimestampMs>) {
     let (k, p) = (&r.current, &r.previous);
     ui.add_space(6.0);
     ui.label(
         RichText::new(format!(
-            "{} · {} (loaded {})",
-            r.customer,
+            "{customer} · {} (loaded {})",
             k.period,
             loaded.map_or("—".into(), format::time)
         ))
@@ -376,6 +393,12 @@ fn summary_ui(ui: &mut egui::Ui, r: &Summary, loaded: Option<TimestampMs>) {
                     " h",
                 ),
                 (
+                    "Devices still down (so far)",
+                    k.device_downtime.down_so_far_hours,
+                    p.device_downtime.down_so_far_hours,
+                    " h",
+                ),
+                (
                     "Device fault time (not downtime)",
                     k.device_faults.fault_hours,
                     p.device_faults.fault_hours,
@@ -406,7 +429,8 @@ fn summary_ui(ui: &mut egui::Ui, r: &Summary, loaded: Option<TimestampMs>) {
                 Bar::new(i as f64, n as f64).name(*c).fill(*color)
             })
             .collect();
-        Plot::new("by_category")
+        let names = CATEGORIES.iter().map(|(c, _)| c.to_string()).collect();
+        labelled_x(Plot::new("by_category"), names)
             .height(160.0)
             .allow_drag(false)
             .allow_zoom(false)
@@ -444,6 +468,32 @@ fn inspections_ui(ui: &mut egui::Ui, k: &PeriodFigures) {
     };
 }
 
+/// An x axis with one mark per item (at 0, 1, …), named by `labels` (periods, categories)
+/// instead of the item's index.
+fn labelled_x<'a>(plot: Plot<'a>, labels: Vec<String>) -> Plot<'a> {
+    let count = labels.len();
+    plot.include_x(-0.5)
+        .include_x(count as f64 - 0.5)
+        .x_grid_spacer(move |input: GridInput| {
+            let (lo, hi) = input.bounds;
+            (0..count)
+                .map(|i| i as f64)
+                .filter(|v| (lo..=hi).contains(v))
+                .map(|value| GridMark {
+                    value,
+                    step_size: 1.0,
+                })
+                .collect()
+        })
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() > 1e-6 || i < 0.0 {
+                return String::new();
+            }
+            labels.get(i as usize).cloned().unwrap_or_default()
+        })
+}
+
 fn trend_bars(ui: &mut egui::Ui, trend: &[PeriodFigures]) {
     let mut charts: Vec<BarChart> = Vec::new();
     for (cat, color) in CATEGORIES {
@@ -460,9 +510,10 @@ fn trend_bars(ui: &mut egui::Ui, trend: &[PeriodFigures]) {
         let chart = chart.stack_on(&below);
         charts.push(chart);
     }
-    Plot::new("trend_faults")
+    let periods = trend.iter().map(|k| k.period.clone()).collect();
+    labelled_x(Plot::new("trend_faults"), periods)
         .height(180.0)
-        .legend(Legend::default())
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
@@ -484,9 +535,10 @@ fn level_lines(ui: &mut egui::Ui, trend: &[PeriodFigures]) {
         ("By phone", |k| k.phone_resolution_rate_pct),
         ("Inspections on time", adherence),
     ];
-    Plot::new("trend_levels")
+    let periods = trend.iter().map(|k| k.period.clone()).collect();
+    labelled_x(Plot::new("trend_levels"), periods)
         .height(180.0)
-        .legend(Legend::default())
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .include_y(0.0)
         .include_y(100.0)
         .allow_drag(false)

@@ -33,6 +33,8 @@ pub struct DowntimeFigures {
     pub outages: u64,
     pub still_down: u64,
     pub downtime_hours: Option<f64>,
+    /// Hours the still-down outages have lasted so far (not in `downtime_hours`).
+    pub down_so_far_hours: Option<f64>,
     pub by_device: BTreeMap<String, DeviceDowntime>,
 }
 
@@ -42,6 +44,7 @@ pub struct DeviceDowntime {
     pub outages: u64,
     pub still_down: u64,
     pub downtime_hours: f64,
+    pub down_so_far_hours: f64,
 }
 
 /// Devices by recorded downtime, most first.
@@ -55,8 +58,21 @@ pub fn downtime_ui(ui: &mut egui::Ui, d: &DowntimeFigures, period: &str) {
         RichText::new("Recorded on the work orders: down from → restored.")
             .color(egui::Color32::GRAY),
     );
+    if let Some(so_far) = d.down_so_far_hours {
+        ui.label(
+            RichText::new(format!(
+                "{} still down, {so_far:.1} h so far (not in the total until restored)",
+                d.still_down
+            ))
+            .color(crate::format::RED),
+        );
+    }
     let rows = d.by_device.iter().map(|(name, s)| {
-        let down = if s.still_down > 0 { ", still down" } else { "" };
+        let down = if s.still_down > 0 {
+            format!(", still down ({:.1} h so far)", s.down_so_far_hours)
+        } else {
+            String::new()
+        };
         let text = format!(
             "{name}: {:.1} h, {} outage{}{down}",
             s.downtime_hours,

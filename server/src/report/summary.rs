@@ -404,7 +404,10 @@ fn device_downtime(l: &mut Layout, k: &PeriodKpis) {
                 s.outages
             );
             if s.still_down > 0 {
-                label.push_str(", still down");
+                label.push_str(&format!(
+                    ", still down ({} h so far)",
+                    num(Some(s.down_so_far_hours), "")
+                ));
             }
             ((*n).clone(), s.downtime_hours, label, (200, 60, 60))
         })
@@ -417,7 +420,11 @@ fn device_downtime(l: &mut Layout, k: &PeriodKpis) {
         num(d.downtime_hours, "")
     );
     if d.still_down > 0 {
-        note.push_str(&format!("; {} still down", d.still_down));
+        note.push_str(&format!(
+            "; {} still down, {} h so far (not in the total)",
+            d.still_down,
+            num(d.down_so_far_hours, "")
+        ));
     }
     if devices.len() > DEVICES_SHOWN {
         note.push_str(&format!(
