@@ -76,7 +76,7 @@ fn summary() -> serde_json::Value {
         .map(|m| period(&format!("2026-{m:02}"), m))
         .collect();
     serde_json::json!({
-        "customer": "acme", "period_kind": "month",
+        "customer": "acme", "customer_name": "Acme Hospital", "period_kind": "month",
         "current": period("2026-11", 11), "previous": period("2026-10", 10),
         "trend": trend, "some_future_field": true
     })
@@ -113,7 +113,10 @@ fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
         "/v1/kpis?customer=acme%20hospital&month=2026-11"
     );
     answer(&mut h, "supervisor.kpis", Ok(ApiReply::json_ok(&summary())));
-    assert!(h.query_by_label_contains("acme · 2026-11").is_some());
+    assert!(
+        h.query_by_label_contains("Acme Hospital · 2026-11")
+            .is_some()
+    );
     assert!(
         h.query_all_by_label("87.5 %").next().is_some(),
         "SLA resolution figure"

@@ -223,6 +223,9 @@ pub struct Records {
 #[derive(Clone, Debug, Serialize)]
 pub struct KpiReport {
     pub customer: String,
+    /// The customer's name as its sites give it (what the customer reads on the PDF); `None`
+    /// when no site of that customer is known.
+    pub customer_name: Option<String>,
     /// `month` or `quarter`.
     pub period_kind: &'static str,
     pub current: PeriodKpis,
@@ -484,6 +487,7 @@ pub fn report(customer: &str, records: &Records, period: Period, now: i64) -> Kp
         .collect();
     KpiReport {
         customer: customer.into(),
+        customer_name: None,
         period_kind: if period.is_quarter() {
             "quarter"
         } else {

@@ -286,6 +286,11 @@ async fn kpis_json_and_csv() {
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(v["current"]["faults"], 1);
     assert_eq!(v["current"]["faults_by_category"]["hardware"]["count"], 1);
+    assert_eq!(
+        v["customer_name"],
+        serde_json::Value::Null,
+        "no site known yet"
+    );
     // On site 20 min after acceptance at t, completed at t+150: 130 min on site.
     assert_eq!(v["current"]["mean_on_site_resolution_min"], 130.0);
     // Two visits? No: one on-site event, outcome fixed → first-time fix.
@@ -309,6 +314,31 @@ async fn kpis_json_and_csv() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = call(&env.app, get("/v1/kpis?customer=acme", &eng.token)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // With a site of acme known, the summary names the customer as its sites do.
+    let hub = env.state.hub.clone();
+    tokio::task::spawn_blocking(move || {
+        let id = DocId::new();
+        let site = model::site::Site {
+            name: "Main office".into(),
+            customer_id: "acme".into(),
+            customer_name: "Acme Hospital 顶峰医院".into(),
+            ..Default::default()
+        };
+        hub.create_doc(id, DocKind::Site, None, crate::now_ms(), |d| {
+            model::site::create_site(d, id, &site, crate::now_ms())
+        })
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let (status, body) = call(
+        &env.app,
+        get(&format!("/v1/kpis?customer=acme&month={month}"), &sup.token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["customer_name"], "Acme Hospital 顶峰医院");
 }
 
 /// A fault on a UPS solved on the phone (accepted → completed, nobody on site), created at `t`

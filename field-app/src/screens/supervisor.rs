@@ -88,6 +88,7 @@ pub struct EngineerFigures {
 #[serde(default)]
 pub struct Summary {
     pub customer: String,
+    pub customer_name: Option<String>,
     pub period_kind: String,
     pub current: PeriodFigures,
     pub previous: PeriodFigures,
@@ -267,12 +268,17 @@ fn dashboard_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
         ui.label(RichText::new(text).color(format::RED));
     }
     if let Some(summary) = &s.summary {
-        let name = s
-            .customers
-            .iter()
-            .flatten()
-            .find(|(id, _)| *id == summary.customer)
-            .map_or(summary.customer.as_str(), |(_, name)| name.as_str());
+        let name = summary
+            .customer_name
+            .as_deref()
+            .or_else(|| {
+                s.customers
+                    .iter()
+                    .flatten()
+                    .find(|(id, _)| *id == summary.customer)
+                    .map(|(_, name)| name.as_str())
+            })
+            .unwrap_or(&summary.customer);
         summary_ui(ui, summary, name, s.loaded_at_ms);
     } else {
         ui.add_space(12.0);

@@ -57,11 +57,17 @@ async fn build(state: &AppState, q: KpiQuery) -> AppResult<KpiReport> {
     let period = q.period(now)?;
     let hub = state.hub.clone();
     let customer = q.customer.clone();
-    Ok(tokio::task::spawn_blocking(move || {
+    let mut report = tokio::task::spawn_blocking(move || {
         let records = kpis::gather(&hub, &customer, period)?;
         Ok::<_, crate::hub::HubError>(kpis::report(&customer, &records, period, now))
     })
-    .await??)
+    .await??;
+    let sites = state.db.call(|s| s.list_sites()).await?;
+    report.customer_name = sites
+        .into_iter()
+        .find(|s| s.customer_id == report.customer && !s.customer_name.is_empty())
+        .map(|s| s.customer_name);
+    Ok(report)
 }
 
 #[instrument(skip_all)]

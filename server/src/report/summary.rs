@@ -384,7 +384,8 @@ fn device_downtime(l: &mut Layout, k: &PeriodKpis) {
     }
     l.paragraph(
         "From the outages recorded on the work orders (down from → restored), overlapping \
-         outages of one device counted once; devices still down have no hours yet.",
+         outages of one device counted once; devices still down are shown with their hours so \
+         far, kept out of the total until restored.",
         7.5,
         super::layout::GREY,
     );
@@ -399,9 +400,9 @@ fn device_downtime(l: &mut Layout, k: &PeriodKpis) {
         .iter()
         .map(|(n, s)| {
             let mut label = format!(
-                "{} h, {} outages",
+                "{} h, {}",
                 num(Some(s.downtime_hours), ""),
-                s.outages
+                counted(s.outages, "outage")
             );
             if s.still_down > 0 {
                 label.push_str(&format!(
@@ -414,9 +415,9 @@ fn device_downtime(l: &mut Layout, k: &PeriodKpis) {
         .collect();
     chart::hbars(l, &bars);
     let mut note = format!(
-        "{} outages on {} devices, {} h in all",
-        d.outages,
-        d.devices,
+        "{} on {}, {} h in all",
+        counted(d.outages, "outage"),
+        counted(d.devices, "device"),
         num(d.downtime_hours, "")
     );
     if d.still_down > 0 {
@@ -464,16 +465,20 @@ fn device_fault_time(l: &mut Layout, k: &PeriodKpis) {
     let bars: Vec<chart::Bar> = shown
         .iter()
         .map(|(n, s)| {
-            let label = format!("{} h, {} faults", num(Some(s.fault_hours), ""), s.faults);
+            let label = format!(
+                "{} h, {}",
+                num(Some(s.fault_hours), ""),
+                counted(s.faults, "fault")
+            );
             ((*n).clone(), s.fault_hours, label, (230, 150, 40))
         })
         .collect();
     chart::hbars(l, &bars);
     let open: u64 = d.by_device.values().map(|s| s.still_open).sum();
     let mut note = format!(
-        "{} faults on {} devices, {} h in all",
-        d.faults,
-        d.devices,
+        "{} on {}, {} h in all",
+        counted(d.faults, "fault"),
+        counted(d.devices, "device"),
         num(d.fault_hours, "")
     );
     if open > 0 {
@@ -488,17 +493,27 @@ fn device_fault_time(l: &mut Layout, k: &PeriodKpis) {
     l.paragraph(&format!("{note}."), 8.5, BLACK);
 }
 
+/// "1 outage", "2 outages".
+fn counted(n: u64, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
 /// Lay the summary out and write the PDF.
 pub fn render(r: &KpiReport) -> Result<Vec<u8>, ReportError> {
     let fonts = fonts::fonts().map_err(ReportError::NoFont)?;
     let title = period_title(&r.current.period);
-    let mut l = Layout::new(format!("Service summary {} — {title}", r.customer));
+    let name = r.customer_name.as_deref().unwrap_or(&r.customer);
+    let mut l = Layout::new(format!("Service summary {name} — {title}"));
     l.title("Service summary", &title);
-    l.paragraph(&r.customer, 13.0, BLACK);
+    l.paragraph(name, 13.0, BLACK);
     l.gap(4.0);
     let k = &r.current;
     l.fields(&[
-        ("Customer", r.customer.clone()),
+        ("Customer", format!("{name} ({})", r.customer)),
         ("Period", title.clone()),
         ("Compared with", period_title(&r.previous.period)),
         ("Generated", utc(r.generated_at_ms)),
@@ -527,10 +542,7 @@ pub fn render(r: &KpiReport) -> Result<Vec<u8>, ReportError> {
     inspections(&mut l, k);
     device_downtime(&mut l, k);
     device_fault_time(&mut l, k);
-    let footer = format!(
-        "fieldsync · service summary · {} · {}",
-        r.customer, k.period
-    );
+    let footer = format!("fieldsync · service summary · {name} · {}", k.period);
     l.finish(fonts, &format!("Service summary {title}"), &footer)
         .map_err(ReportError::Render)
 }

@@ -64,7 +64,8 @@ fn the_summary_shows_phone_resolution_inspections_and_device_fault_time() {
     }
     let period = Period::parse("2026-11").unwrap();
     let (_, end) = period.range_ms();
-    let r = kpis::report("Harbour Hospital", &records(period), period, end);
+    let mut r = kpis::report("cust-harbour", &records(period), period, end);
+    r.customer_name = Some("Harbour Hospital 港湾医院".into());
     let i = r.current.inspections.as_ref().unwrap();
     // Each month: week 0 missed (no work order), week 1 late, weeks 2 and 3 on time.
     assert_eq!((i.planned, i.done_on_time, i.late, i.missed), (4, 2, 1, 1));
@@ -79,6 +80,9 @@ fn the_summary_shows_phone_resolution_inspections_and_device_fault_time() {
         return;
     };
     for needle in [
+        // The customer reads their name; the id stays beside it for the office.
+        "Harbour Hospital 港湾医院",
+        "(cust-harbour)",
         "Resolved by phone (no visit)",
         "Inspections done on time",
         "Inspection plan adherence, 2026-11",
