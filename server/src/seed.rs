@@ -328,7 +328,7 @@ pub fn seed_demo(
             Ok(id.to_string())
         };
         for (t, v, m) in c.room_gear {
-            room_devices.push(add(t, v, m, 1, "Server room")?);
+            room_devices.push((*t, add(t, v, m, 1, "Server room")?));
         }
         for i in 0..c.pcs {
             add(
@@ -367,7 +367,7 @@ pub fn seed_demo(
                 .into(),
             customer_id: Some(c.id.into()),
             site_id: Some(site_id.to_string()),
-            device_ids: room.clone(),
+            device_ids: room.iter().map(|(_, id)| id.clone()).collect(),
             scheduled_start_ms: Some(patrol_start),
             scheduled_end_ms: Some(patrol_end),
             assignees: engineer.into_iter().collect(),
@@ -425,7 +425,14 @@ pub fn seed_demo(
             description: format!("Reported by phone to the service desk ({}).", c.name),
             customer_id: Some(c.id.into()),
             site_id: Some(site_id.to_string()),
-            device_ids: room.iter().take(1).cloned().collect(),
+            // The server-room device the call is about (the printer and the PCs are not in
+            // the room; none is linked for them).
+            device_ids: room
+                .iter()
+                .find(|(t, _)| *t == device_of(cat, title))
+                .map(|(_, id)| id.clone())
+                .into_iter()
+                .collect(),
             category: Some(cat.into()),
             impact: Some(impact),
             urgency: Some(urgency),
@@ -464,11 +471,25 @@ pub fn seed_demo(
     }
     let plan_sites: Vec<(&str, String, Vec<String>)> = sites
         .iter()
-        .map(|(c, site, room)| (c.id, site.to_string(), room.clone()))
+        .map(|(c, site, room)| {
+            let ids = room.iter().map(|(_, id)| id.clone()).collect();
+            (c.id, site.to_string(), ids)
+        })
         .collect();
     let generated = crate::seed_plans::seed_plans(hub, users, &plan_sites, template_ids[0], now)?;
     report.work_orders += generated;
     Ok(report)
+}
+
+/// Which server-room device a demo incident is about, by its category and title.
+fn device_of(category: &str, title: &str) -> &'static str {
+    match category {
+        _ if title.starts_with("UPS") => "ups",
+        "network" => "switch",
+        "software" => "server",
+        "security" => "firewall",
+        _ => "",
+    }
 }
 
 /// The next Wednesday 09:00–12:00 in the demo customers' time zone after `now`, as the
