@@ -355,6 +355,9 @@ impl FieldApp {
                 s.sync.needs_sign_in = needs_sign_in;
                 s.sync.retry_in_secs = retry_in_secs;
             }
+            FromWorker::Api(answer) if answer.tag == crate::screens::supervisor::TAG_FILE => {
+                self.save_summary_file(answer.result)
+            }
             FromWorker::Api(answer) => crate::screens::on_api_answer(s, answer),
         }
     }

@@ -4,6 +4,7 @@
 
 use crate::app::FieldApp;
 use crate::screens::file_picker::{self, PickPurpose};
+use crate::screens::supervisor;
 use crate::state::{ArticleView, Flash, Screen};
 use crate::views;
 use crate::worker::{ToWorker, lock};
@@ -447,18 +448,27 @@ impl FieldApp {
     /// Read a folder for the file dialog (here, not in the screen: screens do no I/O).
     fn browse_files(&mut self, purpose: PickPurpose, dir: Option<PathBuf>) {
         let opening = self.state.file_picker.purpose != Some(purpose);
-        if opening && purpose == PickPurpose::SaveReport {
-            self.state.file_picker.file_name = self
-                .state
-                .work_order
-                .as_ref()
-                .map(|v| crate::report_pdf::default_file_name(&v.wo))
-                .unwrap_or_default();
+        if opening && purpose.saves() {
+            let summary = self.state.supervisor.summary.as_ref();
+            self.state.file_picker.file_name = match purpose {
+                PickPurpose::SaveSummaryPdf => {
+                    summary.map(|s| supervisor::default_file_name(s, "pdf"))
+                }
+                PickPurpose::SaveSummaryCsv => {
+                    summary.map(|s| supervisor::default_file_name(s, "csv"))
+                }
+                _ => self
+                    .state
+                    .work_order
+                    .as_ref()
+                    .map(|v| crate::report_pdf::default_file_name(&v.wo)),
+            }
+            .unwrap_or_default();
         }
         let p = &mut self.state.file_picker;
         let dir = dir.unwrap_or_else(|| match purpose {
-            PickPurpose::SaveReport => file_picker::save_dir(p.last_save_dir.as_deref()),
             PickPurpose::AttachPhoto => file_picker::start_dir(p.last_dir.as_deref()),
+            _ => file_picker::save_dir(p.last_save_dir.as_deref()),
         });
         p.purpose = Some(purpose);
         match file_picker::list_dir(&dir, purpose) {
@@ -491,8 +501,48 @@ impl FieldApp {
                 p.last_save_dir = folder;
                 self.save_report_pdf(path);
             }
+            Some(PickPurpose::SaveSummaryPdf) => {
+                p.last_save_dir = folder;
+                self.fetch_summary_file(path, false);
+            }
+            Some(PickPurpose::SaveSummaryCsv) => {
+                p.last_save_dir = folder;
+                self.fetch_summary_file(path, true);
+            }
             None => {}
         }
+    }
+
+    /// Ask the server for the loaded summary as a PDF or CSV, to be written to `path` when it
+    /// arrives ([`Self::save_summary_file`]).
+    fn fetch_summary_file(&mut self, path: PathBuf, csv: bool) {
+        let Some(summary) = &self.state.supervisor.summary else {
+            return;
+        };
+        let call = supervisor::file_call(summary, csv);
+        let path = crate::report_pdf::with_extension(&path, if csv { "csv" } else { "pdf" });
+        self.state.supervisor.file = Some(supervisor::SummaryFile::Saving(path));
+        self.send(ToWorker::Api(call));
+    }
+
+    /// The server's answer to [`Self::fetch_summary_file`]: write it (through a temporary
+    /// file) where the supervisor chose.
+    pub(crate) fn save_summary_file(
+        &mut self,
+        result: Result<crate::api::ApiReply, crate::api::ApiError>,
+    ) {
+        use supervisor::SummaryFile;
+        let s = &mut self.state.supervisor;
+        let Some(SummaryFile::Saving(path)) = s.file.take() else {
+            return; // nothing asked (an answer to an earlier session)
+        };
+        s.file = Some(match result {
+            Ok(reply) => match crate::report_pdf::write_file(&path, &reply.bytes) {
+                Ok(()) => SummaryFile::Saved(path),
+                Err(e) => SummaryFile::Failed(e),
+            },
+            Err(e) => SummaryFile::Failed(e.to_string()),
+        });
     }
 
     /// Make the open work order's service report from the local store and write it to

@@ -86,16 +86,19 @@ pub fn default_file_name(wo: &WorkOrder) -> String {
 
 /// `path` with a `.pdf` ending (added when the engineer typed a name without one).
 pub fn with_pdf_extension(path: &Path) -> PathBuf {
-    let is_pdf = path
+    with_extension(path, "pdf")
+}
+
+/// `path`, ending in `.ext` (added when the name typed lacks it; any case kept).
+pub fn with_extension(path: &Path, ext: &str) -> PathBuf {
+    let has = path
         .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
-    if is_pdf {
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext));
+    if has {
         path.to_owned()
     } else {
-        let mut name = path.as_os_str().to_owned();
-        name.push(".pdf");
-        PathBuf::from(name)
+        with_suffix(path, &format!(".{ext}"))
     }
 }
 

@@ -266,3 +266,65 @@ fn customers_are_picked_by_name_from_the_sites() {
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].path, "/v1/kpis?customer=cust-riverside");
 }
+
+#[test]
+fn the_loaded_summary_is_saved_as_pdf_and_csv_where_the_supervisor_chooses() {
+    use fieldsync_app::command::Command;
+    use fieldsync_app::screens::supervisor::SummaryFile;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = supervisor_app();
+    calls(&mut h);
+    assert!(
+        h.query_by_label("Save summary PDF…").is_none(),
+        "nothing to save before a summary is loaded"
+    );
+    h.state_mut().state.supervisor.customer = "acme".into();
+    h.state_mut().state.supervisor.period = "2026-11".into();
+    h.run();
+    h.get_by_label("Load").click();
+    h.run();
+    calls(&mut h);
+    answer(&mut h, "supervisor.kpis", Ok(ApiReply::json_ok(&summary())));
+
+    // PDF: the dialog proposes a name; the file is fetched for the loaded customer and
+    // period and written where chosen (".pdf" added to a bare name).
+    h.get_by_label("Save summary PDF…").click();
+    h.run();
+    assert_eq!(
+        h.state().state.file_picker.file_name,
+        "service-summary-acme-2026-11.pdf"
+    );
+    h.state_mut()
+        .apply_for_test(Command::PickFile(dir.path().join("november")));
+    let sent = calls(&mut h);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].path, "/v1/kpis.pdf?customer=acme&month=2026-11");
+    let pdf = ApiReply {
+        status: 200,
+        content_type: "application/pdf".into(),
+        bytes: b"%PDF-1.7 test".to_vec(),
+    };
+    answer(&mut h, "supervisor.file", Ok(pdf));
+    let saved = dir.path().join("november.pdf");
+    assert_eq!(std::fs::read(&saved).unwrap(), b"%PDF-1.7 test");
+    assert_eq!(
+        h.state().state.supervisor.file,
+        Some(SummaryFile::Saved(saved.clone()))
+    );
+    assert!(h.query_by_label_contains("Saved: ").is_some());
+
+    // CSV, offline: nothing is written and the reason is shown.
+    h.get_by_label("Save CSV…").click();
+    h.run();
+    h.state_mut()
+        .apply_for_test(Command::PickFile(dir.path().join("nov.csv")));
+    let sent = calls(&mut h);
+    assert_eq!(sent[0].path, "/v1/kpis.csv?customer=acme&month=2026-11");
+    answer(
+        &mut h,
+        "supervisor.file",
+        Err(ApiError::Offline("connection refused".into())),
+    );
+    assert!(!dir.path().join("nov.csv").exists());
+    assert!(h.query_by_label_contains("Not saved:").is_some());
+}

@@ -16,6 +16,9 @@ pub enum PickPurpose {
     AttachPhoto,
     /// Where to save the open work order's service report (a folder and a file name).
     SaveReport,
+    /// Where to save the loaded service summary (supervisor dashboard), as PDF or CSV.
+    SaveSummaryPdf,
+    SaveSummaryCsv,
 }
 
 impl PickPurpose {
@@ -23,13 +26,17 @@ impl PickPurpose {
         match self {
             PickPurpose::AttachPhoto => "Choose a photo",
             PickPurpose::SaveReport => "Save the service report",
+            PickPurpose::SaveSummaryPdf => "Save the service summary (PDF)",
+            PickPurpose::SaveSummaryCsv => "Save the service summary (CSV)",
         }
     }
 
     fn button(self) -> &'static str {
         match self {
             PickPurpose::AttachPhoto => "Use this photo",
-            PickPurpose::SaveReport => "Save here",
+            PickPurpose::SaveReport | PickPurpose::SaveSummaryPdf | PickPurpose::SaveSummaryCsv => {
+                "Save here"
+            }
         }
     }
 
@@ -37,13 +44,14 @@ impl PickPurpose {
     pub fn extensions(self) -> &'static [&'static str] {
         match self {
             PickPurpose::AttachPhoto => &["jpg", "jpeg", "png", "webp", "heic"],
-            PickPurpose::SaveReport => &["pdf"],
+            PickPurpose::SaveReport | PickPurpose::SaveSummaryPdf => &["pdf"],
+            PickPurpose::SaveSummaryCsv => &["csv"],
         }
     }
 
     /// The dialog names a new file rather than choosing an existing one.
     pub fn saves(self) -> bool {
-        self == PickPurpose::SaveReport
+        self != PickPurpose::AttachPhoto
     }
 }
 

@@ -15,11 +15,22 @@ use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Line, Plot, PlotPoin
 use fieldsync::TimestampMs;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 pub const TAG_KPIS: &str = "supervisor.kpis";
 pub const TAG_COMPLAINT: &str = "supervisor.complaint";
 pub const TAG_SCORE: &str = "supervisor.score";
 pub const TAG_CUSTOMERS: &str = "supervisor.customers";
+/// The loaded summary as a file (PDF or CSV) to save; written by the app, not the screen.
+pub const TAG_FILE: &str = "supervisor.file";
+
+/// How the last "Save summary …" went.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SummaryFile {
+    Saving(PathBuf),
+    Saved(PathBuf),
+    Failed(String),
+}
 
 /// Fault categories in chart order, with their colours.
 const CATEGORIES: [(&str, egui::Color32); 5] = [
@@ -114,6 +125,8 @@ pub struct SupervisorState {
     /// Why the last load failed (offline, refused …); the last summary stays shown.
     pub problem: Option<String>,
     pub offline: bool,
+    /// The last save of the summary as a file.
+    pub file: Option<SummaryFile>,
     /// Work order (document id) the feedback is about.
     pub feedback_wo: String,
     pub complaint_reason: String,
@@ -134,6 +147,35 @@ fn escape(s: &str) -> String {
 
 /// The `/v1/kpis` call for what is typed.
 pub fn kpi_call(customer: &str, period: &str) -> ApiCall {
+    ApiCall::get(TAG_KPIS, kpi_path("/v1/kpis", customer, period))
+}
+
+/// The call for the loaded summary as a PDF, or as CSV (the same customer and period).
+pub fn file_call(summary: &Summary, csv: bool) -> ApiCall {
+    let endpoint = if csv { "/v1/kpis.csv" } else { "/v1/kpis.pdf" };
+    ApiCall::get(
+        TAG_FILE,
+        kpi_path(endpoint, &summary.customer, &summary.current.period),
+    )
+}
+
+/// `service-summary-<customer>-<period>.<ext>`, safe on every file system.
+pub fn default_file_name(summary: &Summary, ext: &str) -> String {
+    let base = format!("{}-{}", summary.customer, summary.current.period);
+    let safe: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("service-summary-{safe}.{ext}")
+}
+
+fn kpi_path(endpoint: &str, customer: &str, period: &str) -> String {
     let period = period.trim();
     let which = if period.contains('Q') || period.contains('q') {
         format!("&quarter={}", escape(period))
@@ -142,10 +184,7 @@ pub fn kpi_call(customer: &str, period: &str) -> ApiCall {
     } else {
         format!("&month={}", escape(period))
     };
-    ApiCall::get(
-        TAG_KPIS,
-        format!("/v1/kpis?customer={}{which}", escape(customer.trim())),
-    )
+    format!("{endpoint}?customer={}{which}", escape(customer.trim()))
 }
 
 pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
@@ -279,12 +318,43 @@ fn dashboard_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
                     .map(|(_, name)| name.as_str())
             })
             .unwrap_or(&summary.customer);
+        save_ui(ui, s.file.as_ref(), out);
         summary_ui(ui, summary, name, s.loaded_at_ms);
     } else {
         ui.add_space(12.0);
         ui.label("Choose a customer and load the service summary.");
     }
     feedback_ui(ui, s, out);
+}
+
+/// "Save PDF…" / "Save CSV…" of the loaded summary (fetched from the server when a place to
+/// save is chosen), and how the last save went.
+fn save_ui(ui: &mut egui::Ui, file: Option<&SummaryFile>, out: &mut Vec<Command>) {
+    use super::file_picker::PickPurpose;
+    let saving = matches!(file, Some(SummaryFile::Saving(_)));
+    ui.horizontal_wrapped(|ui| {
+        for (text, purpose) in [
+            ("Save summary PDF…", PickPurpose::SaveSummaryPdf),
+            ("Save CSV…", PickPurpose::SaveSummaryCsv),
+        ] {
+            if ui.add_enabled(!saving, egui::Button::new(text)).clicked() {
+                out.push(Command::BrowseFiles { purpose, dir: None });
+            }
+        }
+        match file {
+            Some(SummaryFile::Saving(path)) => {
+                ui.spinner();
+                ui.label(format!("Fetching the summary for {}…", path.display()));
+            }
+            Some(SummaryFile::Saved(path)) => {
+                ui.label(RichText::new(format!("Saved: {}", path.display())).color(format::GREEN));
+            }
+            Some(SummaryFile::Failed(e)) => {
+                ui.label(RichText::new(format!("Not saved: {e}")).color(format::RED));
+            }
+            None => {}
+        }
+    });
 }
 
 /// A list of the customers when known, else a field for the customer id.
