@@ -117,6 +117,34 @@ fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
         h.query_by_label_contains("Acme Hospital · 2026-11")
             .is_some()
     );
+    // Feedback is recorded against one of the loaded customer's work orders, chosen by
+    // number and title: finished ones first, cancelled ones left out.
+    let sent = calls(&mut h);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].path, "/v1/work-orders?customer=acme&limit=200");
+    let targets = serde_json::json!([
+        {"doc_id": "w-open", "number": "WO-2026-00009", "title": "Printer jam", "status": "assigned"},
+        {"doc_id": "w-done", "number": "WO-2026-00003", "title": "Switch down", "status": "approved"},
+        {"doc_id": "w-gone", "number": "WO-2026-00010", "title": "Duplicate", "status": "cancelled"}
+    ]);
+    answer(
+        &mut h,
+        "supervisor.work_orders",
+        Ok(ApiReply::json_ok(&targets)),
+    );
+    let targets = h.state().state.supervisor.feedback_targets.clone().unwrap();
+    let order: Vec<&str> = targets.iter().map(|t| t.doc_id.as_str()).collect();
+    assert_eq!(order, ["w-done", "w-open"]);
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "Work order")
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "Work order")
+        .click();
+    h.run();
+    h.get_by_label("WO-2026-00003 · Switch down (approved)")
+        .click();
+    h.run();
+    assert_eq!(h.state().state.supervisor.feedback_wo, "w-done");
     assert!(
         h.query_all_by_label("87.5 %").next().is_some(),
         "SLA resolution figure"
@@ -179,6 +207,8 @@ fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
     );
 
     // Offline: the figures stay, with the time they were loaded.
+    h.get_by_label("Load").scroll_to_me();
+    h.run();
     h.get_by_label("Load").click();
     h.run();
     assert_eq!(calls(&mut h).len(), 1);
@@ -285,6 +315,7 @@ fn the_loaded_summary_is_saved_as_pdf_and_csv_where_the_supervisor_chooses() {
     h.run();
     calls(&mut h);
     answer(&mut h, "supervisor.kpis", Ok(ApiReply::json_ok(&summary())));
+    calls(&mut h); // the work orders to record feedback against
 
     // PDF: the dialog proposes a name; the file is fetched for the loaded customer and
     // period and written where chosen (".pdf" added to a bare name).

@@ -23,6 +23,40 @@ pub const TAG_SCORE: &str = "supervisor.score";
 pub const TAG_CUSTOMERS: &str = "supervisor.customers";
 /// The loaded summary as a file (PDF or CSV) to save; written by the app, not the screen.
 pub const TAG_FILE: &str = "supervisor.file";
+pub const TAG_WORK_ORDERS: &str = "supervisor.work_orders";
+
+/// A work order feedback can be recorded against (from `GET /v1/work-orders?customer=`).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct FeedbackTarget {
+    pub doc_id: String,
+    pub number: Option<String>,
+    pub title: String,
+    pub status: String,
+}
+
+impl FeedbackTarget {
+    fn label(&self) -> String {
+        let number = self.number.as_deref().unwrap_or("(no number)");
+        format!("{number} · {} ({})", self.title, self.status)
+    }
+}
+
+/// Feedback is mostly about finished work: completed and approved work orders first, then
+/// the rest, each newest number first; cancelled ones left out.
+fn feedback_order(mut targets: Vec<FeedbackTarget>) -> Vec<FeedbackTarget> {
+    targets.retain(|t| t.status != "cancelled");
+    let finished = |t: &FeedbackTarget| matches!(t.status.as_str(), "completed" | "approved");
+    targets.sort_by(|a, b| {
+        finished(b)
+            .cmp(&finished(a))
+            .then_with(|| b.number.cmp(&a.number))
+    });
+    targets
+}
+
+/// Work orders listed for feedback (the newest this many of the customer).
+const FEEDBACK_WORK_ORDERS: u32 = 200;
 
 /// How the last "Save summary …" went.
 #[derive(Clone, Debug, PartialEq)]
@@ -129,6 +163,10 @@ pub struct SupervisorState {
     pub file: Option<SummaryFile>,
     /// Work order (document id) the feedback is about.
     pub feedback_wo: String,
+    /// The customer whose work orders were asked for, and the answer (`None` until it
+    /// comes; then the id is typed instead if it failed).
+    pub feedback_for: Option<String>,
+    pub feedback_targets: Option<Vec<FeedbackTarget>>,
     pub complaint_reason: String,
     pub score: i64,
 }
@@ -207,6 +245,10 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
             s.offline = matches!(e, ApiError::Offline(_));
             s.problem = Some(e.to_string());
         }
+        (TAG_WORK_ORDERS, Ok(reply)) => {
+            s.feedback_targets = reply.json::<Vec<FeedbackTarget>>().ok().map(feedback_order);
+        }
+        (TAG_WORK_ORDERS, Err(_)) => s.feedback_targets = None,
         (TAG_CUSTOMERS, Ok(reply)) => {
             if let Ok(sites) = reply.json::<Vec<super::dispatch_model::SiteInfo>>() {
                 s.customers = Some(customers_of(&sites));
@@ -634,13 +676,46 @@ fn level_lines(ui: &mut egui::Ui, trend: &[PeriodFigures]) {
 
 fn feedback_ui(ui: &mut egui::Ui, s: &mut SupervisorState, out: &mut Vec<Command>) {
     super::section(ui, "Customer feedback");
-    ui.horizontal(|ui| {
-        ui.label("Work order id");
-        ui.add(
-            egui::TextEdit::singleline(&mut s.feedback_wo)
-                .hint_text("document id")
-                .desired_width(300.0),
+    // The loaded customer's work orders to choose from.
+    let customer = s.summary.as_ref().map(|r| r.customer.clone());
+    if customer.is_some() && s.feedback_for != customer {
+        s.feedback_for = customer.clone();
+        s.feedback_targets = None;
+        s.feedback_wo.clear();
+        let path = format!(
+            "/v1/work-orders?customer={}&limit={FEEDBACK_WORK_ORDERS}",
+            escape(customer.as_deref().unwrap_or_default())
         );
+        out.push(Command::Api(ApiCall::get(TAG_WORK_ORDERS, path)));
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label("Work order");
+        match &s.feedback_targets {
+            Some(targets) if !targets.is_empty() => {
+                let shown = targets
+                    .iter()
+                    .find(|t| t.doc_id == s.feedback_wo)
+                    .map_or("choose a work order".into(), FeedbackTarget::label);
+                egui::ComboBox::from_id_salt("feedback_wo")
+                    .selected_text(shown)
+                    .width(420.0)
+                    .show_ui(ui, |ui| {
+                        for t in targets {
+                            ui.selectable_value(&mut s.feedback_wo, t.doc_id.clone(), t.label());
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+            }
+            _ => {
+                ui.add(
+                    egui::TextEdit::singleline(&mut s.feedback_wo)
+                        .hint_text("work order document id (load a customer to choose)")
+                        .desired_width(360.0),
+                )
+                .labelled_by(label.id);
+            }
+        }
     });
     let wo = s.feedback_wo.trim().to_owned();
     ui.horizontal(|ui| {
