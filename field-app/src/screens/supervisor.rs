@@ -37,8 +37,11 @@ pub struct FeedbackTarget {
 
 impl FeedbackTarget {
     fn label(&self) -> String {
-        let number = self.number.as_deref().unwrap_or("(no number)");
-        format!("{number} · {} ({})", self.title, self.status)
+        match &self.number {
+            Some(number) => format!("{number} · {} ({})", self.title, self.status),
+            // Generated inspections get their number when they are dispatched.
+            None => format!("{} ({})", self.title, self.status),
+        }
     }
 }
 
