@@ -36,9 +36,48 @@ pub async fn seed(state: &AppState) -> Result<SeedReport> {
             crate::handlers::auth::create_user(&state.db, username, name, password, role).await?,
         );
     }
-    let hub = state.hub.clone();
     let now = crate::now_ms();
-    Ok(tokio::task::spawn_blocking(move || crate::seed::seed_demo(&hub, &users, now)).await??)
+    let signature = demo_signature(state, &users, now).await?;
+    let hub = state.hub.clone();
+    Ok(tokio::task::spawn_blocking(move || {
+        crate::seed::seed_demo(&hub, &users, Some(signature), now)
+    })
+    .await??)
+}
+
+/// The demo customer's signature as a blob (PNG, as the app stores one), uploaded by the
+/// first engineer; its hash.
+async fn demo_signature(
+    state: &AppState,
+    users: &[storage::UserRecord],
+    now: fieldsync::TimestampMs,
+) -> Result<String> {
+    use sha2::Digest;
+    let strokes = crate::seed_reviews::demo_signature_strokes();
+    let (w, h) = crate::report::signature::PAD;
+    let png = crate::report::signature::render_png(&strokes, w, h).map_err(anyhow::Error::msg)?;
+    let sha = hex::encode(sha2::Sha256::digest(&png));
+    let dir = state.config.blob_dir();
+    let target = crate::handlers::blobs::blob_file(&dir, &sha);
+    let parent = target.parent().map(Path::to_path_buf).unwrap_or(dir);
+    let size = png.len() as u64;
+    tokio::task::spawn_blocking(move || {
+        crate::handlers::blobs::write_blob_file(&parent, &target, &png)
+    })
+    .await??;
+    let uploader = users
+        .iter()
+        .find(|u| u.role == fieldsync::Role::Engineer)
+        .map(|u| u.id)
+        .context("the demo has no engineer")?;
+    let meta = storage::BlobMeta {
+        sha256: sha.clone(),
+        size,
+        uploaded_by: uploader,
+        created_at_ms: now,
+    };
+    state.db.call(move |s| s.put_blob_meta(&meta)).await?;
+    Ok(sha)
 }
 
 /// Serve on `listener` with the background jobs (plan generator, SLA sweep) until `shutdown`.

@@ -40,6 +40,7 @@ pub mod import;
 pub mod pg_migrate;
 pub mod seed;
 pub mod seed_plans;
+pub mod seed_reviews;
 pub mod serve;
 pub mod testing;
 

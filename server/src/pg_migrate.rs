@@ -315,7 +315,7 @@ mod tests {
         let hub = state.hub.clone();
         let seed_users = users.clone();
         let seeded =
-            tokio::task::spawn_blocking(move || crate::seed::seed_demo(&hub, &seed_users, 1))
+            tokio::task::spawn_blocking(move || crate::seed::seed_demo(&hub, &seed_users, None, 1))
                 .await
                 .unwrap()
                 .unwrap();

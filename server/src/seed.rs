@@ -238,10 +238,12 @@ const ARTICLES: [(&str, &str, &str, &str); 3] = [
     ),
 ];
 
-/// Write the demo documents. `users` are the created demo users in [`DEMO_USERS`] order.
+/// Write the demo documents. `users` are the created demo users in [`DEMO_USERS`] order;
+/// `signature_sha` names a stored PNG of the customer's signature on the finished reports.
 pub fn seed_demo(
     hub: &Hub,
     users: &[UserRecord],
+    signature_sha: Option<String>,
     now: TimestampMs,
 ) -> Result<SeedReport, HubError> {
     let mut report = SeedReport::default();
@@ -469,6 +471,24 @@ pub fn seed_demo(
         crate::sla::apply_due_times(hub, id, now)?;
         report.work_orders += 1;
     }
+    // Finished work at the clinic for the supervisor: one report waiting for review, one
+    // approved last month.
+    let (c, site_id, room) = &sites[2];
+    let clinic = crate::seed_reviews::FinishedSite {
+        customer_id: c.id,
+        customer_name: c.name,
+        site_id: *site_id,
+        room,
+    };
+    report.work_orders += crate::seed_reviews::seed_finished_work(
+        hub,
+        users,
+        &clinic,
+        &template_checklist,
+        signature_sha,
+        year,
+        now,
+    )?;
     let plan_sites: Vec<(&str, String, Vec<String>)> = sites
         .iter()
         .map(|(c, site, room)| {

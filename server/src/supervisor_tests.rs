@@ -77,7 +77,11 @@ async fn user(env: &Env, name: &str, role: Role) -> User {
     crate::handlers::auth::create_user(&env.state.db, name, &display, "pw-long-enough", role)
         .await
         .unwrap();
-    let body = serde_json::json!({"username": name, "password": "pw-long-enough",
+    login(env, name, "pw-long-enough").await
+}
+
+async fn login(env: &Env, name: &str, password: &str) -> User {
+    let body = serde_json::json!({"username": name, "password": password,
         "device_id": DeviceId::new(), "device_name": "test", "actors": []});
     let req = Request::post("/v1/auth/login")
         .header("content-type", "application/json")
@@ -765,3 +769,53 @@ crate::storage::postgres::scratch::also_on_postgres!(
     quarterly_kpis_and_the_summary_pdf,
     a_work_order_as_it_was_at_a_point_of_its_history,
 );
+
+/// The demo gives a supervisor what the review flow needs: one signed report waiting for
+/// review whose history names the engineer (not the server), its PDF with the signature, and
+/// an approval that goes through.
+#[tokio::test]
+async fn the_demo_has_a_signed_report_waiting_for_review() {
+    let env = env().await;
+    crate::demo::seed(&env.state).await.unwrap();
+    let sam = login(&env, "sam", "supervise-sam").await;
+    let (status, body) = call(&env.app, get("/v1/reviews", &sam.token)).await;
+    assert_eq!(status, StatusCode::OK);
+    let queue: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let queue = queue.as_array().unwrap();
+    assert_eq!(queue.len(), 1, "{queue:?}");
+    let item = &queue[0];
+    assert_eq!(item["engineers"][0], "Li Wei");
+    assert_eq!(
+        (item["signed"].as_bool(), item["checks_failed"].as_i64()),
+        (Some(true), Some(2))
+    );
+    let id = item["doc_id"].as_str().unwrap();
+    let (status, body) = call(&env.app, get(&format!("/v1/docs/{id}/history"), &sam.token)).await;
+    assert_eq!(status, StatusCode::OK);
+    let history: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let users: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["user"].as_str().unwrap_or_default())
+        .collect();
+    assert!(users.len() > 10, "{users:?}");
+    assert!(users[2..].iter().all(|u| *u == "Li Wei"), "{users:?}");
+    let (status, pdf) = call(
+        &env.app,
+        get(&format!("/v1/work-orders/{id}/report.pdf"), &sam.token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    if let Some(text) = crate::testing::pdf_text(&pdf) {
+        assert!(text.contains("陈美玲 (Chen Meiling)"), "{text}");
+        assert!(!text.contains("signature image not available"), "{text}");
+    }
+    let approve = serde_json::json!({"decision": "approve"});
+    let (status, body) = call(
+        &env.app,
+        post(&format!("/v1/work-orders/{id}/review"), &sam.token, approve),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+}

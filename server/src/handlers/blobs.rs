@@ -33,7 +33,7 @@ fn check_hash(s: &str) -> AppResult<()> {
 }
 
 fn blob_path(state: &AppState, sha: &str) -> PathBuf {
-    state.config.blob_dir().join(&sha[..2]).join(sha)
+    blob_file(&state.config.blob_dir(), sha)
 }
 
 #[instrument(skip_all)]
@@ -78,15 +78,9 @@ async fn store_verified(
             .parent()
             .map(PathBuf::from)
             .ok_or_else(|| AppError::Internal("blob path has no parent".into()))?;
-        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-            std::fs::create_dir_all(&dir)?;
-            let tmp = dir.join(format!(".{}.{}", sha_prefix(&target), std::process::id()));
-            std::fs::write(&tmp, &body)?;
-            std::fs::File::open(&tmp)?.sync_all()?;
-            std::fs::rename(&tmp, &target)
-        })
-        .await?
-        .map_err(|e| AppError::Internal(format!("storing a blob: {e}")))?;
+        tokio::task::spawn_blocking(move || write_blob_file(&dir, &target, &body))
+            .await?
+            .map_err(|e| AppError::Internal(format!("storing a blob: {e}")))?;
     }
     let meta = BlobMeta {
         sha256: sha,
@@ -96,6 +90,25 @@ async fn store_verified(
     };
     state.db.call(move |s| s.put_blob_meta(&meta)).await?;
     Ok(StatusCode::CREATED)
+}
+
+/// Write `body` as `target` in `dir`: a temporary name, fsync, rename, so a crash never
+/// leaves half a blob under its hash.
+pub(crate) fn write_blob_file(
+    dir: &std::path::Path,
+    target: &std::path::Path,
+    body: &[u8],
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".{}.{}", sha_prefix(target), std::process::id()));
+    std::fs::write(&tmp, body)?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    std::fs::rename(&tmp, target)
+}
+
+/// Where a blob lives under `blob_dir`.
+pub(crate) fn blob_file(blob_dir: &std::path::Path, sha: &str) -> PathBuf {
+    blob_dir.join(&sha[..2]).join(sha)
 }
 
 fn sha_prefix(p: &std::path::Path) -> String {

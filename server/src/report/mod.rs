@@ -7,6 +7,7 @@
 pub mod chart;
 pub mod fonts;
 pub mod layout;
+pub mod signature;
 pub mod summary;
 
 use crate::hub::{Hub, HubError};
