@@ -72,7 +72,8 @@ pub fn seed_finished_work(
         number: Some(next_number(hub, year)?),
         ..Default::default()
     };
-    create(hub, &patrol, &disp, start - 4 * DAY, &actor, |d| {
+    let times = (start - 4 * DAY, start + 3 * 60 * MIN);
+    create(hub, &patrol, &disp, times, &actor, |d| {
         visit(d, &eng, start)?;
         let answers = [
             (
@@ -144,7 +145,8 @@ pub fn seed_finished_work(
         ..Default::default()
     };
     let approver = supervisor.id.to_string();
-    let id = create(hub, &repair, &disp, start - 90 * MIN, &actor, |d| {
+    let times = (start - 90 * MIN, start + 2 * 60 * MIN);
+    let id = create(hub, &repair, &disp, times, &actor, |d| {
         visit(d, &eng, start)?;
         if let Some(ups) = &ups {
             model::record_outage(
@@ -210,23 +212,25 @@ fn next_number(hub: &Hub, year: i32) -> Result<String, HubError> {
     Ok(hub.db().blocking().next_work_order_number(year)?)
 }
 
-/// Create `new` as the dispatcher at `created`, then write `engineer_edits` with the
-/// engineer's `actor`.
+/// Create `new` as the dispatcher at `created`, then store `engineer_edits`, written with the
+/// engineer's `actor`, as received when the laptop synced at `synced`.
 fn create(
     hub: &Hub,
     new: &NewWorkOrder,
     dispatcher: &str,
-    created: TimestampMs,
+    (created, synced): (TimestampMs, TimestampMs),
     actor: &ActorId,
-    engineer_edits: impl FnOnce(&mut AutoCommit) -> Result<(), ModelError>,
+    mut engineer_edits: impl FnMut(&mut AutoCommit) -> Result<(), ModelError>,
 ) -> Result<DocId, HubError> {
     let id = DocId::new();
     hub.create_doc(id, DocKind::WorkOrder, None, created, |d| {
-        model::create_work_order(d, id, new, dispatcher, created)?;
+        model::create_work_order(d, id, new, dispatcher, created)
+    })?;
+    crate::sla::apply_due_times(hub, id, created)?;
+    hub.server_edit(id, synced, |d, _| {
         d.set_actor(actor.clone());
         engineer_edits(d)
     })?;
-    crate::sla::apply_due_times(hub, id, created)?;
     Ok(id)
 }
 

@@ -801,6 +801,11 @@ async fn the_demo_has_a_signed_report_waiting_for_review() {
         .collect();
     assert!(users.len() > 10, "{users:?}");
     assert!(users[2..].iter().all(|u| *u == "Li Wei"), "{users:?}");
+    // Received when the laptop synced: never before the engineer made the change.
+    for c in history.as_array().unwrap() {
+        let (made, received) = (c["device_time_ms"].as_i64(), c["received_at_ms"].as_i64());
+        assert!(received >= made.map(|t| t / 1000 * 1000), "{c}");
+    }
     let (status, pdf) = call(
         &env.app,
         get(&format!("/v1/work-orders/{id}/report.pdf"), &sam.token),
