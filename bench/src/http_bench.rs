@@ -274,6 +274,7 @@ pub async fn load_on(
         }
     }
     sync_counting(&mut office).await?;
+    let office_peak = server.rss_mib().1;
     let mut handles = Vec::new();
     for mut dev in devs.drain(..) {
         handles.push(tokio::spawn(async move {
@@ -288,6 +289,9 @@ pub async fn load_on(
     let mut device_apply = Duration::ZERO;
     let (mut errors, mut merged) = (0usize, 0usize);
     let cpu0 = server.cpu();
+    // Peak before the timed rounds: the office's upload and every device's first briefcase.
+    let setup_peak = server.rss_mib().1;
+    let mut round_peaks: Vec<f64> = Vec::new();
     for round in 0..rounds {
         for (d, dev) in devs.iter_mut().enumerate() {
             for id in &owned[d] {
@@ -322,6 +326,7 @@ pub async fn load_on(
             answered.push(h.await?);
         }
         round_walls.push(t_round.elapsed());
+        round_peaks.push(server.rss_mib().1);
         let t_apply = Instant::now();
         for (mut dev, out, took, r) in answered {
             let applied = match r {
@@ -396,6 +401,29 @@ pub async fn load_on(
     tab.row(
         "server peak RSS after the sign-ins, before any sync",
         format!("{signed_in_peak:.1} MiB"),
+        "-",
+        None,
+    );
+    tab.row(
+        "server peak RSS after the office's upload of the work orders",
+        format!("{office_peak:.1} MiB"),
+        "-",
+        None,
+    );
+    tab.row(
+        "server peak RSS after the setup (office upload, every first briefcase), before the rounds",
+        format!("{setup_peak:.1} MiB"),
+        "-",
+        None,
+    );
+    tab.row(
+        "server peak RSS after each round",
+        round_peaks
+            .iter()
+            .map(|p| format!("{p:.1}"))
+            .collect::<Vec<_>>()
+            .join(" / ")
+            + " MiB",
         "-",
         None,
     );

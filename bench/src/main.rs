@@ -5,6 +5,7 @@
 mod growth;
 mod http_bench;
 mod hub_bench;
+mod hub_load;
 mod measure;
 mod micro;
 mod report;
@@ -34,6 +35,7 @@ fn main() -> anyhow::Result<()> {
             let rest: Vec<String> = std::env::args().skip(2).collect();
             tables.push(hub_bench::run(&rest)?)
         }
+        "hub-load" => tables.push(hub_load::run(arg(2, 20), arg(3, 3))?),
         "first-sync" | "reconnect" => {
             tables.extend(runtime.block_on(http_bench::first_sync_and_reconnect())?)
         }
@@ -67,7 +69,7 @@ fn main() -> anyhow::Result<()> {
             tables.push(store_bench::run()?);
         }
         other => anyhow::bail!(
-            "unknown scenario {other:?}; try wire, first-sync, reconnect, briefcase, load [devices] [rounds] [--postgres URL] [--replicas N], vs-samod [--samod-json f | --samod-bin p] [--keep-workload d], growth [max-docs] [max-edits], store, micro, first-sync-in-process, hub-first-sync [--save f | --load f] [--rounds n] or all"
+            "unknown scenario {other:?}; try wire, first-sync, reconnect, briefcase, load [devices] [rounds] [--postgres URL] [--replicas N], vs-samod [--samod-json f | --samod-bin p] [--keep-workload d], growth [max-docs] [max-edits], store, micro, first-sync-in-process, hub-first-sync [--save f | --load f] [--rounds n], hub-load [engineers] [rounds] or all"
         ),
     }
     for t in tables {

@@ -313,21 +313,24 @@ pub fn check_push_known(
             ));
         }
     }
-    check_ops(after, new_changes, caller.role, kind, relation)?;
+    let touched = check_ops(after, new_changes, caller.role, kind, relation)?;
     if kind == DocKind::WorkOrder {
-        return check_work_order_state(before_wo.as_deref(), after, caller, relation).map(Some);
+        return check_work_order_state(before_wo.as_deref(), after, &touched, caller, relation)
+            .map(Some);
     }
     Ok(None)
 }
 
-/// Resolve every op of the new changes to a path and check it.
+/// Resolve every op of the new changes to a path and check it; answers the top-level fields
+/// the ops write into.
 fn check_ops(
     after: &Automerge,
     new_changes: &[Change],
     role: Role,
     kind: DocKind,
     relation: Relation,
-) -> Result<(), Rejection> {
+) -> Result<reread::Touched, Rejection> {
+    let mut touched = reread::Touched::new();
     // Objects made by this push: writes inside them are judged by where they hang. Keyed
     // by op id (not its text): formatting every op's id was a tenth of a push's CPU.
     let mut created: HashSet<legacy::OpId> = HashSet::new();
@@ -350,6 +353,7 @@ fn check_ops(
                 legacy::Key::Map(k) => Seg::Key(k.to_string()),
                 legacy::Key::Seq(_) => Seg::Index,
             });
+            touched.field(path.first());
             if matches!(op.action, legacy::OpType::Make(_)) {
                 let id = legacy::OpId(start + i as u64, expanded.actor_id.clone());
                 paths.made(after, &id, &path)?;
@@ -369,7 +373,7 @@ fn check_ops(
             }
         }
     }
-    Ok(())
+    Ok(touched)
 }
 
 /// Where each object an op writes into hangs, by object id. An object made by the push
@@ -485,10 +489,11 @@ fn render(path: &[Seg]) -> String {
 fn check_work_order_state(
     before: Option<&WorkOrder>,
     after: &Automerge,
+    touched: &reread::Touched,
     caller: &Caller,
     relation: Relation,
 ) -> Result<WorkOrder, Rejection> {
-    let wo = WorkOrder::from_doc(after)
+    let wo = reread::merged_work_order(before, after, touched)
         .map_err(|e| Rejection::new(RejectCode::Schema, e.to_string()))?;
     if let (Some(i), Some(u), Some(p)) = (wo.impact, wo.urgency, &wo.priority)
         && priority_for(i, u) != p
@@ -632,5 +637,8 @@ fn completed_by(wo: &WorkOrder, user: &str) -> bool {
 
 #[cfg(test)]
 mod path_tests;
+mod reread;
+#[cfg(test)]
+mod reread_tests;
 #[cfg(test)]
 mod tests;

@@ -228,12 +228,12 @@ fn append_in(
         )?;
     }
     super::projections::write(tx, &id, &rec.projection, rec.received_at_ms)?;
-    let chunks_since_snapshot: i64 = tx.query_row(
-        "SELECT COUNT(*) FROM change_log c JOIN docs d ON d.doc_id = c.doc_id
-         WHERE c.doc_id = ?1 AND c.seq > d.snapshot_seq",
-        [&id],
-        |r| r.get(0),
-    )?;
+    let chunks_since_snapshot: i64 = tx
+        .prepare_cached(
+            "SELECT COUNT(*) FROM change_log c JOIN docs d ON d.doc_id = c.doc_id
+             WHERE c.doc_id = ?1 AND c.seq > d.snapshot_seq",
+        )?
+        .query_row([&id], |r| r.get(0))?;
     Ok(Some(AppendOutcome {
         seq: seq as u64,
         chunks_since_snapshot: chunks_since_snapshot as u64,
@@ -284,11 +284,10 @@ fn confirm_cursor_in(tx: &Connection, device: DeviceId, cursor: u64) -> Result<u
     let from: Option<i64> = if cursor == 0 {
         None
     } else {
-        tx.query_row(
+        tx.prepare_cached(
             "SELECT log_seq FROM deliveries WHERE device_id = ?1 AND delivery_no = ?2",
-            params![dev, cursor as i64],
-            |r| r.get(0),
-        )
+        )?
+        .query_row(params![dev, cursor as i64], |r| r.get(0))
         .optional()?
     };
     match from {
@@ -333,14 +332,14 @@ pub fn pull(conn: &mut Connection, p: &PullParams) -> Result<PullPage> {
 
 fn pull_in(tx: &Connection, p: &PullParams) -> Result<PullPage> {
     let dev = p.device.to_string();
-    let n: i64 = tx.query_row(
-        "SELECT COALESCE(MAX(delivery_no), 0) + 1 FROM deliveries WHERE device_id = ?1",
-        [&dev],
-        |r| r.get(0),
-    )?;
-    let top: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", [], |r| {
-        r.get(0)
-    })?;
+    let n: i64 = tx
+        .prepare_cached(
+            "SELECT COALESCE(MAX(delivery_no), 0) + 1 FROM deliveries WHERE device_id = ?1",
+        )?
+        .query_row([&dev], |r| r.get(0))?;
+    let top: i64 = tx
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM change_log")?
+        .query_row([], |r| r.get(0))?;
     let bc = briefcase(tx, p.user, p.role)?;
     let held: HashMap<String, String> = {
         let mut st =
