@@ -28,6 +28,19 @@ struct Device {
     device: DeviceId,
 }
 
+/// (VmRSS, VmHWM) of this process in KiB.
+fn rss_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let get = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0)
+    };
+    (get("VmRSS:"), get("VmHWM:"))
+}
+
 fn process_cpu() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
@@ -141,7 +154,9 @@ pub fn run(engineers: usize, rounds: usize) -> anyhow::Result<Table> {
             owned[e * 10 + k / 10].push(id);
         }
     }
+    let rss0 = rss_kib();
     sync_until_done(&db, &hub, &mut office)?;
+    let office_rss = (rss0, rss_kib());
     for d in devs.iter_mut() {
         sync_until_done(&db, &hub, d)?;
     }
@@ -181,12 +196,31 @@ pub fn run(engineers: usize, rounds: usize) -> anyhow::Result<Table> {
         }
     }
     anyhow::ensure!(rejected == 0, "{rejected} pushes were rejected");
+    if let Ok(keep) = std::env::var("FIELDSYNC_BENCH_KEEP_DB") {
+        drop(hub);
+        std::fs::create_dir_all(&keep)?;
+        for e in std::fs::read_dir(dir.path())? {
+            let e = e?;
+            std::fs::copy(e.path(), std::path::Path::new(&keep).join(e.file_name()))?;
+        }
+    }
     let mut t = Table::new(&format!(
         "load's server work in process: {} devices × 10 documents × {rounds} rounds, requests one after another",
         devs.len()
     ));
     let per = |d: Duration| format!("{:.0} µs", d.as_secs_f64() * 1e6 / merged.max(1) as f64);
     t.row("documents merged", merged.to_string(), "-", None);
+    t.row(
+        "process RSS before the office's upload / peak during it / after it (MiB)",
+        format!(
+            "{:.1} / {:.1} / {:.1}",
+            office_rss.0.0 as f64 / 1024.0,
+            office_rss.1.1 as f64 / 1024.0,
+            office_rss.1.0 as f64 / 1024.0
+        ),
+        "-",
+        None,
+    );
     t.row(
         "serve (decode, actors, Hub::sync, encode): wall / process CPU",
         format!("{} / {}", ms(serve_wall), ms(serve_cpu)),
@@ -205,5 +239,42 @@ pub fn run(engineers: usize, rounds: usize) -> anyhow::Result<Table> {
         "-",
         None,
     );
+    Ok(t)
+}
+
+/// Memory of what the hub's cache keeps per work order (`hub-load-mem`): RSS growth for
+/// 2,000 loaded copies of one load-scenario work order, for its saved bytes, and for its
+/// typed read.
+pub fn cache_memory() -> anyhow::Result<Table> {
+    let mut store = LocalStore::open_in_memory()?;
+    let mut new = new_work_order(1, 5, "eng");
+    new.kind = "inspection".into();
+    let id = store.create(DocKind::WorkOrder, 0, |doc, id| {
+        wo::create_work_order(doc, id, &new, "office", 0)
+    })?;
+    for r in 0..3 {
+        store.edit(id, r, |doc| wo::set_findings(doc, &format!("round {r}"), r))?;
+    }
+    let bytes = store.doc(id)?.save();
+    let n = 2000;
+    let mut t = Table::new("what a cached work order costs in memory (2,000 copies, RSS growth)");
+    let r0 = rss_kib().0;
+    let docs: Vec<automerge::Automerge> = (0..n)
+        .map(|_| automerge::Automerge::load(&bytes))
+        .collect::<Result<_, _>>()?;
+    let r1 = rss_kib().0;
+    let wos: Vec<fieldsync::model::WorkOrder> = docs
+        .iter()
+        .map(fieldsync::model::WorkOrder::from_doc)
+        .collect::<Result<_, _>>()?;
+    let r2 = rss_kib().0;
+    let saved: Vec<Vec<u8>> = docs.iter().map(|d| d.save()).collect();
+    let r3 = rss_kib().0;
+    let per = |a: u64, b: u64| format!("{:.1} KiB", (b.saturating_sub(a)) as f64 / n as f64);
+    t.row("saved size", format!("{} B", bytes.len()), "-", None);
+    t.row("loaded Automerge document", per(r0, r1), "-", None);
+    t.row("typed work order", per(r1, r2), "-", None);
+    t.row("saved bytes", per(r2, r3), "-", None);
+    drop((docs, wos, saved));
     Ok(t)
 }

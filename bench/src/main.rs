@@ -36,6 +36,7 @@ fn main() -> anyhow::Result<()> {
             tables.push(hub_bench::run(&rest)?)
         }
         "hub-load" => tables.push(hub_load::run(arg(2, 20), arg(3, 3))?),
+        "hub-load-mem" => tables.push(hub_load::cache_memory()?),
         "first-sync" | "reconnect" => {
             tables.extend(runtime.block_on(http_bench::first_sync_and_reconnect())?)
         }

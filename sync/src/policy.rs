@@ -265,10 +265,15 @@ pub fn check_push_known(
             ));
         }
     }
-    let is_new = before.get_heads().is_empty() || doc_kind(before).is_none();
+    let before_kind = if before.get_heads().is_empty() {
+        None
+    } else {
+        doc_kind(before)
+    };
+    let is_new = before_kind.is_none();
     let kind = doc_kind(after)
         .ok_or_else(|| Rejection::new(RejectCode::Schema, "document has no known doc_type"))?;
-    if !is_new && doc_kind(before) != Some(kind) {
+    if !is_new && before_kind != Some(kind) {
         return Err(Rejection::new(
             RejectCode::Forbidden,
             "a document's kind cannot change",

@@ -234,8 +234,11 @@ impl Hub {
         let rej = |code, reason: String| Ok(Checked::Rejected(code, reason));
         // Work orders are judged by the policy, which also accepts edits an engineer made
         // while the work order was still theirs; other documents must be in the briefcase.
+        // A cached typed work order was read (and validated as one) from exactly `before`,
+        // so it answers without reading the header again.
         let is_work_order = exists
-            && fieldsync::model::header(before).is_ok_and(|(_, k, _)| k == DocKind::WorkOrder);
+            && (before_wo.is_some()
+                || fieldsync::model::header(before).is_ok_and(|(_, k, _)| k == DocKind::WorkOrder));
         if exists
             && !is_work_order
             && caller.user.role == Role::Engineer
