@@ -47,10 +47,10 @@ pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>
                         ui.label(row.site_name.as_deref().unwrap_or("—"));
                         ui.label(row.priority.as_deref().unwrap_or("—"));
                         let comment = state.review_comments.entry(row.doc_id).or_default();
-                        ui.add(
-                            egui::TextEdit::singleline(comment)
-                                .hint_text("comment for the engineer")
-                                .desired_width(220.0),
+                        // Sized explicitly: in a grid the field would shrink to its column.
+                        ui.add_sized(
+                            [240.0, 20.0],
+                            egui::TextEdit::singleline(comment).hint_text("comment for the engineer"),
                         );
                         let has_comment = !comment.trim().is_empty();
                         ui.horizontal(|ui| {
