@@ -70,9 +70,14 @@ pub fn build_pdf(
 
 /// `service-report-<number>.pdf`, with only characters every file system accepts.
 pub fn default_file_name(wo: &WorkOrder) -> String {
-    let base = wo.number.clone().unwrap_or_else(|| wo.id.clone());
-    let safe: String = base
-        .chars()
+    let base = wo.number.as_deref().unwrap_or(&wo.id);
+    format!("service-report-{}.pdf", safe_file_part(base))
+}
+
+/// `s` with every character but ASCII letters, digits and `-` replaced by `_`, so any file
+/// system accepts it in a file name.
+pub fn safe_file_part(s: &str) -> String {
+    s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {
                 c
@@ -80,8 +85,7 @@ pub fn default_file_name(wo: &WorkOrder) -> String {
                 '_'
             }
         })
-        .collect();
-    format!("service-report-{safe}.pdf")
+        .collect()
 }
 
 /// `path` with a `.pdf` ending (added when the engineer typed a name without one).

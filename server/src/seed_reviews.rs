@@ -102,16 +102,7 @@ pub fn seed_finished_work(
             let at = start + (10 + 5 * i as i64) * MIN;
             model::answer_checklist_item(d, item, &answer, note, &eng, at)?;
         }
-        let filter = PartUsed {
-            name: "CRAC air filter".into(),
-            part_number: Some("AF-600".into()),
-            quantity: 1,
-            customer_consent: true,
-            by: Some(eng.clone()),
-            at_ms: Some(start + 55 * MIN),
-            ..Default::default()
-        };
-        model::put_part(d, "p1", &filter, start + 55 * MIN)?;
+        fit_part(d, &eng, "CRAC air filter", "AF-600", start + 55 * MIN)?;
         model::set_findings(
             d,
             "Server room too warm (29.5 °C): CRAC filter clogged, replaced; 24 °C after. \
@@ -158,16 +149,13 @@ pub fn seed_finished_work(
                 start + 72 * MIN,
             )?;
         }
-        let battery = PartUsed {
-            name: "Replacement battery cartridge".into(),
-            part_number: Some("APCRBC152".into()),
-            quantity: 1,
-            customer_consent: true,
-            by: Some(eng.clone()),
-            at_ms: Some(start + 40 * MIN),
-            ..Default::default()
-        };
-        model::put_part(d, "p1", &battery, start + 40 * MIN)?;
+        fit_part(
+            d,
+            &eng,
+            "Replacement battery cartridge",
+            "APCRBC152",
+            start + 40 * MIN,
+        )?;
         model::set_findings(
             d,
             "Battery cartridge at end of life (self-test failed). Replaced, self-test passed, \
@@ -252,6 +240,26 @@ fn visit(d: &mut AutoCommit, eng: &str, start: TimestampMs) -> Result<(), ModelE
         by: Some(eng.into()),
     };
     model::put_time_entry(d, "t1", &entry, start + 95 * MIN)
+}
+
+/// One part fitted by the engineer at `at`, the customer agreeing to the replacement.
+fn fit_part(
+    d: &mut AutoCommit,
+    eng: &str,
+    name: &str,
+    part_number: &str,
+    at: TimestampMs,
+) -> Result<(), ModelError> {
+    let part = PartUsed {
+        name: name.into(),
+        part_number: Some(part_number.into()),
+        quantity: 1,
+        customer_consent: true,
+        by: Some(eng.into()),
+        at_ms: Some(at),
+        ..Default::default()
+    };
+    model::put_part(d, "p1", &part, at)
 }
 
 /// The customer signs at +95 min; completed (fixed) at +100 min.

@@ -203,17 +203,10 @@ pub fn file_call(summary: &Summary, csv: bool) -> ApiCall {
 /// `service-summary-<customer>-<period>.<ext>`, safe on every file system.
 pub fn default_file_name(summary: &Summary, ext: &str) -> String {
     let base = format!("{}-{}", summary.customer, summary.current.period);
-    let safe: String = base
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("service-summary-{safe}.{ext}")
+    format!(
+        "service-summary-{}.{ext}",
+        crate::report_pdf::safe_file_part(&base)
+    )
 }
 
 fn kpi_path(endpoint: &str, customer: &str, period: &str) -> String {
@@ -252,11 +245,11 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
             s.feedback_targets = reply.json::<Vec<FeedbackTarget>>().ok().map(feedback_order);
         }
         (TAG_WORK_ORDERS, Err(_)) => s.feedback_targets = None,
-        (TAG_CUSTOMERS, Ok(reply)) => {
-            if let Ok(sites) = reply.json::<Vec<super::dispatch_model::SiteInfo>>() {
-                s.customers = Some(customers_of(&sites));
-            }
-        }
+        (TAG_CUSTOMERS, Ok(reply)) => match reply.json::<Vec<super::dispatch_model::SiteInfo>>() {
+            Ok(sites) => s.customers = Some(customers_of(&sites)),
+            // An answer that cannot be read is asked again with the next Load, like a failure.
+            Err(_) => s.customers_failed = true,
+        },
         // Without the list the id can still be typed; asked again with the next Load.
         (TAG_CUSTOMERS, Err(_)) => s.customers_failed = true,
         (TAG_COMPLAINT, Ok(reply)) => {

@@ -13,7 +13,8 @@ pub fn to_json(doc: &impl ReadDoc) -> Result<J, ModelError> {
     Ok(convert(&doc.hydrate(automerge::ROOT, None)?))
 }
 
-fn convert(v: &H) -> J {
+/// One hydrated value as JSON (the conversion [`to_json`] applies to the whole document).
+pub(crate) fn convert(v: &H) -> J {
     match v {
         H::Scalar(s) => scalar(s),
         H::Map(m) => J::Object(
@@ -26,7 +27,8 @@ fn convert(v: &H) -> J {
     }
 }
 
-fn scalar(s: &ScalarValue) -> J {
+/// One scalar as JSON: text as a string, bytes as hex, counters as numbers.
+pub(crate) fn scalar(s: &ScalarValue) -> J {
     match s {
         ScalarValue::Str(s) => J::String(s.to_string()),
         ScalarValue::Int(i) | ScalarValue::Timestamp(i) => J::from(*i),

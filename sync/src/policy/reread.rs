@@ -10,10 +10,10 @@
 //! touched fields. The result goes through the same serde and `validate` as
 //! [`WorkOrder::from_doc`], and debug builds compare it with a full read on every call.
 
+use crate::model::read::{convert, scalar};
 use crate::model::{ModelError, WorkOrder};
-use automerge::hydrate::Value as H;
-use automerge::{Automerge, ReadDoc, ScalarValue, Value};
-use serde_json::{Map, Value as J};
+use automerge::{Automerge, ReadDoc, Value};
+use serde_json::Value as J;
 use std::collections::BTreeSet;
 
 /// The top-level fields the checked ops write into; `None` once an op's path did not start
@@ -100,33 +100,4 @@ fn reread(
     let wo: WorkOrder = serde_json::from_value(J::Object(tree)).map_err(shape)?;
     wo.validate()?;
     Ok(wo)
-}
-
-// The same conversion as `model::read` (text as strings, bytes as hex, counters as numbers).
-fn convert(v: &H) -> J {
-    match v {
-        H::Scalar(s) => scalar(s),
-        H::Map(m) => J::Object(
-            m.iter()
-                .map(|(k, v)| (k.clone(), convert(&v.value)))
-                .collect::<Map<_, _>>(),
-        ),
-        H::List(l) => J::Array(l.iter().map(|v| convert(&v.value)).collect()),
-        H::Text(t) => J::String(String::from(t)),
-    }
-}
-
-fn scalar(s: &ScalarValue) -> J {
-    match s {
-        ScalarValue::Str(s) => J::String(s.to_string()),
-        ScalarValue::Int(i) | ScalarValue::Timestamp(i) => J::from(*i),
-        ScalarValue::Uint(u) => J::from(*u),
-        ScalarValue::F64(f) => serde_json::Number::from_f64(*f)
-            .map(J::Number)
-            .unwrap_or(J::Null),
-        ScalarValue::Counter(_) => s.as_i64().map(J::from).unwrap_or(J::Null),
-        ScalarValue::Boolean(b) => J::Bool(*b),
-        ScalarValue::Bytes(b) => J::String(hex::encode(b)),
-        ScalarValue::Unknown { .. } | ScalarValue::Null => J::Null,
-    }
 }
