@@ -144,12 +144,20 @@ pub fn run(args: &[String]) -> anyhow::Result<Table> {
         saved.write(&path)?;
     }
     let rounds: usize = flag("--rounds").and_then(|n| n.parse().ok()).unwrap_or(3);
+    let t0 = Instant::now();
     let req = wire::decode_request(&saved.body)?;
+    let decoding = t0.elapsed();
     let mut t = Table::new(&format!(
         "first-sync's server work in process: Hub::sync of {} pushed documents ({} KB body), fresh SQLite file per round",
         req.push.len(),
         saved.body.len() / 1000
     ));
+    t.row(
+        "decoding the request (zstd + CBOR, one thread)",
+        ms(decoding),
+        "-",
+        None,
+    );
     let mut cpus = Vec::new();
     for i in 0..rounds {
         let (wall, cpu, docs) = round(&saved, &req)?;

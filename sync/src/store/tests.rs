@@ -297,3 +297,20 @@ fn search_rows_follow_edits_and_removals() {
     tx.commit().unwrap();
     assert!(store.search_devices("BBB222", 10).unwrap().is_empty());
 }
+
+/// A cached statement keyed on an indexed column keeps its plan when re-bound: without
+/// `keep_prepared_plans` SQLite's STAT4 build recompiles it on every new value.
+#[test]
+fn cached_statements_are_not_recompiled_per_binding() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = LocalStore::open(dir.path()).unwrap();
+    let mut stmt = store
+        .conn
+        .prepare_cached("SELECT count(*) FROM device_index WHERE site_id = ?1")
+        .unwrap();
+    for site in ["site-a", "site-b", "site-c", "site-d"] {
+        let n: i64 = stmt.query_row([site], |r| r.get(0)).unwrap();
+        assert_eq!(n, 0);
+    }
+    assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
+}

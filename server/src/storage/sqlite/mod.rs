@@ -107,6 +107,7 @@ impl SqliteStorage {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        fieldsync::store::keep_prepared_plans(&conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
             readers,

@@ -79,6 +79,7 @@ impl ReadPool {
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.set_prepared_statement_cache_capacity(super::STATEMENT_CACHE);
+        fieldsync::store::keep_prepared_plans(&conn)?;
         Ok(conn)
     }
 }
