@@ -28,7 +28,7 @@ impl Drop for DemoServer {
 
 /// The demo password of a demo login (engineers, dispatcher, supervisor, admin).
 pub fn demo_password(user: &str) -> Option<&'static str> {
-    fieldsync_server::demo::demo_password(user)
+    fieldsync_server::cli::demo::demo_password(user)
 }
 
 /// `host:port` of a loopback `http://` server address, for the demo server to listen on.
@@ -55,7 +55,7 @@ pub fn start(data_dir: &Path, addr: &str) -> Result<DemoServer, String> {
         .map_err(|e| format!("demo server address {addr:?}: {e}"))?;
     std::fs::create_dir_all(data_dir)
         .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
-    let fresh = !fieldsync_server::demo::holds_database(data_dir);
+    let fresh = !fieldsync_server::cli::demo::holds_database(data_dir);
     let data_dir: PathBuf = data_dir.to_owned();
     let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), String>>();
     let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
@@ -100,7 +100,7 @@ async fn run(
         data_dir: data_dir.clone(),
         ..Default::default()
     };
-    let state = match fieldsync_server::demo::open_state(config).await {
+    let state = match fieldsync_server::cli::demo::open_state(config).await {
         Ok(s) => s,
         Err(e) => {
             let _ = ready.send(Err(format!("demo server: {e:#}")));
@@ -116,7 +116,7 @@ async fn run(
     };
     let _ = ready.send(Ok(()));
     if fresh {
-        match fieldsync_server::demo::seed(&state).await {
+        match fieldsync_server::cli::demo::seed(&state).await {
             Ok(r) => tracing::info!(
                 dir = %data_dir.display(),
                 sites = r.sites,
@@ -133,7 +133,7 @@ async fn run(
     let stop = async move {
         let _ = shutdown.await;
     };
-    if let Err(e) = fieldsync_server::demo::serve_with_jobs(state, listener, stop).await {
+    if let Err(e) = fieldsync_server::cli::demo::serve_with_jobs(state, listener, stop).await {
         tracing::error!(error = %format!("{e:#}"), "demo server stopped");
     }
 }

@@ -54,7 +54,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("data_dir", &self.data_dir)
             .field(
                 "database_url",
-                &self.database_url.as_deref().map(redact_url),
+                &self.database_url.as_deref().map(crate::storage::redact_url),
             )
             .field("token_ttl_secs", &self.token_ttl_secs)
             .field("max_sync_body_bytes", &self.max_sync_body_bytes)
@@ -66,18 +66,6 @@ impl std::fmt::Debug for ServerConfig {
             .field("cache_docs", &self.cache_docs)
             .finish()
     }
-}
-
-/// `scheme://user:password@host/...` → `scheme://user:***@host/...`.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let Some((creds, host)) = rest.split_once('@') else {
-        return url.to_owned();
-    };
-    let user = creds.split(':').next().unwrap_or("");
-    format!("{scheme}://{user}:***@{host}")
 }
 
 /// One layer: every field optional. Used for the TOML file, the environment and the flags.

@@ -7,9 +7,9 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+pub mod cli;
 pub mod complaints;
 pub mod config;
-pub mod demo;
 pub mod dispatch;
 pub mod error;
 pub mod handlers;
@@ -18,10 +18,10 @@ pub mod hub;
 pub mod jobs;
 pub mod kpis;
 pub mod metrics;
-pub mod password;
 pub mod plans;
 pub mod report;
 pub mod review;
+pub mod seed;
 pub mod sla;
 pub mod state;
 pub mod storage;
@@ -35,18 +35,4 @@ pub fn now_ms() -> fieldsync::TimestampMs {
     chrono::Utc::now().timestamp_millis()
 }
 
-pub mod export;
-pub mod import;
-pub mod pg_migrate;
-pub mod seed;
-pub mod seed_plans;
-pub mod seed_reviews;
-pub mod serve;
 pub mod testing;
-
-#[cfg(test)]
-mod http_tests;
-#[cfg(test)]
-mod scheduling_tests;
-#[cfg(test)]
-mod supervisor_tests;

@@ -145,7 +145,7 @@ fn config_for(db: &DbArgs, addr: Option<SocketAddr>) -> Result<ServerConfig> {
 }
 
 async fn open_state(config: ServerConfig) -> Result<AppState> {
-    fieldsync_server::demo::open_state(config).await
+    fieldsync_server::cli::demo::open_state(config).await
 }
 
 async fn run_server(state: AppState) -> Result<()> {
@@ -154,10 +154,10 @@ async fn run_server(state: AppState) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, "listening");
-    fieldsync_server::demo::serve_with_jobs(
+    fieldsync_server::cli::demo::serve_with_jobs(
         state,
         listener,
-        fieldsync_server::serve::shutdown_signal(),
+        fieldsync_server::cli::serve::shutdown_signal(),
     )
     .await
 }
@@ -189,7 +189,7 @@ async fn main() -> Result<()> {
             let hub = state.hub.clone();
             let out2 = out.clone();
             let r = tokio::task::spawn_blocking(move || {
-                fieldsync_server::export::export_all(&hub, &out2)
+                fieldsync_server::cli::export::export_all(&hub, &out2)
             })
             .await??;
             println!(
@@ -214,9 +214,9 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::MigrateToPostgres { from, to } => {
-            let shown = fieldsync_server::config::redact_url(&to);
+            let shown = fieldsync_server::storage::redact_url(&to);
             let report = tokio::task::spawn_blocking(move || {
-                fieldsync_server::pg_migrate::copy_sqlite_to_postgres(&from, &to)
+                fieldsync_server::cli::pg_migrate::copy_sqlite_to_postgres(&from, &to)
             })
             .await?
             .with_context(|| format!("copying into {shown}"))?;
@@ -256,7 +256,7 @@ async fn demo(data_dir: Option<PathBuf>, addr: SocketAddr) -> Result<()> {
     };
     let started = Instant::now();
     let state = open_state(config).await?;
-    let report = fieldsync_server::demo::seed(&state).await?;
+    let report = fieldsync_server::cli::demo::seed(&state).await?;
     println!(
         "demo data loaded in {:.2} s: {} sites, {} devices, {} templates, {} articles, {} work orders",
         started.elapsed().as_secs_f64(),
@@ -345,7 +345,7 @@ async fn import(what: ImportCmd, state: AppState) -> Result<()> {
             .with_context(|| format!("--map {m:?}: expected Header=field"))?;
         mapping.insert(h.trim().to_owned(), f.trim().to_owned());
     }
-    let opts = fieldsync_server::import::ImportOptions {
+    let opts = fieldsync_server::cli::import::ImportOptions {
         mapping,
         dry_run,
         skip_bad_rows,
@@ -355,7 +355,7 @@ async fn import(what: ImportCmd, state: AppState) -> Result<()> {
     let hub = state.hub.clone();
     let now = fieldsync_server::now_ms();
     let report = tokio::task::spawn_blocking(move || {
-        fieldsync_server::import::import_devices(
+        fieldsync_server::cli::import::import_devices(
             Some(&hub),
             std::io::BufReader::new(input),
             &opts,

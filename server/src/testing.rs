@@ -105,7 +105,7 @@ impl TestServer {
         let addr = listener.local_addr()?;
         let state = AppState::new(db, config)?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(crate::serve::serve(state.clone(), listener, async {
+        let task = tokio::spawn(crate::cli::serve::serve(state.clone(), listener, async {
             let _ = stopped.await;
         }));
         Ok(Self {

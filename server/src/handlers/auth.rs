@@ -1,7 +1,8 @@
 //! `POST /v1/auth/login` and `POST /v1/devices/actors`.
 
-use crate::auth::{Auth, hash_password, new_token, token_hash, verify_password};
+use crate::auth::{hash_password, new_token, token_hash, verify_password};
 use crate::error::{AppError, AppResult};
+use crate::handlers::extract::Auth;
 use crate::state::AppState;
 use crate::storage::{NewToken, StorageError};
 use axum::Json;

@@ -6,8 +6,8 @@
 //! server holds (`Upload-Offset`), and `PATCH` with `Upload-Offset: N` and `Upload-Length: T`
 //! appends from there; the last part verifies the hash and publishes the blob.
 
-use crate::auth::Auth;
 use crate::error::{AppError, AppResult};
+use crate::handlers::extract::Auth;
 use crate::state::AppState;
 use crate::storage::BlobMeta;
 use axum::body::Bytes;

@@ -2,8 +2,8 @@
 //! installations) and `GET /v1/sites`.
 
 use super::require_role;
-use crate::auth::Auth;
 use crate::error::AppResult;
+use crate::handlers::extract::Auth;
 use crate::state::AppState;
 use crate::storage::{DeviceRecordRow, DeviceRow, SiteRow};
 use axum::Json;

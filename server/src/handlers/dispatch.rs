@@ -3,9 +3,9 @@
 //! escalation sweep on demand.
 
 use super::{parse_doc_id, require_role};
-use crate::auth::Auth;
 use crate::dispatch::{self, Suggestion};
 use crate::error::{AppError, AppResult};
+use crate::handlers::extract::Auth;
 use crate::state::AppState;
 use crate::storage::{EngineerProfile, NotificationRow, scheduling_of};
 use axum::Json;

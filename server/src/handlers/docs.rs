@@ -2,8 +2,8 @@
 //! the first N changes of that history) and `GET /v1/docs/{id}/conflicts`.
 
 use super::parse_doc_id;
-use crate::auth::Auth;
 use crate::error::{AppError, AppResult};
+use crate::handlers::extract::Auth;
 use crate::hub::{ChangeSummary, DocConflict};
 use crate::state::AppState;
 use axum::Json;
@@ -96,7 +96,7 @@ pub async fn at(
         Ok::<_, crate::hub::HubError>(DocAt {
             upto: q.upto,
             total: doc.get_changes(&[]).len(),
-            doc: crate::export::doc_to_json(&at),
+            doc: fieldsync::model::doc_to_json(&at),
             status,
         })
     })

@@ -10,8 +10,8 @@
 //! Office roles only (dispatcher, supervisor, admin); engineers get 403.
 
 use super::require_role;
-use crate::auth::Auth;
 use crate::error::AppResult;
+use crate::handlers::extract::Auth;
 use crate::state::AppState;
 use crate::storage::feed::FeedEvent;
 use axum::extract::State;

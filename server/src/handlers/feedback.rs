@@ -2,9 +2,9 @@
 //! `POST …/complaints`, `POST …/complaints/{complaint_id}/close`, `POST …/satisfaction`.
 
 use super::{parse_doc_id, require_role};
-use crate::auth::Auth;
 use crate::complaints::{self, CloseRequest, ComplaintRequest, ScoreRequest};
 use crate::error::AppResult;
+use crate::handlers::extract::Auth;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection};

@@ -3,8 +3,8 @@
 //! summary of one customer, compared with the period before and the trend over six periods.
 
 use super::require_role;
-use crate::auth::Auth;
 use crate::error::{AppError, AppResult};
+use crate::handlers::extract::Auth;
 use crate::kpis::{self, KpiReport, Period};
 use crate::state::AppState;
 use axum::Json;

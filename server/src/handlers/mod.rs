@@ -6,6 +6,7 @@ pub mod devices;
 pub mod dispatch;
 pub mod docs;
 pub mod events;
+pub mod extract;
 pub mod feedback;
 pub mod health;
 pub mod kpis;
@@ -13,6 +14,9 @@ pub mod plans;
 pub mod review;
 pub mod sync;
 pub mod work_orders;
+
+#[cfg(test)]
+mod tests;
 
 use crate::error::AppError;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};

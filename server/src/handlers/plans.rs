@@ -2,8 +2,8 @@
 //! generator on demand, adherence per month.
 
 use super::require_role;
-use crate::auth::Auth;
 use crate::error::{AppError, AppResult};
+use crate::handlers::extract::Auth;
 use crate::plans::adherence::{MonthAdherence, adherence};
 use crate::plans::generator::{self, EditReport, GenReport};
 use crate::plans::{Occurrence, Plan};

@@ -3,8 +3,8 @@
 
 use super::work_orders::resolve_user;
 use super::{parse_doc_id, require_role};
-use crate::auth::Auth;
 use crate::error::{AppError, AppResult};
+use crate::handlers::extract::Auth;
 use crate::review::{self, DecisionOutcome, DecisionRequest, QueueFilter, QueueItem};
 use crate::state::AppState;
 use axum::Json;

@@ -1,8 +1,8 @@
 //! `POST /v1/sync`: one round trip (docs/sync-protocol.md). Checks content type, body size,
 //! protocol version and rate, then runs the hub off the async workers.
 
-use crate::auth::Auth;
 use crate::error::{AppError, AppResult};
+use crate::handlers::extract::Auth;
 use crate::hub::CallerCtx;
 use crate::state::AppState;
 use automerge::ActorId;

@@ -2,8 +2,8 @@
 //! assigning and unassigning engineers. Writes are server-side Automerge changes.
 
 use super::{parse_doc_id, require_role};
-use crate::auth::Auth;
 use crate::error::{AppError, AppResult};
+use crate::handlers::extract::Auth;
 use crate::state::AppState;
 use crate::storage::{UserRecord, WorkOrderFilter, WorkOrderRow};
 use axum::Json;

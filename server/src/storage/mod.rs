@@ -218,7 +218,7 @@ pub fn open(url: &str) -> Result<Db> {
     } else if url.contains("://") {
         return Err(StorageError::Invalid(format!(
             "unknown database URL scheme in {:?} (expected sqlite://<file> or postgres://…)",
-            crate::config::redact_url(url)
+            crate::storage::redact_url(url)
         )));
     } else {
         Arc::new(sqlite::SqliteStorage::open(Path::new(url))?)
@@ -230,4 +230,16 @@ pub fn open(url: &str) -> Result<Db> {
 /// The database URL for a data directory.
 pub fn url_for_data_dir(dir: &Path) -> String {
     format!("sqlite://{}", dir.join("fieldsync.db").display())
+}
+
+/// `scheme://user:password@host/...` → `scheme://user:***@host/...`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((creds, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    let user = creds.split(':').next().unwrap_or("");
+    format!("{scheme}://{user}:***@{host}")
 }

@@ -88,7 +88,7 @@ impl PgStorage {
         let mut config = postgres::Config::from_str(url).map_err(|e| {
             StorageError::Invalid(format!(
                 "bad PostgreSQL URL {:?}: {e}",
-                crate::config::redact_url(url)
+                crate::storage::redact_url(url)
             ))
         })?;
         if config.get_application_name().is_none() {
@@ -104,7 +104,7 @@ impl PgStorage {
                 .map_err(|e| {
                     StorageError::Backend(format!(
                         "cannot connect to PostgreSQL at {}: {e}",
-                        crate::config::redact_url(url)
+                        crate::storage::redact_url(url)
                     ))
                 })
         })?;

@@ -65,7 +65,7 @@ fn admin(admin_url: &str, sql: &str) -> Result<()> {
         let mut c = Client::connect(&url, NoTls).map_err(|e| {
             StorageError::Backend(format!(
                 "cannot connect to {}: {e}",
-                crate::config::redact_url(&url)
+                crate::storage::redact_url(&url)
             ))
         })?;
         c.batch_execute(&sql)?;

@@ -3,6 +3,9 @@
 //! knowledge articles, open incidents and inspections. Documents are written by the server's
 //! actor through the hub, like any server-side write.
 
+pub mod plans;
+pub mod reviews;
+
 use crate::hub::{Hub, HubError};
 use crate::storage::UserRecord;
 use fieldsync::model::{
@@ -450,7 +453,7 @@ pub fn seed_demo(
         .to_string()
         .parse()
         .unwrap_or(2025);
-    crate::seed_plans::seed_contracts_and_profiles(hub, users, now)?;
+    plans::seed_contracts_and_profiles(hub, users, now)?;
     for mut o in orders {
         o.number = Some(hub.db().blocking().next_work_order_number(year)?);
         let id = DocId::new();
@@ -474,13 +477,13 @@ pub fn seed_demo(
     // Finished work at the clinic for the supervisor: one report waiting for review, one
     // approved last month.
     let (c, site_id, room) = &sites[2];
-    let clinic = crate::seed_reviews::FinishedSite {
+    let clinic = reviews::FinishedSite {
         customer_id: c.id,
         customer_name: c.name,
         site_id: *site_id,
         room,
     };
-    report.work_orders += crate::seed_reviews::seed_finished_work(
+    report.work_orders += reviews::seed_finished_work(
         hub,
         users,
         &clinic,
@@ -496,7 +499,7 @@ pub fn seed_demo(
             (c.id, site.to_string(), ids)
         })
         .collect();
-    let generated = crate::seed_plans::seed_plans(hub, users, &plan_sites, template_ids[0], now)?;
+    let generated = plans::seed_plans(hub, users, &plan_sites, template_ids[0], now)?;
     report.work_orders += generated;
     Ok(report)
 }
@@ -517,7 +520,7 @@ fn device_of(category: &str, title: &str) -> &'static str {
 /// night).
 fn next_wednesday_morning(now: TimestampMs) -> (TimestampMs, TimestampMs) {
     use chrono::{Datelike, Duration, TimeZone, Weekday};
-    let tz: chrono_tz::Tz = crate::seed_plans::DEMO_TZ.parse().unwrap_or(chrono_tz::UTC);
+    let tz: chrono_tz::Tz = plans::DEMO_TZ.parse().unwrap_or(chrono_tz::UTC);
     let local = tz
         .timestamp_millis_opt(now)
         .single()

@@ -14,11 +14,8 @@ use fieldsync::{DocId, TimestampMs, UserId};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-#[path = "kpis_devices.rs"]
 mod devices;
-#[path = "kpis_inspections.rs"]
 mod inspections;
-#[path = "kpis_period.rs"]
 mod period;
 pub use devices::{DeviceDowntime, DeviceFaultStat, DeviceFaults, DowntimeStat, OutageSample};
 pub use inspections::{InspectionAdherence, PlannedInspection};
@@ -627,5 +624,4 @@ fn device_label(hub: &Hub, id: &str) -> Result<String, HubError> {
 }
 
 #[cfg(test)]
-#[path = "kpis_tests.rs"]
 mod tests;

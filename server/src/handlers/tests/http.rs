@@ -710,7 +710,7 @@ async fn csv_import_writes_devices_or_nothing() {
     let hub = env.state.hub.clone();
     let bad = "asset_tag,device_type\nA-1,pc\nA-2,toaster\n";
     let r = tokio::task::spawn_blocking(move || {
-        crate::import::import_devices(Some(&hub), bad.as_bytes(), &Default::default(), 1)
+        crate::cli::import::import_devices(Some(&hub), bad.as_bytes(), &Default::default(), 1)
     })
     .await
     .unwrap()
@@ -722,7 +722,7 @@ async fn csv_import_writes_devices_or_nothing() {
         .collect::<Vec<_>>()
         .join("\n");
     let r = tokio::task::spawn_blocking(move || {
-        crate::import::import_devices(Some(&hub), good.as_bytes(), &Default::default(), 1)
+        crate::cli::import::import_devices(Some(&hub), good.as_bytes(), &Default::default(), 1)
     })
     .await
     .unwrap()

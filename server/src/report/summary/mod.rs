@@ -548,5 +548,4 @@ pub fn render(r: &KpiReport) -> Result<Vec<u8>, ReportError> {
 }
 
 #[cfg(test)]
-#[path = "summary_tests.rs"]
 mod tests;

@@ -17,7 +17,7 @@ pub async fn open_state(config: ServerConfig) -> Result<AppState> {
         .with_context(|| {
             format!(
                 "opening the database {}",
-                crate::config::redact_url(&config.database_url())
+                crate::storage::redact_url(&config.database_url())
             )
         })?;
     Ok(AppState::new(db, config)?)
@@ -53,7 +53,7 @@ async fn demo_signature(
     now: fieldsync::TimestampMs,
 ) -> Result<String> {
     use sha2::Digest;
-    let strokes = crate::seed_reviews::demo_signature_strokes();
+    let strokes = crate::seed::reviews::demo_signature_strokes();
     let (w, h) = crate::report::signature::PAD;
     let png = crate::report::signature::render_png(&strokes, w, h).map_err(anyhow::Error::msg)?;
     let sha = hex::encode(sha2::Sha256::digest(&png));
@@ -88,7 +88,7 @@ pub async fn serve_with_jobs(
 ) -> Result<()> {
     // Plan generator and SLA sweep: at start, then every minute.
     let jobs = crate::jobs::spawn(state.clone(), std::time::Duration::from_secs(60));
-    let served = crate::serve::serve(state, listener, shutdown).await;
+    let served = super::serve::serve(state, listener, shutdown).await;
     jobs.abort();
     Ok(served?)
 }

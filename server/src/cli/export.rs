@@ -3,8 +3,7 @@
 
 use crate::hub::{Hub, HubError};
 use crate::storage::WorkOrderFilter;
-use automerge::{Automerge, ObjId, ObjType, ReadDoc, Value};
-use serde_json::{Map, Value as Json};
+use fieldsync::model::doc_to_json;
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
@@ -27,49 +26,6 @@ fn io(path: &Path, e: impl std::fmt::Display) -> ExportError {
     ExportError::Io {
         path: path.display().to_string(),
         message: e.to_string(),
-    }
-}
-
-/// A document's current state as JSON (text objects become strings).
-pub fn doc_to_json(doc: &Automerge) -> Json {
-    obj_to_json(doc, &automerge::ROOT, ObjType::Map)
-}
-
-fn obj_to_json(doc: &Automerge, obj: &ObjId, t: ObjType) -> Json {
-    match t {
-        ObjType::Map | ObjType::Table => {
-            let mut m = Map::new();
-            for key in doc.keys(obj) {
-                if let Ok(Some((v, id))) = doc.get(obj, key.as_str()) {
-                    m.insert(key, value_to_json(doc, v, &id));
-                }
-            }
-            Json::Object(m)
-        }
-        ObjType::List => Json::Array(
-            (0..doc.length(obj))
-                .filter_map(|i| doc.get(obj, i).ok().flatten())
-                .map(|(v, id)| value_to_json(doc, v, &id))
-                .collect(),
-        ),
-        ObjType::Text => Json::String(doc.text(obj).unwrap_or_default()),
-    }
-}
-
-fn value_to_json(doc: &Automerge, v: Value<'_>, id: &ObjId) -> Json {
-    match v {
-        Value::Object(t) => obj_to_json(doc, id, t),
-        Value::Scalar(s) => match s.as_ref() {
-            automerge::ScalarValue::Str(s) => Json::String(s.to_string()),
-            automerge::ScalarValue::Int(i) => Json::from(*i),
-            automerge::ScalarValue::Uint(u) => Json::from(*u),
-            automerge::ScalarValue::F64(f) => Json::from(*f),
-            automerge::ScalarValue::Boolean(b) => Json::Bool(*b),
-            automerge::ScalarValue::Timestamp(t) => Json::from(*t),
-            automerge::ScalarValue::Counter(c) => Json::from(i64::from(c)),
-            automerge::ScalarValue::Null => Json::Null,
-            other => Json::String(other.to_string()),
-        },
     }
 }
 

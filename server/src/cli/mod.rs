@@ -1,0 +1,8 @@
+//! The building blocks of the `fieldsync-server` command line: serving, the demo, CSV
+//! import, JSON export and the move from SQLite to PostgreSQL.
+
+pub mod demo;
+pub mod export;
+pub mod import;
+pub mod pg_migrate;
+pub mod serve;

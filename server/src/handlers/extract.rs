@@ -1,0 +1,44 @@
+//! Request extractors shared by the handlers: the authenticated caller.
+
+use crate::auth::token_hash;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::storage::Session;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+/// The authenticated caller of a request (`Authorization: Bearer <token>`).
+#[derive(Clone, Debug)]
+pub struct Auth(pub Session);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .ok_or_else(|| {
+                AppError::Unauthorized("missing Authorization: Bearer <token>".into())
+            })?;
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into())
+            })?;
+        let hash = token_hash(token);
+        let now = crate::now_ms();
+        let session = state
+            .db
+            .call(move |s| s.session(&hash, now))
+            .await?
+            .ok_or_else(|| {
+                AppError::Unauthorized("the token is unknown, expired or revoked".into())
+            })?;
+        Ok(Auth(session))
+    }
+}
