@@ -10,7 +10,7 @@ use crate::views;
 use crate::worker::{ToWorker, lock};
 use automerge::AutoCommit;
 use fieldsync::model::{
-    self, CheckAnswer, ModelError, NewWorkOrder, PartUsed, PhotoRef, Signature,
+    self, CheckAnswer, CheckKind, ModelError, NewWorkOrder, PartUsed, PhotoRef, Signature,
 };
 use fieldsync::status::EventKind;
 use fieldsync::store::StoreError;
@@ -312,16 +312,9 @@ impl FieldApp {
             Command::PickWorkOrderValue { path, value } => {
                 let me = self.me();
                 let answer = match path.as_slice() {
-                    [_, item, field] => match field.as_str() {
-                        "result" => Some((item.clone(), CheckAnswer::PassFail(value))),
-                        "reading" => value
-                            .parse()
-                            .ok()
-                            .map(|v| (item.clone(), CheckAnswer::Reading(v))),
-                        "text" => Some((item.clone(), CheckAnswer::Text(value))),
-                        "choice" => Some((item.clone(), CheckAnswer::Choice(value))),
-                        _ => None,
-                    },
+                    [_, item, field] => CheckAnswer::from_field_value(field, value)
+                        .filter(|a| a.kind() != CheckKind::Photo)
+                        .map(|a| (item.clone(), a)),
                     _ => None,
                 };
                 if let Some((item, answer)) = answer {

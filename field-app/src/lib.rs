@@ -13,6 +13,7 @@ pub mod api;
 pub mod app;
 pub mod command;
 pub mod config;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod fonts;
 pub mod format;

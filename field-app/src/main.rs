@@ -5,7 +5,7 @@ use clap::Parser;
 use fieldsync::store::LocalStore;
 use fieldsync_app::config::Args;
 use fieldsync_app::worker::{WorkerHandle, lock};
-use fieldsync_app::{FieldApp, app, demo, fonts, sample};
+use fieldsync_app::{FieldApp, app, fonts, sample};
 use std::sync::{Arc, Mutex};
 
 fn main() -> anyhow::Result<()> {
@@ -31,28 +31,8 @@ fn main() -> anyhow::Result<()> {
         let now = chrono::Utc::now().timestamp_millis();
         sample::seed(&mut store, &sample::engineer(), now)?;
     }
-    let demo_server = if args.demo {
-        let dir = args.demo_server_dir().map_err(anyhow::Error::msg)?;
-        let addr = demo::listen_addr(&args.server).with_context(|| {
-            format!(
-                "--demo runs its server on this machine: --server must be http://127.0.0.1:<port>, not {}",
-                args.server
-            )
-        })?;
-        if demo::already_running(&addr) {
-            tracing::info!("a server already listens there: using it");
-            None
-        } else {
-            Some(demo::start(&dir, &addr).map_err(anyhow::Error::msg)?)
-        }
-    } else {
-        None
-    };
-    let demo_password = args
-        .demo_password
-        .clone()
-        .or_else(|| demo::demo_password(&args.demo_user).map(String::from))
-        .unwrap_or_default();
+    #[cfg_attr(not(feature = "demo"), allow(unused_variables))]
+    let (demo_server, demo_password) = demo_server(&args)?;
     let store = Arc::new(Mutex::new(store));
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -82,6 +62,53 @@ fn main() -> anyhow::Result<()> {
             Ok(Box::new(app))
         }),
     );
+    // The demo server stops (letting in-flight syncs finish) once the window has closed.
+    #[cfg(feature = "demo")]
     drop(demo_server);
     result.map_err(|e| anyhow::anyhow!("the window could not start: {e}"))
+}
+
+/// With `--demo`, the in-process demo server (unless one already listens there) and the
+/// demo user's password.
+#[cfg(feature = "demo")]
+fn demo_server(
+    args: &fieldsync_app::config::Args,
+) -> anyhow::Result<(Option<fieldsync_app::demo::DemoServer>, String)> {
+    use fieldsync_app::demo;
+    let server = if args.demo {
+        let dir = args.demo_server_dir().map_err(anyhow::Error::msg)?;
+        let addr = demo::listen_addr(&args.server).with_context(|| {
+            format!(
+                "--demo runs its server on this machine: --server must be http://127.0.0.1:<port>, not {}",
+                args.server
+            )
+        })?;
+        if demo::already_running(&addr) {
+            tracing::info!("a server already listens there: using it");
+            None
+        } else {
+            Some(demo::start(&dir, &addr).map_err(anyhow::Error::msg)?)
+        }
+    } else {
+        None
+    };
+    let password = args
+        .demo_password
+        .clone()
+        .or_else(|| demo::demo_password(&args.demo_user).map(String::from))
+        .unwrap_or_default();
+    Ok((server, password))
+}
+
+/// Built without the `demo` feature: `--demo` signs in to a demo server started elsewhere
+/// (`fieldsync-server demo`), with the password given.
+#[cfg(not(feature = "demo"))]
+fn demo_server(args: &fieldsync_app::config::Args) -> anyhow::Result<((), String)> {
+    if args.demo && args.demo_password.is_none() {
+        anyhow::bail!(
+            "this build has no demo server inside (built without the `demo` feature): start \
+             `fieldsync-server demo` and pass --demo-password"
+        );
+    }
+    Ok(((), args.demo_password.clone().unwrap_or_default()))
 }

@@ -1,13 +1,13 @@
 //! The service report PDF made on this computer from the local store, so an engineer without
 //! a connection can save it for the customer to read before signing. The pages are the
-//! server's (`fieldsync_server::report::assemble` + `render`); only where the work order, site,
+//! server's (`fieldsync_report::assemble` + `render`); only where the work order, site,
 //! devices and attachments come from differs. Gathering and rendering run on their own thread.
 
 use crate::worker::{SharedStore, lock};
 use fieldsync::model::{DeviceRecord, Site, WorkOrder};
 use fieldsync::store::Identity;
 use fieldsync::{DocId, TimestampMs};
-use fieldsync_server::report::{self, ReportData, ReportError, ReportSource};
+use fieldsync_report::{self as report, ReportData, ReportError, ReportSource};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;

@@ -6,7 +6,7 @@
 use fieldsync::model::device::create_device;
 use fieldsync::model::knowledge::create_article;
 use fieldsync::model::site::{Contact, create_site};
-use fieldsync::model::{self, ChecklistItem, DeviceRecord, NewWorkOrder, Site, Sla};
+use fieldsync::model::{self, CheckKind, ChecklistItem, DeviceRecord, NewWorkOrder, Site, Sla};
 use fieldsync::store::{Identity, LocalStore, Result};
 use fieldsync::{DocId, DocKind, Role, TimestampMs};
 use std::collections::BTreeMap;
@@ -41,10 +41,10 @@ pub fn supervisor() -> Identity {
     }
 }
 
-fn item(label: &str, kind: &str, required: bool, order: i64) -> ChecklistItem {
+fn item(label: &str, kind: CheckKind, required: bool, order: i64) -> ChecklistItem {
     ChecklistItem {
         label: label.into(),
-        kind: kind.into(),
+        kind,
         required,
         order,
         ..Default::default()
@@ -171,7 +171,7 @@ pub fn seed(store: &mut LocalStore, me: &Identity, now: TimestampMs) -> Result<S
                 unit: Some("%".into()),
                 min: Some(0.0),
                 max: Some(80.0),
-                ..item("UPS load", "reading", true, 1)
+                ..item("UPS load", CheckKind::Reading, true, 1)
             },
         ),
         (
@@ -180,27 +180,32 @@ pub fn seed(store: &mut LocalStore, me: &Identity, now: TimestampMs) -> Result<S
                 unit: Some("°C".into()),
                 min: Some(18.0),
                 max: Some(27.0),
-                ..item("Server room temperature", "reading", true, 2)
+                ..item("Server room temperature", CheckKind::Reading, true, 2)
             },
         ),
         (
             "switch-fans".to_string(),
-            item("Core switch fans and LEDs normal", "pass_fail", true, 3),
+            item(
+                "Core switch fans and LEDs normal",
+                CheckKind::PassFail,
+                true,
+                3,
+            ),
         ),
         (
             "backup".to_string(),
             ChecklistItem {
                 choices: vec!["ok".into(), "warning".into(), "failed".into()],
-                ..item("Last backup job", "choice", false, 4)
+                ..item("Last backup job", CheckKind::Choice, false, 4)
             },
         ),
         (
             "cabling".to_string(),
-            item("Cabling and labels", "text", false, 5),
+            item("Cabling and labels", CheckKind::Text, false, 5),
         ),
         (
             "rack-photo".to_string(),
-            item("Photo of the rack", "photo", false, 6),
+            item("Photo of the rack", CheckKind::Photo, false, 6),
         ),
     ];
     let inspection_new = NewWorkOrder {

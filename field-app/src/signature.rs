@@ -4,8 +4,8 @@
 use egui::{Color32, Pos2, Sense, Stroke, Vec2};
 
 /// Pad size in points; stroke coordinates are in this space.
-pub const PAD_W: f32 = fieldsync_server::report::signature::PAD.0;
-pub const PAD_H: f32 = fieldsync_server::report::signature::PAD.1;
+pub const PAD_W: f32 = fieldsync_report::signature::PAD.0;
+pub const PAD_H: f32 = fieldsync_report::signature::PAD.1;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SignaturePad {
@@ -127,7 +127,7 @@ pub fn show_strokes(ui: &mut egui::Ui, flat: &[Vec<f64>]) {
 
 /// Render strokes to a PNG (white background, black ink) at 2× the pad's size.
 pub fn render_png(strokes: &[Vec<[f32; 2]>]) -> Result<Vec<u8>, String> {
-    fieldsync_server::report::signature::render_png(strokes, PAD_W, PAD_H)
+    fieldsync_report::signature::render_png(strokes, PAD_W, PAD_H)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::state::{
 use crate::worker::meta;
 use automerge::{ReadDoc, Value};
 use fieldsync::model::device::{DEVICE_FIELDS, LOCATION_FIELDS};
-use fieldsync::model::{FieldConflict, scan_conflicts};
+use fieldsync::model::{CheckKind, FieldConflict, scan_conflicts};
 use fieldsync::policy::{Relation, Seg, may_write};
 use fieldsync::store::{Identity, LocalStore, Result};
 use fieldsync::{DocId, DocKind, Role};
@@ -217,7 +217,11 @@ fn who(
     }
 }
 
-const CHECK_VALUE_FIELDS: [&str; 4] = ["result", "reading", "text", "choice"];
+/// A checklist field whose conflicting values a person can pick between: the answer of any
+/// kind but a photo (a photo clash is two photos, both kept).
+fn is_pickable_check_field(field: &str) -> bool {
+    CheckKind::for_answer_field(field).is_some_and(|k| k != CheckKind::Photo)
+}
 
 fn work_order_conflict(
     wo: &fieldsync::model::WorkOrder,
@@ -227,7 +231,7 @@ fn work_order_conflict(
 ) -> Option<ConflictLine> {
     let (label, pickable) = match c.path.as_slice() {
         [list, item, field] if list == "checklist" => {
-            if !CHECK_VALUE_FIELDS.contains(&field.as_str()) && field != "note" {
+            if !is_pickable_check_field(field) && field != "note" {
                 return None; // who/when stamps clash whenever values do
             }
             let name = wo

@@ -71,7 +71,7 @@ fn filled_store(dir: &std::path::Path) -> (SharedStore, fieldsync::DocId) {
 }
 
 fn fonts_missing() -> bool {
-    match fieldsync_server::report::fonts::fonts() {
+    match fieldsync_report::fonts::fonts() {
         Ok(_) => false,
         Err(e) => {
             eprintln!("SKIPPED: {e}");

@@ -7,7 +7,7 @@
 //! and relation to the document.
 
 use crate::ids::{DocKind, Role};
-use crate::model::{WorkOrder, priority_for};
+use crate::model::{CheckKind, WorkOrder, priority_for};
 use crate::status::{EventKind, Status, transition};
 use crate::wire::RejectCode;
 use automerge::{ActorId, Automerge, Change, ObjType, Prop, ReadDoc, legacy};
@@ -61,10 +61,8 @@ pub enum Seg {
     Index,
 }
 
-/// Result fields of a checklist item: the engineer's side of it.
-const CHECK_RESULT_FIELDS: [&str; 8] = [
-    "result", "reading", "text", "choice", "photo", "note", "by", "at_ms",
-];
+/// Fields of a checklist item beside the answer itself that the engineer writes with it.
+const CHECK_STAMP_FIELDS: [&str; 3] = ["note", "by", "at_ms"];
 /// Header fields nobody rewrites once a document exists.
 const IDENTITY_FIELDS: [&str; 2] = ["id", "doc_type"];
 /// Work-order fields an engineer may fill in when they create an incident on site.
@@ -139,7 +137,16 @@ pub fn may_write(role: Role, kind: DocKind, relation: Relation, path: &[Seg]) ->
 }
 
 fn is_checklist_result(path: &[Seg]) -> bool {
-    matches!(path, [Seg::Key(c), Seg::Key(_), Seg::Key(f), ..] if c == "checklist" && CHECK_RESULT_FIELDS.contains(&f.as_str()))
+    matches!(path, [Seg::Key(c), Seg::Key(_), Seg::Key(f), ..] if c == "checklist" && is_check_result_field(f))
+}
+
+/// The engineer's side of a checklist item: the answer field of every kind
+/// ([`CheckKind::answer_field`], so a new kind is writable the day it exists) and its stamps.
+fn is_check_result_field(field: &str) -> bool {
+    CHECK_STAMP_FIELDS.contains(&field)
+        || CheckKind::KNOWN
+            .iter()
+            .any(|k| k.answer_field() == Some(field))
 }
 
 fn may_write_work_order(role: Role, relation: Relation, top: &str, path: &[Seg]) -> bool {

@@ -5,7 +5,7 @@ use crate::command::Command;
 use crate::format;
 use crate::state::WorkOrderView;
 use egui::RichText;
-use fieldsync::model::{CheckAnswer, ChecklistItem};
+use fieldsync::model::{CheckAnswer, CheckKind, ChecklistItem};
 
 fn limits(item: &ChecklistItem) -> String {
     let unit = item.unit.as_deref().unwrap_or("");
@@ -100,8 +100,8 @@ fn item_ui(
         item: id.to_string(),
         answer: a,
     };
-    match item.kind.as_str() {
-        "pass_fail" => {
+    match &item.kind {
+        CheckKind::PassFail => {
             ui.horizontal(|ui| {
                 for (value, text) in [("pass", "Pass"), ("fail", "Fail"), ("na", "N/A")] {
                     let selected = item.result.as_deref() == Some(value);
@@ -129,7 +129,7 @@ fn item_ui(
                 }
             });
         }
-        "reading" => {
+        CheckKind::Reading => {
             let stored = item.reading.map(|r| r.to_string()).unwrap_or_default();
             let draft = v
                 .drafts
@@ -168,7 +168,7 @@ fn item_ui(
                 }
             });
         }
-        "text" => {
+        CheckKind::Text => {
             let stored = item.text.clone().unwrap_or_default();
             let draft = v
                 .drafts
@@ -185,7 +185,7 @@ fn item_ui(
                 }
             });
         }
-        "choice" => {
+        CheckKind::Choice => {
             ui.horizontal_wrapped(|ui| {
                 for c in &item.choices {
                     let selected = item.choice.as_deref() == Some(c.as_str());
@@ -195,7 +195,7 @@ fn item_ui(
                 }
             });
         }
-        "photo" => {
+        CheckKind::Photo => {
             ui.horizontal(|ui| {
                 let current = item.photo.as_ref().map(|p| {
                     photos
@@ -224,7 +224,7 @@ fn item_ui(
                 }
             });
         }
-        other => {
+        CheckKind::Unknown(other) => {
             ui.label(format!(
                 "(item kind {other:?} is not supported by this version)"
             ));

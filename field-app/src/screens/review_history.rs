@@ -539,7 +539,7 @@ pub fn report_ui(ui: &mut egui::Ui, wo: &WorkOrder, names: &BTreeMap<String, Str
             .spacing([12.0, 3.0])
             .show(ui, |ui| {
                 for (_, item) in wo.checklist_sorted() {
-                    let (result, limits) = fieldsync_server::report::check_cells(item);
+                    let (result, limits) = fieldsync_report::check_cells(item);
                     ui.label(&item.label);
                     let color = if item.is_failed() {
                         format::RED

@@ -9,7 +9,8 @@ pub mod reviews;
 use crate::hub::{Hub, HubError};
 use crate::storage::UserRecord;
 use fieldsync::model::{
-    self, ChecklistTemplate, DeviceRecord, NewWorkOrder, Site, TemplateItem, device::Location,
+    self, CheckKind, ChecklistTemplate, DeviceRecord, NewWorkOrder, Site, TemplateItem,
+    device::Location,
 };
 use fieldsync::{DocId, DocKind, TimestampMs};
 use std::collections::BTreeMap;
@@ -120,7 +121,7 @@ const CUSTOMERS: [Customer; 3] = [
 
 fn item(
     label: &str,
-    kind: &str,
+    kind: CheckKind,
     order: i64,
     unit: Option<&str>,
     min: Option<f64>,
@@ -128,7 +129,7 @@ fn item(
 ) -> TemplateItem {
     TemplateItem {
         label: label.into(),
-        kind: kind.into(),
+        kind,
         required: true,
         order,
         unit: unit.map(Into::into),
@@ -144,7 +145,7 @@ fn patrol_template() -> ChecklistTemplate {
         "room-temp".into(),
         item(
             "Server room temperature",
-            "reading",
+            CheckKind::Reading,
             1,
             Some("°C"),
             Some(18.0),
@@ -153,17 +154,31 @@ fn patrol_template() -> ChecklistTemplate {
     );
     items.insert(
         "ups-load".into(),
-        item("UPS load", "reading", 2, Some("%"), Some(0.0), Some(80.0)),
+        item(
+            "UPS load",
+            CheckKind::Reading,
+            2,
+            Some("%"),
+            Some(0.0),
+            Some(80.0),
+        ),
     );
     items.insert(
         "ups-battery".into(),
-        item("UPS battery self-test", "pass_fail", 3, None, None, None),
+        item(
+            "UPS battery self-test",
+            CheckKind::PassFail,
+            3,
+            None,
+            None,
+            None,
+        ),
     );
     items.insert(
         "core-switch".into(),
         item(
             "Core switch: links and fans",
-            "pass_fail",
+            CheckKind::PassFail,
             4,
             None,
             None,
@@ -174,7 +189,7 @@ fn patrol_template() -> ChecklistTemplate {
         "firewall".into(),
         item(
             "Firewall: HA status and alerts",
-            "pass_fail",
+            CheckKind::PassFail,
             5,
             None,
             None,
@@ -183,9 +198,16 @@ fn patrol_template() -> ChecklistTemplate {
     );
     items.insert(
         "backup".into(),
-        item("Last night's backup job", "pass_fail", 6, None, None, None),
+        item(
+            "Last night's backup job",
+            CheckKind::PassFail,
+            6,
+            None,
+            None,
+            None,
+        ),
     );
-    let mut notes = item("Observations", "text", 7, None, None, None);
+    let mut notes = item("Observations", CheckKind::Text, 7, None, None, None);
     notes.required = false;
     items.insert("notes".into(), notes);
     ChecklistTemplate {
@@ -199,19 +221,47 @@ fn pc_repair_template() -> ChecklistTemplate {
     let mut items = BTreeMap::new();
     items.insert(
         "power".into(),
-        item("Powers on, POST clean", "pass_fail", 1, None, None, None),
+        item(
+            "Powers on, POST clean",
+            CheckKind::PassFail,
+            1,
+            None,
+            None,
+            None,
+        ),
     );
     items.insert(
         "disk".into(),
-        item("Disk health (SMART)", "pass_fail", 2, None, None, None),
+        item(
+            "Disk health (SMART)",
+            CheckKind::PassFail,
+            2,
+            None,
+            None,
+            None,
+        ),
     );
     items.insert(
         "av".into(),
-        item("Antivirus up to date", "pass_fail", 3, None, None, None),
+        item(
+            "Antivirus up to date",
+            CheckKind::PassFail,
+            3,
+            None,
+            None,
+            None,
+        ),
     );
     items.insert(
         "user-ok".into(),
-        item("User confirms fixed", "pass_fail", 4, None, None, None),
+        item(
+            "User confirms fixed",
+            CheckKind::PassFail,
+            4,
+            None,
+            None,
+            None,
+        ),
     );
     ChecklistTemplate {
         name: "PC repair".into(),

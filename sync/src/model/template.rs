@@ -1,5 +1,6 @@
 //! Checklist templates: the items an inspection or repair checklist starts from.
 
+use super::check_kind::CheckKind;
 use super::doc::{ModelError, commit, new_document};
 use super::work_order::ChecklistItem;
 use crate::ids::{DocId, DocKind};
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 #[serde(default)]
 pub struct TemplateItem {
     pub label: String,
-    pub kind: String,
+    pub kind: CheckKind,
     #[autosurgeon(missing = "bool::default")]
     pub required: bool,
     #[autosurgeon(missing = "i64::default")]

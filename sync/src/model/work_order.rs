@@ -1,6 +1,7 @@
 //! The work order: a visit, inspection, repair or change, with its event log, checklist,
 //! parts, time, photos and the customer's sign-off.
 
+use super::check_kind::CheckKind;
 use super::doc::{ModelError, commit, ensure_map, get_map, new_document, put_opt, update_text};
 use crate::ids::{DocId, DocKind, TimestampMs};
 use crate::status::{Event, EventKind, Folded, fold};
@@ -13,8 +14,6 @@ use std::collections::BTreeMap;
 pub const WORK_KINDS: [&str; 4] = ["incident", "inspection", "maintenance", "change"];
 /// Fault categories used in the monthly statistics (DOMAIN.md).
 pub const CATEGORIES: [&str; 5] = ["network", "security", "software", "hardware", "other"];
-/// Kinds of checklist item.
-pub const CHECK_KINDS: [&str; 5] = ["pass_fail", "reading", "text", "choice", "photo"];
 
 /// A work order as the app and the server read it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -80,8 +79,7 @@ pub struct Sla {
 #[serde(default)]
 pub struct ChecklistItem {
     pub label: String,
-    /// One of [`CHECK_KINDS`].
-    pub kind: String,
+    pub kind: CheckKind,
     #[autosurgeon(missing = "bool::default")]
     pub required: bool,
     #[autosurgeon(missing = "i64::default")]
@@ -116,13 +114,13 @@ pub struct ChecklistItem {
 impl ChecklistItem {
     /// Has the engineer recorded a result of the item's kind?
     pub fn is_answered(&self) -> bool {
-        match self.kind.as_str() {
-            "pass_fail" => self.result.is_some(),
-            "reading" => self.reading.is_some(),
-            "text" => self.text.as_deref().is_some_and(|t| !t.trim().is_empty()),
-            "choice" => self.choice.is_some(),
-            "photo" => self.photo.is_some(),
-            _ => self.result.is_some() || self.text.is_some(),
+        match &self.kind {
+            CheckKind::PassFail => self.result.is_some(),
+            CheckKind::Reading => self.reading.is_some(),
+            CheckKind::Text => self.text.as_deref().is_some_and(|t| !t.trim().is_empty()),
+            CheckKind::Choice => self.choice.is_some(),
+            CheckKind::Photo => self.photo.is_some(),
+            CheckKind::Unknown(_) => self.result.is_some() || self.text.is_some(),
         }
     }
 
@@ -244,7 +242,7 @@ impl WorkOrder {
             return Err(bad(format!("priority {p:?} is not P1..P4")));
         }
         for (id, item) in &self.checklist {
-            if !CHECK_KINDS.contains(&item.kind.as_str()) {
+            if !item.kind.is_known() {
                 return Err(bad(format!(
                     "checklist item {id}: kind {:?} unknown",
                     item.kind
@@ -528,6 +526,32 @@ pub enum CheckAnswer {
     Text(String),
     Choice(String),
     Photo(String),
+}
+
+impl CheckAnswer {
+    /// The kind of item this answer is for.
+    pub fn kind(&self) -> CheckKind {
+        match self {
+            CheckAnswer::PassFail(_) => CheckKind::PassFail,
+            CheckAnswer::Reading(_) => CheckKind::Reading,
+            CheckAnswer::Text(_) => CheckKind::Text,
+            CheckAnswer::Choice(_) => CheckKind::Choice,
+            CheckAnswer::Photo(_) => CheckKind::Photo,
+        }
+    }
+
+    /// The answer a person picked among conflicting values of an item's `field`, given as
+    /// text (`None` when the field holds no answer, or a reading is not a number).
+    pub fn from_field_value(field: &str, value: String) -> Option<Self> {
+        Some(match CheckKind::for_answer_field(field)? {
+            CheckKind::PassFail => CheckAnswer::PassFail(value),
+            CheckKind::Reading => CheckAnswer::Reading(value.trim().parse().ok()?),
+            CheckKind::Text => CheckAnswer::Text(value),
+            CheckKind::Choice => CheckAnswer::Choice(value),
+            CheckKind::Photo => CheckAnswer::Photo(value),
+            CheckKind::Unknown(_) => return None,
+        })
+    }
 }
 
 /// Record a checklist result (one commit). Only the result fields are written, so an

@@ -778,3 +778,39 @@ fn outages_are_recorded_by_the_assigned_engineer_and_the_office_only() {
     };
     assert_eq!(code(push(&approved, &eng, late)), RejectCode::Locked);
 }
+
+/// Every kind of checklist item can be answered by the assigned engineer (and corrected by a
+/// supervisor), not by another engineer or a dispatcher: the policy takes the answer fields
+/// from `CheckKind`, so a new kind cannot be left out.
+#[test]
+fn every_check_kind_is_answerable_by_the_assignee_only() {
+    for kind in CheckKind::KNOWN {
+        let field = kind.answer_field().unwrap();
+        let path = [
+            Seg::Key("checklist".into()),
+            Seg::Key("item-1".into()),
+            Seg::Key(field.into()),
+        ];
+        assert!(
+            may_write(
+                Role::Engineer,
+                DocKind::WorkOrder,
+                Relation::Assignee,
+                &path
+            ),
+            "{kind}"
+        );
+        assert!(
+            !may_write(Role::Engineer, DocKind::WorkOrder, Relation::Other, &path),
+            "{kind}"
+        );
+        assert!(
+            !may_write(Role::Dispatcher, DocKind::WorkOrder, Relation::Other, &path),
+            "{kind}"
+        );
+        assert!(
+            may_write(Role::Supervisor, DocKind::WorkOrder, Relation::Other, &path),
+            "{kind}"
+        );
+    }
+}

@@ -4,7 +4,6 @@
 //! reopened with the comment), the service report PDF and the KPI endpoints.
 
 use crate::config::ServerConfig;
-use crate::report::tests::{fill_on_site, new_work_order, sample_png};
 use crate::state::AppState;
 use crate::storage;
 use automerge::{AutoCommit, Automerge};
@@ -15,6 +14,7 @@ use fieldsync::model::{self, WorkOrder};
 use fieldsync::status::{EventKind, Status};
 use fieldsync::wire::{self, SyncRequest};
 use fieldsync::{DeviceId, DocId, DocKind, Role};
+use fieldsync_report::testing::{fill_on_site, new_work_order, sample_png};
 use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;

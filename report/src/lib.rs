@@ -1,0 +1,537 @@
+//! fieldsync-report: the PDFs a customer receives, shared by the server and the app.
+//!
+//! The service report of a visit, as an A4 PDF: what was found, the checks with their readings
+//! and limits, parts with consent, time on site, photos, the signature and the approval state.
+//! [`assemble`] collects it through a [`ReportSource`] — the server's hub and blob folder, or
+//! the app's local store on a laptop offline; [`render`] lays it out (pure apart from the
+//! process-wide fonts). [`layout`], [`chart`] and [`fonts`] are the toolkit the server's
+//! monthly summary is drawn with too; [`signature`] turns pad strokes into the signature PNG.
+
+pub mod chart;
+pub mod fonts;
+pub mod layout;
+pub mod signature;
+
+use chrono::TimeZone;
+use fieldsync::model::{CheckKind, ChecklistItem, DeviceRecord, Site, WorkOrder};
+use fieldsync::status::{EventKind, Status};
+use fieldsync::{DocId, TimestampMs, UserId};
+use krilla::image::Image;
+use layout::{BLACK, Col, GREY, Layout, RED, Row};
+use std::collections::HashMap;
+
+/// At most this many photos are printed (the rest are counted).
+const MAX_PHOTOS: usize = 6;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Reading the work order or its records failed where they are kept (the server's
+    /// storage, the app's store); the source says what.
+    #[error(transparent)]
+    Source(Box<dyn std::error::Error + Send + Sync>),
+    #[error("document {0} is not a work order")]
+    NotWorkOrder(DocId),
+    #[error("{0}")]
+    NoFont(String),
+    #[error("{0}")]
+    Render(String),
+}
+
+/// Everything the report shows, read once.
+#[derive(Debug, Clone, Default)]
+pub struct ReportData {
+    pub wo: WorkOrder,
+    pub site: Option<Site>,
+    pub devices: Vec<DeviceRecord>,
+    /// User id → display name, for the engineer, event authors and the reviewer.
+    pub names: HashMap<String, String>,
+    pub signature_image: Option<Vec<u8>>,
+    /// (caption, bytes) of photos whose blob is present.
+    pub photos: Vec<(String, Vec<u8>)>,
+    pub generated_at_ms: TimestampMs,
+}
+
+/// Where a report's linked records, user names and attachments come from: the server's hub
+/// and blob folder, or the app's local store on an engineer's laptop (offline). Both build the
+/// report through [`assemble`], so what a customer reads does not depend on where it was made.
+pub trait ReportSource {
+    /// The site, or `None` when it is missing or unreadable (a gap in the report, not an error).
+    fn site(&mut self, id: DocId) -> Option<Site>;
+    /// A linked device, or `None` as for [`ReportSource::site`].
+    fn device(&mut self, id: DocId) -> Option<DeviceRecord>;
+    /// A user's display name, `Ok(None)` when unknown here.
+    fn user_name(&mut self, user: &str) -> Result<Option<String>, ReportError>;
+    /// A blob's bytes, if the hash is well-formed and the blob is present.
+    fn blob(&mut self, sha256: &str) -> Option<Vec<u8>>;
+}
+
+/// Everything the report shows for `wo`, read through `src`.
+pub fn assemble(
+    wo: WorkOrder,
+    src: &mut dyn ReportSource,
+    now: TimestampMs,
+) -> Result<ReportData, ReportError> {
+    let site = wo
+        .site_id
+        .as_deref()
+        .and_then(|s| s.parse().ok())
+        .and_then(|s| src.site(s));
+    let devices = wo
+        .device_ids
+        .iter()
+        .filter(|(_, on)| **on)
+        .filter_map(|(d, _)| d.parse().ok())
+        .filter_map(|d| src.device(d))
+        .collect();
+    let mut names = HashMap::new();
+    let people = wo.assignees.keys().chain(wo.events.iter().map(|e| &e.by));
+    for who in people {
+        if names.contains_key(who) {
+            continue;
+        }
+        if let Some(name) = src.user_name(who)? {
+            names.insert(who.clone(), name);
+        }
+    }
+    let signature_image = wo
+        .signature
+        .as_ref()
+        .and_then(|s| s.image_sha256.as_deref())
+        .and_then(|sha| src.blob(sha));
+    let photos = wo
+        .photos
+        .values()
+        .take(MAX_PHOTOS)
+        .filter_map(|p| {
+            let bytes = src.blob(&p.sha256)?;
+            Some((p.caption.clone().unwrap_or_default(), bytes))
+        })
+        .collect();
+    Ok(ReportData {
+        wo,
+        site,
+        devices,
+        names,
+        signature_image,
+        photos,
+        generated_at_ms: now,
+    })
+}
+
+/// PNG or JPEG bytes as a PDF image; anything else is skipped.
+fn image_of(bytes: &[u8]) -> Option<Image> {
+    let data: krilla::Data = bytes.to_vec().into();
+    if bytes.starts_with(b"\x89PNG") {
+        Image::from_png(data, true).ok()
+    } else if bytes.starts_with(&[0xFF, 0xD8]) {
+        Image::from_jpeg(data, true).ok()
+    } else {
+        None
+    }
+}
+
+/// Formats device-clock times in the site's zone (UTC when it has none).
+struct Clock(chrono_tz::Tz);
+
+impl Clock {
+    fn fmt(&self, ms: Option<TimestampMs>) -> String {
+        ms.and_then(|ms| self.0.timestamp_millis_opt(ms).single())
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| "—".into())
+    }
+}
+
+fn duration(ms: Option<i64>) -> String {
+    match ms {
+        Some(ms) if ms >= 0 => {
+            let mins = ms / 60_000;
+            format!("{} h {:02} min", mins / 60, mins % 60)
+        }
+        _ => "—".into(),
+    }
+}
+
+fn num(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+impl ReportData {
+    /// A display name; an id not known where the report was made (an app offline knows only
+    /// its own user) prints short, as the app shows it, rather than as a 36-character UUID.
+    fn name(&self, user: &str) -> String {
+        match self.names.get(user) {
+            Some(n) => n.clone(),
+            None if user.parse::<UserId>().is_ok() => {
+                format!("user {}", user.chars().take(8).collect::<String>())
+            }
+            None => user.into(),
+        }
+    }
+
+    /// "Approved by … on …", "Sent back by …: comment", or the current status.
+    pub fn approval_state(&self, clock_fmt: impl Fn(TimestampMs) -> String) -> (String, bool) {
+        let folded = self.wo.fold();
+        let last = self
+            .wo
+            .events
+            .iter()
+            .rev()
+            .find(|e| matches!(e.kind(), Some(EventKind::Approved | EventKind::Rejected)));
+        match (folded.status, last) {
+            (Status::Approved, Some(e)) => (
+                format!("Approved by {} on {}", self.name(&e.by), clock_fmt(e.at_ms)),
+                false,
+            ),
+            (Status::Completed, _) => ("Awaiting supervisor review".into(), false),
+            (Status::Reopened, Some(e)) if e.kind() == Some(EventKind::Rejected) => (
+                format!(
+                    "Sent back by {} on {}: {}",
+                    self.name(&e.by),
+                    clock_fmt(e.at_ms),
+                    e.note.as_deref().unwrap_or("")
+                ),
+                true,
+            ),
+            (s, _) => (format!("Not approved ({})", s.label().to_lowercase()), true),
+        }
+    }
+}
+
+/// Lay the report out and write the PDF.
+pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
+    let fonts = fonts::fonts().map_err(ReportError::NoFont)?;
+    let wo = &data.wo;
+    let tz = data
+        .site
+        .as_ref()
+        .and_then(|s| s.time_zone.as_deref())
+        .and_then(|z| z.parse().ok())
+        .unwrap_or(chrono_tz::UTC);
+    let clock = Clock(tz);
+    let number = wo.number.clone().unwrap_or_else(|| wo.id.clone());
+    let mut l = Layout::new(format!("Service report {number} — {}", wo.title));
+    l.title("Service report", &format!("No. {number}"));
+    l.paragraph(&wo.title, 13.0, BLACK);
+    l.gap(4.0);
+
+    let folded = wo.fold();
+    let (approval, approval_flag) = data.approval_state(|ms| clock.fmt(Some(ms)));
+    let customer = data
+        .site
+        .as_ref()
+        .map(|s| s.customer_name.clone())
+        .filter(|s| !s.is_empty())
+        .or_else(|| wo.customer_id.clone())
+        .unwrap_or_else(|| "—".into());
+    let site = data
+        .site
+        .as_ref()
+        .map(|s| format!("{}\n{}", s.name, s.address).trim().to_owned())
+        .unwrap_or_else(|| "—".into());
+    let engineers = wo
+        .assignees
+        .iter()
+        .filter(|(_, on)| **on)
+        .map(|(u, _)| data.name(u))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let kind = match &wo.category {
+        Some(c) => format!("{} · {c}", wo.kind),
+        None => wo.kind.clone(),
+    };
+    l.fields(&[
+        ("Customer", customer),
+        ("Site", site),
+        ("Type", kind),
+        (
+            "Priority",
+            wo.priority.clone().unwrap_or_else(|| "—".into()),
+        ),
+        ("Engineer", or_dash(engineers)),
+        ("Status", folded.status.label().into()),
+    ]);
+    l.heading("Visit");
+    let left = folded.completed_at_ms;
+    l.fields(&[
+        ("Arrived on site", clock.fmt(folded.first_on_site_ms)),
+        ("Left site", clock.fmt(left)),
+        ("Time on site", duration(wo.time_on_site_ms())),
+        ("Time zone", tz.name().into()),
+    ]);
+    if !data.devices.is_empty() {
+        l.heading("Devices");
+        let rows: Vec<Row> = data
+            .devices
+            .iter()
+            .map(|d| Row {
+                cells: vec![
+                    d.asset_tag.clone(),
+                    d.device_type.clone(),
+                    vendor_model(d.vendor.as_deref(), d.model.as_deref()),
+                    d.serial.clone().unwrap_or_default(),
+                    d.location.display(),
+                ],
+                flagged: false,
+            })
+            .collect();
+        let cols = [("Asset tag", 1.8), ("Type", 0.8), ("Vendor / model", 1.8)];
+        let cols: Vec<Col> = cols
+            .into_iter()
+            .chain([("Serial", 1.2), ("Location", 1.6)])
+            .map(|(title, width)| Col { title, width })
+            .collect();
+        l.table(&cols, &rows);
+    }
+    outages(&mut l, data, &clock);
+    if !wo.description.trim().is_empty() {
+        l.heading(if wo.kind == "incident" {
+            "Reported problem"
+        } else {
+            "Scope of work"
+        });
+        l.paragraph(&wo.description, 9.5, BLACK);
+    }
+    l.heading("Findings and work done");
+    l.paragraph(or_dash_ref(&wo.findings), 9.5, BLACK);
+    if let Some(outcome) = &folded.outcome {
+        l.paragraph(&format!("Outcome: {outcome}"), 9.5, GREY);
+    }
+    checklist(&mut l, wo);
+    parts(&mut l, wo);
+    photos(&mut l, data);
+    signoff(&mut l, data, &clock, &approval, approval_flag);
+    let footer = format!(
+        "fieldsync service report · generated {}",
+        clock.fmt(Some(data.generated_at_ms))
+    );
+    let title = format!("Service report {number}: {}", wo.title);
+    l.finish(fonts, &title, &footer)
+        .map_err(ReportError::Render)
+}
+
+/// The outages recorded on the visit: when each device was down and for how long.
+fn outages(l: &mut Layout, data: &ReportData, clock: &Clock) {
+    if data.wo.outages.is_empty() {
+        return;
+    }
+    l.heading("Device downtime");
+    let rows: Vec<Row> = data
+        .wo
+        .outages
+        .iter()
+        .map(|(id, o)| {
+            let device = data
+                .devices
+                .iter()
+                .find(|d| d.id == *id)
+                .map(|d| d.asset_tag.clone())
+                .unwrap_or_else(|| format!("device {}", id.get(..8).unwrap_or(id)));
+            let (restored, length) = match o.restored_at_ms {
+                None => ("not restored".to_owned(), "—".to_owned()),
+                Some(end) => (clock.fmt(Some(end)), duration(o.duration_ms())),
+            };
+            Row {
+                cells: vec![device, clock.fmt(Some(o.down_from_ms)), restored, length],
+                flagged: o.restored_at_ms.is_none() || o.is_inverted(),
+            }
+        })
+        .collect();
+    let cols = [
+        ("Device", 1.8),
+        ("Down from", 1.4),
+        ("Restored", 1.4),
+        ("Downtime", 1.0),
+    ]
+    .map(|(title, width)| Col { title, width });
+    l.table(&cols, &rows);
+}
+
+/// "APC Smart-UPS", not "APC APC Smart-UPS" when the model name already starts with the
+/// vendor (as CMDB imports often have it).
+fn vendor_model(vendor: Option<&str>, model: Option<&str>) -> String {
+    match (vendor, model) {
+        (Some(v), Some(m)) if m.to_lowercase().starts_with(&v.to_lowercase()) => m.into(),
+        (Some(v), Some(m)) => format!("{v} {m}"),
+        (Some(x), None) | (None, Some(x)) => x.into(),
+        (None, None) => String::new(),
+    }
+}
+
+fn or_dash(s: String) -> String {
+    if s.trim().is_empty() { "—".into() } else { s }
+}
+
+fn or_dash_ref(s: &str) -> &str {
+    if s.trim().is_empty() { "—" } else { s }
+}
+
+/// A check's result and limits in words ("31.5 °C (out of range)", "18 – 27 °C"), as the
+/// report prints them; the app's review page shows checks the same way.
+pub fn check_cells(item: &ChecklistItem) -> (String, String) {
+    let unit = item.unit.clone().unwrap_or_default();
+    let result = match &item.kind {
+        CheckKind::PassFail => match item.result.as_deref() {
+            Some("pass") => "Pass".into(),
+            Some("fail") => "FAIL".into(),
+            Some("na") => "n/a".into(),
+            _ => "—".into(),
+        },
+        CheckKind::Reading => match item.reading {
+            Some(v) if item.out_of_range() => format!("{} {unit} (out of range)", num(v)),
+            Some(v) => format!("{} {unit}", num(v)),
+            None => "—".into(),
+        },
+        CheckKind::Text => item.text.clone().unwrap_or_else(|| "—".into()),
+        CheckKind::Choice => item.choice.clone().unwrap_or_else(|| "—".into()),
+        CheckKind::Photo if item.photo.is_some() => "photo attached".into(),
+        CheckKind::Photo => "—".into(),
+        // A kind from a newer version: show whatever answer it left in the common fields.
+        CheckKind::Unknown(_) => item
+            .result
+            .clone()
+            .or_else(|| item.text.clone())
+            .unwrap_or_else(|| "—".into()),
+    };
+    let limits = match (item.min, item.max) {
+        (Some(a), Some(b)) => format!("{} – {} {unit}", num(a), num(b)),
+        (Some(a), None) => format!("≥ {} {unit}", num(a)),
+        (None, Some(b)) => format!("≤ {} {unit}", num(b)),
+        (None, None) => String::new(),
+    };
+    (result, limits)
+}
+
+fn checklist(l: &mut Layout, wo: &WorkOrder) {
+    if wo.checklist.is_empty() {
+        return;
+    }
+    l.heading("Checks");
+    let rows: Vec<Row> = wo
+        .checklist_sorted()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, item))| {
+            let (result, limits) = check_cells(item);
+            Row {
+                cells: vec![
+                    (i + 1).to_string(),
+                    item.label.clone(),
+                    result,
+                    limits,
+                    item.note.clone().unwrap_or_default(),
+                ],
+                flagged: item.is_failed(),
+            }
+        })
+        .collect();
+    let cols = [
+        ("#", 0.35),
+        ("Check", 2.6),
+        ("Result", 1.5),
+        ("Limits", 1.2),
+        ("Note", 2.0),
+    ];
+    let cols: Vec<Col> = cols
+        .into_iter()
+        .map(|(title, width)| Col { title, width })
+        .collect();
+    l.table(&cols, &rows);
+    let failed = wo.checklist.values().filter(|i| i.is_failed()).count();
+    if failed > 0 {
+        l.paragraph(
+            &format!("{failed} check(s) failed or out of range (highlighted)."),
+            8.5,
+            RED,
+        );
+    }
+}
+
+fn parts(l: &mut Layout, wo: &WorkOrder) {
+    if wo.parts.is_empty() {
+        return;
+    }
+    l.heading("Parts used");
+    let rows: Vec<Row> = wo
+        .parts
+        .values()
+        .map(|p| Row {
+            cells: vec![
+                p.name.clone(),
+                p.part_number.clone().unwrap_or_default(),
+                p.serial.clone().unwrap_or_default(),
+                p.quantity.to_string(),
+                if p.customer_consent {
+                    "Yes".into()
+                } else {
+                    "NO CONSENT RECORDED".into()
+                },
+            ],
+            flagged: !p.customer_consent,
+        })
+        .collect();
+    let cols = [
+        ("Part", 2.4),
+        ("Part no.", 1.3),
+        ("Serial", 1.3),
+        ("Qty", 0.5),
+        ("Customer consent", 1.4),
+    ];
+    let cols: Vec<Col> = cols
+        .into_iter()
+        .map(|(title, width)| Col { title, width })
+        .collect();
+    l.table(&cols, &rows);
+}
+
+fn photos(l: &mut Layout, data: &ReportData) {
+    if data.wo.photos.is_empty() {
+        return;
+    }
+    // Keep the heading with the first photo.
+    l.ensure(240.0);
+    l.heading("Photos");
+    for (caption, bytes) in &data.photos {
+        match image_of(bytes) {
+            Some(img) => l.image(img, 260.0, 190.0),
+            None => l.paragraph("(photo in an unsupported format)", 8.5, GREY),
+        }
+        if !caption.is_empty() {
+            l.paragraph(caption, 8.5, GREY);
+        }
+        l.gap(4.0);
+    }
+    let missing = data.wo.photos.len() - data.photos.len();
+    if missing > 0 {
+        l.paragraph(
+            &format!("{missing} further photo(s) not printed (file not here yet, or over the limit of {MAX_PHOTOS})."),
+            8.5,
+            GREY,
+        );
+    }
+}
+
+fn signoff(l: &mut Layout, data: &ReportData, clock: &Clock, approval: &str, flag: bool) {
+    l.heading("Customer sign-off");
+    match &data.wo.signature {
+        Some(sig) => {
+            l.fields(&[
+                ("Signed by", or_dash(sig.signer_name.clone())),
+                ("Signed at", clock.fmt(Some(sig.signed_at_ms))),
+            ]);
+            match data.signature_image.as_deref().and_then(image_of) {
+                Some(img) => l.image(img, 200.0, 80.0),
+                None => l.paragraph("(signature image not available)", 8.5, GREY),
+            }
+        }
+        None => l.paragraph("Not signed by the customer.", 9.5, RED),
+    }
+    l.heading("Review");
+    l.paragraph(approval, 9.5, if flag { RED } else { BLACK });
+}
+
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,86 @@
+//! Report rendering on a hand-made work order with CJK text, a failed reading, a part without
+//! consent, a photo and a signature. Set `FIELDSYNC_REPORT_OUT=/some/dir` to keep the PDF for
+//! `pdftoppm`.
+
+use super::*;
+use crate::testing::{fill_on_site, new_work_order, sample_png};
+use automerge::AutoCommit;
+use fieldsync::model;
+use std::path::Path;
+
+#[test]
+fn renders_a_full_report() {
+    if let Err(e) = fonts::fonts() {
+        eprintln!("SKIPPED: {e}");
+        return;
+    }
+    let t = 1_763_452_800_000; // 2025-11-18 08:00 UTC
+    let id = DocId::new();
+    let mut doc = AutoCommit::new();
+    let new = new_work_order("UPS alarm in server room 机房UPS告警", "eng-1");
+    model::create_work_order(&mut doc, id, &new, "disp", t).unwrap();
+    let (sig, photo) = (sample_png(300, 100, true), sample_png(320, 240, false));
+    let sha = |b: &[u8]| hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b));
+    fill_on_site(&mut doc, "eng-1", t, Some(&sha(&sig)), Some(&sha(&photo)));
+    let wo = WorkOrder::from_doc(&doc).unwrap();
+    let data = ReportData {
+        wo,
+        names: [("eng-1".to_string(), "Zhang Wei 张伟".to_string())].into(),
+        signature_image: Some(sig),
+        photos: vec![("CRAC filter before cleaning".into(), photo)],
+        generated_at_ms: t + 200 * 60_000,
+        ..Default::default()
+    };
+    let pdf = render(&data).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    assert!(pdf.windows(3).any(|w| w == b"UPS"), "title in metadata");
+    if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
+        std::fs::write(Path::new(&dir).join("report.pdf"), &pdf).unwrap();
+    }
+    // The text layer (ToUnicode) carries the CJK text when poppler is installed.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    if let Ok(out) = std::process::Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+    {
+        let text = String::from_utf8_lossy(&out.stdout);
+        for needle in [
+            "UPS alarm",
+            "机房",
+            "out of range",
+            "王丽",
+            "NO CONSENT",
+            "Awaiting",
+        ] {
+            assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn vendor_is_not_repeated_before_a_model_that_names_it() {
+    assert_eq!(
+        vendor_model(Some("APC"), Some("APC Smart-UPS")),
+        "APC Smart-UPS"
+    );
+    assert_eq!(
+        vendor_model(Some("apc"), Some("APC Smart-UPS")),
+        "APC Smart-UPS"
+    );
+    assert_eq!(vendor_model(Some("Huawei"), Some("S5735")), "Huawei S5735");
+    assert_eq!(vendor_model(None, Some("S5735")), "S5735");
+    assert_eq!(vendor_model(None, None), "");
+}
+
+#[test]
+fn unknown_user_ids_print_short() {
+    let data = ReportData::default();
+    assert_eq!(
+        data.name("7d1c2a7e-0000-4000-8000-000000000001"),
+        "user 7d1c2a7e"
+    );
+    assert_eq!(data.name("server"), "server");
+}
