@@ -23,6 +23,7 @@ pub mod report;
 pub mod review;
 pub mod seed;
 pub mod sla;
+pub mod spreadsheet;
 pub mod state;
 pub mod storage;
 

@@ -113,13 +113,14 @@ enum UserCmd {
 
 #[derive(Subcommand)]
 enum ImportCmd {
-    /// Device records from an asset ledger (CSV with a header row).
+    /// Device records from an asset ledger (CSV or Excel's "Unicode text"; UTF-8, UTF-16 or
+    /// GB18030/GBK; Chinese or English headers). Re-importing updates, never duplicates.
     Devices {
         file: PathBuf,
         /// Column mapping, `Header=field` (repeatable), e.g. --map "Asset No=asset_tag".
         #[arg(long = "map")]
         map: Vec<String>,
-        /// Check every row and report; write nothing.
+        /// Check every row and report; write nothing (exits non-zero if any row is bad).
         #[arg(long)]
         dry_run: bool,
         /// Import the good rows even if some rows are bad.
@@ -363,18 +364,40 @@ async fn import(what: ImportCmd, state: AppState) -> Result<()> {
         )
     })
     .await??;
+    if let Some(enc) = report.encoding {
+        println!("read as {}", enc.label());
+    }
+    if !report.attribute_columns.is_empty() {
+        println!(
+            "kept as device attributes (no field of their own): {}",
+            report.attribute_columns.join(", ")
+        );
+    }
     for bad in &report.bad {
         println!("line {}: {}", bad.line, bad.reason);
     }
     println!(
-        "{} rows: {} good, {} bad; {} written{}",
+        "{} rows: {} good, {} bad; {} new, {} updated, {} unchanged{}",
         report.rows,
         report.good,
         report.bad.len(),
         report.written,
-        if dry_run { " (dry run)" } else { "" }
+        report.updated,
+        report.unchanged,
+        if dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
     );
-    if !report.bad.is_empty() && !skip_bad_rows && !dry_run {
+    if !report.bad.is_empty() && dry_run {
+        let n = report.bad.len();
+        bail!(
+            "{n} bad row{}: fix before importing",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    if !report.bad.is_empty() && !skip_bad_rows {
         bail!("nothing imported: fix the rows above or pass --skip-bad-rows");
     }
     Ok(())

@@ -29,12 +29,10 @@ fn io(path: &Path, e: impl std::fmt::Display) -> ExportError {
     }
 }
 
+/// Rows as CSV that Excel opens as UTF-8 and that runs no formula ([`crate::spreadsheet`]).
 fn write_csv<T: serde::Serialize>(path: &Path, rows: &[T]) -> Result<(), ExportError> {
-    let mut w = csv::Writer::from_path(path).map_err(|e| io(path, e))?;
-    for r in rows {
-        w.serialize(r).map_err(|e| io(path, e))?;
-    }
-    w.flush().map_err(|e| io(path, e))
+    let bytes = crate::spreadsheet::to_csv(rows).map_err(|e| io(path, e))?;
+    std::fs::write(path, bytes).map_err(|e| io(path, e))
 }
 
 /// Flatten list columns so the CSV writer accepts the rows.

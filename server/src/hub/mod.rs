@@ -5,12 +5,14 @@
 //!
 //! Hub methods block (Automerge work and storage calls): run them on the blocking pool.
 
+mod batch;
 mod cache;
 mod history;
 mod project;
 mod push;
 mod writes;
 
+pub use batch::{BatchOutcome, BatchWrite, WriteFn};
 pub use history::{ChangeSummary, DocConflict};
 pub use push::CallerCtx;
 

@@ -76,7 +76,7 @@ impl Hub {
     }
 
     /// Write one new document as the server and validate it, ready to append.
-    fn new_doc<F>(
+    pub(super) fn new_doc<F>(
         &self,
         id: DocId,
         kind: DocKind,

@@ -105,6 +105,11 @@ pub trait Storage: Send + Sync + 'static {
         &self,
         items: &[(&AppendRecord, &[String])],
     ) -> Result<Vec<Option<AppendOutcome>>>;
+    /// [`Storage::append_batch`], all or nothing: if any record is stale (its document
+    /// changed since its base heads, or a new one exists already) nothing is stored and the
+    /// answer is [`StorageError::Conflict`]. For imports, which a person must be able to trust
+    /// to have happened whole or not at all, even if the process is killed half-way.
+    fn append_all(&self, items: &[(&AppendRecord, &[String])]) -> Result<Vec<AppendOutcome>>;
     /// Replace a document's snapshot by `bytes`, which hold every chunk with seq ≤ `upto_seq`.
     fn write_snapshot(&self, doc: DocId, bytes: &[u8], upto_seq: u64) -> Result<()>;
     /// Every change-log row of one document as `(seq, received_at_ms, bytes)`, in `seq`

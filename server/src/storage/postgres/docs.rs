@@ -176,6 +176,32 @@ pub fn append_batch(
     Ok(out)
 }
 
+/// [`append_batch`], all or nothing: a stale record rolls the whole transaction back.
+pub fn append_all(
+    c: &mut Client,
+    items: &[(&AppendRecord, &[String])],
+) -> Result<Vec<AppendOutcome>> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| items[i].0.doc_id.to_string());
+    let mut tx = c.transaction()?;
+    for &i in &order {
+        let (rec, base) = items[i];
+        if !check_and_write(&mut tx, rec, Some(base))? {
+            // Dropping `tx` rolls back what the batch wrote so far.
+            return Err(StorageError::Conflict(format!(
+                "document {} changed while the batch was prepared; nothing was stored",
+                rec.doc_id
+            )));
+        }
+    }
+    let mut out: Vec<Option<AppendOutcome>> = (0..items.len()).map(|_| None).collect();
+    for &i in &order {
+        out[i] = Some(log(&mut tx, items[i].0)?);
+    }
+    tx.commit()?;
+    Ok(out.into_iter().flatten().collect())
+}
+
 /// Lock the document row and check its heads against `base`; if they match, create the row
 /// if new and write the projection. `false`: stale, nothing written.
 fn check_and_write(

@@ -318,6 +318,13 @@ impl super::Storage for PgStorage {
         self.with(|c| docs::append_batch(c, items))
     }
 
+    fn append_all(
+        &self,
+        items: &[(&super::AppendRecord, &[String])],
+    ) -> Result<Vec<super::AppendOutcome>> {
+        self.with(|c| docs::append_all(c, items))
+    }
+
     fn write_snapshot(&self, doc: fieldsync::DocId, bytes: &[u8], upto_seq: u64) -> Result<()> {
         self.with(|c| {
             c.execute(

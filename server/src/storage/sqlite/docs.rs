@@ -126,6 +126,37 @@ pub fn append_batch(
     Ok(out)
 }
 
+/// [`append_batch`], all or nothing: a stale record rolls the whole transaction back.
+pub fn append_all(
+    conn: &mut Connection,
+    items: &[(&AppendRecord, &[String])],
+) -> Result<Vec<AppendOutcome>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let out = append_batch_in(&tx, items)?;
+    let out = all_stored(items, out)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+/// Every outcome, or the conflict naming the first record that was stale.
+fn all_stored(
+    items: &[(&AppendRecord, &[String])],
+    outcomes: Vec<Option<AppendOutcome>>,
+) -> Result<Vec<AppendOutcome>> {
+    outcomes
+        .into_iter()
+        .zip(items)
+        .map(|(o, (rec, _))| {
+            o.ok_or_else(|| {
+                StorageError::Conflict(format!(
+                    "document {} changed while the batch was prepared; nothing was stored",
+                    rec.doc_id
+                ))
+            })
+        })
+        .collect()
+}
+
 fn append_batch_in(
     tx: &Connection,
     items: &[(&AppendRecord, &[String])],

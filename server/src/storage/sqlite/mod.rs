@@ -439,6 +439,17 @@ impl super::Storage for SqliteStorage {
         Ok(out)
     }
 
+    fn append_all(
+        &self,
+        items: &[(&super::AppendRecord, &[String])],
+    ) -> Result<Vec<super::AppendOutcome>> {
+        let out = docs::append_all(&mut self.conn(), items)?;
+        for ((rec, _), o) in items.iter().zip(&out) {
+            self.announce(rec, o);
+        }
+        Ok(out)
+    }
+
     fn subscribe_changes(
         &self,
     ) -> Result<tokio::sync::broadcast::Receiver<super::feed::FeedEvent>> {
