@@ -34,41 +34,44 @@ pub struct BatchOutcome {
 
 impl Hub {
     /// Store every write of `writes` in one transaction, or none of them.
+    ///
+    /// Only each document's new change bytes and projection are held until the commit (a
+    /// loaded Automerge document is ~20 KB, its append ~1–2 KB), so a ledger of 100,000
+    /// devices fits; the written documents are not cached (the next load reads them back).
     pub fn write_all(
         &self,
         writes: Vec<BatchWrite>,
         now: TimestampMs,
     ) -> Result<BatchOutcome, HubError> {
-        let prepared = super::on_all_cores(writes, |w| self.prepare(w, now))
-            .into_iter()
-            .collect::<Result<Vec<_>, _>>()?;
+        let prepared = super::on_all_cores(writes, |w| {
+            self.prepare(w, now)
+                .map(|p| p.map(|(p, created)| (p.rec, p.base, created)))
+        })
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
         let mut outcome = BatchOutcome::default();
-        let mut pending = Vec::with_capacity(prepared.len());
+        let mut appends = Vec::with_capacity(prepared.len());
         for p in prepared {
             match p {
-                Some((p, true)) => {
-                    outcome.created += 1;
-                    pending.push(p);
-                }
-                Some((p, false)) => {
-                    outcome.edited += 1;
-                    pending.push(p);
+                Some((rec, base, created)) => {
+                    if created {
+                        outcome.created += 1;
+                    } else {
+                        outcome.edited += 1;
+                    }
+                    appends.push((rec, base));
                 }
                 None => outcome.unchanged += 1,
             }
         }
-        if pending.is_empty() {
+        if appends.is_empty() {
             return Ok(outcome);
         }
-        let items: Vec<_> = pending
+        let items: Vec<_> = appends
             .iter()
-            .map(|p| (&p.rec, p.base.as_slice()))
+            .map(|(rec, base)| (rec, base.as_slice()))
             .collect();
-        let stored = self.db.blocking().append_all(&items)?;
-        drop(items);
-        for (p, o) in pending.into_iter().zip(stored) {
-            self.stored(p, o);
-        }
+        self.db.blocking().append_all(&items)?;
         Ok(outcome)
     }
 

@@ -156,6 +156,9 @@ pub trait Storage: Send + Sync + 'static {
     fn list_work_orders(&self, filter: &WorkOrderFilter) -> Result<Vec<WorkOrderRow>>;
     fn list_device_records(&self, search: Option<&str>, limit: u32)
     -> Result<Vec<DeviceRecordRow>>;
+    /// Every device record's `(doc_id, asset_tag, serial)`, unbounded: how an import tells
+    /// which devices exist (the device list is capped for screens).
+    fn device_keys(&self) -> Result<Vec<(String, String, Option<String>)>>;
     fn list_sites(&self) -> Result<Vec<SiteRow>>;
     fn next_work_order_number(&self, year: i32) -> Result<String>;
 

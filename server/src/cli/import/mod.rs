@@ -269,23 +269,18 @@ pub fn import_devices(
     Ok(report)
 }
 
-/// Every device record on the server, by asset tag and serial.
+/// Every device record on the server, with its serial.
 fn known_devices(hub: &Hub) -> Result<Vec<(Known, Option<String>)>, ImportError> {
-    let rows = hub
-        .db()
-        .blocking()
-        .list_device_records(None, u32::MAX)
-        .map_err(HubError::from)?;
+    let rows = hub.db().blocking().device_keys().map_err(HubError::from)?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            let id = r.doc_id.parse().ok()?;
+        .filter_map(|(id, asset_tag, serial)| {
             Some((
                 Known {
-                    id,
-                    asset_tag: r.asset_tag,
+                    id: id.parse().ok()?,
+                    asset_tag,
                 },
-                r.serial,
+                serial,
             ))
         })
         .collect())

@@ -268,3 +268,19 @@ fn bad_rows_name_their_line_with_crlf_line_ends() {
         assert_eq!(lines, vec![3], "{nl:?}");
     }
 }
+
+/// More devices than any screen list shows (those stop at 10,000): a second import still
+/// finds every one of them and adds nothing.
+#[test]
+fn a_ledger_of_more_than_ten_thousand_devices_imports_once() {
+    let (hub, _dir, _pg) = hub_on(None);
+    let mut csv = String::from("资产编号,设备类型,序列号\n");
+    for i in 0..10_050 {
+        csv.push_str(&format!("ZC-{i:05},台式机,SN{i:05}\n"));
+    }
+    let opts = ImportOptions::default();
+    let r = import_devices(Some(&hub), csv.as_bytes(), &opts, 1).unwrap();
+    assert_eq!(r.written, 10_050);
+    let r = import_devices(Some(&hub), csv.as_bytes(), &opts, 2).unwrap();
+    assert_eq!((r.written, r.unchanged), (0, 10_050));
+}

@@ -385,6 +385,16 @@ impl super::Storage for PgStorage {
         self.with(|c| projections::list_device_records(c, search, limit))
     }
 
+    fn device_keys(&self) -> Result<Vec<(String, String, Option<String>)>> {
+        self.with(|c| {
+            let rows = c.query("SELECT doc_id, asset_tag, serial FROM device_records", &[])?;
+            Ok(rows
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect())
+        })
+    }
+
     fn list_sites(&self) -> Result<Vec<super::SiteRow>> {
         self.with(projections::list_sites)
     }

@@ -536,6 +536,13 @@ impl super::Storage for SqliteStorage {
         projections::list_device_records(&*self.reader()?, search, limit)
     }
 
+    fn device_keys(&self) -> Result<Vec<(String, String, Option<String>)>> {
+        let conn = self.reader()?;
+        let mut st = conn.prepare("SELECT doc_id, asset_tag, serial FROM device_records")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn list_sites(&self) -> Result<Vec<super::SiteRow>> {
         projections::list_sites(&*self.reader()?)
     }
