@@ -16,6 +16,9 @@ pub struct ServerConfig {
     /// Compressed sync request bodies above this are refused (413).
     pub max_sync_body_bytes: usize,
     pub max_blob_bytes: usize,
+    /// Bytes of unfinished resumable uploads one user may hold (413 beyond), so an account
+    /// cannot fill the disk with parts it never finishes; parts expire after a day.
+    pub partial_upload_quota_bytes: u64,
     /// Upper bound of an answer page.
     pub max_page_bytes: u64,
     pub login_max_failures: u32,
@@ -38,6 +41,7 @@ impl Default for ServerConfig {
             token_ttl_secs: 30 * 24 * 3600,
             max_sync_body_bytes: 64 * 1024 * 1024,
             max_blob_bytes: 32 * 1024 * 1024,
+            partial_upload_quota_bytes: 64 * 1024 * 1024,
             max_page_bytes: crate::hub::DEFAULT_PAGE_BYTES,
             login_max_failures: 5,
             login_window_secs: 300,
@@ -59,6 +63,10 @@ impl std::fmt::Debug for ServerConfig {
             .field("token_ttl_secs", &self.token_ttl_secs)
             .field("max_sync_body_bytes", &self.max_sync_body_bytes)
             .field("max_blob_bytes", &self.max_blob_bytes)
+            .field(
+                "partial_upload_quota_bytes",
+                &self.partial_upload_quota_bytes,
+            )
             .field("max_page_bytes", &self.max_page_bytes)
             .field("login_max_failures", &self.login_max_failures)
             .field("login_window_secs", &self.login_window_secs)
@@ -78,6 +86,7 @@ pub struct Layer {
     pub token_ttl_secs: Option<u64>,
     pub max_sync_body_bytes: Option<usize>,
     pub max_blob_bytes: Option<usize>,
+    pub partial_upload_quota_bytes: Option<u64>,
     pub max_page_bytes: Option<u64>,
     pub login_max_failures: Option<u32>,
     pub login_window_secs: Option<u64>,
@@ -141,6 +150,7 @@ impl Layer {
             token_ttl_secs: env_parse(env, "TOKEN_TTL_SECS")?,
             max_sync_body_bytes: env_parse(env, "MAX_SYNC_BODY_BYTES")?,
             max_blob_bytes: env_parse(env, "MAX_BLOB_BYTES")?,
+            partial_upload_quota_bytes: env_parse(env, "PARTIAL_UPLOAD_QUOTA_BYTES")?,
             max_page_bytes: env_parse(env, "MAX_PAGE_BYTES")?,
             login_max_failures: env_parse(env, "LOGIN_MAX_FAILURES")?,
             login_window_secs: env_parse(env, "LOGIN_WINDOW_SECS")?,
@@ -161,6 +171,7 @@ impl ServerConfig {
             token_ttl_secs,
             max_sync_body_bytes,
             max_blob_bytes,
+            partial_upload_quota_bytes,
             max_page_bytes,
             login_max_failures,
             login_window_secs,

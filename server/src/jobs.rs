@@ -1,5 +1,6 @@
-//! Background jobs of a serving hub: the inspection-plan generator and the SLA sweep
-//! (due times, escalation), run once at start and then on a timer.
+//! Background jobs of a serving hub: the inspection-plan generator, the SLA sweep (due
+//! times, escalation) and the removal of expired unfinished uploads, run once at start and
+//! then on a timer.
 //!
 //! With several replicas on one database each job runs under a cluster-wide lease
 //! ([`crate::storage::Storage::job_lease`]): a replica that does not get it skips this tick,
@@ -76,6 +77,29 @@ pub async fn run_once(state: &AppState) {
             }
         }
         Err(e) => tracing::error!(error = %e, "background job panicked"),
+    }
+    sweep_uploads(state).await;
+}
+
+/// Remove unfinished uploads nobody resumed within [`crate::uploads::MAX_AGE`]. Every replica
+/// may run it (removing a file twice is harmless), so it needs no lease.
+async fn sweep_uploads(state: &AppState) {
+    let dir = state.config.blob_dir();
+    let swept = tokio::task::spawn_blocking(move || {
+        crate::uploads::sweep(&dir, std::time::SystemTime::now(), crate::uploads::MAX_AGE)
+    })
+    .await;
+    match swept {
+        Ok(Ok(s)) if s.files > 0 => {
+            tracing::info!(
+                files = s.files,
+                bytes = s.bytes,
+                "expired unfinished uploads removed"
+            )
+        }
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "sweeping unfinished uploads failed"),
+        Err(e) => tracing::error!(error = %e, "upload sweep panicked"),
     }
 }
 

@@ -48,3 +48,56 @@ async fn an_interrupted_photo_upload_resumes_where_it_stopped() -> Result<(), Bo
     );
     Ok(())
 }
+
+/// An engineer cannot fill the server's disk with uploads never finished: their unfinished
+/// parts together stay under `partial_upload_quota_bytes` (413 beyond, saying why), another
+/// engineer is not affected, and finishing an upload frees its share.
+#[tokio::test]
+async fn unfinished_uploads_are_bounded_per_user() -> Result<(), BoxError> {
+    use fieldsync::Role;
+    use fieldsync_server::testing::TestServer;
+    let server = TestServer::start_with(|c| c.partial_upload_quota_bytes = 100_000).await?;
+    server.add_user("li.wei", "pw-li", Role::Engineer).await?;
+    server
+        .add_user("zhang.min", "pw-zhang", Role::Engineer)
+        .await?;
+    let url = server.base_url.clone();
+    let li = fieldsync_tests::SimDevice::login(&url, "li.wei", "pw-li").await?;
+    let zhang = fieldsync_tests::SimDevice::login(&url, "zhang.min", "pw-zhang").await?;
+    let http = reqwest::Client::new();
+    let patch = |token: &str, sha: &str, len: usize, part: Vec<u8>| {
+        http.patch(server.url(&format!("/v1/blobs/{sha}")))
+            .bearer_auth(token)
+            .header("upload-offset", "0")
+            .header("upload-length", len.to_string())
+            .body(part)
+    };
+    // Two unfinished 40 KB parts of 1 MB uploads (the hashes need not exist anywhere).
+    let fake = |i: u8| format!("{i:02x}").repeat(32);
+    for i in 0..2 {
+        let r = patch(&li.token, &fake(i), 1_000_000, vec![i; 40_000])
+            .send()
+            .await?;
+        assert_eq!(r.status().as_u16(), 204);
+    }
+    // A third would hold 120 KB: refused, with the reason.
+    let r = patch(&li.token, &fake(2), 1_000_000, vec![2; 40_000])
+        .send()
+        .await?;
+    assert_eq!(r.status().as_u16(), 413);
+    let why = r.text().await?;
+    assert!(why.contains("unfinished uploads"), "{why}");
+    // The other engineer has a quota of their own.
+    let r = patch(&zhang.token, &fake(3), 1_000_000, vec![3; 40_000])
+        .send()
+        .await?;
+    assert_eq!(r.status().as_u16(), 204);
+    // A real photo finished in one part is not held against anyone.
+    let photo: Vec<u8> = (0..30_000u32).map(|i| (i % 253) as u8).collect();
+    let sha = li.store.add_blob(&photo, "image/jpeg", 0)?;
+    let r = patch(&li.token, &sha, photo.len(), photo.clone())
+        .send()
+        .await?;
+    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await?);
+    Ok(())
+}

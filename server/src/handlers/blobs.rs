@@ -147,13 +147,9 @@ pub async fn get_blob(
         .into_response())
 }
 
-/// Where the part of an interrupted upload is kept: per user, so two uploaders never mix.
+/// Where the part of an interrupted upload is kept ([`crate::uploads`]).
 fn partial_path(state: &AppState, user: fieldsync::UserId, sha: &str) -> PathBuf {
-    state
-        .config
-        .blob_dir()
-        .join("partial")
-        .join(format!("{user}-{sha}"))
+    crate::uploads::partial_path(&state.config.blob_dir(), user, sha)
 }
 
 fn header_u64(headers: &HeaderMap, name: &str) -> AppResult<u64> {
@@ -184,6 +180,14 @@ pub async fn head_blob(
     Ok((StatusCode::NOT_FOUND, [("upload-offset", held.to_string())]).into_response())
 }
 
+/// Why a part was not appended.
+enum PartRefused {
+    /// It does not start where the server's copy ends.
+    Offset,
+    /// The user's other unfinished uploads plus this one would pass the quota.
+    Quota { others: u64 },
+}
+
 /// `PATCH /v1/blobs/{sha256}` with `Upload-Offset` and `Upload-Length`: append one part.
 /// A part that does not start where the server's copy ends gets 409 with the right offset.
 #[instrument(skip_all)]
@@ -211,16 +215,27 @@ pub async fn patch_blob(
         ));
     }
     let partial = partial_path(&state, session.user.id, &sha);
+    let (blob_dir, user) = (state.config.blob_dir(), session.user.id);
+    let quota = state.config.partial_upload_quota_bytes;
     let held = tokio::task::spawn_blocking({
         let partial = partial.clone();
-        move || -> std::io::Result<Option<u64>> {
+        move || -> std::io::Result<Result<u64, PartRefused>> {
             use std::io::Write;
             if let Some(dir) = partial.parent() {
                 std::fs::create_dir_all(dir)?;
             }
             let held = std::fs::metadata(&partial).map(|m| m.len()).unwrap_or(0);
             if held != offset {
-                return Ok(None);
+                return Ok(Err(PartRefused::Offset));
+            }
+            // A part that completes its upload is verified and removed at once: only parts
+            // that stay unfinished count against the quota.
+            let after = held + body.len() as u64;
+            if after < total {
+                let others = crate::uploads::held_by(&blob_dir, user, &partial)?;
+                if others + after > quota {
+                    return Ok(Err(PartRefused::Quota { others }));
+                }
             }
             let mut f = std::fs::OpenOptions::new()
                 .create(true)
@@ -228,11 +243,22 @@ pub async fn patch_blob(
                 .open(&partial)?;
             f.write_all(&body)?;
             f.sync_all()?;
-            Ok(Some(held + body.len() as u64))
+            Ok(Ok(held + body.len() as u64))
         }
     })
     .await?
     .map_err(|e| AppError::Internal(format!("storing part of a blob: {e}")))?;
+    let held = match held {
+        Ok(held) => Some(held),
+        Err(PartRefused::Offset) => None,
+        Err(PartRefused::Quota { others }) => {
+            return Err(AppError::TooLarge(format!(
+                "your unfinished uploads hold {others} bytes and this part would pass the limit \
+                 of {quota} bytes: finish them first (unfinished parts are removed after {} hours)",
+                crate::uploads::MAX_AGE.as_secs() / 3600
+            )));
+        }
+    };
     let Some(held) = held else {
         let now_held = tokio::fs::metadata(&partial)
             .await

@@ -607,17 +607,6 @@ pub fn set_findings(doc: &mut AutoCommit, text: &str, now: TimestampMs) -> Resul
     Ok(())
 }
 
-/// Replace the description (dispatcher, or the engineer on a work order they created).
-pub fn set_description(
-    doc: &mut AutoCommit,
-    text: &str,
-    now: TimestampMs,
-) -> Result<(), ModelError> {
-    update_text(doc, &ROOT, "description", text)?;
-    commit(doc, "description", now);
-    Ok(())
-}
-
 /// Add or replace one keyed record (part, time entry, photo) as one commit.
 fn put_record<R: Reconcile>(
     doc: &mut AutoCommit,

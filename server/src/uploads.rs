@@ -1,0 +1,109 @@
+//! Unfinished resumable uploads (`PATCH /v1/blobs/{sha256}`): where their parts are kept,
+//! how many bytes of them one user holds (bounded by `partial_upload_quota_bytes`), and the
+//! sweep that removes parts nobody finished within [`MAX_AGE`], so an account cannot fill the
+//! server's disk with uploads it never completes.
+
+use fieldsync::UserId;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// A part not written to for this long is removed by [`sweep`]: a phone back in coverage
+/// resumes within hours, not days.
+pub const MAX_AGE: Duration = Duration::from_secs(24 * 3600);
+
+/// The folder of unfinished uploads under the blob folder.
+pub fn partial_dir(blob_dir: &Path) -> PathBuf {
+    blob_dir.join("partial")
+}
+
+/// Where `user`'s unfinished upload of `sha` is kept: per user, so two uploaders never mix.
+pub fn partial_path(blob_dir: &Path, user: UserId, sha: &str) -> PathBuf {
+    partial_dir(blob_dir).join(format!("{user}-{sha}"))
+}
+
+/// Bytes of `user`'s unfinished uploads other than `except` (blocking).
+pub fn held_by(blob_dir: &Path, user: UserId, except: &Path) -> std::io::Result<u64> {
+    let prefix = format!("{user}-");
+    let entries = match std::fs::read_dir(partial_dir(blob_dir)) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut total = 0;
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with(&prefix) && entry.path() != except {
+            total += entry.metadata().map(|m| m.len()).unwrap_or(0);
+        }
+    }
+    Ok(total)
+}
+
+/// What a sweep removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Swept {
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Remove every part last written before `now - max_age` (blocking).
+pub fn sweep(blob_dir: &Path, now: SystemTime, max_age: Duration) -> std::io::Result<Swept> {
+    let mut swept = Swept::default();
+    let entries = match std::fs::read_dir(partial_dir(blob_dir)) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(swept),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        let age = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .unwrap_or_default();
+        if meta.is_file() && age > max_age {
+            std::fs::remove_file(entry.path())?;
+            swept.files += 1;
+            swept.bytes += meta.len();
+        }
+    }
+    Ok(swept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_user_holds_their_own_parts_and_old_parts_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (UserId::new(), UserId::new());
+        let (sha1, sha2) = ("1".repeat(64), "2".repeat(64));
+        std::fs::create_dir_all(partial_dir(dir.path())).unwrap();
+        std::fs::write(partial_path(dir.path(), a, &sha1), vec![0; 100]).unwrap();
+        std::fs::write(partial_path(dir.path(), a, &sha2), vec![0; 30]).unwrap();
+        std::fs::write(partial_path(dir.path(), b, &sha1), vec![0; 7]).unwrap();
+        let this = partial_path(dir.path(), a, &sha2);
+        assert_eq!(held_by(dir.path(), a, &this).unwrap(), 100);
+        assert_eq!(held_by(dir.path(), b, &this).unwrap(), 7);
+        assert_eq!(
+            held_by(tempfile::tempdir().unwrap().path(), a, &this).unwrap(),
+            0
+        );
+
+        let now = SystemTime::now();
+        assert_eq!(sweep(dir.path(), now, MAX_AGE).unwrap(), Swept::default());
+        let later = now + MAX_AGE + Duration::from_secs(60);
+        let swept = sweep(dir.path(), later, MAX_AGE).unwrap();
+        assert_eq!(
+            swept,
+            Swept {
+                files: 3,
+                bytes: 137
+            }
+        );
+        assert_eq!(held_by(dir.path(), a, &this).unwrap(), 0);
+    }
+}
