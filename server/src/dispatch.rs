@@ -159,6 +159,30 @@ pub fn work_order_row(s: &dyn Storage, id: DocId) -> Result<WorkOrderRow, HubErr
     .ok_or(HubError::NotFound(id))
 }
 
+/// Earliest and latest instants a visit may be planned at (2000-01-01 and 2100-01-01 UTC):
+/// anything outside is a typo or an attack, and would overflow date arithmetic later.
+const PLAUSIBLE_MS: std::ops::Range<TimestampMs> = 946_684_800_000..4_102_444_800_000;
+/// The longest visit window a dispatcher may plan.
+const MAX_WINDOW_MS: i64 = 31 * 24 * 3_600_000;
+
+/// A planned visit window: both ends plausible times, in order, at most 31 days apart.
+pub fn check_window(start_ms: TimestampMs, end_ms: TimestampMs) -> Result<(), String> {
+    for (name, t) in [("start_ms", start_ms), ("end_ms", end_ms)] {
+        if !PLAUSIBLE_MS.contains(&t) {
+            return Err(format!(
+                "{name} {t} is not a time between 2000 and 2100 (milliseconds since 1970)"
+            ));
+        }
+    }
+    if end_ms < start_ms {
+        return Err("the window cannot end before it starts".into());
+    }
+    if end_ms - start_ms > MAX_WINDOW_MS {
+        return Err("a visit window is at most 31 days".into());
+    }
+    Ok(())
+}
+
 /// Move a work order's scheduled window (server actor; reaches the engineer at next sync).
 pub fn reschedule(
     hub: &Hub,
@@ -167,11 +191,7 @@ pub fn reschedule(
     end_ms: TimestampMs,
     now: TimestampMs,
 ) -> Result<(), HubError> {
-    if end_ms < start_ms {
-        return Err(HubError::Invalid(
-            "the window cannot end before it starts".into(),
-        ));
-    }
+    check_window(start_ms, end_ms).map_err(HubError::Invalid)?;
     hub.server_edit(id, now, |doc, kind| {
         if kind != fieldsync::DocKind::WorkOrder {
             return Err(model::ModelError::Invalid(

@@ -236,3 +236,86 @@ async fn disabled_users_and_missing_tokens_are_refused() -> Result<(), BoxError>
     );
     Ok(())
 }
+
+/// The office API refuses what points at nothing or makes no sense: an incident naming a
+/// site, device or customer that does not exist (it would reach nobody's briefcase), a site
+/// of another customer, and a visit rescheduled to the year 292 million or backwards.
+#[tokio::test]
+async fn the_office_api_refuses_references_to_nothing_and_absurd_times() -> Result<(), BoxError> {
+    let mut t = team().await?;
+    let id = dispatch(&mut t.disp, &[&t.b]).await?;
+    let http = reqwest::Client::new();
+    let post = |path: &str, body: serde_json::Value| {
+        http.post(t.server.url(path))
+            .bearer_auth(&t.disp.token)
+            .json(&body)
+            .send()
+    };
+    let incident = |extra: serde_json::Value| {
+        let mut v = serde_json::json!({"title": "打印机卡纸", "impact": 2, "urgency": 2});
+        if let (Some(v), Some(extra)) = (v.as_object_mut(), extra.as_object()) {
+            v.extend(extra.clone());
+        }
+        v
+    };
+    for (extra, why) in [
+        (
+            serde_json::json!({"site_id": DocId::new().to_string()}),
+            "names no site",
+        ),
+        (
+            serde_json::json!({"site_id": "not-an-id"}),
+            "not a document id",
+        ),
+        (
+            serde_json::json!({"device_ids": [DocId::new().to_string()]}),
+            "names no device",
+        ),
+        (
+            serde_json::json!({"device_ids": [id.to_string()]}),
+            "names no device",
+        ),
+        (
+            serde_json::json!({"customer_id": "cust-nobody"}),
+            "names no customer",
+        ),
+        (
+            serde_json::json!({"scheduled_start_ms": i64::MAX - 5, "scheduled_end_ms": i64::MAX}),
+            "between 2000 and 2100",
+        ),
+        (
+            serde_json::json!({"scheduled_start_ms": 1_800_000_000_000i64}),
+            "go together",
+        ),
+    ] {
+        let r = post("/v1/work-orders", incident(extra.clone())).await?;
+        assert_eq!(r.status().as_u16(), 400, "{extra}");
+        let text = r.text().await?;
+        assert!(text.contains(why), "{extra}: {text}");
+    }
+    // Without references it is still created.
+    let r = post("/v1/work-orders", incident(serde_json::json!({}))).await?;
+    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await?);
+    let path = format!("/v1/work-orders/{id}/reschedule");
+    for (start, end) in [
+        (i64::MIN, 0),
+        (1_800_000_000_000i64, 1_799_999_000_000i64),
+        (1_800_000_000_000i64, 1_800_000_000_000i64 + 40 * 86_400_000),
+        (1_800_000_000_000i64, i64::MAX),
+    ] {
+        let r = post(&path, serde_json::json!({"start_ms": start, "end_ms": end})).await?;
+        assert_eq!(
+            r.status().as_u16(),
+            400,
+            "{start}..{end}: {}",
+            r.text().await?
+        );
+    }
+    let ok = post(
+        &path,
+        serde_json::json!({"start_ms": 1_800_000_000_000i64, "end_ms": 1_800_010_800_000i64}),
+    )
+    .await?;
+    assert_eq!(ok.status().as_u16(), 200, "{}", ok.text().await?);
+    Ok(())
+}

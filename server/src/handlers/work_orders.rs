@@ -134,6 +134,14 @@ pub async fn create_incident(
             "category must be one of {CATEGORIES:?}"
         )));
     }
+    if let (Some(start), Some(end)) = (n.scheduled_start_ms, n.scheduled_end_ms) {
+        crate::dispatch::check_window(start, end).map_err(AppError::BadRequest)?;
+    } else if n.scheduled_start_ms.is_some() || n.scheduled_end_ms.is_some() {
+        return Err(AppError::BadRequest(
+            "scheduled_start_ms and scheduled_end_ms go together".into(),
+        ));
+    }
+    check_references(&state, &n).await?;
     let mut assignees = Vec::new();
     for a in &n.assignees {
         let u = resolve_user(&state, a).await?;
@@ -198,6 +206,64 @@ pub async fn create_incident(
             resolution_due_ms: sla.resolution_due_ms,
         }),
     ))
+}
+
+/// The customer (by a site or a contract), site and devices an incident names must exist
+/// (and the site belong to the customer): a work order pointing at nothing would reach no engineer's briefcase and no
+/// report.
+async fn check_references(state: &AppState, n: &NewIncident) -> AppResult<()> {
+    let site = n
+        .site_id
+        .as_deref()
+        .map(|s| parse_ref("site_id", s))
+        .transpose()?;
+    let devices = n
+        .device_ids
+        .iter()
+        .map(|d| parse_ref("device_ids", d))
+        .collect::<AppResult<Vec<_>>>()?;
+    let customer = n.customer_id.clone();
+    state
+        .db
+        .call(move |s| {
+            let kind_of = |id: DocId| s.doc_info(id).map(|i| i.map(|i| i.kind));
+            if let Some(site) = site
+                && kind_of(site)? != Some(DocKind::Site)
+            {
+                return Ok(Err(format!("site_id {site} names no site")));
+            }
+            for d in &devices {
+                if kind_of(*d)? != Some(DocKind::Device) {
+                    return Ok(Err(format!("device_ids: {d} names no device")));
+                }
+            }
+            if let Some(c) = &customer {
+                // A customer is known by its sites or its service contract.
+                let sites = s.list_sites()?;
+                let has_contract = match s.scheduling() {
+                    Some(sched) => sched.contract(c)?.is_some(),
+                    None => false,
+                };
+                if !has_contract && !sites.iter().any(|x| &x.customer_id == c) {
+                    return Ok(Err(format!("customer_id {c:?} names no customer")));
+                }
+                if let Some(site) = site
+                    && !sites
+                        .iter()
+                        .any(|x| x.doc_id == site.to_string() && &x.customer_id == c)
+                {
+                    return Ok(Err(format!("site {site} is not a site of customer {c:?}")));
+                }
+            }
+            Ok(Ok(()))
+        })
+        .await?
+        .map_err(AppError::BadRequest)
+}
+
+fn parse_ref(field: &str, id: &str) -> AppResult<DocId> {
+    id.parse()
+        .map_err(|_| AppError::BadRequest(format!("{field}: {id:?} is not a document id")))
 }
 
 #[derive(Debug, Deserialize)]
