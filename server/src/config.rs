@@ -27,6 +27,17 @@ pub struct ServerConfig {
     /// many devices misses on every push (measured: 2,000 work orders edited by 200 devices
     /// cost 30 % more server CPU with 256 than with 4,096).
     pub cache_docs: usize,
+    /// TLS certificate chain (PEM); with `tls_key`, the server speaks only https.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// Serve https with a self-signed certificate kept in `data_dir/tls/` (small offices).
+    pub tls_self_signed: bool,
+    /// Open connections at most; further clients wait in the listen backlog.
+    pub max_connections: usize,
+    /// A client must send a request's headers within this (slow-client defence).
+    pub header_read_timeout_secs: u64,
+    /// A TLS handshake must finish within this.
+    pub tls_handshake_timeout_secs: u64,
 }
 
 impl Default for ServerConfig {
@@ -43,6 +54,12 @@ impl Default for ServerConfig {
             login_window_secs: 300,
             sync_per_minute: 600,
             cache_docs: crate::hub::DEFAULT_CACHE_DOCS,
+            tls_cert: None,
+            tls_key: None,
+            tls_self_signed: false,
+            max_connections: 4096,
+            header_read_timeout_secs: 15,
+            tls_handshake_timeout_secs: 10,
         }
     }
 }
@@ -64,6 +81,15 @@ impl std::fmt::Debug for ServerConfig {
             .field("login_window_secs", &self.login_window_secs)
             .field("sync_per_minute", &self.sync_per_minute)
             .field("cache_docs", &self.cache_docs)
+            .field("tls_cert", &self.tls_cert)
+            .field("tls_key", &self.tls_key)
+            .field("tls_self_signed", &self.tls_self_signed)
+            .field("max_connections", &self.max_connections)
+            .field("header_read_timeout_secs", &self.header_read_timeout_secs)
+            .field(
+                "tls_handshake_timeout_secs",
+                &self.tls_handshake_timeout_secs,
+            )
             .finish()
     }
 }
@@ -83,6 +109,12 @@ pub struct Layer {
     pub login_window_secs: Option<u64>,
     pub sync_per_minute: Option<u32>,
     pub cache_docs: Option<usize>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    pub tls_self_signed: Option<bool>,
+    pub max_connections: Option<usize>,
+    pub header_read_timeout_secs: Option<u64>,
+    pub tls_handshake_timeout_secs: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +132,8 @@ pub enum ConfigError {
         value: String,
         message: String,
     },
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
 }
 
 fn env_parse<T: std::str::FromStr>(
@@ -146,6 +180,12 @@ impl Layer {
             login_window_secs: env_parse(env, "LOGIN_WINDOW_SECS")?,
             sync_per_minute: env_parse(env, "SYNC_PER_MINUTE")?,
             cache_docs: env_parse(env, "CACHE_DOCS")?,
+            tls_cert: env_parse(env, "TLS_CERT")?,
+            tls_key: env_parse(env, "TLS_KEY")?,
+            tls_self_signed: env_parse(env, "TLS_SELF_SIGNED")?,
+            max_connections: env_parse(env, "MAX_CONNECTIONS")?,
+            header_read_timeout_secs: env_parse(env, "HEADER_READ_TIMEOUT_SECS")?,
+            tls_handshake_timeout_secs: env_parse(env, "TLS_HANDSHAKE_TIMEOUT_SECS")?,
         })
     }
 }
@@ -165,10 +205,20 @@ impl ServerConfig {
             login_max_failures,
             login_window_secs,
             sync_per_minute,
-            cache_docs
+            cache_docs,
+            tls_self_signed,
+            max_connections,
+            header_read_timeout_secs,
+            tls_handshake_timeout_secs
         );
         if let Some(u) = &l.database_url {
             self.database_url = Some(u.clone());
+        }
+        if let Some(p) = &l.tls_cert {
+            self.tls_cert = Some(p.clone());
+        }
+        if let Some(p) = &l.tls_key {
+            self.tls_key = Some(p.clone());
         }
     }
 
@@ -191,6 +241,33 @@ impl ServerConfig {
         self.database_url
             .clone()
             .unwrap_or_else(|| crate::storage::url_for_data_dir(&self.data_dir))
+    }
+
+    /// The TLS files to serve with, if any: the given pair, or the self-signed certificate's.
+    /// `None` means plain http (only sensible on loopback or behind a TLS proxy).
+    pub fn tls_files(&self) -> Result<Option<crate::tls::TlsFiles>, ConfigError> {
+        match (&self.tls_cert, &self.tls_key, self.tls_self_signed) {
+            (Some(cert), Some(key), false) => Ok(Some(crate::tls::TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+            })),
+            (None, None, false) => Ok(None),
+            (None, None, true) => {
+                let mut names = Vec::new();
+                if !self.addr.ip().is_unspecified() {
+                    names.push(self.addr.ip().to_string());
+                }
+                crate::tls::self_signed(&self.data_dir, &names)
+                    .map(Some)
+                    .map_err(|e| ConfigError::Invalid(e.to_string()))
+            }
+            (_, _, true) => Err(ConfigError::Invalid(
+                "tls_self_signed and tls_cert/tls_key exclude each other".into(),
+            )),
+            _ => Err(ConfigError::Invalid(
+                "tls_cert and tls_key go together: give both".into(),
+            )),
+        }
     }
 
     pub fn blob_dir(&self) -> PathBuf {

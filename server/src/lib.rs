@@ -25,6 +25,7 @@ pub mod seed;
 pub mod sla;
 pub mod state;
 pub mod storage;
+pub mod tls;
 
 pub use config::ServerConfig;
 pub use http::router;
