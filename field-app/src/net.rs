@@ -1,7 +1,9 @@
 //! HTTP calls to the hub (blocking; only the sync worker thread calls these): login and one
 //! sync round trip. Errors come back in plain words for the status bar.
 
+use crate::trust::Pins;
 use fieldsync::wire::{self, ErrorBody, LoginRequest, LoginResponse, SyncRequest, SyncResponse};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Why a call to the server failed, worded for the engineer.
@@ -25,6 +27,9 @@ pub enum NetError {
     /// The address is not acceptable.
     #[error("{0}")]
     BadAddress(String),
+    /// The server's self-signed certificate is not the one pinned on first contact.
+    #[error("refused: {0}")]
+    CertificateChanged(String),
 }
 
 impl NetError {
@@ -32,11 +37,25 @@ impl NetError {
         matches!(self, NetError::Offline(_))
     }
 
+    /// A failed connection is a refusal of the server's certificate if the pins say so.
+    pub fn or_refusal(self, pins: &Pins) -> Self {
+        match (self, pins.take_refusal()) {
+            (NetError::Offline(_), Some(r)) => NetError::CertificateChanged(r.to_string()),
+            (e, _) => e,
+        }
+    }
+}
+
+/// A client builder whose https trusts the system roots or the certificate pinned in `pins`
+/// (trust::client_config).
+pub fn builder(pins: Arc<Pins>) -> Result<reqwest::blocking::ClientBuilder, NetError> {
+    let tls = crate::trust::client_config(pins).map_err(|e| NetError::Protocol(e.to_string()))?;
+    Ok(reqwest::blocking::Client::builder().tls_backend_preconfigured(tls))
 }
 
 /// Build the worker's HTTP client.
-pub fn client() -> Result<reqwest::blocking::Client, NetError> {
-    reqwest::blocking::Client::builder()
+pub fn client(pins: Arc<Pins>) -> Result<reqwest::blocking::Client, NetError> {
+    builder(pins)?
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(120))
         .user_agent(concat!("fieldsync-app/", env!("CARGO_PKG_VERSION")))
