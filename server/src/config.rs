@@ -18,7 +18,10 @@ pub struct ServerConfig {
     pub max_blob_bytes: usize,
     /// Upper bound of an answer page.
     pub max_page_bytes: u64,
+    /// Failed logins per (user, client address) before the back-off starts (1 s, doubling,
+    /// at most 30 s per attempt; never a lock-out).
     pub login_max_failures: u32,
+    /// A (user, client) with no failure for this long starts afresh.
     pub login_window_secs: u64,
     /// Sync requests per user per minute (429 beyond).
     pub sync_per_minute: u32,
