@@ -1,4 +1,4 @@
-//! `POST /v1/auth/login` and `POST /v1/devices/actors`.
+//! `POST /v1/auth/login`, `POST /v1/logout` and `POST /v1/devices/actors`.
 
 use crate::auth::{hash_password, new_token, token_hash, verify_password};
 use crate::error::{AppError, AppResult};
@@ -181,6 +181,19 @@ pub async fn login(
         display_name: user.display_name,
         role: user.role,
     }))
+}
+
+/// `POST /v1/logout`: revoke the caller's token (other devices stay signed in).
+#[instrument(skip_all)]
+pub async fn logout(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    headers: axum::http::HeaderMap,
+) -> AppResult<axum::http::StatusCode> {
+    let hash = crate::handlers::extract::bearer_token_hash(&headers)?;
+    state.db.call(move |s| s.revoke_token(&hash)).await?;
+    tracing::info!(user = %session.user.username, "logout");
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize)]

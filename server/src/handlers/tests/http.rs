@@ -258,6 +258,49 @@ async fn failed_logins_slow_the_client_down_without_locking_the_user_out() {
 }
 
 #[tokio::test]
+async fn logout_revokes_only_the_callers_token() {
+    let env = env().await;
+    let one = login(&env.app, "eng", "pw-eng", &automerge::ActorId::random()).await;
+    let two = login(&env.app, "eng", "pw-eng", &automerge::ActorId::random()).await;
+    let get = |t: &str| {
+        json_req(
+            "/v1/devices/actors",
+            Some(t),
+            serde_json::json!({"actors": []}),
+        )
+    };
+    assert_eq!(call(&env.app, get(&one.token)).await.0, StatusCode::OK);
+    let (s, _) = call(
+        &env.app,
+        json_req("/v1/logout", Some(&one.token), serde_json::json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(
+        call(&env.app, get(&one.token)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        call(&env.app, get(&two.token)).await.0,
+        StatusCode::OK,
+        "other devices stay signed in"
+    );
+    // A revoked or missing token cannot log out.
+    let (s, _) = call(
+        &env.app,
+        json_req("/v1/logout", Some(&one.token), serde_json::json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _) = call(
+        &env.app,
+        json_req("/v1/logout", None, serde_json::json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
 async fn disabled_user_token_is_revoked() {
     let env = env().await;
     let l = login(&env.app, "eng", "pw-eng", &automerge::ActorId::random()).await;
@@ -886,6 +929,7 @@ mod on_postgres {
     on_postgres!(
         login_ok_bad_password_and_rate_limit,
         disabled_user_token_is_revoked,
+        logout_revokes_only_the_callers_token,
         bad_sync_requests_get_clear_errors,
         a_lost_answer_is_sent_again_and_a_confirmed_one_is_not,
         a_replayed_push_is_accepted_once_and_not_duplicated,
