@@ -237,7 +237,69 @@ impl ServerConfig {
         }
         c.apply(&Layer::from_env(env)?);
         c.apply(flags);
+        c.validate()?;
         Ok(c)
+    }
+
+    /// Refuse values that would break the server quietly: a zero or overflowing token
+    /// lifetime, zero limits, a login back-off that starts before the first failure.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        const TEN_YEARS_SECS: u64 = 10 * 366 * 24 * 3600;
+        let check = |ok: bool, name: &str, value: &dyn std::fmt::Display, rule: &str| {
+            if ok {
+                Ok(())
+            } else {
+                Err(ConfigError::Invalid(format!("{name} = {value}: {rule}")))
+            }
+        };
+        check(
+            (1..=TEN_YEARS_SECS).contains(&self.token_ttl_secs),
+            "token_ttl_secs",
+            &self.token_ttl_secs,
+            "must be between 1 and 316224000 (10 years)",
+        )?;
+        check(
+            (1..=1 << 32).contains(&self.max_blob_bytes),
+            "max_blob_bytes",
+            &self.max_blob_bytes,
+            "must be between 1 and 4294967296 (4 GiB)",
+        )?;
+        check(
+            (1..=1 << 32).contains(&self.max_sync_body_bytes),
+            "max_sync_body_bytes",
+            &self.max_sync_body_bytes,
+            "must be between 1 and 4294967296 (4 GiB)",
+        )?;
+        check(
+            (1..=1000).contains(&self.login_max_failures),
+            "login_max_failures",
+            &self.login_max_failures,
+            "must be between 1 and 1000",
+        )?;
+        check(
+            (1..=TEN_YEARS_SECS).contains(&self.login_window_secs),
+            "login_window_secs",
+            &self.login_window_secs,
+            "must be between 1 and 316224000",
+        )?;
+        check(
+            self.max_connections >= 1,
+            "max_connections",
+            &self.max_connections,
+            "must be at least 1",
+        )?;
+        check(
+            (1..=3600).contains(&self.header_read_timeout_secs),
+            "header_read_timeout_secs",
+            &self.header_read_timeout_secs,
+            "must be between 1 and 3600",
+        )?;
+        check(
+            (1..=3600).contains(&self.tls_handshake_timeout_secs),
+            "tls_handshake_timeout_secs",
+            &self.tls_handshake_timeout_secs,
+            "must be between 1 and 3600",
+        )
     }
 
     pub fn database_url(&self) -> String {
@@ -301,6 +363,47 @@ mod tests {
         assert_eq!(c.cache_docs, 9);
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("hunter2"), "{dbg}");
+    }
+
+    #[test]
+    fn zero_and_overflowing_limits_are_refused_with_their_name() {
+        let cases: [(&str, &str); 7] = [
+            ("FIELDSYNC_TOKEN_TTL_SECS", "0"),
+            ("FIELDSYNC_TOKEN_TTL_SECS", "18446744073709551615"),
+            ("FIELDSYNC_MAX_BLOB_BYTES", "0"),
+            ("FIELDSYNC_MAX_BLOB_BYTES", "18446744073709551615"),
+            ("FIELDSYNC_LOGIN_MAX_FAILURES", "0"),
+            ("FIELDSYNC_MAX_CONNECTIONS", "0"),
+            ("FIELDSYNC_HEADER_READ_TIMEOUT_SECS", "0"),
+        ];
+        for (var, value) in cases {
+            let env = |k: &str| (k == var).then(|| value.to_owned());
+            let err = ServerConfig::layered(None, &env, &Layer::default()).unwrap_err();
+            let field = var.trim_start_matches("FIELDSYNC_").to_lowercase();
+            assert!(err.to_string().contains(&field), "{var}={value}: {err}");
+        }
+        // The defaults pass, and so does a TOML file with sane values.
+        ServerConfig::default().validate().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "token_ttl_secs = 0\n").unwrap();
+        let err = ServerConfig::layered(Some(&file), &|_| None, &Layer::default()).unwrap_err();
+        assert!(err.to_string().contains("token_ttl_secs"), "{err}");
+    }
+
+    #[test]
+    fn tls_settings_must_be_whole() {
+        let mut c = ServerConfig {
+            tls_cert: Some("c.pem".into()),
+            ..ServerConfig::default()
+        };
+        assert!(c.tls_files().is_err(), "a certificate without its key");
+        c.tls_key = Some("k.pem".into());
+        assert!(c.tls_files().unwrap().is_some());
+        c.tls_self_signed = true;
+        assert!(c.tls_files().is_err(), "both kinds at once");
+        let c = ServerConfig::default();
+        assert!(c.tls_files().unwrap().is_none());
     }
 
     #[test]
