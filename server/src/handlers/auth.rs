@@ -118,7 +118,7 @@ pub async fn login(
     check_actors(&req.actors)?;
     if let Err(wait) = state.login_limiter.check(&req.username, ip, Instant::now()) {
         return Err(AppError::TooManyRequests(format!(
-            "too many failed logins for {:?}; try again in {wait} s",
+            "too many failed logins for {:?} from this address; try again in {wait} s",
             req.username
         )));
     }
