@@ -240,7 +240,8 @@ impl ApiThread {
     fn call(&mut self, call: &ApiCall) -> Result<ApiReply, ApiError> {
         let (server, token) = credentials(&self.store)?;
         if self.client.is_none() {
-            self.client = Some(net::client().map_err(|e| ApiError::from_net(e, 0))?);
+            let pins = crate::trust::Pins::new(pinned_certificate(&self.store));
+            self.client = Some(net::client(pins).map_err(|e| ApiError::from_net(e, 0))?);
         }
         let client = self.client.as_ref().expect("set above");
         let url = format!("{server}{}", call.path);
@@ -315,6 +316,14 @@ fn answer(
     repaint();
 }
 
+/// The server certificate pinned at sign-in (worker::meta::SERVER_CERT_SHA256).
+fn pinned_certificate(store: &SharedStore) -> Option<String> {
+    crate::worker::lock(store)
+        .meta(crate::worker::meta::SERVER_CERT_SHA256)
+        .ok()
+        .flatten()
+}
+
 fn credentials(store: &SharedStore) -> Result<(String, String), ApiError> {
     let store = lock(store);
     let server = store.meta(meta::SERVER_URL).ok().flatten();
@@ -382,7 +391,9 @@ impl EventStream {
     fn read_stream(&self) -> Result<bool, ApiError> {
         let (server, token) = credentials(&self.store)?;
         // No overall timeout: the stream stays open; the server's keep-alives show it is alive.
-        let client = reqwest::blocking::Client::builder()
+        let pins = crate::trust::Pins::new(pinned_certificate(&self.store));
+        let client = net::builder(pins)
+            .map_err(|e| ApiError::from_net(e, 0))?
             .connect_timeout(Duration::from_secs(10))
             .timeout(None)
             .build()

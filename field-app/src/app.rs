@@ -293,6 +293,17 @@ impl FieldApp {
                 s.identity = Some(identity);
                 self.refresh();
             }
+            FromWorker::ServerPinned(print) => {
+                s.flash = Some(Flash {
+                    text: format!(
+                        "This device now trusts the server's certificate, SHA-256 {print}. \
+                         It should match the fingerprint the server printed at start; a \
+                         different certificate will be refused."
+                    ),
+                    error: false,
+                });
+                s.sign_in.pinned_certificate = Some(print);
+            }
             FromWorker::SignInFailed(msg) => {
                 s.sign_in.busy = false;
                 s.sign_in.error = Some(msg.clone());

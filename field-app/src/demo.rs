@@ -133,7 +133,8 @@ async fn run(
     let stop = async move {
         let _ = shutdown.await;
     };
-    if let Err(e) = fieldsync_server::cli::demo::serve_with_jobs(state, listener, stop).await {
+    if let Err(e) = fieldsync_server::cli::demo::serve_with_jobs(state, listener, None, stop).await
+    {
         tracing::error!(error = %format!("{e:#}"), "demo server stopped");
     }
 }

@@ -26,6 +26,7 @@ pub mod sla_clocks;
 pub mod state;
 pub mod thumbs;
 pub mod time_input;
+pub mod trust;
 pub mod views;
 pub mod worker;
 

@@ -1,7 +1,9 @@
 //! HTTP calls to the hub (blocking; only the sync worker thread calls these): login and one
 //! sync round trip. Errors come back in plain words for the status bar.
 
+use crate::trust::Pins;
 use fieldsync::wire::{self, ErrorBody, LoginRequest, LoginResponse, SyncRequest, SyncResponse};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Why a call to the server failed, worded for the engineer.
@@ -25,17 +27,35 @@ pub enum NetError {
     /// The address is not acceptable.
     #[error("{0}")]
     BadAddress(String),
+    /// The server's self-signed certificate is not the one pinned on first contact.
+    #[error("refused: {0}")]
+    CertificateChanged(String),
 }
 
 impl NetError {
     pub fn is_offline(&self) -> bool {
         matches!(self, NetError::Offline(_))
     }
+
+    /// A failed connection is a refusal of the server's certificate if the pins say so.
+    pub fn or_refusal(self, pins: &Pins) -> Self {
+        match (self, pins.take_refusal()) {
+            (NetError::Offline(_), Some(r)) => NetError::CertificateChanged(r.to_string()),
+            (e, _) => e,
+        }
+    }
+}
+
+/// A client builder whose https trusts the system roots or the certificate pinned in `pins`
+/// (trust::client_config).
+pub fn builder(pins: Arc<Pins>) -> Result<reqwest::blocking::ClientBuilder, NetError> {
+    let tls = crate::trust::client_config(pins).map_err(|e| NetError::Protocol(e.to_string()))?;
+    Ok(reqwest::blocking::Client::builder().tls_backend_preconfigured(tls))
 }
 
 /// Build the worker's HTTP client.
-pub fn client() -> Result<reqwest::blocking::Client, NetError> {
-    reqwest::blocking::Client::builder()
+pub fn client(pins: Arc<Pins>) -> Result<reqwest::blocking::Client, NetError> {
+    builder(pins)?
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(120))
         .user_agent(concat!("fieldsync-app/", env!("CARGO_PKG_VERSION")))
@@ -43,46 +63,60 @@ pub fn client() -> Result<reqwest::blocking::Client, NetError> {
         .map_err(|e| NetError::Protocol(e.to_string()))
 }
 
-/// Check a server address: `https://…`, or plain `http://` only to this machine unless the
-/// user allowed it explicitly (DESIGN.md, Security). Returns the address without a trailing `/`.
+/// Check a server address: `https://…`, or plain `http://` only to this machine (a loopback
+/// address or `localhost`) unless the user allowed it explicitly (DESIGN.md, Security).
+///
+/// The address is parsed with the WHATWG rules reqwest itself uses (the `url` crate) and the
+/// normalised form is returned (without a trailing `/`), so the host checked is the host
+/// connected to: `http://127.0.0.1@evil.example` is a user name on `evil.example`, and
+/// `http://127.evil.example` is a domain, not a loopback address.
 pub fn check_server_url(url: &str, allow_insecure: bool) -> Result<String, NetError> {
-    let url = url.trim().trim_end_matches('/');
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return Err(NetError::BadAddress(
-            "the server address must start with https:// (or http:// for this machine)".into(),
-        ));
-    };
-    let host = rest.split(['/', '?']).next().unwrap_or_default();
-    let host_only = if host.starts_with('[') {
-        host.split(']')
-            .next()
-            .unwrap_or_default()
-            .trim_start_matches('[')
-    } else {
-        host.rsplit_once(':').map_or(host, |(h, _)| h)
-    };
-    if host_only.is_empty() {
-        return Err(NetError::BadAddress(
-            "the server address has no host".into(),
-        ));
+    let bad = |m: &str| Err(NetError::BadAddress(m.to_owned()));
+    let text = url.trim();
+    if !text.contains("://") {
+        return bad("the server address must start with https:// (or http:// for this machine)");
     }
-    match scheme {
-        "https" => Ok(url.to_string()),
+    let Ok(parsed) = url::Url::parse(text) else {
+        return bad("the server address is not a valid address");
+    };
+    let Some(host) = parsed.host() else {
+        return bad("the server address has no host");
+    };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return bad("the server address must not contain a user name or password (user@host)");
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return bad("the server address must not contain ? or #");
+    }
+    if matches!(&host, url::Host::Domain(d) if d.is_empty()) {
+        return bad("the server address has no host");
+    }
+    let normalised = parsed.as_str().trim_end_matches('/').to_owned();
+    match parsed.scheme() {
+        "https" => Ok(normalised),
+        "http" if is_loopback(&host) || allow_insecure => Ok(normalised),
         "http" => {
-            let loopback =
-                host_only == "localhost" || host_only == "::1" || host_only.starts_with("127.");
-            if loopback || allow_insecure {
-                Ok(url.to_string())
-            } else {
-                Err(NetError::BadAddress(format!(
-                    "plain http:// is only allowed to this machine; use https://{rest} \
-                     (or start the app with --allow-insecure-http)"
-                )))
-            }
+            let rest = normalised.trim_start_matches("http://");
+            Err(NetError::BadAddress(format!(
+                "plain http:// is only allowed to this machine; use https://{rest} \
+                 (or start the app with --allow-insecure-http)"
+            )))
         }
         other => Err(NetError::BadAddress(format!(
             "unsupported address scheme {other:?}: use https://"
         ))),
+    }
+}
+
+/// A host that never leaves this machine: 127.0.0.0/8, ::1 (also as ::ffff:127.x) or exactly
+/// `localhost` (the `url` crate has lower-cased it; `localhost.` and sub-domains do not count).
+pub fn is_loopback(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        url::Host::Domain(d) => *d == "localhost",
     }
 }
 
@@ -192,6 +226,7 @@ pub fn put_blob(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn server_addresses() {
@@ -207,5 +242,107 @@ mod tests {
         assert!(check_server_url("ftp://x", false).is_err());
         assert!(check_server_url("http://", false).is_err());
         assert!(check_server_url("http://[::1]:80", false).is_ok());
+        assert!(check_server_url("http://127.1.2.3:8080", false).is_ok());
+        assert_eq!(
+            check_server_url("  HTTP://LOCALHOST:8080/  ", false).unwrap(),
+            "http://localhost:8080"
+        );
+        assert_eq!(
+            check_server_url("https://hub.example.com/fieldsync/", false).unwrap(),
+            "https://hub.example.com/fieldsync"
+        );
+    }
+
+    #[test]
+    fn hostile_addresses_are_not_loopback() {
+        for url in [
+            // user info: the host is after the @
+            "http://127.0.0.1@evil.example.com/",
+            "http://localhost@evil.example.com",
+            "http://localhost:8080@evil.example.com",
+            "http://[::1]@evil.example.com",
+            "http://127.0.0.1:pw@evil.example.com",
+            // loopback-looking domains
+            "http://127.evil.example.com/",
+            "http://127.0.0.1.evil.example.com/",
+            "http://localhost.evil.com/",
+            "http://localhost.evil.com.",
+            "http://localhost./",
+            "http://LOCALHOST.EVIL.COM/",
+            "http://[::1].evil/",
+            "http://evil.com#@127.0.0.1",
+            "http://evil.com?@127.0.0.1",
+            "http://evil.com\\@127.0.0.1",
+            "http://127.0.0.1%2eevil.com/",
+            "http://%6c%6f%63%61%6c%68%6f%73%74%2eevil.com/",
+            "http://0.0.0.0:8080",
+            "http://10.0.0.1",
+            "http://[::ffff:10.0.0.1]",
+        ] {
+            assert!(
+                check_server_url(url, false).is_err(),
+                "{url} was taken for this machine"
+            );
+        }
+    }
+
+    #[test]
+    fn odd_but_real_loopback_forms() {
+        // Each normalises to a loopback host, and what is returned is what reqwest connects to.
+        for (url, want) in [
+            ("http://127.0.0.1./", "http://127.0.0.1"),
+            ("http://%31%32%37.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("http://0x7f000001/", "http://127.0.0.1"),
+            ("http://[::ffff:127.0.0.1]:1", "http://[::ffff:7f00:1]:1"),
+        ] {
+            assert_eq!(check_server_url(url, false).as_deref(), Ok(want), "{url}");
+        }
+    }
+
+    #[test]
+    fn missing_and_foreign_schemes() {
+        for url in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "//127.0.0.1",
+            "file:///etc/passwd",
+            "javascript://127.0.0.1",
+            "ws://127.0.0.1",
+            "httpx://127.0.0.1",
+            "",
+            "   ",
+        ] {
+            assert!(check_server_url(url, false).is_err(), "{url}");
+            assert!(
+                check_server_url(url, true).is_err(),
+                "{url} with insecure allowed"
+            );
+        }
+        // User info is refused even where plain http is allowed: it only serves to mislead.
+        assert!(check_server_url("https://127.0.0.1@evil.example.com", true).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn accepted_plain_http_is_really_loopback(
+            user in prop::option::of("[a-z0-9.:\\[\\]%]{0,12}"),
+            host in "(127|localhost|\\[::1\\]|evil|0x7f|%31|[0-9]{1,3})[a-z0-9.%:\\[\\]@#?/\\\\-]{0,20}",
+            tail in "[a-z0-9/@#?:.]{0,10}",
+        ) {
+            let url = match &user {
+                Some(u) => format!("http://{u}@{host}{tail}"),
+                None => format!("http://{host}{tail}"),
+            };
+            if let Ok(ok) = check_server_url(&url, false) {
+                let parsed = url::Url::parse(&ok).unwrap();
+                prop_assert_eq!(parsed.scheme(), "http");
+                let host = parsed.host().unwrap();
+                prop_assert!(is_loopback(&host), "{} -> {}", url, ok);
+                prop_assert!(parsed.username().is_empty() && parsed.password().is_none());
+                // And reqwest would go to the same place given the original text.
+                let original = url::Url::parse(url.trim()).unwrap();
+                prop_assert_eq!(original.host_str(), parsed.host_str());
+            }
+        }
     }
 }

@@ -121,6 +121,8 @@ pub struct SignInForm {
     pub password: String,
     pub busy: bool,
     pub error: Option<String>,
+    /// The server's self-signed certificate this profile trusts (SHA-256), if pinned.
+    pub pinned_certificate: Option<String>,
 }
 
 /// The sync status bar's data.

@@ -51,6 +51,7 @@ pub fn refresh_sync_counts(store: &LocalStore, state: &mut AppState) -> Result<(
     s.pending_blobs = store.pending_blobs()?.len();
     s.last_sync_ms = store.meta(meta::LAST_SYNC_MS)?.and_then(|v| v.parse().ok());
     s.server = store.meta(meta::SERVER_URL)?;
+    state.sign_in.pinned_certificate = store.meta(meta::SERVER_CERT_SHA256)?;
     let titles: BTreeMap<DocId, String> = state
         .my_work
         .iter()

@@ -5,6 +5,7 @@
 
 use crate::api::{ApiAnswer, ApiCall, ApiHandle, ApiRequest};
 use crate::net::{self, NetError};
+use crate::trust::Pins;
 use fieldsync::store::{Identity, LocalStore};
 use fieldsync::wire::LoginRequest;
 use fieldsync::{DocId, TimestampMs};
@@ -24,6 +25,9 @@ pub fn lock(store: &SharedStore) -> MutexGuard<'_, LocalStore> {
 pub mod meta {
     pub const SERVER_URL: &str = "app.server_url";
     pub const TOKEN: &str = "app.token";
+    /// SHA-256 fingerprint of the server's self-signed certificate, pinned on first contact
+    /// (absent when the system roots vouch for the server, or over loopback http).
+    pub const SERVER_CERT_SHA256: &str = "app.server_cert_sha256";
     pub const TOKEN_EXPIRES_MS: &str = "app.token_expires_at_ms";
     pub const LAST_SYNC_MS: &str = "last_sync_ms";
 }
@@ -80,6 +84,8 @@ pub struct SyncSummary {
 pub enum FromWorker {
     SignedIn(Identity),
     SignInFailed(String),
+    /// Signing in pinned the server's self-signed certificate (its fingerprint, to show).
+    ServerPinned(String),
     SyncStarted,
     Progress {
         round_trips: usize,
@@ -126,6 +132,7 @@ impl WorkerHandle {
                     tx: worker_tx,
                     repaint: Box::new(move || repaint()),
                     client: None,
+                    pins: Pins::new(None),
                     backoff: None,
                     next_due: None,
                 };
@@ -174,6 +181,8 @@ struct Worker {
     tx: Sender<FromWorker>,
     repaint: Box<dyn Fn() + Send>,
     client: Option<reqwest::blocking::Client>,
+    /// The certificate pin `client` checks against.
+    pins: Arc<Pins>,
     backoff: Option<Duration>,
     next_due: Option<Instant>,
 }
@@ -239,7 +248,12 @@ impl Worker {
 
     fn client(&mut self) -> Result<&reqwest::blocking::Client, NetError> {
         if self.client.is_none() {
-            self.client = Some(net::client()?);
+            let pinned = lock(&self.store)
+                .meta(meta::SERVER_CERT_SHA256)
+                .ok()
+                .flatten();
+            self.pins = Pins::new(pinned);
+            self.client = Some(net::client(self.pins.clone())?);
         }
         Ok(self.client.as_ref().expect("set above"))
     }
@@ -269,8 +283,21 @@ impl Worker {
                 device_name: std::env::var("HOSTNAME").unwrap_or_else(|_| "fieldsync-app".into()),
                 actors: vec![store.actor().to_hex_string()],
             };
+            // The pin belongs to the saved server: signing in elsewhere starts a new trust.
+            let same_server =
+                store.meta(meta::SERVER_URL).ok().flatten().as_deref() == Some(server);
+            let pinned = store.meta(meta::SERVER_CERT_SHA256).ok().flatten();
+            self.pins = Pins::new(pinned.filter(|_| same_server));
+            self.client = None;
             (request, store.identity().ok().flatten())
         };
+        match net::client(self.pins.clone()) {
+            Ok(c) => self.client = Some(c),
+            Err(e) => {
+                self.report(FromWorker::SignInFailed(e.to_string()));
+                return false;
+            }
+        }
         let deadline = Instant::now() + Duration::from_secs(if wait { 60 } else { 0 });
         let result = loop {
             let result = self.client().and_then(|c| net::login(c, server, &request));
@@ -284,6 +311,7 @@ impl Worker {
         let resp = match result {
             Ok(r) => r,
             Err(e) => {
+                let e = e.or_refusal(&self.pins);
                 self.report(FromWorker::SignInFailed(e.to_string()));
                 return false;
             }
@@ -311,6 +339,9 @@ impl Worker {
                 .and_then(|_| store.set_meta(meta::SERVER_URL, Some(server)))
                 .and_then(|_| store.set_meta(meta::TOKEN, Some(&resp.token)))
                 .and_then(|_| {
+                    store.set_meta(meta::SERVER_CERT_SHA256, self.pins.pinned().as_deref())
+                })
+                .and_then(|_| {
                     store.set_meta(
                         meta::TOKEN_EXPIRES_MS,
                         Some(&resp.expires_at_ms.to_string()),
@@ -324,6 +355,9 @@ impl Worker {
             return false;
         }
         self.report(FromWorker::SignedIn(identity));
+        if let Some(print) = self.pins.take_new() {
+            self.report(FromWorker::ServerPinned(print));
+        }
         true
     }
 
@@ -352,7 +386,10 @@ impl Worker {
             }
             Err(e) => {
                 let (error, offline) = match e {
-                    SyncError::Net(n) => (n.to_string(), n.is_offline()),
+                    SyncError::Net(n) => {
+                        let n = n.or_refusal(&self.pins);
+                        (n.to_string(), n.is_offline())
+                    }
                     SyncError::Store(s) => (format!("local database: {s}"), false),
                     SyncError::NotSignedIn => unreachable!("handled above"),
                 };

@@ -660,9 +660,13 @@ mod live {
             device_name: "dispatch test".into(),
             actors: vec![store.actor().to_hex_string()],
         };
-        net::login(&net::client().unwrap(), url, &req)
-            .unwrap()
-            .token
+        net::login(
+            &net::client(fieldsync_app::trust::Pins::new(None)).unwrap(),
+            url,
+            &req,
+        )
+        .unwrap()
+        .token
     }
 
     /// Run one call over HTTP the way the API channel does.

@@ -21,7 +21,10 @@ pub struct ServerConfig {
     pub partial_upload_quota_bytes: u64,
     /// Upper bound of an answer page.
     pub max_page_bytes: u64,
+    /// Failed logins per (user, client address) before the back-off starts (1 s, doubling,
+    /// at most 30 s per attempt; never a lock-out).
     pub login_max_failures: u32,
+    /// A (user, client) with no failure for this long starts afresh.
     pub login_window_secs: u64,
     /// Sync requests per user per minute (429 beyond).
     pub sync_per_minute: u32,
@@ -30,6 +33,17 @@ pub struct ServerConfig {
     /// many devices misses on every push (measured: 2,000 work orders edited by 200 devices
     /// cost 30 % more server CPU with 256 than with 4,096).
     pub cache_docs: usize,
+    /// TLS certificate chain (PEM); with `tls_key`, the server speaks only https.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// Serve https with a self-signed certificate kept in `data_dir/tls/` (small offices).
+    pub tls_self_signed: bool,
+    /// Open connections at most; further clients wait in the listen backlog.
+    pub max_connections: usize,
+    /// A client must send a request's headers within this (slow-client defence).
+    pub header_read_timeout_secs: u64,
+    /// A TLS handshake must finish within this.
+    pub tls_handshake_timeout_secs: u64,
 }
 
 impl Default for ServerConfig {
@@ -47,6 +61,12 @@ impl Default for ServerConfig {
             login_window_secs: 300,
             sync_per_minute: 600,
             cache_docs: crate::hub::DEFAULT_CACHE_DOCS,
+            tls_cert: None,
+            tls_key: None,
+            tls_self_signed: false,
+            max_connections: 4096,
+            header_read_timeout_secs: 15,
+            tls_handshake_timeout_secs: 10,
         }
     }
 }
@@ -72,6 +92,15 @@ impl std::fmt::Debug for ServerConfig {
             .field("login_window_secs", &self.login_window_secs)
             .field("sync_per_minute", &self.sync_per_minute)
             .field("cache_docs", &self.cache_docs)
+            .field("tls_cert", &self.tls_cert)
+            .field("tls_key", &self.tls_key)
+            .field("tls_self_signed", &self.tls_self_signed)
+            .field("max_connections", &self.max_connections)
+            .field("header_read_timeout_secs", &self.header_read_timeout_secs)
+            .field(
+                "tls_handshake_timeout_secs",
+                &self.tls_handshake_timeout_secs,
+            )
             .finish()
     }
 }
@@ -92,6 +121,12 @@ pub struct Layer {
     pub login_window_secs: Option<u64>,
     pub sync_per_minute: Option<u32>,
     pub cache_docs: Option<usize>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    pub tls_self_signed: Option<bool>,
+    pub max_connections: Option<usize>,
+    pub header_read_timeout_secs: Option<u64>,
+    pub tls_handshake_timeout_secs: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -109,6 +144,8 @@ pub enum ConfigError {
         value: String,
         message: String,
     },
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
 }
 
 fn env_parse<T: std::str::FromStr>(
@@ -156,6 +193,12 @@ impl Layer {
             login_window_secs: env_parse(env, "LOGIN_WINDOW_SECS")?,
             sync_per_minute: env_parse(env, "SYNC_PER_MINUTE")?,
             cache_docs: env_parse(env, "CACHE_DOCS")?,
+            tls_cert: env_parse(env, "TLS_CERT")?,
+            tls_key: env_parse(env, "TLS_KEY")?,
+            tls_self_signed: env_parse(env, "TLS_SELF_SIGNED")?,
+            max_connections: env_parse(env, "MAX_CONNECTIONS")?,
+            header_read_timeout_secs: env_parse(env, "HEADER_READ_TIMEOUT_SECS")?,
+            tls_handshake_timeout_secs: env_parse(env, "TLS_HANDSHAKE_TIMEOUT_SECS")?,
         })
     }
 }
@@ -176,10 +219,20 @@ impl ServerConfig {
             login_max_failures,
             login_window_secs,
             sync_per_minute,
-            cache_docs
+            cache_docs,
+            tls_self_signed,
+            max_connections,
+            header_read_timeout_secs,
+            tls_handshake_timeout_secs
         );
         if let Some(u) = &l.database_url {
             self.database_url = Some(u.clone());
+        }
+        if let Some(p) = &l.tls_cert {
+            self.tls_cert = Some(p.clone());
+        }
+        if let Some(p) = &l.tls_key {
+            self.tls_key = Some(p.clone());
         }
     }
 
@@ -195,13 +248,102 @@ impl ServerConfig {
         }
         c.apply(&Layer::from_env(env)?);
         c.apply(flags);
+        c.validate()?;
         Ok(c)
+    }
+
+    /// Refuse values that would break the server quietly: a zero or overflowing token
+    /// lifetime, zero limits, a login back-off that starts before the first failure.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        const TEN_YEARS_SECS: u64 = 10 * 366 * 24 * 3600;
+        let check = |ok: bool, name: &str, value: &dyn std::fmt::Display, rule: &str| {
+            if ok {
+                Ok(())
+            } else {
+                Err(ConfigError::Invalid(format!("{name} = {value}: {rule}")))
+            }
+        };
+        check(
+            (1..=TEN_YEARS_SECS).contains(&self.token_ttl_secs),
+            "token_ttl_secs",
+            &self.token_ttl_secs,
+            "must be between 1 and 316224000 (10 years)",
+        )?;
+        check(
+            (1..=1 << 32).contains(&self.max_blob_bytes),
+            "max_blob_bytes",
+            &self.max_blob_bytes,
+            "must be between 1 and 4294967296 (4 GiB)",
+        )?;
+        check(
+            (1..=1 << 32).contains(&self.max_sync_body_bytes),
+            "max_sync_body_bytes",
+            &self.max_sync_body_bytes,
+            "must be between 1 and 4294967296 (4 GiB)",
+        )?;
+        check(
+            (1..=1000).contains(&self.login_max_failures),
+            "login_max_failures",
+            &self.login_max_failures,
+            "must be between 1 and 1000",
+        )?;
+        check(
+            (1..=TEN_YEARS_SECS).contains(&self.login_window_secs),
+            "login_window_secs",
+            &self.login_window_secs,
+            "must be between 1 and 316224000",
+        )?;
+        check(
+            self.max_connections >= 1,
+            "max_connections",
+            &self.max_connections,
+            "must be at least 1",
+        )?;
+        check(
+            (1..=3600).contains(&self.header_read_timeout_secs),
+            "header_read_timeout_secs",
+            &self.header_read_timeout_secs,
+            "must be between 1 and 3600",
+        )?;
+        check(
+            (1..=3600).contains(&self.tls_handshake_timeout_secs),
+            "tls_handshake_timeout_secs",
+            &self.tls_handshake_timeout_secs,
+            "must be between 1 and 3600",
+        )
     }
 
     pub fn database_url(&self) -> String {
         self.database_url
             .clone()
             .unwrap_or_else(|| crate::storage::url_for_data_dir(&self.data_dir))
+    }
+
+    /// The TLS files to serve with, if any: the given pair, or the self-signed certificate's.
+    /// `None` means plain http (only sensible on loopback or behind a TLS proxy).
+    pub fn tls_files(&self) -> Result<Option<crate::tls::TlsFiles>, ConfigError> {
+        match (&self.tls_cert, &self.tls_key, self.tls_self_signed) {
+            (Some(cert), Some(key), false) => Ok(Some(crate::tls::TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+            })),
+            (None, None, false) => Ok(None),
+            (None, None, true) => {
+                let mut names = Vec::new();
+                if !self.addr.ip().is_unspecified() {
+                    names.push(self.addr.ip().to_string());
+                }
+                crate::tls::self_signed(&self.data_dir, &names)
+                    .map(Some)
+                    .map_err(|e| ConfigError::Invalid(e.to_string()))
+            }
+            (_, _, true) => Err(ConfigError::Invalid(
+                "tls_self_signed and tls_cert/tls_key exclude each other".into(),
+            )),
+            _ => Err(ConfigError::Invalid(
+                "tls_cert and tls_key go together: give both".into(),
+            )),
+        }
     }
 
     pub fn blob_dir(&self) -> PathBuf {
@@ -232,6 +374,47 @@ mod tests {
         assert_eq!(c.cache_docs, 9);
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("hunter2"), "{dbg}");
+    }
+
+    #[test]
+    fn zero_and_overflowing_limits_are_refused_with_their_name() {
+        let cases: [(&str, &str); 7] = [
+            ("FIELDSYNC_TOKEN_TTL_SECS", "0"),
+            ("FIELDSYNC_TOKEN_TTL_SECS", "18446744073709551615"),
+            ("FIELDSYNC_MAX_BLOB_BYTES", "0"),
+            ("FIELDSYNC_MAX_BLOB_BYTES", "18446744073709551615"),
+            ("FIELDSYNC_LOGIN_MAX_FAILURES", "0"),
+            ("FIELDSYNC_MAX_CONNECTIONS", "0"),
+            ("FIELDSYNC_HEADER_READ_TIMEOUT_SECS", "0"),
+        ];
+        for (var, value) in cases {
+            let env = |k: &str| (k == var).then(|| value.to_owned());
+            let err = ServerConfig::layered(None, &env, &Layer::default()).unwrap_err();
+            let field = var.trim_start_matches("FIELDSYNC_").to_lowercase();
+            assert!(err.to_string().contains(&field), "{var}={value}: {err}");
+        }
+        // The defaults pass, and so does a TOML file with sane values.
+        ServerConfig::default().validate().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "token_ttl_secs = 0\n").unwrap();
+        let err = ServerConfig::layered(Some(&file), &|_| None, &Layer::default()).unwrap_err();
+        assert!(err.to_string().contains("token_ttl_secs"), "{err}");
+    }
+
+    #[test]
+    fn tls_settings_must_be_whole() {
+        let mut c = ServerConfig {
+            tls_cert: Some("c.pem".into()),
+            ..ServerConfig::default()
+        };
+        assert!(c.tls_files().is_err(), "a certificate without its key");
+        c.tls_key = Some("k.pem".into());
+        assert!(c.tls_files().unwrap().is_some());
+        c.tls_self_signed = true;
+        assert!(c.tls_files().is_err(), "both kinds at once");
+        let c = ServerConfig::default();
+        assert!(c.tls_files().unwrap().is_none());
     }
 
     #[test]

@@ -81,12 +81,16 @@ pub async fn run_once(state: &AppState) {
     sweep_uploads(state).await;
 }
 
-/// Remove unfinished uploads nobody resumed within [`crate::uploads::MAX_AGE`]. Every replica
+/// Remove unfinished uploads nobody resumed within [`crate::storage::uploads::MAX_AGE`]. Every replica
 /// may run it (removing a file twice is harmless), so it needs no lease.
 async fn sweep_uploads(state: &AppState) {
     let dir = state.config.blob_dir();
     let swept = tokio::task::spawn_blocking(move || {
-        crate::uploads::sweep(&dir, std::time::SystemTime::now(), crate::uploads::MAX_AGE)
+        crate::storage::uploads::sweep(
+            &dir,
+            std::time::SystemTime::now(),
+            crate::storage::uploads::MAX_AGE,
+        )
     })
     .await;
     match swept {

@@ -26,7 +26,7 @@ pub mod sla;
 pub mod spreadsheet;
 pub mod state;
 pub mod storage;
-pub mod uploads;
+pub mod tls;
 
 pub use config::ServerConfig;
 pub use http::router;

@@ -4,9 +4,11 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use fieldsync::Role;
 use fieldsync_server::config::{Layer, ServerConfig};
+use fieldsync_server::tls::Tls;
 use fieldsync_server::{AppState, storage};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Parser)]
@@ -29,6 +31,27 @@ struct DbArgs {
     config: Option<PathBuf>,
 }
 
+/// https: a certificate of your own, or a self-signed one for a small office.
+#[derive(Args, Clone, Default)]
+struct TlsArgs {
+    /// TLS certificate chain (PEM); with --tls-key the server speaks only https.
+    #[arg(long, requires = "tls_key", conflicts_with = "tls_self_signed")]
+    tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM) of --tls-cert.
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Serve https with a self-signed certificate made once and kept in the data directory;
+    /// its SHA-256 fingerprint is printed at start for users to compare.
+    #[arg(long)]
+    tls_self_signed: bool,
+    /// At most this many open connections (others wait).
+    #[arg(long)]
+    max_connections: Option<usize>,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long)]
+    header_read_timeout_secs: Option<u64>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the HTTP API.
@@ -38,6 +61,8 @@ enum Command {
         /// Listen address.
         #[arg(long)]
         addr: Option<SocketAddr>,
+        #[command(flatten)]
+        tls: TlsArgs,
     },
     /// Seed a fresh database with the demo customers, print the logins, then serve.
     Demo {
@@ -135,8 +160,17 @@ fn parse_role(s: &str) -> Result<Role, String> {
 }
 
 fn config_for(db: &DbArgs, addr: Option<SocketAddr>) -> Result<ServerConfig> {
+    config_with_tls(db, addr, &TlsArgs::default())
+}
+
+fn config_with_tls(db: &DbArgs, addr: Option<SocketAddr>, tls: &TlsArgs) -> Result<ServerConfig> {
     let flags = Layer {
         addr,
+        tls_cert: tls.tls_cert.clone(),
+        tls_key: tls.tls_key.clone(),
+        tls_self_signed: tls.tls_self_signed.then_some(true),
+        max_connections: tls.max_connections,
+        header_read_timeout_secs: tls.header_read_timeout_secs,
         data_dir: db.data_dir.clone(),
         database_url: db.database_url.clone(),
         ..Layer::default()
@@ -151,13 +185,37 @@ async fn open_state(config: ServerConfig) -> Result<AppState> {
 
 async fn run_server(state: AppState) -> Result<()> {
     let addr = state.config.addr;
+    let tls = match state.config.tls_files()? {
+        Some(files) => {
+            let tls = Arc::new(Tls::load(files)?);
+            println!(
+                "TLS certificate {} SHA-256 fingerprint {}",
+                tls.files().cert.display(),
+                tls.fingerprint()
+            );
+            fieldsync_server::cli::serve::reload_on_sighup(tls.clone());
+            Some(tls)
+        }
+        None => {
+            if !addr.ip().is_loopback() {
+                tracing::warn!(
+                    %addr,
+                    "serving plain http beyond this machine: pass --tls-self-signed or \
+                     --tls-cert/--tls-key unless a TLS proxy sits in front"
+                );
+            }
+            None
+        }
+    };
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
-    tracing::info!(%addr, "listening");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(%addr, scheme, "listening");
     fieldsync_server::cli::demo::serve_with_jobs(
         state,
         listener,
+        tls,
         fieldsync_server::cli::serve::shutdown_signal(),
     )
     .await
@@ -173,8 +231,8 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { db, addr } => {
-            let config = config_for(&db, addr)?;
+        Command::Serve { db, addr, tls } => {
+            let config = config_with_tls(&db, addr, &tls)?;
             tracing::info!(?config, "starting");
             run_server(open_state(config).await?).await
         }

@@ -15,18 +15,23 @@ use crate::state::AppState;
 use crate::storage::postgres::scratch::ScratchDb;
 pub use crate::storage::postgres::scratch::{TEST_URL_VAR, test_url_or_skip};
 use crate::storage::{self, UserRecord};
+use crate::tls::Tls;
 use fieldsync::Role;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 pub struct TestServer {
-    /// `http://127.0.0.1:<port>`
+    /// `http://127.0.0.1:<port>`, or `https://…` when started with TLS settings
+    /// (e.g. `start_with(|c| c.tls_self_signed = true)`).
     pub base_url: String,
     pub addr: SocketAddr,
     pub state: AppState,
+    /// The live certificate when serving https (reload it to simulate a renewal).
+    pub tls: Option<Arc<Tls>>,
     dir: tempfile::TempDir,
     /// The throw-away PostgreSQL database, when started with [`TestServer::start_postgres`].
     pg: Option<ScratchDb>,
@@ -103,15 +108,26 @@ impl TestServer {
             Err(e) => return Err(e.into()),
         };
         let addr = listener.local_addr()?;
+        let tls = match config.tls_files()? {
+            Some(files) => Some(Arc::new(Tls::load(files)?)),
+            None => None,
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let state = AppState::new(db, config)?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(crate::cli::serve::serve(state.clone(), listener, async {
-            let _ = stopped.await;
-        }));
+        let task = tokio::spawn(crate::cli::serve::serve_tls(
+            state.clone(),
+            listener,
+            tls.clone(),
+            async {
+                let _ = stopped.await;
+            },
+        ));
         Ok(Self {
-            base_url: format!("http://{addr}"),
+            base_url: format!("{scheme}://{addr}"),
             addr,
             state,
+            tls,
             dir,
             pg,
             stop: Some(stop),

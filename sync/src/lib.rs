@@ -9,6 +9,7 @@
 //! - [`store`]: the app's local SQLite document store.
 
 pub mod engine;
+pub mod fingerprint;
 pub mod ids;
 pub mod model;
 pub mod policy;
@@ -18,4 +19,5 @@ pub mod store;
 pub mod testing;
 pub mod wire;
 
+pub use fingerprint::cert_fingerprint;
 pub use ids::{DeviceId, DocId, DocKind, Role, TimestampMs, UserId};

@@ -50,7 +50,17 @@ impl SimDevice {
         password: &str,
         store: LocalStore,
     ) -> Result<Self, BoxError> {
-        let client = reqwest::Client::new();
+        Self::login_with_client(base_url, username, password, store, reqwest::Client::new()).await
+    }
+
+    /// Sign in through a given HTTP client (e.g. one with the app's https trust).
+    pub async fn login_with_client(
+        base_url: &str,
+        username: &str,
+        password: &str,
+        store: LocalStore,
+        client: reqwest::Client,
+    ) -> Result<Self, BoxError> {
         let req = LoginRequest {
             username: username.into(),
             password: password.into(),

@@ -66,6 +66,17 @@ pub fn sign_in_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
         if let Some(e) = &form.error {
             ui.label(RichText::new(e).color(format::RED));
         }
+        ui.add_space(8.0);
+        match &form.pinned_certificate {
+            Some(print) => ui.small(format!(
+                "Server certificate trusted on this device (SHA-256): {print}. \
+                 A different certificate is refused."
+            )),
+            None => ui.small(
+                "A server with a self-signed certificate is trusted on first sign-in: compare \
+                 the fingerprint shown then with the one the server printed.",
+            ),
+        };
     });
     if submit && !form.busy {
         out.push(Command::SignIn);

@@ -1,68 +1,125 @@
-//! The login rate limiter: failed logins per (username, client address) in a sliding window.
+//! The login back-off: failed logins per (username, client address). After `free_failures`
+//! failures, each further attempt from that client for that user must wait a doubling delay
+//! (1 s, 2 s, 4 s … at most [`MAX_WAIT`]): guessing slows to a crawl, while the real user —
+//! even behind the same office NAT — waits at most `MAX_WAIT`, never a lock-out.
+//!
+//! Memory is bounded by construction: at most `capacity` fixed-size entries (the username is
+//! kept as a 128-bit hash, whatever its length). When full, entries older than the window go
+//! first, then the one idle longest: a flood of new names evicts idle entries one at a time
+//! instead of resetting everyone's counters, and an attacker's own target entry, touched at
+//! every guess, is the last to go.
 
-use std::collections::{HashMap, VecDeque};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Failed logins per (username, client address) within a sliding window.
+/// The longest wait the back-off imposes.
+pub const MAX_WAIT: Duration = Duration::from_secs(30);
+/// Entries kept at most (~100 bytes each).
+pub const DEFAULT_CAPACITY: usize = 65_536;
+
+type Key = ([u8; 16], IpAddr);
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    failures: u32,
+    last: Instant,
+}
+
 pub struct LoginLimiter {
-    max_failures: usize,
+    free_failures: u32,
+    /// Failures older than this (since the last one) are forgotten.
     window: Duration,
-    failures: Mutex<HashMap<(String, IpAddr), VecDeque<Instant>>>,
+    capacity: usize,
+    entries: Mutex<HashMap<Key, Entry>>,
+}
+
+fn key(username: &str, ip: IpAddr) -> Key {
+    let digest = Sha256::digest(username.as_bytes());
+    let mut k = [0u8; 16];
+    k.copy_from_slice(&digest[..16]);
+    (k, ip)
 }
 
 impl LoginLimiter {
-    pub fn new(max_failures: u32, window: Duration) -> Self {
+    pub fn new(free_failures: u32, window: Duration) -> Self {
+        Self::with_capacity(free_failures, window, DEFAULT_CAPACITY)
+    }
+
+    pub fn with_capacity(free_failures: u32, window: Duration, capacity: usize) -> Self {
         Self {
-            max_failures: max_failures as usize,
+            free_failures,
             window,
-            failures: Mutex::new(HashMap::new()),
+            capacity: capacity.max(1),
+            entries: Mutex::new(HashMap::new()),
         }
     }
 
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<(String, IpAddr), VecDeque<Instant>>> {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner())
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Entry>> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Refuse while too many recent failures; returns the seconds to wait.
+    /// The wait after `failures` failures (zero while within the free ones).
+    fn backoff(&self, failures: u32) -> Duration {
+        let Some(extra) = failures.checked_sub(self.free_failures) else {
+            return Duration::ZERO;
+        };
+        Duration::from_secs(1u64 << extra.min(16)).min(MAX_WAIT)
+    }
+
+    /// `Err(seconds to wait)` while the back-off of this user and client runs.
     pub fn check(&self, username: &str, ip: IpAddr, now: Instant) -> Result<(), u64> {
         let mut map = self.map();
-        let key = (username.to_owned(), ip);
-        let Some(q) = map.get_mut(&key) else {
+        let k = key(username, ip);
+        let Some(e) = map.get(&k).copied() else {
             return Ok(());
         };
-        while q
-            .front()
-            .is_some_and(|t| now.duration_since(*t) > self.window)
-        {
-            q.pop_front();
-        }
-        if q.is_empty() {
-            map.remove(&key);
+        let idle = now.saturating_duration_since(e.last);
+        if idle > self.window {
+            map.remove(&k);
             return Ok(());
         }
-        if q.len() >= self.max_failures {
-            let oldest = q.front().copied().unwrap_or(now);
-            let wait = self.window.saturating_sub(now.duration_since(oldest));
-            return Err(wait.as_secs().max(1));
+        let wait = self.backoff(e.failures).saturating_sub(idle);
+        if wait.is_zero() {
+            Ok(())
+        } else {
+            Err(wait.as_secs_f64().ceil() as u64)
         }
-        Ok(())
     }
 
     pub fn failed(&self, username: &str, ip: IpAddr, now: Instant) {
         let mut map = self.map();
-        // Bound memory under a credential-stuffing flood.
-        if map.len() > 100_000 {
-            map.clear();
+        let k = key(username, ip);
+        if !map.contains_key(&k) && map.len() >= self.capacity {
+            let window = self.window;
+            map.retain(|_, e| now.saturating_duration_since(e.last) <= window);
+            if map.len() >= self.capacity
+                && let Some(oldest) = map.iter().min_by_key(|(_, e)| e.last).map(|(k, _)| *k)
+            {
+                map.remove(&oldest);
+            }
         }
-        map.entry((username.to_owned(), ip))
-            .or_default()
-            .push_back(now);
+        let e = map.entry(k).or_insert(Entry {
+            failures: 0,
+            last: now,
+        });
+        e.failures = e.failures.saturating_add(1);
+        e.last = now;
     }
 
     pub fn succeeded(&self, username: &str, ip: IpAddr) {
-        self.map().remove(&(username.to_owned(), ip));
+        self.map().remove(&key(username, ip));
+    }
+
+    /// Entries held now (for tests and metrics).
+    pub fn len(&self) -> usize {
+        self.map().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -70,17 +127,73 @@ impl LoginLimiter {
 mod tests {
     use super::*;
 
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
     #[test]
-    fn limiter_blocks_after_failures_and_forgets_after_the_window() {
-        let l = LoginLimiter::new(3, Duration::from_secs(60));
-        let ip: IpAddr = "127.0.0.1".parse().unwrap();
-        let t0 = Instant::now();
+    fn free_failures_then_a_doubling_wait_capped_never_a_lockout() {
+        let l = LoginLimiter::new(3, Duration::from_secs(3600));
+        let (a, t0) = (ip("192.0.2.1"), Instant::now());
         for _ in 0..3 {
-            assert!(l.check("a", ip, t0).is_ok());
-            l.failed("a", ip, t0);
+            assert!(l.check("u", a, t0).is_ok());
+            l.failed("u", a, t0);
         }
-        assert!(l.check("a", ip, t0).is_err());
-        assert!(l.check("b", ip, t0).is_ok());
-        assert!(l.check("a", ip, t0 + Duration::from_secs(61)).is_ok());
+        assert_eq!(l.check("u", a, t0), Err(1));
+        assert!(l.check("u", a, t0 + Duration::from_secs(1)).is_ok());
+        l.failed("u", a, t0 + Duration::from_secs(1));
+        assert_eq!(l.check("u", a, t0 + Duration::from_secs(1)), Err(2));
+        // Many more failures: the wait stops growing at MAX_WAIT.
+        let mut t = t0 + Duration::from_secs(2);
+        for _ in 0..40 {
+            l.failed("u", a, t);
+            t += Duration::from_secs(1);
+        }
+        let last = t - Duration::from_secs(1);
+        assert_eq!(l.check("u", a, last), Err(MAX_WAIT.as_secs()));
+        assert!(l.check("u", a, last + MAX_WAIT).is_ok(), "no lock-out");
+        // Other users and other clients are not slowed.
+        assert!(l.check("v", a, last).is_ok());
+        assert!(l.check("u", ip("192.0.2.2"), last).is_ok());
+        // A success clears the back-off.
+        l.succeeded("u", a);
+        assert!(l.check("u", a, last).is_ok());
+    }
+
+    #[test]
+    fn failures_are_forgotten_after_the_window() {
+        let l = LoginLimiter::new(1, Duration::from_secs(60));
+        let (a, t0) = (ip("192.0.2.1"), Instant::now());
+        for _ in 0..5 {
+            l.failed("u", a, t0);
+        }
+        assert!(l.check("u", a, t0).is_err());
+        assert!(l.check("u", a, t0 + Duration::from_secs(61)).is_ok());
+        assert!(l.is_empty());
+    }
+
+    #[test]
+    fn memory_is_bounded_and_a_flood_does_not_reset_active_entries() {
+        let l = LoginLimiter::with_capacity(2, Duration::from_secs(3600), 1000);
+        let (a, t0) = (ip("192.0.2.1"), Instant::now());
+        for _ in 0..4 {
+            l.failed("victim", a, t0);
+        }
+        // A flood of long, distinct names from many addresses; the attacked entry keeps
+        // being touched (each guess), so it is not the one evicted.
+        let long = "x".repeat(10_000);
+        for i in 0..20_000u32 {
+            let t = t0 + Duration::from_millis(u64::from(i));
+            l.failed(&format!("{long}{i}"), IpAddr::from(i.to_be_bytes()), t);
+            if i % 500 == 0 {
+                l.failed("victim", a, t);
+            }
+            assert!(l.len() <= 1000);
+        }
+        let t = t0 + Duration::from_millis(20_000);
+        assert!(
+            l.check("victim", a, t).is_err(),
+            "the flood reset the victim's back-off"
+        );
     }
 }

@@ -80,15 +80,17 @@ async fn demo_signature(
     Ok(sha)
 }
 
-/// Serve on `listener` with the background jobs (plan generator, SLA sweep) until `shutdown`.
+/// Serve on `listener` (https with `tls`) with the background jobs (plan generator, SLA
+/// sweep) until `shutdown`.
 pub async fn serve_with_jobs(
     state: AppState,
     listener: tokio::net::TcpListener,
+    tls: Option<std::sync::Arc<crate::tls::Tls>>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     // Plan generator and SLA sweep: at start, then every minute.
     let jobs = crate::jobs::spawn(state.clone(), std::time::Duration::from_secs(60));
-    let served = super::serve::serve(state, listener, shutdown).await;
+    let served = super::serve::serve_tls(state, listener, tls, shutdown).await;
     jobs.abort();
     Ok(served?)
 }

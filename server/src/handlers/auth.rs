@@ -1,10 +1,10 @@
-//! `POST /v1/auth/login` and `POST /v1/devices/actors`.
+//! `POST /v1/auth/login`, `POST /v1/logout` and `POST /v1/devices/actors`.
 
 use crate::auth::{hash_password, new_token, token_hash, verify_password};
 use crate::error::{AppError, AppResult};
 use crate::handlers::extract::Auth;
 use crate::state::AppState;
-use crate::storage::{NewToken, StorageError};
+use crate::storage::{NewToken, StorageError, UserRecord};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
@@ -29,6 +29,34 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
                 .map(|c| c.0.ip())
                 .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
         ))
+    }
+}
+
+/// Longest username accepted at login (checked before any other work).
+pub const MAX_USERNAME_BYTES: usize = 256;
+/// Longest password accepted at login.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// A hash of a password nobody has, in the same (default) argon2 parameters as real users'
+/// hashes, so a login for an unknown user costs what a known user's costs.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&new_token()).unwrap_or_default())
+}
+
+/// The user if `password` is theirs. Exactly one argon2 verification either way: an unknown
+/// user is checked against [`dummy_hash`], so timing does not tell which usernames exist.
+pub(crate) fn check_credentials(
+    user: Option<UserRecord>,
+    password: &str,
+    verify: impl Fn(&str, &str) -> bool,
+) -> Option<UserRecord> {
+    match user {
+        Some(u) => verify(password, &u.password_hash).then_some(u),
+        None => {
+            let _ = verify(password, dummy_hash());
+            None
+        }
     }
 }
 
@@ -66,6 +94,17 @@ pub async fn login(
     payload: Result<Json<LoginRequest>, JsonRejection>,
 ) -> AppResult<Json<LoginResponse>> {
     let Json(req) = payload?;
+    // Before any work (limiter, database, argon2): a long name or password only costs us.
+    if req.username.len() > MAX_USERNAME_BYTES {
+        return Err(AppError::BadRequest(format!(
+            "username is longer than {MAX_USERNAME_BYTES} bytes"
+        )));
+    }
+    if req.password.len() > MAX_PASSWORD_BYTES {
+        return Err(AppError::BadRequest(format!(
+            "password is longer than {MAX_PASSWORD_BYTES} bytes"
+        )));
+    }
     if req.username.trim().is_empty() || req.password.is_empty() {
         return Err(AppError::BadRequest(
             "username and password are required".into(),
@@ -79,7 +118,7 @@ pub async fn login(
     check_actors(&req.actors)?;
     if let Err(wait) = state.login_limiter.check(&req.username, ip, Instant::now()) {
         return Err(AppError::TooManyRequests(format!(
-            "too many failed logins for {:?}; try again in {wait} s",
+            "too many failed logins for {:?} from this address; try again in {wait} s",
             req.username
         )));
     }
@@ -94,7 +133,7 @@ pub async fn login(
         .db
         .call(move |s| {
             let user = s.user_by_name(&username)?;
-            Ok(user.filter(|u| verify_password(&password, &u.password_hash)))
+            Ok(check_credentials(user, &password, verify_password))
         })
         .await?;
     let Some(user) = found else {
@@ -142,6 +181,19 @@ pub async fn login(
         display_name: user.display_name,
         role: user.role,
     }))
+}
+
+/// `POST /v1/logout`: revoke the caller's token (other devices stay signed in).
+#[instrument(skip_all)]
+pub async fn logout(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    headers: axum::http::HeaderMap,
+) -> AppResult<axum::http::StatusCode> {
+    let hash = crate::handlers::extract::bearer_token_hash(&headers)?;
+    state.db.call(move |s| s.revoke_token(&hash)).await?;
+    tracing::info!(user = %session.user.username, "logout");
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize)]
@@ -201,4 +253,59 @@ pub async fn create_user(
         now: crate::now_ms(),
     };
     Ok(db.call(move |s| s.create_user(&new)).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    fn user(hash: &str) -> UserRecord {
+        UserRecord {
+            id: fieldsync::UserId::new(),
+            username: "u".into(),
+            display_name: "U".into(),
+            role: fieldsync::Role::Engineer,
+            password_hash: hash.into(),
+            disabled: false,
+            created_at_ms: 0,
+        }
+    }
+
+    #[test]
+    fn an_unknown_user_costs_one_verification_against_the_dummy_hash() {
+        let calls = RefCell::new(Vec::new());
+        let verify = |pw: &str, hash: &str| {
+            calls.borrow_mut().push((pw.to_owned(), hash.to_owned()));
+            false
+        };
+        assert!(check_credentials(None, "guess", verify).is_none());
+        let calls = calls.into_inner();
+        assert_eq!(
+            calls.len(),
+            1,
+            "one argon2 verification, as for a known user"
+        );
+        assert_eq!(calls[0].0, "guess");
+        assert_eq!(calls[0].1, dummy_hash());
+        // The dummy is a real argon2id hash in the default parameters (same cost).
+        assert!(
+            dummy_hash().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{}",
+            dummy_hash()
+        );
+        assert!(!verify_password("guess", dummy_hash()));
+    }
+
+    #[test]
+    fn a_known_user_is_verified_once_against_their_hash() {
+        let count = RefCell::new(0);
+        let verify = |_: &str, hash: &str| {
+            *count.borrow_mut() += 1;
+            hash == "H"
+        };
+        assert!(check_credentials(Some(user("H")), "pw", verify).is_some());
+        assert!(check_credentials(Some(user("X")), "pw", verify).is_none());
+        assert_eq!(count.into_inner(), 2);
+    }
 }

@@ -147,9 +147,9 @@ pub async fn get_blob(
         .into_response())
 }
 
-/// Where the part of an interrupted upload is kept ([`crate::uploads`]).
+/// Where the part of an interrupted upload is kept ([`crate::storage::uploads`]).
 fn partial_path(state: &AppState, user: fieldsync::UserId, sha: &str) -> PathBuf {
-    crate::uploads::partial_path(&state.config.blob_dir(), user, sha)
+    crate::storage::uploads::partial_path(&state.config.blob_dir(), user, sha)
 }
 
 fn header_u64(headers: &HeaderMap, name: &str) -> AppResult<u64> {
@@ -232,7 +232,7 @@ pub async fn patch_blob(
             // that stay unfinished count against the quota.
             let after = held + body.len() as u64;
             if after < total {
-                let others = crate::uploads::held_by(&blob_dir, user, &partial)?;
+                let others = crate::storage::uploads::held_by(&blob_dir, user, &partial)?;
                 if others + after > quota {
                     return Ok(Err(PartRefused::Quota { others }));
                 }
@@ -255,7 +255,7 @@ pub async fn patch_blob(
             return Err(AppError::TooLarge(format!(
                 "your unfinished uploads hold {others} bytes and this part would pass the limit \
                  of {quota} bytes: finish them first (unfinished parts are removed after {} hours)",
-                crate::uploads::MAX_AGE.as_secs() / 3600
+                crate::storage::uploads::MAX_AGE.as_secs() / 3600
             )));
         }
     };

@@ -11,26 +11,28 @@ use axum::http::request::Parts;
 #[derive(Clone, Debug)]
 pub struct Auth(pub Session);
 
+/// The hash of the request's bearer token (how tokens are stored).
+pub fn bearer_token_hash(headers: &axum::http::HeaderMap) -> Result<String, AppError> {
+    let header = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .ok_or_else(|| AppError::Unauthorized("missing Authorization: Bearer <token>".into()))?;
+    let token = header
+        .to_str()
+        .ok()
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into())
+        })?;
+    Ok(token_hash(token))
+}
+
 impl FromRequestParts<AppState> for Auth {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .ok_or_else(|| {
-                AppError::Unauthorized("missing Authorization: Bearer <token>".into())
-            })?;
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into())
-            })?;
-        let hash = token_hash(token);
+        let hash = bearer_token_hash(&parts.headers)?;
         let now = crate::now_ms();
         let session = state
             .db

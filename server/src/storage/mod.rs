@@ -12,6 +12,7 @@ pub mod postgres;
 mod scheduling;
 pub mod sqlite;
 mod types;
+pub mod uploads;
 
 pub use lease::{JobLease, lease_key, local_lease};
 pub use scheduling::*;
@@ -57,6 +58,8 @@ pub trait Storage: Send + Sync + 'static {
     /// Changing the password revokes every token of the user.
     fn set_password_hash(&self, username: &str, hash: &str) -> Result<()>;
     fn insert_token(&self, token: &NewToken) -> Result<()>;
+    /// Revoke one token (logout); unknown hashes are ignored.
+    fn revoke_token(&self, token_hash: &str) -> Result<()>;
     /// The session of a live (unexpired, unrevoked, user enabled) token hash.
     fn session(&self, token_hash: &str, now: TimestampMs) -> Result<Option<Session>>;
 

@@ -208,6 +208,99 @@ async fn login_ok_bad_password_and_rate_limit() {
 }
 
 #[tokio::test]
+async fn an_oversized_username_is_refused_before_any_work() {
+    let env = env_with(|c| c.login_max_failures = 1).await;
+    let body = |name: String| {
+        serde_json::json!({"username": name, "password": "pw", "device_id": DeviceId::new(),
+            "device_name": "x", "actors": []})
+    };
+    // 100 KB of name: 400 at once, and the limiter holds nothing for it.
+    for _ in 0..3 {
+        let (s, msg) = call(
+            &env.app,
+            json_req("/v1/auth/login", None, body("a".repeat(100_000))),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{msg:?}");
+    }
+    assert!(env.state.login_limiter.is_empty());
+    let (s, _) = call(
+        &env.app,
+        json_req("/v1/auth/login", None, body("a".repeat(257))),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    // 256 bytes is still a (wrong) login attempt.
+    let (s, _) = call(
+        &env.app,
+        json_req("/v1/auth/login", None, body("a".repeat(256))),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn failed_logins_slow_the_client_down_without_locking_the_user_out() {
+    let env = env_with(|c| c.login_max_failures = 1).await;
+    let bad = serde_json::json!({"username": "eng", "password": "nope", "device_id": DeviceId::new(),
+        "device_name": "x", "actors": []});
+    let (s, _) = call(&env.app, json_req("/v1/auth/login", None, bad.clone())).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, body) = call(&env.app, json_req("/v1/auth/login", None, bad)).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        String::from_utf8_lossy(&body).contains("try again in 1 s"),
+        "{body:?}"
+    );
+    // After the short wait the real password works.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    login(&env.app, "eng", "pw-eng", &automerge::ActorId::random()).await;
+}
+
+#[tokio::test]
+async fn logout_revokes_only_the_callers_token() {
+    let env = env().await;
+    let one = login(&env.app, "eng", "pw-eng", &automerge::ActorId::random()).await;
+    let two = login(&env.app, "eng", "pw-eng", &automerge::ActorId::random()).await;
+    let get = |t: &str| {
+        json_req(
+            "/v1/devices/actors",
+            Some(t),
+            serde_json::json!({"actors": []}),
+        )
+    };
+    assert_eq!(call(&env.app, get(&one.token)).await.0, StatusCode::OK);
+    let (s, _) = call(
+        &env.app,
+        json_req("/v1/logout", Some(&one.token), serde_json::json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(
+        call(&env.app, get(&one.token)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        call(&env.app, get(&two.token)).await.0,
+        StatusCode::OK,
+        "other devices stay signed in"
+    );
+    // A revoked or missing token cannot log out.
+    let (s, _) = call(
+        &env.app,
+        json_req("/v1/logout", Some(&one.token), serde_json::json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _) = call(
+        &env.app,
+        json_req("/v1/logout", None, serde_json::json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
 async fn disabled_user_token_is_revoked() {
     let env = env().await;
     let l = login(&env.app, "eng", "pw-eng", &automerge::ActorId::random()).await;
@@ -836,6 +929,7 @@ mod on_postgres {
     on_postgres!(
         login_ok_bad_password_and_rate_limit,
         disabled_user_token_is_revoked,
+        logout_revokes_only_the_callers_token,
         bad_sync_requests_get_clear_errors,
         a_lost_answer_is_sent_again_and_a_confirmed_one_is_not,
         a_replayed_push_is_accepted_once_and_not_duplicated,

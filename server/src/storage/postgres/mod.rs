@@ -250,6 +250,10 @@ impl super::Storage for PgStorage {
         self.with(|c| users::insert_token(c, t))
     }
 
+    fn revoke_token(&self, token_hash: &str) -> Result<()> {
+        self.with(|c| users::revoke_token(c, token_hash))
+    }
+
     fn session(
         &self,
         token_hash: &str,

@@ -104,6 +104,14 @@ pub fn insert_token(c: &mut Client, t: &NewToken) -> Result<()> {
     Ok(())
 }
 
+pub fn revoke_token(c: &mut Client, token_hash: &str) -> Result<()> {
+    c.execute(
+        "UPDATE tokens SET revoked = TRUE WHERE token_hash = $1",
+        &[&token_hash],
+    )?;
+    Ok(())
+}
+
 pub fn session(c: &mut Client, token_hash: &str, now: TimestampMs) -> Result<Option<Session>> {
     let sql = format!(
         "SELECT {USER_COLS}, t.device_id, t.expires_at_ms FROM tokens t JOIN users u ON u.id = t.user_id

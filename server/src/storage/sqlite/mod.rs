@@ -253,6 +253,14 @@ impl super::Storage for SqliteStorage {
         Ok(())
     }
 
+    fn revoke_token(&self, token_hash: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE tokens SET revoked = 1 WHERE token_hash = ?1",
+            params![token_hash],
+        )?;
+        Ok(())
+    }
+
     fn session(&self, token_hash: &str, now: TimestampMs) -> Result<Option<Session>> {
         let conn = self.reader()?;
         let cols = USER_COLS
