@@ -10,6 +10,7 @@
 
 pub mod calendar;
 mod clock;
+pub mod prc;
 #[cfg(test)]
 mod tests;
 
@@ -50,6 +51,7 @@ pub enum ResponseOn {
 
 /// Targets for one priority, in business minutes of the contract's calendar.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Target {
     pub response_minutes: i64,
     pub resolution_minutes: i64,
@@ -93,6 +95,7 @@ impl PriorityMatrix {
 
 /// A customer's service contract.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Contract {
     pub customer_id: String,
     #[serde(default)]

@@ -381,3 +381,71 @@ fn contracts_round_trip_through_json() {
     .unwrap();
     assert!(minimal.compile().unwrap().calendar.is_always());
 }
+
+const SHANGHAI: &str = "Asia/Shanghai";
+
+#[test]
+fn a_make_up_sunday_is_business_time_and_a_holiday_is_not() {
+    // Sunday 2026-09-20 is a working day before National Day (国办发明电〔2025〕7号); Sunday
+    // 2026-09-13 is an ordinary Sunday; Friday 2026-09-25 is 中秋节.
+    let plain = Calendar::five_by_eight(SHANGHAI).compile().unwrap();
+    let prc = Calendar::five_by_eight(SHANGHAI)
+        .with_prc_holidays()
+        .compile()
+        .unwrap();
+    let sun = |d| {
+        (
+            at(SHANGHAI, 2026, 9, d, 0, 0),
+            at(SHANGHAI, 2026, 9, d + 1, 0, 0),
+        )
+    };
+    let (a, b) = sun(20);
+    assert_eq!(plain.business_minutes_between(a, b).unwrap(), 0);
+    assert_eq!(prc.business_minutes_between(a, b).unwrap(), 8 * 60);
+    let (a, b) = sun(13);
+    assert_eq!(prc.business_minutes_between(a, b).unwrap(), 0);
+    let (a, b) = sun(25);
+    assert_eq!(plain.business_minutes_between(a, b).unwrap(), 8 * 60);
+    assert_eq!(prc.business_minutes_between(a, b).unwrap(), 0);
+    // A call on Saturday 19 September 10:00 with a 2-hour target is due on the make-up
+    // Sunday at 11:00, not on Monday 11:00.
+    let due = prc
+        .add_business_minutes(at(SHANGHAI, 2026, 9, 19, 10, 0), 120)
+        .unwrap();
+    assert_eq!(due, at(SHANGHAI, 2026, 9, 20, 11, 0));
+    // A make-up day written by hand works the same way, in JSON too.
+    let cal: Calendar = serde_json::from_str(
+        r#"{"time_zone":"Asia/Shanghai","hours":{"days":["Mon","Tue","Wed","Thu","Fri"],"start":"09:00","end":"17:00"},"working_days":["2026-09-20"]}"#,
+    )
+    .unwrap();
+    let (a, b) = sun(20);
+    assert_eq!(
+        cal.compile()
+            .unwrap()
+            .business_minutes_between(a, b)
+            .unwrap(),
+        8 * 60
+    );
+    // One date as both a holiday and a working day is a configuration error.
+    let mut both = Calendar::five_by_eight(SHANGHAI);
+    both.holidays = vec![NaiveDate::from_ymd_opt(2026, 9, 20).unwrap()];
+    both.working_days = both.holidays.clone();
+    assert!(matches!(both.compile(), Err(SlaError::Config(_))));
+}
+
+#[test]
+fn unknown_contract_fields_are_refused() {
+    let base = r#"{"customer_id":"x","calendar":{"time_zone":"UTC"},"targets":{"P1":{"response_minutes":30,"resolution_minutes":60}}}"#;
+    assert!(serde_json::from_str::<Contract>(base).is_ok());
+    for bad in [
+        r#"{"customer_id":"x","calendar":{"time_zone":"UTC"},"targets":{},"holidays":[]}"#,
+        r#"{"customer_id":"x","calendar":{"time_zone":"UTC","workdays":["2026-09-20"]},"targets":{}}"#,
+        r#"{"customer_id":"x","calendar":{"time_zone":"UTC","hours":{"days":["Mon"],"start":"09:00","end":"17:00","lunch":"12:00"}},"targets":{}}"#,
+        r#"{"customer_id":"x","calendar":{"time_zone":"UTC"},"targets":{"P1":{"response_minutes":30,"resolution_minutes":60,"resolve_minutes":5}}}"#,
+    ] {
+        let err = serde_json::from_str::<Contract>(bad)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field"), "{bad}: {err}");
+    }
+}
