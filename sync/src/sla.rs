@@ -15,7 +15,9 @@ pub mod prc;
 mod tests;
 
 pub use calendar::{BusinessCalendar, BusinessHours, Calendar, local_instant, parse_hhmm};
-pub use clock::{ClockReport, ClockWarning, SlaEvent, SlaReport, SlaState, SlaSubject};
+pub use clock::{
+    BusinessTimes, ClockReport, ClockWarning, SlaEvent, SlaReport, SlaState, SlaSubject,
+};
 
 use crate::ids::TimestampMs;
 use crate::model::work_order::Sla;

@@ -7,8 +7,10 @@
 //! documents (blocking).
 
 use crate::hub::{Hub, HubError};
-use crate::storage::WorkOrderFilter;
+use crate::storage::{WorkOrderFilter, WorkOrderRow};
+use chrono_tz::Tz;
 use fieldsync::model::{CATEGORIES, Complaint, DeviceRecord, Feedback, WorkOrder};
+use fieldsync::sla::{CompiledContract, SlaState, SlaSubject};
 use fieldsync::status::{EventKind, Status};
 use fieldsync::{DocId, TimestampMs, UserId};
 use serde::Serialize;
@@ -23,6 +25,8 @@ pub use period::Period;
 
 /// Rows read per status and period from the work-order projection (its own upper bound).
 const ROWS_PER_STATUS: u32 = 5000;
+/// Months read before the trend for scheduled work generated ahead (plans' horizon ≤ 366 days).
+const LOOKBACK_MONTHS: i32 = 13;
 /// Periods in the trend: this one and the five before.
 pub const TREND_PERIODS: usize = 6;
 /// A satisfaction score of at least this counts as satisfied (DOMAIN.md target ≥ 95 %).
@@ -37,8 +41,16 @@ pub struct Sample {
     pub category: Option<String>,
     pub status: String,
     pub created_at_ms: TimestampMs,
-    pub response_due_ms: Option<TimestampMs>,
-    pub resolution_due_ms: Option<TimestampMs>,
+    /// Start of the planned window (patrols and other scheduled work).
+    pub scheduled_start_ms: Option<TimestampMs>,
+    /// The SLA engine's verdict on the response and resolution clocks (`None`: not measured —
+    /// no contract, no priority or target, or cancelled). See [`Sample::with_clocks`].
+    pub sla_response: Option<SlaState>,
+    pub sla_resolution: Option<SlaState>,
+    /// Business time (the contract's calendar, holds excluded) to arrive and on site, from the
+    /// engine's timeline.
+    pub arrive_business_ms: Option<i64>,
+    pub on_site_business_ms: Option<i64>,
     pub first_on_site_ms: Option<TimestampMs>,
     pub completed_at_ms: Option<TimestampMs>,
     pub on_hold_ms: i64,
@@ -73,8 +85,7 @@ impl Sample {
             category: wo.category.clone(),
             status: f.status.as_str().into(),
             created_at_ms: wo.created_at_ms,
-            response_due_ms: wo.sla.response_due_ms,
-            resolution_due_ms: wo.sla.resolution_due_ms,
+            scheduled_start_ms: wo.scheduled_start_ms,
             first_on_site_ms: f.first_on_site_ms,
             completed_at_ms: f.completed_at_ms,
             on_hold_ms: f.on_hold_ms,
@@ -105,6 +116,44 @@ impl Sample {
                     restored_at_ms: o.restored_at_ms,
                 })
                 .collect(),
+            ..Default::default()
+        }
+    }
+
+    /// The work order's clocks as the SLA engine measures them for the dispatch board: the
+    /// same contract, calendar (holidays, make-up days), pauses and trusted stamps — the
+    /// KPIs have no formula of their own for "met". `now` decides running clocks.
+    pub fn with_clocks(
+        mut self,
+        contract: &CompiledContract,
+        subject: &SlaSubject<'_>,
+        now: TimestampMs,
+    ) -> Sample {
+        match contract.evaluate(subject, now) {
+            Ok(Some(r)) => {
+                self.sla_response = Some(r.response.state);
+                self.sla_resolution = Some(r.resolution.state);
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "SLA clock failed; left out of the KPIs"),
+        }
+        match contract.business_times(subject, now) {
+            Ok(t) => {
+                self.arrive_business_ms = t.arrive_ms;
+                self.on_site_business_ms = t.on_site_ms;
+            }
+            Err(e) => tracing::warn!(error = %e, "business time failed; left out of the KPIs"),
+        }
+        self
+    }
+
+    /// The instant that decides the work order's period: the call for an incident, the
+    /// planned window's start for scheduled work (a January patrol generated in December
+    /// counts in January), the creation otherwise.
+    pub fn counted_at_ms(&self) -> TimestampMs {
+        match self.scheduled_start_ms {
+            Some(start) if self.kind != "incident" => start,
+            _ => self.created_at_ms,
         }
     }
 
@@ -176,8 +225,16 @@ pub struct PeriodKpis {
     pub phone_resolutions: u64,
     /// Of all completed faults, in %.
     pub phone_resolution_rate_pct: Option<f64>,
+    /// Wall-clock minutes, first on site − call (holds included).
     pub mean_time_to_arrive_min: Option<f64>,
+    /// Business minutes of the contract's calendar, holds excluded (the response clock's
+    /// measure); `None` without a contract.
+    pub mean_time_to_arrive_business_min: Option<f64>,
+    /// Wall-clock minutes, completion − first on site − holds.
     pub mean_on_site_resolution_min: Option<f64>,
+    /// Business minutes of the contract's calendar, holds excluded.
+    pub mean_on_site_resolution_business_min: Option<f64>,
+    /// The SLA engine's verdicts (the dispatch board's clocks), see [`Sample::with_clocks`].
     pub sla_response: Compliance,
     pub sla_resolution: Compliance,
     pub first_time_fixes: u64,
@@ -215,6 +272,14 @@ pub struct Records {
     pub inspections: Option<Vec<PlannedInspection>>,
     /// The projection returned its row limit for some status.
     pub truncated: bool,
+    /// The customer's time zone, which draws the periods' boundaries (`None`: UTC).
+    pub time_zone: Option<Tz>,
+}
+
+impl Records {
+    fn zone(&self) -> Tz {
+        self.time_zone.unwrap_or(Tz::UTC)
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -225,6 +290,8 @@ pub struct KpiReport {
     pub customer_name: Option<String>,
     /// `month` or `quarter`.
     pub period_kind: &'static str,
+    /// The IANA zone whose calendar months the periods are (the customer's contract).
+    pub time_zone: String,
     pub current: PeriodKpis,
     pub previous: PeriodKpis,
     /// current − previous for the headline figures (absent where either side has no value).
@@ -247,6 +314,21 @@ fn round2(v: f64) -> f64 {
 fn mean_min(values: &[i64]) -> Option<f64> {
     (!values.is_empty())
         .then(|| round2(values.iter().sum::<i64>() as f64 / values.len() as f64 / 60_000.0))
+}
+
+/// Met / missed / pending from the SLA engine's states: met = stopped in time, missed =
+/// breached (stopped late or running past due), on track or at risk = pending.
+fn sla_compliance(states: impl Iterator<Item = SlaState>) -> Compliance {
+    let mut c = Compliance::default();
+    for s in states {
+        match s {
+            SlaState::Met => c.met += 1,
+            SlaState::Breached => c.missed += 1,
+            SlaState::OnTrack | SlaState::AtRisk => c.pending += 1,
+        }
+    }
+    c.rate_pct = pct(c.met, c.met + c.missed);
+    c
 }
 
 fn compliance(
@@ -298,11 +380,11 @@ fn by_engineer(live: &[&Sample]) -> BTreeMap<String, EngineerStat> {
 /// KPIs of the work orders created in `period` and the inspections planned in it (see
 /// docs/kpis.md).
 pub fn compute(records: &Records, period: Period, now: TimestampMs) -> PeriodKpis {
-    let (from, to) = period.range_ms();
+    let (from, to) = period.range_in(records.zone());
     let wos: Vec<&Sample> = records
         .work_orders
         .iter()
-        .filter(|s| (from..to).contains(&s.created_at_ms))
+        .filter(|s| (from..to).contains(&s.counted_at_ms()))
         .collect();
     let live: Vec<&Sample> = wos
         .iter()
@@ -334,21 +416,10 @@ pub fn compute(records: &Records, period: Period, now: TimestampMs) -> PeriodKpi
     let on_site: Vec<i64> = done.iter().filter_map(|s| s.on_site_ms()).collect();
     let ftf = done.iter().filter(|s| s.is_first_time_fix()).count() as u64;
     let by_phone = done.iter().filter(|s| s.is_phone_resolution()).count() as u64;
-    let response = compliance(
-        live.iter()
-            .filter_map(|s| Some((s.first_on_site_ms, s.response_due_ms?))),
-        now,
-    );
-    let resolution = compliance(
-        live.iter().filter_map(|s| {
-            let done_at = s
-                .completed_at_ms
-                .filter(|_| s.is_done())
-                .map(|c| c - s.on_hold_ms);
-            Some((done_at, s.resolution_due_ms?))
-        }),
-        now,
-    );
+    let response = sla_compliance(live.iter().filter_map(|s| s.sla_response));
+    let resolution = sla_compliance(live.iter().filter_map(|s| s.sla_resolution));
+    let arrive_business: Vec<i64> = faults.iter().filter_map(|s| s.arrive_business_ms).collect();
+    let on_site_business: Vec<i64> = done.iter().filter_map(|s| s.on_site_business_ms).collect();
     let complaints: Vec<&Complaint> = live.iter().flat_map(|s| &s.complaints).collect();
     let complained = live.iter().filter(|s| !s.complaints.is_empty()).count() as u64;
     let complaint_resolution = compliance(
@@ -367,7 +438,9 @@ pub fn compute(records: &Records, period: Period, now: TimestampMs) -> PeriodKpi
         phone_resolutions: by_phone,
         phone_resolution_rate_pct: pct(by_phone, done.len() as u64),
         mean_time_to_arrive_min: mean_min(&arrive),
+        mean_time_to_arrive_business_min: mean_min(&arrive_business),
         mean_on_site_resolution_min: mean_min(&on_site),
+        mean_on_site_resolution_business_min: mean_min(&on_site_business),
         sla_response: response,
         sla_resolution: resolution,
         first_time_fixes: ftf,
@@ -389,7 +462,7 @@ pub fn compute(records: &Records, period: Period, now: TimestampMs) -> PeriodKpi
         inspections: records
             .inspections
             .as_deref()
-            .map(|i| inspections::adherence(i, period, now)),
+            .map(|i| inspections::adherence(i, period.range_in(records.zone()), now)),
         device_faults: devices::device_faults(&faults),
         device_downtime: devices::device_downtime(&live, now),
     }
@@ -413,8 +486,16 @@ pub fn headline(k: &PeriodKpis) -> Vec<(String, Option<f64>)> {
         ),
         ("mean_time_to_arrive_min".into(), k.mean_time_to_arrive_min),
         (
+            "mean_time_to_arrive_business_min".into(),
+            k.mean_time_to_arrive_business_min,
+        ),
+        (
             "mean_on_site_resolution_min".into(),
             k.mean_on_site_resolution_min,
+        ),
+        (
+            "mean_on_site_resolution_business_min".into(),
+            k.mean_on_site_resolution_business_min,
         ),
         ("sla_response_pct".into(), k.sla_response.rate_pct),
         ("sla_resolution_pct".into(), k.sla_resolution.rate_pct),
@@ -485,6 +566,7 @@ pub fn report(customer: &str, records: &Records, period: Period, now: i64) -> Kp
     KpiReport {
         customer: customer.into(),
         customer_name: None,
+        time_zone: records.zone().name().to_owned(),
         period_kind: if period.is_quarter() {
             "quarter"
         } else {
@@ -523,24 +605,46 @@ pub fn to_csv(r: &KpiReport) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Work orders of `customer` created in `period` or the trend periods before it, and the
-/// occurrences of the customer's inspection plans starting then (blocking).
-pub fn gather(hub: &Hub, customer: &str, period: Period) -> Result<Records, HubError> {
-    let (from, _) = period.shift(1 - TREND_PERIODS as i32).range_ms();
-    let (_, to) = period.range_ms();
+/// Work orders of `customer` created in `period` or the trend periods before it, with their
+/// SLA clocks at `now`, and the occurrences of the customer's inspection plans starting then
+/// (blocking).
+pub fn gather(
+    hub: &Hub,
+    customer: &str,
+    period: Period,
+    now: TimestampMs,
+) -> Result<Records, HubError> {
+    let s = hub.db().blocking();
+    let contract = match s.scheduling() {
+        Some(_) => crate::sla::contract_for(s, customer)?,
+        None => None,
+    };
+    let tz = contract
+        .as_ref()
+        .map_or(Tz::UTC, |c| c.calendar.time_zone());
+    let first = period.shift(1 - TREND_PERIODS as i32);
+    let (from, _) = first.range_in(tz);
+    let (_, to) = period.range_in(tz);
     let mut records = Records {
-        inspections: inspections::gather(hub.db().blocking(), customer, from, to)?,
+        inspections: inspections::gather(s, customer, from, to)?,
+        time_zone: Some(tz),
         ..Default::default()
     };
     let mut names: HashMap<String, String> = HashMap::new();
     // Period by period and status by status, so the row bound applies to one month's work
     // orders in one status, not to the customer's whole history.
-    let mut ids: Vec<DocId> = Vec::new();
-    let windows = (0..TREND_PERIODS as i32).map(|k| period.shift(-k).range_ms());
+    let mut rows: HashMap<DocId, WorkOrderRow> = HashMap::new();
+    // Scheduled work counts in the month of its window, and plans generate up to 366 days
+    // ahead: the 13 months before the trend are read too, for work created then and
+    // scheduled in the trend's periods.
+    let first_month = first.months()[0];
+    let windows = (0..TREND_PERIODS as i32)
+        .map(|k| period.shift(-k).range_in(tz))
+        .chain((1..=LOOKBACK_MONTHS).map(|k| first_month.shift(-k).range_in(tz)));
     let queries =
         windows.flat_map(|(start, end)| Status::ALL.into_iter().map(move |s| (start, end, s)));
     for (start, end, status) in queries {
-        let rows = hub.db().blocking().list_work_orders(&WorkOrderFilter {
+        let listed = hub.db().blocking().list_work_orders(&WorkOrderFilter {
             status: Some(status.as_str().into()),
             customer: Some(customer.into()),
             created_from_ms: Some(start),
@@ -548,13 +652,33 @@ pub fn gather(hub: &Hub, customer: &str, period: Period) -> Result<Records, HubE
             limit: Some(ROWS_PER_STATUS),
             ..Default::default()
         })?;
-        records.truncated |= rows.len() as u32 >= ROWS_PER_STATUS;
-        ids.extend(
-            rows.iter()
-                .filter(|row| (from..to).contains(&row.created_at_ms))
-                .filter_map(|row| row.doc_id.parse::<DocId>().ok()),
-        );
+        records.truncated |= listed.len() as u32 >= ROWS_PER_STATUS;
+        for row in listed {
+            let counted_at = match row.scheduled_start_ms {
+                Some(start) if row.kind != "incident" => start,
+                _ => row.created_at_ms,
+            };
+            if let Ok(id) = row.doc_id.parse::<DocId>()
+                && (from..to).contains(&counted_at)
+            {
+                rows.insert(id, row);
+            }
+        }
     }
+    // The SLA clocks exactly as the dispatch board measures them: the customer's contract,
+    // the incidents' projected events with their receipt times (`sla::reports_for`).
+    let mut events = match &contract {
+        Some(_) => {
+            let incidents: Vec<String> = rows
+                .values()
+                .filter(|r| r.kind == "incident")
+                .map(|r| r.doc_id.clone())
+                .collect();
+            crate::sla::sla_events(s, &incidents)?
+        }
+        None => HashMap::new(),
+    };
+    let ids: Vec<DocId> = rows.keys().copied().collect();
     // Loading and reading thousands of documents is the report's cost: spread it over the
     // cores (a 10,000-work-order month took 9.4 s on one).
     let read = crate::hub::on_all_cores(ids, |id| -> Result<Option<WorkOrder>, HubError> {
@@ -570,14 +694,28 @@ pub fn gather(hub: &Hub, customer: &str, period: Period) -> Result<Records, HubE
         }
     });
     for wo in read {
-        if let Some(wo) = wo? {
-            learn_names(hub, &wo, &mut names)?;
-            records
-                .work_orders
-                .push(Sample::from_work_order(&wo, &names));
+        let Some(wo) = wo? else { continue };
+        learn_names(hub, &wo, &mut names)?;
+        let mut sample = Sample::from_work_order(&wo, &names);
+        let row = wo.id.parse::<DocId>().ok().and_then(|id| rows.get(&id));
+        if let (Some(c), Some(row)) = (&contract, row)
+            && row.kind == "incident"
+        {
+            let subject = crate::sla::subject(row, events.remove(&row.doc_id).unwrap_or_default());
+            sample = sample.with_clocks(c, &subject, now);
         }
+        records.work_orders.push(sample);
     }
     Ok(records)
+}
+
+/// The customer's time zone: its contract calendar's, UTC without a contract (blocking).
+pub fn customer_zone(hub: &Hub, customer: &str) -> Result<Tz, HubError> {
+    let s = hub.db().blocking();
+    if s.scheduling().is_none() {
+        return Ok(Tz::UTC);
+    }
+    Ok(crate::sla::contract_for(s, customer)?.map_or(Tz::UTC, |c| c.calendar.time_zone()))
 }
 
 /// Display names of the work order's engineers and labels of its devices not looked up yet.
@@ -623,5 +761,9 @@ fn device_label(hub: &Hub, id: &str) -> Result<String, HubError> {
     })
 }
 
+#[cfg(test)]
+mod clock_tests;
+#[cfg(test)]
+mod period_tests;
 #[cfg(test)]
 mod tests;

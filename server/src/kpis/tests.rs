@@ -32,14 +32,18 @@ fn samples() -> Vec<Sample> {
     };
     // A: network, arrives in 60 min, 90 min on site; response due in 120 → met, resolution due
     //    in 180 min → met (completion at 150).
+    //    The verdicts are the SLA engine's (`Sample::with_clocks`, tested against the engine
+    //    in `sla_verdicts_are_the_engines`); here they are what it says for these times on a
+    //    7×24 contract.
     let mut a = done(incident("network", nov(3, 9)), 60, 90, 0);
-    a.response_due_ms = Some(nov(3, 9) + 120 * MIN);
-    a.resolution_due_ms = Some(nov(3, 9) + 180 * MIN);
-    // B: hardware, arrives in 180 min (response due 120 → missed), 60 min on site plus a
-    //    30-minute hold (not counted); resolution due at 270 min, completed at 270 → met.
+    a.sla_response = Some(SlaState::Met);
+    a.sla_resolution = Some(SlaState::Met);
+    // B: hardware, arrives in 180 min (response target 120 → missed), 60 min on site plus a
+    //    30-minute hold (the clock pauses); resolution target 240 min, completed 270 min after
+    //    the call with 30 min paused = 240 min used → met.
     let mut b = done(incident("hardware", nov(10, 9)), 180, 60, 30);
-    b.response_due_ms = Some(nov(10, 9) + 120 * MIN);
-    b.resolution_due_ms = Some(nov(10, 9) + 270 * MIN);
+    b.sla_response = Some(SlaState::Breached);
+    b.sla_resolution = Some(SlaState::Met);
     // C: hardware, sent back once and fixed on a second visit: not a first-time fix.
     let mut c = done(incident("hardware", nov(12, 9)), 30, 120, 0);
     c.reopened = true;
@@ -192,6 +196,7 @@ fn records() -> Records {
         work_orders: samples(),
         inspections: Some(planned()),
         truncated: false,
+        time_zone: None,
     }
 }
 

@@ -125,6 +125,17 @@ impl SlaReport {
     }
 }
 
+/// Time to arrive and time on site of one work order in **business time** of the contract's
+/// calendar, holds excluded: the same timeline (trusted stamps, pauses) and calendar as the
+/// SLA clocks, so a report's business figures agree with the dispatch board.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BusinessTimes {
+    /// Opened → first on site, less the business time on hold in between.
+    pub arrive_ms: Option<i64>,
+    /// First on site → completion, less the business time on hold in between.
+    pub on_site_ms: Option<i64>,
+}
+
 /// The walked event log.
 #[derive(Debug, Default)]
 struct Timeline {
@@ -266,6 +277,43 @@ impl CompiledContract {
             paused: paused && t.resolved.is_none(),
             warnings: t.warnings,
         }))
+    }
+
+    /// Business time to arrive and on site (see [`BusinessTimes`]); `None` for a figure
+    /// whose end has not happened (not on site, not completed) or a cancelled work order.
+    pub fn business_times(
+        &self,
+        s: &SlaSubject<'_>,
+        now: TimestampMs,
+    ) -> Result<BusinessTimes, SlaError> {
+        let t = self.timeline(s, now);
+        if t.cancelled {
+            return Ok(BusinessTimes::default());
+        }
+        let span = |from: TimestampMs, to: TimestampMs| -> Result<i64, SlaError> {
+            let cal = &self.calendar;
+            let mut held = 0;
+            for &(a, b) in &t.pauses {
+                let (a, b) = (a.max(from), b.unwrap_or(to).min(to));
+                if b > a {
+                    held += cal.business_ms_between(a, b)?;
+                }
+            }
+            Ok((cal.business_ms_between(from, to)? - held).max(0))
+        };
+        let opened = s.opened_at_ms;
+        let arrive_ms = match t.on_site {
+            Some(on_site) => Some(span(opened, on_site.max(opened))?),
+            None => None,
+        };
+        let on_site_ms = match (t.on_site, t.resolved) {
+            (Some(a), Some(b)) => Some(span(a, b.max(a))?),
+            _ => None,
+        };
+        Ok(BusinessTimes {
+            arrive_ms,
+            on_site_ms,
+        })
     }
 
     /// Convenience for the app: evaluate a typed work order (device view, no receipt times).

@@ -53,6 +53,7 @@ fn records(period: Period) -> Records {
         work_orders,
         inspections: Some(inspections),
         truncated: false,
+        time_zone: None,
     }
 }
 
