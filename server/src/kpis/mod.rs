@@ -3,23 +3,25 @@
 //! compliance, first-time fix rate, complaints and customer satisfaction, inspection
 //! adherence, device fault time, a breakdown by engineer, each compared with the previous
 //! period and with a trend over the periods before. Definitions: `docs/kpis.md`.
-//! [`compute`] is pure over [`Records`]; [`gather`] reads them from the projections, plans and
-//! documents (blocking).
+//! [`compute`] is pure over [`Records`]; [`gather`] reads them from the projections, plans,
+//! contract, CMDB and documents (blocking).
 
-use crate::hub::{Hub, HubError};
-use crate::storage::{WorkOrderFilter, WorkOrderRow};
 use chrono_tz::Tz;
-use fieldsync::model::{CATEGORIES, Complaint, DeviceRecord, Feedback, WorkOrder};
+use fieldsync::TimestampMs;
+use fieldsync::model::{CATEGORIES, Complaint, Feedback, WorkOrder};
 use fieldsync::sla::{CompiledContract, SlaState, SlaSubject};
 use fieldsync::status::{EventKind, Status};
-use fieldsync::{DocId, TimestampMs, UserId};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 mod devices;
+mod faults;
+mod gather;
 mod inspections;
 mod period;
 pub use devices::{DeviceDowntime, DeviceFaultStat, DeviceFaults, DowntimeStat, OutageSample};
+pub use faults::{ClassFaultRate, FaultTable, Fleet};
+pub use gather::{customer_zone, gather};
 pub use inspections::{InspectionAdherence, PlannedInspection};
 pub use period::Period;
 
@@ -27,6 +29,8 @@ pub use period::Period;
 const ROWS_PER_STATUS: u32 = 5000;
 /// Months read before the trend for scheduled work generated ahead (plans' horizon ≤ 366 days).
 const LOOKBACK_MONTHS: i32 = 13;
+/// Device records read for the fault rate's denominator (its own upper bound).
+const MAX_DEVICES: u32 = 100_000;
 /// Periods in the trend: this one and the five before.
 pub const TREND_PERIODS: usize = 6;
 /// A satisfaction score of at least this counts as satisfied (DOMAIN.md target ≥ 95 %).
@@ -61,6 +65,8 @@ pub struct Sample {
     pub signed: bool,
     /// Labels of the linked devices (asset tag and type).
     pub devices: Vec<String>,
+    /// Classes (`device_type`) of the linked devices as the CMDB records them.
+    pub device_classes: Vec<String>,
     /// Sent back or reopened at least once.
     pub reopened: bool,
     /// Display names of the assigned engineers.
@@ -189,7 +195,10 @@ impl Sample {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CategoryStat {
     pub count: u64,
-    /// Share of all faults of the period, in percent.
+    /// The category's share of all faults of the period, in % (the shares sum to 100).
+    pub share_pct: Option<f64>,
+    /// 故障率 of the category: its faults ÷ devices in service, in % (`None` when the CMDB
+    /// has no device of the customer).
     pub rate_pct: Option<f64>,
 }
 
@@ -221,6 +230,13 @@ pub struct PeriodKpis {
     pub work_orders: u64,
     pub faults: u64,
     pub faults_by_category: BTreeMap<String, CategoryStat>,
+    /// The customer's devices in service (CMDB, as recorded now); `None` when unknown.
+    pub devices_in_service: Option<u64>,
+    /// 整体故障率: faults ÷ devices in service, in %.
+    pub fault_rate_pct: Option<f64>,
+    /// Fault rate per device class: faults linked to a device of the class ÷ devices of the
+    /// class in service.
+    pub fault_rate_by_class: BTreeMap<String, ClassFaultRate>,
     /// Completed faults resolved without a site visit (by phone or remotely).
     pub phone_resolutions: u64,
     /// Of all completed faults, in %.
@@ -274,6 +290,8 @@ pub struct Records {
     pub truncated: bool,
     /// The customer's time zone, which draws the periods' boundaries (`None`: UTC).
     pub time_zone: Option<Tz>,
+    /// The customer's devices in service (`None`: not known, no fault rates).
+    pub fleet: Option<Fleet>,
 }
 
 impl Records {
@@ -298,6 +316,8 @@ pub struct KpiReport {
     pub change: BTreeMap<String, Option<f64>>,
     /// This period and the ones before it, oldest first ([`TREND_PERIODS`] in all).
     pub trend: Vec<PeriodKpis>,
+    /// The service scheme's 故障率考核 table for the current period.
+    pub fault_table: FaultTable,
     /// The projection returned its row limit for some status: figures may be incomplete.
     pub truncated: bool,
     pub generated_at_ms: TimestampMs,
@@ -405,8 +425,10 @@ pub fn compute(records: &Records, period: Period, now: TimestampMs) -> PeriodKpi
         by_cat.entry(cat).or_default().count += 1;
     }
     let total = faults.len() as u64;
+    let devices = records.fleet.as_ref().map(|f| f.in_service);
     for stat in by_cat.values_mut() {
-        stat.rate_pct = pct(stat.count, total);
+        stat.share_pct = pct(stat.count, total);
+        stat.rate_pct = devices.and_then(|d| pct(stat.count, d));
     }
     let arrive: Vec<i64> = faults
         .iter()
@@ -435,6 +457,13 @@ pub fn compute(records: &Records, period: Period, now: TimestampMs) -> PeriodKpi
         work_orders: live.len() as u64,
         faults: total,
         faults_by_category: by_cat,
+        devices_in_service: devices,
+        fault_rate_pct: devices.and_then(|d| pct(total, d)),
+        fault_rate_by_class: records
+            .fleet
+            .as_ref()
+            .map(|f| faults::by_class(&faults, f))
+            .unwrap_or_default(),
         phone_resolutions: by_phone,
         phone_resolution_rate_pct: pct(by_phone, done.len() as u64),
         mean_time_to_arrive_min: mean_min(&arrive),
@@ -474,9 +503,17 @@ pub fn headline(k: &PeriodKpis) -> Vec<(String, Option<f64>)> {
         ("work_orders".to_string(), Some(k.work_orders as f64)),
         ("faults".into(), Some(k.faults as f64)),
     ];
+    v.extend([
+        (
+            "devices_in_service".to_string(),
+            k.devices_in_service.map(|d| d as f64),
+        ),
+        ("fault_rate_pct".into(), k.fault_rate_pct),
+    ]);
     for (cat, s) in &k.faults_by_category {
         v.push((format!("faults_{cat}"), Some(s.count as f64)));
         v.push((format!("fault_rate_{cat}_pct"), s.rate_pct));
+        v.push((format!("fault_share_{cat}_pct"), s.share_pct));
     }
     v.extend([
         ("phone_resolutions".into(), Some(k.phone_resolutions as f64)),
@@ -545,11 +582,9 @@ pub fn headline(k: &PeriodKpis) -> Vec<(String, Option<f64>)> {
 }
 
 pub fn report(customer: &str, records: &Records, period: Period, now: i64) -> KpiReport {
-    let trend: Vec<PeriodKpis> = period
-        .trailing(TREND_PERIODS)
-        .into_iter()
-        .map(|p| compute(records, p, now))
-        .collect();
+    let periods = period.trailing(TREND_PERIODS);
+    let trend: Vec<PeriodKpis> = periods.iter().map(|p| compute(records, *p, now)).collect();
+    let fault_table = faults::table(records, period, &periods[..periods.len() - 1]);
     let n = trend.len();
     let (current, previous) = (trend[n - 1].clone(), trend[n - 2].clone());
     let prev: BTreeMap<_, _> = headline(&previous).into_iter().collect();
@@ -576,6 +611,7 @@ pub fn report(customer: &str, records: &Records, period: Period, now: i64) -> Kp
         previous,
         change,
         trend,
+        fault_table,
         truncated: records.truncated,
         generated_at_ms: now,
     }
@@ -605,164 +641,10 @@ pub fn to_csv(r: &KpiReport) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Work orders of `customer` created in `period` or the trend periods before it, with their
-/// SLA clocks at `now`, and the occurrences of the customer's inspection plans starting then
-/// (blocking).
-pub fn gather(
-    hub: &Hub,
-    customer: &str,
-    period: Period,
-    now: TimestampMs,
-) -> Result<Records, HubError> {
-    let s = hub.db().blocking();
-    let contract = match s.scheduling() {
-        Some(_) => crate::sla::contract_for(s, customer)?,
-        None => None,
-    };
-    let tz = contract
-        .as_ref()
-        .map_or(Tz::UTC, |c| c.calendar.time_zone());
-    let first = period.shift(1 - TREND_PERIODS as i32);
-    let (from, _) = first.range_in(tz);
-    let (_, to) = period.range_in(tz);
-    let mut records = Records {
-        inspections: inspections::gather(s, customer, from, to)?,
-        time_zone: Some(tz),
-        ..Default::default()
-    };
-    let mut names: HashMap<String, String> = HashMap::new();
-    // Period by period and status by status, so the row bound applies to one month's work
-    // orders in one status, not to the customer's whole history.
-    let mut rows: HashMap<DocId, WorkOrderRow> = HashMap::new();
-    // Scheduled work counts in the month of its window, and plans generate up to 366 days
-    // ahead: the 13 months before the trend are read too, for work created then and
-    // scheduled in the trend's periods.
-    let first_month = first.months()[0];
-    let windows = (0..TREND_PERIODS as i32)
-        .map(|k| period.shift(-k).range_in(tz))
-        .chain((1..=LOOKBACK_MONTHS).map(|k| first_month.shift(-k).range_in(tz)));
-    let queries =
-        windows.flat_map(|(start, end)| Status::ALL.into_iter().map(move |s| (start, end, s)));
-    for (start, end, status) in queries {
-        let listed = hub.db().blocking().list_work_orders(&WorkOrderFilter {
-            status: Some(status.as_str().into()),
-            customer: Some(customer.into()),
-            created_from_ms: Some(start),
-            created_before_ms: Some(end),
-            limit: Some(ROWS_PER_STATUS),
-            ..Default::default()
-        })?;
-        records.truncated |= listed.len() as u32 >= ROWS_PER_STATUS;
-        for row in listed {
-            let counted_at = match row.scheduled_start_ms {
-                Some(start) if row.kind != "incident" => start,
-                _ => row.created_at_ms,
-            };
-            if let Ok(id) = row.doc_id.parse::<DocId>()
-                && (from..to).contains(&counted_at)
-            {
-                rows.insert(id, row);
-            }
-        }
-    }
-    // The SLA clocks exactly as the dispatch board measures them: the customer's contract,
-    // the incidents' projected events with their receipt times (`sla::reports_for`).
-    let mut events = match &contract {
-        Some(_) => {
-            let incidents: Vec<String> = rows
-                .values()
-                .filter(|r| r.kind == "incident")
-                .map(|r| r.doc_id.clone())
-                .collect();
-            crate::sla::sla_events(s, &incidents)?
-        }
-        None => HashMap::new(),
-    };
-    let ids: Vec<DocId> = rows.keys().copied().collect();
-    // Loading and reading thousands of documents is the report's cost: spread it over the
-    // cores (a 10,000-work-order month took 9.4 s on one).
-    let read = crate::hub::on_all_cores(ids, |id| -> Result<Option<WorkOrder>, HubError> {
-        let Some((_, doc)) = hub.load_uncached(id)? else {
-            return Ok(None);
-        };
-        match WorkOrder::from_doc(&doc) {
-            Ok(wo) => Ok(Some(wo)),
-            Err(e) => {
-                tracing::warn!(%id, error = %e, "work order left out of the KPIs");
-                Ok(None)
-            }
-        }
-    });
-    for wo in read {
-        let Some(wo) = wo? else { continue };
-        learn_names(hub, &wo, &mut names)?;
-        let mut sample = Sample::from_work_order(&wo, &names);
-        let row = wo.id.parse::<DocId>().ok().and_then(|id| rows.get(&id));
-        if let (Some(c), Some(row)) = (&contract, row)
-            && row.kind == "incident"
-        {
-            let subject = crate::sla::subject(row, events.remove(&row.doc_id).unwrap_or_default());
-            sample = sample.with_clocks(c, &subject, now);
-        }
-        records.work_orders.push(sample);
-    }
-    Ok(records)
-}
-
-/// The customer's time zone: its contract calendar's, UTC without a contract (blocking).
-pub fn customer_zone(hub: &Hub, customer: &str) -> Result<Tz, HubError> {
-    let s = hub.db().blocking();
-    if s.scheduling().is_none() {
-        return Ok(Tz::UTC);
-    }
-    Ok(crate::sla::contract_for(s, customer)?.map_or(Tz::UTC, |c| c.calendar.time_zone()))
-}
-
-/// Display names of the work order's engineers and labels of its devices not looked up yet.
-fn learn_names(
-    hub: &Hub,
-    wo: &WorkOrder,
-    names: &mut HashMap<String, String>,
-) -> Result<(), HubError> {
-    for u in wo.assignees.keys() {
-        if names.contains_key(u) {
-            continue;
-        }
-        let name = match u.parse::<UserId>() {
-            Ok(uid) => hub.db().blocking().user_by_id(uid)?.map(|r| r.display_name),
-            Err(_) => None,
-        };
-        names.insert(u.clone(), name.unwrap_or_else(|| u.clone()));
-    }
-    for d in wo.device_ids.keys().chain(wo.outages.keys()) {
-        if !names.contains_key(d) {
-            let label = device_label(hub, d)?;
-            names.insert(d.clone(), label);
-        }
-    }
-    Ok(())
-}
-
-/// `SW-CORE-01 (switch)`; the id itself when the record is missing or unreadable.
-fn device_label(hub: &Hub, id: &str) -> Result<String, HubError> {
-    let Ok(doc_id) = id.parse::<DocId>() else {
-        return Ok(id.to_owned());
-    };
-    let record = match hub.load(doc_id)? {
-        Some((_, doc)) => DeviceRecord::from_doc(&doc).ok(),
-        None => None,
-    };
-    Ok(match record {
-        Some(r) if !r.asset_tag.trim().is_empty() && !r.device_type.is_empty() => {
-            format!("{} ({})", r.asset_tag, r.device_type)
-        }
-        Some(r) if !r.asset_tag.trim().is_empty() => r.asset_tag,
-        _ => id.to_owned(),
-    })
-}
-
 #[cfg(test)]
 mod clock_tests;
+#[cfg(test)]
+mod fault_rate_tests;
 #[cfg(test)]
 mod period_tests;
 #[cfg(test)]
