@@ -2,7 +2,7 @@
 //! implausible clocks), collect on-hold pauses, and measure response and resolution in the
 //! contract's business time.
 
-use super::{CompiledContract, ResponseOn, SlaError};
+use super::{BusinessCalendar, CompiledContract, ResponseOn, SlaError};
 use crate::ids::TimestampMs;
 use crate::model::WorkOrder;
 use crate::status::{Event, EventKind};
@@ -261,6 +261,7 @@ impl CompiledContract {
         Ok(Some(SlaReport {
             priority: priority.to_owned(),
             response: self.clock(
+                self.response_calendar(target.response_on),
                 s.opened_at_ms,
                 target.response_ms,
                 &t.pauses,
@@ -268,6 +269,7 @@ impl CompiledContract {
                 now,
             )?,
             resolution: self.clock(
+                &self.calendar,
                 s.opened_at_ms,
                 target.resolution_ms,
                 &t.pauses,
@@ -325,17 +327,17 @@ impl CompiledContract {
         self.evaluate(&SlaSubject::from_work_order(wo), now)
     }
 
-    /// One clock from `start` with `target` business ms, paused during `pauses`, stopped at
+    /// One clock on `cal` from `start` with `target` business ms, paused during `pauses`, stopped at
     /// `stop` (if any).
     fn clock(
         &self,
+        cal: &BusinessCalendar,
         start: TimestampMs,
         target: i64,
         pauses: &[(TimestampMs, Option<TimestampMs>)],
         stop: Option<TimestampMs>,
         now: TimestampMs,
     ) -> Result<ClockReport, SlaError> {
-        let cal = &self.calendar;
         let end = stop.unwrap_or(now).max(start);
         // Holds after the clock stopped do not move it.
         let pauses: Vec<_> = pauses

@@ -32,6 +32,7 @@ fn contract(calendar: Calendar, response_min: i64, resolution_min: i64) -> Compi
         customer_id: "c".into(),
         name: String::new(),
         calendar,
+        phone_calendar: None,
         targets: [(
             "P2".to_owned(),
             Target {
@@ -448,4 +449,60 @@ fn unknown_contract_fields_are_refused() {
             .to_string();
         assert!(err.contains("unknown field"), "{bad}: {err}");
     }
+}
+
+#[test]
+fn remote_response_runs_on_the_phone_calendar_and_on_site_work_on_the_on_site_one() {
+    // DOMAIN.md: on site 5×8, phone support 7×24. A call on Saturday 2025-03-08 10:00.
+    let mut contract = Contract::demo("c", BERLIN);
+    contract.targets.get_mut("P2").unwrap().response_on = ResponseOn::Accepted;
+    let c = contract.compile().unwrap();
+    let call = at(BERLIN, 2025, 3, 8, 10, 0);
+    // Remote work (response on acceptance), 120 min: due Saturday 12:00 on the phone
+    // calendar; the resolution (on site, 120 min) is due Monday 11:00.
+    let due = c.due_times(call, "P2", Some("software")).unwrap().unwrap();
+    assert_eq!(due.response_due_ms, Some(at(BERLIN, 2025, 3, 8, 12, 0)));
+    assert_eq!(due.resolution_due_ms, Some(at(BERLIN, 2025, 3, 10, 11, 0)));
+    let s = SlaSubject {
+        opened_at_ms: call,
+        priority: Some("P2"),
+        category: Some("software"),
+        events: vec![ev("a", "accepted", at(BERLIN, 2025, 3, 8, 11, 0), None)],
+    };
+    let r = c
+        .evaluate(&s, at(BERLIN, 2025, 3, 8, 11, 30))
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.response.state, SlaState::Met);
+    assert_eq!(r.response.elapsed_ms, 60 * MIN);
+    // Arrival on site (P1, response on site) stays on the 5×8 calendar: due Monday 10:00.
+    let p1 = c.due_times(call, "P1", Some("network")).unwrap().unwrap();
+    assert_eq!(p1.response_due_ms, Some(at(BERLIN, 2025, 3, 10, 10, 0)));
+    // Without a phone calendar everything runs on the on-site one.
+    let mut no_phone = contract.clone();
+    no_phone.phone_calendar = None;
+    let c = no_phone.compile().unwrap();
+    let due = c.due_times(call, "P2", None).unwrap().unwrap();
+    assert_eq!(due.response_due_ms, Some(at(BERLIN, 2025, 3, 10, 11, 0)));
+}
+
+#[test]
+fn the_demo_contract_resolves_general_faults_in_two_hours_and_hardware_in_a_working_day() {
+    let c = Contract::demo("c", BERLIN).compile().unwrap();
+    let open = at(BERLIN, 2025, 3, 5, 15, 0); // Wednesday
+    // Every priority: general faults 2 h of business time from the call, 15:00–17:00 →
+    // Wednesday 17:00.
+    for p in PRIORITIES {
+        let due = c.due_times(open, p, Some("network")).unwrap().unwrap();
+        assert_eq!(
+            due.resolution_due_ms,
+            Some(at(BERLIN, 2025, 3, 5, 17, 0)),
+            "{p}"
+        );
+    }
+    // Hardware: one working day = 8 business hours, 2 on Wednesday and 6 on Thursday →
+    // Thursday 15:00.
+    let hw = c.due_times(open, "P4", Some("hardware")).unwrap().unwrap();
+    assert_eq!(hw.resolution_due_ms, Some(at(BERLIN, 2025, 3, 6, 15, 0)));
+    assert!(c.phone_calendar.as_ref().is_some_and(|p| p.is_always()));
 }
