@@ -646,6 +646,8 @@ mod clock_tests;
 #[cfg(test)]
 mod fault_rate_tests;
 #[cfg(test)]
+mod gather_tests;
+#[cfg(test)]
 mod period_tests;
 #[cfg(test)]
 mod tests;
