@@ -6,7 +6,8 @@
 use super::*;
 use chrono::{NaiveDate, TimeZone};
 use fieldsync::sla::{
-    BusinessHours, Calendar, Contract, PriorityMatrix, ResponseOn, SlaEvent, Target,
+    BusinessHours, Calendar, CompiledContract, Contract, PriorityMatrix, ResponseOn, SlaEvent,
+    SlaSubject, Target,
 };
 use proptest::prelude::*;
 
