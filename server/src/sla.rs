@@ -8,8 +8,7 @@
 use crate::dispatch;
 use crate::hub::{Hub, HubError};
 use crate::storage::{
-    ContractRow, EventReceipt, NewNotification, Storage, WorkOrderFilter, WorkOrderRow,
-    scheduling_of,
+    ContractRow, NewNotification, Storage, WorkOrderFilter, WorkOrderRow, scheduling_of,
 };
 use fieldsync::model::{self, EventExtra, WorkOrder, work_order::Sla};
 use fieldsync::sla::{CompiledContract, Contract, SlaEvent, SlaReport, SlaState, SlaSubject};
@@ -126,8 +125,37 @@ pub fn apply_due_times(hub: &Hub, id: DocId, now: TimestampMs) -> Result<Option<
     Ok(Some(out))
 }
 
+/// The events of work orders as the SLA engine reads them: device stamps with the server's
+/// receipt times, from the event projection, by document id.
+pub fn sla_events(
+    s: &dyn Storage,
+    doc_ids: &[String],
+) -> Result<HashMap<String, Vec<SlaEvent>>, HubError> {
+    let mut out: HashMap<String, Vec<SlaEvent>> = HashMap::new();
+    for e in scheduling_of(s)?.work_order_events(doc_ids)? {
+        out.entry(e.doc_id.clone()).or_default().push(SlaEvent {
+            id: e.event_id,
+            kind: e.kind,
+            at_ms: e.at_ms,
+            received_at_ms: Some(e.received_at_ms),
+        });
+    }
+    Ok(out)
+}
+
+/// What the engine measures of a listed work order ([`sla_events`] gives `events`).
+pub fn subject(row: &WorkOrderRow, events: Vec<SlaEvent>) -> SlaSubject<'_> {
+    SlaSubject {
+        opened_at_ms: row.created_at_ms,
+        priority: row.priority.as_deref(),
+        category: row.category.as_deref(),
+        events,
+    }
+}
+
 /// The SLA clocks of listed work orders (incidents of customers with a contract), computed
-/// from the projected events with their receipt times.
+/// from the projected events with their receipt times. The dispatch board and the KPIs both
+/// measure with this.
 pub fn reports_for(
     s: &dyn Storage,
     rows: &[WorkOrderRow],
@@ -144,33 +172,13 @@ pub fn reports_for(
         })
         .collect();
     let ids: Vec<String> = wanted.iter().map(|r| r.doc_id.clone()).collect();
-    let mut events: HashMap<String, Vec<EventReceipt>> = HashMap::new();
-    for e in scheduling_of(s)?.work_order_events(&ids)? {
-        events.entry(e.doc_id.clone()).or_default().push(e);
-    }
+    let mut events = sla_events(s, &ids)?;
     let mut out = HashMap::new();
     for r in wanted {
         let Some(c) = r.customer_id.as_ref().and_then(|c| contracts.get(c)) else {
             continue;
         };
-        let subject = SlaSubject {
-            opened_at_ms: r.created_at_ms,
-            priority: r.priority.as_deref(),
-            category: r.category.as_deref(),
-            events: events
-                .get(&r.doc_id)
-                .map(|v| {
-                    v.iter()
-                        .map(|e| SlaEvent {
-                            id: e.event_id.clone(),
-                            kind: e.kind.clone(),
-                            at_ms: e.at_ms,
-                            received_at_ms: Some(e.received_at_ms),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-        };
+        let subject = subject(r, events.remove(&r.doc_id).unwrap_or_default());
         match c.evaluate(&subject, now) {
             Ok(Some(rep)) => {
                 out.insert(r.doc_id.clone(), rep);

@@ -29,7 +29,8 @@ pub struct KpiQuery {
 }
 
 impl KpiQuery {
-    fn period(&self, now: fieldsync::TimestampMs) -> AppResult<Period> {
+    /// The period asked for; `None`: the current month (in the customer's zone).
+    fn period(&self) -> AppResult<Option<Period>> {
         let parse = |s: &str, quarter: bool| {
             let p = Period::parse(s).map_err(AppError::BadRequest)?;
             if p.is_quarter() != quarter {
@@ -42,9 +43,9 @@ impl KpiQuery {
             (Some(_), Some(_)) => Err(AppError::BadRequest(
                 "give either month or quarter, not both".into(),
             )),
-            (Some(m), None) => parse(m, false),
-            (None, Some(q)) => parse(q, true),
-            (None, None) => Ok(Period::month_of(now)),
+            (Some(m), None) => parse(m, false).map(Some),
+            (None, Some(q)) => parse(q, true).map(Some),
+            (None, None) => Ok(None),
         }
     }
 }
@@ -54,11 +55,15 @@ async fn build(state: &AppState, q: KpiQuery) -> AppResult<KpiReport> {
         return Err(AppError::BadRequest("customer is required".into()));
     }
     let now = crate::now_ms();
-    let period = q.period(now)?;
+    let asked = q.period()?;
     let hub = state.hub.clone();
     let customer = q.customer.clone();
     let mut report = tokio::task::spawn_blocking(move || {
-        let records = kpis::gather(&hub, &customer, period)?;
+        let period = match asked {
+            Some(p) => p,
+            None => Period::month_of_in(now, kpis::customer_zone(&hub, &customer)?),
+        };
+        let records = kpis::gather(&hub, &customer, period, now)?;
         Ok::<_, crate::hub::HubError>(kpis::report(&customer, &records, period, now))
     })
     .await??;

@@ -9,7 +9,7 @@ use crate::storage::StorageError;
 use fieldsync::TimestampMs;
 use serde::Serialize;
 
-use super::{Period, pct};
+use super::pct;
 
 /// What adherence needs of one generated occurrence of a plan.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -38,14 +38,13 @@ pub struct InspectionAdherence {
     pub adherence_pct: Option<f64>,
 }
 
-/// Adherence of the occurrences whose window starts in `period` (UTC, like the rest of the
-/// summary).
+/// Adherence of the occurrences whose window starts in `[from, to)` (the period in the
+/// customer's zone, like the rest of the summary).
 pub fn adherence(
     inspections: &[PlannedInspection],
-    period: Period,
+    (from, to): (TimestampMs, TimestampMs),
     now: TimestampMs,
 ) -> InspectionAdherence {
-    let (from, to) = period.range_ms();
     let mut a = InspectionAdherence::default();
     for i in inspections
         .iter()

@@ -3,26 +3,36 @@
 //! compliance, first-time fix rate, complaints and customer satisfaction, inspection
 //! adherence, device fault time, a breakdown by engineer, each compared with the previous
 //! period and with a trend over the periods before. Definitions: `docs/kpis.md`.
-//! [`compute`] is pure over [`Records`]; [`gather`] reads them from the projections, plans and
-//! documents (blocking).
+//! [`compute`] is pure over [`Records`]; [`gather`] reads them from the projections, plans,
+//! contract, CMDB and documents (blocking).
 
-use crate::hub::{Hub, HubError};
-use crate::storage::WorkOrderFilter;
-use fieldsync::model::{CATEGORIES, Complaint, DeviceRecord, Feedback, WorkOrder};
-use fieldsync::status::{EventKind, Status};
-use fieldsync::{DocId, TimestampMs, UserId};
+use chrono_tz::Tz;
+use fieldsync::TimestampMs;
+use fieldsync::model::{CATEGORIES, Complaint};
+use fieldsync::sla::SlaState;
+use fieldsync::status::Status;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 mod devices;
+mod faults;
+mod gather;
 mod inspections;
 mod period;
+mod sample;
 pub use devices::{DeviceDowntime, DeviceFaultStat, DeviceFaults, DowntimeStat, OutageSample};
+pub use faults::{ClassFaultRate, FaultTable, Fleet};
+pub use gather::{customer_zone, gather};
 pub use inspections::{InspectionAdherence, PlannedInspection};
 pub use period::Period;
+pub use sample::Sample;
 
 /// Rows read per status and period from the work-order projection (its own upper bound).
 const ROWS_PER_STATUS: u32 = 5000;
+/// Months read before the trend for scheduled work generated ahead (plans' horizon ≤ 366 days).
+const LOOKBACK_MONTHS: i32 = 13;
+/// Device records read for the fault rate's denominator (its own upper bound).
+const MAX_DEVICES: u32 = 100_000;
 /// Periods in the trend: this one and the five before.
 pub const TREND_PERIODS: usize = 6;
 /// A satisfaction score of at least this counts as satisfied (DOMAIN.md target ≥ 95 %).
@@ -30,117 +40,13 @@ const SATISFIED_FROM: i64 = 4;
 /// Completion outcomes that say the fault was not resolved (`Event::outcome`).
 const UNRESOLVED_OUTCOMES: [&str; 2] = ["not_fixed", "referred"];
 
-/// What the KPIs need of one work order.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Sample {
-    pub kind: String,
-    pub category: Option<String>,
-    pub status: String,
-    pub created_at_ms: TimestampMs,
-    pub response_due_ms: Option<TimestampMs>,
-    pub resolution_due_ms: Option<TimestampMs>,
-    pub first_on_site_ms: Option<TimestampMs>,
-    pub completed_at_ms: Option<TimestampMs>,
-    pub on_hold_ms: i64,
-    pub outcome: Option<String>,
-    /// Number of `on_site` events (visits).
-    pub visits: usize,
-    /// The customer signed on site (a signature is only taken at a visit).
-    pub signed: bool,
-    /// Labels of the linked devices (asset tag and type).
-    pub devices: Vec<String>,
-    /// Sent back or reopened at least once.
-    pub reopened: bool,
-    /// Display names of the assigned engineers.
-    pub engineers: Vec<String>,
-    pub complaints: Vec<Complaint>,
-    /// Satisfaction scores (1–5) from return visits.
-    pub scores: Vec<i64>,
-    /// Device outages recorded on the work order.
-    pub outages: Vec<OutageSample>,
-}
-
-impl Sample {
-    /// `names` maps user and device ids to display names and labels (unknown ids are shown
-    /// as they are).
-    pub fn from_work_order(wo: &WorkOrder, names: &HashMap<String, String>) -> Sample {
-        let name = |id: &String| names.get(id).cloned().unwrap_or_else(|| id.clone());
-        let f = wo.fold();
-        let count = |k: EventKind| wo.events.iter().filter(|e| e.kind() == Some(k)).count();
-        let feedback = Feedback::of(&wo.events);
-        Sample {
-            kind: wo.kind.clone(),
-            category: wo.category.clone(),
-            status: f.status.as_str().into(),
-            created_at_ms: wo.created_at_ms,
-            response_due_ms: wo.sla.response_due_ms,
-            resolution_due_ms: wo.sla.resolution_due_ms,
-            first_on_site_ms: f.first_on_site_ms,
-            completed_at_ms: f.completed_at_ms,
-            on_hold_ms: f.on_hold_ms,
-            outcome: f.outcome,
-            visits: count(EventKind::OnSite),
-            signed: wo.signature.is_some(),
-            devices: wo
-                .device_ids
-                .iter()
-                .filter(|(_, on)| **on)
-                .map(|(d, _)| name(d))
-                .collect(),
-            reopened: count(EventKind::Rejected) + count(EventKind::Reopened) > 0,
-            engineers: wo
-                .assignees
-                .iter()
-                .filter(|(_, on)| **on)
-                .map(|(u, _)| name(u))
-                .collect(),
-            complaints: feedback.complaints,
-            scores: feedback.scores.iter().map(|s| s.score).collect(),
-            outages: wo
-                .outages
-                .iter()
-                .map(|(d, o)| OutageSample {
-                    device: name(d),
-                    down_from_ms: o.down_from_ms,
-                    restored_at_ms: o.restored_at_ms,
-                })
-                .collect(),
-        }
-    }
-
-    fn is_done(&self) -> bool {
-        matches!(self.status.as_str(), "completed" | "approved")
-    }
-
-    fn is_first_time_fix(&self) -> bool {
-        self.is_done()
-            && self.outcome.as_deref() == Some("fixed")
-            && self.visits <= 1
-            && !self.reopened
-    }
-
-    /// Resolved without a site visit: completed with no `on_site` event, no customer
-    /// signature (taken on site) and no outcome saying it was not resolved.
-    fn is_phone_resolution(&self) -> bool {
-        self.is_done()
-            && self.visits == 0
-            && !self.signed
-            && !self
-                .outcome
-                .as_deref()
-                .is_some_and(|o| UNRESOLVED_OUTCOMES.contains(&o))
-    }
-
-    /// Completion − first on site − holds.
-    fn on_site_ms(&self) -> Option<i64> {
-        Some((self.completed_at_ms? - self.first_on_site_ms? - self.on_hold_ms).max(0))
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CategoryStat {
     pub count: u64,
-    /// Share of all faults of the period, in percent.
+    /// The category's share of all faults of the period, in % (the shares sum to 100).
+    pub share_pct: Option<f64>,
+    /// 故障率 of the category: its faults ÷ devices in service, in % (`None` when the CMDB
+    /// has no device of the customer).
     pub rate_pct: Option<f64>,
 }
 
@@ -172,12 +78,27 @@ pub struct PeriodKpis {
     pub work_orders: u64,
     pub faults: u64,
     pub faults_by_category: BTreeMap<String, CategoryStat>,
+    /// The customer's devices in service (CMDB, as recorded now); `None` when unknown.
+    pub devices_in_service: Option<u64>,
+    /// 整体故障率: faults ÷ devices in service, in %.
+    pub fault_rate_pct: Option<f64>,
+    /// Fault rate per device class: faults linked to a device of the class ÷ devices of the
+    /// class in service.
+    pub fault_rate_by_class: BTreeMap<String, ClassFaultRate>,
     /// Completed faults resolved without a site visit (by phone or remotely).
     pub phone_resolutions: u64,
     /// Of all completed faults, in %.
     pub phone_resolution_rate_pct: Option<f64>,
+    /// Wall-clock minutes, first on site − call (holds included).
     pub mean_time_to_arrive_min: Option<f64>,
+    /// Business minutes of the contract's calendar, holds excluded (the response clock's
+    /// measure); `None` without a contract.
+    pub mean_time_to_arrive_business_min: Option<f64>,
+    /// Wall-clock minutes, completion − first on site − holds.
     pub mean_on_site_resolution_min: Option<f64>,
+    /// Business minutes of the contract's calendar, holds excluded.
+    pub mean_on_site_resolution_business_min: Option<f64>,
+    /// The SLA engine's verdicts (the dispatch board's clocks), see [`Sample::with_clocks`].
     pub sla_response: Compliance,
     pub sla_resolution: Compliance,
     pub first_time_fixes: u64,
@@ -215,6 +136,16 @@ pub struct Records {
     pub inspections: Option<Vec<PlannedInspection>>,
     /// The projection returned its row limit for some status.
     pub truncated: bool,
+    /// The customer's time zone, which draws the periods' boundaries (`None`: UTC).
+    pub time_zone: Option<Tz>,
+    /// The customer's devices in service (`None`: not known, no fault rates).
+    pub fleet: Option<Fleet>,
+}
+
+impl Records {
+    fn zone(&self) -> Tz {
+        self.time_zone.unwrap_or(Tz::UTC)
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -225,12 +156,16 @@ pub struct KpiReport {
     pub customer_name: Option<String>,
     /// `month` or `quarter`.
     pub period_kind: &'static str,
+    /// The IANA zone whose calendar months the periods are (the customer's contract).
+    pub time_zone: String,
     pub current: PeriodKpis,
     pub previous: PeriodKpis,
     /// current − previous for the headline figures (absent where either side has no value).
     pub change: BTreeMap<String, Option<f64>>,
     /// This period and the ones before it, oldest first ([`TREND_PERIODS`] in all).
     pub trend: Vec<PeriodKpis>,
+    /// The service scheme's 故障率考核 table for the current period.
+    pub fault_table: FaultTable,
     /// The projection returned its row limit for some status: figures may be incomplete.
     pub truncated: bool,
     pub generated_at_ms: TimestampMs,
@@ -247,6 +182,21 @@ fn round2(v: f64) -> f64 {
 fn mean_min(values: &[i64]) -> Option<f64> {
     (!values.is_empty())
         .then(|| round2(values.iter().sum::<i64>() as f64 / values.len() as f64 / 60_000.0))
+}
+
+/// Met / missed / pending from the SLA engine's states: met = stopped in time, missed =
+/// breached (stopped late or running past due), on track or at risk = pending.
+fn sla_compliance(states: impl Iterator<Item = SlaState>) -> Compliance {
+    let mut c = Compliance::default();
+    for s in states {
+        match s {
+            SlaState::Met => c.met += 1,
+            SlaState::Breached => c.missed += 1,
+            SlaState::OnTrack | SlaState::AtRisk => c.pending += 1,
+        }
+    }
+    c.rate_pct = pct(c.met, c.met + c.missed);
+    c
 }
 
 fn compliance(
@@ -298,11 +248,11 @@ fn by_engineer(live: &[&Sample]) -> BTreeMap<String, EngineerStat> {
 /// KPIs of the work orders created in `period` and the inspections planned in it (see
 /// docs/kpis.md).
 pub fn compute(records: &Records, period: Period, now: TimestampMs) -> PeriodKpis {
-    let (from, to) = period.range_ms();
+    let (from, to) = period.range_in(records.zone());
     let wos: Vec<&Sample> = records
         .work_orders
         .iter()
-        .filter(|s| (from..to).contains(&s.created_at_ms))
+        .filter(|s| (from..to).contains(&s.counted_at_ms()))
         .collect();
     let live: Vec<&Sample> = wos
         .iter()
@@ -323,8 +273,10 @@ pub fn compute(records: &Records, period: Period, now: TimestampMs) -> PeriodKpi
         by_cat.entry(cat).or_default().count += 1;
     }
     let total = faults.len() as u64;
+    let devices = records.fleet.as_ref().map(|f| f.in_service);
     for stat in by_cat.values_mut() {
-        stat.rate_pct = pct(stat.count, total);
+        stat.share_pct = pct(stat.count, total);
+        stat.rate_pct = devices.and_then(|d| pct(stat.count, d));
     }
     let arrive: Vec<i64> = faults
         .iter()
@@ -334,21 +286,10 @@ pub fn compute(records: &Records, period: Period, now: TimestampMs) -> PeriodKpi
     let on_site: Vec<i64> = done.iter().filter_map(|s| s.on_site_ms()).collect();
     let ftf = done.iter().filter(|s| s.is_first_time_fix()).count() as u64;
     let by_phone = done.iter().filter(|s| s.is_phone_resolution()).count() as u64;
-    let response = compliance(
-        live.iter()
-            .filter_map(|s| Some((s.first_on_site_ms, s.response_due_ms?))),
-        now,
-    );
-    let resolution = compliance(
-        live.iter().filter_map(|s| {
-            let done_at = s
-                .completed_at_ms
-                .filter(|_| s.is_done())
-                .map(|c| c - s.on_hold_ms);
-            Some((done_at, s.resolution_due_ms?))
-        }),
-        now,
-    );
+    let response = sla_compliance(live.iter().filter_map(|s| s.sla_response));
+    let resolution = sla_compliance(live.iter().filter_map(|s| s.sla_resolution));
+    let arrive_business: Vec<i64> = faults.iter().filter_map(|s| s.arrive_business_ms).collect();
+    let on_site_business: Vec<i64> = done.iter().filter_map(|s| s.on_site_business_ms).collect();
     let complaints: Vec<&Complaint> = live.iter().flat_map(|s| &s.complaints).collect();
     let complained = live.iter().filter(|s| !s.complaints.is_empty()).count() as u64;
     let complaint_resolution = compliance(
@@ -364,10 +305,19 @@ pub fn compute(records: &Records, period: Period, now: TimestampMs) -> PeriodKpi
         work_orders: live.len() as u64,
         faults: total,
         faults_by_category: by_cat,
+        devices_in_service: devices,
+        fault_rate_pct: devices.and_then(|d| pct(total, d)),
+        fault_rate_by_class: records
+            .fleet
+            .as_ref()
+            .map(|f| faults::by_class(&faults, f))
+            .unwrap_or_default(),
         phone_resolutions: by_phone,
         phone_resolution_rate_pct: pct(by_phone, done.len() as u64),
         mean_time_to_arrive_min: mean_min(&arrive),
+        mean_time_to_arrive_business_min: mean_min(&arrive_business),
         mean_on_site_resolution_min: mean_min(&on_site),
+        mean_on_site_resolution_business_min: mean_min(&on_site_business),
         sla_response: response,
         sla_resolution: resolution,
         first_time_fixes: ftf,
@@ -389,7 +339,7 @@ pub fn compute(records: &Records, period: Period, now: TimestampMs) -> PeriodKpi
         inspections: records
             .inspections
             .as_deref()
-            .map(|i| inspections::adherence(i, period, now)),
+            .map(|i| inspections::adherence(i, period.range_in(records.zone()), now)),
         device_faults: devices::device_faults(&faults),
         device_downtime: devices::device_downtime(&live, now),
     }
@@ -401,9 +351,17 @@ pub fn headline(k: &PeriodKpis) -> Vec<(String, Option<f64>)> {
         ("work_orders".to_string(), Some(k.work_orders as f64)),
         ("faults".into(), Some(k.faults as f64)),
     ];
+    v.extend([
+        (
+            "devices_in_service".to_string(),
+            k.devices_in_service.map(|d| d as f64),
+        ),
+        ("fault_rate_pct".into(), k.fault_rate_pct),
+    ]);
     for (cat, s) in &k.faults_by_category {
         v.push((format!("faults_{cat}"), Some(s.count as f64)));
         v.push((format!("fault_rate_{cat}_pct"), s.rate_pct));
+        v.push((format!("fault_share_{cat}_pct"), s.share_pct));
     }
     v.extend([
         ("phone_resolutions".into(), Some(k.phone_resolutions as f64)),
@@ -413,8 +371,16 @@ pub fn headline(k: &PeriodKpis) -> Vec<(String, Option<f64>)> {
         ),
         ("mean_time_to_arrive_min".into(), k.mean_time_to_arrive_min),
         (
+            "mean_time_to_arrive_business_min".into(),
+            k.mean_time_to_arrive_business_min,
+        ),
+        (
             "mean_on_site_resolution_min".into(),
             k.mean_on_site_resolution_min,
+        ),
+        (
+            "mean_on_site_resolution_business_min".into(),
+            k.mean_on_site_resolution_business_min,
         ),
         ("sla_response_pct".into(), k.sla_response.rate_pct),
         ("sla_resolution_pct".into(), k.sla_resolution.rate_pct),
@@ -464,11 +430,9 @@ pub fn headline(k: &PeriodKpis) -> Vec<(String, Option<f64>)> {
 }
 
 pub fn report(customer: &str, records: &Records, period: Period, now: i64) -> KpiReport {
-    let trend: Vec<PeriodKpis> = period
-        .trailing(TREND_PERIODS)
-        .into_iter()
-        .map(|p| compute(records, p, now))
-        .collect();
+    let periods = period.trailing(TREND_PERIODS);
+    let trend: Vec<PeriodKpis> = periods.iter().map(|p| compute(records, *p, now)).collect();
+    let fault_table = faults::table(records, period, &periods[..periods.len() - 1]);
     let n = trend.len();
     let (current, previous) = (trend[n - 1].clone(), trend[n - 2].clone());
     let prev: BTreeMap<_, _> = headline(&previous).into_iter().collect();
@@ -485,6 +449,7 @@ pub fn report(customer: &str, records: &Records, period: Period, now: i64) -> Kp
     KpiReport {
         customer: customer.into(),
         customer_name: None,
+        time_zone: records.zone().name().to_owned(),
         period_kind: if period.is_quarter() {
             "quarter"
         } else {
@@ -494,6 +459,7 @@ pub fn report(customer: &str, records: &Records, period: Period, now: i64) -> Kp
         previous,
         change,
         trend,
+        fault_table,
         truncated: records.truncated,
         generated_at_ms: now,
     }
@@ -523,105 +489,13 @@ pub fn to_csv(r: &KpiReport) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Work orders of `customer` created in `period` or the trend periods before it, and the
-/// occurrences of the customer's inspection plans starting then (blocking).
-pub fn gather(hub: &Hub, customer: &str, period: Period) -> Result<Records, HubError> {
-    let (from, _) = period.shift(1 - TREND_PERIODS as i32).range_ms();
-    let (_, to) = period.range_ms();
-    let mut records = Records {
-        inspections: inspections::gather(hub.db().blocking(), customer, from, to)?,
-        ..Default::default()
-    };
-    let mut names: HashMap<String, String> = HashMap::new();
-    // Period by period and status by status, so the row bound applies to one month's work
-    // orders in one status, not to the customer's whole history.
-    let mut ids: Vec<DocId> = Vec::new();
-    let windows = (0..TREND_PERIODS as i32).map(|k| period.shift(-k).range_ms());
-    let queries =
-        windows.flat_map(|(start, end)| Status::ALL.into_iter().map(move |s| (start, end, s)));
-    for (start, end, status) in queries {
-        let rows = hub.db().blocking().list_work_orders(&WorkOrderFilter {
-            status: Some(status.as_str().into()),
-            customer: Some(customer.into()),
-            created_from_ms: Some(start),
-            created_before_ms: Some(end),
-            limit: Some(ROWS_PER_STATUS),
-            ..Default::default()
-        })?;
-        records.truncated |= rows.len() as u32 >= ROWS_PER_STATUS;
-        ids.extend(
-            rows.iter()
-                .filter(|row| (from..to).contains(&row.created_at_ms))
-                .filter_map(|row| row.doc_id.parse::<DocId>().ok()),
-        );
-    }
-    // Loading and reading thousands of documents is the report's cost: spread it over the
-    // cores (a 10,000-work-order month took 9.4 s on one).
-    let read = crate::hub::on_all_cores(ids, |id| -> Result<Option<WorkOrder>, HubError> {
-        let Some((_, doc)) = hub.load_uncached(id)? else {
-            return Ok(None);
-        };
-        match WorkOrder::from_doc(&doc) {
-            Ok(wo) => Ok(Some(wo)),
-            Err(e) => {
-                tracing::warn!(%id, error = %e, "work order left out of the KPIs");
-                Ok(None)
-            }
-        }
-    });
-    for wo in read {
-        if let Some(wo) = wo? {
-            learn_names(hub, &wo, &mut names)?;
-            records
-                .work_orders
-                .push(Sample::from_work_order(&wo, &names));
-        }
-    }
-    Ok(records)
-}
-
-/// Display names of the work order's engineers and labels of its devices not looked up yet.
-fn learn_names(
-    hub: &Hub,
-    wo: &WorkOrder,
-    names: &mut HashMap<String, String>,
-) -> Result<(), HubError> {
-    for u in wo.assignees.keys() {
-        if names.contains_key(u) {
-            continue;
-        }
-        let name = match u.parse::<UserId>() {
-            Ok(uid) => hub.db().blocking().user_by_id(uid)?.map(|r| r.display_name),
-            Err(_) => None,
-        };
-        names.insert(u.clone(), name.unwrap_or_else(|| u.clone()));
-    }
-    for d in wo.device_ids.keys().chain(wo.outages.keys()) {
-        if !names.contains_key(d) {
-            let label = device_label(hub, d)?;
-            names.insert(d.clone(), label);
-        }
-    }
-    Ok(())
-}
-
-/// `SW-CORE-01 (switch)`; the id itself when the record is missing or unreadable.
-fn device_label(hub: &Hub, id: &str) -> Result<String, HubError> {
-    let Ok(doc_id) = id.parse::<DocId>() else {
-        return Ok(id.to_owned());
-    };
-    let record = match hub.load(doc_id)? {
-        Some((_, doc)) => DeviceRecord::from_doc(&doc).ok(),
-        None => None,
-    };
-    Ok(match record {
-        Some(r) if !r.asset_tag.trim().is_empty() && !r.device_type.is_empty() => {
-            format!("{} ({})", r.asset_tag, r.device_type)
-        }
-        Some(r) if !r.asset_tag.trim().is_empty() => r.asset_tag,
-        _ => id.to_owned(),
-    })
-}
-
+#[cfg(test)]
+mod clock_tests;
+#[cfg(test)]
+mod fault_rate_tests;
+#[cfg(test)]
+mod gather_tests;
+#[cfg(test)]
+mod period_tests;
 #[cfg(test)]
 mod tests;

@@ -1,10 +1,13 @@
-//! Reporting periods: calendar months (`2026-11`) and quarters (`2026-Q4`), in UTC.
+//! Reporting periods: calendar months (`2026-11`) and quarters (`2026-Q4`) of the customer's
+//! local calendar: for an Asia/Shanghai customer November starts at 1 November 00:00 in
+//! Shanghai (31 October 16:00 UTC).
 
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
 use fieldsync::TimestampMs;
 use serde::Serialize;
 
-/// A calendar month or quarter (UTC).
+/// A calendar month or quarter (its instants depend on the time zone: [`Period::range_in`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
@@ -35,21 +38,32 @@ impl Period {
         Ok(Period::Month { year, month })
     }
 
-    /// The month containing `ms`.
+    /// The month containing `ms` in UTC.
     pub fn month_of(ms: TimestampMs) -> Period {
-        let t = Utc.timestamp_millis_opt(ms).single().unwrap_or_default();
+        Self::month_of_in(ms, Tz::UTC)
+    }
+
+    /// The month containing `ms` on the local calendar of `tz`.
+    pub fn month_of_in(ms: TimestampMs, tz: Tz) -> Period {
+        let t = Utc
+            .timestamp_millis_opt(ms)
+            .single()
+            .unwrap_or_default()
+            .with_timezone(&tz);
         Period::Month {
             year: t.year(),
             month: t.month(),
         }
     }
 
-    /// The quarter containing `ms`.
+    /// The quarter containing `ms` in UTC.
     pub fn quarter_of(ms: TimestampMs) -> Period {
-        let t = Utc.timestamp_millis_opt(ms).single().unwrap_or_default();
-        Period::Quarter {
-            year: t.year(),
-            quarter: (t.month() - 1) / 3 + 1,
+        match Self::month_of(ms) {
+            Period::Month { year, month } => Period::Quarter {
+                year,
+                quarter: (month - 1) / 3 + 1,
+            },
+            q => q,
         }
     }
 
@@ -89,12 +103,22 @@ impl Period {
         self.shift(-1)
     }
 
-    /// `[start, end)` in milliseconds.
+    /// `[start, end)` in milliseconds, UTC months.
     pub fn range_ms(self) -> (TimestampMs, TimestampMs) {
+        self.range_in(Tz::UTC)
+    }
+
+    /// `[start, end)` in milliseconds: from local midnight of the first day to local midnight
+    /// of the first day after, in `tz`.
+    pub fn range_in(self, tz: Tz) -> (TimestampMs, TimestampMs) {
         let (year, month, len) = self.span();
-        let start = month_start_ms(year, month);
+        let start = month_start_ms(year, month, tz);
         let end_idx = year * 12 + (month + len) as i32 - 1;
-        let end = month_start_ms(end_idx.div_euclid(12), end_idx.rem_euclid(12) as u32 + 1);
+        let end = month_start_ms(
+            end_idx.div_euclid(12),
+            end_idx.rem_euclid(12) as u32 + 1,
+            tz,
+        );
         (start, end)
     }
 
@@ -119,9 +143,10 @@ impl Period {
     }
 }
 
-fn month_start_ms(year: i32, month: u32) -> TimestampMs {
+/// Local midnight of the month's first day (the first instant of that day should midnight
+/// not exist in a DST gap).
+fn month_start_ms(year: i32, month: u32, tz: Tz) -> TimestampMs {
     NaiveDate::from_ymd_opt(year, month, 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| Utc.from_utc_datetime(&t).timestamp_millis())
+        .map(|d| fieldsync::sla::local_instant(tz, d, 0))
         .unwrap_or(0)
 }

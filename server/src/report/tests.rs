@@ -5,6 +5,7 @@ use super::*;
 /// Six months of a customer's work: faults of every category, engineers with CJK names,
 /// complaints and scores.
 pub(crate) fn summary_samples(end: crate::kpis::Period) -> Vec<crate::kpis::Sample> {
+    use fieldsync::sla::SlaState;
     let cats = ["network", "security", "software", "hardware", "other"];
     let people = ["Zhang Wei 张伟", "Li Na 李娜", "Tom Becker"];
     let mut out = Vec::new();
@@ -18,8 +19,15 @@ pub(crate) fn summary_samples(end: crate::kpis::Period) -> Vec<crate::kpis::Samp
                 category: Some(cats[(i + m) % cats.len()].into()),
                 status: "approved".into(),
                 created_at_ms: created,
-                response_due_ms: Some(created + 120 * 60_000),
-                resolution_due_ms: Some(created + 240 * 60_000),
+                // The SLA engine's verdicts on a 7×24 contract, 120 min response and 240 min
+                // resolution: arrivals after 40, 70, 100 min are met, after 130 min missed;
+                // every completion (150–230 min) is met.
+                sla_response: Some(if i % 4 == 3 {
+                    SlaState::Breached
+                } else {
+                    SlaState::Met
+                }),
+                sla_resolution: Some(SlaState::Met),
                 first_on_site_ms: Some(created + (40 + 30 * (i as i64 % 4)) * 60_000),
                 completed_at_ms: Some(created + (150 + 20 * (i as i64 % 5)) * 60_000),
                 outcome: Some("fixed".into()),

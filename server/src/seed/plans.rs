@@ -1,6 +1,7 @@
 //! Demo contracts, engineer profiles and inspection plans (DOMAIN.md): the office tower's
 //! 5×8 contract (general faults 2 h, hardware one working day) and its **Wednesday
-//! 09:00–12:00 on-site patrol**, generated six weeks ahead; the school's monthly UPS test;
+//! 09:00–12:00 on-site patrol**, generated six weeks ahead, on the PRC holiday calendar
+//! (holidays and 调休 make-up days, `fieldsync::sla::prc`); the school's monthly UPS test;
 //! the clinic on 7×24.
 
 use crate::hub::{Hub, HubError};
@@ -26,8 +27,11 @@ pub fn seed_contracts_and_profiles(
     now: TimestampMs,
 ) -> Result<(), HubError> {
     let s = hub.db().blocking();
+    // 5×8 on the PRC calendar: statutory holidays off, 调休 make-up Saturdays and Sundays on.
     for customer in ["cust-northwind", "cust-riverside-school"] {
-        crate::sla::put_contract(s, &Contract::demo(customer, DEMO_TZ), now)?;
+        let mut c = Contract::demo(customer, DEMO_TZ);
+        c.calendar = c.calendar.with_prc_holidays();
+        crate::sla::put_contract(s, &c, now)?;
     }
     let mut clinic = Contract::demo("cust-lakeside-clinic", DEMO_TZ);
     clinic.name = "7×24 on call".into();

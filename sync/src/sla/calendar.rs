@@ -1,6 +1,8 @@
 //! Business-time arithmetic over a contract's service calendar: "add N business minutes to an
 //! instant" and "business minutes between two instants", in the customer's IANA time zone
-//! (chrono-tz), with weekly service hours and holidays. 7×24 calendars are plain wall time.
+//! (chrono-tz), with weekly service hours, holidays and extra working days (the PRC's 调休
+//! make-up days: a Saturday or Sunday that is a working day). 7×24 calendars are plain wall
+//! time.
 
 use super::SlaError;
 use crate::ids::TimestampMs;
@@ -12,8 +14,10 @@ use std::collections::BTreeSet;
 /// How far ahead the arithmetic looks for business time before giving up (ten years).
 const MAX_DAYS: u32 = 3660;
 
-/// A service calendar as configured (JSON/TOML friendly).
+/// A service calendar as configured (JSON/TOML friendly). Unknown fields are refused: a
+/// misspelt `working_days` silently dropped would shift every due time around a holiday.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Calendar {
     /// IANA zone name, e.g. `Asia/Shanghai`, `Europe/Berlin`.
     pub time_zone: String,
@@ -23,10 +27,16 @@ pub struct Calendar {
     /// Local dates without service (5×8 calendars only).
     #[serde(default)]
     pub holidays: Vec<NaiveDate>,
+    /// Local dates that are working days although their weekday is not a service day (调休
+    /// make-up days, e.g. Sunday 2026-09-20 before National Day); served with the usual
+    /// hours. 5×8 calendars only; a date cannot be both a holiday and a working day.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub working_days: Vec<NaiveDate>,
 }
 
 /// Weekly service hours, e.g. Mon–Fri 09:00–17:00.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BusinessHours {
     /// Service days, e.g. `["Mon","Tue","Wed","Thu","Fri"]`.
     pub days: Vec<Weekday>,
@@ -53,6 +63,7 @@ impl Calendar {
                 end: "17:00".into(),
             }),
             holidays: Vec::new(),
+            working_days: Vec::new(),
         }
     }
 
@@ -62,7 +73,21 @@ impl Calendar {
             time_zone: time_zone.into(),
             hours: None,
             holidays: Vec::new(),
+            working_days: Vec::new(),
         }
+    }
+
+    /// This calendar with the PRC statutory holidays and make-up working days of the years
+    /// shipped in [`super::prc`] added (duplicates removed).
+    pub fn with_prc_holidays(mut self) -> Self {
+        let prc = super::prc::calendar_days();
+        self.holidays.extend(prc.holidays);
+        self.holidays.sort_unstable();
+        self.holidays.dedup();
+        self.working_days.extend(prc.working_days);
+        self.working_days.sort_unstable();
+        self.working_days.dedup();
+        self
     }
 
     /// Check the configuration and prepare it for arithmetic.
@@ -98,10 +123,17 @@ impl Calendar {
                 })
             }
         };
+        let holidays: BTreeSet<NaiveDate> = self.holidays.iter().copied().collect();
+        if let Some(d) = self.working_days.iter().find(|d| holidays.contains(d)) {
+            return Err(SlaError::Config(format!(
+                "{d} is listed both as a holiday and as a working day"
+            )));
+        }
         Ok(BusinessCalendar {
             tz,
             hours,
-            holidays: self.holidays.iter().copied().collect(),
+            holidays,
+            working_days: self.working_days.iter().copied().collect(),
         })
     }
 }
@@ -131,6 +163,7 @@ pub struct BusinessCalendar {
     tz: Tz,
     hours: Option<Hours>,
     holidays: BTreeSet<NaiveDate>,
+    working_days: BTreeSet<NaiveDate>,
 }
 
 impl BusinessCalendar {
@@ -158,10 +191,21 @@ impl BusinessCalendar {
         local_instant(self.tz, date, minutes)
     }
 
+    /// Is `date` a service day: a holiday never, an extra working day always, otherwise by
+    /// its weekday. (7×24 calendars serve every day.)
+    pub fn is_service_day(&self, date: NaiveDate) -> bool {
+        let Some(h) = &self.hours else {
+            return true;
+        };
+        if self.holidays.contains(&date) {
+            return false;
+        }
+        self.working_days.contains(&date) || h.days[date.weekday().num_days_from_monday() as usize]
+    }
+
     /// The service window of a local date, or `None` on a non-service day or holiday.
     fn window(&self, date: NaiveDate, h: &Hours) -> Option<(TimestampMs, TimestampMs)> {
-        if !h.days[date.weekday().num_days_from_monday() as usize] || self.holidays.contains(&date)
-        {
+        if !self.is_service_day(date) {
             return None;
         }
         Some((

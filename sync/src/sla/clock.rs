@@ -2,7 +2,7 @@
 //! implausible clocks), collect on-hold pauses, and measure response and resolution in the
 //! contract's business time.
 
-use super::{CompiledContract, ResponseOn, SlaError};
+use super::{BusinessCalendar, CompiledContract, ResponseOn, SlaError};
 use crate::ids::TimestampMs;
 use crate::model::WorkOrder;
 use crate::status::{Event, EventKind};
@@ -123,6 +123,17 @@ impl SlaReport {
     pub fn worst(&self) -> SlaState {
         self.response.state.max(self.resolution.state)
     }
+}
+
+/// Time to arrive and time on site of one work order in **business time** of the contract's
+/// calendar, holds excluded: the same timeline (trusted stamps, pauses) and calendar as the
+/// SLA clocks, so a report's business figures agree with the dispatch board.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BusinessTimes {
+    /// Opened → first on site, less the business time on hold in between.
+    pub arrive_ms: Option<i64>,
+    /// First on site → completion, less the business time on hold in between.
+    pub on_site_ms: Option<i64>,
 }
 
 /// The walked event log.
@@ -250,6 +261,7 @@ impl CompiledContract {
         Ok(Some(SlaReport {
             priority: priority.to_owned(),
             response: self.clock(
+                self.response_calendar(target.response_on),
                 s.opened_at_ms,
                 target.response_ms,
                 &t.pauses,
@@ -257,6 +269,7 @@ impl CompiledContract {
                 now,
             )?,
             resolution: self.clock(
+                &self.calendar,
                 s.opened_at_ms,
                 target.resolution_ms,
                 &t.pauses,
@@ -268,6 +281,43 @@ impl CompiledContract {
         }))
     }
 
+    /// Business time to arrive and on site (see [`BusinessTimes`]); `None` for a figure
+    /// whose end has not happened (not on site, not completed) or a cancelled work order.
+    pub fn business_times(
+        &self,
+        s: &SlaSubject<'_>,
+        now: TimestampMs,
+    ) -> Result<BusinessTimes, SlaError> {
+        let t = self.timeline(s, now);
+        if t.cancelled {
+            return Ok(BusinessTimes::default());
+        }
+        let span = |from: TimestampMs, to: TimestampMs| -> Result<i64, SlaError> {
+            let cal = &self.calendar;
+            let mut held = 0;
+            for &(a, b) in &t.pauses {
+                let (a, b) = (a.max(from), b.unwrap_or(to).min(to));
+                if b > a {
+                    held += cal.business_ms_between(a, b)?;
+                }
+            }
+            Ok((cal.business_ms_between(from, to)? - held).max(0))
+        };
+        let opened = s.opened_at_ms;
+        let arrive_ms = match t.on_site {
+            Some(on_site) => Some(span(opened, on_site.max(opened))?),
+            None => None,
+        };
+        let on_site_ms = match (t.on_site, t.resolved) {
+            (Some(a), Some(b)) => Some(span(a, b.max(a))?),
+            _ => None,
+        };
+        Ok(BusinessTimes {
+            arrive_ms,
+            on_site_ms,
+        })
+    }
+
     /// Convenience for the app: evaluate a typed work order (device view, no receipt times).
     pub fn evaluate_work_order(
         &self,
@@ -277,17 +327,17 @@ impl CompiledContract {
         self.evaluate(&SlaSubject::from_work_order(wo), now)
     }
 
-    /// One clock from `start` with `target` business ms, paused during `pauses`, stopped at
+    /// One clock on `cal` from `start` with `target` business ms, paused during `pauses`, stopped at
     /// `stop` (if any).
     fn clock(
         &self,
+        cal: &BusinessCalendar,
         start: TimestampMs,
         target: i64,
         pauses: &[(TimestampMs, Option<TimestampMs>)],
         stop: Option<TimestampMs>,
         now: TimestampMs,
     ) -> Result<ClockReport, SlaError> {
-        let cal = &self.calendar;
         let end = stop.unwrap_or(now).max(start);
         // Holds after the clock stopped do not move it.
         let pauses: Vec<_> = pauses

@@ -32,6 +32,7 @@ fn contract(calendar: Calendar, response_min: i64, resolution_min: i64) -> Compi
         customer_id: "c".into(),
         name: String::new(),
         calendar,
+        phone_calendar: None,
         targets: [(
             "P2".to_owned(),
             Target {
@@ -380,4 +381,128 @@ fn contracts_round_trip_through_json() {
     )
     .unwrap();
     assert!(minimal.compile().unwrap().calendar.is_always());
+}
+
+const SHANGHAI: &str = "Asia/Shanghai";
+
+#[test]
+fn a_make_up_sunday_is_business_time_and_a_holiday_is_not() {
+    // Sunday 2026-09-20 is a working day before National Day (国办发明电〔2025〕7号); Sunday
+    // 2026-09-13 is an ordinary Sunday; Friday 2026-09-25 is 中秋节.
+    let plain = Calendar::five_by_eight(SHANGHAI).compile().unwrap();
+    let prc = Calendar::five_by_eight(SHANGHAI)
+        .with_prc_holidays()
+        .compile()
+        .unwrap();
+    let sun = |d| {
+        (
+            at(SHANGHAI, 2026, 9, d, 0, 0),
+            at(SHANGHAI, 2026, 9, d + 1, 0, 0),
+        )
+    };
+    let (a, b) = sun(20);
+    assert_eq!(plain.business_minutes_between(a, b).unwrap(), 0);
+    assert_eq!(prc.business_minutes_between(a, b).unwrap(), 8 * 60);
+    let (a, b) = sun(13);
+    assert_eq!(prc.business_minutes_between(a, b).unwrap(), 0);
+    let (a, b) = sun(25);
+    assert_eq!(plain.business_minutes_between(a, b).unwrap(), 8 * 60);
+    assert_eq!(prc.business_minutes_between(a, b).unwrap(), 0);
+    // A call on Saturday 19 September 10:00 with a 2-hour target is due on the make-up
+    // Sunday at 11:00, not on Monday 11:00.
+    let due = prc
+        .add_business_minutes(at(SHANGHAI, 2026, 9, 19, 10, 0), 120)
+        .unwrap();
+    assert_eq!(due, at(SHANGHAI, 2026, 9, 20, 11, 0));
+    // A make-up day written by hand works the same way, in JSON too.
+    let cal: Calendar = serde_json::from_str(
+        r#"{"time_zone":"Asia/Shanghai","hours":{"days":["Mon","Tue","Wed","Thu","Fri"],"start":"09:00","end":"17:00"},"working_days":["2026-09-20"]}"#,
+    )
+    .unwrap();
+    let (a, b) = sun(20);
+    assert_eq!(
+        cal.compile()
+            .unwrap()
+            .business_minutes_between(a, b)
+            .unwrap(),
+        8 * 60
+    );
+    // One date as both a holiday and a working day is a configuration error.
+    let mut both = Calendar::five_by_eight(SHANGHAI);
+    both.holidays = vec![NaiveDate::from_ymd_opt(2026, 9, 20).unwrap()];
+    both.working_days = both.holidays.clone();
+    assert!(matches!(both.compile(), Err(SlaError::Config(_))));
+}
+
+#[test]
+fn unknown_contract_fields_are_refused() {
+    let base = r#"{"customer_id":"x","calendar":{"time_zone":"UTC"},"targets":{"P1":{"response_minutes":30,"resolution_minutes":60}}}"#;
+    assert!(serde_json::from_str::<Contract>(base).is_ok());
+    for bad in [
+        r#"{"customer_id":"x","calendar":{"time_zone":"UTC"},"targets":{},"holidays":[]}"#,
+        r#"{"customer_id":"x","calendar":{"time_zone":"UTC","workdays":["2026-09-20"]},"targets":{}}"#,
+        r#"{"customer_id":"x","calendar":{"time_zone":"UTC","hours":{"days":["Mon"],"start":"09:00","end":"17:00","lunch":"12:00"}},"targets":{}}"#,
+        r#"{"customer_id":"x","calendar":{"time_zone":"UTC"},"targets":{"P1":{"response_minutes":30,"resolution_minutes":60,"resolve_minutes":5}}}"#,
+    ] {
+        let err = serde_json::from_str::<Contract>(bad)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field"), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn remote_response_runs_on_the_phone_calendar_and_on_site_work_on_the_on_site_one() {
+    // DOMAIN.md: on site 5×8, phone support 7×24. A call on Saturday 2025-03-08 10:00.
+    let mut contract = Contract::demo("c", BERLIN);
+    contract.targets.get_mut("P2").unwrap().response_on = ResponseOn::Accepted;
+    let c = contract.compile().unwrap();
+    let call = at(BERLIN, 2025, 3, 8, 10, 0);
+    // Remote work (response on acceptance), 120 min: due Saturday 12:00 on the phone
+    // calendar; the resolution (on site, 120 min) is due Monday 11:00.
+    let due = c.due_times(call, "P2", Some("software")).unwrap().unwrap();
+    assert_eq!(due.response_due_ms, Some(at(BERLIN, 2025, 3, 8, 12, 0)));
+    assert_eq!(due.resolution_due_ms, Some(at(BERLIN, 2025, 3, 10, 11, 0)));
+    let s = SlaSubject {
+        opened_at_ms: call,
+        priority: Some("P2"),
+        category: Some("software"),
+        events: vec![ev("a", "accepted", at(BERLIN, 2025, 3, 8, 11, 0), None)],
+    };
+    let r = c
+        .evaluate(&s, at(BERLIN, 2025, 3, 8, 11, 30))
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.response.state, SlaState::Met);
+    assert_eq!(r.response.elapsed_ms, 60 * MIN);
+    // Arrival on site (P1, response on site) stays on the 5×8 calendar: due Monday 10:00.
+    let p1 = c.due_times(call, "P1", Some("network")).unwrap().unwrap();
+    assert_eq!(p1.response_due_ms, Some(at(BERLIN, 2025, 3, 10, 10, 0)));
+    // Without a phone calendar everything runs on the on-site one.
+    let mut no_phone = contract.clone();
+    no_phone.phone_calendar = None;
+    let c = no_phone.compile().unwrap();
+    let due = c.due_times(call, "P2", None).unwrap().unwrap();
+    assert_eq!(due.response_due_ms, Some(at(BERLIN, 2025, 3, 10, 11, 0)));
+}
+
+#[test]
+fn the_demo_contract_resolves_general_faults_in_two_hours_and_hardware_in_a_working_day() {
+    let c = Contract::demo("c", BERLIN).compile().unwrap();
+    let open = at(BERLIN, 2025, 3, 5, 15, 0); // Wednesday
+    // Every priority: general faults 2 h of business time from the call, 15:00–17:00 →
+    // Wednesday 17:00.
+    for p in PRIORITIES {
+        let due = c.due_times(open, p, Some("network")).unwrap().unwrap();
+        assert_eq!(
+            due.resolution_due_ms,
+            Some(at(BERLIN, 2025, 3, 5, 17, 0)),
+            "{p}"
+        );
+    }
+    // Hardware: one working day = 8 business hours, 2 on Wednesday and 6 on Thursday →
+    // Thursday 15:00.
+    let hw = c.due_times(open, "P4", Some("hardware")).unwrap().unwrap();
+    assert_eq!(hw.resolution_due_ms, Some(at(BERLIN, 2025, 3, 6, 15, 0)));
+    assert!(c.phone_calendar.as_ref().is_some_and(|p| p.is_always()));
 }

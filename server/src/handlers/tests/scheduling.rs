@@ -826,6 +826,13 @@ mod http {
         let (st, e) = call(&app, Method::PUT, "/v1/contracts/c1", &disp, Some(bad)).await;
         assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
         assert!(e["message"].as_str().unwrap().contains("time zone"));
+        // An unknown field (here a misspelt make-up-day list) is refused, not dropped.
+        let mut typo = serde_json::to_value(Contract::demo("c1", TZ)).unwrap();
+        typo["calendar"]["workdays"] = json!(["2026-09-20"]);
+        let (st, e) = call(&app, Method::PUT, "/v1/contracts/c1", &disp, Some(typo)).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+        let msg = e["message"].as_str().unwrap();
+        assert!(msg.contains("unknown field `workdays`"), "{msg}");
         // An incident gets due times from the contract; the list carries its SLA clocks.
         let (st, created) = call(
             &app,

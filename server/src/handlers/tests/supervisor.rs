@@ -741,7 +741,7 @@ async fn summary_timing() {
         eprintln!("seeded {n} work orders in {:?}", t0.elapsed());
         let period = crate::kpis::Period::month_of(now);
         let t1 = std::time::Instant::now();
-        let records = crate::kpis::gather(&hub, "acme", period).unwrap();
+        let records = crate::kpis::gather(&hub, "acme", period, now).unwrap();
         let (samples, truncated) = (&records.work_orders, records.truncated);
         let t2 = std::time::Instant::now();
         let report = crate::kpis::report("acme", &records, period, now);

@@ -83,16 +83,28 @@ struct Figure {
 const FIGURES: &[Figure] = &[
     fig("Work orders", "work_orders", ""),
     fig("Faults (incidents)", "faults", ""),
+    fig("Devices in service (CMDB)", "devices_in_service", ""),
+    fig("Fault rate (faults ÷ devices)", "fault_rate_pct", " %"),
     fig("Completed", "completed", ""),
     fig("Still open", "open", ""),
     fig(
-        "Mean time to arrive on site",
+        "Mean time to arrive on site (wall clock)",
         "mean_time_to_arrive_min",
         " min",
     ),
     fig(
-        "Mean on-site resolution time",
+        "Mean time to arrive on site (business hours)",
+        "mean_time_to_arrive_business_min",
+        " min",
+    ),
+    fig(
+        "Mean on-site resolution (wall clock)",
         "mean_on_site_resolution_min",
+        " min",
+    ),
+    fig(
+        "Mean on-site resolution (business hours)",
+        "mean_on_site_resolution_business_min",
         " min",
     ),
     target("SLA response met", "sla_response_pct", 100.0),
@@ -269,7 +281,7 @@ fn categories(l: &mut Layout, k: &PeriodKpis) {
         .faults_by_category
         .iter()
         .map(|(cat, s)| {
-            let label = format!("{} ({})", s.count, num(s.rate_pct, " %"));
+            let label = format!("{} ({} of faults)", s.count, num(s.share_pct, " %"));
             (cat.clone(), s.count as f64, label, category_color(cat))
         })
         .collect();
@@ -530,12 +542,17 @@ pub fn render(r: &KpiReport) -> Result<Vec<u8>, ReportError> {
     l.heading("Key figures");
     key_figures(&mut l, r);
     l.paragraph(
-        "Work orders count in the period they were opened. Times are the engineers' device \
-         times; SLA figures use the contract's business hours, less time on hold. Definitions: \
-         docs/kpis.md.",
+        &format!(
+            "Months are calendar months in {}. A fault counts in the month of its call, planned \
+             work in the month of its window. Times are the engineers' device times; SLA figures \
+             are the dispatch board's clocks (the contract's business hours, holidays and \
+             make-up days, less time on hold). Definitions: docs/kpis.md.",
+            r.time_zone
+        ),
         7.5,
         super::layout::GREY,
     );
+    fault_table::fault_table(&mut l, r);
     trend(&mut l, r);
     categories(&mut l, k);
     engineers(&mut l, k);
@@ -547,5 +564,6 @@ pub fn render(r: &KpiReport) -> Result<Vec<u8>, ReportError> {
         .map_err(ReportError::Render)
 }
 
+mod fault_table;
 #[cfg(test)]
 mod tests;

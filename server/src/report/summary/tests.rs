@@ -15,6 +15,7 @@ fn records(period: Period) -> Records {
     for (i, s) in work_orders.iter_mut().enumerate() {
         if s.kind == "incident" && i % 3 != 2 {
             s.devices = vec![devices[i % devices.len()].into()];
+            s.device_classes = vec![["switch", "printer", "ups"][i % devices.len()].into()];
             // Every other fault on a device has its outage recorded: down 20 minutes before
             // the call, restored two hours later.
             if i % 2 == 0 {
@@ -53,6 +54,22 @@ fn records(period: Period) -> Records {
         work_orders,
         inspections: Some(inspections),
         truncated: false,
+        time_zone: None,
+        // DOMAIN.md's office building: 300 PCs, 100 printers and the server room.
+        fleet: Some(kpis::Fleet {
+            in_service: 412,
+            by_class: [
+                ("pc", 300),
+                ("printer", 100),
+                ("server", 8),
+                ("switch", 2),
+                ("ups", 2),
+            ]
+            .into_iter()
+            .map(|(c, n)| (c.to_owned(), n))
+            .collect(),
+            ..Default::default()
+        }),
     }
 }
 
@@ -83,6 +100,14 @@ fn the_summary_shows_phone_resolution_inspections_and_device_fault_time() {
         // The customer reads their name; the id stays beside it for the office.
         "Harbour Hospital 港湾医院",
         "(cust-harbour)",
+        // The scheme's 故障率考核 table (cells wrap, so short needles).
+        "故障率考核 Fault rate, 2026-11",
+        "本月统计",
+        "整体故障率",
+        "本季度统计",
+        "历史记录参照",
+        "病毒",
+        "Fault rate (faults ÷ devices)",
         "Resolved by phone (no visit)",
         "Inspections done on time",
         "Inspection plan adherence, 2026-11",
