@@ -11,6 +11,7 @@ mod search;
 
 pub(crate) use index::unindex;
 pub use index::{DeviceRow, KnowledgeRow, WorkOrderRow};
+pub use search::{fold, query_words};
 
 use crate::ids::{DeviceId, DocId, DocKind, Role, TimestampMs};
 use crate::model::{self, ModelError};

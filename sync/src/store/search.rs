@@ -22,9 +22,16 @@ const TRIGRAM_CHARS: usize = 3;
 const KNOWLEDGE_LIMIT: i64 = 100;
 
 /// Case folding for search: indexed text and query words go through the same function, so a
-/// word matches exactly where a case-insensitive substring search would find it.
-pub(crate) fn fold(text: &str) -> String {
+/// word matches exactly where a case-insensitive substring search would find it. The server's
+/// device search folds with it too.
+pub fn fold(text: &str) -> String {
     text.to_lowercase()
+}
+
+/// The case-folded words of a user's query, each of which a search requires to occur.
+/// Whitespace separates words, the full-width space of Chinese input methods included.
+pub fn query_words(query: &str) -> Vec<String> {
+    query.split_whitespace().map(fold).collect()
 }
 
 /// Make [`fold`] callable from SQL on this connection (migrations rebuild the index with it).
@@ -51,7 +58,7 @@ struct Query {
 impl Query {
     /// `None` when the query has no words (the caller lists everything).
     fn parse(q: &str) -> Option<Query> {
-        let words: Vec<String> = q.split_whitespace().map(fold).collect();
+        let words = query_words(q);
         if words.is_empty() {
             return None;
         }
