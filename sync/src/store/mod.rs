@@ -137,7 +137,7 @@ impl LocalStore {
         // Room for every statement a sync writes per document (see `exec_cached`).
         conn.set_prepared_statement_cache_capacity(64);
         keep_prepared_plans(&conn)?;
-        search::register_fold(&conn)?;
+        search::register_functions(&conn)?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = conn.unchecked_transaction()?;

@@ -72,8 +72,8 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 2: search finds 1- and 2-character (Chinese) words: the index holds case-folded text
     // (`fieldsync_fold`, registered on every connection before migrating) with a
-    // case-sensitive trigram tokenizer, so the trigram lookups of long words and the `instr`
-    // checks of short ones see the same text. Rebuilt from the existing rows.
+    // case-sensitive trigram tokenizer, so the trigram lookups of long words and the
+    // substring checks of short ones see the same text. Rebuilt from the existing rows.
     r#"
     CREATE VIRTUAL TABLE search_folded USING fts5(
         doc_id UNINDEXED, kind UNINDEXED, title, body, tokenize = 'trigram case_sensitive 1');

@@ -4,7 +4,7 @@
 //!
 //! Each query word must occur in the title or the body (AND). Words of three or more
 //! characters are looked up in the trigram index (`MATCH`, exact substring); shorter words are
-//! checked with `instr` on the rows that are left — on every row of the kind when the query has
+//! checked in Rust (`fieldsync_has_words`) on the rows that are left — on every row of the kind when the query has
 //! only short words, a scan measured in `docs/benchmarks.md` ("search"). Text is indexed and
 //! queried case-folded by [`fold`], so both paths fold case the same way.
 
@@ -34,14 +34,33 @@ pub fn query_words(query: &str) -> Vec<String> {
     query.split_whitespace().map(fold).collect()
 }
 
-/// Make [`fold`] callable from SQL on this connection (migrations rebuild the index with it).
-pub(crate) fn register_fold(conn: &Connection) -> rusqlite::Result<()> {
-    conn.create_scalar_function(
-        FOLD_SQL_FUNCTION,
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|s| fold(&s))),
-    )
+/// Register the SQL functions search needs on this connection: [`fold`] (migrations rebuild
+/// the index with it) and the per-row word checks of [`search_sql`].
+pub(crate) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function(FOLD_SQL_FUNCTION, 1, flags, |ctx| {
+        Ok(ctx.get::<Option<String>>(0)?.map(|s| fold(&s)))
+    })?;
+    // Checked on every row when a query has only short words, so kept cheap: Rust's
+    // substring search on the borrowed text, the words one space-separated argument (no
+    // per-row JSON parsing or allocation).
+    conn.create_scalar_function("fieldsync_has_words", 3, flags, |ctx| {
+        let words = ctx.get_raw(0).as_str()?;
+        let title = ctx.get_raw(1).as_str_or_null()?.unwrap_or_default();
+        let body = ctx.get_raw(2).as_str_or_null()?.unwrap_or_default();
+        Ok(words
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .all(|w| title.contains(w) || body.contains(w)))
+    })?;
+    conn.create_scalar_function("fieldsync_title_hits", 2, flags, |ctx| {
+        let words = ctx.get_raw(0).as_str()?;
+        let title = ctx.get_raw(1).as_str_or_null()?.unwrap_or_default();
+        Ok(words
+            .split(' ')
+            .filter(|w| !w.is_empty() && title.contains(*w))
+            .count() as i64)
+    })
 }
 
 /// A user's query split into words, in the shape the search statements bind.
@@ -49,9 +68,9 @@ pub(crate) fn register_fold(conn: &Connection) -> rusqlite::Result<()> {
 struct Query {
     /// FTS5 expression of the long words (each a quoted phrase, joined by AND), if any.
     fts: Option<String>,
-    /// JSON array of the words too short for the trigram index, checked with `instr`.
+    /// The words too short for the trigram index, space-separated (words hold no spaces).
     short: String,
-    /// JSON array of every word, to rank rows whose title holds more of them first.
+    /// Every word, space-separated, to rank rows whose title holds more of them first.
     all: String,
 }
 
@@ -71,15 +90,14 @@ impl Query {
             .collect();
         Some(Query {
             fts: (!phrases.is_empty()).then(|| phrases.join(" AND ")),
-            short: json_array(&short),
-            all: json_array(&words),
+            short: short
+                .iter()
+                .map(|w| w.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            all: words.join(" "),
         })
     }
-}
-
-fn json_array<S: AsRef<str>>(words: &[S]) -> String {
-    let words: Vec<&str> = words.iter().map(AsRef::as_ref).collect();
-    serde_json::Value::from(words).to_string()
 }
 
 /// `SELECT {columns} FROM search` joined to `table` (alias `x`) for rows of `kind` matching
@@ -95,10 +113,8 @@ fn search_sql(columns: &str, table: &str, kind: &str, with_fts: bool) -> String 
     format!(
         "SELECT {columns} FROM search CROSS JOIN {table} x ON x.doc_id = search.doc_id
          WHERE {matched} AND search.kind = '{kind}'
-           AND NOT EXISTS (SELECT 1 FROM json_each(?2) w
-                           WHERE instr(search.title, w.value) = 0 AND instr(search.body, w.value) = 0)
-         ORDER BY (SELECT count(*) FROM json_each(?3) w WHERE instr(search.title, w.value) > 0) DESC,
-           {rank} search.title
+           AND fieldsync_has_words(?2, search.title, search.body)
+         ORDER BY fieldsync_title_hits(?3, search.title) DESC, {rank} search.title
          LIMIT ?4"
     )
 }
@@ -187,8 +203,8 @@ mod tests {
     fn short_words_are_kept_and_long_ones_go_to_the_index() {
         let q = Query::parse("打印机  卡纸 HP").unwrap();
         assert_eq!(q.fts.as_deref(), Some("\"打印机\""));
-        assert_eq!(q.short, r#"["卡纸","hp"]"#);
-        assert_eq!(q.all, r#"["打印机","卡纸","hp"]"#);
+        assert_eq!(q.short, "卡纸 hp");
+        assert_eq!(q.all, "打印机 卡纸 hp");
         assert_eq!(Query::parse(" \u{3000} "), None);
     }
 
