@@ -4,8 +4,8 @@
 
 use crate::report::{Table, ms, percentile};
 use fieldsync::DocKind;
-use fieldsync::model::{DeviceRecord, device, knowledge};
 use fieldsync::model::device::Location;
+use fieldsync::model::{DeviceRecord, device, knowledge};
 use fieldsync::store::LocalStore;
 use std::time::{Duration, Instant};
 
@@ -17,12 +17,67 @@ const ROUNDS: usize = 20;
 
 /// Words field engineers write in knowledge articles.
 const WORDS: &[&str] = &[
-    "网络", "打印机", "打印", "卡纸", "蓝屏", "病毒", "硬盘", "服务器", "交换机", "路由器",
-    "无线", "密码", "重启", "故障", "硒鼓", "驱动", "更新", "系统", "登录", "账号", "邮箱",
-    "防火墙", "端口", "光纤", "机房", "电源", "风扇", "内存", "主板", "显示器", "键盘",
-    "鼠标", "备份", "恢复", "数据库", "补丁", "权限", "共享", "文件夹", "扫描", "复印",
-    "投影仪", "会议室", "摄像头", "门禁", "考勤", "报错", "无法", "连接", "检查", "更换",
-    "HP", "M404", "LaserJet", "Win10", "Windows", "Outlook", "VPN", "DNS", "DHCP", "0x0000007B",
+    "网络",
+    "打印机",
+    "打印",
+    "卡纸",
+    "蓝屏",
+    "病毒",
+    "硬盘",
+    "服务器",
+    "交换机",
+    "路由器",
+    "无线",
+    "密码",
+    "重启",
+    "故障",
+    "硒鼓",
+    "驱动",
+    "更新",
+    "系统",
+    "登录",
+    "账号",
+    "邮箱",
+    "防火墙",
+    "端口",
+    "光纤",
+    "机房",
+    "电源",
+    "风扇",
+    "内存",
+    "主板",
+    "显示器",
+    "键盘",
+    "鼠标",
+    "备份",
+    "恢复",
+    "数据库",
+    "补丁",
+    "权限",
+    "共享",
+    "文件夹",
+    "扫描",
+    "复印",
+    "投影仪",
+    "会议室",
+    "摄像头",
+    "门禁",
+    "考勤",
+    "报错",
+    "无法",
+    "连接",
+    "检查",
+    "更换",
+    "HP",
+    "M404",
+    "LaserJet",
+    "Win10",
+    "Windows",
+    "Outlook",
+    "VPN",
+    "DNS",
+    "DHCP",
+    "0x0000007B",
 ];
 
 const VENDORS: &[&str] = &["HP", "华为", "联想", "戴尔", "新华三", "思科", "佳能"];
@@ -35,16 +90,33 @@ const TYPES: &[(&str, &str)] = &[
     ("access_point", "AirEngine 无线接入点"),
 ];
 const BUILDINGS: &[&str] = &["总部大楼", "研发中心", "分部A座", "仓库"];
-const ROOMS: &[&str] = &["网络机房", "三楼打印室", "财务室", "会议室", "前台", "档案室"];
+const ROOMS: &[&str] = &[
+    "网络机房",
+    "三楼打印室",
+    "财务室",
+    "会议室",
+    "前台",
+    "档案室",
+];
 
 /// The query mix: (class, queries).
 const QUERIES: &[(&str, &[&str])] = &[
     ("1 char", &["网", "印", "盘", "屏", "毒", "机"]),
     ("2 chars", &["网络", "打印", "蓝屏", "病毒", "硬盘", "卡纸"]),
-    ("3+ chars", &["打印机", "服务器", "交换机", "LaserJet", "数据库"]),
+    (
+        "3+ chars",
+        &["打印机", "服务器", "交换机", "LaserJet", "数据库"],
+    ),
     (
         "mixed",
-        &["打印机 卡纸", "HP 打印", "M404", "华为 交换机", "网络 故障 重启", "Win10 蓝屏"],
+        &[
+            "打印机 卡纸",
+            "HP 打印",
+            "M404",
+            "华为 交换机",
+            "网络 故障 重启",
+            "Win10 蓝屏",
+        ],
     ),
 ];
 

@@ -4,9 +4,10 @@
 //!
 //! Each query word must occur in the title or the body (AND). Words of three or more
 //! characters are looked up in the trigram index (`MATCH`, exact substring); shorter words are
-//! checked in Rust (`fieldsync_has_words`) on the rows that are left — on every row of the kind when the query has
-//! only short words, a scan measured in `docs/benchmarks.md` ("search"). Text is indexed and
-//! queried case-folded by [`fold`], so both paths fold case the same way.
+//! checked in Rust (`fieldsync_has_words`) on the rows that are left — on every row of the
+//! kind when the query has only short words, a scan measured in `docs/benchmarks.md`
+//! ("search"). Text is indexed and queried case-folded by [`fold`], so both paths fold case
+//! the same way. (Segmenting words, e.g. with jieba, would not do: 印 must find 打印.)
 
 use super::{DeviceRow, KnowledgeRow, LocalStore, Result};
 use rusqlite::functions::FunctionFlags;

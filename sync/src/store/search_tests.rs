@@ -166,7 +166,8 @@ fn an_old_database_is_reindexed_on_open() {
         )
         .unwrap();
         conn.execute(
-            "INSERT INTO search (doc_id, kind, title, body) VALUES (?1, 'knowledge', 'HP LaserJet 打印模糊', 'Ärger 硒鼓')",
+            "INSERT INTO search (doc_id, kind, title, body)
+             VALUES (?1, 'knowledge', 'HP LaserJet 打印模糊', 'Ärger 硒鼓')",
             [&id],
         )
         .unwrap();
