@@ -9,6 +9,7 @@ mod hub_load;
 mod measure;
 mod micro;
 mod report;
+mod search_bench;
 mod server_proc;
 mod store_bench;
 mod sync_bench;
@@ -30,6 +31,7 @@ fn main() -> anyhow::Result<()> {
         "store" | "app" | "store-open" => tables.push(store_bench::run()?),
         "wire" => tables.push(sync_bench::one_field_edit()?),
         "micro" => tables.push(micro::run()?),
+        "search" => tables.push(search_bench::run()?),
         "first-sync-in-process" => tables.push(sync_bench::first_sync_in_process()?),
         "hub-first-sync" => {
             let rest: Vec<String> = std::env::args().skip(2).collect();
@@ -70,7 +72,7 @@ fn main() -> anyhow::Result<()> {
             tables.push(store_bench::run()?);
         }
         other => anyhow::bail!(
-            "unknown scenario {other:?}; try wire, first-sync, reconnect, briefcase, load [devices] [rounds] [--postgres URL] [--replicas N], vs-samod [--samod-json f | --samod-bin p] [--keep-workload d], growth [max-docs] [max-edits], store, micro, first-sync-in-process, hub-first-sync [--save f | --load f] [--rounds n], hub-load [engineers] [rounds] or all"
+            "unknown scenario {other:?}; try wire, first-sync, reconnect, briefcase, load [devices] [rounds] [--postgres URL] [--replicas N], vs-samod [--samod-json f | --samod-bin p] [--keep-workload d], growth [max-docs] [max-edits], store, search, micro, first-sync-in-process, hub-first-sync [--save f | --load f] [--rounds n], hub-load [engineers] [rounds] or all"
         ),
     }
     for t in tables {

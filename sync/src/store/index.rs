@@ -1,6 +1,7 @@
 //! Index tables (projections) for lists and full-text search, so that opening the app with
 //! thousands of documents reads rows, not documents.
 
+use super::search::fold;
 use super::{LocalStore, Result};
 use crate::ids::{DocId, DocKind, TimestampMs};
 use crate::model::{DeviceRecord, KnowledgeArticle, Site, WorkOrder};
@@ -54,6 +55,8 @@ pub struct KnowledgeRow {
 const DELETE_SEARCH_ROW: &str =
     "DELETE FROM search WHERE rowid = (SELECT rowid FROM docs WHERE doc_id = ?1)";
 
+/// Title and body are stored case-folded (see [`super::search::fold`]): the table is only
+/// searched, never displayed.
 fn insert_search_row(kind: &str) -> String {
     format!(
         "INSERT INTO search (rowid, doc_id, kind, title, body)
@@ -92,7 +95,7 @@ pub(crate) fn reindex(
             super::exec_cached(
                 tx,
                 &insert_search_row("knowledge"),
-                params![key, k.title, format!("{}\n{}\n{}", k.symptoms.as_str(), k.solution.as_str(), k.tags.join(" "))],
+                params![key, fold(&k.title), fold(&format!("{}\n{}\n{}", k.symptoms.as_str(), k.solution.as_str(), k.tags.join(" ")))],
             )?;
             Ok(())
         }),
@@ -143,8 +146,12 @@ fn index_work_order(tx: &Transaction<'_>, key: &str, wo: &WorkOrder) -> Result<(
         &insert_search_row("work_order"),
         params![
             key,
-            wo.title,
-            format!("{}\n{}", wo.description.as_str(), wo.findings.as_str())
+            fold(&wo.title),
+            fold(&format!(
+                "{}\n{}",
+                wo.description.as_str(),
+                wo.findings.as_str()
+            ))
         ],
     )?;
     Ok(())
@@ -160,7 +167,7 @@ fn index_device(tx: &Transaction<'_>, key: &str, d: &DeviceRecord) -> Result<()>
     super::exec_cached(
         tx,
         &insert_search_row("device"),
-        params![key, d.asset_tag, d.search_text()],
+        params![key, fold(&d.asset_tag), fold(&d.search_text())],
     )?;
     Ok(())
 }
@@ -217,16 +224,6 @@ fn wo_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<WorkOrderRow>> {
     }))
 }
 
-/// Escape a user's query for FTS5 (phrase per word); `None` if too short for trigrams.
-fn fts_query(q: &str) -> Option<String> {
-    let words: Vec<String> = q
-        .split_whitespace()
-        .filter(|w| w.chars().count() >= 3)
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" AND "))
-}
-
 impl LocalStore {
     /// Work orders for the "My work" list: open ones first, by scheduled time, then priority.
     /// `assignee`: only those assigned to this user (or created by them).
@@ -258,42 +255,6 @@ impl LocalStore {
             .collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Full-text search over asset tag, type, vendor, model, serial, IP, MAC and location.
-    /// Queries shorter than three characters fall back to a prefix match on the asset tag.
-    pub fn search_devices(&self, query: &str, limit: usize) -> Result<Vec<DeviceRow>> {
-        let cols = "d.doc_id, d.asset_tag, d.device_type, d.model, d.serial, d.ip, d.location";
-        let map = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Option<DeviceRow>> {
-            let id: String = r.get(0)?;
-            Ok(id.parse().ok().map(|doc_id| DeviceRow {
-                doc_id,
-                asset_tag: r.get(1).unwrap_or_default(),
-                device_type: r.get(2).unwrap_or_default(),
-                model: r.get(3).ok().flatten(),
-                serial: r.get(4).ok().flatten(),
-                ip: r.get(5).ok().flatten(),
-                location: r.get(6).unwrap_or_default(),
-            }))
-        };
-        let rows: Vec<Option<DeviceRow>> = match fts_query(query) {
-            Some(q) => {
-                let mut stmt = self.conn.prepare_cached(&format!(
-                    "SELECT {cols} FROM search JOIN device_index d ON d.doc_id = search.doc_id
-                     WHERE search MATCH ?1 AND search.kind = 'device' ORDER BY rank LIMIT ?2"
-                ))?;
-                stmt.query_map(params![q, limit as i64], map)?
-                    .collect::<rusqlite::Result<_>>()?
-            }
-            None => {
-                let mut stmt = self.conn.prepare_cached(&format!(
-                    "SELECT {cols} FROM device_index d WHERE d.asset_tag LIKE ?1 || '%' ORDER BY d.asset_tag LIMIT ?2"
-                ))?;
-                stmt.query_map(params![query.trim(), limit as i64], map)?
-                    .collect::<rusqlite::Result<_>>()?
-            }
-        };
-        Ok(rows.into_iter().flatten().collect())
-    }
-
     /// Number of device records (for the device list's virtual scrolling).
     pub fn device_count(&self) -> Result<usize> {
         Ok(self
@@ -301,34 +262,6 @@ impl LocalStore {
             .query_row("SELECT count(*) FROM device_index", [], |r| {
                 r.get::<_, i64>(0)
             })? as usize)
-    }
-
-    /// Full-text search of known errors and solutions; empty query lists all articles.
-    pub fn search_knowledge(&self, query: &str) -> Result<Vec<KnowledgeRow>> {
-        let map = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Option<KnowledgeRow>> {
-            let id: String = r.get(0)?;
-            Ok(id.parse().ok().map(|doc_id| KnowledgeRow {
-                doc_id,
-                title: r.get(1).unwrap_or_default(),
-                category: r.get(2).ok().flatten(),
-            }))
-        };
-        let rows: Vec<Option<KnowledgeRow>> = match fts_query(query) {
-            Some(q) => {
-                let mut stmt = self.conn.prepare_cached(
-                    "SELECT k.doc_id, k.title, k.category FROM search JOIN knowledge_index k ON k.doc_id = search.doc_id
-                     WHERE search MATCH ?1 AND search.kind = 'knowledge' ORDER BY rank LIMIT 100",
-                )?;
-                stmt.query_map([q], map)?.collect::<rusqlite::Result<_>>()?
-            }
-            None => {
-                let mut stmt = self.conn.prepare_cached(
-                    "SELECT doc_id, title, category FROM knowledge_index ORDER BY title",
-                )?;
-                stmt.query_map([], map)?.collect::<rusqlite::Result<_>>()?
-            }
-        };
-        Ok(rows.into_iter().flatten().collect())
     }
 
     /// Every site in the store (id, name, customer), by customer then name: for pickers such as

@@ -7,9 +7,11 @@
 
 mod index;
 mod schema;
+mod search;
 
 pub(crate) use index::unindex;
 pub use index::{DeviceRow, KnowledgeRow, WorkOrderRow};
+pub use search::{fold, query_words};
 
 use crate::ids::{DeviceId, DocId, DocKind, Role, TimestampMs};
 use crate::model::{self, ModelError};
@@ -135,6 +137,7 @@ impl LocalStore {
         // Room for every statement a sync writes per document (see `exec_cached`).
         conn.set_prepared_statement_cache_capacity(64);
         keep_prepared_plans(&conn)?;
+        search::register_functions(&conn)?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = conn.unchecked_transaction()?;
@@ -607,5 +610,7 @@ pub(crate) fn write_doc_bytes(
     Ok(())
 }
 
+#[cfg(test)]
+mod search_tests;
 #[cfg(test)]
 mod tests;

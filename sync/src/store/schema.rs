@@ -70,4 +70,16 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE knowledge_index (doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, category TEXT);
     CREATE VIRTUAL TABLE search USING fts5(doc_id UNINDEXED, kind UNINDEXED, title, body, tokenize = 'trigram');
     "#,
+    // 2: search finds 1- and 2-character (Chinese) words: the index holds case-folded text
+    // (`fieldsync_fold`, registered on every connection before migrating) with a
+    // case-sensitive trigram tokenizer, so the trigram lookups of long words and the
+    // substring checks of short ones see the same text. Rebuilt from the existing rows.
+    r#"
+    CREATE VIRTUAL TABLE search_folded USING fts5(
+        doc_id UNINDEXED, kind UNINDEXED, title, body, tokenize = 'trigram case_sensitive 1');
+    INSERT INTO search_folded (rowid, doc_id, kind, title, body)
+        SELECT rowid, doc_id, kind, fieldsync_fold(title), fieldsync_fold(body) FROM search;
+    DROP TABLE search;
+    ALTER TABLE search_folded RENAME TO search;
+    "#,
 ];

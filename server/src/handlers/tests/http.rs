@@ -831,6 +831,51 @@ async fn csv_import_writes_devices_or_nothing() {
     assert_eq!(n, 400);
 }
 
+/// `GET /v1/devices?q=` finds Chinese words of one and two characters and mixed queries;
+/// every word must occur, in any case.
+#[tokio::test]
+async fn device_search_finds_short_chinese_and_mixed_words() {
+    let env = env().await;
+    let hub = env.state.hub.clone();
+    let csv = "asset_tag,device_type,vendor,model,building,room\n\
+               PRN-1,printer,HP,M404dn 激光打印机,总部大楼,三楼打印室\n\
+               SW-1,switch,华为,S5735 交换机,总部大楼,网络机房\n\
+               PC-1,pc,Lenovo,ThinkCentre,分部,财务室\n";
+    let r = tokio::task::spawn_blocking(move || {
+        crate::import::import_devices(Some(&hub), csv.as_bytes(), &Default::default(), 1)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(r.written, 3, "{:?}", r.bad);
+    let l = login(&env.app, "disp", "pw-disp", &automerge::ActorId::random()).await;
+    let search = |q: &str| {
+        // Percent-encode every byte: the query is Chinese, and `+` or `&` must stay literal.
+        let q: String = q.bytes().map(|b| format!("%{b:02X}")).collect();
+        let req = Request::get(format!("/v1/devices?q={q}"))
+            .header("authorization", format!("Bearer {}", l.token))
+            .body(Body::empty())
+            .unwrap();
+        let app = env.app.clone();
+        async move {
+            let (s, body) = call(&app, req).await;
+            assert_eq!(s, StatusCode::OK, "{body:?}");
+            let rows: Vec<serde_json::Value> = serde_json::from_slice(&body).unwrap();
+            rows.iter()
+                .map(|r| r["asset_tag"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(search("打印").await, ["PRN-1"]);
+    assert_eq!(search("网").await, ["SW-1"]);
+    assert_eq!(search("机").await, ["PRN-1", "SW-1"]);
+    assert_eq!(search("总部 交换机").await, ["SW-1"]);
+    assert_eq!(search("hp 打印").await, ["PRN-1"]);
+    assert_eq!(search("m404DN").await, ["PRN-1"]);
+    assert_eq!(search("HP 交换").await, Vec::<String>::new());
+    assert_eq!(search("室").await, ["PC-1", "PRN-1"]);
+}
+
 #[tokio::test]
 async fn test_server_serves_on_a_real_socket() {
     let server = test_server().await;
@@ -939,6 +984,7 @@ mod on_postgres {
         dispatcher_creates_and_assigns_incidents,
         blobs_are_hash_checked_and_private,
         csv_import_writes_devices_or_nothing,
+        device_search_finds_short_chinese_and_mixed_words,
         test_server_serves_on_a_real_socket,
     );
 }

@@ -53,7 +53,7 @@ pub fn write(tx: &mut Transaction<'_>, id: &str, p: &Projection, now: TimestampM
                     status = excluded.status, search = excluded.search, updated_at_ms = excluded.updated_at_ms",
                 &[
                     &id, &d.asset_tag, &d.device_type, &d.vendor, &d.model, &d.serial, &d.ip,
-                    &d.site_id, &d.customer_id, &d.location, &d.status, &d.search.to_lowercase(), &now,
+                    &d.site_id, &d.customer_id, &d.location, &d.status, &fieldsync::store::fold(&d.search), &now,
                 ],
             )?;
         }
@@ -158,19 +158,15 @@ pub fn list_device_records(
     search: Option<&str>,
     limit: u32,
 ) -> Result<Vec<DeviceRecordRow>> {
-    let pattern = search.map(|s| {
-        let escaped = s
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{escaped}%")
-    });
+    // Every word must occur (AND); `search` holds the folded text, so `strpos` is a
+    // case-insensitive substring test, for 1- and 2-character Chinese words too.
+    let words = fieldsync::store::query_words(search.unwrap_or_default());
     let rows = c.query(
         "SELECT doc_id, asset_tag, device_type, vendor, model, serial, ip, site_id, customer_id, location, status
-         FROM device_records WHERE ($1::text IS NULL OR search LIKE $1 ESCAPE '\\')
+         FROM device_records
+         WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[]) w(word) WHERE strpos(search, w.word) = 0)
          ORDER BY asset_tag LIMIT $2",
-        &[&pattern, &i64::from(limit.min(10_000))],
+        &[&words, &i64::from(limit.min(10_000))],
     )?;
     rows.iter()
         .map(|r| {

@@ -61,7 +61,7 @@ pub fn write(tx: &Connection, id: &str, p: &Projection, now: TimestampMs) -> Res
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     id, d.asset_tag, d.device_type, d.vendor, d.model, d.serial, d.ip, d.site_id,
-                    d.customer_id, d.location, d.status, d.search.to_lowercase(), now
+                    d.customer_id, d.location, d.status, fieldsync::store::fold(&d.search), now
                 ],
             )?;
         }
@@ -150,20 +150,17 @@ pub fn list_device_records(
     search: Option<&str>,
     limit: u32,
 ) -> Result<Vec<DeviceRecordRow>> {
-    let pattern = search.map(|s| {
-        let escaped = s
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{escaped}%")
-    });
+    // Every word must occur (AND); `search` holds the folded text, so `instr` is a
+    // case-insensitive substring test, for 1- and 2-character Chinese words too.
+    let words = serde_json::Value::from(fieldsync::store::query_words(search.unwrap_or_default()))
+        .to_string();
     let mut st = conn.prepare_cached(
         "SELECT doc_id, asset_tag, device_type, vendor, model, serial, ip, site_id, customer_id, location, status
-         FROM device_records WHERE (?1 IS NULL OR search LIKE ?1 ESCAPE '\\')
+         FROM device_records
+         WHERE NOT EXISTS (SELECT 1 FROM json_each(?1) w WHERE instr(search, w.value) = 0)
          ORDER BY asset_tag LIMIT ?2",
     )?;
-    let rows = st.query_map(params![pattern, limit.min(10_000)], |r| {
+    let rows = st.query_map(params![words, limit.min(10_000)], |r| {
         Ok(DeviceRecordRow {
             doc_id: r.get(0)?,
             asset_tag: r.get(1)?,
