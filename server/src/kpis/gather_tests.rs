@@ -4,7 +4,6 @@
 
 use super::*;
 use crate::config::ServerConfig;
-use crate::report::tests::new_work_order;
 use crate::state::AppState;
 use automerge::AutoCommit;
 use chrono::TimeZone;
@@ -12,6 +11,7 @@ use fieldsync::model::{self, DeviceRecord, NewWorkOrder};
 use fieldsync::sla::Contract;
 use fieldsync::status::EventKind;
 use fieldsync::{DocId, DocKind};
+use fieldsync_report::testing::new_work_order;
 
 fn utc(y: i32, mo: u32, d: u32, h: u32) -> TimestampMs {
     chrono::Utc

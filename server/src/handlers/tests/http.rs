@@ -842,7 +842,7 @@ async fn device_search_finds_short_chinese_and_mixed_words() {
                SW-1,switch,华为,S5735 交换机,总部大楼,网络机房\n\
                PC-1,pc,Lenovo,ThinkCentre,分部,财务室\n";
     let r = tokio::task::spawn_blocking(move || {
-        crate::import::import_devices(Some(&hub), csv.as_bytes(), &Default::default(), 1)
+        crate::cli::import::import_devices(Some(&hub), csv.as_bytes(), &Default::default(), 1)
     })
     .await
     .unwrap()
