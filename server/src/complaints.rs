@@ -106,7 +106,7 @@ pub fn add_complaint(
     let wo = work_order(hub, id)?;
     let received = req.received_at_ms.unwrap_or(now);
     let calendar = calendar_for(hub, wo.customer_id.as_deref())?;
-    let due = feedback::complaint_due_ms(&calendar, received)
+    let due = fieldsync::sla::complaint_due_ms(&calendar, received)
         .map_err(|e| FeedbackError::Invalid(e.to_string()))?;
     let new = NewComplaint {
         reason: req.reason.clone(),

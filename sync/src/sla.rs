@@ -10,6 +10,7 @@
 
 pub mod calendar;
 mod clock;
+mod complaint;
 pub mod prc;
 #[cfg(test)]
 mod tests;
@@ -18,6 +19,7 @@ pub use calendar::{BusinessCalendar, BusinessHours, Calendar, local_instant, par
 pub use clock::{
     BusinessTimes, ClockReport, ClockWarning, SlaEvent, SlaReport, SlaState, SlaSubject,
 };
+pub use complaint::{COMPLAINT_WORKING_DAYS, complaint_due_ms, working_day_ms};
 
 use crate::ids::TimestampMs;
 use crate::model::work_order::Sla;

@@ -1,5 +1,6 @@
 //! Customer feedback after the work: **complaints** (reason, when the customer complained,
-//! resolution due in 3 working days of the contract's calendar, outcome reported back) and
+//! resolution due in 3 working days of the contract's calendar — computed by
+//! [`crate::sla::complaint_due_ms`] — outcome reported back) and
 //! **satisfaction scores** (1–5) from return visits / follow-up calls.
 //!
 //! Both are events in the work order's append-only log (`complaint`, `complaint_closed`,
@@ -11,37 +12,16 @@
 use super::doc::{ModelError, commit};
 use super::work_order::{WorkOrder, append_event};
 use crate::ids::TimestampMs;
-use crate::sla::{BusinessCalendar, Calendar, SlaError, parse_hhmm};
 use crate::status::{Event, EventKind, Status};
 use automerge::AutoCommit;
 use serde::{Deserialize, Serialize};
 
-/// DOMAIN.md: complaints are resolved within three working days.
-pub const COMPLAINT_WORKING_DAYS: i64 = 3;
 /// How a complaint ends: `resolved` (something was put right) or `unfounded`.
 pub const COMPLAINT_OUTCOMES: [&str; 2] = ["resolved", "unfounded"];
 /// A complaint's receipt may lie this far after its recording (device clocks differ).
 const RECEIPT_SLACK_MS: i64 = 10 * 60_000;
 /// Longest reason / outcome note kept.
 const MAX_TEXT: usize = 4000;
-
-/// Length of one working day of a calendar: its daily service hours, or 24 h for 7×24.
-pub fn working_day_ms(calendar: &Calendar) -> Result<i64, SlaError> {
-    match &calendar.hours {
-        Some(h) => Ok(i64::from(parse_hhmm(&h.end)? - parse_hhmm(&h.start)?) * 60_000),
-        None => Ok(24 * 3_600_000),
-    }
-}
-
-/// When a complaint received at `received_at_ms` must be resolved: three working days of
-/// business time later (received Monday 16:00 under 5×8 → Thursday 16:00).
-pub fn complaint_due_ms(calendar: &Calendar, received_at_ms: TimestampMs) -> Result<i64, SlaError> {
-    let compiled: BusinessCalendar = calendar.compile()?;
-    compiled.add_business_ms(
-        received_at_ms,
-        COMPLAINT_WORKING_DAYS * working_day_ms(calendar)?,
-    )
-}
 
 /// Why a feedback event is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -1,50 +1,14 @@
-//! Complaint due times on business calendars (worked out by hand), recording and reading
-//! feedback, and attempts to record nonsense.
+//! Recording and reading feedback, and attempts to record nonsense (complaint due times are
+//! tested with the SLA calendars, `sla::complaint`).
 
 use super::*;
 use crate::ids::DocId;
 use crate::model::work_order::{self as wo, EventExtra, NewWorkOrder};
-use chrono::NaiveDate;
 
 const H: i64 = 3_600_000;
 /// Monday 2026-11-02 00:00 UTC.
 const MON: i64 = 1_793_577_600_000;
 const DAY: i64 = 24 * H;
-
-#[test]
-fn complaints_are_due_three_working_days_later() {
-    let cal = Calendar::five_by_eight("UTC");
-    assert_eq!(working_day_ms(&cal).unwrap(), 8 * H);
-    // Monday 16:00 → 24 business hours: Mon 1 h, Tue 8, Wed 8, Thu 7 → Thursday 16:00.
-    assert_eq!(
-        complaint_due_ms(&cal, MON + 16 * H).unwrap(),
-        MON + 3 * DAY + 16 * H
-    );
-    // Friday 10:00: Fri 7 h, (weekend), Mon 8, Tue 8, Wed 1 → Wednesday 10:00.
-    let fri = MON + 4 * DAY;
-    assert_eq!(
-        complaint_due_ms(&cal, fri + 10 * H).unwrap(),
-        MON + 9 * DAY + 10 * H
-    );
-    // Saturday evening: counting starts Monday 09:00 → Wednesday 17:00.
-    assert_eq!(
-        complaint_due_ms(&cal, MON + 5 * DAY + 20 * H).unwrap(),
-        MON + 9 * DAY + 17 * H
-    );
-    // A holiday on Tuesday pushes Monday 16:00 to Friday 16:00.
-    let mut with_holiday = cal.clone();
-    with_holiday.holidays = vec![NaiveDate::from_ymd_opt(2026, 11, 3).unwrap()];
-    assert_eq!(
-        complaint_due_ms(&with_holiday, MON + 16 * H).unwrap(),
-        MON + 4 * DAY + 16 * H
-    );
-    // 7×24: three whole days.
-    let always = Calendar::always("UTC");
-    assert_eq!(
-        complaint_due_ms(&always, MON + H).unwrap(),
-        MON + 3 * DAY + H
-    );
-}
 
 /// A completed incident assigned to "eng".
 fn finished() -> AutoCommit {

@@ -501,11 +501,9 @@ async fn complaints_and_satisfaction_by_the_office_feed_the_kpis() {
     assert_eq!(status, StatusCode::CREATED, "{bytes:?}");
     let c: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     // No contract for "acme": three working days of a 5×8 UTC calendar.
-    let due = fieldsync::model::feedback::complaint_due_ms(
-        &fieldsync::sla::Calendar::five_by_eight("UTC"),
-        received,
-    )
-    .unwrap();
+    let due =
+        fieldsync::sla::complaint_due_ms(&fieldsync::sla::Calendar::five_by_eight("UTC"), received)
+            .unwrap();
     assert_eq!(c["due_ms"], due);
     assert_eq!(c["reason"], "Nobody called back");
     assert_eq!(c["by"], sup.id);
