@@ -267,13 +267,14 @@ impl ApiThread {
             .send()
             .map_err(|e| ApiError::from_net(net::send_error(e), 0))?;
         let status = resp.status();
+        let retry = net::retry_after(resp.headers());
         let content_type = content_type_of(&resp);
         let bytes = resp
             .bytes()
             .map_err(|e| ApiError::from_net(net::send_error(e), status.as_u16()))?;
         if !status.is_success() {
             return Err(ApiError::from_net(
-                net::status_error(status, &bytes),
+                net::status_error(status, retry, &bytes),
                 status.as_u16(),
             ));
         }
@@ -406,9 +407,10 @@ impl EventStream {
             .map_err(|e| ApiError::from_net(net::send_error(e), 0))?;
         let status = resp.status();
         if !status.is_success() {
+            let retry = net::retry_after(resp.headers());
             let bytes = resp.bytes().unwrap_or_default();
             return Err(ApiError::from_net(
-                net::status_error(status, &bytes),
+                net::status_error(status, retry, &bytes),
                 status.as_u16(),
             ));
         }

@@ -27,6 +27,9 @@ pub enum NetError {
     /// The address is not acceptable.
     #[error("{0}")]
     BadAddress(String),
+    /// The server asks us to slow down (429): not offline, just later.
+    #[error("the server is busy: trying again in {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
     /// The server's self-signed certificate is not the one pinned on first contact.
     #[error("refused: {0}")]
     CertificateChanged(String),
@@ -137,15 +140,37 @@ fn short(e: &dyn std::error::Error) -> String {
     cur.to_string()
 }
 
+/// A 429 answer's wait when the server gives none.
+const DEFAULT_RETRY_AFTER_SECS: u64 = 30;
+
+/// The `Retry-After` of an answer, in seconds (the delta form; a date form counts as absent).
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// Turn a non-2xx answer into an error, reading the JSON `{code, message}` body if present.
-pub(crate) fn status_error(status: reqwest::StatusCode, body: &[u8]) -> NetError {
+pub(crate) fn status_error(
+    status: reqwest::StatusCode,
+    retry_after: Option<u64>,
+    body: &[u8],
+) -> NetError {
     let detail = serde_json::from_slice::<ErrorBody>(body)
         .map(|b| b.message)
         .unwrap_or_else(|_| String::from_utf8_lossy(body).chars().take(200).collect());
     match status.as_u16() {
         401 => NetError::Unauthorized,
         502..=504 => NetError::Offline(format!("server unavailable ({status})")),
-        429 => NetError::Offline("the server is busy; trying again later".into()),
+        429 => NetError::Busy {
+            retry_after_secs: retry_after
+                .unwrap_or(DEFAULT_RETRY_AFTER_SECS)
+                .clamp(1, 3600),
+        },
         _ if detail.trim().is_empty() => NetError::Server(status.to_string()),
         _ => NetError::Server(detail),
     }
@@ -163,12 +188,13 @@ pub fn login(
         .send()
         .map_err(send_error)?;
     let status = resp.status();
+    let retry = retry_after(resp.headers());
     let body = resp.bytes().map_err(send_error)?;
     if status.as_u16() == 401 {
         return Err(NetError::BadCredentials);
     }
     if !status.is_success() {
-        return Err(status_error(status, &body));
+        return Err(status_error(status, retry, &body));
     }
     serde_json::from_slice(&body).map_err(|e| NetError::Protocol(e.to_string()))
 }
@@ -191,9 +217,10 @@ pub fn sync(
         .send()
         .map_err(send_error)?;
     let status = resp.status();
+    let retry = retry_after(resp.headers());
     let bytes = resp.bytes().map_err(send_error)?;
     if !status.is_success() {
-        return Err(status_error(status, &bytes));
+        return Err(status_error(status, retry, &bytes));
     }
     let decoded = wire::decode_response(&bytes).map_err(|e| NetError::Protocol(e.to_string()))?;
     Ok((decoded, sent, bytes.len()))
@@ -219,8 +246,9 @@ pub fn put_blob(
     if status.is_success() {
         return Ok(());
     }
+    let retry = retry_after(resp.headers());
     let body = resp.bytes().map_err(send_error)?;
-    Err(status_error(status, &body))
+    Err(status_error(status, retry, &body))
 }
 
 #[cfg(test)]
@@ -344,5 +372,43 @@ mod tests {
                 prop_assert_eq!(original.host_str(), parsed.host_str());
             }
         }
+    }
+
+    /// A rate-limited sync is "busy, try in N s" (the server's Retry-After), never "offline";
+    /// an unreachable server still is offline.
+    #[test]
+    fn too_many_requests_is_busy_not_offline() {
+        let busy = status_error(reqwest::StatusCode::TOO_MANY_REQUESTS, Some(7), b"{}");
+        assert_eq!(
+            busy,
+            NetError::Busy {
+                retry_after_secs: 7
+            }
+        );
+        assert!(!busy.is_offline());
+        assert!(busy.to_string().contains("7 s"), "{busy}");
+        let unsaid = status_error(reqwest::StatusCode::TOO_MANY_REQUESTS, None, b"");
+        assert_eq!(
+            unsaid,
+            NetError::Busy {
+                retry_after_secs: 30
+            }
+        );
+        let absurd = status_error(reqwest::StatusCode::TOO_MANY_REQUESTS, Some(1 << 40), b"");
+        assert_eq!(
+            absurd,
+            NetError::Busy {
+                retry_after_secs: 3600
+            }
+        );
+        assert!(status_error(reqwest::StatusCode::SERVICE_UNAVAILABLE, None, b"").is_offline());
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::RETRY_AFTER, "12".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(12));
+        headers.insert(
+            reqwest::header::RETRY_AFTER,
+            "Wed, 21 Oct 2026 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&headers), None);
     }
 }

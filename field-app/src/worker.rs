@@ -385,18 +385,31 @@ impl Worker {
                 });
             }
             Err(e) => {
-                let (error, offline) = match e {
+                let (error, offline, asked_wait) = match e {
                     SyncError::Net(n) => {
                         let n = n.or_refusal(&self.pins);
-                        (n.to_string(), n.is_offline())
+                        // A busy server says when to come back: that is not being offline.
+                        let asked = match n {
+                            NetError::Busy { retry_after_secs } => {
+                                Some(Duration::from_secs(retry_after_secs))
+                            }
+                            _ => None,
+                        };
+                        (n.to_string(), n.is_offline(), asked)
                     }
-                    SyncError::Store(s) => (format!("local database: {s}"), false),
+                    SyncError::Store(s) => (format!("local database: {s}"), false, None),
                     SyncError::NotSignedIn => unreachable!("handled above"),
                 };
-                let wait = self
-                    .backoff
-                    .map_or(BACKOFF_START, |b| (b * 2).min(BACKOFF_MAX));
-                self.backoff = Some(wait);
+                let wait = match asked_wait {
+                    Some(w) => w,
+                    None => {
+                        let w = self
+                            .backoff
+                            .map_or(BACKOFF_START, |b| (b * 2).min(BACKOFF_MAX));
+                        self.backoff = Some(w);
+                        w
+                    }
+                };
                 self.next_due = Some(Instant::now() + wait);
                 self.report(FromWorker::SyncFailed {
                     error,

@@ -26,8 +26,13 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     UpgradeRequired(String),
-    #[error("{0}")]
-    TooManyRequests(String),
+    /// 429 with `Retry-After: retry_after_secs`, so a client waits as long as asked instead
+    /// of guessing (or taking it for being offline).
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("{0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -47,7 +52,7 @@ impl AppError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             AppError::UpgradeRequired(_) => (StatusCode::UPGRADE_REQUIRED, "unsupported_protocol"),
-            AppError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            AppError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -64,11 +69,23 @@ impl IntoResponse for AppError {
             }
             other => other.to_string(),
         };
+        let retry_after = match &self {
+            AppError::TooManyRequests {
+                retry_after_secs, ..
+            } => Some(axum::http::HeaderValue::from((*retry_after_secs).max(1))),
+            _ => None,
+        };
         let body = ErrorBody {
             code: code.to_owned(),
             message,
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs);
+        }
+        response
     }
 }
 
@@ -102,3 +119,21 @@ impl From<tokio::task::JoinError> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rate_limit_says_when_to_come_back() {
+        let r = AppError::TooManyRequests {
+            message: "slow down".into(),
+            retry_after_secs: 12,
+        }
+        .into_response();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(r.headers()[axum::http::header::RETRY_AFTER], "12");
+        let r = AppError::BadRequest("x".into()).into_response();
+        assert!(r.headers().get(axum::http::header::RETRY_AFTER).is_none());
+    }
+}

@@ -117,10 +117,13 @@ pub async fn login(
     }
     check_actors(&req.actors)?;
     if let Err(wait) = state.login_limiter.check(&req.username, ip, Instant::now()) {
-        return Err(AppError::TooManyRequests(format!(
-            "too many failed logins for {:?} from this address; try again in {wait} s",
-            req.username
-        )));
+        return Err(AppError::TooManyRequests {
+            message: format!(
+                "too many failed logins for {:?} from this address; try again in {wait} s",
+                req.username
+            ),
+            retry_after_secs: wait,
+        });
     }
     let username = req.username.clone();
     let password = req.password.clone();

@@ -58,10 +58,14 @@ pub async fn sync(
     check_content_type(&headers)?;
     let body = body.map_err(|r| body_error(r, state.config.max_sync_body_bytes))?;
     if !state.sync_limiter.allow(session.user.id, Instant::now()) {
-        return Err(AppError::TooManyRequests(format!(
-            "more than {} syncs a minute; slow down",
-            state.config.sync_per_minute
-        )));
+        return Err(AppError::TooManyRequests {
+            message: format!(
+                "more than {} syncs a minute; slow down",
+                state.config.sync_per_minute
+            ),
+            // The per-minute window frees a slot within this long at the latest.
+            retry_after_secs: 60u64.div_ceil(u64::from(state.config.sync_per_minute.max(1))),
+        });
     }
     let device = session.device.ok_or_else(|| {
         AppError::BadRequest("this token is not bound to a device; log in with a device_id".into())
