@@ -198,7 +198,7 @@ impl Worker {
     }
 
     fn run(&mut self) {
-        if self.credentials().is_some() {
+        if self.may_sync() {
             self.next_due = Some(Instant::now()); // sync once at start
         }
         loop {
@@ -224,7 +224,7 @@ impl Worker {
                     self.sync_and_schedule();
                 }
                 Some(ToWorker::Nudge) => {
-                    if self.backoff.is_none() && self.credentials().is_some() {
+                    if self.backoff.is_none() && self.may_sync() {
                         let soon = Instant::now() + Duration::from_secs(2);
                         self.next_due = Some(self.next_due.map_or(soon, |d| d.min(soon)));
                     }
@@ -258,11 +258,17 @@ impl Worker {
         Ok(self.client.as_ref().expect("set above"))
     }
 
-    fn credentials(&self) -> Option<(String, String)> {
+    /// The server and token to sync with: `Ok(None)` when not signed in; an unreadable local
+    /// database is an error (reported, and retried), never taken for "not signed in".
+    fn credentials(&self) -> Result<Option<(String, String)>, String> {
         let store = lock(&self.store);
-        let server = store.meta(meta::SERVER_URL).ok().flatten()?;
-        let token = store.meta(meta::TOKEN).ok().flatten()?;
-        Some((server, token))
+        let read = |key| store.meta(key).map_err(|e| e.to_string());
+        Ok(read(meta::SERVER_URL)?.zip(read(meta::TOKEN)?))
+    }
+
+    /// Signed in, or unable to tell (then a sync runs and reports why).
+    fn may_sync(&self) -> bool {
+        !matches!(self.credentials(), Ok(None))
     }
 
     fn sign_in(&mut self, server: &str, username: &str, password: &str, wait: bool) -> bool {
@@ -289,7 +295,16 @@ impl Worker {
             let pinned = store.meta(meta::SERVER_CERT_SHA256).ok().flatten();
             self.pins = Pins::new(pinned.filter(|_| same_server));
             self.client = None;
-            (request, store.identity().ok().flatten())
+            // Whose profile this is decides who may sign in to it: unreadable is not "nobody's".
+            let existing = match store.identity() {
+                Ok(i) => i,
+                Err(e) => {
+                    drop(store);
+                    self.report(FromWorker::SignInFailed(format!("local database: {e}")));
+                    return false;
+                }
+            };
+            (request, existing)
         };
         match net::client(self.pins.clone()) {
             Ok(c) => self.client = Some(c),
@@ -362,7 +377,7 @@ impl Worker {
     }
 
     fn sync_and_schedule(&mut self) {
-        if self.credentials().is_none() {
+        if !self.may_sync() {
             self.next_due = None;
             return;
         }
@@ -444,7 +459,10 @@ impl Worker {
     }
 
     fn sync(&mut self) -> Result<SyncSummary, SyncError> {
-        let (server, token) = self.credentials().ok_or(SyncError::NotSignedIn)?;
+        let (server, token) = self
+            .credentials()
+            .map_err(SyncError::Store)?
+            .ok_or(SyncError::NotSignedIn)?;
         let started = Instant::now();
         let mut summary = SyncSummary::default();
         loop {
