@@ -21,12 +21,12 @@ struct LocalSource<'a> {
 }
 
 impl ReportSource for LocalSource<'_> {
-    fn site(&mut self, id: DocId) -> Option<Site> {
-        lock(self.store).site(id).ok()
+    fn site(&mut self, id: DocId) -> Result<Option<Site>, ReportError> {
+        held(lock(self.store).site(id))
     }
 
-    fn device(&mut self, id: DocId) -> Option<DeviceRecord> {
-        lock(self.store).device(id).ok()
+    fn device(&mut self, id: DocId) -> Result<Option<DeviceRecord>, ReportError> {
+        held(lock(self.store).device(id))
     }
 
     fn user_name(&mut self, user: &str) -> Result<Option<String>, ReportError> {
@@ -36,6 +36,19 @@ impl ReportSource for LocalSource<'_> {
     fn blob(&mut self, sha256: &str) -> Option<Vec<u8>> {
         let path = lock(self.store).blob_path(sha256)?;
         std::fs::read(path).ok()
+    }
+}
+
+/// A record this laptop holds, `None` if it does not hold it (or cannot read it as that
+/// record: a gap the report shows), an error if the local database failed.
+fn held<T>(read: fieldsync::store::Result<T>) -> Result<Option<T>, ReportError> {
+    use fieldsync::store::StoreError;
+    match read {
+        Ok(t) => Ok(Some(t)),
+        Err(StoreError::NotFound(_) | StoreError::Model(_)) => Ok(None),
+        Err(e @ (StoreError::Sqlite(_) | StoreError::Io(_) | StoreError::Corrupt { .. })) => {
+            Err(ReportError::Source(Box::new(e)))
+        }
     }
 }
 

@@ -55,10 +55,12 @@ pub struct ReportData {
 /// and blob folder, or the app's local store on an engineer's laptop (offline). Both build the
 /// report through [`assemble`], so what a customer reads does not depend on where it was made.
 pub trait ReportSource {
-    /// The site, or `None` when it is missing or unreadable (a gap in the report, not an error).
-    fn site(&mut self, id: DocId) -> Option<Site>;
-    /// A linked device, or `None` as for [`ReportSource::site`].
-    fn device(&mut self, id: DocId) -> Option<DeviceRecord>;
+    /// The site, `Ok(None)` when this source does not hold it (a gap the report shows), and
+    /// an error when the storage failed: a report silently missing its site would be signed
+    /// by a customer as if complete.
+    fn site(&mut self, id: DocId) -> Result<Option<Site>, ReportError>;
+    /// A linked device, as for [`ReportSource::site`].
+    fn device(&mut self, id: DocId) -> Result<Option<DeviceRecord>, ReportError>;
     /// A user's display name, `Ok(None)` when unknown here.
     fn user_name(&mut self, user: &str) -> Result<Option<String>, ReportError>;
     /// A blob's bytes, if the hash is well-formed and the blob is present.
@@ -71,18 +73,16 @@ pub fn assemble(
     src: &mut dyn ReportSource,
     now: TimestampMs,
 ) -> Result<ReportData, ReportError> {
-    let site = wo
-        .site_id
-        .as_deref()
-        .and_then(|s| s.parse().ok())
-        .and_then(|s| src.site(s));
-    let devices = wo
-        .device_ids
-        .iter()
-        .filter(|(_, on)| **on)
-        .filter_map(|(d, _)| d.parse().ok())
-        .filter_map(|d| src.device(d))
-        .collect();
+    let site = match wo.site_id.as_deref().and_then(|s| s.parse().ok()) {
+        Some(id) => src.site(id)?,
+        None => None,
+    };
+    let mut devices = Vec::new();
+    for (d, on) in &wo.device_ids {
+        if let (true, Ok(id)) = (*on, d.parse()) {
+            devices.extend(src.device(id)?);
+        }
+    }
     let mut names = HashMap::new();
     let people = wo.assignees.keys().chain(wo.events.iter().map(|e| &e.by));
     for who in people {

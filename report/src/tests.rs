@@ -84,3 +84,31 @@ fn unknown_user_ids_print_short() {
     );
     assert_eq!(data.name("server"), "server");
 }
+
+/// A source whose storage fails: the report is refused, not made without its site.
+#[test]
+fn a_storage_failure_is_an_error_not_a_report_without_its_site() {
+    struct Failing;
+    impl ReportSource for Failing {
+        fn site(&mut self, _: DocId) -> Result<Option<Site>, ReportError> {
+            Err(ReportError::Source("disk I/O error".into()))
+        }
+        fn device(&mut self, _: DocId) -> Result<Option<DeviceRecord>, ReportError> {
+            Ok(None)
+        }
+        fn user_name(&mut self, _: &str) -> Result<Option<String>, ReportError> {
+            Ok(None)
+        }
+        fn blob(&mut self, _: &str) -> Option<Vec<u8>> {
+            None
+        }
+    }
+    let mut wo = WorkOrder::default();
+    assert!(
+        assemble(wo.clone(), &mut Failing, 0).is_ok(),
+        "no site linked: nothing to read"
+    );
+    wo.site_id = Some(DocId::new().to_string());
+    let err = assemble(wo, &mut Failing, 0).unwrap_err();
+    assert!(err.to_string().contains("disk I/O error"), "{err}");
+}

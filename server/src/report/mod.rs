@@ -42,18 +42,20 @@ struct HubSource<'a> {
 }
 
 impl HubSource<'_> {
-    fn load(&self, id: DocId) -> Option<automerge::Automerge> {
-        self.hub.load(id).ok().flatten().map(|(_, d)| d)
+    /// A linked document: `None` if the hub has none under that id (or it is not readable as
+    /// the record the report expects), an error if storage failed.
+    fn load(&self, id: DocId) -> Result<Option<automerge::Automerge>, ReportError> {
+        Ok(self.hub.load(id).map_err(from_hub)?.map(|(_, d)| d))
     }
 }
 
 impl ReportSource for HubSource<'_> {
-    fn site(&mut self, id: DocId) -> Option<Site> {
-        Site::from_doc(&self.load(id)?).ok()
+    fn site(&mut self, id: DocId) -> Result<Option<Site>, ReportError> {
+        Ok(self.load(id)?.and_then(|d| Site::from_doc(&d).ok()))
     }
 
-    fn device(&mut self, id: DocId) -> Option<DeviceRecord> {
-        DeviceRecord::from_doc(&self.load(id)?).ok()
+    fn device(&mut self, id: DocId) -> Result<Option<DeviceRecord>, ReportError> {
+        Ok(self.load(id)?.and_then(|d| DeviceRecord::from_doc(&d).ok()))
     }
 
     fn user_name(&mut self, user: &str) -> Result<Option<String>, ReportError> {
