@@ -63,8 +63,9 @@ pub enum Seg {
 
 /// Fields of a checklist item beside the answer itself that the engineer writes with it.
 const CHECK_STAMP_FIELDS: [&str; 3] = ["note", "by", "at_ms"];
-/// Header fields nobody rewrites once a document exists.
-const IDENTITY_FIELDS: [&str; 2] = ["id", "doc_type"];
+/// Header fields nobody rewrites once a document exists (`created_by` is the pushing user,
+/// checked when the document is created).
+const IDENTITY_FIELDS: [&str; 3] = ["id", "doc_type", "created_by"];
 /// Work-order fields an engineer may fill in when they create an incident on site.
 const WO_CREATION_FIELDS: [&str; 22] = [
     "schema_version",
@@ -514,6 +515,15 @@ fn check_work_order_state(
         return Err(Rejection::new(
             RejectCode::Forbidden,
             format!("priority {p} does not follow from impact {i} × urgency {u}"),
+        ));
+    }
+    if relation == Relation::Creator && wo.created_by != caller.user_id {
+        return Err(Rejection::new(
+            RejectCode::Forbidden,
+            format!(
+                "a new work order is created by whoever pushes it: created_by must be {:?}, not {:?}",
+                caller.user_id, wo.created_by
+            ),
         ));
     }
     if caller.role == Role::Engineer && relation == Relation::Creator {

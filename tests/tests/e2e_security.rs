@@ -319,3 +319,40 @@ async fn the_office_api_refuses_references_to_nothing_and_absurd_times() -> Resu
     assert_eq!(ok.status().as_u16(), 200, "{}", ok.text().await?);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_work_order_created_in_someone_elses_name_is_refused() -> Result<(), BoxError> {
+    let mut t = team().await?;
+    // li.wei opens an incident "by" zhang.min (assigned to li, so it passes the assignment rule).
+    let new = fieldsync::model::work_order::NewWorkOrder {
+        kind: "incident".into(),
+        title: "Printer jams".into(),
+        impact: Some(3),
+        urgency: Some(2),
+        assignees: vec![t.a.user_id.clone()],
+        ..Default::default()
+    };
+    let zhang = t.b.user_id.clone();
+    let now = now_ms();
+    let id = t.a.store.create(DocKind::WorkOrder, now, |d, id| {
+        wo::create_work_order(d, id, &new, &zhang, now)
+    })?;
+    let report = t.a.sync().await?;
+    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    let (doc, code, reason) = &report.rejected[0];
+    assert_eq!((*doc, code.as_str()), (id, "forbidden"));
+    assert!(reason.contains("created_by"), "{reason}");
+    assert!(t.server.state.hub.load(id)?.is_none(), "nothing was stored");
+    // It never reaches zhang's briefcase.
+    t.b.sync().await?;
+    assert!(!t.b.store.contains(id)?);
+    // The same incident in li's own name is accepted.
+    let me = t.a.user_id.clone();
+    let id = t.a.store.create(DocKind::WorkOrder, now + 1, |d, id| {
+        wo::create_work_order(d, id, &new, &me, now + 1)
+    })?;
+    let report = t.a.sync().await?;
+    assert!(report.rejected.is_empty(), "{report:?}");
+    assert_eq!(server_wo(&t, id).created_by, me);
+    Ok(())
+}
