@@ -6,14 +6,14 @@ use crate::ids::{DocId, TimestampMs};
 use crate::model::work_order::{self as wo, CheckAnswer, ChecklistItem, EventExtra, NewWorkOrder};
 use automerge::{AutoCommit, ROOT, transaction::Transactable};
 
-const NOW: TimestampMs = 1_700_000_000_000;
+pub(super) const NOW: TimestampMs = 1_700_000_000_000;
 
-struct Person {
-    caller: Caller,
-    actor: ActorId,
+pub(super) struct Person {
+    pub(super) caller: Caller,
+    pub(super) actor: ActorId,
 }
 
-fn person(user: &str, role: Role) -> Person {
+pub(super) fn person(user: &str, role: Role) -> Person {
     let actor = ActorId::random();
     Person {
         caller: Caller {
@@ -26,7 +26,7 @@ fn person(user: &str, role: Role) -> Person {
 }
 
 /// A work order created by the dispatcher and assigned to `eng`, as the server holds it.
-fn server_work_order(dispatcher: &Person, eng: &str) -> Automerge {
+pub(super) fn server_work_order(dispatcher: &Person, eng: &str) -> Automerge {
     let mut doc = AutoCommit::new().with_actor(dispatcher.actor.clone());
     let new = NewWorkOrder {
         kind: "inspection".into(),
