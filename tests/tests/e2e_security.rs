@@ -356,3 +356,153 @@ async fn a_work_order_created_in_someone_elses_name_is_refused() -> Result<(), B
     assert_eq!(server_wo(&t, id).created_by, me);
     Ok(())
 }
+
+/// The dispatcher hands work order `id` from `from` to `to` and syncs it up.
+async fn reassign(disp: &mut SimDevice, id: DocId, from: &str, to: &str) -> Result<(), BoxError> {
+    let by = disp.user_id.clone();
+    let now = now_ms();
+    disp.store.edit(id, now, |d| {
+        wo::unassign(d, from, now)?;
+        wo::assign(d, to, &by, now)
+    })?;
+    let report = disp.sync().await?;
+    assert!(report.rejected.is_empty(), "{report:?}");
+    Ok(())
+}
+
+/// `dev` writes a note and answers the UPS reading on its copy of `id`.
+fn note_and_answer(dev: &mut SimDevice, id: DocId, note: &str) -> Result<(), BoxError> {
+    let me = dev.user_id.clone();
+    let now = now_ms();
+    dev.store
+        .edit(id, now, |d| wo::set_findings(d, note, now))?;
+    dev.store.edit(id, now + 1, |d| {
+        wo::answer_checklist_item(
+            d,
+            "ups-load",
+            &CheckAnswer::Reading(41.0),
+            None,
+            &me,
+            now + 1,
+        )
+    })?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn work_done_offline_before_a_reassignment_reached_the_device_is_kept() -> Result<(), BoxError>
+{
+    let mut t = team().await?;
+    let id = dispatch(&mut t.disp, &[&t.a]).await?;
+    t.a.sync().await?;
+    // li works offline …
+    note_and_answer(&mut t.a, id, "fan bearing worn, replaced")?;
+    // … while the office hands the job to zhang, who gets on with it.
+    let (li, zhang) = (t.a.user_id.clone(), t.b.user_id.clone());
+    reassign(&mut t.disp, id, &li, &zhang).await?;
+    t.b.sync().await?;
+    let now = now_ms();
+    t.b.store.edit(id, now, |d| {
+        wo::answer_checklist_item(
+            d,
+            "aircon",
+            &CheckAnswer::PassFail("pass".into()),
+            None,
+            &zhang,
+            now,
+        )
+    })?;
+    assert!(t.b.sync().await?.rejected.is_empty());
+    // li comes back online: the work done before the device knew is accepted.
+    let report = t.a.sync().await?;
+    assert!(report.rejected.is_empty(), "{report:?}");
+    assert!(t.a.store.quarantine()?.is_empty());
+    let w = server_wo(&t, id);
+    assert_eq!(w.findings, "fan bearing worn, replaced");
+    assert!(w.checklist["ups-load"].reading.is_some());
+    assert!(
+        w.checklist["aircon"].result.is_some(),
+        "zhang's answer stays"
+    );
+    assert!(!w.is_assigned_to(&li));
+    // And the job has left li's device.
+    assert!(!t.a.store.contains(id)?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_change_based_on_a_copy_from_before_the_reassignment_is_refused() -> Result<(), BoxError>
+{
+    let mut t = team().await?;
+    // li's phone keeps its store on disk, so a copy of it can be put back later.
+    let dir = t.server.data_dir().join("li-phone");
+    let backup = t.server.data_dir().join("li-phone-backup");
+    let mut phone = SimDevice::login_with_store(
+        &t.server.base_url,
+        "li.wei",
+        "pw-li",
+        fieldsync::store::LocalStore::open(&dir)?,
+    )
+    .await?;
+    let id = dispatch(&mut t.disp, &[&phone]).await?;
+    phone.sync().await?;
+    let before_reassignment = phone.store.doc(id)?;
+    // A copy of the phone's store from before the reassignment.
+    phone.store = fieldsync::store::LocalStore::open_in_memory()?;
+    std::fs::create_dir_all(&backup)?;
+    for f in std::fs::read_dir(&dir)? {
+        let f = f?;
+        if f.file_type()?.is_file() {
+            std::fs::copy(f.path(), backup.join(f.file_name()))?;
+        }
+    }
+    phone.store = fieldsync::store::LocalStore::open(&dir)?;
+    let (li, zhang) = (phone.user_id.clone(), t.b.user_id.clone());
+    reassign(&mut t.disp, id, &li, &zhang).await?;
+    t.b.sync().await?;
+    let now = now_ms();
+    t.b.store
+        .edit(id, now, |d| wo::set_findings(d, "zhang: checked", now))?;
+    assert!(t.b.sync().await?.rejected.is_empty());
+    // The phone receives the reassignment (the job leaves it) …
+    phone.sync().await?;
+    assert!(!phone.store.contains(id)?);
+    // … then li puts the old copy back and writes on it: refused and quarantined.
+    phone.store = fieldsync::store::LocalStore::open_in_memory()?;
+    for f in std::fs::read_dir(&backup)? {
+        let f = f?;
+        std::fs::copy(f.path(), dir.join(f.file_name()))?;
+    }
+    phone.store = fieldsync::store::LocalStore::open(&dir)?;
+    assert!(phone.store.contains(id)?);
+    note_and_answer(&mut phone, id, "li was here")?;
+    let report = phone.sync().await?;
+    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    assert_eq!(
+        (report.rejected[0].0, report.rejected[0].1.as_str()),
+        (id, "not_yours")
+    );
+    let q = phone.store.quarantine()?;
+    assert_eq!(
+        (q.len(), q[0].doc_id, q[0].code.as_str()),
+        (1, id, "not_yours")
+    );
+    let w = server_wo(&t, id);
+    assert_eq!(w.findings, "zhang: checked");
+    assert!(w.checklist["ups-load"].reading.is_none());
+    // The same forgery by hand, now that the device has confirmed the job left it, and from
+    // li's other device, which never had the job: refused too.
+    phone.sync().await?;
+    for dev in [&phone, &t.a] {
+        let mut forged = before_reassignment
+            .clone()
+            .with_actor(dev.store.actor().clone());
+        wo::set_findings(&mut forged, "li again", now_ms())?;
+        assert_eq!(
+            code(push_raw(dev, id, &before_reassignment, &mut forged).await?),
+            "not_yours"
+        );
+    }
+    assert_eq!(server_wo(&t, id).findings, "zhang: checked");
+    Ok(())
+}

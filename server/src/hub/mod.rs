@@ -202,6 +202,9 @@ impl Hub {
         req: &SyncRequest,
         now: TimestampMs,
     ) -> Result<(SyncResponse, SyncStats), HubError> {
+        // What the device had been sent before this request: its pushes (also those validated
+        // again after this request's pull) are judged against that, not against this answer.
+        let caller = &caller.with_seen(self.db.blocking().device_seen_seq(caller.device)?);
         let validated = self.validate_all(caller, &req.push, now)?;
         let max_bytes = req
             .max_response_bytes
