@@ -427,6 +427,13 @@ async fn work_done_offline_before_a_reassignment_reached_the_device_is_kept() ->
     assert!(!w.is_assigned_to(&li));
     // And the job has left li's device.
     assert!(!t.a.store.contains(id)?);
+    // The office sees it as late work from the previous assignee.
+    let (status, body) = t.disp.get("/v1/notifications").await?;
+    assert_eq!(status, 200);
+    let notes: Vec<serde_json::Value> = serde_json::from_slice(&body)?;
+    let late: Vec<_> = notes.iter().filter(|n| n["kind"] == "late_work").collect();
+    assert_eq!(late.len(), 1, "{notes:?}");
+    assert_eq!(late[0]["doc_id"], id.to_string());
     Ok(())
 }
 

@@ -403,6 +403,20 @@ impl Hub {
                 Ok(proj) => proj,
                 Err(e) => return rej(RejectCode::Schema, e.to_string()),
             };
+        // Accepted although the work order is no longer theirs: offline work done before the
+        // device learned of a reassignment. The office hears of it once it is stored.
+        let late = checked_wo.as_deref().and_then(|wo| {
+            let me = caller.user.id.to_string();
+            (caller.user.role == Role::Engineer && !wo.is_assigned_to(&me) && wo.created_by != me)
+                .then(|| {
+                    format!(
+                        "{} {}: late work from {}, who was taken off it, arrived after the reassignment",
+                        wo.number.clone().unwrap_or_default(),
+                        wo.title,
+                        caller.user.display_name
+                    )
+                })
+        });
         let heads = Heads::from(after.get_heads());
         let pending = Pending::new(
             p.doc_id,
@@ -416,7 +430,8 @@ impl Hub {
             !exists,
             now,
         )
-        .with_work_order(checked_wo);
+        .with_work_order(checked_wo)
+        .with_late_work(late);
         let pending = if exists {
             pending
         } else {
