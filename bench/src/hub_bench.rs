@@ -109,13 +109,13 @@ fn round(saved: &Saved, req: &SyncRequest) -> anyhow::Result<(Duration, Duration
         now,
     )?;
     let hub = Hub::new(db, HubConfig::default())?;
-    let caller = CallerCtx {
+    let caller = CallerCtx::new(
         user,
-        device: saved.device,
-        actors: [automerge::ActorId::try_from(saved.actor.as_str())?]
+        saved.device,
+        [automerge::ActorId::try_from(saved.actor.as_str())?]
             .into_iter()
             .collect(),
-    };
+    );
     let cpu0 = process_cpu();
     let t = Instant::now();
     let (resp, _) = hub.sync(&caller, req, now)?;

@@ -63,11 +63,7 @@ fn serve(db: &Db, hub: &Hub, user: &UserRecord, device: DeviceId, body: &[u8]) -
         .iter()
         .filter_map(|a| automerge::ActorId::try_from(a.as_str()).ok())
         .collect();
-    let caller = CallerCtx {
-        user: user.clone(),
-        device,
-        actors,
-    };
+    let caller = CallerCtx::new(user.clone(), device, actors);
     let (resp, _) = hub
         .sync(&caller, &req, fieldsync_tests::now_ms())
         .expect("sync");

@@ -10,7 +10,7 @@ use crate::ids::{DocKind, Role};
 use crate::model::{CheckKind, WorkOrder, priority_for};
 use crate::status::{EventKind, Status, transition};
 use crate::wire::RejectCode;
-use automerge::{ActorId, Automerge, Change, ObjType, Prop, ReadDoc, legacy};
+use automerge::{ActorId, Automerge, Change, ChangeHash, ObjType, Prop, ReadDoc, legacy};
 use std::collections::{HashMap, HashSet};
 
 /// The authenticated user behind a push, with the actor ids bound to them.
@@ -43,6 +43,23 @@ impl std::fmt::Display for Rejection {
     }
 }
 
+/// What the pushing device is known to have received of the document. An engineer's change
+/// set to a work order that is no longer theirs is judged against the assignment in the state
+/// each change is based on *merged with* this: work done offline before the device learned of
+/// a reassignment is kept, but a change based on an older copy than the device had already
+/// received is judged by what the device had received.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeviceView {
+    /// Not known: each change is judged by the state it is based on alone. For a device
+    /// checking its own edits (the app); a server must not use it for untrusted pushes.
+    BasedOn,
+    /// The device had received the document up to these heads (empty: nothing of it).
+    Knew(Vec<ChangeHash>),
+    /// The document is not on the device: it was never sent there, or the device confirmed
+    /// its removal from the briefcase. Only the document's current state counts.
+    NotHeld,
+}
+
 /// How the caller stands to a document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Relation {
@@ -63,8 +80,9 @@ pub enum Seg {
 
 /// Fields of a checklist item beside the answer itself that the engineer writes with it.
 const CHECK_STAMP_FIELDS: [&str; 3] = ["note", "by", "at_ms"];
-/// Header fields nobody rewrites once a document exists.
-const IDENTITY_FIELDS: [&str; 2] = ["id", "doc_type"];
+/// Header fields nobody rewrites once a document exists (`created_by` is the pushing user,
+/// checked when the document is created).
+const IDENTITY_FIELDS: [&str; 3] = ["id", "doc_type", "created_by"];
 /// Work-order fields an engineer may fill in when they create an incident on site.
 const WO_CREATION_FIELDS: [&str; 22] = [
     "schema_version",
@@ -260,6 +278,23 @@ pub fn check_push_known(
     new_changes: &[Change],
     caller: &Caller,
 ) -> Result<Option<WorkOrder>, Rejection> {
+    check_push_viewed(before, before_wo, after, new_changes, caller, &mut || {
+        DeviceView::BasedOn
+    })
+}
+
+/// [`check_push_known`] for a push from a device that is not trusted: `view` answers what the
+/// device had already received of the document ([`DeviceView`]). It is asked only when an
+/// engineer pushes to a work order that is not theirs in the server's current state (the
+/// answer may cost a look at the change log).
+pub fn check_push_viewed(
+    before: &Automerge,
+    before_wo: Option<&WorkOrder>,
+    after: &Automerge,
+    new_changes: &[Change],
+    caller: &Caller,
+    view: &mut dyn FnMut() -> DeviceView,
+) -> Result<Option<WorkOrder>, Rejection> {
     for c in new_changes {
         if !caller.actors.contains(c.actor_id()) {
             return Err(Rejection::new(
@@ -299,7 +334,7 @@ pub fn check_push_known(
         Relation::Creator
     } else if let Some(wo) = &before_wo {
         if is_theirs(wo, &caller.user_id)
-            || made_while_theirs(before, after, new_changes, &caller.user_id)
+            || made_while_theirs(before, after, new_changes, &caller.user_id, view)
         {
             Relation::Assignee
         } else {
@@ -516,6 +551,15 @@ fn check_work_order_state(
             format!("priority {p} does not follow from impact {i} × urgency {u}"),
         ));
     }
+    if relation == Relation::Creator && wo.created_by != caller.user_id {
+        return Err(Rejection::new(
+            RejectCode::Forbidden,
+            format!(
+                "a new work order is created by whoever pushes it: created_by must be {:?}, not {:?}",
+                caller.user_id, wo.created_by
+            ),
+        ));
+    }
     if caller.role == Role::Engineer && relation == Relation::Creator {
         if wo.kind != "incident" {
             return Err(Rejection::new(
@@ -618,14 +662,22 @@ fn is_theirs(wo: &WorkOrder, user: &str) -> bool {
 }
 
 /// An engineer who edited offline while the work order was theirs keeps those edits when it
-/// was reassigned in the meantime: each change is judged by the state its author saw (the
-/// document at the change's dependencies), not by today's assignment.
+/// was reassigned in the meantime: each change is judged by the state its author saw, not by
+/// today's assignment. What the author saw is the document at the change's dependencies
+/// merged with what their device had already received (`view`): a change based on an older
+/// copy than that cannot claim an assignment the device already knew was gone.
 fn made_while_theirs(
     before: &Automerge,
     after: &Automerge,
     new_changes: &[Change],
     user: &str,
+    view: &mut dyn FnMut() -> DeviceView,
 ) -> bool {
+    let knew = match view() {
+        DeviceView::NotHeld => return false,
+        DeviceView::BasedOn => Vec::new(),
+        DeviceView::Knew(heads) => heads,
+    };
     let known: HashSet<_> = before.get_changes(&[]).iter().map(|c| c.hash()).collect();
     let roots: Vec<&Change> = new_changes
         .iter()
@@ -633,8 +685,15 @@ fn made_while_theirs(
         .collect();
     !roots.is_empty()
         && roots.iter().all(|c| {
+            let mut saw: Vec<ChangeHash> = c.deps().to_vec();
+            saw.extend(
+                knew.iter()
+                    .filter(|h| !saw.contains(h))
+                    .copied()
+                    .collect::<Vec<_>>(),
+            );
             after
-                .fork_at(c.deps())
+                .fork_at(&saw)
                 .ok()
                 .and_then(|seen| WorkOrder::from_doc(&seen).ok())
                 .is_some_and(|wo| is_theirs(&wo, user))
@@ -649,6 +708,8 @@ fn completed_by(wo: &WorkOrder, user: &str) -> bool {
 
 #[cfg(test)]
 mod path_tests;
+#[cfg(test)]
+mod reassign_tests;
 mod reread;
 #[cfg(test)]
 mod reread_tests;

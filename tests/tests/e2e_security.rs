@@ -319,3 +319,197 @@ async fn the_office_api_refuses_references_to_nothing_and_absurd_times() -> Resu
     assert_eq!(ok.status().as_u16(), 200, "{}", ok.text().await?);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_work_order_created_in_someone_elses_name_is_refused() -> Result<(), BoxError> {
+    let mut t = team().await?;
+    // li.wei opens an incident "by" zhang.min (assigned to li, so it passes the assignment rule).
+    let new = fieldsync::model::work_order::NewWorkOrder {
+        kind: "incident".into(),
+        title: "Printer jams".into(),
+        impact: Some(3),
+        urgency: Some(2),
+        assignees: vec![t.a.user_id.clone()],
+        ..Default::default()
+    };
+    let zhang = t.b.user_id.clone();
+    let now = now_ms();
+    let id = t.a.store.create(DocKind::WorkOrder, now, |d, id| {
+        wo::create_work_order(d, id, &new, &zhang, now)
+    })?;
+    let report = t.a.sync().await?;
+    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    let (doc, code, reason) = &report.rejected[0];
+    assert_eq!((*doc, code.as_str()), (id, "forbidden"));
+    assert!(reason.contains("created_by"), "{reason}");
+    assert!(t.server.state.hub.load(id)?.is_none(), "nothing was stored");
+    // It never reaches zhang's briefcase.
+    t.b.sync().await?;
+    assert!(!t.b.store.contains(id)?);
+    // The same incident in li's own name is accepted.
+    let me = t.a.user_id.clone();
+    let id = t.a.store.create(DocKind::WorkOrder, now + 1, |d, id| {
+        wo::create_work_order(d, id, &new, &me, now + 1)
+    })?;
+    let report = t.a.sync().await?;
+    assert!(report.rejected.is_empty(), "{report:?}");
+    assert_eq!(server_wo(&t, id).created_by, me);
+    Ok(())
+}
+
+/// The dispatcher hands work order `id` from `from` to `to` and syncs it up.
+async fn reassign(disp: &mut SimDevice, id: DocId, from: &str, to: &str) -> Result<(), BoxError> {
+    let by = disp.user_id.clone();
+    let now = now_ms();
+    disp.store.edit(id, now, |d| {
+        wo::unassign(d, from, now)?;
+        wo::assign(d, to, &by, now)
+    })?;
+    let report = disp.sync().await?;
+    assert!(report.rejected.is_empty(), "{report:?}");
+    Ok(())
+}
+
+/// `dev` writes a note and answers the UPS reading on its copy of `id`.
+fn note_and_answer(dev: &mut SimDevice, id: DocId, note: &str) -> Result<(), BoxError> {
+    let me = dev.user_id.clone();
+    let now = now_ms();
+    dev.store
+        .edit(id, now, |d| wo::set_findings(d, note, now))?;
+    dev.store.edit(id, now + 1, |d| {
+        wo::answer_checklist_item(
+            d,
+            "ups-load",
+            &CheckAnswer::Reading(41.0),
+            None,
+            &me,
+            now + 1,
+        )
+    })?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn work_done_offline_before_a_reassignment_reached_the_device_is_kept() -> Result<(), BoxError>
+{
+    let mut t = team().await?;
+    let id = dispatch(&mut t.disp, &[&t.a]).await?;
+    t.a.sync().await?;
+    // li works offline …
+    note_and_answer(&mut t.a, id, "fan bearing worn, replaced")?;
+    // … while the office hands the job to zhang, who gets on with it.
+    let (li, zhang) = (t.a.user_id.clone(), t.b.user_id.clone());
+    reassign(&mut t.disp, id, &li, &zhang).await?;
+    t.b.sync().await?;
+    let now = now_ms();
+    t.b.store.edit(id, now, |d| {
+        wo::answer_checklist_item(
+            d,
+            "aircon",
+            &CheckAnswer::PassFail("pass".into()),
+            None,
+            &zhang,
+            now,
+        )
+    })?;
+    assert!(t.b.sync().await?.rejected.is_empty());
+    // li comes back online: the work done before the device knew is accepted.
+    let report = t.a.sync().await?;
+    assert!(report.rejected.is_empty(), "{report:?}");
+    assert!(t.a.store.quarantine()?.is_empty());
+    let w = server_wo(&t, id);
+    assert_eq!(w.findings, "fan bearing worn, replaced");
+    assert!(w.checklist["ups-load"].reading.is_some());
+    assert!(
+        w.checklist["aircon"].result.is_some(),
+        "zhang's answer stays"
+    );
+    assert!(!w.is_assigned_to(&li));
+    // And the job has left li's device.
+    assert!(!t.a.store.contains(id)?);
+    // The office sees it as late work from the previous assignee.
+    let (status, body) = t.disp.get("/v1/notifications").await?;
+    assert_eq!(status, 200);
+    let notes: Vec<serde_json::Value> = serde_json::from_slice(&body)?;
+    let late: Vec<_> = notes.iter().filter(|n| n["kind"] == "late_work").collect();
+    assert_eq!(late.len(), 1, "{notes:?}");
+    assert_eq!(late[0]["doc_id"], id.to_string());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_change_based_on_a_copy_from_before_the_reassignment_is_refused() -> Result<(), BoxError>
+{
+    let mut t = team().await?;
+    // li's phone keeps its store on disk, so a copy of it can be put back later.
+    let dir = t.server.data_dir().join("li-phone");
+    let backup = t.server.data_dir().join("li-phone-backup");
+    let mut phone = SimDevice::login_with_store(
+        &t.server.base_url,
+        "li.wei",
+        "pw-li",
+        fieldsync::store::LocalStore::open(&dir)?,
+    )
+    .await?;
+    let id = dispatch(&mut t.disp, &[&phone]).await?;
+    phone.sync().await?;
+    let before_reassignment = phone.store.doc(id)?;
+    // A copy of the phone's store from before the reassignment.
+    phone.store = fieldsync::store::LocalStore::open_in_memory()?;
+    std::fs::create_dir_all(&backup)?;
+    for f in std::fs::read_dir(&dir)? {
+        let f = f?;
+        if f.file_type()?.is_file() {
+            std::fs::copy(f.path(), backup.join(f.file_name()))?;
+        }
+    }
+    phone.store = fieldsync::store::LocalStore::open(&dir)?;
+    let (li, zhang) = (phone.user_id.clone(), t.b.user_id.clone());
+    reassign(&mut t.disp, id, &li, &zhang).await?;
+    t.b.sync().await?;
+    let now = now_ms();
+    t.b.store
+        .edit(id, now, |d| wo::set_findings(d, "zhang: checked", now))?;
+    assert!(t.b.sync().await?.rejected.is_empty());
+    // The phone receives the reassignment (the job leaves it) …
+    phone.sync().await?;
+    assert!(!phone.store.contains(id)?);
+    // … then li puts the old copy back and writes on it: refused and quarantined.
+    phone.store = fieldsync::store::LocalStore::open_in_memory()?;
+    for f in std::fs::read_dir(&backup)? {
+        let f = f?;
+        std::fs::copy(f.path(), dir.join(f.file_name()))?;
+    }
+    phone.store = fieldsync::store::LocalStore::open(&dir)?;
+    assert!(phone.store.contains(id)?);
+    note_and_answer(&mut phone, id, "li was here")?;
+    let report = phone.sync().await?;
+    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    assert_eq!(
+        (report.rejected[0].0, report.rejected[0].1.as_str()),
+        (id, "not_yours")
+    );
+    let q = phone.store.quarantine()?;
+    assert_eq!(
+        (q.len(), q[0].doc_id, q[0].code.as_str()),
+        (1, id, "not_yours")
+    );
+    let w = server_wo(&t, id);
+    assert_eq!(w.findings, "zhang: checked");
+    assert!(w.checklist["ups-load"].reading.is_none());
+    // The same forgery by hand, now that the device has confirmed the job left it, and from
+    // li's other device, which never had the job: refused too.
+    phone.sync().await?;
+    for dev in [&phone, &t.a] {
+        let mut forged = before_reassignment
+            .clone()
+            .with_actor(dev.store.actor().clone());
+        wo::set_findings(&mut forged, "li again", now_ms())?;
+        assert_eq!(
+            code(push_raw(dev, id, &before_reassignment, &mut forged).await?),
+            "not_yours"
+        );
+    }
+    assert_eq!(server_wo(&t, id).findings, "zhang: checked");
+    Ok(())
+}

@@ -93,11 +93,7 @@ pub async fn sync(
             .iter()
             .filter_map(|a| ActorId::try_from(a.as_str()).ok())
             .collect();
-        let caller = CallerCtx {
-            user,
-            device,
-            actors,
-        };
+        let caller = CallerCtx::new(user, device, actors);
         let (resp, stats) = state2.hub.sync(&caller, &req, crate::now_ms())?;
         Ok((wire::encode(&resp), stats))
     })

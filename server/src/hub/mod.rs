@@ -179,9 +179,15 @@ impl Hub {
         Ok(true)
     }
 
-    /// After an append: compact if the log has grown, and cache the merged document.
+    /// After an append: compact if the log has grown, tell the office of late work, and cache
+    /// the merged document.
     fn stored(&self, p: Pending, outcome: crate::storage::AppendOutcome) {
         let id = p.rec.doc_id;
+        if let Some(message) = &p.late_work
+            && let Err(e) = self.notify_dispatchers(id, message, p.rec.received_at_ms)
+        {
+            tracing::warn!(doc = %id, error = %e, "could not notify the office of late work");
+        }
         if outcome.chunks_since_snapshot >= self.config.compact_after_chunks {
             // Compaction failing is not the push's failure: the log still holds everything.
             if let Err(e) = self
@@ -195,6 +201,33 @@ impl Hub {
         self.cache().put_with(id, p.after, p.work_order);
     }
 
+    /// A notification (kind `late_work`) to every enabled dispatcher. Backends without the
+    /// scheduling store only log it.
+    fn notify_dispatchers(
+        &self,
+        id: DocId,
+        message: &str,
+        now: TimestampMs,
+    ) -> Result<(), StorageError> {
+        tracing::info!(doc = %id, message, "late work from a previous assignee");
+        let db = self.db.blocking();
+        let Some(s) = db.scheduling() else {
+            return Ok(());
+        };
+        for u in db.list_users()? {
+            if u.role == fieldsync::Role::Dispatcher && !u.disabled {
+                s.add_notification(&crate::storage::NewNotification {
+                    user_id: u.id.to_string(),
+                    doc_id: Some(id.to_string()),
+                    kind: "late_work".into(),
+                    message: message.into(),
+                    created_at_ms: now,
+                })?;
+            }
+        }
+        Ok(())
+    }
+
     /// One `POST /v1/sync`: every push in order, then one page of the pull.
     pub fn sync(
         &self,
@@ -202,6 +235,9 @@ impl Hub {
         req: &SyncRequest,
         now: TimestampMs,
     ) -> Result<(SyncResponse, SyncStats), HubError> {
+        // What the device had been sent before this request: its pushes (also those validated
+        // again after this request's pull) are judged against that, not against this answer.
+        let caller = &caller.with_seen(self.db.blocking().device_seen_seq(caller.device)?);
         let validated = self.validate_all(caller, &req.push, now)?;
         let max_bytes = req
             .max_response_bytes
@@ -264,6 +300,9 @@ struct Pending {
     after: Automerge,
     /// The work order read from `after`, if one was (cached with it).
     work_order: Option<Arc<fieldsync::model::WorkOrder>>,
+    /// What to tell the office once stored: an engineer's offline work on a work order they
+    /// were taken off meanwhile.
+    late_work: Option<String>,
 }
 
 impl Pending {
@@ -301,6 +340,7 @@ impl Pending {
             base: base.iter().map(|h| h.to_string()).collect(),
             after,
             work_order: None,
+            late_work: None,
         }
     }
 
@@ -315,6 +355,12 @@ impl Pending {
         if pushed.len() <= self.rec.bytes.len() {
             self.rec.bytes = pushed.to_vec();
         }
+        self
+    }
+
+    /// Tell the office `message` once stored ([`Hub::notify_dispatchers`]).
+    fn with_late_work(mut self, message: Option<String>) -> Self {
+        self.late_work = message;
         self
     }
 

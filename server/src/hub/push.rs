@@ -5,7 +5,7 @@ use super::{Hub, HubError, Pending};
 use crate::storage::{RejectionRecord, UserRecord};
 use automerge::{ActorId, Automerge, ReadDoc};
 use fieldsync::DocKind;
-use fieldsync::policy::{self, Caller};
+use fieldsync::policy::{self, Caller, DeviceView};
 use fieldsync::wire::{Heads, PushDoc, PushOutcome, RejectCode};
 use fieldsync::{DeviceId, Role, TimestampMs};
 use std::collections::HashSet;
@@ -17,9 +17,31 @@ pub struct CallerCtx {
     pub device: DeviceId,
     /// Actor ids bound to the user (any of their devices).
     pub actors: HashSet<ActorId>,
+    /// What the device had been sent when its request arrived ([`Storage::device_seen_seq`]),
+    /// read once per request before anything of it is stored; `None` until then.
+    ///
+    /// [`Storage::device_seen_seq`]: crate::storage::Storage::device_seen_seq
+    seen_seq: Option<u64>,
 }
 
 impl CallerCtx {
+    pub fn new(user: UserRecord, device: DeviceId, actors: HashSet<ActorId>) -> Self {
+        CallerCtx {
+            user,
+            device,
+            actors,
+            seen_seq: None,
+        }
+    }
+
+    /// The same caller, with what its device had been sent fixed at `seen` for the request.
+    pub(super) fn with_seen(&self, seen: u64) -> Self {
+        CallerCtx {
+            seen_seq: Some(seen),
+            ..self.clone()
+        }
+    }
+
     fn policy_caller(&self) -> Caller {
         Caller {
             user_id: self.user.id.to_string(),
@@ -194,6 +216,40 @@ impl Hub {
         Ok(PushOutcome::Rejected { code, reason })
     }
 
+    /// What `caller`'s device had been sent of document `id` (whose server copy is
+    /// `before`) when its request arrived: the document as of the highest change-log position
+    /// delivered to the device, or [`DeviceView::NotHeld`] if the server does not count the
+    /// document as on the device (never sent, or its removal confirmed).
+    fn device_view(
+        &self,
+        caller: &CallerCtx,
+        id: fieldsync::DocId,
+        before: &Automerge,
+    ) -> Result<DeviceView, HubError> {
+        let db = self.db.blocking();
+        if !db.device_holds(caller.device, id)? {
+            return Ok(DeviceView::NotHeld);
+        }
+        let seen = match caller.seen_seq {
+            Some(s) => s,
+            None => db.device_seen_seq(caller.device)?,
+        };
+        let rows = db.change_log_rows(id)?;
+        if rows.iter().all(|(seq, _, _)| *seq <= seen) {
+            return Ok(DeviceView::Knew(before.get_heads()));
+        }
+        // The log's chunks of one document are in causal order, so a prefix loads.
+        let mut bytes = Vec::new();
+        for (_, _, b) in rows.iter().filter(|(seq, _, _)| *seq <= seen) {
+            bytes.extend_from_slice(b);
+        }
+        if bytes.is_empty() {
+            return Ok(DeviceView::Knew(Vec::new()));
+        }
+        let known = Automerge::load(&bytes).map_err(|e| HubError::Corrupt(id, e.to_string()))?;
+        Ok(DeviceView::Knew(known.get_heads()))
+    }
+
     fn check_and_store(
         &self,
         caller: &CallerCtx,
@@ -317,13 +373,27 @@ impl Hub {
             }
             Err(e) => return rej(RejectCode::Schema, e.to_string()),
         }
-        let checked_wo = match policy::check_push_known(
+        // An engineer's changes to a work order that is no longer theirs are judged against
+        // the assignment their device had been sent (looked up only then).
+        let mut view_err = None;
+        let verdict = policy::check_push_viewed(
             before,
             before_wo,
             &after,
             &new_changes,
             &caller.policy_caller(),
-        ) {
+            &mut || {
+                self.device_view(caller, p.doc_id, before)
+                    .unwrap_or_else(|e| {
+                        view_err = Some(e);
+                        DeviceView::NotHeld
+                    })
+            },
+        );
+        if let Some(e) = view_err {
+            return Err(e);
+        }
+        let checked_wo = match verdict {
             Ok(wo) => wo.map(std::sync::Arc::new),
             Err(r) => return rej(r.code, r.reason),
         };
@@ -333,6 +403,20 @@ impl Hub {
                 Ok(proj) => proj,
                 Err(e) => return rej(RejectCode::Schema, e.to_string()),
             };
+        // Accepted although the work order is no longer theirs: offline work done before the
+        // device learned of a reassignment. The office hears of it once it is stored.
+        let late = checked_wo.as_deref().and_then(|wo| {
+            let me = caller.user.id.to_string();
+            (caller.user.role == Role::Engineer && !wo.is_assigned_to(&me) && wo.created_by != me)
+                .then(|| {
+                    format!(
+                        "{} {}: late work from {}, who was taken off it, arrived after the reassignment",
+                        wo.number.clone().unwrap_or_default(),
+                        wo.title,
+                        caller.user.display_name
+                    )
+                })
+        });
         let heads = Heads::from(after.get_heads());
         let pending = Pending::new(
             p.doc_id,
@@ -346,7 +430,8 @@ impl Hub {
             !exists,
             now,
         )
-        .with_work_order(checked_wo);
+        .with_work_order(checked_wo)
+        .with_late_work(late);
         let pending = if exists {
             pending
         } else {

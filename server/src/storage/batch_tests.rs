@@ -138,3 +138,76 @@ fn postgres_work_orders_filter_by_creation_time() {
     s.migrate().unwrap();
     work_orders_filter_by_creation_time(&s);
 }
+
+/// What a device has been sent (`device_seen_seq`) only grows: replaying an old cursor with a
+/// page cut short does not lower it. `device_holds` follows the deliveries.
+pub(crate) fn a_device_never_unsees(s: &dyn Storage) {
+    let user = s
+        .create_user(&crate::storage::NewUser {
+            id: fieldsync::UserId::new(),
+            username: "dana".into(),
+            display_name: "Dana".into(),
+            role: fieldsync::Role::Dispatcher,
+            password_hash: "x".into(),
+            now: 1,
+        })
+        .unwrap();
+    let dev = fieldsync::DeviceId::new();
+    s.upsert_device(dev, user.id, "tablet", 1).unwrap();
+    assert_eq!(s.device_seen_seq(dev).unwrap(), 0);
+    assert_eq!(s.device_seen_seq(fieldsync::DeviceId::new()).unwrap(), 0);
+    let (a, b) = (DocId::new(), DocId::new());
+    let mut seqs = Vec::new();
+    for (doc, h) in [(a, "1"), (b, "1")] {
+        let o = s.append_checked(&record(doc, &h.repeat(64)), &[]).unwrap();
+        seqs.push(o.unwrap().seq);
+    }
+    assert!(!s.device_holds(dev, a).unwrap());
+    let pull = |from_seq: u64, max_bytes: u64| crate::storage::PullParams {
+        user: user.id,
+        role: user.role,
+        device: dev,
+        from_seq,
+        max_bytes,
+        now: 2,
+    };
+    // Both documents whole: the device has seen the log's end.
+    let (_, first) = s.commit_sync(&[], 0, &pull(0, 1 << 20)).unwrap();
+    assert_eq!(first.docs.len(), 2);
+    assert_eq!(s.device_seen_seq(dev).unwrap(), seqs[1]);
+    assert!(s.device_holds(dev, a).unwrap());
+    // Two more chunks, delivered in full.
+    for (doc, base, h) in [(a, "1", "2"), (b, "1", "2")] {
+        let base = vec![base.repeat(64)];
+        let o = s
+            .append_checked(&record(doc, &h.repeat(64)), &base)
+            .unwrap();
+        seqs.push(o.unwrap().seq);
+    }
+    let (_, second) = s.commit_sync(&[], first.cursor, &pull(0, 1 << 20)).unwrap();
+    assert_eq!(second.docs.len(), 2);
+    assert_eq!(s.device_seen_seq(dev).unwrap(), seqs[3]);
+    // The old cursor again, one chunk a page: the answer covers less, `seen` stays.
+    let (_, replay) = s.commit_sync(&[], first.cursor, &pull(0, 1)).unwrap();
+    assert!(replay.more && replay.docs.len() == 1);
+    assert_eq!(s.device_seen_seq(dev).unwrap(), seqs[3]);
+}
+
+#[test]
+fn sqlite_a_device_never_unsees() {
+    let s = super::sqlite::SqliteStorage::open_in_memory().unwrap();
+    s.migrate().unwrap();
+    a_device_never_unsees(&s);
+}
+
+#[test]
+fn postgres_a_device_never_unsees() {
+    let Some(admin) = super::postgres::scratch::test_url_or_skip("postgres_a_device_never_unsees")
+    else {
+        return;
+    };
+    let db = super::postgres::scratch::ScratchDb::create(&admin).unwrap();
+    let s = super::postgres::PgStorage::open(&db.url, 2).unwrap();
+    s.migrate().unwrap();
+    a_device_never_unsees(&s);
+}

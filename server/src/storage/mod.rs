@@ -125,6 +125,13 @@ pub trait Storage: Send + Sync + 'static {
     // --- sync ---
     /// May the user hold this document (see "Briefcase" in docs/sync-protocol.md)?
     fn in_briefcase(&self, user: UserId, role: Role, doc: DocId) -> Result<bool>;
+    /// The highest change-log position any answer has delivered to the device (whether or not
+    /// the device confirmed it), 0 if none. It only grows: a device cannot make the server
+    /// forget what it was sent by replaying an old cursor.
+    fn device_seen_seq(&self, device: DeviceId) -> Result<u64>;
+    /// Does the server count `doc` as on the device: sent to it (confirmed or not), created
+    /// by it, or removed from its briefcase without the device having confirmed the removal?
+    fn device_holds(&self, device: DeviceId, doc: DocId) -> Result<bool>;
     /// Apply what the device's cursor proves (answers it stored) and return the log position
     /// its pull continues from; an unknown cursor counts as 0 (the device holds nothing).
     fn confirm_cursor(&self, device: DeviceId, cursor: u64) -> Result<u64>;

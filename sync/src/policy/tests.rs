@@ -6,14 +6,14 @@ use crate::ids::{DocId, TimestampMs};
 use crate::model::work_order::{self as wo, CheckAnswer, ChecklistItem, EventExtra, NewWorkOrder};
 use automerge::{AutoCommit, ROOT, transaction::Transactable};
 
-const NOW: TimestampMs = 1_700_000_000_000;
+pub(super) const NOW: TimestampMs = 1_700_000_000_000;
 
-struct Person {
-    caller: Caller,
-    actor: ActorId,
+pub(super) struct Person {
+    pub(super) caller: Caller,
+    pub(super) actor: ActorId,
 }
 
-fn person(user: &str, role: Role) -> Person {
+pub(super) fn person(user: &str, role: Role) -> Person {
     let actor = ActorId::random();
     Person {
         caller: Caller {
@@ -26,7 +26,7 @@ fn person(user: &str, role: Role) -> Person {
 }
 
 /// A work order created by the dispatcher and assigned to `eng`, as the server holds it.
-fn server_work_order(dispatcher: &Person, eng: &str) -> Automerge {
+pub(super) fn server_work_order(dispatcher: &Person, eng: &str) -> Automerge {
     let mut doc = AutoCommit::new().with_actor(dispatcher.actor.clone());
     let new = NewWorkOrder {
         kind: "inspection".into(),
@@ -476,6 +476,52 @@ fn an_engineer_opens_an_incident_on_site_but_only_for_themselves() {
         wo::create_work_order(d, DocId::new(), &for_other, "eng", NOW).unwrap()
     });
     assert_eq!(code(r), RejectCode::Forbidden);
+}
+
+#[test]
+fn the_creator_of_a_new_work_order_is_whoever_pushes_it() {
+    // li.wei opens an incident "by" zhang.min, assigned to himself: it would land in zhang's
+    // briefcase (the creator's) and count as zhang's work.
+    let li = person("li.wei", Role::Engineer);
+    let empty = Automerge::new();
+    let new = NewWorkOrder {
+        kind: "incident".into(),
+        title: "Printer jams".into(),
+        impact: Some(3),
+        urgency: Some(2),
+        assignees: vec!["li.wei".into()],
+        ..Default::default()
+    };
+    let r = push(&empty, &li, |d| {
+        wo::create_work_order(d, DocId::new(), &new, "zhang.min", NOW).unwrap()
+    });
+    let r = r.expect_err("a work order created in someone else's name");
+    assert_eq!(r.code, RejectCode::Forbidden);
+    assert!(r.reason.contains("created_by"), "{}", r.reason);
+    // The office cannot create in another's name either.
+    let disp = person("disp", Role::Dispatcher);
+    let inspection = NewWorkOrder {
+        kind: "inspection".into(),
+        assignees: vec!["li.wei".into()],
+        ..new.clone()
+    };
+    let r = push(&empty, &disp, |d| {
+        wo::create_work_order(d, DocId::new(), &inspection, "zhang.min", NOW).unwrap()
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+    push(&empty, &disp, |d| {
+        wo::create_work_order(d, DocId::new(), &inspection, "disp", NOW).unwrap()
+    })
+    .expect("created in one's own name");
+    // Once it exists, nobody rewrites who created it.
+    let server = server_work_order(&disp, "li.wei");
+    for who in [&li, &disp] {
+        let r = push(&server, who, |d| {
+            d.put(ROOT, "created_by", "zhang.min").unwrap();
+            d.commit();
+        });
+        assert_eq!(code(r), RejectCode::Forbidden);
+    }
 }
 
 #[test]

@@ -554,11 +554,11 @@ async fn an_assignment_made_while_the_engineer_is_offline_arrives_at_their_next_
     s.upsert_device(device, ann.id, "laptop", 0).unwrap();
     s.register_actors(device, ann.id, &[store.actor().to_hex_string()], 0)
         .unwrap();
-    let caller = crate::hub::CallerCtx {
-        user: ann.clone(),
+    let caller = crate::hub::CallerCtx::new(
+        ann.clone(),
         device,
-        actors: [store.actor().clone()].into_iter().collect(),
-    };
+        [store.actor().clone()].into_iter().collect(),
+    );
     let sync = |store: &mut fieldsync::store::LocalStore| {
         for _ in 0..10 {
             let out = store.prepare_sync(None).unwrap();

@@ -309,6 +309,28 @@ fn announce(tx: &mut impl GenericClient, id: &str, rec: &AppendRecord, seq: i64)
     Ok(())
 }
 
+pub fn device_seen_seq(c: &mut Client, device: DeviceId) -> Result<u64> {
+    let row = c.query_opt(
+        "SELECT seen_seq FROM devices WHERE device_id = $1",
+        &[&device.to_string()],
+    )?;
+    let seen: i64 = match row {
+        Some(r) => col(&r, 0)?,
+        None => 0,
+    };
+    Ok(seen.max(0) as u64)
+}
+
+pub fn device_holds(c: &mut Client, device: DeviceId, doc: DocId) -> Result<bool> {
+    col(
+        &c.query_one(
+            "SELECT EXISTS (SELECT 1 FROM device_docs WHERE device_id = $1 AND doc_id = $2)",
+            &[&device.to_string(), &doc.to_string()],
+        )?,
+        0,
+    )
+}
+
 pub fn in_briefcase(c: &mut Client, user: UserId, role: Role, doc: DocId) -> Result<bool> {
     if role != Role::Engineer {
         return Ok(true);
@@ -479,9 +501,15 @@ pub fn pull(c: &mut Client, p: &PullParams) -> Result<PullPage> {
         "INSERT INTO deliveries (device_id, delivery_no, log_seq, created_at_ms) VALUES ($1, $2, $3, $4)",
         &[&dev, &n, &upto, &p.now],
     )?;
+    // Whole documents hold everything up to `top` even when the page stops short of it.
+    let seen = if docs.iter().any(|d| d.whole) {
+        upto.max(top)
+    } else {
+        upto
+    };
     tx.execute(
-        "UPDATE devices SET last_sync_ms = $2 WHERE device_id = $1",
-        &[&dev, &p.now],
+        "UPDATE devices SET last_sync_ms = $2, seen_seq = GREATEST(seen_seq, $3) WHERE device_id = $1",
+        &[&dev, &p.now, &seen],
     )?;
     tx.commit()?;
     Ok(PullPage {

@@ -206,6 +206,14 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_user ON notifications(user_id, id);
 CREATE INDEX wo_events_doc ON wo_events(doc_id, at_ms);
 "#,
+    // 3: what each device has been sent: the highest change-log position any answer
+    // delivered to it, which only grows (a push is judged against what its device knew; see
+    // "Policy" in docs/sync-protocol.md). Existing devices start from their deliveries.
+    r#"
+ALTER TABLE devices ADD COLUMN seen_seq BIGINT NOT NULL DEFAULT 0;
+UPDATE devices SET seen_seq = COALESCE(
+    (SELECT MAX(log_seq) FROM deliveries WHERE deliveries.device_id = devices.device_id), 0);
+"#,
 ];
 
 /// Bring the schema up to date, one transaction per step; returns the version in place.

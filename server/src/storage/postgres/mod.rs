@@ -360,6 +360,14 @@ impl super::Storage for PgStorage {
         self.with(docs::all_docs)
     }
 
+    fn device_seen_seq(&self, device: fieldsync::DeviceId) -> Result<u64> {
+        self.with(|c| docs::device_seen_seq(c, device))
+    }
+
+    fn device_holds(&self, device: fieldsync::DeviceId, doc: fieldsync::DocId) -> Result<bool> {
+        self.with(|c| docs::device_holds(c, device, doc))
+    }
+
     fn in_briefcase(
         &self,
         user: fieldsync::UserId,

@@ -301,6 +301,22 @@ fn briefcase(tx: &Connection, user: UserId, role: Role) -> Result<Vec<(String, D
     Ok(rows)
 }
 
+pub fn device_seen_seq(conn: &Connection, device: DeviceId) -> Result<u64> {
+    let seen: Option<i64> = conn
+        .prepare_cached("SELECT seen_seq FROM devices WHERE device_id = ?1")?
+        .query_row([device.to_string()], |r| r.get(0))
+        .optional()?;
+    Ok(seen.unwrap_or(0).max(0) as u64)
+}
+
+pub fn device_holds(conn: &Connection, device: DeviceId, doc: DocId) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM device_docs WHERE device_id = ?1 AND doc_id = ?2)",
+        )?
+        .query_row(params![device.to_string(), doc.to_string()], |r| r.get(0))?)
+}
+
 /// Apply what cursor `cursor` proves (the device stored that answer) and return the log
 /// position the pull continues from. An unknown cursor counts as 0: the device holds nothing.
 pub fn confirm_cursor(conn: &mut Connection, device: DeviceId, cursor: u64) -> Result<u64> {
@@ -470,10 +486,16 @@ fn pull_in(tx: &Connection, p: &PullParams) -> Result<PullPage> {
         "INSERT INTO deliveries (device_id, delivery_no, log_seq, created_at_ms) VALUES (?1, ?2, ?3, ?4)",
         params![dev, n, upto, p.now],
     )?;
+    // Whole documents hold everything up to `top` even when the page stops short of it.
+    let seen = if docs.iter().any(|d| d.whole) {
+        upto.max(top)
+    } else {
+        upto
+    };
     exec(
         tx,
-        "UPDATE devices SET last_sync_ms = ?2 WHERE device_id = ?1",
-        params![dev, p.now],
+        "UPDATE devices SET last_sync_ms = ?2, seen_seq = MAX(seen_seq, ?3) WHERE device_id = ?1",
+        params![dev, p.now, seen],
     )?;
     Ok(PullPage {
         cursor: n as u64,

@@ -200,6 +200,14 @@ CREATE INDEX wo_events_doc ON wo_events(doc_id, at_ms);
 CREATE INDEX docs_created_by ON docs(created_by, kind);
 CREATE INDEX work_orders_created_by ON work_orders(created_by);
 "#,
+    // What each device has been sent: the highest change-log position any answer delivered
+    // to it, which only grows (a push is judged against what its device knew; see "Policy"
+    // in docs/sync-protocol.md). Existing devices start from their deliveries.
+    r#"
+ALTER TABLE devices ADD COLUMN seen_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE devices SET seen_seq = COALESCE(
+    (SELECT MAX(log_seq) FROM deliveries WHERE deliveries.device_id = devices.device_id), 0);
+"#,
 ];
 
 /// Bring the schema up to date in one transaction per step; returns the version in place.

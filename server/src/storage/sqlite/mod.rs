@@ -500,6 +500,14 @@ impl super::Storage for SqliteStorage {
         docs::in_briefcase(&*self.reader()?, user, role, doc)
     }
 
+    fn device_seen_seq(&self, device: DeviceId) -> Result<u64> {
+        docs::device_seen_seq(&*self.reader()?, device)
+    }
+
+    fn device_holds(&self, device: DeviceId, doc: fieldsync::DocId) -> Result<bool> {
+        docs::device_holds(&*self.reader()?, device, doc)
+    }
+
     fn confirm_cursor(&self, device: DeviceId, cursor: u64) -> Result<u64> {
         docs::confirm_cursor(&mut self.conn(), device, cursor)
     }
