@@ -334,16 +334,43 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
         "sites" => store_list(state, &reply, "sites", |d, v| d.sites = v),
         "devices" => store_list(state, &reply, "devices", |d, v| d.devices = v),
         "contracts" => {
-            if let Ok(list) = parse::<Vec<Contract>>(&reply) {
-                for c in &list {
-                    // Keep them for the phone-call form's due times (and offline use).
-                    let _ = state.sla_clocks.learn(c.clone());
-                }
-                state.dispatch.contracts = list;
+            let (list, problems) = read_contracts(&reply, &mut state.sla_clocks);
+            state.dispatch.contracts = list;
+            if !problems.is_empty() {
+                // Shown, not dropped: a customer whose contract cannot be read has no SLA
+                // clocks on this screen until it is fixed.
+                state.dispatch.load_error = Some(problems.join("; "));
             }
         }
         other => dispatch_board::on_answer(state, other, Ok(reply)),
     }
+}
+
+/// The contracts of an answer, each learnt for the SLA clocks (the phone-call form's due
+/// times, and offline use), with a sentence for each one that could not be read or used.
+fn read_contracts(
+    reply: &ApiReply,
+    clocks: &mut crate::sla_clocks::SlaClocks,
+) -> (Vec<Contract>, Vec<String>) {
+    let values = match parse::<Vec<serde_json::Value>>(reply) {
+        Ok(v) => v,
+        Err(e) => return (Vec::new(), vec![format!("contracts: {e}")]),
+    };
+    let mut list = Vec::new();
+    let mut problems = Vec::new();
+    for v in values {
+        let customer = v["customer_id"].as_str().unwrap_or("?").to_owned();
+        match serde_json::from_value::<Contract>(v) {
+            Ok(c) => {
+                if let Err(e) = clocks.learn(c.clone()) {
+                    problems.push(format!("contract of {customer}: {e}"));
+                }
+                list.push(c);
+            }
+            Err(e) => problems.push(format!("contract of {customer} could not be read: {e}")),
+        }
+    }
+    (list, problems)
 }
 
 fn store_list<T: DeserializeOwned>(
@@ -402,4 +429,41 @@ fn on_contract(state: &mut AppState, customer: &str, result: Result<ApiReply, Ap
     };
     let outcome = contract.and_then(|c| state.sla_clocks.learn(c));
     dispatch_call::contract_arrived(state, customer, outcome.err());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(json: serde_json::Value) -> ApiReply {
+        ApiReply {
+            status: 200,
+            content_type: "application/json".into(),
+            bytes: serde_json::to_vec(&json).unwrap(),
+        }
+    }
+
+    /// A contract this version cannot read is named on the screen, and the others still
+    /// arrive (one bad contract used to drop silently with the whole list).
+    #[test]
+    fn an_unreadable_contract_is_named_and_the_others_kept() {
+        let good = serde_json::to_value(Contract::demo("cust-a", "Asia/Shanghai")).unwrap();
+        let bad_zone = serde_json::json!({"customer_id": "cust-b",
+            "calendar": {"time_zone": "Nowhere/Nope"}, "targets": {}});
+        let garbage = serde_json::json!({"customer_id": "cust-c", "calendar": 7});
+        let mut clocks = crate::sla_clocks::SlaClocks::default();
+        let (list, problems) = read_contracts(
+            &reply(serde_json::json!([good, bad_zone, garbage])),
+            &mut clocks,
+        );
+        let ids: Vec<&str> = list.iter().map(|c| c.customer_id.as_str()).collect();
+        assert_eq!(ids, ["cust-a", "cust-b"]);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("cust-b"), "{problems:?}");
+        assert!(problems[1].contains("cust-c") && problems[1].contains("could not be read"));
+        let (list, problems) =
+            read_contracts(&reply(serde_json::json!({"no": "list"})), &mut clocks);
+        assert!(list.is_empty());
+        assert!(problems[0].starts_with("contracts:"), "{problems:?}");
+    }
 }
