@@ -118,9 +118,8 @@ enum UserCmd {
         role: Role,
         #[arg(long)]
         display_name: Option<String>,
-        /// Password (else read from FIELDSYNC_PASSWORD).
-        #[arg(long, env = "FIELDSYNC_PASSWORD", hide_env_values = true)]
-        password: String,
+        #[command(flatten)]
+        password: PasswordArgs,
     },
     List,
     Disable {
@@ -131,9 +130,41 @@ enum UserCmd {
     },
     ResetPassword {
         username: String,
-        #[arg(long, env = "FIELDSYNC_PASSWORD", hide_env_values = true)]
-        password: String,
+        #[command(flatten)]
+        password: PasswordArgs,
     },
+}
+
+/// Where a new password comes from: never the command line, which other users of the machine
+/// can read (`ps`) and shells keep in their history.
+#[derive(Args)]
+struct PasswordArgs {
+    /// Read the password from the first line of standard input (else FIELDSYNC_PASSWORD).
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+impl PasswordArgs {
+    fn read(&self) -> Result<String> {
+        let password = if self.password_stdin {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("reading the password from standard input")?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        } else {
+            std::env::var("FIELDSYNC_PASSWORD").map_err(|_| {
+                anyhow::anyhow!(
+                    "give the password on standard input with --password-stdin, or in \
+                     FIELDSYNC_PASSWORD (never on the command line)"
+                )
+            })?
+        };
+        if password.chars().count() < 8 {
+            bail!("the password must have at least 8 characters");
+        }
+        Ok(password)
+    }
 }
 
 #[derive(Subcommand)]
@@ -343,9 +374,7 @@ async fn user(action: UserCmd, state: AppState) -> Result<()> {
             display_name,
             password,
         } => {
-            if password.len() < 8 {
-                bail!("the password must have at least 8 characters");
-            }
+            let password = password.read()?;
             let name = display_name.unwrap_or_else(|| username.clone());
             let u = fieldsync_server::handlers::auth::create_user(
                 &db, &username, &name, &password, role,
@@ -375,9 +404,7 @@ async fn user(action: UserCmd, state: AppState) -> Result<()> {
             println!("enabled {username}");
         }
         UserCmd::ResetPassword { username, password } => {
-            if password.len() < 8 {
-                bail!("the password must have at least 8 characters");
-            }
+            let password = password.read()?;
             let hash = tokio::task::spawn_blocking(move || {
                 fieldsync_server::auth::hash_password(&password)
             })
@@ -459,4 +486,41 @@ async fn import(what: ImportCmd, state: AppState) -> Result<()> {
         bail!("nothing imported: fix the rows above or pass --skip-bad-rows");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A password is never a command-line argument (other users see it in `ps`).
+    #[test]
+    fn passwords_are_not_taken_from_the_command_line() {
+        let add = |extra: &[&str]| {
+            let mut args = vec![
+                "fieldsync-server",
+                "user",
+                "add",
+                "li",
+                "--role",
+                "engineer",
+            ];
+            args.extend_from_slice(extra);
+            Cli::try_parse_from(args)
+        };
+        assert!(add(&["--password", "correct-horse"]).is_err());
+        assert!(add(&["--password-stdin"]).is_ok());
+        assert!(
+            add(&[]).is_ok(),
+            "the password may come from FIELDSYNC_PASSWORD"
+        );
+        let reset = Cli::try_parse_from([
+            "fieldsync-server",
+            "user",
+            "reset-password",
+            "li",
+            "--password",
+            "x",
+        ]);
+        assert!(reset.is_err());
+    }
 }
