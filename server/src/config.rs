@@ -19,6 +19,9 @@ pub struct ServerConfig {
     /// Bytes of unfinished resumable uploads one user may hold (413 beyond), so an account
     /// cannot fill the disk with parts it never finishes; parts expire after a day.
     pub partial_upload_quota_bytes: u64,
+    /// Bearer token a metrics scraper presents for `GET /metrics` (an admin's sign-in works
+    /// too); without it only admins read the metrics. Redacted in `Debug`.
+    pub metrics_token: Option<String>,
     /// Upper bound of an answer page.
     pub max_page_bytes: u64,
     /// Failed logins per (user, client address) before the back-off starts (1 s, doubling,
@@ -56,6 +59,7 @@ impl Default for ServerConfig {
             max_sync_body_bytes: 64 * 1024 * 1024,
             max_blob_bytes: 32 * 1024 * 1024,
             partial_upload_quota_bytes: 64 * 1024 * 1024,
+            metrics_token: None,
             max_page_bytes: crate::hub::DEFAULT_PAGE_BYTES,
             login_max_failures: 5,
             login_window_secs: 300,
@@ -87,6 +91,10 @@ impl std::fmt::Debug for ServerConfig {
                 "partial_upload_quota_bytes",
                 &self.partial_upload_quota_bytes,
             )
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("max_page_bytes", &self.max_page_bytes)
             .field("login_max_failures", &self.login_max_failures)
             .field("login_window_secs", &self.login_window_secs)
@@ -116,6 +124,7 @@ pub struct Layer {
     pub max_sync_body_bytes: Option<usize>,
     pub max_blob_bytes: Option<usize>,
     pub partial_upload_quota_bytes: Option<u64>,
+    pub metrics_token: Option<String>,
     pub max_page_bytes: Option<u64>,
     pub login_max_failures: Option<u32>,
     pub login_window_secs: Option<u64>,
@@ -188,6 +197,7 @@ impl Layer {
             max_sync_body_bytes: env_parse(env, "MAX_SYNC_BODY_BYTES")?,
             max_blob_bytes: env_parse(env, "MAX_BLOB_BYTES")?,
             partial_upload_quota_bytes: env_parse(env, "PARTIAL_UPLOAD_QUOTA_BYTES")?,
+            metrics_token: env_parse(env, "METRICS_TOKEN")?,
             max_page_bytes: env_parse(env, "MAX_PAGE_BYTES")?,
             login_max_failures: env_parse(env, "LOGIN_MAX_FAILURES")?,
             login_window_secs: env_parse(env, "LOGIN_WINDOW_SECS")?,
@@ -227,6 +237,9 @@ impl ServerConfig {
         );
         if let Some(u) = &l.database_url {
             self.database_url = Some(u.clone());
+        }
+        if let Some(t) = &l.metrics_token {
+            self.metrics_token = Some(t.clone());
         }
         if let Some(p) = &l.tls_cert {
             self.tls_cert = Some(p.clone());

@@ -513,3 +513,46 @@ async fn a_change_based_on_a_copy_from_before_the_reassignment_is_refused() -> R
     assert_eq!(server_wo(&t, id).findings, "zhang: checked");
     Ok(())
 }
+
+/// `/metrics` tells how the server is used (routes, counts, sizes): the scraper's token or an
+/// admin reads it, nobody else.
+#[tokio::test]
+async fn metrics_are_for_the_scraper_and_admins_only() -> Result<(), BoxError> {
+    use fieldsync::Role;
+    use fieldsync_server::testing::TestServer;
+    let server =
+        TestServer::start_with(|c| c.metrics_token = Some("scrape-token-7c1e".into())).await?;
+    server
+        .add_user("root", "pw-root-admin", Role::Admin)
+        .await?;
+    server.add_user("li.wei", "pw-li", Role::Engineer).await?;
+    let admin = SimDevice::login(&server.base_url, "root", "pw-root-admin").await?;
+    let li = SimDevice::login(&server.base_url, "li.wei", "pw-li").await?;
+    let http = reqwest::Client::new();
+    let get = |token: Option<&str>| {
+        let r = http.get(server.url("/metrics"));
+        match token {
+            Some(t) => r.bearer_auth(t),
+            None => r,
+        }
+        .send()
+    };
+    assert_eq!(get(None).await?.status().as_u16(), 401);
+    assert_eq!(get(Some("guess")).await?.status().as_u16(), 401);
+    assert_eq!(get(Some(&li.token)).await?.status().as_u16(), 403);
+    for token in [admin.token.as_str(), "scrape-token-7c1e"] {
+        let r = get(Some(token)).await?;
+        assert_eq!(r.status().as_u16(), 200);
+        assert!(!r.text().await?.is_empty());
+    }
+    assert_eq!(
+        http.get(server.url("/healthz"))
+            .send()
+            .await?
+            .status()
+            .as_u16(),
+        200,
+        "health stays open for load balancers"
+    );
+    Ok(())
+}

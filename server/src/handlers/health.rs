@@ -1,9 +1,14 @@
-//! `GET /healthz` and `GET /metrics`.
+//! `GET /healthz` (open: load balancers ask it) and `GET /metrics` (counters of every route
+//! and of the sync engine: for the operator's scraper or an admin, not for anyone).
 
+use crate::auth::token_hash;
+use crate::error::{AppError, AppResult};
+use crate::handlers::extract::bearer_token_hash;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
+use fieldsync::Role;
 
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match state.db.call(|s| s.server_actor()).await {
@@ -18,9 +23,35 @@ pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    (
+/// `GET /metrics` with `Authorization: Bearer <metrics_token>`, or an admin's token.
+pub async fn metrics(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> AppResult<impl IntoResponse> {
+    let hash = bearer_token_hash(&headers)?;
+    // Compared as hashes, so the comparison's time says nothing about the configured token.
+    let scraper = state
+        .config
+        .metrics_token
+        .as_deref()
+        .is_some_and(|t| token_hash(t) == hash);
+    if !scraper {
+        let now = crate::now_ms();
+        let session = state
+            .db
+            .call(move |s| s.session(&hash, now))
+            .await?
+            .ok_or_else(|| {
+                AppError::Unauthorized("the token is unknown, expired or revoked".into())
+            })?;
+        if session.user.role != Role::Admin {
+            return Err(AppError::Forbidden(
+                "metrics are for admins and the metrics token (metrics_token)".into(),
+            ));
+        }
+    }
+    Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),
-    )
+    ))
 }
