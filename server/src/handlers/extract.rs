@@ -33,14 +33,16 @@ impl FromRequestParts<AppState> for Auth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let hash = bearer_token_hash(&parts.headers)?;
-        let now = crate::now_ms();
-        let session = state
-            .db
-            .call(move |s| s.session(&hash, now))
-            .await?
-            .ok_or_else(|| {
-                AppError::Unauthorized("the token is unknown, expired or revoked".into())
-            })?;
-        Ok(Auth(session))
+        Ok(Auth(session_of(state, hash).await?))
     }
+}
+
+/// The live session of a token (by its hash), or 401.
+pub async fn session_of(state: &AppState, token_hash: String) -> Result<Session, AppError> {
+    let now = crate::now_ms();
+    state
+        .db
+        .call(move |s| s.session(&token_hash, now))
+        .await?
+        .ok_or_else(|| AppError::Unauthorized("the token is unknown, expired or revoked".into()))
 }

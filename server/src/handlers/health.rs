@@ -3,7 +3,7 @@
 
 use crate::auth::token_hash;
 use crate::error::{AppError, AppResult};
-use crate::handlers::extract::bearer_token_hash;
+use crate::handlers::extract::{bearer_token_hash, session_of};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
@@ -36,14 +36,7 @@ pub async fn metrics(
         .as_deref()
         .is_some_and(|t| token_hash(t) == hash);
     if !scraper {
-        let now = crate::now_ms();
-        let session = state
-            .db
-            .call(move |s| s.session(&hash, now))
-            .await?
-            .ok_or_else(|| {
-                AppError::Unauthorized("the token is unknown, expired or revoked".into())
-            })?;
+        let session = session_of(&state, hash).await?;
         if session.user.role != Role::Admin {
             return Err(AppError::Forbidden(
                 "metrics are for admins and the metrics token (metrics_token)".into(),
