@@ -40,6 +40,9 @@ pub struct BoardState {
     pub slot: Option<(TimestampMs, TimestampMs)>,
     /// The slot to write once the assignment it belongs to succeeded: (doc id, slot).
     pub pending_slot: Option<(String, (TimestampMs, TimestampMs))>,
+    /// The reschedule on its way is the second half of an assignment (doc id): its answer
+    /// says "assigned", not "rescheduled".
+    pub scheduling_assignment: Option<String>,
     /// A change is on its way to the server (buttons wait for the answer).
     pub busy: bool,
 }
@@ -56,6 +59,7 @@ impl Default for BoardState {
             duration_min: 60,
             slot: None,
             pending_slot: None,
+            scheduling_assignment: None,
             busy: false,
         }
     }
@@ -751,10 +755,14 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
             let pending = d.board.pending_slot.take();
             match result {
                 Ok(_) => {
+                    let second_half = kind == "reschedule"
+                        && d.board.scheduling_assignment.as_deref() == Some(id);
+                    d.board.scheduling_assignment = None;
                     if kind == "assign"
                         && let Some((pid, slot)) = pending.filter(|(p, _)| p == id)
                     {
                         d.board.busy = true;
+                        d.board.scheduling_assignment = Some(pid.clone());
                         d.outbox.push(Command::Api(reschedule_call(&pid, slot)));
                     }
                     d.board.slot = None;
@@ -762,6 +770,7 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
                     let what = match kind {
                         "assign" => "Assigned",
                         "unassign" => "Unassigned",
+                        _ if second_half => "Assigned and scheduled",
                         _ => "Rescheduled",
                     };
                     dispatch::flash_ok(
@@ -771,9 +780,11 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
                 }
                 Err(e) => {
                     d.reload_at_ms = Some(now);
+                    let second_half = d.board.scheduling_assignment.take().as_deref() == Some(id);
                     let what = match kind {
                         "assign" => "Could not assign",
                         "unassign" => "Could not unassign",
+                        _ if second_half => "Assigned, but the visit time could not be set",
                         _ => "Could not reschedule",
                     };
                     dispatch::flash_error(state, what, &e);
@@ -840,5 +851,33 @@ mod tests {
             sla_line(&row, tz, now),
             "response due 10:00 (1 h 0 min left · paused, on hold)"
         );
+    }
+
+    /// Assigning into a chosen slot is two calls (assign, then reschedule); the dispatcher is
+    /// told "assigned and scheduled", not "rescheduled", for a first assignment.
+    #[test]
+    fn a_first_assignment_into_a_slot_says_assigned() {
+        let ok = || {
+            Ok(ApiReply {
+                status: 200,
+                content_type: "application/json".into(),
+                bytes: b"{}".to_vec(),
+            })
+        };
+        let mut state = AppState::default();
+        state.dispatch.board.pending_slot = Some(("wo-1".into(), (1_000, 2_000)));
+        on_answer(&mut state, "assign.wo-1", ok());
+        assert_eq!(state.dispatch.outbox.len(), 1, "the slot is written next");
+        assert!(state.flash.as_ref().unwrap().text.starts_with("Assigned —"));
+        on_answer(&mut state, "reschedule.wo-1", ok());
+        let flash = state.flash.clone().unwrap();
+        assert!(
+            flash.text.starts_with("Assigned and scheduled —"),
+            "{}",
+            flash.text
+        );
+        // A later move of the same visit is a reschedule.
+        on_answer(&mut state, "reschedule.wo-1", ok());
+        assert!(state.flash.unwrap().text.starts_with("Rescheduled —"));
     }
 }
