@@ -112,7 +112,7 @@ fn item_ui(
                             _ => format::GREY,
                         };
                         egui::Button::new(
-                            RichText::new(format!("✔ {text}"))
+                            RichText::new(format!("✓ {text}"))
                                 .color(egui::Color32::WHITE)
                                 .strong(),
                         )

@@ -34,7 +34,7 @@ pub fn parts_ui(
                     ui.label(p.serial.as_deref().unwrap_or("—"));
                     ui.label(p.quantity.to_string());
                     if p.customer_consent {
-                        ui.label(RichText::new("✔ given").color(format::GREEN));
+                        ui.label(RichText::new("✓ given").color(format::GREEN));
                     } else {
                         ui.label(RichText::new("× not recorded").color(format::RED));
                     }
@@ -140,7 +140,7 @@ fn thumbnail_ui(ui: &mut egui::Ui, thumb: Option<&Thumb>) {
             ui.add_sized(
                 size,
                 egui::Label::new(
-                    RichText::new(format!("📷 {why}"))
+                    RichText::new(format!("▣ {why}"))
                         .small()
                         .color(format::GREY),
                 )
@@ -148,7 +148,7 @@ fn thumbnail_ui(ui: &mut egui::Ui, thumb: Option<&Thumb>) {
             );
         }
         None => {
-            ui.add_sized(size, egui::Label::new("📷"));
+            ui.add_sized(size, egui::Label::new("▣"));
         }
     }
 }
