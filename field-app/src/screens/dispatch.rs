@@ -136,12 +136,13 @@ pub fn may_see(role: Role) -> bool {
     matches!(role, Role::Dispatcher | Role::Supervisor | Role::Admin)
 }
 
-/// The screen a role starts on after signing in.
+/// The screen a role starts on after signing in: where its work is (a supervisor's is the
+/// review queue, not an empty "My work").
 pub fn home_screen(role: Role) -> Screen {
-    if role == Role::Dispatcher {
-        Screen::Dispatch
-    } else {
-        Screen::MyWork
+    match role {
+        Role::Dispatcher => Screen::Dispatch,
+        Role::Supervisor => Screen::Review,
+        Role::Engineer | Role::Admin => Screen::MyWork,
     }
 }
 
@@ -465,5 +466,12 @@ mod tests {
             read_contracts(&reply(serde_json::json!({"no": "list"})), &mut clocks);
         assert!(list.is_empty());
         assert!(problems[0].starts_with("contracts:"), "{problems:?}");
+    }
+
+    #[test]
+    fn each_role_lands_where_its_work_is() {
+        assert_eq!(home_screen(Role::Engineer), Screen::MyWork);
+        assert_eq!(home_screen(Role::Dispatcher), Screen::Dispatch);
+        assert_eq!(home_screen(Role::Supervisor), Screen::Review);
     }
 }
