@@ -124,11 +124,38 @@ pub fn is_loopback(host: &url::Host<&str>) -> bool {
 }
 
 pub(crate) fn send_error(e: reqwest::Error) -> NetError {
-    if e.is_connect() || e.is_timeout() || e.is_request() {
-        NetError::Offline(short(&e))
+    if e.is_timeout() {
+        NetError::Offline(offline_words("timed out"))
+    } else if e.is_connect() || e.is_request() {
+        NetError::Offline(offline_words(&short(&e)))
     } else {
         NetError::Protocol(short(&e))
     }
+}
+
+/// Why the server could not be reached, in words an engineer can act on, with the system's
+/// own words after them for whoever helps ("Connection refused (os error 111)" alone said
+/// nothing to a person on a customer's site).
+fn offline_words(cause: &str) -> String {
+    let c = cause.to_lowercase();
+    let words = if c.contains("refused") {
+        "nothing answers at this address: the server is not running there, or the address or port is wrong"
+    } else if c.contains("dns")
+        || c.contains("resolve")
+        || c.contains("lookup")
+        || c.contains("name or service")
+    {
+        "the server's name was not found: check the address, or the network has no internet"
+    } else if c.contains("timed out") || c.contains("timeout") {
+        "no answer from the server in time: the network is slow or blocks it"
+    } else if c.contains("unreachable") || c.contains("no route") {
+        "this device has no network route to the server: check Wi-Fi or the mobile hotspot"
+    } else if c.contains("reset") || c.contains("closed") || c.contains("broken pipe") {
+        "the connection was cut off: the network dropped it"
+    } else {
+        "the server cannot be reached"
+    };
+    format!("{words} — {cause}")
 }
 
 /// The innermost cause of an error: the useful words ("Connection refused").
@@ -410,5 +437,26 @@ mod tests {
             "Wed, 21 Oct 2026 07:28:00 GMT".parse().unwrap(),
         );
         assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn offline_causes_are_said_in_words() {
+        let refused = offline_words("Connection refused (os error 111)");
+        assert!(
+            refused.starts_with("nothing answers at this address"),
+            "{refused}"
+        );
+        assert!(
+            refused.ends_with("Connection refused (os error 111)"),
+            "the detail stays"
+        );
+        assert!(
+            offline_words("dns error: failed to lookup address").contains("name was not found")
+        );
+        assert!(offline_words("timed out").starts_with("no answer"));
+        assert!(
+            offline_words("Network is unreachable (os error 101)").contains("no network route")
+        );
+        assert!(offline_words("something else").starts_with("the server cannot be reached"));
     }
 }
