@@ -26,7 +26,9 @@ pub fn server_work_order() -> automerge::AutoCommit {
         checklist: vec![],
         ..Default::default()
     };
-    let id = fieldsync::DocId(uuid::Uuid::from_u128(0x6d1f_3c2a_8b4e_4f57_9a0c_51e2_7d3b_9f10));
+    let id = fieldsync::DocId(uuid::Uuid::from_u128(
+        0x6d1f_3c2a_8b4e_4f57_9a0c_51e2_7d3b_9f10,
+    ));
     model::create_work_order(&mut doc, id, &new, "server", 1_796_601_600_000)
         .expect("the sample work order is valid");
     doc
