@@ -181,7 +181,12 @@ impl Layer {
             path: path.to_owned(),
             source,
         })?;
-        toml::from_str(&text).map_err(|e| ConfigError::Toml {
+        Self::from_toml(&text, path)
+    }
+
+    /// The text of a TOML config file (`path` only names it in errors).
+    pub fn from_toml(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Toml {
             path: path.to_owned(),
             message: e.to_string(),
         })
