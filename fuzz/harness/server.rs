@@ -71,7 +71,7 @@ pub fn plan_json(data: &[u8]) {
 }
 
 /// The variables `Layer::from_env` reads.
-const ENV_VARS: [&str; 18] = [
+const ENV_VARS: [&str; 19] = [
     "FIELDSYNC_ADDR",
     "FIELDSYNC_DATA_DIR",
     "FIELDSYNC_DATABASE_URL",
@@ -90,6 +90,7 @@ const ENV_VARS: [&str; 18] = [
     "FIELDSYNC_MAX_CONNECTIONS",
     "FIELDSYNC_HEADER_READ_TIMEOUT_SECS",
     "FIELDSYNC_TLS_HANDSHAKE_TIMEOUT_SECS",
+    "FIELDSYNC_METRICS_TOKEN",
 ];
 
 /// The server's TOML config file, then the environment layer (first byte: which variable,
