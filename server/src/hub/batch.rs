@@ -35,9 +35,9 @@ pub struct BatchOutcome {
 impl Hub {
     /// Store every write of `writes` in one transaction, or none of them.
     ///
-    /// Only each document's new change bytes and projection are held until the commit (a
-    /// loaded Automerge document is ~20 KB, its append ~1–2 KB), so a ledger of 100,000
-    /// devices fits; the written documents are not cached (the next load reads them back).
+    /// Only each document's new change bytes and projection are held until the commit, not
+    /// the loaded documents (measured, debug build: importing 20,000 devices peaked at 119 MiB
+    /// instead of 378 MiB); the written documents are not cached (the next load reads them).
     pub fn write_all(
         &self,
         writes: Vec<BatchWrite>,

@@ -16,15 +16,15 @@ pub fn partial_dir(blob_dir: &Path) -> PathBuf {
     blob_dir.join("partial")
 }
 
-/// Where `user`'s unfinished upload of `sha` is kept: per user, so two uploaders never mix.
+/// Where `user`'s unfinished upload of `sha` is kept: a folder per user, so two uploaders
+/// never mix and the quota check lists only that user's parts, not everyone's.
 pub fn partial_path(blob_dir: &Path, user: UserId, sha: &str) -> PathBuf {
-    partial_dir(blob_dir).join(format!("{user}-{sha}"))
+    partial_dir(blob_dir).join(user.to_string()).join(sha)
 }
 
 /// Bytes of `user`'s unfinished uploads other than `except` (blocking).
 pub fn held_by(blob_dir: &Path, user: UserId, except: &Path) -> std::io::Result<u64> {
-    let prefix = format!("{user}-");
-    let entries = match std::fs::read_dir(partial_dir(blob_dir)) {
+    let entries = match std::fs::read_dir(partial_dir(blob_dir).join(user.to_string())) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
         Err(e) => return Err(e),
@@ -32,8 +32,8 @@ pub fn held_by(blob_dir: &Path, user: UserId, except: &Path) -> std::io::Result<
     let mut total = 0;
     for entry in entries {
         let entry = entry?;
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with(&prefix) && entry.path() != except {
+        if entry.path() != except {
+            // A part the sweep removed meanwhile holds nothing.
             total += entry.metadata().map(|m| m.len()).unwrap_or(0);
         }
     }
@@ -47,17 +47,33 @@ pub struct Swept {
     pub bytes: u64,
 }
 
-/// Remove every part last written before `now - max_age` (blocking).
+/// Remove every part last written before `now - max_age` (blocking): in each user's folder,
+/// and loose parts of the earlier flat layout (`partial/{user}-{sha}`).
 pub fn sweep(blob_dir: &Path, now: SystemTime, max_age: Duration) -> std::io::Result<Swept> {
     let mut swept = Swept::default();
-    let entries = match std::fs::read_dir(partial_dir(blob_dir)) {
+    sweep_folder(&partial_dir(blob_dir), now, max_age, &mut swept, true)?;
+    Ok(swept)
+}
+
+fn sweep_folder(
+    dir: &Path,
+    now: SystemTime,
+    max_age: Duration,
+    swept: &mut Swept,
+    descend: bool,
+) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(swept),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(e),
     };
     for entry in entries {
         let entry = entry?;
         let meta = entry.metadata()?;
+        if meta.is_dir() && descend {
+            sweep_folder(&entry.path(), now, max_age, swept, false)?;
+            continue;
+        }
         let age = meta
             .modified()
             .ok()
@@ -69,7 +85,7 @@ pub fn sweep(blob_dir: &Path, now: SystemTime, max_age: Duration) -> std::io::Re
             swept.bytes += meta.len();
         }
     }
-    Ok(swept)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -81,10 +97,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (UserId::new(), UserId::new());
         let (sha1, sha2) = ("1".repeat(64), "2".repeat(64));
-        std::fs::create_dir_all(partial_dir(dir.path())).unwrap();
+        for user in [a, b] {
+            std::fs::create_dir_all(partial_dir(dir.path()).join(user.to_string())).unwrap();
+        }
         std::fs::write(partial_path(dir.path(), a, &sha1), vec![0; 100]).unwrap();
         std::fs::write(partial_path(dir.path(), a, &sha2), vec![0; 30]).unwrap();
         std::fs::write(partial_path(dir.path(), b, &sha1), vec![0; 7]).unwrap();
+        // A part left by the earlier flat layout is swept too.
+        std::fs::write(
+            partial_dir(dir.path()).join(format!("{a}-{sha2}")),
+            vec![0; 5],
+        )
+        .unwrap();
         let this = partial_path(dir.path(), a, &sha2);
         assert_eq!(held_by(dir.path(), a, &this).unwrap(), 100);
         assert_eq!(held_by(dir.path(), b, &this).unwrap(), 7);
@@ -100,8 +124,8 @@ mod tests {
         assert_eq!(
             swept,
             Swept {
-                files: 3,
-                bytes: 137
+                files: 4,
+                bytes: 142
             }
         );
         assert_eq!(held_by(dir.path(), a, &this).unwrap(), 0);
