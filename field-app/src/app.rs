@@ -84,6 +84,32 @@ impl FieldApp {
         app
     }
 
+    /// Show the language saved in this profile, or else the operating system's (the real
+    /// app calls this once; tests choose theirs with `ThreadLang`).
+    pub fn use_saved_language(&mut self) {
+        let saved = lock(&self.store).meta(crate::worker::meta::LANGUAGE);
+        let lang = match saved {
+            Ok(code) => code.as_deref().and_then(fieldsync_i18n::Lang::from_code),
+            Err(e) => {
+                tracing::warn!(error = %e, "language setting unreadable; following the OS");
+                None
+            }
+        };
+        fieldsync_i18n::set_current(lang.unwrap_or_else(fieldsync_i18n::Lang::from_os));
+    }
+
+    /// Switch language at once and remember the choice in the profile.
+    pub(crate) fn set_language(&mut self, lang: fieldsync_i18n::Lang) {
+        fieldsync_i18n::set_current(lang);
+        let saved = lock(&self.store).set_meta(crate::worker::meta::LANGUAGE, Some(lang.code()));
+        if let Err(e) = saved {
+            self.state.flash = Some(Flash {
+                text: fieldsync_i18n::t!("language-not-saved", error = e.to_string()),
+                error: true,
+            });
+        }
+    }
+
     /// A test app: a store, a fixed clock, no worker.
     pub fn offline(store: LocalStore, now: TimestampMs) -> Self {
         Self::new(Arc::new(Mutex::new(store)), Arc::new(move || now), None)

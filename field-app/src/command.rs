@@ -94,6 +94,8 @@ pub enum Command {
     },
     DismissQuarantine(i64),
     DismissFlash,
+    /// Show the app in this language from the next frame on, and remember it.
+    SetLanguage(fieldsync_i18n::Lang),
     /// Review page: show this work order's report with its change history (asks the server).
     OpenReviewHistory(DocId),
 }
@@ -171,6 +173,7 @@ impl FieldApp {
                 }
             }
             Command::DismissFlash => self.state.flash = None,
+            Command::SetLanguage(lang) => self.set_language(lang),
             Command::OpenReviewHistory(id) => self.open_review_history(id),
             Command::Api(call) => self.send(ToWorker::Api(call)),
             Command::Subscribe(call) => self.send(ToWorker::Subscribe(call)),

@@ -5,6 +5,7 @@ use egui::Color32;
 use fieldsync::TimestampMs;
 use fieldsync::status::Status;
 use fieldsync::store::SyncBadge;
+use fieldsync_i18n::{self as i18n, t};
 
 pub const RED: Color32 = Color32::from_rgb(200, 40, 40);
 pub const AMBER: Color32 = Color32::from_rgb(205, 120, 0);
@@ -26,15 +27,19 @@ pub fn readable(c: Color32, dark_mode: bool) -> Color32 {
 /// A due time is "at risk" this long before it passes.
 pub const AT_RISK_MS: i64 = 60 * 60 * 1000;
 
-/// Local date and time, e.g. "Wed 18 Nov 09:00".
+/// Date and time on the device's clock, labelled with its offset: "Wed 18 Nov 09:00 UTC+8"
+/// (the app knows the device's offset, not its zone's name). Use [`time_in`] with the site's
+/// zone wherever a site applies.
 pub fn time(ms: TimestampMs) -> String {
-    match chrono::DateTime::from_timestamp_millis(ms) {
-        Some(t) => t
-            .with_timezone(&chrono::Local)
-            .format("%a %d %b %H:%M")
-            .to_string(),
-        None => "?".into(),
-    }
+    let Some(t) = chrono::DateTime::from_timestamp_millis(ms) else {
+        return "?".into();
+    };
+    let local = t.with_timezone(&chrono::Local);
+    format!(
+        "{} {}",
+        i18n::time::date_time(i18n::current(), &local.naive_local()),
+        i18n::time::offset_label(local.offset().fix().local_minus_utc())
+    )
 }
 
 /// Whose clock a time is shown on: the site's (an engineer on a customer site reads the
@@ -56,47 +61,31 @@ impl Zone {
     }
 }
 
-/// Date and time on `zone`'s clock, e.g. "Wed 18 Nov 09:00"; when the site's clock differs
-/// from the device's at that moment, its abbreviation follows ("Wed 18 Nov 09:00 CST"), so
-/// an engineer travelling across zones is never misled.
+/// Date and time on `zone`'s clock, always with the zone's label: "Wed 18 Nov 09:00 CST",
+/// "12月7日 周三 09:00 北京时间". One rule everywhere, so an engineer and a supervisor in
+/// different zones read the same time for the same event.
 pub fn time_in(ms: TimestampMs, zone: Zone) -> String {
     let Some(t) = chrono::DateTime::from_timestamp_millis(ms) else {
         return "?".into();
     };
     match zone {
         Zone::Device => time(ms),
-        Zone::Site(tz) => {
-            let site = t.with_timezone(&tz);
-            let local = t.with_timezone(&chrono::Local);
-            if site.offset().fix() == *local.offset() {
-                site.format("%a %d %b %H:%M").to_string()
-            } else {
-                site.format("%a %d %b %H:%M %Z").to_string()
-            }
-        }
+        Zone::Site(tz) => i18n::time::zoned(i18n::current(), tz, &t),
     }
 }
 
-/// "3 h 20 min", "45 min", "2 d 4 h".
+/// "3 h 20 min", "45 min", "2 d 4 h" (or 3小时20分钟 …) in the language in use.
 pub fn duration(ms: i64) -> String {
-    let mins = ms.abs() / 60_000;
-    let (d, h, m) = (mins / 1440, (mins % 1440) / 60, mins % 60);
-    if d > 0 {
-        format!("{d} d {h} h")
-    } else if h > 0 {
-        format!("{h} h {m} min")
-    } else {
-        format!("{m} min")
-    }
+    i18n::time::duration(i18n::current(), ms)
 }
 
 /// "just now", "5 min ago", or the time.
 pub fn ago(now: TimestampMs, ms: TimestampMs) -> String {
     let d = now - ms;
     if d < 60_000 {
-        "just now".into()
+        t!("time-just-now")
     } else if d < 24 * 3_600_000 {
-        format!("{} ago", duration(d))
+        t!("time-ago", span = duration(d))
     } else {
         time(ms)
     }
@@ -132,44 +121,43 @@ pub fn sla(
     if let Some(done) = completed {
         return resolution_due.map(|due| {
             if done <= due {
-                ("resolved within SLA".to_string(), SlaState::Met)
+                (t!("sla-resolved-in-time"), SlaState::Met)
             } else {
                 (
-                    format!("resolved {} late", duration(done - due)),
+                    t!("sla-resolved-late", span = duration(done - due)),
                     SlaState::Breached,
                 )
             }
         });
     }
-    let (what, due) = match (on_site, response_due, resolution_due) {
-        (None, Some(due), _) => ("response", due),
-        (_, _, Some(due)) => ("resolution", due),
+    let (response, due) = match (on_site, response_due, resolution_due) {
+        (None, Some(due), _) => (true, due),
+        (_, _, Some(due)) => (false, due),
         _ => return None,
     };
     let left = due - now;
-    Some(if left < 0 {
-        (
-            format!("{what} overdue by {}", duration(-left)),
-            SlaState::Breached,
-        )
+    let span = duration(left);
+    let text = match (response, left < 0) {
+        (true, true) => t!("sla-response-overdue", span = span),
+        (true, false) => t!("sla-response-due-in", span = span),
+        (false, true) => t!("sla-resolution-overdue", span = span),
+        (false, false) => t!("sla-resolution-due-in", span = span),
+    };
+    let state = if left < 0 {
+        SlaState::Breached
     } else if left < AT_RISK_MS {
-        (
-            format!("{what} due in {}", duration(left)),
-            SlaState::AtRisk,
-        )
+        SlaState::AtRisk
     } else {
-        (
-            format!("{what} due in {}", duration(left)),
-            SlaState::Running,
-        )
-    })
+        SlaState::Running
+    };
+    Some((text, state))
 }
 
-pub fn badge(b: SyncBadge) -> (&'static str, Color32) {
+pub fn badge(b: SyncBadge) -> (String, Color32) {
     match b {
-        SyncBadge::Synced => ("● synced", GREEN),
-        SyncBadge::Pending => ("● pending sync", AMBER),
-        SyncBadge::Rejected => ("● rejected", RED),
+        SyncBadge::Synced => (t!("badge-synced"), GREEN),
+        SyncBadge::Pending => (t!("badge-pending"), AMBER),
+        SyncBadge::Rejected => (t!("badge-rejected"), RED),
     }
 }
 
@@ -184,17 +172,17 @@ pub fn status_color(s: Status) -> Color32 {
 }
 
 /// Plain words for the server's rejection codes.
-pub fn reject_reason(code: &str) -> &'static str {
+pub fn reject_reason(code: &str) -> String {
     match code {
-        "forbidden" => "you may not change this field",
-        "not_yours" => "this work order is not assigned to you",
-        "locked" => "the report is approved and locked",
-        "illegal_transition" => "the status change was not allowed from the status the server has",
-        "schema" => "the change would make the document invalid",
-        "foreign_actor" => "this device is not registered to you",
-        "missing_deps" => "the server lacks earlier changes",
-        "malformed" => "the change could not be read (a bug: please report it)",
-        _ => "the server refused the change",
+        "forbidden" => t!("reject-forbidden"),
+        "not_yours" => t!("reject-not-yours"),
+        "locked" => t!("reject-locked"),
+        "illegal_transition" => t!("reject-illegal-transition"),
+        "schema" => t!("reject-schema"),
+        "foreign_actor" => t!("reject-foreign-actor"),
+        "missing_deps" => t!("reject-missing-deps"),
+        "malformed" => t!("reject-malformed"),
+        _ => t!("reject-other"),
     }
 }
 
@@ -208,18 +196,14 @@ mod tests {
         let ms = 1_794_963_600_000;
         let shanghai = Zone::of(Some("Asia/Shanghai"));
         assert_eq!(shanghai, Zone::Site(chrono_tz::Asia::Shanghai));
-        let shown = time_in(ms, shanghai);
-        let local_is_shanghai = chrono::DateTime::from_timestamp_millis(ms)
-            .unwrap()
-            .with_timezone(&chrono::Local)
-            .offset()
-            .local_minus_utc()
-            == 8 * 3600;
-        if local_is_shanghai {
-            assert_eq!(shown, "Wed 18 Nov 09:00");
-        } else {
-            assert_eq!(shown, "Wed 18 Nov 09:00 CST");
+        // Labelled whatever the device's own zone is.
+        assert_eq!(time_in(ms, shanghai), "Wed 18 Nov 09:00 CST");
+        {
+            let _zh = i18n::ThreadLang::set(i18n::Lang::ZhCn);
+            assert_eq!(time_in(ms, shanghai), "11月18日 周三 09:00 北京时间");
+            assert_eq!(ago(ms + 5 * 60_000, ms), "5分钟前");
         }
+        assert!(time(ms).contains("UTC"), "{}", time(ms));
         // Unknown or missing zones fall back to the device's clock.
         assert_eq!(Zone::of(Some("Mars/Olympus")), Zone::Device);
         assert_eq!(Zone::of(None), Zone::Device);

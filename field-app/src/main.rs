@@ -52,6 +52,7 @@ fn main() -> anyhow::Result<()> {
             let worker = WorkerHandle::spawn(store.clone(), move || ctx.request_repaint());
             let signed_in = lock(&store).identity().ok().flatten().is_some();
             let mut app = FieldApp::new(store, app::system_clock(), Some(worker));
+            app.use_saved_language();
             app.set_allow_insecure_http(args.allow_insecure_http);
             if app.state.sign_in.server.is_empty() {
                 app.state.sign_in.server = args.server.clone();

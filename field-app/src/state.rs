@@ -28,18 +28,19 @@ pub enum Screen {
 }
 
 impl Screen {
-    pub fn title(self) -> &'static str {
+    pub fn title(self) -> String {
+        use fieldsync_i18n::t;
         match self {
-            Screen::SignIn => "Sign in",
-            Screen::MyWork => "My work",
-            Screen::WorkOrder => "Work order",
-            Screen::Devices => "Devices",
-            Screen::NewIncident => "New incident",
-            Screen::Knowledge => "Knowledge",
-            Screen::SyncDetails => "Sync",
-            Screen::Review => "Review",
-            Screen::Dispatch => "Dispatch",
-            Screen::Supervisor => "Dashboard",
+            Screen::SignIn => t!("screen-sign-in"),
+            Screen::MyWork => t!("screen-my-work"),
+            Screen::WorkOrder => t!("screen-work-order"),
+            Screen::Devices => t!("screen-devices"),
+            Screen::NewIncident => t!("screen-new-incident"),
+            Screen::Knowledge => t!("screen-knowledge"),
+            Screen::SyncDetails => t!("screen-sync"),
+            Screen::Review => t!("screen-review"),
+            Screen::Dispatch => t!("screen-dispatch"),
+            Screen::Supervisor => t!("screen-dashboard"),
         }
     }
 }

@@ -30,6 +30,8 @@ pub mod meta {
     pub const SERVER_CERT_SHA256: &str = "app.server_cert_sha256";
     pub const TOKEN_EXPIRES_MS: &str = "app.token_expires_at_ms";
     pub const LAST_SYNC_MS: &str = "last_sync_ms";
+    /// The language chosen in the app (`en`, `zh-CN`); absent: follow the OS.
+    pub const LANGUAGE: &str = "app.language";
 }
 
 /// Automatic sync interval while online.

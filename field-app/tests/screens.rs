@@ -373,7 +373,7 @@ fn sign_in_goes_through_the_worker() {
         .on_worker(FromWorker::SignedIn(sample::engineer()));
     h.run_steps(2);
     assert_eq!(h.state().state.screen, Screen::MyWork);
-    assert!(h.query_by_label("Li Wei · engineer").is_some());
+    assert!(h.query_by_label("Li Wei · Engineer").is_some());
 
     // An expired token never blocks local work: the bar asks to sign in again.
     h.state_mut().on_worker(FromWorker::SyncFailed {

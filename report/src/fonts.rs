@@ -1,7 +1,8 @@
-//! Fonts for PDF reports. Nothing is bundled: the server uses a system font that covers CJK
-//! (Noto Sans CJK from Debian's `fonts-noto-cjk`, a TrueType collection krilla reads and
-//! subsets), or the file named by `FIELDSYNC_REPORT_FONT` (`path` or `path#index`). Fonts are
-//! loaded once per process.
+//! Fonts for PDF reports, which must draw Chinese: the file named by `FIELDSYNC_REPORT_FONT`
+//! (`path` or `path#index`), else Noto Sans CJK SC with its bold face (Debian's
+//! `fonts-noto-cjk`), else the system's Chinese font found by the script it covers, else the
+//! GB 2312 cut of Noto Sans SC bundled with fieldsync — so a PDF never shows boxes. krilla
+//! embeds only the glyphs used. Fonts are loaded once per process.
 
 use krilla::text::Font;
 use std::sync::OnceLock;
@@ -13,24 +14,13 @@ pub struct Fonts {
     pub bold: Font,
 }
 
-/// Index 2 of Noto Sans CJK collections is Simplified Chinese (JP, KR, SC, TC, HK).
-const CANDIDATES: [(&str, &str, u32); 3] = [
-    (
-        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-        "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-        2,
-    ),
-    (
-        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-        "",
-        0,
-    ),
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-        0,
-    ),
-];
+/// Index 2 of Noto Sans CJK collections is Simplified Chinese (JP, KR, SC, TC, HK); this
+/// one comes with a bold face, which the search by script below does not look for.
+const NOTO_CJK: (&str, &str, u32) = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    2,
+);
 
 fn load(path: &str, index: u32) -> Option<Font> {
     let bytes = std::fs::read(path).ok()?;
@@ -54,17 +44,31 @@ fn discover() -> Result<Fonts, String> {
             regular,
         });
     }
-    for (regular, bold, index) in CANDIDATES {
-        if let Some(r) = load(regular, index) {
-            let b = load(bold, index).unwrap_or_else(|| r.clone());
-            tracing::info!(font = regular, "report font loaded");
-            return Ok(Fonts {
-                regular: r,
-                bold: b,
-            });
-        }
+    let (regular, bold, index) = NOTO_CJK;
+    if let Some(r) = load(regular, index) {
+        let b = load(bold, index).unwrap_or_else(|| r.clone());
+        tracing::info!(font = regular, "report font loaded");
+        return Ok(Fonts {
+            regular: r,
+            bold: b,
+        });
     }
-    Err("no font for PDF reports: install fonts-noto-cjk or set FIELDSYNC_REPORT_FONT".into())
+    if let Some(f) = fieldsync_i18n::fonts::system_cjk()
+        && let Some(r) = Font::new(f.data.into(), f.index)
+    {
+        tracing::info!(family = f.family, "report font loaded (system)");
+        return Ok(Fonts {
+            bold: r.clone(),
+            regular: r,
+        });
+    }
+    let r = Font::new(fieldsync_i18n::fonts::BUNDLED_CJK.to_vec().into(), 0)
+        .ok_or("the bundled CJK font does not load")?;
+    tracing::info!("report font: the bundled Noto Sans SC cut");
+    Ok(Fonts {
+        bold: r.clone(),
+        regular: r,
+    })
 }
 
 /// The process-wide report fonts, or why there are none.

@@ -28,6 +28,7 @@ use crate::command::Command;
 use crate::format;
 use crate::state::{AppState, Flash, Screen};
 use egui::RichText;
+use fieldsync_i18n::{self as i18n, Lang, t};
 
 /// Route an office-API answer to the screen that asked, by tag prefix (`dispatch.`,
 /// `supervisor.` …). An error nobody handles becomes a flash, so no failure goes unseen.
@@ -121,14 +122,41 @@ fn nav_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
             egui::Layout::right_to_left(egui::Align::Center),
             |ui| match &state.identity {
                 Some(me) => {
-                    ui.label(format!("{} · {}", me.display_name, me.role));
+                    language_menu(ui, out);
+                    ui.label(format!(
+                        "{} · {}",
+                        me.display_name,
+                        i18n::words::role(i18n::current(), me.role)
+                    ));
                 }
                 None => {
-                    ui.label("not signed in");
+                    language_menu(ui, out);
+                    ui.label(t!("nav-not-signed-in"));
                 }
             },
         );
     });
+}
+
+/// The language menu, each language named in itself so anyone can find theirs.
+fn language_menu(ui: &mut egui::Ui, out: &mut Vec<Command>) {
+    let now = i18n::current();
+    egui::ComboBox::from_id_salt("language")
+        .selected_text(now.native_name())
+        .width(90.0)
+        .show_ui(ui, |ui| {
+            for lang in Lang::ALL {
+                if ui
+                    .selectable_label(lang == now, lang.native_name())
+                    .clicked()
+                    && lang != now
+                {
+                    out.push(Command::SetLanguage(lang));
+                }
+            }
+        })
+        .response
+        .on_hover_text(t!("nav-language"));
 }
 
 fn flash_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
@@ -146,7 +174,11 @@ fn flash_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(&f.text).color(color));
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.small_button("×").on_hover_text("Dismiss").clicked() {
+                    if ui
+                        .small_button("×")
+                        .on_hover_text(t!("flash-dismiss"))
+                        .clicked()
+                    {
                         out.push(Command::DismissFlash);
                     }
                 });

@@ -5,19 +5,22 @@ use crate::command::Command;
 use crate::format;
 use crate::state::AppState;
 use egui::RichText;
+use fieldsync_i18n::t;
 
 pub fn sign_in_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     ui.vertical_centered(|ui| {
         ui.add_space(40.0);
-        ui.heading("Sign in to fieldsync");
+        ui.heading(t!("sign-in-heading"));
         ui.add_space(6.0);
         if let Some(me) = &state.identity {
-            ui.label(format!(
-                "This profile belongs to {} ({}). Signing in again refreshes the sync token; everything on this device is kept.",
-                me.display_name, me.username
+            ui.label(t!(
+                "sign-in-profile-of",
+                name = &me.display_name,
+                user = &me.username
             ));
         } else {
-            ui.label("Sign in once while online; after that the app works without a network.");
+            ui.label(t!("sign-in-once"));
+            ui.label(RichText::new(t!("sign-in-where-from")).weak());
         }
         ui.add_space(12.0);
     });
@@ -29,7 +32,7 @@ pub fn sign_in_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
             .num_columns(2)
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
-                let l = ui.label("Server");
+                let l = ui.label(t!("sign-in-server"));
                 ui.add(
                     egui::TextEdit::singleline(&mut form.server)
                         .hint_text("https://fieldsync.example.com")
@@ -37,11 +40,11 @@ pub fn sign_in_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
                 )
                 .labelled_by(l.id);
                 ui.end_row();
-                let l = ui.label("User name");
+                let l = ui.label(t!("sign-in-user"));
                 ui.add(egui::TextEdit::singleline(&mut form.username).desired_width(280.0))
                     .labelled_by(l.id);
                 ui.end_row();
-                let l = ui.label("Password");
+                let l = ui.label(t!("sign-in-password"));
                 let pw = ui
                     .add(
                         egui::TextEdit::singleline(&mut form.password)
@@ -58,9 +61,9 @@ pub fn sign_in_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
         if form.busy {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label("Signing in…");
+                ui.label(t!("sign-in-busy"));
             });
-        } else if ui.button("Sign in").clicked() {
+        } else if ui.button(t!("screen-sign-in")).clicked() {
             submit = true;
         }
         if let Some(e) = &form.error {
@@ -68,14 +71,8 @@ pub fn sign_in_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
         }
         ui.add_space(8.0);
         match &form.pinned_certificate {
-            Some(print) => ui.small(format!(
-                "Server certificate trusted on this device (SHA-256): {print}. \
-                 A different certificate is refused."
-            )),
-            None => ui.small(
-                "A server with a self-signed certificate is trusted on first sign-in: compare \
-                 the fingerprint shown then with the one the server printed.",
-            ),
+            Some(print) => ui.small(t!("sign-in-pinned", fingerprint = print)),
+            None => ui.small(t!("sign-in-tofu")),
         };
     });
     if submit && !form.busy {

@@ -1,0 +1,21 @@
+# Times, SLA clocks, sync badges and rejection reasons (field-app/src/format.rs).
+time-just-now = just now
+time-ago = { $span } ago
+sla-resolved-in-time = resolved within SLA
+sla-resolved-late = resolved { $span } late
+sla-response-overdue = response overdue by { $span }
+sla-response-due-in = response due in { $span }
+sla-resolution-overdue = resolution overdue by { $span }
+sla-resolution-due-in = resolution due in { $span }
+badge-synced = ● synced
+badge-pending = ● pending sync
+badge-rejected = ● rejected
+reject-forbidden = you may not change this field
+reject-not-yours = this work order is not assigned to you
+reject-locked = the report is approved and locked
+reject-illegal-transition = the status change was not allowed from the status the server has
+reject-schema = the change would make the document invalid
+reject-foreign-actor = this device is not registered to you
+reject-missing-deps = the server lacks earlier changes
+reject-malformed = the change could not be read (a bug: please report it)
+reject-other = the server refused the change

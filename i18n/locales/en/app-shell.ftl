@@ -1,0 +1,67 @@
+# The app's frame: navigation, messages, the sync bar and Sync page, sign-in.
+screen-sign-in = Sign in
+screen-my-work = My work
+screen-work-order = Work order
+screen-devices = Devices
+screen-new-incident = New incident
+screen-knowledge = Knowledge
+screen-sync = Sync
+screen-review = Review
+screen-dispatch = Dispatch
+screen-dashboard = Dashboard
+nav-not-signed-in = not signed in
+nav-language = Language
+flash-dismiss = Dismiss
+language-not-saved = The language is shown but could not be remembered: { $error }
+bar-syncing = syncing
+bar-no-server = not connected to a server
+bar-online = online
+bar-offline = offline
+bar-not-synced-yet = not synced yet
+bar-last-sync = last sync { $ago }
+bar-never-synced = never synced
+bar-all-sent = all changes sent
+bar-docs-waiting = { $count ->
+    [one] { $count } document with changes waiting
+   *[other] { $count } documents with changes waiting
+}
+bar-files-waiting = { $count ->
+    [one] · { $count } file waiting
+   *[other] · { $count } files waiting
+}
+bar-rejected = { $count ->
+    [one] { $count } rejected change
+   *[other] { $count } rejected changes
+}
+bar-sign-in-again = Sign in again
+bar-error-retrying = { $error } — retrying in { $secs } s
+bar-work-is-saved = Your work is saved on this device and is sent when the server is reachable.
+sync-now = Sync now
+sync-server = Server
+sync-last-success = Last successful sync
+sync-never = never
+sync-waiting = Changes waiting
+sync-waiting-counts = { $docs ->
+    [one] { $docs } document
+   *[other] { $docs } documents
+}, { $files ->
+    [one] { $files } file
+   *[other] { $files } files
+}
+sync-last = Last sync
+sync-problem = Problem
+sync-explainer = The app syncs by itself every 30 seconds while online, and retries with growing pauses while offline. Everything you enter is saved on this device first.
+sync-sign-in-again = Sign in again…
+sync-quarantine = Rejected changes (quarantine)
+sync-quarantine-empty = None: the server accepted everything you sent.
+sync-quarantine-explainer = The server refused these changes. Your edits are kept here (nothing is deleted); the document went back to the server's version with the edits you are allowed to make re-applied.
+sign-in-heading = Sign in to fieldsync
+sign-in-profile-of = This profile belongs to { $name } ({ $user }). Signing in again refreshes the sync token; everything on this device is kept.
+sign-in-once = Sign in once while online; after that the app works without a network.
+sign-in-where-from = The server address and your account come from your dispatcher or IT administrator.
+sign-in-server = Server
+sign-in-user = User name
+sign-in-password = Password
+sign-in-busy = Signing in…
+sign-in-pinned = Server certificate trusted on this device (SHA-256): { $fingerprint }. A different certificate is refused.
+sign-in-tofu = A server with a self-signed certificate is trusted on first sign-in: compare the fingerprint shown then with the one the server printed.

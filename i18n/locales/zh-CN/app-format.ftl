@@ -1,0 +1,21 @@
+# 时间、SLA 时钟、同步标记与拒绝原因（field-app/src/format.rs）。
+time-just-now = 刚刚
+time-ago = { $span }前
+sla-resolved-in-time = 已在 SLA 内解决
+sla-resolved-late = 超时 { $span } 解决
+sla-response-overdue = 响应已超时 { $span }
+sla-response-due-in = 距响应时限 { $span }
+sla-resolution-overdue = 解决已超时 { $span }
+sla-resolution-due-in = 距解决时限 { $span }
+badge-synced = ● 已同步
+badge-pending = ● 待同步
+badge-rejected = ● 被拒绝
+reject-forbidden = 您无权修改此字段
+reject-not-yours = 此工单未指派给您
+reject-locked = 报告已审核通过并锁定
+reject-illegal-transition = 服务器上的当前状态不允许这一状态变更
+reject-schema = 此修改会使文档无效
+reject-foreign-actor = 此设备未登记在您名下
+reject-missing-deps = 服务器缺少更早的修改
+reject-malformed = 无法读取此修改（程序缺陷，请报告）
+reject-other = 服务器拒绝了此修改

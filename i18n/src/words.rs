@@ -1,0 +1,52 @@
+//! The domain's closed sets in words: statuses, status actions, roles. Their ids are built
+//! from the stable codes (`status-on_site`), so a new variant without words fails the test
+//! below, not a user.
+
+use crate::lang::Lang;
+use fieldsync::Role;
+use fieldsync::status::{EventKind, Status};
+
+/// "On site" / "已到场".
+pub fn status(lang: Lang, s: Status) -> String {
+    lang.tr(&format!("status-{}", s.as_str()))
+}
+
+/// "Sent back" / "退回": an event in a work order's log.
+pub fn event(lang: Lang, k: EventKind) -> String {
+    lang.tr(&format!("event-{}", k.as_str()))
+}
+
+/// "Engineer" / "工程师".
+pub fn role(lang: Lang, r: Role) -> String {
+    lang.tr(&format!("role-{}", r.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_words_in_every_language() {
+        for lang in Lang::ALL {
+            for s in Status::ALL {
+                assert!(
+                    lang.has(&format!("status-{}", s.as_str())),
+                    "{s:?} {lang:?}"
+                );
+            }
+            for k in EventKind::ALL {
+                assert!(lang.has(&format!("event-{}", k.as_str())), "{k:?} {lang:?}");
+            }
+            for r in [
+                Role::Engineer,
+                Role::Dispatcher,
+                Role::Supervisor,
+                Role::Admin,
+            ] {
+                assert!(lang.has(&format!("role-{}", r.as_str())), "{r:?} {lang:?}");
+            }
+        }
+        assert_eq!(status(Lang::ZhCn, Status::OnSite), "已到场");
+        assert_eq!(event(Lang::En, EventKind::Rejected), "Sent back");
+    }
+}
