@@ -114,6 +114,12 @@ impl Lang {
         text.into_owned()
     }
 
+    /// The message `id`, or `None` where neither this language nor English has it (words
+    /// for an open set of codes, where an unknown code shows as itself).
+    pub fn tr_opt(self, id: &str) -> Option<String> {
+        (self.has(id) || Lang::En.has(id)).then(|| self.tr(id))
+    }
+
     /// Whether this language has message `id` (not through the English fallback).
     pub fn has(self, id: &str) -> bool {
         bundle(self).has_message(id)

@@ -108,6 +108,14 @@ pub fn month(lang: Lang, year: i32, month: u32) -> String {
     }
 }
 
+/// "October" / "10月".
+pub fn month_name(lang: Lang, month: u32) -> String {
+    match lang {
+        Lang::En => EN_MONTHS_LONG[(month.clamp(1, 12) - 1) as usize].to_owned(),
+        Lang::ZhCn => format!("{month}月"),
+    }
+}
+
 /// "3 h 20 min", "45 min", "2 d 4 h" / "3小时20分钟", "45分钟", "2天4小时" (sign ignored).
 pub fn duration(lang: Lang, ms: i64) -> String {
     let mins = ms.unsigned_abs() / 60_000;

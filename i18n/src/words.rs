@@ -21,6 +21,19 @@ pub fn role(lang: Lang, r: Role) -> String {
     lang.tr(&format!("role-{}", r.as_str()))
 }
 
+/// "Hardware" / "硬件": a fault category (`fieldsync::model::work_order::CATEGORIES`); a
+/// category this version does not know shows as written.
+pub fn category(lang: Lang, code: &str) -> String {
+    lang.tr_opt(&format!("category-{code}"))
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// The outcome recorded on completion ("fixed"), in words where it is a known code.
+pub fn outcome(lang: Lang, code: &str) -> String {
+    lang.tr_opt(&format!("outcome-{code}"))
+        .unwrap_or_else(|| code.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,6 +59,13 @@ mod tests {
                 assert!(lang.has(&format!("role-{}", r.as_str())), "{r:?} {lang:?}");
             }
         }
+        for lang in Lang::ALL {
+            for c in fieldsync::model::work_order::CATEGORIES {
+                assert!(lang.has(&format!("category-{c}")), "{c} {lang:?}");
+            }
+        }
+        assert_eq!(category(Lang::ZhCn, "hardware"), "硬件");
+        assert_eq!(category(Lang::ZhCn, "quantum"), "quantum");
         assert_eq!(status(Lang::ZhCn, Status::OnSite), "已到场");
         assert_eq!(event(Lang::En, EventKind::Rejected), "Sent back");
     }

@@ -171,14 +171,17 @@ pub struct Layout {
     y: f32,
     /// Shown at the top of every page after the first, e.g. the work order number.
     running_head: String,
+    /// The document's language (page numbers).
+    lang: fieldsync_i18n::Lang,
 }
 
 impl Layout {
-    pub fn new(running_head: String) -> Self {
+    pub fn new(running_head: String, lang: fieldsync_i18n::Lang) -> Self {
         Layout {
             pages: vec![Vec::new()],
             y: MARGIN,
             running_head,
+            lang,
         }
     }
 
@@ -402,7 +405,7 @@ impl Layout {
     pub fn finish(mut self, fonts: &Fonts, title: &str, footer: &str) -> Result<Vec<u8>, String> {
         let n = self.pages.len();
         for (i, page) in self.pages.iter_mut().enumerate() {
-            let right = format!("Page {} of {n}", i + 1);
+            let right = fieldsync_i18n::tl!(self.lang, "layout-page", page = i + 1, pages = n);
             let y = PAGE_H - MARGIN + 8.0;
             page.push(Op::Line {
                 x1: MARGIN,

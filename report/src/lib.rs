@@ -16,6 +16,7 @@ use chrono::TimeZone;
 use fieldsync::model::{CheckKind, ChecklistItem, DeviceRecord, Site, WorkOrder};
 use fieldsync::status::{EventKind, Status};
 use fieldsync::{DocId, TimestampMs, UserId};
+use fieldsync_i18n::{Lang, tl};
 use krilla::image::Image;
 use layout::{BLACK, Col, GREY, Layout, RED, Row};
 use std::collections::HashMap;
@@ -49,6 +50,9 @@ pub struct ReportData {
     /// (caption, bytes) of photos whose blob is present.
     pub photos: Vec<(String, Vec<u8>)>,
     pub generated_at_ms: TimestampMs,
+    /// The customer's language: the site's `language`, else the language in use where the
+    /// report is made (the server's default language, the app's language).
+    pub lang: Lang,
 }
 
 /// Where a report's linked records, user names and attachments come from: the server's hub
@@ -107,7 +111,13 @@ pub fn assemble(
             Some((p.caption.clone().unwrap_or_default(), bytes))
         })
         .collect();
+    let lang = site
+        .as_ref()
+        .and_then(|s| s.language.as_deref())
+        .and_then(Lang::from_code)
+        .unwrap_or_else(fieldsync_i18n::current);
     Ok(ReportData {
+        lang,
         wo,
         site,
         devices,
@@ -130,23 +140,31 @@ fn image_of(bytes: &[u8]) -> Option<Image> {
     }
 }
 
-/// Formats device-clock times in the site's zone (UTC when it has none).
-struct Clock(chrono_tz::Tz);
+/// Formats device-clock times in the site's zone (UTC when it has none), in the report's
+/// language and labelled with the zone: "7 Dec 2026 09:30 CST", "2026年12月7日 09:30 北京时间".
+struct Clock {
+    tz: chrono_tz::Tz,
+    lang: Lang,
+}
 
 impl Clock {
     fn fmt(&self, ms: Option<TimestampMs>) -> String {
-        ms.and_then(|ms| self.0.timestamp_millis_opt(ms).single())
-            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_else(|| "—".into())
+        let Some(t) = ms.and_then(|ms| chrono::Utc.timestamp_millis_opt(ms).single()) else {
+            return "—".into();
+        };
+        let local = t.with_timezone(&self.tz).naive_local();
+        format!(
+            "{} {} {}",
+            fieldsync_i18n::time::date(self.lang, &local.date()),
+            fieldsync_i18n::time::clock(&local),
+            fieldsync_i18n::time::zone_label(self.lang, self.tz, &t)
+        )
     }
 }
 
-fn duration(ms: Option<i64>) -> String {
+fn duration(lang: Lang, ms: Option<i64>) -> String {
     match ms {
-        Some(ms) if ms >= 0 => {
-            let mins = ms / 60_000;
-            format!("{} h {:02} min", mins / 60, mins % 60)
-        }
+        Some(ms) if ms >= 0 => fieldsync_i18n::time::duration(lang, ms),
         _ => "—".into(),
     }
 }
@@ -162,9 +180,11 @@ impl ReportData {
     fn name(&self, user: &str) -> String {
         match self.names.get(user) {
             Some(n) => n.clone(),
-            None if user.parse::<UserId>().is_ok() => {
-                format!("user {}", user.chars().take(8).collect::<String>())
-            }
+            None if user.parse::<UserId>().is_ok() => tl!(
+                self.lang,
+                "report-unknown-user",
+                id = user.chars().take(8).collect::<String>()
+            ),
             None => user.into(),
         }
     }
@@ -178,22 +198,36 @@ impl ReportData {
             .iter()
             .rev()
             .find(|e| matches!(e.kind(), Some(EventKind::Approved | EventKind::Rejected)));
+        let lang = self.lang;
         match (folded.status, last) {
             (Status::Approved, Some(e)) => (
-                format!("Approved by {} on {}", self.name(&e.by), clock_fmt(e.at_ms)),
+                tl!(
+                    lang,
+                    "report-approved-by",
+                    who = self.name(&e.by),
+                    at = clock_fmt(e.at_ms)
+                ),
                 false,
             ),
-            (Status::Completed, _) => ("Awaiting supervisor review".into(), false),
+            (Status::Completed, _) => (tl!(lang, "report-awaiting-review"), false),
             (Status::Reopened, Some(e)) if e.kind() == Some(EventKind::Rejected) => (
-                format!(
-                    "Sent back by {} on {}: {}",
-                    self.name(&e.by),
-                    clock_fmt(e.at_ms),
-                    e.note.as_deref().unwrap_or("")
+                tl!(
+                    lang,
+                    "report-sent-back-by",
+                    who = self.name(&e.by),
+                    at = clock_fmt(e.at_ms),
+                    comment = e.note.as_deref().unwrap_or("")
                 ),
                 true,
             ),
-            (s, _) => (format!("Not approved ({})", s.label().to_lowercase()), true),
+            (s, _) => (
+                tl!(
+                    lang,
+                    "report-not-approved",
+                    status = fieldsync_i18n::words::status(lang, s)
+                ),
+                true,
+            ),
         }
     }
 }
@@ -208,10 +242,22 @@ pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
         .and_then(|s| s.time_zone.as_deref())
         .and_then(|z| z.parse().ok())
         .unwrap_or(chrono_tz::UTC);
-    let clock = Clock(tz);
+    let lang = data.lang;
+    let clock = Clock { tz, lang };
     let number = wo.number.clone().unwrap_or_else(|| wo.id.clone());
-    let mut l = Layout::new(format!("Service report {number} — {}", wo.title));
-    l.title("Service report", &format!("No. {number}"));
+    let mut l = Layout::new(
+        tl!(
+            lang,
+            "report-doc-title",
+            number = &number,
+            title = &wo.title
+        ),
+        lang,
+    );
+    l.title(
+        &tl!(lang, "report-heading"),
+        &tl!(lang, "report-number", number = &number),
+    );
     l.paragraph(&wo.title, 13.0, BLACK);
     l.gap(4.0);
 
@@ -236,31 +282,46 @@ pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
         .map(|(u, _)| data.name(u))
         .collect::<Vec<_>>()
         .join(", ");
-    let kind = match &wo.category {
-        Some(c) => format!("{} · {c}", wo.kind),
-        None => wo.kind.clone(),
+    let kind_words = match wo.kind.as_str() {
+        "incident" => tl!(lang, "report-kind-incident"),
+        "patrol" | "inspection" => tl!(lang, "report-kind-patrol"),
+        other => other.to_owned(),
     };
+    let kind = match &wo.category {
+        Some(c) => format!(
+            "{kind_words} · {}",
+            fieldsync_i18n::words::category(lang, c)
+        ),
+        None => kind_words,
+    };
+    let f = |id: &str| lang.tr(id);
     l.fields(&[
-        ("Customer", customer),
-        ("Site", site),
-        ("Type", kind),
+        (&f("report-customer"), customer),
+        (&f("report-site"), site),
+        (&f("report-type"), kind),
         (
-            "Priority",
+            &f("report-priority"),
             wo.priority.clone().unwrap_or_else(|| "—".into()),
         ),
-        ("Engineer", or_dash(engineers)),
-        ("Status", folded.status.label().into()),
+        (&f("report-engineer"), or_dash(engineers)),
+        (
+            &f("report-status"),
+            fieldsync_i18n::words::status(lang, folded.status),
+        ),
     ]);
-    l.heading("Visit");
+    l.heading(&f("report-visit"));
     let left = folded.completed_at_ms;
     l.fields(&[
-        ("Arrived on site", clock.fmt(folded.first_on_site_ms)),
-        ("Left site", clock.fmt(left)),
-        ("Time on site", duration(wo.time_on_site_ms())),
-        ("Time zone", tz.name().into()),
+        (&f("report-arrived"), clock.fmt(folded.first_on_site_ms)),
+        (&f("report-left"), clock.fmt(left)),
+        (
+            &f("report-time-on-site"),
+            duration(lang, wo.time_on_site_ms()),
+        ),
+        (&f("report-time-zone"), tz.name().into()),
     ]);
     if !data.devices.is_empty() {
-        l.heading("Devices");
+        l.heading(&f("report-devices"));
         let rows: Vec<Row> = data
             .devices
             .iter()
@@ -275,37 +336,52 @@ pub fn render(data: &ReportData) -> Result<Vec<u8>, ReportError> {
                 flagged: false,
             })
             .collect();
-        let cols = [("Asset tag", 1.8), ("Type", 0.8), ("Vendor / model", 1.8)];
-        let cols: Vec<Col> = cols
-            .into_iter()
-            .chain([("Serial", 1.2), ("Location", 1.6)])
-            .map(|(title, width)| Col { title, width })
+        let titles = [
+            (f("report-asset-tag"), 1.8),
+            (f("report-type"), 0.8),
+            (f("report-vendor-model"), 1.8),
+            (f("report-serial"), 1.2),
+            (f("report-location"), 1.6),
+        ];
+        let cols: Vec<Col> = titles
+            .iter()
+            .map(|(title, width)| Col {
+                title,
+                width: *width,
+            })
             .collect();
         l.table(&cols, &rows);
     }
     outages(&mut l, data, &clock);
     if !wo.description.trim().is_empty() {
-        l.heading(if wo.kind == "incident" {
-            "Reported problem"
+        l.heading(&f(if wo.kind == "incident" {
+            "report-problem"
         } else {
-            "Scope of work"
-        });
+            "report-scope"
+        }));
         l.paragraph(&wo.description, 9.5, BLACK);
     }
-    l.heading("Findings and work done");
+    l.heading(&f("report-findings"));
     l.paragraph(or_dash_ref(&wo.findings), 9.5, BLACK);
     if let Some(outcome) = &folded.outcome {
-        l.paragraph(&format!("Outcome: {outcome}"), 9.5, GREY);
+        let outcome = fieldsync_i18n::words::outcome(lang, outcome);
+        l.paragraph(&tl!(lang, "report-outcome", outcome = outcome), 9.5, GREY);
     }
-    checklist(&mut l, wo);
-    parts(&mut l, wo);
+    checklist(&mut l, wo, lang);
+    parts(&mut l, wo, lang);
     photos(&mut l, data);
     signoff(&mut l, data, &clock, &approval, approval_flag);
-    let footer = format!(
-        "fieldsync service report · generated {}",
-        clock.fmt(Some(data.generated_at_ms))
+    let footer = tl!(
+        lang,
+        "report-footer",
+        at = clock.fmt(Some(data.generated_at_ms))
     );
-    let title = format!("Service report {number}: {}", wo.title);
+    let title = tl!(
+        lang,
+        "report-doc-title",
+        number = &number,
+        title = &wo.title
+    );
     l.finish(fonts, &title, &footer)
         .map_err(ReportError::Render)
 }
@@ -315,7 +391,8 @@ fn outages(l: &mut Layout, data: &ReportData, clock: &Clock) {
     if data.wo.outages.is_empty() {
         return;
     }
-    l.heading("Device downtime");
+    let lang = data.lang;
+    l.heading(&lang.tr("report-downtime"));
     let rows: Vec<Row> = data
         .wo
         .outages
@@ -326,10 +403,16 @@ fn outages(l: &mut Layout, data: &ReportData, clock: &Clock) {
                 .iter()
                 .find(|d| d.id == *id)
                 .map(|d| d.asset_tag.clone())
-                .unwrap_or_else(|| format!("device {}", id.get(..8).unwrap_or(id)));
+                .unwrap_or_else(|| {
+                    tl!(
+                        lang,
+                        "report-unknown-device",
+                        id = id.get(..8).unwrap_or(id)
+                    )
+                });
             let (restored, length) = match o.restored_at_ms {
-                None => ("not restored".to_owned(), "—".to_owned()),
-                Some(end) => (clock.fmt(Some(end)), duration(o.duration_ms())),
+                None => (lang.tr("report-not-restored"), "—".to_owned()),
+                Some(end) => (clock.fmt(Some(end)), duration(lang, o.duration_ms())),
             };
             Row {
                 cells: vec![device, clock.fmt(Some(o.down_from_ms)), restored, length],
@@ -337,14 +420,13 @@ fn outages(l: &mut Layout, data: &ReportData, clock: &Clock) {
             }
         })
         .collect();
-    let cols = [
-        ("Device", 1.8),
-        ("Down from", 1.4),
-        ("Restored", 1.4),
-        ("Downtime", 1.0),
-    ]
-    .map(|(title, width)| Col { title, width });
-    l.table(&cols, &rows);
+    let titles = [
+        (lang.tr("report-device"), 1.8),
+        (lang.tr("report-down-from"), 1.4),
+        (lang.tr("report-restored"), 1.4),
+        (lang.tr("report-downtime-col"), 1.0),
+    ];
+    l.table(&columns(&titles), &rows);
 }
 
 /// "APC Smart-UPS", not "APC APC Smart-UPS" when the model name already starts with the
@@ -366,25 +448,46 @@ fn or_dash_ref(s: &str) -> &str {
     if s.trim().is_empty() { "—" } else { s }
 }
 
-/// A check's result and limits in words ("31.5 °C (out of range)", "18 – 27 °C"), as the
-/// report prints them; the app's review page shows checks the same way.
+/// Column titles with their relative widths.
+fn columns(titles: &[(String, f32)]) -> Vec<Col<'_>> {
+    titles
+        .iter()
+        .map(|(title, width)| Col {
+            title,
+            width: *width,
+        })
+        .collect()
+}
+
+/// A check's result and limits in words in the language in use: the app's review page
+/// shows checks as the report prints them.
 pub fn check_cells(item: &ChecklistItem) -> (String, String) {
+    check_cells_in(item, fieldsync_i18n::current())
+}
+
+/// A check's result and limits in words ("31.5 °C (out of range)", "18 – 27 °C"), as the
+/// report prints them in `lang`.
+pub fn check_cells_in(item: &ChecklistItem, lang: Lang) -> (String, String) {
     let unit = item.unit.clone().unwrap_or_default();
     let result = match &item.kind {
         CheckKind::PassFail => match item.result.as_deref() {
-            Some("pass") => "Pass".into(),
-            Some("fail") => "FAIL".into(),
-            Some("na") => "n/a".into(),
+            Some("pass") => lang.tr("report-check-pass"),
+            Some("fail") => lang.tr("report-check-fail"),
+            Some("na") => lang.tr("report-check-na"),
             _ => "—".into(),
         },
         CheckKind::Reading => match item.reading {
-            Some(v) if item.out_of_range() => format!("{} {unit} (out of range)", num(v)),
+            Some(v) if item.out_of_range() => tl!(
+                lang,
+                "report-check-out-of-range",
+                value = format!("{} {unit}", num(v)).trim().to_owned()
+            ),
             Some(v) => format!("{} {unit}", num(v)),
             None => "—".into(),
         },
         CheckKind::Text => item.text.clone().unwrap_or_else(|| "—".into()),
         CheckKind::Choice => item.choice.clone().unwrap_or_else(|| "—".into()),
-        CheckKind::Photo if item.photo.is_some() => "photo attached".into(),
+        CheckKind::Photo if item.photo.is_some() => lang.tr("report-check-photo"),
         CheckKind::Photo => "—".into(),
         // A kind from a newer version: show whatever answer it left in the common fields.
         CheckKind::Unknown(_) => item
@@ -402,17 +505,17 @@ pub fn check_cells(item: &ChecklistItem) -> (String, String) {
     (result, limits)
 }
 
-fn checklist(l: &mut Layout, wo: &WorkOrder) {
+fn checklist(l: &mut Layout, wo: &WorkOrder, lang: Lang) {
     if wo.checklist.is_empty() {
         return;
     }
-    l.heading("Checks");
+    l.heading(&lang.tr("report-checks"));
     let rows: Vec<Row> = wo
         .checklist_sorted()
         .into_iter()
         .enumerate()
         .map(|(i, (_, item))| {
-            let (result, limits) = check_cells(item);
+            let (result, limits) = check_cells_in(item, lang);
             Row {
                 cells: vec![
                     (i + 1).to_string(),
@@ -425,33 +528,25 @@ fn checklist(l: &mut Layout, wo: &WorkOrder) {
             }
         })
         .collect();
-    let cols = [
-        ("#", 0.35),
-        ("Check", 2.6),
-        ("Result", 1.5),
-        ("Limits", 1.2),
-        ("Note", 2.0),
+    let titles = [
+        ("#".to_owned(), 0.35),
+        (lang.tr("report-check"), 2.6),
+        (lang.tr("report-result"), 1.5),
+        (lang.tr("report-limits"), 1.2),
+        (lang.tr("report-note"), 2.0),
     ];
-    let cols: Vec<Col> = cols
-        .into_iter()
-        .map(|(title, width)| Col { title, width })
-        .collect();
-    l.table(&cols, &rows);
+    l.table(&columns(&titles), &rows);
     let failed = wo.checklist.values().filter(|i| i.is_failed()).count();
     if failed > 0 {
-        l.paragraph(
-            &format!("{failed} check(s) failed or out of range (highlighted)."),
-            8.5,
-            RED,
-        );
+        l.paragraph(&tl!(lang, "report-failed-checks", count = failed), 8.5, RED);
     }
 }
 
-fn parts(l: &mut Layout, wo: &WorkOrder) {
+fn parts(l: &mut Layout, wo: &WorkOrder, lang: Lang) {
     if wo.parts.is_empty() {
         return;
     }
-    l.heading("Parts used");
+    l.heading(&lang.tr("report-parts"));
     let rows: Vec<Row> = wo
         .parts
         .values()
@@ -462,26 +557,22 @@ fn parts(l: &mut Layout, wo: &WorkOrder) {
                 p.serial.clone().unwrap_or_default(),
                 p.quantity.to_string(),
                 if p.customer_consent {
-                    "Yes".into()
+                    lang.tr("report-consent-yes")
                 } else {
-                    "NO CONSENT RECORDED".into()
+                    lang.tr("report-consent-missing")
                 },
             ],
             flagged: !p.customer_consent,
         })
         .collect();
-    let cols = [
-        ("Part", 2.4),
-        ("Part no.", 1.3),
-        ("Serial", 1.3),
-        ("Qty", 0.5),
-        ("Customer consent", 1.4),
+    let titles = [
+        (lang.tr("report-part"), 2.4),
+        (lang.tr("report-part-no"), 1.3),
+        (lang.tr("report-serial"), 1.3),
+        (lang.tr("report-qty"), 0.5),
+        (lang.tr("report-consent"), 1.4),
     ];
-    let cols: Vec<Col> = cols
-        .into_iter()
-        .map(|(title, width)| Col { title, width })
-        .collect();
-    l.table(&cols, &rows);
+    l.table(&columns(&titles), &rows);
 }
 
 fn photos(l: &mut Layout, data: &ReportData) {
@@ -490,11 +581,12 @@ fn photos(l: &mut Layout, data: &ReportData) {
     }
     // Keep the heading with the first photo.
     l.ensure(240.0);
-    l.heading("Photos");
+    let lang = data.lang;
+    l.heading(&lang.tr("report-photos"));
     for (caption, bytes) in &data.photos {
         match image_of(bytes) {
             Some(img) => l.image(img, 260.0, 190.0),
-            None => l.paragraph("(photo in an unsupported format)", 8.5, GREY),
+            None => l.paragraph(&lang.tr("report-photo-unsupported"), 8.5, GREY),
         }
         if !caption.is_empty() {
             l.paragraph(caption, 8.5, GREY);
@@ -504,7 +596,12 @@ fn photos(l: &mut Layout, data: &ReportData) {
     let missing = data.wo.photos.len() - data.photos.len();
     if missing > 0 {
         l.paragraph(
-            &format!("{missing} further photo(s) not printed (file not here yet, or over the limit of {MAX_PHOTOS})."),
+            &tl!(
+                lang,
+                "report-photos-not-printed",
+                count = missing,
+                limit = MAX_PHOTOS
+            ),
             8.5,
             GREY,
         );
@@ -512,21 +609,28 @@ fn photos(l: &mut Layout, data: &ReportData) {
 }
 
 fn signoff(l: &mut Layout, data: &ReportData, clock: &Clock, approval: &str, flag: bool) {
-    l.heading("Customer sign-off");
+    let lang = data.lang;
+    l.heading(&lang.tr("report-signoff"));
     match &data.wo.signature {
         Some(sig) => {
             l.fields(&[
-                ("Signed by", or_dash(sig.signer_name.clone())),
-                ("Signed at", clock.fmt(Some(sig.signed_at_ms))),
+                (
+                    &lang.tr("report-signed-by"),
+                    or_dash(sig.signer_name.clone()),
+                ),
+                (
+                    &lang.tr("report-signed-at"),
+                    clock.fmt(Some(sig.signed_at_ms)),
+                ),
             ]);
             match data.signature_image.as_deref().and_then(image_of) {
                 Some(img) => l.image(img, 200.0, 80.0),
-                None => l.paragraph("(signature image not available)", 8.5, GREY),
+                None => l.paragraph(&lang.tr("report-signature-missing"), 8.5, GREY),
             }
         }
-        None => l.paragraph("Not signed by the customer.", 9.5, RED),
+        None => l.paragraph(&lang.tr("report-not-signed"), 9.5, RED),
     }
-    l.heading("Review");
+    l.heading(&lang.tr("report-review"));
     l.paragraph(approval, 9.5, if flag { RED } else { BLACK });
 }
 

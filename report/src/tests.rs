@@ -112,3 +112,96 @@ fn a_storage_failure_is_an_error_not_a_report_without_its_site() {
     let err = assemble(wo, &mut Failing, 0).unwrap_err();
     assert!(err.to_string().contains("disk I/O error"), "{err}");
 }
+
+/// The report is in the site's language, whatever the language of whoever makes it.
+#[test]
+fn the_report_speaks_the_customers_language() {
+    struct OneSite(Site);
+    impl ReportSource for OneSite {
+        fn site(&mut self, _: DocId) -> Result<Option<Site>, ReportError> {
+            Ok(Some(self.0.clone()))
+        }
+        fn device(&mut self, _: DocId) -> Result<Option<DeviceRecord>, ReportError> {
+            Ok(None)
+        }
+        fn user_name(&mut self, _: &str) -> Result<Option<String>, ReportError> {
+            Ok(None)
+        }
+        fn blob(&mut self, _: &str) -> Option<Vec<u8>> {
+            None
+        }
+    }
+    let site = Site {
+        name: "金融大厦".into(),
+        customer_name: "华信金融".into(),
+        time_zone: Some("Asia/Shanghai".into()),
+        language: Some("zh-CN".into()),
+        ..Default::default()
+    };
+    let t = 1_763_452_800_000; // 2025-11-18 08:00 UTC, 16:00 in Shanghai
+    let id = DocId::new();
+    let mut doc = AutoCommit::new();
+    let new = new_work_order("打印机卡纸", "eng-1");
+    model::create_work_order(&mut doc, id, &new, "disp", t).unwrap();
+    fill_on_site(&mut doc, "eng-1", t, None, None);
+    let mut wo = WorkOrder::from_doc(&doc).unwrap();
+    wo.site_id = Some(DocId::new().to_string());
+    let data = {
+        let _en = fieldsync_i18n::ThreadLang::set(Lang::En);
+        assemble(wo.clone(), &mut OneSite(site.clone()), t).unwrap()
+    };
+    assert_eq!(
+        data.lang,
+        Lang::ZhCn,
+        "the site's language, not the maker's"
+    );
+    let mut no_language = site;
+    no_language.language = None;
+    let _zh = fieldsync_i18n::ThreadLang::set(Lang::ZhCn);
+    let fallback = assemble(wo, &mut OneSite(no_language), t).unwrap();
+    assert_eq!(
+        fallback.lang,
+        Lang::ZhCn,
+        "no language on the site: the maker's"
+    );
+
+    if fonts::fonts().is_err() {
+        return;
+    }
+    let pdf = render(&data).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
+        std::fs::write(Path::new(&dir).join("report-zh.pdf"), &pdf).unwrap();
+    }
+    if let Ok(out) = std::process::Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+    {
+        let text = String::from_utf8_lossy(&out.stdout);
+        for needle in [
+            "服务报告",
+            "客户签字确认",
+            "超出范围",
+            "北京时间",
+            "华信金融",
+            "2025年11月18日",
+        ] {
+            assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
+        }
+        for english in [
+            "Service report",
+            "Customer sign-off",
+            "out of range",
+            "Awaiting",
+            "Page ",
+        ] {
+            assert!(
+                !text.contains(english),
+                "{english:?} in a Chinese report:\n{text}"
+            );
+        }
+    }
+}

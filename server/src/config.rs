@@ -47,6 +47,9 @@ pub struct ServerConfig {
     pub header_read_timeout_secs: u64,
     /// A TLS handshake must finish within this.
     pub tls_handshake_timeout_secs: u64,
+    /// The language of customer documents whose sites name none (`zh-CN` or `en`); absent:
+    /// the server machine's locale.
+    pub language: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -71,6 +74,7 @@ impl Default for ServerConfig {
             max_connections: 4096,
             header_read_timeout_secs: 15,
             tls_handshake_timeout_secs: 10,
+            language: None,
         }
     }
 }
@@ -109,6 +113,7 @@ impl std::fmt::Debug for ServerConfig {
                 "tls_handshake_timeout_secs",
                 &self.tls_handshake_timeout_secs,
             )
+            .field("language", &self.language)
             .finish()
     }
 }
@@ -125,6 +130,7 @@ pub struct Layer {
     pub max_blob_bytes: Option<usize>,
     pub partial_upload_quota_bytes: Option<u64>,
     pub metrics_token: Option<String>,
+    pub language: Option<String>,
     pub max_page_bytes: Option<u64>,
     pub login_max_failures: Option<u32>,
     pub login_window_secs: Option<u64>,
@@ -203,6 +209,7 @@ impl Layer {
             max_blob_bytes: env_parse(env, "MAX_BLOB_BYTES")?,
             partial_upload_quota_bytes: env_parse(env, "PARTIAL_UPLOAD_QUOTA_BYTES")?,
             metrics_token: env_parse(env, "METRICS_TOKEN")?,
+            language: env_parse(env, "LANGUAGE")?,
             max_page_bytes: env_parse(env, "MAX_PAGE_BYTES")?,
             login_max_failures: env_parse(env, "LOGIN_MAX_FAILURES")?,
             login_window_secs: env_parse(env, "LOGIN_WINDOW_SECS")?,
@@ -219,6 +226,14 @@ impl Layer {
 }
 
 impl ServerConfig {
+    /// The language of customer documents when a site names none.
+    pub fn document_language(&self) -> fieldsync_i18n::Lang {
+        self.language
+            .as_deref()
+            .and_then(fieldsync_i18n::Lang::from_code)
+            .unwrap_or_else(fieldsync_i18n::Lang::from_os)
+    }
+
     pub fn apply(&mut self, l: &Layer) {
         macro_rules! set {
             ($($f:ident),*) => { $( if let Some(v) = &l.$f { self.$f = v.clone(); } )* };
@@ -245,6 +260,9 @@ impl ServerConfig {
         }
         if let Some(t) = &l.metrics_token {
             self.metrics_token = Some(t.clone());
+        }
+        if let Some(t) = &l.language {
+            self.language = Some(t.clone());
         }
         if let Some(p) = &l.tls_cert {
             self.tls_cert = Some(p.clone());
@@ -281,6 +299,14 @@ impl ServerConfig {
                 Err(ConfigError::Invalid(format!("{name} = {value}: {rule}")))
             }
         };
+        if let Some(code) = &self.language {
+            check(
+                fieldsync_i18n::Lang::from_code(code).is_some(),
+                "language",
+                code,
+                "must be zh-CN or en",
+            )?;
+        }
         check(
             (1..=TEN_YEARS_SECS).contains(&self.token_ttl_secs),
             "token_ttl_secs",

@@ -207,7 +207,10 @@ fn config_with_tls(db: &DbArgs, addr: Option<SocketAddr>, tls: &TlsArgs) -> Resu
         ..Layer::default()
     };
     let env = |k: &str| std::env::var(k).ok();
-    Ok(ServerConfig::layered(db.config.as_deref(), &env, &flags)?)
+    let config = ServerConfig::layered(db.config.as_deref(), &env, &flags)?;
+    // Customer documents of sites that name no language are written in this one.
+    fieldsync_i18n::set_current(config.document_language());
+    Ok(config)
 }
 
 async fn open_state(config: ServerConfig) -> Result<AppState> {

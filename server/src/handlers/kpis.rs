@@ -12,7 +12,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use fieldsync::Role;
+use fieldsync::{DocId, Role};
 use serde::Deserialize;
 use tracing::instrument;
 
@@ -50,7 +50,9 @@ impl KpiQuery {
     }
 }
 
-async fn build(state: &AppState, q: KpiQuery) -> AppResult<KpiReport> {
+/// The report, and the customer's language: the first of its sites that names one, else
+/// the server's default (customer documents are in the customer's language, whoever asks).
+async fn build(state: &AppState, q: KpiQuery) -> AppResult<(KpiReport, fieldsync_i18n::Lang)> {
     if q.customer.trim().is_empty() {
         return Err(AppError::BadRequest("customer is required".into()));
     }
@@ -68,11 +70,36 @@ async fn build(state: &AppState, q: KpiQuery) -> AppResult<KpiReport> {
     })
     .await??;
     let sites = state.db.call(|s| s.list_sites()).await?;
-    report.customer_name = sites
+    let theirs: Vec<_> = sites
         .into_iter()
-        .find(|s| s.customer_id == report.customer && !s.customer_name.is_empty())
-        .map(|s| s.customer_name);
-    Ok(report)
+        .filter(|s| s.customer_id == report.customer)
+        .collect();
+    report.customer_name = theirs
+        .iter()
+        .find(|s| !s.customer_name.is_empty())
+        .map(|s| s.customer_name.clone());
+    let hub = state.hub.clone();
+    let ids: Vec<DocId> = theirs
+        .iter()
+        .filter_map(|s| s.doc_id.parse().ok())
+        .collect();
+    let named = tokio::task::spawn_blocking(move || {
+        for id in ids {
+            let Some((_, doc)) = hub.load(id)? else {
+                continue;
+            };
+            let lang = fieldsync::model::Site::from_doc(&doc)
+                .ok()
+                .and_then(|s| s.language)
+                .and_then(|code| fieldsync_i18n::Lang::from_code(&code));
+            if lang.is_some() {
+                return Ok(lang);
+            }
+        }
+        Ok::<_, crate::hub::HubError>(None)
+    })
+    .await??;
+    Ok((report, named.unwrap_or_else(fieldsync_i18n::current)))
 }
 
 #[instrument(skip_all)]
@@ -83,7 +110,7 @@ pub async fn json(
 ) -> AppResult<Json<KpiReport>> {
     require_role(session.user.role, &READERS, "read KPIs")?;
     let Query(q) = query?;
-    Ok(Json(build(&state, q).await?))
+    Ok(Json(build(&state, q).await?.0))
 }
 
 #[instrument(skip_all)]
@@ -94,7 +121,7 @@ pub async fn csv(
 ) -> AppResult<Response> {
     require_role(session.user.role, &READERS, "read KPIs")?;
     let Query(q) = query?;
-    let report = build(&state, q).await?;
+    let (report, _) = build(&state, q).await?;
     let body = kpis::to_csv(&report).map_err(|e| AppError::Internal(format!("CSV: {e}")))?;
     Ok((
         [
@@ -121,7 +148,7 @@ pub async fn pdf(
 ) -> AppResult<Response> {
     require_role(session.user.role, &READERS, "read KPIs")?;
     let Query(q) = query?;
-    let report = build(&state, q).await?;
+    let (report, lang) = build(&state, q).await?;
     let name = format!(
         "service-summary-{}-{}.pdf",
         report.customer, report.current.period
@@ -136,8 +163,8 @@ pub async fn pdf(
             }
         })
         .collect();
-    let pdf =
-        tokio::task::spawn_blocking(move || crate::report::summary::render(&report)).await??;
+    let pdf = tokio::task::spawn_blocking(move || crate::report::summary::render(&report, lang))
+        .await??;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),

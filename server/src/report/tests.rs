@@ -1,6 +1,7 @@
 //! The monthly summary rendered from six months of hand-made work.
 
 use super::*;
+use fieldsync_i18n::Lang;
 
 /// Six months of a customer's work: faults of every category, engineers with CJK names,
 /// complaints and scores.
@@ -59,7 +60,7 @@ fn renders_the_service_summary_with_charts() {
         ..Default::default()
     };
     let r = crate::kpis::report("Harbour Hospital 海港医院", &records, period, end);
-    let pdf = summary::render(&r).unwrap();
+    let pdf = summary::render(&r, Lang::En).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
     let needle = b"Service summary";
     assert!(
@@ -91,7 +92,7 @@ fn renders_the_service_summary_with_charts() {
         ..records
     };
     let rq = crate::kpis::report("acme", &records, q, end);
-    let pdf = summary::render(&rq).unwrap();
+    let pdf = summary::render(&rq, Lang::En).unwrap();
     if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
         std::fs::write(Path::new(&dir).join("summary-q.pdf"), &pdf).unwrap();
     }
@@ -108,7 +109,64 @@ fn renders_the_service_summary_with_charts() {
 
 #[test]
 fn periods_read_as_words() {
-    assert_eq!(summary::period_title("2026-11"), "November 2026");
-    assert_eq!(summary::period_title("2026-Q1"), "Q1 2026 (January–March)");
-    assert_eq!(summary::period_title("junk"), "junk");
+    assert_eq!(summary::period_title("2026-11", Lang::En), "November 2026");
+    assert_eq!(
+        summary::period_title("2026-Q1", Lang::En),
+        "Q1 2026 (January–March)"
+    );
+    assert_eq!(summary::period_title("junk", Lang::En), "junk");
+    assert_eq!(summary::period_title("2026-11", Lang::ZhCn), "2026年11月");
+    assert_eq!(
+        summary::period_title("2026-Q1", Lang::ZhCn),
+        "2026年第1季度（1月–3月）"
+    );
+}
+
+/// A Chinese customer's summary is Chinese throughout: headings, figures, tables, notes,
+/// the fault-rate table, page numbers, no internal customer id and no pointer to our docs.
+#[test]
+fn the_summary_in_chinese() {
+    if fonts::fonts().is_err() {
+        return;
+    }
+    let period = crate::kpis::Period::parse("2026-11").unwrap();
+    let (_, end) = period.range_ms();
+    let records = crate::kpis::Records {
+        work_orders: summary_samples(period),
+        ..Default::default()
+    };
+    let mut r = crate::kpis::report("cust-harbour", &records, period, end);
+    r.customer_name = Some("海港医院".into());
+    let pdf = summary::render(&r, Lang::ZhCn).unwrap();
+    if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
+        std::fs::write(Path::new(&dir).join("summary-zh.pdf"), &pdf).unwrap();
+    }
+    let Some(text) = crate::testing::pdf_text(&pdf) else {
+        return;
+    };
+    for needle in [
+        "维护服务总结报告",
+        "2026年11月",
+        "关键指标",
+        "首次修复率",
+        "故障率考核",
+        "工程师工作量",
+        "第 1 页",
+        "海港医院",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
+    }
+    for english in [
+        "Service summary",
+        "Key figures",
+        "Customer",
+        "Page ",
+        "docs/kpis.md",
+        "cust-harbour",
+    ] {
+        assert!(
+            !text.contains(english),
+            "{english:?} in a Chinese summary:\n{text}"
+        );
+    }
 }

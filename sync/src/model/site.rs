@@ -36,6 +36,10 @@ pub struct Site {
     pub contacts: BTreeMap<String, Contact>,
     #[autosurgeon(missing = "String::new")]
     pub access_notes: String,
+    /// The language of the customer's documents (service reports, monthly summaries) for
+    /// this site: `zh-CN` or `en`. Absent: the server's default language.
+    #[autosurgeon(missing = "Option::default")]
+    pub language: Option<String>,
 }
 
 impl Site {

@@ -4,31 +4,38 @@
 use super::num;
 use crate::kpis::KpiReport;
 use crate::report::layout::{Col, Layout, Row};
+use fieldsync_i18n::{Lang, tl};
 
 /// The service scheme's 故障率考核 table, shaped like the scheme's: rows this period's
 /// fault count, overall fault rate, this quarter, historical reference; columns total,
 /// network, virus, software, hardware, other.
-pub(super) fn fault_table(l: &mut Layout, r: &KpiReport) {
+pub(super) fn fault_table(l: &mut Layout, r: &KpiReport, lang: Lang) {
     let t = &r.fault_table;
     let month = !r.current.period.contains('Q');
     l.ensure(120.0);
-    l.heading(&format!("故障率考核 Fault rate, {}", r.current.period));
-    let title = |c: &str| match c {
-        "total" => "合计 Total",
-        "network" => "网络 Network",
-        "security" => "病毒 Virus / security",
-        "software" => "软件 Software",
-        "hardware" => "硬件 Hardware",
-        _ => "其它 Other",
-    };
-    let mut cols = vec![Col {
-        title: "统计项目 / 故障类型",
-        width: 2.6,
-    }];
-    cols.extend(t.columns.iter().map(|c| Col {
-        title: title(c),
-        width: 1.1,
-    }));
+    l.heading(&tl!(
+        lang,
+        "fault-table-heading",
+        period = &r.current.period
+    ));
+    let titles: Vec<(String, f32)> = std::iter::once((lang.tr("fault-table-corner"), 2.6))
+        .chain(t.columns.iter().map(|c| {
+            let words = match c.as_str() {
+                "total" => lang.tr("fault-table-total"),
+                // The scheme's column is 病毒 (virus): security faults.
+                "security" => lang.tr("fault-table-virus"),
+                other => fieldsync_i18n::words::category(lang, other),
+            };
+            (words, 1.1)
+        }))
+        .collect();
+    let cols: Vec<Col> = titles
+        .iter()
+        .map(|(title, width)| Col {
+            title,
+            width: *width,
+        })
+        .collect();
     let row = |label: String, cells: Vec<String>| {
         let mut v = vec![label];
         v.extend(cells);
@@ -39,30 +46,39 @@ pub(super) fn fault_table(l: &mut Layout, r: &KpiReport) {
     };
     let counts = |v: &[u64]| v.iter().map(u64::to_string).collect::<Vec<_>>();
     let this = if month {
-        "本月统计 故障数 Faults this month"
+        lang.tr("fault-table-this-month")
     } else {
-        "本期统计 故障数 Faults this quarter"
+        lang.tr("fault-table-this-quarter")
     };
-    let devices = r
-        .current
-        .devices_in_service
-        .map_or_else(|| "no CMDB count".to_owned(), |d| format!("÷ {d} devices"));
+    let rate = match r.current.devices_in_service {
+        Some(d) => tl!(lang, "fault-table-rate", devices = d),
+        None => lang.tr("fault-table-rate-no-cmdb"),
+    };
+    let history = if month {
+        tl!(
+            lang,
+            "fault-table-history-months",
+            count = t.history_periods
+        )
+    } else {
+        tl!(
+            lang,
+            "fault-table-history-quarters",
+            count = t.history_periods
+        )
+    };
     let rows = vec![
-        row(this.to_owned(), counts(&t.faults)),
+        row(this, counts(&t.faults)),
         row(
-            format!("整体故障率 Overall fault rate ({devices})"),
+            rate,
             t.fault_rate_pct.iter().map(|v| num(*v, " %")).collect(),
         ),
         row(
-            format!("本季度统计 This quarter ({}, to date)", t.quarter),
+            tl!(lang, "fault-table-quarter", quarter = &t.quarter),
             counts(&t.quarter_faults),
         ),
         row(
-            format!(
-                "历史记录参照 History (mean of {} {} before)",
-                t.history_periods,
-                if month { "months" } else { "quarters" }
-            ),
+            history,
             t.history_mean.iter().map(|v| num(*v, "")).collect(),
         ),
     ];
@@ -73,24 +89,21 @@ pub(super) fn fault_table(l: &mut Layout, r: &KpiReport) {
         .iter()
         .filter(|(_, s)| s.faults > 0)
         .map(|(c, s)| {
-            format!(
-                "{c} {} ({} of {})",
-                num(s.rate_pct, " %"),
-                s.faults,
-                s.devices
+            tl!(
+                lang,
+                "fault-table-class",
+                class = c.as_str(),
+                rate = num(s.rate_pct, " %"),
+                faults = s.faults,
+                devices = s.devices
             )
         })
         .collect();
     let text = if classes.is_empty() {
-        "Fault rate = faults ÷ devices in service (CMDB, as recorded now). By device class: no \
-         fault was linked to a recorded device."
-            .to_owned()
+        lang.tr("fault-table-note-none")
     } else {
-        format!(
-            "Fault rate = faults ÷ devices in service (CMDB, as recorded now). By device class \
-             (faults linked to a device of the class ÷ devices of the class): {}.",
-            classes.join("; ")
-        )
+        let sep = if lang == Lang::ZhCn { "；" } else { "; " };
+        tl!(lang, "fault-table-note", classes = classes.join(sep))
     };
     l.paragraph(&text, 7.5, crate::report::layout::GREY);
 }

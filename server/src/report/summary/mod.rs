@@ -11,6 +11,7 @@ use crate::kpis::{
 };
 use chrono::TimeZone;
 use fieldsync::TimestampMs;
+use fieldsync_i18n::{Lang, tl};
 
 const BLUE: (u8, u8, u8) = (47, 110, 186);
 const TEAL: (u8, u8, u8) = (40, 150, 150);
@@ -29,30 +30,35 @@ fn category_color(c: &str) -> (u8, u8, u8) {
     }
 }
 
-/// `November 2026`, `Q4 2026 (October–December)`.
-pub fn period_title(label: &str) -> String {
-    let month = |m: u32| {
-        chrono::NaiveDate::from_ymd_opt(2000, m, 1)
-            .map(|d| d.format("%B").to_string())
-            .unwrap_or_default()
-    };
+/// `November 2026`, `Q4 2026 (October–December)`; `2026年11月`, `2026年第4季度（10月–12月）`.
+pub fn period_title(label: &str, lang: Lang) -> String {
     match Period::parse(label) {
-        Ok(Period::Month { year, month: m }) => format!("{} {year}", month(m)),
-        Ok(Period::Quarter { year, quarter }) => format!(
-            "Q{quarter} {year} ({}–{})",
-            month(quarter * 3 - 2),
-            month(quarter * 3)
+        Ok(Period::Month { year, month }) => fieldsync_i18n::time::month(lang, year, month),
+        Ok(Period::Quarter { year, quarter }) => tl!(
+            lang,
+            "summary-quarter",
+            quarter = quarter,
+            year = year.to_string(),
+            first = fieldsync_i18n::time::month_name(lang, quarter * 3 - 2),
+            last = fieldsync_i18n::time::month_name(lang, quarter * 3)
         ),
         Err(_) => label.to_owned(),
     }
 }
 
-fn utc(ms: TimestampMs) -> String {
-    chrono::Utc
-        .timestamp_millis_opt(ms)
-        .single()
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
+/// A moment on the customer's clock, labelled with its zone.
+fn when(ms: TimestampMs, zone: &str, lang: Lang) -> String {
+    let tz: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::UTC);
+    let Some(t) = chrono::Utc.timestamp_millis_opt(ms).single() else {
+        return String::new();
+    };
+    let local = t.with_timezone(&tz).naive_local();
+    format!(
+        "{} {} {}",
+        fieldsync_i18n::time::date(lang, &local.date()),
+        fieldsync_i18n::time::clock(&local),
+        fieldsync_i18n::time::zone_label(lang, tz, &t)
+    )
 }
 
 fn num(v: Option<f64>, unit: &str) -> String {
@@ -71,91 +77,65 @@ fn signed(v: Option<f64>, unit: &str) -> String {
     }
 }
 
-/// A key figure: label, headline metric name, unit, and the target it must meet (flagged
-/// when the current value falls below it).
+/// A key figure: headline metric name (its words are `summary-fig-<metric>`), unit, and
+/// the target it must meet (flagged when the current value falls below it).
 struct Figure {
-    label: &'static str,
     metric: &'static str,
     unit: &'static str,
     min_target: Option<f64>,
 }
 
 const FIGURES: &[Figure] = &[
-    fig("Work orders", "work_orders", ""),
-    fig("Faults (incidents)", "faults", ""),
-    fig("Devices in service (CMDB)", "devices_in_service", ""),
-    fig("Fault rate (faults ÷ devices)", "fault_rate_pct", " %"),
-    fig("Completed", "completed", ""),
-    fig("Still open", "open", ""),
-    fig(
-        "Mean time to arrive on site (wall clock)",
-        "mean_time_to_arrive_min",
-        " min",
-    ),
-    fig(
-        "Mean time to arrive on site (business hours)",
-        "mean_time_to_arrive_business_min",
-        " min",
-    ),
-    fig(
-        "Mean on-site resolution (wall clock)",
-        "mean_on_site_resolution_min",
-        " min",
-    ),
-    fig(
-        "Mean on-site resolution (business hours)",
-        "mean_on_site_resolution_business_min",
-        " min",
-    ),
-    target("SLA response met", "sla_response_pct", 100.0),
-    target("SLA resolution met", "sla_resolution_pct", 100.0),
-    fig("First-time fix rate", "first_time_fix_rate_pct", " %"),
-    fig(
-        "Resolved by phone (no visit)",
-        "phone_resolution_rate_pct",
-        " %",
-    ),
-    fig("Complaints", "complaints", ""),
-    fig("Complaint rate (work orders)", "complaint_rate_pct", " %"),
-    target(
-        "Complaints resolved in 3 working days",
-        "complaints_resolved_on_time_pct",
-        100.0,
-    ),
-    target(
-        "Customer satisfaction (score 4–5)",
-        "customer_satisfaction_pct",
-        95.0,
-    ),
-    fig("Mean satisfaction score (1–5)", "mean_satisfaction", ""),
-    fig("Inspections planned", "inspections_planned", ""),
-    fig("Inspections done on time", "inspection_adherence_pct", " %"),
-    fig("Inspections missed", "inspections_missed", ""),
-    fig("Device outages recorded", "device_outages", ""),
-    fig("Device downtime (recorded)", "device_downtime_hours", " h"),
-    fig("Faults on recorded devices", "device_faults", ""),
-    fig(
-        "Device fault time (not downtime)",
-        "device_fault_hours",
-        " h",
-    ),
+    fig("work_orders", ""),
+    fig("faults", ""),
+    fig("devices_in_service", ""),
+    fig("fault_rate_pct", " %"),
+    fig("completed", ""),
+    fig("open", ""),
+    fig("mean_time_to_arrive_min", " min"),
+    fig("mean_time_to_arrive_business_min", " min"),
+    fig("mean_on_site_resolution_min", " min"),
+    fig("mean_on_site_resolution_business_min", " min"),
+    target("sla_response_pct", 100.0),
+    target("sla_resolution_pct", 100.0),
+    fig("first_time_fix_rate_pct", " %"),
+    fig("phone_resolution_rate_pct", " %"),
+    fig("complaints", ""),
+    fig("complaint_rate_pct", " %"),
+    target("complaints_resolved_on_time_pct", 100.0),
+    target("customer_satisfaction_pct", 95.0),
+    fig("mean_satisfaction", ""),
+    fig("inspections_planned", ""),
+    fig("inspection_adherence_pct", " %"),
+    fig("inspections_missed", ""),
+    fig("device_outages", ""),
+    fig("device_downtime_hours", " h"),
+    fig("device_faults", ""),
+    fig("device_fault_hours", " h"),
 ];
 
-const fn fig(label: &'static str, metric: &'static str, unit: &'static str) -> Figure {
+const fn fig(metric: &'static str, unit: &'static str) -> Figure {
     Figure {
-        label,
         metric,
         unit,
         min_target: None,
     }
 }
 
-const fn target(label: &'static str, metric: &'static str, min: f64) -> Figure {
+const fn target(metric: &'static str, min: f64) -> Figure {
     Figure {
-        label,
         metric,
         unit: " %",
         min_target: Some(min),
+    }
+}
+
+/// A unit as the language writes it: " min" is " 分钟" in Chinese.
+fn unit(lang: Lang, u: &str) -> String {
+    match (lang, u) {
+        (Lang::ZhCn, " min") => " 分钟".into(),
+        (Lang::ZhCn, " h") => " 小时".into(),
+        _ => u.to_owned(),
     }
 }
 
@@ -166,63 +146,65 @@ fn value(k: &PeriodKpis, metric: &str) -> Option<f64> {
         .and_then(|(_, v)| v)
 }
 
-fn key_figures(l: &mut Layout, r: &KpiReport) {
+fn key_figures(l: &mut Layout, r: &KpiReport, lang: Lang) {
     let rows: Vec<Row> = FIGURES
         .iter()
         .map(|f| {
             let cur = value(&r.current, f.metric);
-            let target = f.min_target.map(|t| format!("≥ {}", num(Some(t), f.unit)));
+            let u = unit(lang, f.unit);
+            let target = f.min_target.map(|t| format!("≥ {}", num(Some(t), &u)));
             Row {
                 cells: vec![
-                    f.label.to_owned(),
-                    num(cur, f.unit),
-                    num(value(&r.previous, f.metric), f.unit),
-                    signed(r.change.get(f.metric).copied().flatten(), f.unit),
+                    lang.tr(&format!("summary-fig-{}", f.metric)),
+                    num(cur, &u),
+                    num(value(&r.previous, f.metric), &u),
+                    signed(r.change.get(f.metric).copied().flatten(), &u),
                     target.unwrap_or_default(),
                 ],
                 flagged: matches!((cur, f.min_target), (Some(v), Some(t)) if v < t),
             }
         })
         .collect();
-    let cols = [
-        Col {
-            title: "Figure",
-            width: 3.2,
-        },
-        Col {
-            title: &r.current.period,
-            width: 1.1,
-        },
-        Col {
-            title: &r.previous.period,
-            width: 1.1,
-        },
-        Col {
-            title: "Change",
-            width: 1.0,
-        },
-        Col {
-            title: "Target",
-            width: 0.9,
-        },
+    let titles = [
+        (lang.tr("summary-col-figure"), 3.2),
+        (r.current.period.clone(), 1.1),
+        (r.previous.period.clone(), 1.1),
+        (lang.tr("summary-col-change"), 1.0),
+        (lang.tr("summary-col-target"), 0.9),
     ];
-    l.table(&cols, &rows);
+    l.table(&columns(&titles), &rows);
 }
 
-fn trend(l: &mut Layout, r: &KpiReport) {
+/// Column titles with their relative widths.
+fn columns(titles: &[(String, f32)]) -> Vec<Col<'_>> {
+    titles
+        .iter()
+        .map(|(title, width)| Col {
+            title,
+            width: *width,
+        })
+        .collect()
+}
+
+fn trend(l: &mut Layout, r: &KpiReport, lang: Lang) {
     let labels: Vec<String> = r.trend.iter().map(|k| k.period.clone()).collect();
-    let per = if r.period_kind == "quarter" {
-        "quarter"
-    } else {
-        "month"
-    };
+    let quarterly = r.period_kind == "quarter";
     l.ensure(200.0);
-    l.heading(&format!("Faults per {per}, by category"));
+    l.heading(&if quarterly {
+        lang.tr("summary-faults-per-quarter")
+    } else {
+        lang.tr("summary-faults-per-month")
+    });
     let cats: Vec<&String> = r.current.faults_by_category.keys().collect();
+    let cat_names: Vec<String> = cats
+        .iter()
+        .map(|c| fieldsync_i18n::words::category(lang, c))
+        .collect();
     let series: Vec<Series> = cats
         .iter()
-        .map(|c| Series {
-            name: c.as_str(),
+        .zip(&cat_names)
+        .map(|(c, name)| Series {
+            name: name.as_str(),
             color: category_color(c),
             values: r
                 .trend
@@ -234,36 +216,49 @@ fn trend(l: &mut Layout, r: &KpiReport) {
     chart::stacked_bars(l, &labels, &series, 120.0);
     // Keep the heading with its chart.
     l.ensure(190.0);
-    l.heading(&format!("Service levels per {per}"));
+    l.heading(&if quarterly {
+        lang.tr("summary-levels-per-quarter")
+    } else {
+        lang.tr("summary-levels-per-month")
+    });
     let pick = |f: fn(&PeriodKpis) -> Option<f64>| r.trend.iter().map(f).collect();
+    let names = [
+        "summary-line-response",
+        "summary-line-resolution",
+        "summary-line-first-fix",
+        "summary-line-satisfied",
+        "summary-line-phone",
+        "summary-line-inspections",
+    ]
+    .map(|id| lang.tr(id));
     let lines = [
         Series {
-            name: "SLA response met",
+            name: &names[0],
             color: BLUE,
             values: pick(|k| k.sla_response.rate_pct),
         },
         Series {
-            name: "SLA resolution met",
+            name: &names[1],
             color: (230, 150, 40),
             values: pick(|k| k.sla_resolution.rate_pct),
         },
         Series {
-            name: "First-time fix",
+            name: &names[2],
             color: (96, 160, 80),
             values: pick(|k| k.first_time_fix_rate_pct),
         },
         Series {
-            name: "Satisfied customers",
+            name: &names[3],
             color: (192, 80, 77),
             values: pick(|k| k.customer_satisfaction_pct),
         },
         Series {
-            name: "Resolved by phone",
+            name: &names[4],
             color: TEAL,
             values: pick(|k| k.phone_resolution_rate_pct),
         },
         Series {
-            name: "Inspections on time",
+            name: &names[5],
             color: PURPLE,
             values: pick(|k| k.inspections.as_ref().and_then(|i| i.adherence_pct)),
         },
@@ -271,34 +266,40 @@ fn trend(l: &mut Layout, r: &KpiReport) {
     chart::percent_lines(l, &labels, &lines, 110.0);
 }
 
-fn categories(l: &mut Layout, k: &PeriodKpis) {
-    l.heading(&format!("Faults by category, {}", k.period));
+fn categories(l: &mut Layout, k: &PeriodKpis, lang: Lang) {
+    l.heading(&tl!(lang, "summary-by-category", period = &k.period));
     if k.faults == 0 {
-        l.paragraph("No faults were reported in this period.", 9.0, BLACK);
+        l.paragraph(&lang.tr("summary-no-faults"), 9.0, BLACK);
         return;
     }
     let bars: Vec<chart::Bar> = k
         .faults_by_category
         .iter()
         .map(|(cat, s)| {
-            let label = format!("{} ({} of faults)", s.count, num(s.share_pct, " %"));
-            (cat.clone(), s.count as f64, label, category_color(cat))
+            let label = tl!(
+                lang,
+                "summary-category-bar",
+                count = s.count,
+                share = num(s.share_pct, " %")
+            );
+            let name = fieldsync_i18n::words::category(lang, cat);
+            (name, s.count as f64, label, category_color(cat))
         })
         .collect();
     chart::hbars(l, &bars);
 }
 
-fn engineers(l: &mut Layout, k: &PeriodKpis) {
-    l.heading(&format!("By engineer, {}", k.period));
+fn engineers(l: &mut Layout, k: &PeriodKpis, lang: Lang) {
+    l.heading(&tl!(lang, "summary-by-engineer", period = &k.period));
     if k.by_engineer.is_empty() {
-        l.paragraph("No work orders were assigned in this period.", 9.0, BLACK);
+        l.paragraph(&lang.tr("summary-no-work-orders"), 9.0, BLACK);
         return;
     }
     let bars: Vec<chart::Bar> = k
         .by_engineer
         .iter()
         .map(|(n, s)| {
-            let label = format!("{} work orders", s.work_orders);
+            let label = tl!(lang, "summary-work-orders-bar", count = s.work_orders);
             (n.clone(), s.work_orders as f64, label, BLUE)
         })
         .collect();
@@ -313,55 +314,49 @@ fn engineers(l: &mut Layout, k: &PeriodKpis) {
                 s.faults.to_string(),
                 s.completed.to_string(),
                 num(s.first_time_fix_rate_pct, " %"),
-                num(s.mean_on_site_resolution_min, " min"),
+                num(s.mean_on_site_resolution_min, &unit(lang, " min")),
                 s.complaints.to_string(),
             ],
             flagged: s.complaints > 0,
         })
         .collect();
-    let cols: Vec<Col> = [
-        ("Engineer", 2.2),
-        ("Work orders", 1.0),
-        ("Faults", 0.8),
-        ("Completed", 1.0),
-        ("First-time fix", 1.1),
-        ("Mean on site", 1.1),
-        ("Complaints", 1.0),
+    let titles = [
+        ("summary-col-engineer", 2.2),
+        ("summary-col-work-orders", 1.0),
+        ("summary-col-faults", 0.8),
+        ("summary-col-completed", 1.0),
+        ("summary-col-first-fix", 1.1),
+        ("summary-col-mean-on-site", 1.1),
+        ("summary-col-complaints", 1.0),
     ]
-    .into_iter()
-    .map(|(title, width)| Col { title, width })
-    .collect();
-    l.table(&cols, &rows);
+    .map(|(id, w)| (lang.tr(id), w));
+    l.table(&columns(&titles), &rows);
 }
 
-fn inspections(l: &mut Layout, k: &PeriodKpis) {
+fn inspections(l: &mut Layout, k: &PeriodKpis, lang: Lang) {
     l.ensure(90.0);
-    l.heading(&format!("Inspection plan adherence, {}", k.period));
+    l.heading(&tl!(lang, "summary-inspections", period = &k.period));
     let Some(i) = &k.inspections else {
-        l.paragraph("This database keeps no inspection plans.", 9.0, BLACK);
+        l.paragraph(&lang.tr("summary-no-plans"), 9.0, BLACK);
         return;
     };
     if i.planned + i.cancelled == 0 {
-        l.paragraph("No inspections were planned in this period.", 9.0, BLACK);
+        l.paragraph(&lang.tr("summary-no-inspections"), 9.0, BLACK);
         return;
     }
-    let cols: Vec<Col> = [
-        ("Planned", 1.0),
-        ("Done on time", 1.0),
-        ("Late", 0.8),
-        ("Missed", 0.8),
-        ("Not due yet", 1.0),
-        ("Cancelled", 0.9),
-        ("On time", 0.9),
+    let titles = [
+        ("summary-col-planned", 1.0),
+        ("summary-col-done-on-time", 1.0),
+        ("summary-col-late", 0.8),
+        ("summary-col-missed", 0.8),
+        ("summary-col-not-due", 1.0),
+        ("summary-col-cancelled", 0.9),
+        ("summary-col-on-time", 0.9),
     ]
-    .into_iter()
-    .map(|(title, width)| Col { title, width })
-    .collect();
-    l.table(&cols, &[adherence_row(i)]);
+    .map(|(id, w)| (lang.tr(id), w));
+    l.table(&columns(&titles), &[adherence_row(i)]);
     l.paragraph(
-        "Occurrences of the customer's plans whose window starts in the period. On time = \
-         completed by the window's end; missed = window over, not completed. On time % = on \
-         time / (on time + late + missed).",
+        &lang.tr("summary-inspections-note"),
         7.5,
         super::layout::GREY,
     );
@@ -382,25 +377,15 @@ fn adherence_row(i: &InspectionAdherence) -> Row {
     }
 }
 
-fn device_downtime(l: &mut Layout, k: &PeriodKpis) {
+fn device_downtime(l: &mut Layout, k: &PeriodKpis, lang: Lang) {
     l.ensure(120.0);
-    l.heading(&format!("Device downtime, {}", k.period));
+    l.heading(&tl!(lang, "summary-downtime", period = &k.period));
     let d: &DeviceDowntime = &k.device_downtime;
     if d.by_device.is_empty() {
-        l.paragraph(
-            "No outage was recorded on this period's work orders.",
-            9.0,
-            BLACK,
-        );
+        l.paragraph(&lang.tr("summary-no-outages"), 9.0, BLACK);
         return;
     }
-    l.paragraph(
-        "From the outages recorded on the work orders (down from → restored), overlapping \
-         outages of one device counted once; devices still down are shown with their hours so \
-         far, kept out of the total until restored.",
-        7.5,
-        super::layout::GREY,
-    );
+    l.paragraph(&lang.tr("summary-downtime-note"), 7.5, super::layout::GREY);
     let mut devices: Vec<_> = d.by_device.iter().collect();
     devices.sort_by(|a, b| {
         b.1.downtime_hours
@@ -411,59 +396,65 @@ fn device_downtime(l: &mut Layout, k: &PeriodKpis) {
     let bars: Vec<chart::Bar> = shown
         .iter()
         .map(|(n, s)| {
-            let mut label = format!(
-                "{} h, {}",
-                num(Some(s.downtime_hours), ""),
-                counted(s.outages, "outage")
-            );
-            if s.still_down > 0 {
-                label.push_str(&format!(
-                    ", still down ({} h so far)",
-                    num(Some(s.down_so_far_hours), "")
-                ));
-            }
+            let label = if s.still_down > 0 {
+                tl!(
+                    lang,
+                    "summary-outage-bar-down",
+                    hours = num(Some(s.downtime_hours), ""),
+                    count = s.outages,
+                    so_far = num(Some(s.down_so_far_hours), "")
+                )
+            } else {
+                tl!(
+                    lang,
+                    "summary-outage-bar",
+                    hours = num(Some(s.downtime_hours), ""),
+                    count = s.outages
+                )
+            };
             ((*n).clone(), s.downtime_hours, label, (200, 60, 60))
         })
         .collect();
     chart::hbars(l, &bars);
-    let mut note = format!(
-        "{} on {}, {} h in all",
-        counted(d.outages, "outage"),
-        counted(d.devices, "device"),
-        num(d.downtime_hours, "")
-    );
+    let mut note = vec![tl!(
+        lang,
+        "summary-outages-total",
+        outages = d.outages,
+        devices = d.devices,
+        hours = num(d.downtime_hours, "")
+    )];
     if d.still_down > 0 {
-        note.push_str(&format!(
-            "; {} still down, {} h so far (not in the total)",
-            d.still_down,
-            num(d.down_so_far_hours, "")
+        note.push(tl!(
+            lang,
+            "summary-still-down",
+            count = d.still_down,
+            hours = num(d.down_so_far_hours, "")
         ));
     }
     if devices.len() > DEVICES_SHOWN {
-        note.push_str(&format!(
-            "; the {} devices with the most hours shown",
-            DEVICES_SHOWN
-        ));
+        note.push(tl!(lang, "summary-most-hours-shown", count = DEVICES_SHOWN));
     }
-    l.paragraph(&format!("{note}."), 8.5, BLACK);
+    l.paragraph(&sentence(lang, &note), 8.5, BLACK);
 }
 
-fn device_fault_time(l: &mut Layout, k: &PeriodKpis) {
+/// Clauses joined into one sentence: "a; b; c." / "a；b；c。".
+fn sentence(lang: Lang, clauses: &[String]) -> String {
+    match lang {
+        Lang::En => format!("{}.", clauses.join("; ")),
+        Lang::ZhCn => format!("{}。", clauses.join("；")),
+    }
+}
+
+fn device_fault_time(l: &mut Layout, k: &PeriodKpis, lang: Lang) {
     l.ensure(120.0);
-    l.heading(&format!("Device fault time, {}", k.period));
+    l.heading(&tl!(lang, "summary-fault-time", period = &k.period));
     let d: &DeviceFaults = &k.device_faults;
     if d.by_device.is_empty() {
-        l.paragraph(
-            "No fault of this period was linked to a device.",
-            9.0,
-            BLACK,
-        );
+        l.paragraph(&lang.tr("summary-no-device-faults"), 9.0, BLACK);
         return;
     }
     l.paragraph(
-        "Not downtime: hours from the fault being reported to its completion, overlapping \
-         faults on one device counted once; faults still open have no time yet. An upper bound \
-         of downtime that needs nothing recorded (the recorded downtime is above).",
+        &lang.tr("summary-fault-time-note"),
         7.5,
         super::layout::GREY,
     );
@@ -477,90 +468,87 @@ fn device_fault_time(l: &mut Layout, k: &PeriodKpis) {
     let bars: Vec<chart::Bar> = shown
         .iter()
         .map(|(n, s)| {
-            let label = format!(
-                "{} h, {}",
-                num(Some(s.fault_hours), ""),
-                counted(s.faults, "fault")
+            let label = tl!(
+                lang,
+                "summary-fault-bar",
+                hours = num(Some(s.fault_hours), ""),
+                count = s.faults
             );
             ((*n).clone(), s.fault_hours, label, (230, 150, 40))
         })
         .collect();
     chart::hbars(l, &bars);
     let open: u64 = d.by_device.values().map(|s| s.still_open).sum();
-    let mut note = format!(
-        "{} on {}, {} h in all",
-        counted(d.faults, "fault"),
-        counted(d.devices, "device"),
-        num(d.fault_hours, "")
-    );
+    let mut note = vec![tl!(
+        lang,
+        "summary-faults-total",
+        faults = d.faults,
+        devices = d.devices,
+        hours = num(d.fault_hours, "")
+    )];
     if open > 0 {
-        note.push_str(&format!("; {open} still open"));
+        note.push(tl!(lang, "summary-still-open", count = open));
     }
     if devices.len() > DEVICES_SHOWN {
-        note.push_str(&format!(
-            "; the {} devices with the most hours shown",
-            DEVICES_SHOWN
-        ));
+        note.push(tl!(lang, "summary-most-hours-shown", count = DEVICES_SHOWN));
     }
-    l.paragraph(&format!("{note}."), 8.5, BLACK);
+    l.paragraph(&sentence(lang, &note), 8.5, BLACK);
 }
 
-/// "1 outage", "2 outages".
-fn counted(n: u64, thing: &str) -> String {
-    if n == 1 {
-        format!("1 {thing}")
-    } else {
-        format!("{n} {thing}s")
-    }
-}
-
-/// Lay the summary out and write the PDF.
-pub fn render(r: &KpiReport) -> Result<Vec<u8>, ReportError> {
+/// Lay the summary out in `lang` (the customer's) and write the PDF.
+pub fn render(r: &KpiReport, lang: Lang) -> Result<Vec<u8>, ReportError> {
     let fonts = fonts::fonts().map_err(ReportError::NoFont)?;
-    let title = period_title(&r.current.period);
+    let title = period_title(&r.current.period, lang);
+    // The customer reads its own name; the internal customer id is not for it.
     let name = r.customer_name.as_deref().unwrap_or(&r.customer);
-    let mut l = Layout::new(format!("Service summary {name} — {title}"));
-    l.title("Service summary", &title);
+    let mut l = Layout::new(
+        tl!(
+            lang,
+            "summary-running-head",
+            customer = name,
+            period = &title
+        ),
+        lang,
+    );
+    l.title(&lang.tr("summary-heading"), &title);
     l.paragraph(name, 13.0, BLACK);
     l.gap(4.0);
     let k = &r.current;
+    let f = |id: &str| lang.tr(id);
     l.fields(&[
-        ("Customer", format!("{name} ({})", r.customer)),
-        ("Period", title.clone()),
-        ("Compared with", period_title(&r.previous.period)),
-        ("Generated", utc(r.generated_at_ms)),
-        ("Work orders", k.work_orders.to_string()),
-        ("Faults", k.faults.to_string()),
+        (&f("summary-customer"), name.to_owned()),
+        (&f("summary-period"), title.clone()),
+        (
+            &f("summary-compared-with"),
+            period_title(&r.previous.period, lang),
+        ),
+        (
+            &f("summary-generated"),
+            when(r.generated_at_ms, &r.time_zone, lang),
+        ),
+        (&f("summary-col-work-orders"), k.work_orders.to_string()),
+        (&f("summary-col-faults"), k.faults.to_string()),
     ]);
     if r.truncated {
-        l.paragraph(
-            "Incomplete: more work orders exist than one summary reads; some are not counted.",
-            9.0,
-            RED,
-        );
+        l.paragraph(&f("summary-truncated"), 9.0, RED);
     }
-    l.heading("Key figures");
-    key_figures(&mut l, r);
+    l.heading(&f("summary-key-figures"));
+    key_figures(&mut l, r, lang);
     l.paragraph(
-        &format!(
-            "Months are calendar months in {}. A fault counts in the month of its call, planned \
-             work in the month of its window. Times are the engineers' device times; SLA figures \
-             are the dispatch board's clocks (the contract's business hours, holidays and \
-             make-up days, less time on hold). Definitions: docs/kpis.md.",
-            r.time_zone
-        ),
+        &tl!(lang, "summary-method", zone = &r.time_zone),
         7.5,
         super::layout::GREY,
     );
-    fault_table::fault_table(&mut l, r);
-    trend(&mut l, r);
-    categories(&mut l, k);
-    engineers(&mut l, k);
-    inspections(&mut l, k);
-    device_downtime(&mut l, k);
-    device_fault_time(&mut l, k);
-    let footer = format!("fieldsync · service summary · {name} · {}", k.period);
-    l.finish(fonts, &format!("Service summary {title}"), &footer)
+    fault_table::fault_table(&mut l, r, lang);
+    trend(&mut l, r, lang);
+    categories(&mut l, k, lang);
+    engineers(&mut l, k, lang);
+    inspections(&mut l, k, lang);
+    device_downtime(&mut l, k, lang);
+    device_fault_time(&mut l, k, lang);
+    let footer = tl!(lang, "summary-footer", customer = name, period = &title);
+    let doc_title = tl!(lang, "summary-doc-title", period = &title);
+    l.finish(fonts, &doc_title, &footer)
         .map_err(ReportError::Render)
 }
 

@@ -88,7 +88,7 @@ fn the_summary_shows_phone_resolution_inspections_and_device_fault_time() {
     assert_eq!((i.planned, i.done_on_time, i.late, i.missed), (4, 2, 1, 1));
     assert!(r.current.phone_resolutions > 0);
     assert!(r.current.device_faults.fault_hours.is_some());
-    let pdf = render(&r).unwrap();
+    let pdf = render(&r, fieldsync_i18n::Lang::En).unwrap();
     if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
         std::fs::write(std::path::Path::new(&dir).join("summary-more.pdf"), &pdf).unwrap();
     }
@@ -97,16 +97,15 @@ fn the_summary_shows_phone_resolution_inspections_and_device_fault_time() {
         return;
     };
     for needle in [
-        // The customer reads their name; the id stays beside it for the office.
+        // The customer reads their name (the internal id is the office's, not theirs).
         "Harbour Hospital 港湾医院",
-        "(cust-harbour)",
-        // The scheme's 故障率考核 table (cells wrap, so short needles).
-        "故障率考核 Fault rate, 2026-11",
-        "本月统计",
-        "整体故障率",
-        "本季度统计",
-        "历史记录参照",
-        "病毒",
+        // The scheme's 故障率考核 table, in English (cells wrap, so short needles).
+        "Fault rate assessment, 2026-11",
+        "Faults this month",
+        "Overall fault rate",
+        "This quarter",
+        "History",
+        "Virus",
         "Fault rate (faults ÷ devices)",
         "Resolved by phone (no visit)",
         "Inspections done on time",
@@ -121,6 +120,10 @@ fn the_summary_shows_phone_resolution_inspections_and_device_fault_time() {
     ] {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
     }
+    assert!(
+        !text.contains("cust-harbour"),
+        "internal id printed:\n{text}"
+    );
 }
 
 #[test]
@@ -135,7 +138,11 @@ fn without_plans_or_devices_the_summary_says_so() {
         work_orders: crate::report::tests::summary_samples(period),
         ..Default::default()
     };
-    let pdf = render(&kpis::report("acme", &records, period, end)).unwrap();
+    let pdf = render(
+        &kpis::report("acme", &records, period, end),
+        fieldsync_i18n::Lang::En,
+    )
+    .unwrap();
     let Some(text) = crate::testing::pdf_text(&pdf) else {
         eprintln!("pdftotext not installed: the text was not checked");
         return;
