@@ -47,6 +47,12 @@ pub struct ServerConfig {
     pub header_read_timeout_secs: u64,
     /// A TLS handshake must finish within this.
     pub tls_handshake_timeout_secs: u64,
+    /// Open connections from one client address at most (a hotel's NAT puts many devices
+    /// behind one address, so this is well above one device's need), so one address cannot
+    /// take every slot of `max_connections`.
+    pub max_connections_per_address: usize,
+    /// A request body that sends nothing for this long is cut off (slow-body clients).
+    pub body_idle_timeout_secs: u64,
     /// The language of customer documents whose sites name none (`zh-CN` or `en`); absent:
     /// the server machine's locale.
     pub language: Option<String>,
@@ -74,6 +80,8 @@ impl Default for ServerConfig {
             max_connections: 4096,
             header_read_timeout_secs: 15,
             tls_handshake_timeout_secs: 10,
+            max_connections_per_address: 256,
+            body_idle_timeout_secs: 30,
             language: None,
         }
     }
@@ -113,6 +121,11 @@ impl std::fmt::Debug for ServerConfig {
                 "tls_handshake_timeout_secs",
                 &self.tls_handshake_timeout_secs,
             )
+            .field(
+                "max_connections_per_address",
+                &self.max_connections_per_address,
+            )
+            .field("body_idle_timeout_secs", &self.body_idle_timeout_secs)
             .field("language", &self.language)
             .finish()
     }
@@ -131,6 +144,8 @@ pub struct Layer {
     pub partial_upload_quota_bytes: Option<u64>,
     pub metrics_token: Option<String>,
     pub language: Option<String>,
+    pub max_connections_per_address: Option<usize>,
+    pub body_idle_timeout_secs: Option<u64>,
     pub max_page_bytes: Option<u64>,
     pub login_max_failures: Option<u32>,
     pub login_window_secs: Option<u64>,
@@ -210,6 +225,8 @@ impl Layer {
             partial_upload_quota_bytes: env_parse(env, "PARTIAL_UPLOAD_QUOTA_BYTES")?,
             metrics_token: env_parse(env, "METRICS_TOKEN")?,
             language: env_parse(env, "LANGUAGE")?,
+            max_connections_per_address: env_parse(env, "MAX_CONNECTIONS_PER_ADDRESS")?,
+            body_idle_timeout_secs: env_parse(env, "BODY_IDLE_TIMEOUT_SECS")?,
             max_page_bytes: env_parse(env, "MAX_PAGE_BYTES")?,
             login_max_failures: env_parse(env, "LOGIN_MAX_FAILURES")?,
             login_window_secs: env_parse(env, "LOGIN_WINDOW_SECS")?,
@@ -253,7 +270,9 @@ impl ServerConfig {
             tls_self_signed,
             max_connections,
             header_read_timeout_secs,
-            tls_handshake_timeout_secs
+            tls_handshake_timeout_secs,
+            max_connections_per_address,
+            body_idle_timeout_secs
         );
         if let Some(u) = &l.database_url {
             self.database_url = Some(u.clone());
@@ -342,6 +361,18 @@ impl ServerConfig {
             "max_connections",
             &self.max_connections,
             "must be at least 1",
+        )?;
+        check(
+            self.max_connections_per_address >= 1,
+            "max_connections_per_address",
+            &self.max_connections_per_address,
+            "must be at least 1",
+        )?;
+        check(
+            (1..=3600).contains(&self.body_idle_timeout_secs),
+            "body_idle_timeout_secs",
+            &self.body_idle_timeout_secs,
+            "must be between 1 and 3600",
         )?;
         check(
             (1..=3600).contains(&self.header_read_timeout_secs),

@@ -87,3 +87,62 @@ async fn the_connection_cap_holds_under_a_flood_of_slow_clients() -> Result<(), 
     assert!(healthy(&server).await? < Duration::from_secs(1));
     Ok(())
 }
+
+/// One address cannot take every connection: beyond its cap its connections are closed at
+/// once, while other addresses (here a second loopback address) are still served.
+#[tokio::test]
+async fn one_address_cannot_take_every_connection() -> Result<(), BoxError> {
+    let server = TestServer::start_with(|c| {
+        c.header_read_timeout_secs = 30;
+        c.max_connections_per_address = 4;
+    })
+    .await?;
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(TcpStream::connect(server.addr).await?);
+    }
+    // Let the server accept and count them.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut fifth = TcpStream::connect(server.addr).await?;
+    assert!(
+        closed(&mut fifth, Duration::from_secs(2)).await,
+        "a fifth connection from the same address stayed open"
+    );
+    // Another address is served meanwhile (127.0.0.2 is loopback too on Linux).
+    let other = tokio::net::TcpSocket::new_v4()?;
+    if other.bind("127.0.0.2:0".parse()?).is_ok() {
+        let mut s = other.connect(server.addr).await?;
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await?;
+        let mut answer = Vec::new();
+        tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut answer)).await??;
+        assert!(answer.starts_with(b"HTTP/1.1 200"), "{answer:?}");
+    }
+    // Once one is closed, the address may connect again.
+    drop(held.pop());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(healthy(&server).await? < Duration::from_secs(2));
+    Ok(())
+}
+
+/// A request whose body stops arriving is cut off after the body idle timeout instead of
+/// holding its connection and handler forever.
+#[tokio::test]
+async fn a_stalled_body_is_cut_off() -> Result<(), BoxError> {
+    let server = TestServer::start_with(|c| c.body_idle_timeout_secs = 1).await?;
+    let mut s = TcpStream::connect(server.addr).await?;
+    // Promise 1,000 bytes, send 10, then nothing.
+    s.write_all(
+        b"POST /v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+          Content-Length: 1000\r\n\r\n{\"usernam",
+    )
+    .await?;
+    let started = Instant::now();
+    assert!(
+        closed(&mut s, Duration::from_secs(10)).await,
+        "the stalled body held the connection"
+    );
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(5), "cut off only after {took:?}");
+    Ok(())
+}

@@ -3,17 +3,20 @@
 //! caller-provided signal.
 //!
 //! Hostile-network limits: at most `max_connections` open connections (the rest wait in the
-//! listen backlog), a TLS handshake must finish within `tls_handshake_timeout_secs` and a
-//! request's headers arrive within `header_read_timeout_secs`, so clients that connect and
-//! stall cannot hold the server's connections forever.
+//! listen backlog) and `max_connections_per_address` from one address (the rest are closed at
+//! once), a TLS handshake must finish within `tls_handshake_timeout_secs`, a request's headers
+//! arrive within `header_read_timeout_secs` and its body never pauses longer than
+//! `body_idle_timeout_secs`, so clients that connect and stall cannot hold the server's
+//! connections forever, and one address cannot take them all.
 
 use crate::state::AppState;
 use crate::tls::Tls;
 use axum::extract::ConnectInfo;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -41,7 +44,9 @@ pub async fn serve_tls(
     let limits = Limits {
         header_read: Duration::from_secs(state.config.header_read_timeout_secs.max(1)),
         handshake: Duration::from_secs(state.config.tls_handshake_timeout_secs.max(1)),
+        body_idle: Duration::from_secs(state.config.body_idle_timeout_secs.max(1)),
     };
+    let per_address = PerAddress::new(state.config.max_connections_per_address.max(1));
     let slots = Arc::new(Semaphore::new(state.config.max_connections.max(1)));
     let app = crate::router(state);
     let graceful = GracefulShutdown::new();
@@ -63,10 +68,14 @@ pub async fn serve_tls(
             },
             () = &mut shutdown => break,
         };
+        let Some(held) = per_address.take(remote.ip()) else {
+            tracing::debug!(%remote, "too many connections from this address: closed");
+            continue;
+        };
         let _ = tcp.set_nodelay(true);
         let (app, tls, watcher) = (app.clone(), tls.clone(), graceful.watcher());
         tokio::spawn(async move {
-            let _permit = permit;
+            let _permit = (permit, held);
             let Some(tls) = tls else {
                 return serve_connection(tcp, remote, app, watcher, limits).await;
             };
@@ -88,6 +97,63 @@ pub async fn serve_tls(
 struct Limits {
     header_read: Duration,
     handshake: Duration,
+    body_idle: Duration,
+}
+
+/// Open connections per client address, capped.
+#[derive(Clone)]
+struct PerAddress {
+    cap: usize,
+    open: Arc<std::sync::Mutex<HashMap<IpAddr, usize>>>,
+}
+
+/// One connection counted against its address until dropped.
+struct AddressSlot {
+    ip: IpAddr,
+    open: Arc<std::sync::Mutex<HashMap<IpAddr, usize>>>,
+}
+
+impl PerAddress {
+    fn new(cap: usize) -> Self {
+        PerAddress {
+            cap,
+            open: Arc::default(),
+        }
+    }
+
+    /// A slot for one more connection from `ip`, or `None` at the cap.
+    fn take(&self, ip: IpAddr) -> Option<AddressSlot> {
+        let mut open = self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = open.entry(ip).or_default();
+        if *n >= self.cap {
+            return None;
+        }
+        *n += 1;
+        Some(AddressSlot {
+            ip,
+            open: self.open.clone(),
+        })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut open = self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = open.get_mut(&self.ip) {
+            *n -= 1;
+            // Forget addresses with nothing open, so the map stays as small as the
+            // connections are few.
+            if *n == 0 {
+                open.remove(&self.ip);
+            }
+        }
+    }
 }
 
 /// One HTTP/1.1 connection, watched for graceful shutdown.
@@ -100,10 +166,16 @@ async fn serve_connection<I>(
 ) where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    let body_idle = limits.body_idle;
     let service =
         hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
             req.extensions_mut().insert(ConnectInfo(remote));
-            tower::ServiceExt::oneshot(app.clone(), req.map(axum::body::Body::new))
+            // A body that stops arriving fails its read, which ends the request and frees
+            // the connection.
+            let req = req.map(|b| {
+                axum::body::Body::new(tower_http::timeout::TimeoutBody::new(body_idle, b))
+            });
+            tower::ServiceExt::oneshot(app.clone(), req)
         });
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
