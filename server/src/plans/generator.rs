@@ -9,6 +9,7 @@ use crate::storage::{NewOccurrence, PlanRow, scheduling_of};
 use fieldsync::model::{self, ChecklistItem, ChecklistTemplate, EventExtra, NewWorkOrder};
 use fieldsync::status::{EventKind, Status};
 use fieldsync::{DocId, DocKind, TimestampMs};
+use fieldsync_i18n::{Lang, tl};
 use serde::Serialize;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -159,6 +160,22 @@ fn checklist_of(
     }
 }
 
+/// The language the plan's work orders are written in: their site's (the customer reads
+/// them on the service report), else the server's default.
+fn language_of(hub: &Hub, plan: &Plan) -> Result<Lang, HubError> {
+    let Ok(id) = plan.site_id.parse::<DocId>() else {
+        return Ok(fieldsync_i18n::current());
+    };
+    let named = match hub.load(id)? {
+        Some((DocKind::Site, doc)) => model::Site::from_doc(&doc)
+            .ok()
+            .and_then(|s| s.language)
+            .and_then(|code| Lang::from_code(&code)),
+        _ => None,
+    };
+    Ok(named.unwrap_or_else(fieldsync_i18n::current))
+}
+
 /// The devices a plan covers.
 fn devices_of(hub: &Hub, plan: &Plan) -> Result<Vec<String>, HubError> {
     let mut out = plan.device_ids.clone();
@@ -193,7 +210,7 @@ fn generate_plan(
     let sched = scheduling_of(s)?;
     let plan = &cp.plan;
     // Resolved lazily: a run where everything exists reads no template and no devices.
-    let mut prepared: Option<(Checklist, Vec<String>)> = None;
+    let mut prepared: Option<(Checklist, Vec<String>, Lang)> = None;
     for chunk in occs.chunks(BATCH) {
         let mut records = Vec::with_capacity(chunk.len());
         let mut new_docs = Vec::new();
@@ -214,15 +231,16 @@ fn generate_plan(
                 prepared = Some((
                     checklist_of(hub, plan.template_id.as_deref())?,
                     devices_of(hub, plan)?,
+                    language_of(hub, plan)?,
                 ));
             }
-            let Some((checklist, devices)) = &prepared else {
+            let Some((checklist, devices, lang)) = &prepared else {
                 continue;
             };
             new_docs.push((
                 id,
                 DocKind::WorkOrder,
-                occurrence_writer(cp, o, checklist, devices, now),
+                occurrence_writer(cp, o, checklist, devices, *lang, now),
             ));
         }
         for created in hub.create_docs(new_docs, None, now)? {
@@ -244,19 +262,28 @@ fn occurrence_writer(
     o: &Occurrence,
     checklist: &Checklist,
     devices: &[String],
+    lang: Lang,
     now: TimestampMs,
 ) -> impl FnOnce(&mut automerge::AutoCommit) -> Result<(), model::ModelError> + use<> {
     let plan = &cp.plan;
     let id = DocId(cp.occurrence_id(o.start_ms));
     let date = chrono::DateTime::from_timestamp_millis(o.start_ms)
-        .map(|d| d.with_timezone(&cp.tz).format("%a %Y-%m-%d").to_string())
+        .map(|d| fieldsync_i18n::time::full_date(lang, &d.with_timezone(&cp.tz).date_naive()))
         .unwrap_or_default();
     let new = NewWorkOrder {
         kind: "inspection".into(),
-        title: format!("{} — {date}", plan.title),
-        description: format!(
-            "Planned inspection {}–{} local time (plan {}).",
-            plan.window_start, plan.window_end, cp.id
+        title: tl!(
+            lang,
+            "plan-occurrence-title",
+            plan = &plan.title,
+            date = date
+        ),
+        description: tl!(
+            lang,
+            "plan-occurrence-description",
+            from = &plan.window_start,
+            to = &plan.window_end,
+            zone = &plan.time_zone
         ),
         customer_id: Some(plan.customer_id.clone()),
         site_id: Some(plan.site_id.clone()),

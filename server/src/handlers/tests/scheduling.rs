@@ -179,6 +179,44 @@ async fn the_generator_creates_each_occurrence_once_across_reruns_and_instances(
     assert_eq!(all.len(), 4);
 }
 
+/// A plan's visits are written in their site's language: the customer reads the title and
+/// scope on the service report.
+#[tokio::test]
+async fn plan_visits_are_written_in_the_sites_language() {
+    let env = Env::new().await;
+    let now = at(2025, 1, 6, 8, 0);
+    let site_id = DocId::new();
+    let site = model::Site {
+        name: "金融大厦".into(),
+        customer_id: "c1".into(),
+        time_zone: Some(TZ.into()),
+        language: Some("zh-CN".into()),
+        ..Default::default()
+    };
+    env.hub()
+        .create_doc(site_id, DocKind::Site, None, now, |d| {
+            model::site::create_site(d, site_id, &site, now)
+        })
+        .unwrap();
+    let mut plan = weekly_wednesday();
+    plan.title = "每周机房巡检".into();
+    plan.site_id = site_id.to_string();
+    let id = generator::create_plan(env.hub(), plan, now)
+        .unwrap()
+        .id
+        .unwrap();
+    generator::run(env.hub(), now, None).unwrap();
+    let wo = env.work_order(occurrences(&env, id)[0].doc_id.parse().unwrap());
+    assert_eq!(wo.title, "每周机房巡检 — 2025年1月8日 周三");
+    assert!(
+        wo.description.starts_with("计划巡检，当地时间 09:00–12:00"),
+        "{}",
+        wo.description
+    );
+    // No internal plan id in what the customer reads.
+    assert!(!wo.description.contains(&id.to_string()));
+}
+
 #[tokio::test]
 async fn editing_a_plan_moves_future_occurrences_only_and_adherence_counts_them() {
     let env = Env::new().await;
