@@ -47,8 +47,6 @@ const NOT_YET: &[&str] = &[
     "screens/outages.rs",
     "screens/plans.rs",
     "screens/plans_model.rs",
-    "screens/supervisor.rs",
-    "screens/supervisor_devices.rs",
     "screens/wo_extras.rs",
     "screens/work_order.rs",
     "sla_clocks.rs",

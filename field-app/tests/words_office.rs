@@ -1,0 +1,162 @@
+//! The office screens (review queue, supervisor dashboard, dispatch board, inspection plans)
+//! drawn in 简体中文 with egui_kittest: their labels come from the Chinese translation files,
+//! and times beside a site's work carry the site's zone label (北京时间).
+
+mod common;
+use common::calls;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use fieldsync::TimestampMs;
+use fieldsync::model::{self, CheckAnswer};
+use fieldsync::status::EventKind;
+use fieldsync::store::{Identity, LocalStore};
+use fieldsync_app::api::{ApiAnswer, ApiError, ApiReply};
+use fieldsync_app::worker::FromWorker;
+use fieldsync_app::{FieldApp, fonts, sample};
+use fieldsync_i18n::{Lang, ThreadLang};
+
+/// Tue 24 Nov 2026 08:30 UTC.
+const NOW: TimestampMs = 1_795_509_000_000;
+
+fn harness(app: FieldApp) -> Harness<'static, FieldApp> {
+    Harness::builder()
+        .with_size([1280.0, 1000.0])
+        .allow_missing_glyphs()
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app)
+}
+
+fn answer(h: &mut Harness<'static, FieldApp>, tag: &str, result: Result<ApiReply, ApiError>) {
+    h.state_mut().on_worker(FromWorker::Api(ApiAnswer {
+        tag: tag.into(),
+        result,
+    }));
+    h.run();
+}
+
+/// The sample incident (at a site in Shanghai), completed by the engineer on this store.
+fn completed_store() -> LocalStore {
+    let mut store = LocalStore::open_in_memory().unwrap();
+    let eng = sample::engineer();
+    let id = sample::seed(&mut store, &eng, NOW).unwrap().incident;
+    let me = eng.user_id.as_str();
+    store
+        .edit(id, NOW, |doc| {
+            model::record_event(doc, EventKind::OnSite, me, NOW, Default::default())?;
+            let wo = model::WorkOrder::from_doc(doc)?;
+            for (item_id, item) in wo.checklist_sorted() {
+                let answer = match item.kind.as_str() {
+                    "pass_fail" => CheckAnswer::PassFail("pass".into()),
+                    "reading" => CheckAnswer::Reading(item.min.unwrap_or(1.0)),
+                    "choice" => {
+                        CheckAnswer::Choice(item.choices.first().cloned().unwrap_or_default())
+                    }
+                    _ => CheckAnswer::Text("ok".into()),
+                };
+                model::answer_checklist_item(doc, item_id, &answer, None, me, NOW + 1)?;
+            }
+            model::record_event(doc, EventKind::Completed, me, NOW + 2, Default::default())
+                .map(|_| ())
+        })
+        .unwrap();
+    store
+}
+
+#[test]
+fn review_queue_in_chinese_with_the_sites_clock() {
+    let _zh = ThreadLang::set(Lang::ZhCn);
+    let store = completed_store();
+    store.set_identity(&sample::supervisor()).unwrap();
+    let mut h = harness(FieldApp::offline(store, NOW + 60_000));
+    h.run();
+    for label in [
+        "审核",
+        "通过",
+        "退回",
+        "报告与历史",
+        "完成时间",
+        "优先级",
+        "审核意见",
+    ] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+    assert!(h.query_by_label_contains("张待审核").is_some());
+    assert!(h.query_by_label("Send back").is_none(), "no English left");
+    // Completed 08:30 UTC = 16:30 on the site's clock in Shanghai, labelled as such.
+    assert!(
+        h.query_by_label("11月24日 周二 16:30 北京时间").is_some(),
+        "completion time on the site's clock"
+    );
+}
+
+#[test]
+fn dashboard_in_chinese() {
+    let _zh = ThreadLang::set(Lang::ZhCn);
+    let store = LocalStore::open_in_memory().unwrap();
+    store
+        .set_identity(&Identity {
+            user_id: "7d1c2a7e-0000-4000-8000-0000000000aa".into(),
+            username: "chen.jing".into(),
+            display_name: "Chen Jing".into(),
+            role: fieldsync::Role::Supervisor,
+        })
+        .unwrap();
+    let mut h = harness(FieldApp::offline(store, NOW));
+    h.run();
+    h.get_by_label("看板").click();
+    h.run();
+    calls(&mut h);
+    assert!(h.query_by_label("主管看板").is_some());
+    assert!(h.query_by_label_contains("请选择客户").is_some());
+    let figures = |p: &str| {
+        serde_json::json!({
+            "period": p, "work_orders": 9, "faults": 7,
+            "faults_by_category": {"network": {"count": 3}, "hardware": {"count": 4}},
+            "mean_time_to_arrive_min": 42.5,
+            "sla_resolution": {"rate_pct": 87.5},
+            "first_time_fix_rate_pct": 75.0,
+            "complaints": 1,
+            "customer_satisfaction_pct": 96.0,
+            "inspections": {"planned": 4, "done_on_time": 3, "late": 0, "missed": 1, "adherence_pct": 75.0},
+            "by_engineer": {"李娜": {"work_orders": 7, "completed": 6, "complaints": 1}}
+        })
+    };
+    let summary = serde_json::json!({
+        "customer": "acme", "customer_name": "Acme 医院", "period_kind": "month",
+        "current": figures("2026-11"), "previous": figures("2026-10"),
+        "trend": [figures("2026-10"), figures("2026-11")]
+    });
+    answer(&mut h, "supervisor.kpis", Ok(ApiReply::json_ok(&summary)));
+    for label in [
+        "首次修复率",
+        "客户满意度",
+        "平均到场时间",
+        "解决时限达成率",
+        "2026年11月",
+        "2026年10月",
+        "42.5 分钟",
+        "87.5 %",
+        "客户反馈",
+        "登记投诉",
+    ] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+    assert!(
+        h.query_by_label_contains("李娜：工单 7 张，完成 6 张，投诉 1 次")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("计划 4 次：按时 3 次，延迟 0 次，漏检 1 次")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("First-time fix").is_none(),
+        "no English left"
+    );
+}
