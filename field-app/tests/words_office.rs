@@ -160,3 +160,116 @@ fn dashboard_in_chinese() {
         "no English left"
     );
 }
+
+const WO: &str = "0a8e4d2c-5b1f-4c3e-9d7a-2f6b8c1e4a90";
+/// Wed 18 Nov 2026 01:00 UTC = 09:00 in Shanghai.
+const BOARD_NOW: TimestampMs = 1_794_963_600_000;
+const HOUR: i64 = 3_600_000;
+
+fn dispatcher_board() -> Harness<'static, FieldApp> {
+    let store = LocalStore::open_in_memory().unwrap();
+    store
+        .set_identity(&Identity {
+            user_id: "7d1c2a7e-0000-4000-8000-0000000000d1".into(),
+            username: "dana".into(),
+            display_name: "Dana Dispatcher".into(),
+            role: fieldsync::Role::Dispatcher,
+        })
+        .unwrap();
+    let mut h = harness(FieldApp::offline(store, BOARD_NOW));
+    h.run();
+    calls(&mut h);
+    let ok = |h: &mut Harness<'static, FieldApp>, tag: &str, v: serde_json::Value| {
+        answer(h, tag, Ok(ApiReply::json_ok(&v)));
+    };
+    ok(
+        &mut h,
+        "dispatch.engineers",
+        serde_json::json!([{"user_id": "7d1c2a7e-0000-4000-8000-00000000000b",
+            "username": "zhang.min", "display_name": "张敏", "skills": ["network"],
+            "customers": ["cust-northwind"], "level": 3}]),
+    );
+    ok(
+        &mut h,
+        "dispatch.sites",
+        serde_json::json!([{"doc_id": "site-tower", "name": "北风大厦",
+            "customer_id": "cust-northwind", "customer_name": "北风贸易", "address": "港湾路 1 号"}]),
+    );
+    ok(
+        &mut h,
+        "dispatch.contracts",
+        serde_json::json!([fieldsync::sla::Contract::demo(
+            "cust-northwind",
+            "Asia/Shanghai"
+        )]),
+    );
+    let clock = |due: TimestampMs| {
+        serde_json::json!({"state": "on_track", "target_ms": 2 * HOUR, "due_ms": due,
+            "stopped_at_ms": null, "elapsed_ms": 0, "remaining_ms": 2 * HOUR, "paused_ms": 0})
+    };
+    ok(
+        &mut h,
+        "dispatch.board",
+        serde_json::json!([{
+            "doc_id": WO, "number": "WO-2026-00042", "title": "核心交换机宕机", "kind": "incident",
+            "status": "new", "priority": "P2", "category": "network",
+            "customer_id": "cust-northwind", "site_id": "site-tower", "assignees": [],
+            "device_ids": [], "response_due_ms": BOARD_NOW + 2 * HOUR,
+            "resolution_due_ms": BOARD_NOW + 2 * HOUR, "created_at_ms": BOARD_NOW,
+            "conflict": false,
+            "sla": {"priority": "P2", "response": clock(BOARD_NOW + 2 * HOUR),
+                    "resolution": clock(BOARD_NOW + 2 * HOUR), "paused": false, "warnings": []}
+        }]),
+    );
+    h
+}
+
+#[test]
+fn dispatch_board_in_chinese_with_the_sites_zone_beside_the_due_time() {
+    let _zh = ThreadLang::set(Lang::ZhCn);
+    let mut h = dispatcher_board();
+    for label in [
+        "工程师日程",
+        "今天",
+        "待派工（1）",
+        "优先级",
+        "SLA 时限",
+        "正常",
+        "临近超时",
+    ] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+    assert!(h.query_by_label("2026年11月18日 周三").is_some(), "the day");
+    // Due 11:00 in Shanghai, labelled with the site's zone in Chinese.
+    assert!(
+        h.query_all_by_label_contains("响应时限 11:00 北京时间（还有 2小时0分钟）")
+            .next()
+            .is_some(),
+        "due time with the zone label"
+    );
+    h.get_by_label("P2 · WO-2026-00042 · 核心交换机宕机")
+        .click();
+    h.run();
+    for label in [
+        "已派工程师",
+        "尚未派工。",
+        "派工程师",
+        "时段",
+        "时长",
+        "站点：北风大厦",
+    ] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+    assert!(
+        h.query_all_by_label_contains("响应时限：正常 · 11月18日 周三 11:00 北京时间")
+            .next()
+            .is_some()
+    );
+    assert!(h.query_by_label("Assigned").is_none(), "no English left");
+}
