@@ -229,6 +229,10 @@ fn dispatch_board_in_chinese_with_the_sites_zone_beside_the_due_time() {
     let _zh = ThreadLang::set(Lang::ZhCn);
     let mut h = dispatcher_board();
     for label in [
+        "调度",
+        "派工看板",
+        "电话报修 → 故障",
+        "巡检计划",
         "工程师日程",
         "今天",
         "待派工（1）",
