@@ -524,7 +524,7 @@ fn plans_editor_previews_presets_and_names_rrule_errors() {
         200,
         json!([{"start_ms": dec7, "end_ms": dec7 + 3 * HOUR}]),
     );
-    assert!(h.query_by_label("Mon 7 Dec 09:00–12:00").is_some());
+    assert!(h.query_by_label("Mon 7 Dec 09:00–12:00 CST").is_some());
     // The server's word on a rule it cannot expand is shown as is.
     fail(
         &mut h,

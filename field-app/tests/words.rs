@@ -42,7 +42,6 @@ const NOT_YET: &[&str] = &[
     "screens/my_work.rs",
     "screens/new_incident.rs",
     "screens/outages.rs",
-    "screens/plans.rs",
     "screens/plans_model.rs",
     "screens/wo_extras.rs",
     "screens/work_order.rs",

@@ -277,3 +277,64 @@ fn dispatch_board_in_chinese_with_the_sites_zone_beside_the_due_time() {
     );
     assert!(h.query_by_label("Assigned").is_none(), "no English left");
 }
+
+#[test]
+fn inspection_plan_form_in_chinese() {
+    let _zh = ThreadLang::set(Lang::ZhCn);
+    let mut h = dispatcher_board();
+    h.get_by_label("巡检计划").click();
+    h.run();
+    calls(&mut h);
+    answer(
+        &mut h,
+        "dispatch.plans",
+        Ok(ApiReply::json_ok(&serde_json::json!([]))),
+    );
+    assert!(h.query_by_label_contains("还没有巡检计划。").is_some());
+    h.get_by_label("＋ 新建计划").click();
+    h.run();
+    for label in [
+        "新建巡检计划",
+        "标题",
+        "站点",
+        "设备",
+        "站点全部设备",
+        "周期",
+        "开始日期",
+        "开始时间",
+        "结束时间",
+        "时区",
+        "提前生成（天）",
+        "默认工程师",
+        "优先级",
+        "接下来的巡检",
+        "保存计划",
+        "取消",
+    ] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+    // The first problem of the empty form, in Chinese.
+    assert!(
+        h.query_by_label("请输入标题，例如“每周机房巡检”。")
+            .is_some()
+    );
+    assert!(h.query_by_label("Save plan").is_none(), "no English left");
+    // The recurrence presets by their Chinese names.
+    h.get_by_label("周期").click();
+    h.run();
+    for label in [
+        "每周三",
+        "每月第一个周一",
+        "每季度第一个周一",
+        "每个工作日",
+        "自定义 RRULE",
+    ] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+}
