@@ -213,9 +213,12 @@ fn dispatcher_logs_a_phone_call_and_assigns_it_on_the_board() {
     // Priority and due times BEFORE saving, from the contract's 5×8 calendar: opened Wed
     // 09:00 with impact 2 × urgency 1 → P2, response and resolution in 2 business hours.
     assert!(h.query_by_label("Priority P2").is_some());
-    assert!(h.query_by_label("Response due Wed 18 Nov 11:00").is_some());
     assert!(
-        h.query_by_label("Resolution due Wed 18 Nov 11:00")
+        h.query_by_label("Response due Wed 18 Nov 11:00 CST")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("Resolution due Wed 18 Nov 11:00 CST")
             .is_some()
     );
     assert!(calls(&mut h).is_empty(), "nothing is sent before saving");

@@ -36,7 +36,6 @@ const NOT_YET: &[&str] = &[
     "report_pdf.rs",
     "screens/checklist.rs",
     "screens/devices.rs",
-    "screens/dispatch_call.rs",
     "screens/file_picker.rs",
     "screens/knowledge.rs",
     "screens/my_work.rs",

@@ -338,3 +338,35 @@ fn inspection_plan_form_in_chinese() {
         );
     }
 }
+
+#[test]
+fn phone_call_form_in_chinese() {
+    let _zh = ThreadLang::set(Lang::ZhCn);
+    let mut h = dispatcher_board();
+    h.get_by_label("电话报修 → 故障").click();
+    h.run();
+    for label in [
+        "报修人",
+        "客户",
+        "站点",
+        "标题",
+        "故障描述",
+        "类别",
+        "影响度 / 紧急度",
+        "影响度",
+        "紧急度",
+        "保存故障单",
+        "清空",
+        "优先级 P3",
+        "选择客户后显示各项时限",
+    ] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+    assert!(
+        h.query_by_label("Save incident").is_none(),
+        "no English left"
+    );
+}

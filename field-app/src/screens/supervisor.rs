@@ -481,7 +481,7 @@ pub fn period_label(period: &str) -> String {
 }
 
 /// A fault category in words.
-fn category_label(c: &str) -> String {
+pub(crate) fn category_label(c: &str) -> String {
     match c {
         "network" => t!("dash-category-network"),
         "security" => t!("dash-category-security"),
