@@ -247,6 +247,10 @@ fn dispatch_board_in_chinese_with_the_sites_zone_beside_the_due_time() {
         );
     }
     assert!(h.query_by_label("2026年11月18日 周三").is_some(), "the day");
+    assert!(
+        h.query_by_label("北风大厦 · 网络").is_some(),
+        "site and category"
+    );
     // Due 11:00 in Shanghai, labelled with the site's zone in Chinese.
     assert!(
         h.query_all_by_label_contains("响应时限 11:00 北京时间（还有 2小时0分钟）")

@@ -179,6 +179,16 @@ fn status_words(row: &BoardRow) -> String {
     })
 }
 
+/// What a row is about in words: its fault category, else its kind.
+fn what_words(row: &BoardRow) -> String {
+    match (row.category.as_deref(), row.kind.as_str()) {
+        (Some(c), _) => super::supervisor::category_label(c),
+        (None, "incident") => t!("board-kind-incident"),
+        (None, "inspection") => t!("board-kind-inspection"),
+        (None, other) => other.to_string(),
+    }
+}
+
 pub fn board_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let tz = state.dispatch.zone();
     let today = model::local_date(tz, state.now_ms);
@@ -336,7 +346,7 @@ fn queue_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
                             .map(|s| d.site_name(s))
                             .or_else(|| row.customer_id.as_deref().map(|c| d.customer_name(c)))
                             .unwrap_or_else(|| t!("board-no-site"));
-                        let what = row.category.as_deref().unwrap_or(&row.kind);
+                        let what = what_words(row);
                         ui.label(RichText::new(format!("{place} · {what}")).small());
                         ui.label(RichText::new(sla_line(row, tz, now)).color(text_color));
                     });
@@ -540,12 +550,7 @@ fn card_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         .priority
         .clone()
         .unwrap_or_else(|| t!("board-no-priority"));
-    ui.label(format!(
-        "{} · {} · {}",
-        priority,
-        row.category.as_deref().unwrap_or(&row.kind),
-        status
-    ));
+    ui.label(format!("{} · {} · {}", priority, what_words(&row), status));
     if let Some(s) = &row.site_id {
         ui.label(t!("board-site", name = d.site_name(s)));
     } else if let Some(c) = &row.customer_id {

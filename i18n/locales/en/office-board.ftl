@@ -79,3 +79,5 @@ board-fail-slot = Assigned, but the visit time could not be set
 board-fail-reschedule = Could not reschedule
 board-unexpected-answer = unexpected answer "{ $tag }"
 board-dispatch = Dispatch
+board-kind-incident = incident
+board-kind-inspection = inspection

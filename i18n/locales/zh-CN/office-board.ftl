@@ -79,3 +79,5 @@ board-fail-slot = 已派工，但上门时间未能设定
 board-fail-reschedule = 改期失败
 board-unexpected-answer = 意外的应答“{ $tag }”
 board-dispatch = 调度
+board-kind-incident = 故障
+board-kind-inspection = 巡检
