@@ -213,9 +213,12 @@ fn dispatcher_logs_a_phone_call_and_assigns_it_on_the_board() {
     // Priority and due times BEFORE saving, from the contract's 5×8 calendar: opened Wed
     // 09:00 with impact 2 × urgency 1 → P2, response and resolution in 2 business hours.
     assert!(h.query_by_label("Priority P2").is_some());
-    assert!(h.query_by_label("Response due Wed 18 Nov 11:00").is_some());
     assert!(
-        h.query_by_label("Resolution due Wed 18 Nov 11:00")
+        h.query_by_label("Response due Wed 18 Nov 11:00 CST")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("Resolution due Wed 18 Nov 11:00 CST")
             .is_some()
     );
     assert!(calls(&mut h).is_empty(), "nothing is sent before saving");
@@ -279,6 +282,12 @@ fn dispatcher_logs_a_phone_call_and_assigns_it_on_the_board() {
             .is_some()
     );
     assert!(h.query_all_by_label_contains("response due 11:00").count() >= 1);
+    // The due time carries its zone's label.
+    assert!(
+        h.query_all_by_label_contains("response due 11:00 CST")
+            .count()
+            >= 1
+    );
     // Suggestions first, with their reasons.
     assert!(
         h.query_by_label("skills: network · knows the site · 0 open work orders")
@@ -518,7 +527,7 @@ fn plans_editor_previews_presets_and_names_rrule_errors() {
         200,
         json!([{"start_ms": dec7, "end_ms": dec7 + 3 * HOUR}]),
     );
-    assert!(h.query_by_label("Mon 07 Dec 09:00–12:00").is_some());
+    assert!(h.query_by_label("Mon 7 Dec 09:00–12:00 CST").is_some());
     // The server's word on a rule it cannot expand is shown as is.
     fail(
         &mut h,

@@ -72,11 +72,13 @@ fn open_history() -> (Harness<'static, FieldApp>, fieldsync::DocId) {
 // Frames are stepped (`run_steps`), not settled: a spinner repaints while a call is out.
 
 /// A time as the history shows it (device clock, to the second).
+/// A change's time to the second on the site's clock (the sample site is in Shanghai),
+/// labelled with its zone.
 fn seconds(ms: TimestampMs) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .unwrap()
-        .with_timezone(&chrono::Local)
-        .format("%a %d %b %H:%M:%S")
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .format("%a %-d %b %H:%M:%S CST")
         .to_string()
 }
 

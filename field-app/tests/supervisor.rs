@@ -114,7 +114,7 @@ fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
     );
     answer(&mut h, "supervisor.kpis", Ok(ApiReply::json_ok(&summary())));
     assert!(
-        h.query_by_label_contains("Acme Hospital · 2026-11")
+        h.query_by_label_contains("Acme Hospital · November 2026")
             .is_some()
     );
     // Feedback is recorded against one of the loaded customer's work orders, chosen by
@@ -141,7 +141,7 @@ fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
     h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "Work order")
         .click();
     h.run();
-    h.get_by_label("WO-2026-00003 · Switch down (approved)")
+    h.get_by_label("WO-2026-00003 · Switch down (Approved)")
         .click();
     h.run();
     assert_eq!(h.state().state.supervisor.feedback_wo, "w-done");
@@ -154,7 +154,7 @@ fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
         "time to arrive"
     );
     assert!(
-        h.query_by_label_contains("7 work orders, 6 completed, 1 complaints")
+        h.query_by_label_contains("7 work orders, 6 completed, 1 complaint")
             .is_some(),
         "engineer breakdown"
     );

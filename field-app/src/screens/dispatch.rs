@@ -12,6 +12,7 @@ use crate::state::{AppState, Flash, Screen};
 use egui::RichText;
 use fieldsync::sla::Contract;
 use fieldsync::{Role, TimestampMs};
+use fieldsync_i18n::t;
 use serde::de::DeserializeOwned;
 
 /// Every tag of this module starts with this (the API channel routes by prefix).
@@ -79,16 +80,16 @@ impl DispatchState {
             .iter()
             .find(|e| e.user_id == user_id)
             .map_or_else(
-                || format!("user {}", short(user_id)),
+                || t!("dispatch-user-id", id = short(user_id)),
                 |e| e.display_name.clone(),
             )
     }
 
     pub fn site_name(&self, site_id: &str) -> String {
-        self.sites
-            .iter()
-            .find(|s| s.doc_id == site_id)
-            .map_or_else(|| format!("site {}", short(site_id)), |s| s.name.clone())
+        self.sites.iter().find(|s| s.doc_id == site_id).map_or_else(
+            || t!("dispatch-site-id", id = short(site_id)),
+            |s| s.name.clone(),
+        )
     }
 
     pub fn customer_name(&self, customer_id: &str) -> String {
@@ -187,7 +188,7 @@ fn keep_live(ui: &egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         d.liveness = Liveness::Streaming;
     }
     if d.stream_missing && !matches!(d.liveness, Liveness::Polling(_)) {
-        d.liveness = Liveness::Polling("this server has no live event stream".into());
+        d.liveness = Liveness::Polling(t!("dispatch-no-stream"));
     }
     if d.requested_at_ms.is_none() {
         d.reload_at_ms = Some(now);
@@ -213,12 +214,12 @@ fn keep_live(ui: &egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
 pub fn dispatch_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     keep_live(ui, state, out);
     ui.horizontal(|ui| {
-        ui.heading("Dispatch");
+        ui.heading(t!("dispatch-title"));
         ui.separator();
         for (tab, label) in [
-            (DispatchTab::Board, "Board"),
-            (DispatchTab::PhoneCall, "Phone call → incident"),
-            (DispatchTab::Plans, "Inspection plans"),
+            (DispatchTab::Board, t!("dispatch-tab-board")),
+            (DispatchTab::PhoneCall, t!("dispatch-tab-call")),
+            (DispatchTab::Plans, t!("dispatch-tab-plans")),
         ] {
             if ui
                 .selectable_label(state.dispatch.tab == tab, label)
@@ -234,7 +235,7 @@ pub fn dispatch_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comman
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Reload").clicked() {
+            if ui.button(t!("dispatch-reload")).clicked() {
                 state.dispatch.requested_at_ms = Some(state.now_ms);
                 out.extend(board_loads());
             }
@@ -254,30 +255,29 @@ fn connection_line(ui: &mut egui::Ui, state: &AppState) {
     let d = &state.dispatch;
     let last = d
         .loaded_at_ms
-        .map_or("never".to_string(), crate::format::time);
+        .map_or_else(|| t!("dispatch-never"), crate::format::time);
     if let Some(e) = &d.load_error {
         ui.label(
-            RichText::new(format!("needs a connection — last loaded {last}"))
-                .color(crate::format::RED),
+            RichText::new(t!("dispatch-offline", when = last.clone())).color(crate::format::RED),
         )
         .on_hover_text(e);
         return;
     }
     let text = match &d.liveness {
-        Liveness::Streaming => "● live".to_string(),
+        Liveness::Streaming => t!("dispatch-live"),
         Liveness::Polling(why) => {
             return {
                 ui.label(
-                    RichText::new(format!("refreshing every {} s", POLL_MS / 1000))
+                    RichText::new(t!("dispatch-polling", seconds = POLL_MS / 1000))
                         .color(crate::format::GREY),
                 )
                 .on_hover_text(why.as_str());
             };
         }
-        Liveness::Idle => "not live".to_string(),
+        Liveness::Idle => t!("dispatch-not-live"),
     };
     ui.label(RichText::new(text).color(crate::format::GREEN))
-        .on_hover_text(format!("last loaded {last}"));
+        .on_hover_text(t!("dispatch-last-loaded", when = last));
 }
 
 /// Parse a JSON answer or say why not.
@@ -288,7 +288,7 @@ pub fn parse<T: DeserializeOwned>(reply: &ApiReply) -> Result<T, String> {
 /// Show a refusal or failure of a call in the flash line.
 pub fn flash_error(state: &mut AppState, what: &str, e: &ApiError) {
     state.flash = Some(Flash {
-        text: format!("{what}: {e}"),
+        text: t!("dispatch-failed", what = what, error = e.to_string()),
         error: true,
     });
 }
@@ -329,11 +329,13 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
                 d.load_error = None;
                 d.board.after_reload();
             }
-            Err(e) => state.dispatch.load_error = Some(format!("work orders: {e}")),
+            Err(e) => {
+                state.dispatch.load_error = Some(t!("dispatch-unreadable-work-orders", error = e))
+            }
         },
-        "engineers" => store_list(state, &reply, "engineers", |d, v| d.engineers = v),
-        "sites" => store_list(state, &reply, "sites", |d, v| d.sites = v),
-        "devices" => store_list(state, &reply, "devices", |d, v| d.devices = v),
+        "engineers" => store_list(state, &reply, |d, v| d.engineers = v),
+        "sites" => store_list(state, &reply, |d, v| d.sites = v),
+        "devices" => store_list(state, &reply, |d, v| d.devices = v),
         "contracts" => {
             let (list, problems) = read_contracts(&reply, &mut state.sla_clocks);
             state.dispatch.contracts = list;
@@ -355,7 +357,12 @@ fn read_contracts(
 ) -> (Vec<Contract>, Vec<String>) {
     let values = match parse::<Vec<serde_json::Value>>(reply) {
         Ok(v) => v,
-        Err(e) => return (Vec::new(), vec![format!("contracts: {e}")]),
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![t!("dispatch-unreadable-contracts", error = e)],
+            );
+        }
     };
     let mut list = Vec::new();
     let mut problems = Vec::new();
@@ -364,11 +371,19 @@ fn read_contracts(
         match serde_json::from_value::<Contract>(v) {
             Ok(c) => {
                 if let Err(e) = clocks.learn(c.clone()) {
-                    problems.push(format!("contract of {customer}: {e}"));
+                    problems.push(t!(
+                        "dispatch-contract-unusable",
+                        customer = customer.clone(),
+                        error = e.to_string()
+                    ));
                 }
                 list.push(c);
             }
-            Err(e) => problems.push(format!("contract of {customer} could not be read: {e}")),
+            Err(e) => problems.push(t!(
+                "dispatch-contract-unreadable",
+                customer = customer,
+                error = e.to_string()
+            )),
         }
     }
     (list, problems)
@@ -377,12 +392,11 @@ fn read_contracts(
 fn store_list<T: DeserializeOwned>(
     state: &mut AppState,
     reply: &ApiReply,
-    what: &str,
     put: impl FnOnce(&mut DispatchState, Vec<T>),
 ) {
     match parse::<Vec<T>>(reply) {
         Ok(v) => put(&mut state.dispatch, v),
-        Err(e) => state.dispatch.load_error = Some(format!("{what}: {e}")),
+        Err(e) => state.dispatch.load_error = Some(t!("dispatch-unreadable-list", error = e)),
     }
 }
 
@@ -416,10 +430,12 @@ fn on_event(state: &mut AppState, result: Result<ApiReply, ApiError>) {
             d.stream_missing = true;
             d.subscribed = false;
             d.outbox.push(Command::Unsubscribe(EVENTS_TAG.into()));
-            d.liveness = Liveness::Polling("this server has no live event stream".into());
+            d.liveness = Liveness::Polling(t!("dispatch-no-stream"));
         }
         // The channel reconnects by itself; poll meanwhile.
-        Err(e) => d.liveness = Liveness::Polling(format!("live updates interrupted: {e}")),
+        Err(e) => {
+            d.liveness = Liveness::Polling(t!("dispatch-stream-interrupted", error = e.to_string()))
+        }
     }
 }
 

@@ -6,7 +6,8 @@
 
 use super::dispatch::{self, may_dispatch};
 use super::dispatch_model::{
-    self as model, BoardRow, HOUR_MS, MINUTE_MS, QueueSort, Suggestion, local_day_hm, local_hm,
+    self as model, BoardRow, HOUR_MS, MINUTE_MS, QueueSort, Suggestion, local_hm, zoned_day_hm,
+    zoned_hm,
 };
 use crate::api::{ApiCall, ApiError, ApiReply};
 use crate::command::Command;
@@ -16,6 +17,7 @@ use chrono::NaiveDate;
 use egui::{Color32, RichText};
 use fieldsync::TimestampMs;
 use fieldsync::sla::SlaState;
+use fieldsync_i18n::{self as i18n, t};
 
 /// Width of the engineers' name column on the timeline.
 const NAME_W: f32 = 150.0;
@@ -123,8 +125,8 @@ pub fn sla_color(s: Option<SlaState>) -> Color32 {
 pub fn sla_line(row: &BoardRow, tz: chrono_tz::Tz, now: TimestampMs) -> String {
     let Some(r) = &row.sla else {
         return match row.next_due_ms() {
-            Some(due) => format!("due {}", local_day_hm(tz, due)),
-            None => "no SLA".into(),
+            Some(due) => t!("board-due", when = zoned_day_hm(tz, due)),
+            None => t!("board-no-sla"),
         };
     };
     let (what, clock) = if r.response.stopped_at_ms.is_none() {
@@ -133,29 +135,57 @@ pub fn sla_line(row: &BoardRow, tz: chrono_tz::Tz, now: TimestampMs) -> String {
         ("resolution", &r.resolution)
     };
     if clock.stopped_at_ms.is_some() {
-        return format!("SLA {}", model::sla_word(Some(r.worst())));
+        return t!(
+            "board-sla-stopped",
+            state = model::sla_word(Some(r.worst()))
+        );
     }
+    // Always with the zone's label: the board's zone need not be the dispatcher's.
     let when = if model::local_date(tz, clock.due_ms) == model::local_date(tz, now) {
-        local_hm(tz, clock.due_ms)
+        zoned_hm(tz, clock.due_ms)
     } else {
-        local_day_hm(tz, clock.due_ms)
+        zoned_day_hm(tz, clock.due_ms)
     };
     if clock.state == SlaState::Breached {
-        let paused = if r.paused { " · paused (on hold)" } else { "" };
-        format!("{what} overdue since {when}{paused}")
+        if r.paused {
+            t!("board-sla-overdue-paused", clock = what, when = when)
+        } else {
+            t!("board-sla-overdue", clock = what, when = when)
+        }
     } else if r.paused {
         // On hold the due time moves: what is left of the clock is what stays true.
-        format!(
-            "{what} due {when} ({} left · paused, on hold)",
-            format::duration(clock.remaining_ms.max(0))
+        t!(
+            "board-sla-due-paused",
+            clock = what,
+            when = when,
+            left = format::duration(clock.remaining_ms.max(0))
         )
     } else {
         // Wall-clock time to the due time shown, not the business time left: at 01:00
         // "due 10:00 (1 h left)" reads as a contradiction.
-        format!(
-            "{what} due {when} (in {})",
-            format::duration((clock.due_ms - now).max(0))
+        t!(
+            "board-sla-due-in",
+            clock = what,
+            when = when,
+            span = format::duration((clock.due_ms - now).max(0))
         )
+    }
+}
+
+/// A row's status in words (the server's code when it is not one the app knows).
+fn status_words(row: &BoardRow) -> String {
+    row.status().map_or(row.status.clone(), |s| {
+        i18n::words::status(i18n::current(), s)
+    })
+}
+
+/// What a row is about in words: its fault category, else its kind.
+fn what_words(row: &BoardRow) -> String {
+    match (row.category.as_deref(), row.kind.as_str()) {
+        (Some(c), _) => super::supervisor::category_label(c),
+        (None, "incident") => t!("board-kind-incident"),
+        (None, "inspection") => t!("board-kind-inspection"),
+        (None, other) => other.to_string(),
     }
 }
 
@@ -179,26 +209,35 @@ pub fn board_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
     }
     egui::CentralPanel::default().show(ui, |ui| {
         ui.horizontal(|ui| {
-            ui.label(RichText::new("Engineers' day").strong().size(16.0));
-            if ui.small_button("◀").on_hover_text("Previous day").clicked() {
+            ui.label(RichText::new(t!("board-engineers-day")).strong().size(16.0));
+            if ui
+                .small_button("◀")
+                .on_hover_text(t!("board-previous-day"))
+                .clicked()
+            {
                 state.dispatch.board.day = day.pred_opt();
             }
-            let label = day.format("%a %d %b %Y").to_string();
+            let label = i18n::time::full_date(i18n::current(), &day);
             if ui
-                .add_enabled(day != today, egui::Button::new("Today"))
+                .add_enabled(day != today, egui::Button::new(t!("board-today")))
                 .clicked()
             {
                 state.dispatch.board.day = None;
             }
             // Fixed width: the arrows stay put while the dispatcher clicks through days.
             ui.add_sized(
-                [112.0, 18.0],
+                [140.0, 18.0],
                 egui::Label::new(RichText::new(label).strong()),
             );
-            if ui.small_button("▶").on_hover_text("Next day").clicked() {
+            if ui
+                .small_button("▶")
+                .on_hover_text(t!("board-next-day"))
+                .clicked()
+            {
                 state.dispatch.board.day = day.succ_opt();
             }
-            ui.label(RichText::new(format!("times in {}", tz.name())).color(format::GREY));
+            let zone = format!("{} ({})", tz.name(), model::zone_label(tz, state.now_ms));
+            ui.label(RichText::new(t!("board-times-in", zone = zone)).color(format::GREY));
         });
         legend_ui(ui);
         egui::ScrollArea::vertical()
@@ -211,11 +250,11 @@ pub fn board_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
 fn legend_ui(ui: &mut egui::Ui) {
     ui.horizontal(|ui| {
         for (s, word) in [
-            (Some(SlaState::OnTrack), "on track"),
-            (Some(SlaState::AtRisk), "at risk"),
-            (Some(SlaState::Breached), "breached"),
-            (Some(SlaState::Met), "met"),
-            (None, "no SLA (inspections)"),
+            (Some(SlaState::OnTrack), t!("board-sla-on-track")),
+            (Some(SlaState::AtRisk), t!("board-sla-at-risk")),
+            (Some(SlaState::Breached), t!("board-sla-breached")),
+            (Some(SlaState::Met), t!("board-sla-met")),
+            (None, t!("board-legend-no-sla")),
         ] {
             ui.label(RichText::new("■").color(sla_color(s)));
             ui.label(RichText::new(word).small().color(sla_text(ui, s)));
@@ -259,15 +298,15 @@ fn queue_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         let n = model::unassigned_queue(&state.dispatch.board.rows, QueueSort::Priority).len();
         ui.label(
-            RichText::new(format!("Unassigned ({n})"))
+            RichText::new(t!("board-unassigned", n = n))
                 .strong()
                 .size(16.0),
         );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let sort = &mut state.dispatch.board.sort;
-            ui.selectable_value(sort, QueueSort::SlaDue, "SLA due");
-            ui.selectable_value(sort, QueueSort::Priority, "Priority");
-            ui.label("sort:");
+            ui.selectable_value(sort, QueueSort::SlaDue, t!("board-sort-sla-due"));
+            ui.selectable_value(sort, QueueSort::Priority, t!("board-sort-priority"));
+            ui.label(t!("board-sort"));
         });
     });
     ui.separator();
@@ -280,9 +319,9 @@ fn queue_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
             let queue = model::unassigned_queue(&d.board.rows, d.board.sort);
             if queue.is_empty() {
                 ui.label(if d.loaded_at_ms.is_some() {
-                    "Nothing waiting: every open work order has an engineer."
+                    t!("board-queue-empty")
                 } else {
-                    "Loading the board…"
+                    t!("board-loading")
                 });
             }
             for row in queue {
@@ -306,8 +345,8 @@ fn queue_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
                             .as_deref()
                             .map(|s| d.site_name(s))
                             .or_else(|| row.customer_id.as_deref().map(|c| d.customer_name(c)))
-                            .unwrap_or_else(|| "no site".into());
-                        let what = row.category.as_deref().unwrap_or(&row.kind);
+                            .unwrap_or_else(|| t!("board-no-site"));
+                        let what = what_words(row);
                         ui.label(RichText::new(format!("{place} · {what}")).small());
                         ui.label(RichText::new(sla_line(row, tz, now)).color(text_color));
                     });
@@ -325,9 +364,9 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, day: NaiveDate, out: &mu
     let d = &state.dispatch;
     if d.engineers.is_empty() {
         ui.label(if d.loaded_at_ms.is_some() {
-            "No engineers on this server."
+            t!("board-no-engineers")
         } else {
-            "Loading engineers…"
+            t!("board-loading-engineers")
         });
         return;
     }
@@ -391,8 +430,10 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, day: NaiveDate, out: &mu
                     .iter()
                     .filter(|r| r.is_open() && r.assignees.contains(user_id))
                     .count();
-                ui.label(RichText::new(format!("{open} open · level {}", e.level)).small())
-                    .on_hover_text(format!("skills: {}", e.skills.join(", ")));
+                ui.label(
+                    RichText::new(t!("board-engineer-load", open = open, level = e.level)).small(),
+                )
+                .on_hover_text(t!("board-engineer-skills", skills = e.skills.join(", ")));
             });
             let (rect, _) = ui.allocate_exact_size(egui::vec2(width, ROW_H), egui::Sense::hover());
             let painter = ui.painter_at(rect);
@@ -438,8 +479,8 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, day: NaiveDate, out: &mu
                         "{}\n{}–{} · {}\n{}",
                         r.label(),
                         local_hm(tz, a),
-                        local_hm(tz, b),
-                        r.status,
+                        zoned_hm(tz, b),
+                        status_words(r),
                         sla_line(r, tz, now)
                     ));
                 if resp.clicked() {
@@ -452,7 +493,11 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, day: NaiveDate, out: &mu
             ui.horizontal_top(|ui| {
                 ui.add_space(NAME_W);
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new("not scheduled:").small().color(format::GREY));
+                    ui.label(
+                        RichText::new(t!("board-not-scheduled"))
+                            .small()
+                            .color(format::GREY),
+                    );
                     for r in &ed.unscheduled {
                         let text = RichText::new(r.label()).color(sla_text(ui, r.sla_state()));
                         if ui
@@ -491,56 +536,61 @@ fn card_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 ui.add(egui::Label::new(RichText::new(row.label()).strong().size(15.0)).wrap());
             },
         );
-        if ui.small_button("×").on_hover_text("Close").clicked() {
+        if ui
+            .small_button("×")
+            .on_hover_text(t!("board-close"))
+            .clicked()
+        {
             state.dispatch.board.selected = None;
         }
     });
     let d = &state.dispatch;
-    let status = row
-        .status()
-        .map_or(row.status.clone(), |s| s.label().to_string());
-    ui.label(format!(
-        "{} · {} · {}",
-        row.priority.as_deref().unwrap_or("no priority"),
-        row.category.as_deref().unwrap_or(&row.kind),
-        status
-    ));
+    let status = status_words(&row);
+    let priority = row
+        .priority
+        .clone()
+        .unwrap_or_else(|| t!("board-no-priority"));
+    ui.label(format!("{} · {} · {}", priority, what_words(&row), status));
     if let Some(s) = &row.site_id {
-        ui.label(format!("Site: {}", d.site_name(s)));
+        ui.label(t!("board-site", name = d.site_name(s)));
     } else if let Some(c) = &row.customer_id {
-        ui.label(format!("Customer: {}", d.customer_name(c)));
+        ui.label(t!("board-customer", name = d.customer_name(c)));
     }
     ui.label(RichText::new(sla_line(&row, tz, now)).color(sla_text(ui, row.sla_state())));
     if let Some(r) = &row.sla {
-        for (what, c) in [("Response", &r.response), ("Resolution", &r.resolution)] {
+        for (what, c) in [("response", &r.response), ("resolution", &r.resolution)] {
             ui.label(
-                RichText::new(format!(
-                    "{what}: {} · due {}",
-                    model::sla_word(Some(c.state)),
-                    local_day_hm(tz, c.due_ms)
+                RichText::new(t!(
+                    "board-card-clock",
+                    clock = what,
+                    state = model::sla_word(Some(c.state)),
+                    when = zoned_day_hm(tz, c.due_ms)
                 ))
                 .small(),
             );
         }
     }
     if let Some((a, b)) = row.window() {
-        ui.label(format!(
-            "Scheduled {}–{}",
-            local_day_hm(tz, a),
-            local_hm(tz, b)
+        ui.label(t!(
+            "board-scheduled",
+            from = model::local_day_hm(tz, a),
+            to = zoned_hm(tz, b)
         ));
     }
     let can = may_dispatch(state);
-    super::section(ui, "Assigned");
+    super::section(ui, &t!("board-assigned"));
     if row.assignees.is_empty() {
-        ui.label("Nobody yet.");
+        ui.label(t!("board-nobody"));
     }
     for a in &row.assignees {
         ui.horizontal(|ui| {
             ui.label(state.dispatch.engineer_name(a));
             if can
                 && ui
-                    .add_enabled(!state.dispatch.board.busy, egui::Button::new("Unassign"))
+                    .add_enabled(
+                        !state.dispatch.board.busy,
+                        egui::Button::new(t!("board-unassign")),
+                    )
                     .clicked()
             {
                 state.dispatch.board.busy = true;
@@ -554,36 +604,39 @@ fn card_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     }
     if !can {
         ui.add_space(6.0);
-        ui.label(
-            RichText::new("Only dispatchers and administrators change assignments.")
-                .color(format::GREY),
-        );
+        ui.label(RichText::new(t!("board-only-dispatchers")).color(format::GREY));
         return;
     }
     if !row.is_open() {
         return;
     }
-    super::section(ui, "Assign an engineer");
+    super::section(ui, &t!("board-assign-engineer"));
     pick_ui(ui, state, &row);
-    super::section(ui, "Slot");
+    super::section(ui, &t!("board-slot"));
     slot_ui(ui, state, &row, tz);
     ui.add_space(8.0);
     let b = &state.dispatch.board;
     let Some(pick) = b.pick.clone() else {
-        ui.label("Choose an engineer.");
+        ui.label(t!("board-choose-engineer"));
         return;
     };
     let name = state.dispatch.engineer_name(&pick);
     let already = row.assignees.contains(&pick);
     let label = match (already, b.slot) {
-        (true, Some((a, c))) => format!(
-            "Reschedule {name} to {}–{}",
-            local_hm(tz, a),
-            local_hm(tz, c)
+        (true, Some((a, c))) => t!(
+            "board-reschedule-to",
+            name = name,
+            from = local_hm(tz, a),
+            to = local_hm(tz, c)
         ),
-        (true, None) => format!("{name} is assigned"),
-        (false, Some((a, c))) => format!("Assign {name} · {}–{}", local_hm(tz, a), local_hm(tz, c)),
-        (false, None) => format!("Assign {name}"),
+        (true, None) => t!("board-is-assigned", name = name),
+        (false, Some((a, c))) => t!(
+            "board-assign-slot",
+            name = name,
+            from = local_hm(tz, a),
+            to = local_hm(tz, c)
+        ),
+        (false, None) => t!("board-assign", name = name),
     };
     let enabled = !(b.busy || (already && b.slot.is_none()));
     if ui
@@ -608,7 +661,7 @@ fn card_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         }
     }
     if state.dispatch.board.busy {
-        ui.label(RichText::new("Sending to the server…").color(format::GREY));
+        ui.label(RichText::new(t!("board-sending")).color(format::GREY));
     }
 }
 
@@ -626,11 +679,11 @@ fn pick_ui(ui: &mut egui::Ui, state: &mut AppState, row: &BoardRow) {
     let d = &mut state.dispatch;
     let suggested: Vec<Suggestion> = match &d.board.suggestions {
         None => {
-            ui.label(RichText::new("Loading suggestions…").color(format::GREY));
+            ui.label(RichText::new(t!("board-loading-suggestions")).color(format::GREY));
             Vec::new()
         }
         Some(Err(e)) => {
-            ui.label(RichText::new(format!("No suggestions: {e}")).color(format::GREY));
+            ui.label(RichText::new(t!("board-no-suggestions", error = e)).color(format::GREY));
             Vec::new()
         }
         Some(Ok(list)) => list.clone(),
@@ -648,7 +701,7 @@ fn pick_ui(ui: &mut egui::Ui, state: &mut AppState, row: &BoardRow) {
         }
         let mut why = s.reasons.join(" · ");
         if row.assignees.contains(&s.user_id) {
-            why = format!("already assigned · {why}");
+            why = t!("board-already-assigned", why = why);
         }
         ui.label(RichText::new(why).small().color(format::GREY));
     }
@@ -659,7 +712,7 @@ fn pick_ui(ui: &mut egui::Ui, state: &mut AppState, row: &BoardRow) {
         .map(|e| (e.user_id.clone(), e.display_name.clone()))
         .collect();
     if !others.is_empty() && !suggested.is_empty() {
-        ui.label(RichText::new("Other engineers").small());
+        ui.label(RichText::new(t!("board-other-engineers")).small());
     }
     for (id, name) in others {
         let picked = d.board.pick.as_deref() == Some(id.as_str());
@@ -676,7 +729,7 @@ fn slot_ui(ui: &mut egui::Ui, state: &mut AppState, row: &BoardRow, tz: chrono_t
     let d = &mut state.dispatch;
     let day = d.board.day.unwrap_or_else(|| model::local_date(tz, now));
     ui.horizontal(|ui| {
-        ui.label("Duration");
+        ui.label(t!("board-duration"));
         egui::ComboBox::from_id_salt("slot_duration")
             .selected_text(format::duration(d.board.duration_min * MINUTE_MS))
             .show_ui(ui, |ui| {
@@ -694,11 +747,14 @@ fn slot_ui(ui: &mut egui::Ui, state: &mut AppState, row: &BoardRow, tz: chrono_t
                 }
             })
             .response
-            .accessible_name("Duration");
-        ui.label(day.format("on %a %d %b").to_string());
+            .accessible_name(t!("board-duration"));
+        ui.label(t!(
+            "board-slot-day",
+            day = i18n::time::weekday_date(i18n::current(), &day)
+        ));
     });
     if ui
-        .selectable_label(d.board.slot.is_none(), "No slot: as soon as possible")
+        .selectable_label(d.board.slot.is_none(), t!("board-no-slot"))
         .clicked()
     {
         d.board.slot = None;
@@ -723,7 +779,7 @@ fn slot_ui(ui: &mut egui::Ui, state: &mut AppState, row: &BoardRow, tz: chrono_t
         now,
     );
     if slots.is_empty() {
-        ui.label(RichText::new("No free slot left that day.").color(format::GREY));
+        ui.label(RichText::new(t!("board-no-free-slot")).color(format::GREY));
     }
     ui.horizontal_wrapped(|ui| {
         for s in slots {
@@ -767,36 +823,33 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
                     }
                     d.board.slot = None;
                     d.reload_at_ms = Some(now);
-                    let what = match kind {
-                        "assign" => "Assigned",
-                        "unassign" => "Unassigned",
-                        _ if second_half => "Assigned and scheduled",
-                        _ => "Rescheduled",
+                    let text = match kind {
+                        "assign" => t!("board-done-assigned"),
+                        "unassign" => t!("board-done-unassigned"),
+                        _ if second_half => t!("board-done-assigned-scheduled"),
+                        _ => t!("board-done-rescheduled"),
                     };
-                    dispatch::flash_ok(
-                        state,
-                        format!("{what} — the engineer's app gets it at its next sync."),
-                    );
+                    dispatch::flash_ok(state, text);
                 }
                 Err(e) => {
                     d.reload_at_ms = Some(now);
                     let second_half = d.board.scheduling_assignment.take().as_deref() == Some(id);
                     let what = match kind {
-                        "assign" => "Could not assign",
-                        "unassign" => "Could not unassign",
-                        _ if second_half => "Assigned, but the visit time could not be set",
-                        _ => "Could not reschedule",
+                        "assign" => t!("board-fail-assign"),
+                        "unassign" => t!("board-fail-unassign"),
+                        _ if second_half => t!("board-fail-slot"),
+                        _ => t!("board-fail-reschedule"),
                     };
-                    dispatch::flash_error(state, what, &e);
+                    dispatch::flash_error(state, &what, &e);
                 }
             }
         }
         other => {
             let msg = match result {
-                Ok(_) => format!("unexpected answer {other:?}"),
+                Ok(_) => t!("board-unexpected-answer", tag = other),
                 Err(e) => e.to_string(),
             };
-            dispatch::flash_error(state, "Dispatch", &ApiError::Other(msg));
+            dispatch::flash_error(state, &t!("board-dispatch"), &ApiError::Other(msg));
         }
     }
 }
@@ -812,7 +865,7 @@ mod tests {
             response_due_ms: Some(1_794_990_600_000),
             ..Default::default()
         };
-        assert_eq!(sla_line(&row, tz, 0), "due Wed 18 Nov 16:30");
+        assert_eq!(sla_line(&row, tz, 0), "due Wed 18 Nov 16:30 CST");
         assert_eq!(sla_line(&BoardRow::default(), tz, 0), "no SLA");
         let _ = MINUTE_MS;
     }
@@ -842,14 +895,17 @@ mod tests {
             }),
             ..Default::default()
         };
-        assert_eq!(sla_line(&row, tz, now), "response due 10:00 (in 9 h 0 min)");
+        assert_eq!(
+            sla_line(&row, tz, now),
+            "response due 10:00 CST (in 9 h 0 min)"
+        );
         // On hold the due time moves: the clock's remainder is what holds.
         if let Some(r) = row.sla.as_mut() {
             r.paused = true;
         }
         assert_eq!(
             sla_line(&row, tz, now),
-            "response due 10:00 (1 h 0 min left · paused, on hold)"
+            "response due 10:00 CST (1 h 0 min left · paused, on hold)"
         );
     }
 

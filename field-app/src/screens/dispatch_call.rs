@@ -4,7 +4,7 @@
 //! saving posts to `/v1/work-orders`, and the new incident opens on the board to assign.
 
 use super::dispatch::{self, DispatchTab, may_dispatch};
-use super::dispatch_model::{DeviceInfo, local_day_hm};
+use super::dispatch_model::{DeviceInfo, zoned_day_hm};
 use crate::api::{ApiCall, ApiError, ApiReply};
 use crate::command::Command;
 use crate::format;
@@ -14,6 +14,7 @@ use egui::RichText;
 use fieldsync::TimestampMs;
 use fieldsync::model::{CATEGORIES, priority_for};
 use fieldsync::sla::CompiledContract;
+use fieldsync_i18n::t;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -83,7 +84,7 @@ pub fn preview(
             priority: priority_for(impact, urgency).to_string(),
             response_due_ms: None,
             resolution_due_ms: None,
-            note: Some("no contract for this customer: no SLA clock".into()),
+            note: Some(t!("call-no-contract")),
         };
     };
     let priority = c
@@ -98,7 +99,7 @@ pub fn preview(
             note: None,
         },
         Ok(None) => Preview {
-            note: Some(format!("the contract has no target for {priority}")),
+            note: Some(t!("call-no-target", priority = priority.clone())),
             priority,
             response_due_ms: None,
             resolution_due_ms: None,
@@ -145,7 +146,7 @@ fn customers(state: &AppState) -> Vec<(String, String)> {
 
 pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     if !may_dispatch(state) {
-        ui.label("Only dispatchers and administrators log incidents from calls.");
+        ui.label(t!("call-only-dispatchers"));
         return;
     }
     let now = state.now_ms;
@@ -165,21 +166,21 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
     {
         out.push(Command::Api(contract_call(c)));
     }
-    ui.label("Log the caller's fault; priority and due times are shown before you save.");
+    ui.label(t!("call-intro"));
     ui.add_space(6.0);
     egui::Grid::new("call_form")
         .num_columns(2)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
-            let l = ui.label("Caller");
+            let l = ui.label(t!("call-caller"));
             ui.add(
                 egui::TextEdit::singleline(&mut f.caller)
-                    .hint_text("name, phone")
+                    .hint_text(t!("call-caller-hint"))
                     .desired_width(420.0),
             )
             .labelled_by(l.id);
             ui.end_row();
-            let l = ui.label("Customer");
+            let l = ui.label(t!("call-customer"));
             let current = f
                 .customer_id
                 .as_ref()
@@ -189,7 +190,7 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
                         .find(|(c, _)| c == id)
                         .map_or(id.clone(), |(_, n)| n.clone())
                 })
-                .unwrap_or_else(|| "(choose)".into());
+                .unwrap_or_else(|| t!("call-choose"));
             egui::ComboBox::from_id_salt("call_customer")
                 .selected_text(current)
                 .width(300.0)
@@ -207,7 +208,7 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
                 .response
                 .labelled_by(l.id);
             ui.end_row();
-            let l = ui.label("Site");
+            let l = ui.label(t!("call-site"));
             let of_customer: Vec<&(String, String, String)> = sites
                 .iter()
                 .filter(|s| f.customer_id.as_deref().is_none_or(|c| c == s.2))
@@ -216,12 +217,12 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
                 .site_id
                 .as_ref()
                 .and_then(|id| sites.iter().find(|s| &s.0 == id))
-                .map_or("(any)".to_string(), |s| s.1.clone());
+                .map_or_else(|| t!("call-any-site"), |s| s.1.clone());
             egui::ComboBox::from_id_salt("call_site")
                 .selected_text(current)
                 .width(300.0)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut f.site_id, None, "(any)");
+                    ui.selectable_value(&mut f.site_id, None, t!("call-any-site"));
                     for s in of_customer {
                         if ui
                             .selectable_value(&mut f.site_id, Some(s.0.clone()), &s.1)
@@ -234,11 +235,11 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
                 .response
                 .labelled_by(l.id);
             ui.end_row();
-            let l = ui.label("Title");
+            let l = ui.label(t!("call-title"));
             ui.add(egui::TextEdit::singleline(&mut f.title).desired_width(420.0))
                 .labelled_by(l.id);
             ui.end_row();
-            let l = ui.label("Description");
+            let l = ui.label(t!("call-description"));
             ui.add(
                 egui::TextEdit::multiline(&mut f.description)
                     .desired_rows(3)
@@ -246,24 +247,28 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
             )
             .labelled_by(l.id);
             ui.end_row();
-            ui.label("Devices");
+            ui.label(t!("call-devices"));
             ui.vertical(|ui| devices_ui(ui, f, &found, out));
             ui.end_row();
-            let l = ui.label("Category");
+            let l = ui.label(t!("call-category"));
             egui::ComboBox::from_id_salt("call_category")
-                .selected_text(f.category.clone())
+                .selected_text(super::supervisor::category_label(&f.category))
                 .show_ui(ui, |ui| {
                     for c in CATEGORIES {
-                        ui.selectable_value(&mut f.category, c.to_string(), c);
+                        let word = super::supervisor::category_label(c);
+                        ui.selectable_value(&mut f.category, c.to_string(), word);
                     }
                 })
                 .response
                 .labelled_by(l.id);
             ui.end_row();
-            ui.label("Impact / urgency");
+            ui.label(t!("call-impact-urgency"));
             ui.horizontal(|ui| {
-                for (label, value) in [("impact", &mut f.impact), ("urgency", &mut f.urgency)] {
-                    egui::ComboBox::from_id_salt(format!("call_{label}"))
+                for (key, label, value) in [
+                    ("impact", t!("call-impact"), &mut f.impact),
+                    ("urgency", t!("call-urgency"), &mut f.urgency),
+                ] {
+                    egui::ComboBox::from_id_salt(format!("call_{key}"))
                         .selected_text(format!("{label} {value} — {}", level_word(*value)))
                         .show_ui(ui, |ui| {
                             for n in 1..=3 {
@@ -290,7 +295,7 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
         if ui
             .add_enabled(
                 !f.busy,
-                egui::Button::new(RichText::new("Save incident").strong()),
+                egui::Button::new(RichText::new(t!("call-save")).strong()),
             )
             .clicked()
         {
@@ -307,11 +312,11 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
                 Err(e) => f.error = Some(e),
             }
         }
-        if ui.button("Clear").clicked() {
+        if ui.button(t!("call-clear")).clicked() {
             *f = CallForm::default();
         }
         if f.busy {
-            ui.label(RichText::new("Saving…").color(format::GREY));
+            ui.label(RichText::new(t!("call-saving")).color(format::GREY));
         }
     });
     if let Some(e) = &f.error {
@@ -320,11 +325,11 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
 }
 
 /// Impact and urgency levels in words (1 is the highest).
-fn level_word(n: i64) -> &'static str {
+fn level_word(n: i64) -> String {
     match n {
-        1 => "high",
-        2 => "medium",
-        _ => "low",
+        1 => t!("call-level-high"),
+        2 => t!("call-level-medium"),
+        _ => t!("call-level-low"),
     }
 }
 
@@ -344,10 +349,10 @@ fn devices_ui(ui: &mut egui::Ui, f: &mut CallForm, found: &[DeviceInfo], out: &m
     let r = ui
         .add(
             egui::TextEdit::singleline(&mut f.device_query)
-                .hint_text("asset tag, serial, IP …")
+                .hint_text(t!("call-device-hint"))
                 .desired_width(300.0),
         )
-        .accessible_name("Find device");
+        .accessible_name(t!("call-find-device"));
     if r.changed() && !f.device_query.trim().is_empty() {
         out.push(Command::Api(ApiCall::get(
             "dispatch.devices",
@@ -392,25 +397,25 @@ fn preview_ui(ui: &mut egui::Ui, state: &AppState, p: &Preview) {
         .corner_radius(4.0)
         .show(ui, |ui| {
             ui.label(
-                RichText::new(format!("Priority {}", p.priority))
+                RichText::new(t!("call-priority", priority = p.priority.clone()))
                     .strong()
                     .size(16.0)
                     .color(priority_color),
             );
             match (p.response_due_ms, p.resolution_due_ms) {
                 (Some(a), Some(b)) => {
-                    ui.label(format!("Response due {}", local_day_hm(tz, a)));
-                    ui.label(format!("Resolution due {}", local_day_hm(tz, b)));
+                    ui.label(t!("call-response-due", when = zoned_day_hm(tz, a)));
+                    ui.label(t!("call-resolution-due", when = zoned_day_hm(tz, b)));
                     if let Some(c) = f
                         .customer_id
                         .as_deref()
                         .and_then(|c| state.sla_clocks.contract(c))
                     {
                         ui.label(
-                            RichText::new(format!(
-                                "contract “{}”, times in {}",
-                                c.contract.name,
-                                tz.name()
+                            RichText::new(t!(
+                                "call-contract-zone",
+                                contract = c.contract.name.clone(),
+                                zone = tz.name()
                             ))
                             .small()
                             .color(format::GREY),
@@ -419,11 +424,11 @@ fn preview_ui(ui: &mut egui::Ui, state: &AppState, p: &Preview) {
                 }
                 _ => {
                     let why = match f.customer_id.as_deref() {
-                        None => "choose the customer to see the due times".to_string(),
+                        None => t!("call-choose-customer-first"),
                         Some(c) => match f.contract_missing.get(c) {
-                            Some(e) => format!("no contract: {e}"),
+                            Some(e) => t!("call-contract-missing", error = e.to_string()),
                             None if state.sla_clocks.contract(c).is_none() => {
-                                "loading the customer's contract…".to_string()
+                                t!("call-contract-loading")
                             }
                             None => p.note.clone().unwrap_or_default(),
                         },
@@ -438,14 +443,17 @@ fn preview_ui(ui: &mut egui::Ui, state: &AppState, p: &Preview) {
 pub fn request(f: &CallForm) -> Result<serde_json::Value, String> {
     let title = f.title.trim();
     if title.is_empty() {
-        return Err("Enter a title: what is broken, in the caller's words.".into());
+        return Err(t!("call-need-title"));
     }
     let Some(customer) = &f.customer_id else {
-        return Err("Choose the customer (the SLA depends on their contract).".into());
+        return Err(t!("call-need-customer"));
     };
     let mut description = f.description.trim().to_string();
     if !f.caller.trim().is_empty() {
-        description = format!("Caller: {}\n{description}", f.caller.trim());
+        description = format!(
+            "{}\n{description}",
+            t!("call-caller-line", caller = f.caller.trim())
+        );
     }
     Ok(serde_json::json!({
         "title": title,
@@ -481,10 +489,14 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
     match created {
         Ok(c) => {
             let tz = state.dispatch.zone();
-            let due = c
-                .response_due_ms
-                .map(|d| format!(", response due {}", local_day_hm(tz, d)))
-                .unwrap_or_default();
+            let text = match c.response_due_ms {
+                Some(d) => t!(
+                    "call-created-due",
+                    number = c.number.clone(),
+                    when = zoned_day_hm(tz, d)
+                ),
+                None => t!("call-created", number = c.number.clone()),
+            };
             state.dispatch.call = CallForm {
                 contract_asked: std::mem::take(&mut state.dispatch.call.contract_asked),
                 ..CallForm::default()
@@ -494,15 +506,9 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
             let mut follow = Vec::new();
             super::dispatch_board::select(state, &c.doc_id, &mut follow);
             state.dispatch.outbox.append(&mut follow);
-            dispatch::flash_ok(
-                state,
-                format!(
-                    "{} created{due}. Assign an engineer on the right.",
-                    c.number
-                ),
-            );
+            dispatch::flash_ok(state, text);
         }
-        Err(e) => state.dispatch.call.error = Some(format!("Not saved: {e}")),
+        Err(e) => state.dispatch.call.error = Some(t!("call-not-saved", error = e)),
     }
 }
 
@@ -520,13 +526,13 @@ mod tests {
         assert_eq!(p.priority, "P2");
         let tz = chrono_tz::Asia::Shanghai;
         assert_eq!(
-            local_day_hm(tz, p.response_due_ms.unwrap()),
+            super::super::dispatch_model::local_day_hm(tz, p.response_due_ms.unwrap()),
             "Mon 23 Nov 10:30"
         );
         // Hardware: one working day (8 business hours) → Monday 16:30.
         let p = preview(Some(&c), 2, 1, Some("hardware"), fri_1630);
         assert_eq!(
-            local_day_hm(tz, p.resolution_due_ms.unwrap()),
+            super::super::dispatch_model::local_day_hm(tz, p.resolution_due_ms.unwrap()),
             "Mon 23 Nov 16:30"
         );
         let none = preview(None, 1, 1, None, fri_1630);

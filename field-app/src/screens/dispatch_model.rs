@@ -229,8 +229,30 @@ pub fn local_hm(tz: Tz, ms: TimestampMs) -> String {
 /// Local "Wed 18 Nov 14:30" of an instant.
 pub fn local_day_hm(tz: Tz, ms: TimestampMs) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(&tz).format("%a %d %b %H:%M").to_string())
+        .map(|t| {
+            fieldsync_i18n::time::date_time(
+                fieldsync_i18n::current(),
+                &t.with_timezone(&tz).naive_local(),
+            )
+        })
         .unwrap_or_else(|| "?".into())
+}
+
+/// The label of `tz` at an instant: "CST" / "北京时间".
+pub fn zone_label(tz: Tz, ms: TimestampMs) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| fieldsync_i18n::time::zone_label(fieldsync_i18n::current(), tz, &t))
+        .unwrap_or_default()
+}
+
+/// Local "14:30 CST" of an instant: the time with its zone's label.
+pub fn zoned_hm(tz: Tz, ms: TimestampMs) -> String {
+    format!("{} {}", local_hm(tz, ms), zone_label(tz, ms))
+}
+
+/// Local "Wed 18 Nov 14:30 CST" of an instant.
+pub fn zoned_day_hm(tz: Tz, ms: TimestampMs) -> String {
+    crate::format::time_in(ms, crate::format::Zone::Site(tz))
 }
 
 /// The instant of local `hour:minute` on `day`.
@@ -373,13 +395,14 @@ pub fn board_zone<'a>(zones: impl IntoIterator<Item = &'a str>) -> Tz {
 }
 
 /// Plain words for an SLA state.
-pub fn sla_word(s: Option<SlaState>) -> &'static str {
+pub fn sla_word(s: Option<SlaState>) -> String {
+    use fieldsync_i18n::t;
     match s {
-        Some(SlaState::OnTrack) => "on track",
-        Some(SlaState::AtRisk) => "at risk",
-        Some(SlaState::Breached) => "breached",
-        Some(SlaState::Met) => "met",
-        None => "no SLA",
+        Some(SlaState::OnTrack) => t!("board-sla-on-track"),
+        Some(SlaState::AtRisk) => t!("board-sla-at-risk"),
+        Some(SlaState::Breached) => t!("board-sla-breached"),
+        Some(SlaState::Met) => t!("board-sla-met"),
+        None => t!("board-no-sla"),
     }
 }
 

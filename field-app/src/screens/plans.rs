@@ -4,7 +4,7 @@
 //! plan; the server then generates its work orders (future occurrences only).
 
 use super::dispatch::{self, may_dispatch};
-use super::dispatch_model::{local_date, local_day_hm, local_hm};
+use super::dispatch_model::{local_date, local_day_hm, zoned_hm};
 use super::plans_model::{DeviceScope, Occurrence, Plan, PlanDraft, RulePreset};
 use crate::api::{ApiCall, ApiError, ApiReply};
 use crate::command::Command;
@@ -12,6 +12,7 @@ use crate::format;
 use crate::state::AppState;
 use egui::RichText;
 use fieldsync::TimestampMs;
+use fieldsync_i18n::t;
 
 /// Wait this long after the last keystroke before asking for a preview.
 const PREVIEW_DEBOUNCE_MS: i64 = 500;
@@ -72,11 +73,11 @@ fn list_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let can = may_dispatch(state);
     ui.horizontal(|ui| {
         ui.label(
-            RichText::new(format!("{} plans", state.dispatch.plans.list.len()))
+            RichText::new(t!("plans-count", count = state.dispatch.plans.list.len()))
                 .strong()
                 .size(16.0),
         );
-        if can && ui.button("＋ New plan").clicked() {
+        if can && ui.button(t!("plans-new-button")).clicked() {
             let tz = state.dispatch.zone();
             let today = local_date(tz, state.now_ms);
             state.dispatch.plans.editor = Some(PlanDraft::new(today, tz.name()));
@@ -84,17 +85,16 @@ fn list_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         }
     });
     if let Some(e) = &state.dispatch.plans.error {
-        ui.label(RichText::new(format!("Plans could not be loaded: {e}")).color(format::RED));
+        ui.label(RichText::new(t!("plans-load-failed", error = e)).color(format::RED));
     }
     let d = &state.dispatch;
     if d.plans.list.is_empty() && d.plans.error.is_none() {
         let text = if !d.plans.answered {
-            "Loading the plans…"
+            t!("plans-loading")
         } else if can {
-            "No inspection plans yet. “＋ New plan” sets up recurring visits (a weekly on-site \
-             round, a monthly UPS test); the server then creates their work orders ahead."
+            t!("plans-empty-dispatcher")
         } else {
-            "No inspection plans yet."
+            t!("plans-empty")
         };
         ui.label(RichText::new(text).color(format::GREY));
         return;
@@ -110,14 +110,14 @@ fn list_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 .spacing([14.0, 8.0])
                 .show(ui, |ui| {
                     for h in [
-                        "Plan",
-                        "Site",
-                        "Recurrence",
-                        "Window",
-                        "Engineer",
-                        "Priority",
-                        "State",
-                        "",
+                        t!("plans-col-plan"),
+                        t!("plans-col-site"),
+                        t!("plans-col-recurrence"),
+                        t!("plans-col-window"),
+                        t!("plans-col-engineer"),
+                        t!("plans-col-priority"),
+                        t!("plans-col-state"),
+                        String::new(),
                     ] {
                         ui.label(RichText::new(h).strong());
                     }
@@ -137,18 +137,22 @@ fn list_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
                         );
                         ui.label(p.priority.as_deref().unwrap_or("—"));
                         if p.paused {
-                            ui.label(RichText::new("paused").color(format::AMBER));
+                            ui.label(RichText::new(t!("plans-paused")).color(format::AMBER));
                         } else {
-                            ui.label(RichText::new("active").color(format::GREEN));
+                            ui.label(RichText::new(t!("plans-active")).color(format::GREEN));
                         }
                         ui.horizontal(|ui| {
                             if !can {
                                 return;
                             }
-                            if ui.button("Edit").clicked() {
+                            if ui.button(t!("plans-edit")).clicked() {
                                 edit = Some(i);
                             }
-                            let word = if p.paused { "Resume" } else { "Pause" };
+                            let word = if p.paused {
+                                t!("plans-resume")
+                            } else {
+                                t!("plans-pause")
+                            };
                             if ui.button(word).clicked() {
                                 toggle = Some(i);
                             }
@@ -234,16 +238,13 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         return;
     };
     let heading = if draft.base.is_some() {
-        "Edit plan"
+        t!("plans-edit-heading")
     } else {
-        "New plan"
+        t!("plans-new-heading")
     };
     ui.label(RichText::new(heading).strong().size(16.0));
     if draft.base.is_some() {
-        ui.label(
-            RichText::new("Changes apply from the moment you save: past visits stay as they were.")
-                .color(format::GREY),
-        );
+        ui.label(RichText::new(t!("plans-edit-note")).color(format::GREY));
     }
     let mut close = false;
     ui.columns(2, |cols| {
@@ -260,7 +261,7 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         let save = ui.add_enabled(
             checked.is_ok() && !plans.saving,
-            egui::Button::new(RichText::new("Save plan").strong()),
+            egui::Button::new(RichText::new(t!("plans-save")).strong()),
         );
         if save.clicked()
             && let Ok(plan) = &checked
@@ -274,11 +275,11 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
                 None => ApiCall::post_json("dispatch.plan.save", "/v1/plans", plan),
             }));
         }
-        if ui.button("Cancel").clicked() {
+        if ui.button(t!("plans-cancel")).clicked() {
             close = true;
         }
         if plans.saving {
-            ui.label(RichText::new("Saving…").color(format::GREY));
+            ui.label(RichText::new(t!("plans-saving")).color(format::GREY));
         }
     });
     if let Err(e) = &checked {
@@ -302,16 +303,16 @@ fn form_ui(
         .num_columns(2)
         .spacing([10.0, 8.0])
         .show(ui, |ui| {
-            let l = ui.label("Title");
+            let l = ui.label(t!("plans-title"));
             ui.add(egui::TextEdit::singleline(&mut d.title).desired_width(300.0))
                 .labelled_by(l.id);
             ui.end_row();
-            let l = ui.label("Site");
+            let l = ui.label(t!("plans-site"));
             let current = d
                 .site_id
                 .as_ref()
                 .and_then(|id| sites.iter().find(|s| &s.0 == id))
-                .map_or("(choose)".to_string(), |s| s.1.clone());
+                .map_or_else(|| t!("plans-choose"), |s| s.1.clone());
             egui::ComboBox::from_id_salt("plan_site")
                 .selected_text(current)
                 .width(280.0)
@@ -328,25 +329,37 @@ fn form_ui(
                 .response
                 .labelled_by(l.id);
             ui.end_row();
-            ui.label("Devices");
+            ui.label(t!("plans-devices"));
             ui.horizontal(|ui| {
-                ui.selectable_value(&mut d.scope, DeviceScope::AllAtSite, "all at the site");
-                ui.selectable_value(&mut d.scope, DeviceScope::OfType, "of type");
+                ui.selectable_value(
+                    &mut d.scope,
+                    DeviceScope::AllAtSite,
+                    t!("plans-devices-all"),
+                );
+                ui.selectable_value(
+                    &mut d.scope,
+                    DeviceScope::OfType,
+                    t!("plans-devices-of-type"),
+                );
                 if d.scope == DeviceScope::OfType {
                     ui.add(
                         egui::TextEdit::singleline(&mut d.device_type)
                             .hint_text("ups")
                             .desired_width(80.0),
                     )
-                    .accessible_name("Device type");
+                    .accessible_name(t!("plans-device-type"));
                 }
                 if d.base.as_ref().is_some_and(|p| !p.device_ids.is_empty()) {
                     let n = d.base.as_ref().map_or(0, |p| p.device_ids.len());
-                    ui.selectable_value(&mut d.scope, DeviceScope::Listed, format!("{n} listed"));
+                    ui.selectable_value(
+                        &mut d.scope,
+                        DeviceScope::Listed,
+                        t!("plans-devices-listed", count = n),
+                    );
                 }
             });
             ui.end_row();
-            let l = ui.label("Recurrence");
+            let l = ui.label(t!("plans-recurrence"));
             egui::ComboBox::from_id_salt("plan_rule")
                 .selected_text(d.preset.label())
                 .width(280.0)
@@ -368,17 +381,21 @@ fn form_ui(
                     egui::TextEdit::singleline(&mut d.rule_text)
                         .desired_width(300.0)
                         .interactive(d.preset == RulePreset::Custom)
-                        .hint_text("FREQ=MONTHLY;BYDAY=1MO"),
+                        .hint_text(RulePreset::MonthlyFirstMonday.rule().unwrap_or_default()),
                 )
                 .labelled_by(l.id);
-            r.on_hover_text("iCalendar RRULE, e.g. FREQ=WEEKLY;BYDAY=WE or FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO (choose “Custom RRULE” to type)");
+            r.on_hover_text(t!("plans-rrule-hint"));
             ui.end_row();
             for (label, value, hint) in [
-                ("Starts on", &mut d.starts_on, "2026-11-18"),
-                ("Window start", &mut d.window_start, "09:00"),
-                ("Window end", &mut d.window_end, "12:00"),
-                ("Time zone", &mut d.time_zone, "Asia/Shanghai"),
-                ("Create ahead (days)", &mut d.horizon_days, "28"),
+                (t!("plans-starts-on"), &mut d.starts_on, "2026-11-18"),
+                (t!("plans-window-start"), &mut d.window_start, "09:00"),
+                (t!("plans-window-end"), &mut d.window_end, "12:00"),
+                (
+                    t!("plans-time-zone"),
+                    &mut d.time_zone,
+                    chrono_tz::Asia::Shanghai.name(),
+                ),
+                (t!("plans-horizon"), &mut d.horizon_days, "28"),
             ] {
                 let l = ui.label(label);
                 ui.add(
@@ -389,17 +406,17 @@ fn form_ui(
                 .labelled_by(l.id);
                 ui.end_row();
             }
-            let l = ui.label("Default engineer");
+            let l = ui.label(t!("plans-default-engineer"));
             let current = d
                 .default_engineer
                 .as_ref()
                 .and_then(|id| engineers.iter().find(|e| &e.0 == id))
-                .map_or("(none: dispatcher assigns)".to_string(), |e| e.1.clone());
+                .map_or_else(|| t!("plans-no-engineer"), |e| e.1.clone());
             egui::ComboBox::from_id_salt("plan_engineer")
                 .selected_text(current)
                 .width(220.0)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut d.default_engineer, None, "(none: dispatcher assigns)");
+                    ui.selectable_value(&mut d.default_engineer, None, t!("plans-no-engineer"));
                     for (id, name) in engineers {
                         ui.selectable_value(&mut d.default_engineer, Some(id.clone()), name);
                     }
@@ -407,7 +424,7 @@ fn form_ui(
                 .response
                 .labelled_by(l.id);
             ui.end_row();
-            let l = ui.label("Priority");
+            let l = ui.label(t!("plans-priority"));
             egui::ComboBox::from_id_salt("plan_priority")
                 .selected_text(d.priority.clone())
                 .show_ui(ui, |ui| {
@@ -418,37 +435,35 @@ fn form_ui(
                 .response
                 .labelled_by(l.id);
             ui.end_row();
-            ui.label("Paused");
-            ui.checkbox(&mut d.paused, "no new visits while paused");
+            ui.label(t!("plans-paused-label"));
+            ui.checkbox(&mut d.paused, t!("plans-paused-hint"));
             ui.end_row();
         });
 }
 
 fn preview_ui(ui: &mut egui::Ui, state: &AppState, d: &PlanDraft) {
-    ui.label(RichText::new("Next visits").strong());
+    ui.label(RichText::new(t!("plans-next-visits")).strong());
     let tz: chrono_tz::Tz = d.time_zone.trim().parse().unwrap_or(chrono_tz::UTC);
     match &state.dispatch.plans.preview {
         None => {
-            ui.label(
-                RichText::new("The preview appears when the plan is complete.").color(format::GREY),
-            );
+            ui.label(RichText::new(t!("plans-preview-waiting")).color(format::GREY));
         }
         Some(Err(e)) => {
             ui.label(RichText::new(e).color(format::RED));
         }
         Some(Ok(list)) if list.is_empty() => {
-            ui.label("The rule produces no future visits.");
+            ui.label(t!("plans-no-visits"));
         }
         Some(Ok(list)) => {
             for o in list {
                 ui.label(format!(
                     "{}–{}",
                     local_day_hm(tz, o.start_ms),
-                    local_hm(tz, o.end_ms)
+                    zoned_hm(tz, o.end_ms)
                 ));
             }
             ui.label(
-                RichText::new(format!("times in {}", tz.name()))
+                RichText::new(t!("plans-times-in", zone = tz.name()))
                     .small()
                     .color(format::GREY),
             );
@@ -489,12 +504,11 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
                         .outbox
                         .push(Command::Api(ApiCall::get("dispatch.plans", "/v1/plans")));
                     state.dispatch.reload_at_ms = Some(state.now_ms);
-                    dispatch::flash_ok(
-                        state,
-                        "Plan saved — its visits are generated on the server.",
-                    );
+                    dispatch::flash_ok(state, t!("plans-saved"));
                 }
-                Err(e) => plans.editor_error = Some(format!("Not saved: {}", server_words(&e))),
+                Err(e) => {
+                    plans.editor_error = Some(t!("plans-not-saved", error = server_words(&e)))
+                }
             }
         }
         other if other.starts_with("plan.pause.") => match result {
@@ -504,7 +518,7 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
                     .outbox
                     .push(Command::Api(ApiCall::get("dispatch.plans", "/v1/plans")));
             }
-            Err(e) => dispatch::flash_error(state, "Could not pause or resume the plan", &e),
+            Err(e) => dispatch::flash_error(state, &t!("plans-pause-failed"), &e),
         },
         _ => {}
     }

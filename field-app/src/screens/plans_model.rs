@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use fieldsync::TimestampMs;
+use fieldsync_i18n::t;
 use serde::{Deserialize, Serialize};
 
 /// Devices to inspect by type at the plan's site.
@@ -87,13 +88,13 @@ impl RulePreset {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            RulePreset::WeeklyWednesday => "Weekly on Wednesday",
-            RulePreset::MonthlyFirstMonday => "Monthly, first Monday",
-            RulePreset::Quarterly => "Quarterly, first Monday",
-            RulePreset::WorkingDays => "Every working day",
-            RulePreset::Custom => "Custom RRULE",
+            RulePreset::WeeklyWednesday => t!("plans-preset-weekly-wednesday"),
+            RulePreset::MonthlyFirstMonday => t!("plans-preset-monthly-first-monday"),
+            RulePreset::Quarterly => t!("plans-preset-quarterly"),
+            RulePreset::WorkingDays => t!("plans-preset-working-days"),
+            RulePreset::Custom => t!("plans-preset-custom"),
         }
     }
 
@@ -135,37 +136,34 @@ const RULE_KEYS: [&str; 12] = [
 pub fn check_rule(rule: &str) -> Result<String, String> {
     let norm = normalise(rule);
     if norm.is_empty() {
-        return Err("Enter a recurrence rule, e.g. FREQ=WEEKLY;BYDAY=WE.".into());
+        return Err(t!("plans-rule-empty"));
     }
     let mut freq = None;
     for part in norm.split(';').filter(|p| !p.is_empty()) {
         let Some((key, value)) = part.split_once('=') else {
-            return Err(format!(
-                "“{part}” is not KEY=VALUE (parts are separated by ;)."
-            ));
+            return Err(t!("plans-rule-not-key-value", part = part));
         };
         if key == "DTSTART" {
-            return Err("Leave DTSTART out: the plan's first day is set under “Starts on”.".into());
+            return Err(t!("plans-rule-dtstart"));
         }
         if !RULE_KEYS.contains(&key) {
-            return Err(format!(
-                "Unknown RRULE part {key} (known: {}).",
-                RULE_KEYS.join(", ")
+            return Err(t!(
+                "plans-rule-unknown-part",
+                key = key,
+                known = RULE_KEYS.join(", ")
             ));
         }
         if value.is_empty() {
-            return Err(format!("{key} has no value."));
+            return Err(t!("plans-rule-no-value", key = key));
         }
         if key == "FREQ" {
             freq = Some(value.to_string());
         }
     }
     match freq.as_deref() {
-        None => Err("The rule needs FREQ (DAILY, WEEKLY, MONTHLY or YEARLY).".into()),
+        None => Err(t!("plans-rule-no-freq")),
         Some("DAILY" | "WEEKLY" | "MONTHLY" | "YEARLY") => Ok(norm),
-        Some(other) => Err(format!(
-            "FREQ={other}: inspections recur DAILY, WEEKLY, MONTHLY or YEARLY."
-        )),
+        Some(other) => Err(t!("plans-rule-bad-freq", freq = other)),
     }
 }
 
@@ -269,34 +267,35 @@ impl PlanDraft {
     pub fn to_plan(&self) -> Result<Plan, String> {
         let title = self.title.trim();
         if title.is_empty() {
-            return Err("Enter a title, e.g. “Weekly server-room round”.".into());
+            return Err(t!("plans-need-title"));
         }
         let (Some(customer_id), Some(site_id)) = (&self.customer_id, &self.site_id) else {
-            return Err("Choose the site to inspect.".into());
+            return Err(t!("plans-need-site"));
         };
         let rrule = check_rule(&self.rule())?;
-        let starts_on: NaiveDate = self.starts_on.trim().parse().map_err(|_| {
-            format!(
-                "“{}” is not a date: write it as 2026-11-18.",
-                self.starts_on.trim()
-            )
-        })?;
-        let minutes = |what: &str, s: &str| -> Result<u32, String> {
-            fieldsync::sla::parse_hhmm(s.trim())
-                .map_err(|_| format!("{what} “{}” is not a time: write it as 09:00.", s.trim()))
+        let starts_on: NaiveDate = self
+            .starts_on
+            .trim()
+            .parse()
+            .map_err(|_| t!("plans-bad-date", value = self.starts_on.trim()))?;
+        let minutes = |end: bool, s: &str| -> Result<u32, String> {
+            fieldsync::sla::parse_hhmm(s.trim()).map_err(|_| {
+                if end {
+                    t!("plans-bad-window-end", value = s.trim())
+                } else {
+                    t!("plans-bad-window-start", value = s.trim())
+                }
+            })
         };
         let (a, b) = (
-            minutes("The window start", &self.window_start)?,
-            minutes("The window end", &self.window_end)?,
+            minutes(false, &self.window_start)?,
+            minutes(true, &self.window_end)?,
         );
         if b <= a {
-            return Err("The window must end after it starts.".into());
+            return Err(t!("plans-window-order"));
         }
         if self.time_zone.trim().parse::<chrono_tz::Tz>().is_err() {
-            return Err(format!(
-                "“{}” is not a time zone name (e.g. Asia/Shanghai).",
-                self.time_zone.trim()
-            ));
+            return Err(t!("plans-bad-zone", value = self.time_zone.trim()));
         }
         let horizon_days: u32 = self
             .horizon_days
@@ -304,14 +303,14 @@ impl PlanDraft {
             .parse()
             .ok()
             .filter(|d| (1..=366).contains(d))
-            .ok_or_else(|| "Create ahead: 1 to 366 days.".to_string())?;
+            .ok_or_else(|| t!("plans-bad-horizon"))?;
         let base = self.base.clone();
         let (device_ids, device_filter) = match self.scope {
             DeviceScope::AllAtSite => (Vec::new(), None),
             DeviceScope::OfType => {
                 let t = self.device_type.trim().to_lowercase();
                 if t.is_empty() {
-                    return Err("Enter the device type to inspect (e.g. ups).".into());
+                    return Err(t!("plans-need-device-type"));
                 }
                 (
                     Vec::new(),

@@ -9,18 +9,19 @@ use crate::format;
 use crate::state::AppState;
 use egui::RichText;
 use fieldsync::status::EventKind;
+use fieldsync_i18n::t;
 
 pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     if state.review_history.doc.is_some() {
         return super::review_history::history_page_ui(ui, state, out);
     }
     ui.horizontal(|ui| {
-        ui.heading("Review");
-        ui.label(format!("{} awaiting review", state.review_queue.len()));
+        ui.heading(t!("review-title"));
+        ui.label(t!("review-awaiting", count = state.review_queue.len()));
     });
     if state.review_queue.is_empty() {
         ui.add_space(20.0);
-        ui.label("No completed work orders are waiting for review on this device. Sync to fetch new ones.");
+        ui.label(t!("review-empty"));
         return;
     }
     egui::ScrollArea::vertical()
@@ -31,12 +32,28 @@ pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>
                 .num_columns(6)
                 .spacing([14.0, 8.0])
                 .show(ui, |ui| {
-                    for h in ["Completed", "Work order", "Site", "Priority", "Comment", ""] {
+                    for h in [
+                        t!("review-col-completed"),
+                        t!("review-col-work-order"),
+                        t!("review-col-site"),
+                        t!("review-col-priority"),
+                        t!("review-col-comment"),
+                        String::new(),
+                    ] {
                         ui.label(RichText::new(h).strong());
                     }
                     ui.end_row();
                     for row in &state.review_queue {
-                        ui.label(row.completed_at_ms.map_or("—".to_string(), format::time));
+                        // On the site's clock, labelled with its zone.
+                        let zone = row
+                            .site_id
+                            .as_ref()
+                            .and_then(|s| state.site_zones.get(s).copied())
+                            .unwrap_or_default();
+                        ui.label(
+                            row.completed_at_ms
+                                .map_or("—".to_string(), |ms| format::time_in(ms, zone)),
+                        );
                         let title = match &row.number {
                             Some(n) => format!("{n} · {}", row.title),
                             None => row.title.clone(),
@@ -50,11 +67,12 @@ pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>
                         // Sized explicitly: in a grid the field would shrink to its column.
                         ui.add_sized(
                             [240.0, 20.0],
-                            egui::TextEdit::singleline(comment).hint_text("comment for the engineer"),
+                            egui::TextEdit::singleline(comment)
+                                .hint_text(t!("review-comment-hint")),
                         );
                         let has_comment = !comment.trim().is_empty();
                         ui.horizontal(|ui| {
-                            if ui.button("Approve").clicked() {
+                            if ui.button(t!("review-approve")).clicked() {
                                 out.push(Command::Review {
                                     id: row.doc_id,
                                     kind: EventKind::Approved,
@@ -62,8 +80,8 @@ pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>
                                 });
                             }
                             let back = ui
-                                .add_enabled(has_comment, egui::Button::new("Send back"))
-                                .on_disabled_hover_text("Write what the engineer should fix");
+                                .add_enabled(has_comment, egui::Button::new(t!("review-send-back")))
+                                .on_disabled_hover_text(t!("review-send-back-needs-comment"));
                             if back.clicked() {
                                 out.push(Command::Review {
                                     id: row.doc_id,
@@ -72,8 +90,8 @@ pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>
                                 });
                             }
                             let history = ui
-                                .button("Report & history")
-                                .on_hover_text("Every change to this report, and the report as it was at any point");
+                                .button(t!("review-open-history"))
+                                .on_hover_text(t!("review-open-history-hint"));
                             if history.clicked() {
                                 out.push(Command::OpenReviewHistory(row.doc_id));
                             }

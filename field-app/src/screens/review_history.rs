@@ -12,6 +12,7 @@ use egui::RichText;
 use fieldsync::DocId;
 use fieldsync::model::WorkOrder;
 use fieldsync::status::Status;
+use fieldsync_i18n::{self as i18n, t};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -112,11 +113,9 @@ pub fn at_call(id: DocId, upto: usize) -> ApiCall {
 /// Plain words for a failed history call.
 fn problem_text(e: &ApiError) -> String {
     match e {
-        ApiError::Offline(_) => "The history needs a connection to the server, and this computer \
-             is offline. The report shown is the current state on this device."
-            .into(),
-        ApiError::NeedsSignIn => "Sign in again to see the history.".into(),
-        e => format!("The history could not be loaded: {e}"),
+        ApiError::Offline(_) => t!("review-history-offline"),
+        ApiError::NeedsSignIn => t!("review-history-sign-in"),
+        e => t!("review-history-load-failed", error = e.to_string()),
     }
 }
 
@@ -167,7 +166,7 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
         let read = answer.result.and_then(|r| {
             let at: DocAt = r.json().map_err(ApiError::Other)?;
             let wo: WorkOrder = serde_json::from_value(at.doc).map_err(|e| {
-                ApiError::Other(format!("this past version could not be read ({e})"))
+                ApiError::Other(t!("review-history-past-unreadable", error = e.to_string()))
             })?;
             Ok(PastState {
                 upto: at.upto,
@@ -219,10 +218,10 @@ pub(super) fn history_page_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut
         },
     );
     ui.horizontal(|ui| {
-        if ui.button("← Review queue").clicked() {
+        if ui.button(t!("review-history-back-to-queue")).clicked() {
             state.review_history = Default::default();
         }
-        ui.heading(format!("Report & history: {title}"));
+        ui.heading(t!("review-history-title", title = title));
     });
     if state.review_history.doc.is_none() {
         return;
@@ -254,18 +253,19 @@ pub(super) fn history_page_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut
 
 /// The slider over the changes and the "as of" banner; returns a change to show.
 fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) -> Option<usize> {
+    let zone = zone_of(state);
     let h = &mut state.review_history;
     let mut picked = None;
     if h.loading {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label("Loading the history from the server…");
+            ui.label(t!("review-history-loading"));
         });
     }
     if let Some(p) = h.problem.clone() {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(p).color(format::RED));
-            if ui.button("Try again").clicked()
+            if ui.button(t!("review-history-try-again")).clicked()
                 && let Some(id) = h.doc
             {
                 h.loading = true;
@@ -277,12 +277,12 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
     let n = h.changes.as_ref().map_or(0, Vec::len);
     if n > 0 {
         ui.horizontal(|ui| {
-            ui.label("Show the report as of change");
+            ui.label(t!("review-history-as-of-change"));
             h.slider = h.slider.clamp(1, n);
             let r = ui.add(
                 egui::Slider::new(&mut h.slider, 1..=n)
                     .integer()
-                    .suffix(format!(" of {n}")),
+                    .suffix(t!("review-history-of-n", n = n)),
             );
             // Ask only where the slider comes to rest, not for every change dragged over.
             if r.drag_stopped() || (r.changed() && !r.dragged()) {
@@ -290,11 +290,14 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
             }
             if let Some(c) = h.changes.as_ref().and_then(|c| c.get(h.slider - 1)) {
                 ui.label(
-                    RichText::new(format!("{} · {}", time_s(c.device_time_ms), c.user))
+                    RichText::new(format!("{} · {}", time_s(c.device_time_ms, zone), c.user))
                         .color(format::GREY),
                 );
             }
-            let current = ui.add_enabled(h.viewing.is_some(), egui::Button::new("Current state"));
+            let current = ui.add_enabled(
+                h.viewing.is_some(),
+                egui::Button::new(t!("review-history-current-state")),
+            );
             if current.clicked() {
                 h.viewing = None;
                 h.slider = n;
@@ -305,24 +308,27 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
     let (fill, text, color) = match h.viewing {
         Some(k) => {
             let change = h.changes.as_ref().and_then(|c| c.get(k - 1));
-            let when = change.map_or("—".into(), |c| time_s(c.device_time_ms));
-            let by = change
-                .map(|c| format!(" — by {}: {}", c.user, change_text(c)))
-                .unwrap_or_default();
-            (
-                egui::Color32::from_rgb(255, 243, 220),
-                format!("Past state: as of {when}, change {k} of {n}{by}. Read only."),
-                format::AMBER,
-            )
+            let when = change.map_or("—".into(), |c| time_s(c.device_time_ms, zone));
+            let text = match change {
+                Some(c) => t!(
+                    "review-history-past-state-by",
+                    when = when,
+                    k = k,
+                    n = n,
+                    who = c.user.clone(),
+                    what = change_text(c)
+                ),
+                None => t!("review-history-past-state", when = when, k = k, n = n),
+            };
+            (egui::Color32::from_rgb(255, 243, 220), text, format::AMBER)
         }
         None => (
             egui::Color32::from_rgb(234, 246, 236),
             if n > 0 {
-                "Current state, as on this device. Pick a change (slider or table) to see the report as it was then."
+                t!("review-history-current-banner-pick")
             } else {
-                "Current state, as on this device."
-            }
-            .to_string(),
+                t!("review-history-current-banner")
+            },
             format::GREEN,
         ),
     };
@@ -334,7 +340,8 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
             ui.set_width(ui.available_width());
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(text).strong().color(color));
-                if h.viewing.is_some() && ui.button("Back to the current state").clicked() {
+                if h.viewing.is_some() && ui.button(t!("review-history-back-to-current")).clicked()
+                {
                     h.viewing = None;
                     h.slider = n;
                     h.past_problem = None;
@@ -348,27 +355,28 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
 fn report_side_ui(ui: &mut egui::Ui, state: &AppState) {
     let h = &state.review_history;
     let names = names_of(state);
+    let zone = zone_of(state);
     match h.viewing {
         Some(k) => match h.past.get(&k) {
-            Some(p) => report_ui(ui, &p.wo, &names),
+            Some(p) => report_ui(ui, &p.wo, &names, zone),
             None if h.past_loading == Some(k) => {
                 ui.horizontal(|ui| {
                     ui.spinner();
-                    ui.label(format!("Loading the report as of change {k}…"));
+                    ui.label(t!("review-history-loading-past", k = k));
                 });
             }
             None => {
                 let why = h
                     .past_problem
                     .clone()
-                    .unwrap_or_else(|| "This past state is not loaded.".into());
+                    .unwrap_or_else(|| t!("review-history-past-not-loaded"));
                 ui.label(RichText::new(why).color(format::RED));
             }
         },
         None => match h.current.as_deref() {
-            Some(wo) => report_ui(ui, wo, &names),
+            Some(wo) => report_ui(ui, wo, &names, zone),
             None => {
-                ui.label("This work order is no longer on this device.");
+                ui.label(t!("review-history-gone"));
             }
         },
     }
@@ -389,15 +397,43 @@ fn names_of(state: &AppState) -> BTreeMap<String, String> {
     names
 }
 
-/// Date and time to the second: several changes often fall in one minute.
-fn time_s(ms: i64) -> String {
-    match chrono::DateTime::from_timestamp_millis(ms) {
-        Some(t) => t
-            .with_timezone(&chrono::Local)
-            .format("%a %d %b %H:%M:%S")
-            .to_string(),
-        None => "?".into(),
-    }
+/// The clock the page shows times on: the work order's site's (the device's if unknown).
+fn zone_of(state: &AppState) -> format::Zone {
+    state
+        .review_history
+        .current
+        .as_deref()
+        .and_then(|wo| wo.site_id.as_ref())
+        .and_then(|s| state.site_zones.get(s).copied())
+        .unwrap_or_default()
+}
+
+/// Date and time to the second, labelled with the zone: several changes often fall in one
+/// minute.
+fn time_s(ms: i64, zone: format::Zone) -> String {
+    use chrono::Offset;
+    let Some(t) = chrono::DateTime::from_timestamp_millis(ms) else {
+        return "?".into();
+    };
+    let lang = i18n::current();
+    let (local, label) = match zone {
+        format::Zone::Site(tz) => (
+            t.with_timezone(&tz).naive_local(),
+            i18n::time::zone_label(lang, tz, &t),
+        ),
+        format::Zone::Device => {
+            let l = t.with_timezone(&chrono::Local);
+            (
+                l.naive_local(),
+                i18n::time::offset_label(l.offset().fix().local_minus_utc()),
+            )
+        }
+    };
+    format!(
+        "{} {} {label}",
+        i18n::time::weekday_date(lang, &local),
+        local.format("%H:%M:%S")
+    )
 }
 
 /// What a change did: its fields, plus its message when that says more ("events — accepted",
@@ -421,19 +457,20 @@ fn who(names: &BTreeMap<String, String>, user: &str) -> String {
     names
         .get(user)
         .cloned()
-        .unwrap_or_else(|| format!("user {}", crate::views::short_id(user)))
+        .unwrap_or_else(|| t!("review-history-user-id", id = crate::views::short_id(user)))
 }
 
 /// The table of changes; returns the change clicked.
 fn changes_ui(ui: &mut egui::Ui, state: &AppState) -> Option<usize> {
     let h = &state.review_history;
+    let zone = zone_of(state);
     let Some(changes) = &h.changes else {
         if h.problem.is_some() {
-            ui.label(RichText::new("No history without a connection.").color(format::GREY));
+            ui.label(RichText::new(t!("review-history-none-offline")).color(format::GREY));
         }
         return None;
     };
-    super::section(ui, &format!("History: {} changes", changes.len()));
+    super::section(ui, &t!("review-history-changes", count = changes.len()));
     let received = changes.iter().any(|c| c.received_at_ms.is_some());
     let mut clicked = None;
     egui::Grid::new("review_history")
@@ -441,11 +478,15 @@ fn changes_ui(ui: &mut egui::Ui, state: &AppState) -> Option<usize> {
         .num_columns(if received { 5 } else { 4 })
         .spacing([10.0, 4.0])
         .show(ui, |ui| {
-            let mut heads = vec!["#", "Who", "Device time"];
+            let mut heads = vec![
+                "#".to_string(),
+                t!("review-history-col-who"),
+                t!("review-history-col-device-time"),
+            ];
             if received {
-                heads.push("Received");
+                heads.push(t!("review-history-col-received"));
             }
-            heads.push("Changed");
+            heads.push(t!("review-history-col-changed"));
             for t in heads {
                 ui.label(RichText::new(t).strong());
             }
@@ -455,15 +496,15 @@ fn changes_ui(ui: &mut egui::Ui, state: &AppState) -> Option<usize> {
                 let selected = h.viewing == Some(k);
                 if ui
                     .selectable_label(selected, format!("#{k}"))
-                    .on_hover_text("Show the report as it was after this change")
+                    .on_hover_text(t!("review-history-show-after-change"))
                     .clicked()
                 {
                     clicked = Some(k);
                 }
                 ui.label(&c.user);
-                ui.label(time_s(c.device_time_ms));
+                ui.label(time_s(c.device_time_ms, zone));
                 if received {
-                    ui.label(c.received_at_ms.map_or("—".into(), time_s));
+                    ui.label(c.received_at_ms.map_or("—".into(), |ms| time_s(ms, zone)));
                 }
                 // Long field lists end in "…"; hovering shows them whole.
                 ui.add(egui::Label::new(change_text(c)).truncate());
@@ -475,15 +516,21 @@ fn changes_ui(ui: &mut egui::Ui, state: &AppState) -> Option<usize> {
 
 /// The parts of a report a supervisor reviews: status, visit, findings, checks, parts,
 /// photos, signature.
-pub fn report_ui(ui: &mut egui::Ui, wo: &WorkOrder, names: &BTreeMap<String, String>) {
+pub fn report_ui(
+    ui: &mut egui::Ui,
+    wo: &WorkOrder,
+    names: &BTreeMap<String, String>,
+    zone: format::Zone,
+) {
+    let lang = i18n::current();
     let folded = wo.fold();
     egui::Grid::new("review_report_fields")
         .num_columns(2)
         .spacing([14.0, 4.0])
         .show(ui, |ui| {
-            ui.label("Status");
+            ui.label(t!("review-report-status"));
             ui.label(
-                RichText::new(folded.status.label())
+                RichText::new(i18n::words::status(lang, folded.status))
                     .strong()
                     .color(format::status_color(folded.status)),
             );
@@ -494,37 +541,37 @@ pub fn report_ui(ui: &mut egui::Ui, wo: &WorkOrder, names: &BTreeMap<String, Str
                 .filter(|(_, on)| **on)
                 .map(|(u, _)| who(names, u))
                 .collect();
-            ui.label("Engineer");
+            ui.label(t!("review-report-engineer"));
             ui.label(if engineers.is_empty() {
                 "—".into()
             } else {
                 engineers.join(", ")
             });
             ui.end_row();
-            let t = |ms: Option<i64>| ms.map_or("—".to_string(), format::time);
-            ui.label("Arrived on site");
-            ui.label(t(folded.first_on_site_ms));
+            let at = |ms: Option<i64>| ms.map_or("—".to_string(), |ms| format::time_in(ms, zone));
+            ui.label(t!("review-report-arrived"));
+            ui.label(at(folded.first_on_site_ms));
             ui.end_row();
-            ui.label("Completed");
-            ui.label(t(folded.completed_at_ms));
+            ui.label(t!("review-report-completed"));
+            ui.label(at(folded.completed_at_ms));
             ui.end_row();
-            ui.label("Time on site");
+            ui.label(t!("review-report-time-on-site"));
             ui.label(wo.time_on_site_ms().map_or("—".into(), format::duration));
             ui.end_row();
             if let Some(o) = &folded.outcome {
-                ui.label("Outcome");
+                ui.label(t!("review-report-outcome"));
                 ui.label(o);
                 ui.end_row();
             }
             if folded.status == Status::Reopened
                 && let Some(c) = &folded.sent_back_comment
             {
-                ui.label("Sent back");
+                ui.label(t!("review-report-sent-back"));
                 ui.label(RichText::new(c).color(format::RED));
                 ui.end_row();
             }
         });
-    super::section(ui, "Findings and work done");
+    super::section(ui, &t!("review-report-findings"));
     let findings = wo.findings.as_str();
     ui.label(if findings.trim().is_empty() {
         "—"
@@ -532,7 +579,7 @@ pub fn report_ui(ui: &mut egui::Ui, wo: &WorkOrder, names: &BTreeMap<String, Str
         findings
     });
     if !wo.checklist.is_empty() {
-        super::section(ui, "Checks");
+        super::section(ui, &t!("review-report-checks"));
         egui::Grid::new("review_report_checks")
             .striped(true)
             .num_columns(3)
@@ -553,27 +600,31 @@ pub fn report_ui(ui: &mut egui::Ui, wo: &WorkOrder, names: &BTreeMap<String, Str
             });
     }
     if !wo.outages.is_empty() {
-        super::section(ui, "Device outages");
+        super::section(ui, &t!("review-report-outages"));
         for (dev, o) in wo.outages.iter() {
             let device = names
                 .get(dev)
                 .cloned()
-                .unwrap_or_else(|| format!("device {}", dev.get(..8).unwrap_or(dev)));
+                .unwrap_or_else(|| t!("review-report-device-id", id = dev.get(..8).unwrap_or(dev)));
             let text = match o.restored_at_ms {
-                None => format!(
-                    "{device}: down since {}, not restored",
-                    format::time(o.down_from_ms)
+                None => t!(
+                    "review-report-outage-open",
+                    device = device,
+                    from = format::time_in(o.down_from_ms, zone)
                 ),
-                Some(end) => format!(
-                    "{device}: down {} – {} ({}){}",
-                    format::time(o.down_from_ms),
-                    format::time(end),
-                    format::duration(o.duration_ms().unwrap_or(0)),
-                    if o.is_inverted() {
-                        " — restored before it went down: check"
-                    } else {
-                        ""
-                    }
+                Some(end) if o.is_inverted() => t!(
+                    "review-report-outage-inverted",
+                    device = device,
+                    from = format::time_in(o.down_from_ms, zone),
+                    to = format::time_in(end, zone),
+                    span = format::duration(o.duration_ms().unwrap_or(0))
+                ),
+                Some(end) => t!(
+                    "review-report-outage",
+                    device = device,
+                    from = format::time_in(o.down_from_ms, zone),
+                    to = format::time_in(end, zone),
+                    span = format::duration(o.duration_ms().unwrap_or(0))
                 ),
             };
             let color = if o.restored_at_ms.is_none() || o.is_inverted() {
@@ -585,24 +636,32 @@ pub fn report_ui(ui: &mut egui::Ui, wo: &WorkOrder, names: &BTreeMap<String, Str
         }
     }
     if !wo.parts.is_empty() {
-        super::section(ui, "Parts used");
+        super::section(ui, &t!("review-report-parts"));
         for p in wo.parts.values() {
-            let consent = if p.customer_consent {
-                "customer consented"
+            let line = if p.customer_consent {
+                t!(
+                    "review-report-part-consented",
+                    quantity = p.quantity,
+                    name = p.name.clone()
+                )
             } else {
-                "NO CONSENT RECORDED"
+                t!(
+                    "review-report-part-no-consent",
+                    quantity = p.quantity,
+                    name = p.name.clone()
+                )
             };
-            ui.label(format!("{} × {} — {consent}", p.quantity, p.name));
+            ui.label(line);
         }
     }
-    super::section(ui, "Photos and signature");
-    ui.label(format!("{} photo(s)", wo.photos.len()));
+    super::section(ui, &t!("review-report-photos-signature"));
+    ui.label(t!("review-report-photos", count = wo.photos.len()));
     match &wo.signature {
-        Some(s) => ui.label(format!(
-            "Signed by {} at {}",
-            s.signer_name,
-            format::time(s.signed_at_ms)
+        Some(s) => ui.label(t!(
+            "review-report-signed",
+            name = s.signer_name.clone(),
+            when = format::time_in(s.signed_at_ms, zone)
         )),
-        None => ui.label(RichText::new("Not signed by the customer.").color(format::RED)),
+        None => ui.label(RichText::new(t!("review-report-not-signed")).color(format::RED)),
     };
 }

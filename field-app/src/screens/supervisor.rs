@@ -13,6 +13,7 @@ use crate::state::{AppState, Flash};
 use egui::RichText;
 use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Line, Plot, PlotPoints};
 use fieldsync::TimestampMs;
+use fieldsync_i18n::{self as i18n, t};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -37,10 +38,14 @@ pub struct FeedbackTarget {
 
 impl FeedbackTarget {
     fn label(&self) -> String {
+        let status = fieldsync::status::Status::parse(&self.status).map_or_else(
+            || self.status.clone(),
+            |s| i18n::words::status(i18n::current(), s),
+        );
         match &self.number {
-            Some(number) => format!("{number} · {} ({})", self.title, self.status),
+            Some(number) => format!("{number} · {} ({status})", self.title),
             // Generated inspections get their number when they are dispatched.
-            None => format!("{} ({})", self.title, self.status),
+            None => format!("{} ({status})", self.title),
         }
     }
 }
@@ -261,13 +266,13 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
                 .unwrap_or_default();
             s.complaint_reason.clear();
             state.flash = Some(Flash {
-                text: format!("Complaint recorded; resolution due {due}"),
+                text: t!("dash-complaint-recorded", due = due),
                 error: false,
             });
         }
         (TAG_SCORE, Ok(_)) => {
             state.flash = Some(Flash {
-                text: "Satisfaction score recorded".into(),
+                text: t!("dash-score-recorded"),
                 error: false,
             });
         }
@@ -308,23 +313,26 @@ pub fn supervisor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
 }
 
 fn dashboard_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
-    ui.heading("Supervisor dashboard");
+    ui.heading(t!("dash-title"));
     let s = &mut state.supervisor;
     if !s.customers_asked {
         s.customers_asked = true;
         out.push(Command::Api(ApiCall::get(TAG_CUSTOMERS, "/v1/sites")));
     }
     ui.horizontal(|ui| {
-        let label = ui.label("Customer");
+        let label = ui.label(t!("dash-customer"));
         customer_picker(ui, s, label.id);
-        ui.label("Month or quarter");
+        ui.label(t!("dash-period"));
         ui.add(
             egui::TextEdit::singleline(&mut s.period)
-                .hint_text("2026-11 or 2026-Q4")
+                .hint_text(t!("dash-period-hint"))
                 .desired_width(110.0),
         );
         let ready = !s.customer.trim().is_empty() && !s.loading;
-        if ui.add_enabled(ready, egui::Button::new("Load")).clicked() {
+        if ui
+            .add_enabled(ready, egui::Button::new(t!("dash-load")))
+            .clicked()
+        {
             s.loading = true;
             out.push(Command::Api(kpi_call(&s.customer, &s.period)));
             if s.customers.is_none() && s.customers_failed {
@@ -333,13 +341,13 @@ fn dashboard_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
             }
         }
         if s.loading {
-            ui.label(RichText::new("loading…").color(egui::Color32::GRAY));
+            ui.label(RichText::new(t!("dash-loading")).color(egui::Color32::GRAY));
         }
     });
     if let Some(p) = &s.problem {
         let text = match (s.offline, s.loaded_at_ms) {
-            (true, Some(at)) => format!("Needs a connection — last loaded at {}", format::time(at)),
-            (true, None) => "Needs a connection to load the summary".to_string(),
+            (true, Some(at)) => t!("dash-offline-loaded", when = format::time(at)),
+            (true, None) => t!("dash-offline"),
             _ => p.clone(),
         };
         ui.label(RichText::new(text).color(format::RED));
@@ -360,7 +368,7 @@ fn dashboard_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
         summary_ui(ui, summary, name, s.loaded_at_ms);
     } else {
         ui.add_space(12.0);
-        ui.label("Choose a customer and load the service summary.");
+        ui.label(t!("dash-empty"));
     }
     feedback_ui(ui, s, out);
 }
@@ -372,8 +380,8 @@ fn save_ui(ui: &mut egui::Ui, file: Option<&SummaryFile>, out: &mut Vec<Command>
     let saving = matches!(file, Some(SummaryFile::Saving(_)));
     ui.horizontal_wrapped(|ui| {
         for (text, purpose) in [
-            ("Save summary PDF…", PickPurpose::SaveSummaryPdf),
-            ("Save CSV…", PickPurpose::SaveSummaryCsv),
+            (t!("dash-save-pdf"), PickPurpose::SaveSummaryPdf),
+            (t!("dash-save-csv"), PickPurpose::SaveSummaryCsv),
         ] {
             if ui.add_enabled(!saving, egui::Button::new(text)).clicked() {
                 out.push(Command::BrowseFiles { purpose, dir: None });
@@ -382,13 +390,16 @@ fn save_ui(ui: &mut egui::Ui, file: Option<&SummaryFile>, out: &mut Vec<Command>
         match file {
             Some(SummaryFile::Saving(path)) => {
                 ui.spinner();
-                ui.label(format!("Fetching the summary for {}…", path.display()));
+                ui.label(t!("dash-fetching", path = path.display().to_string()));
             }
             Some(SummaryFile::Saved(path)) => {
-                ui.label(RichText::new(format!("Saved: {}", path.display())).color(format::GREEN));
+                ui.label(
+                    RichText::new(t!("dash-saved", path = path.display().to_string()))
+                        .color(format::GREEN),
+                );
             }
             Some(SummaryFile::Failed(e)) => {
-                ui.label(RichText::new(format!("Not saved: {e}")).color(format::RED));
+                ui.label(RichText::new(t!("dash-not-saved", error = e)).color(format::RED));
             }
             None => {}
         }
@@ -402,7 +413,7 @@ fn customer_picker(ui: &mut egui::Ui, s: &mut SupervisorState, label: egui::Id) 
             let shown = customers
                 .iter()
                 .find(|(id, _)| *id == s.customer)
-                .map_or("choose a customer", |(_, name)| name.as_str());
+                .map_or_else(|| t!("dash-choose-customer"), |(_, name)| name.clone());
             egui::ComboBox::from_id_salt("kpi_customer")
                 .selected_text(shown)
                 .width(220.0)
@@ -417,7 +428,7 @@ fn customer_picker(ui: &mut egui::Ui, s: &mut SupervisorState, label: egui::Id) 
         _ => {
             ui.add(
                 egui::TextEdit::singleline(&mut s.customer)
-                    .hint_text("customer id")
+                    .hint_text(t!("dash-customer-id"))
                     .desired_width(180.0),
             )
             .labelled_by(label);
@@ -425,23 +436,72 @@ fn customer_picker(ui: &mut egui::Ui, s: &mut SupervisorState, label: egui::Id) 
     }
 }
 
+/// The unit of a figure.
+#[derive(Clone, Copy)]
+enum Unit {
+    Count,
+    Min,
+    Pct,
+    Hours,
+}
+
 /// A figure with its unit; counts (no unit) without decimals.
-fn figure(v: Option<f64>, unit: &str) -> String {
-    match v {
-        None => "—".into(),
-        Some(v) if unit.is_empty() => format!("{v:.0}"),
-        Some(v) => format!("{v:.1}{unit}"),
+fn figure(v: Option<f64>, unit: Unit) -> String {
+    let Some(v) = v else {
+        return "—".into();
+    };
+    let value = format!("{v:.1}");
+    match unit {
+        Unit::Count => format!("{v:.0}"),
+        Unit::Min => t!("dash-value-min", value = value),
+        Unit::Pct => t!("dash-value-pct", value = value),
+        Unit::Hours => t!("dash-value-hours", value = value),
+    }
+}
+
+/// A period as people read it: "November 2026" / "2026年11月", "Q4 2026" / "2026年第4季度"
+/// (the server's "2026-11" / "2026-Q4"; anything else as it is).
+pub fn period_label(period: &str) -> String {
+    let Some((year, rest)) = period.trim().split_once('-') else {
+        return period.to_string();
+    };
+    let Ok(year) = year.parse::<i32>() else {
+        return period.to_string();
+    };
+    if let Some(q) = rest
+        .strip_prefix(['Q', 'q'])
+        .and_then(|q| q.parse::<u32>().ok())
+    {
+        return t!("dash-quarter", year = year, quarter = q);
+    }
+    match rest.parse::<u32>() {
+        Ok(m) if (1..=12).contains(&m) => i18n::time::month(i18n::current(), year, m),
+        _ => period.to_string(),
+    }
+}
+
+/// A fault category in words.
+pub(crate) fn category_label(c: &str) -> String {
+    match c {
+        "network" => t!("dash-category-network"),
+        "security" => t!("dash-category-security"),
+        "software" => t!("dash-category-software"),
+        "hardware" => t!("dash-category-hardware"),
+        "other" => t!("dash-category-other"),
+        other => other.to_string(),
     }
 }
 
 fn summary_ui(ui: &mut egui::Ui, r: &Summary, customer: &str, loaded: Option<TimestampMs>) {
     let (k, p) = (&r.current, &r.previous);
     ui.add_space(6.0);
+    let (period, previous) = (period_label(&k.period), period_label(&p.period));
     ui.label(
-        RichText::new(format!(
-            "{customer} · {} (loaded {})",
-            k.period,
-            loaded.map_or("—".into(), format::time)
+        RichText::new(t!(
+            "dash-summary-heading",
+            customer = customer,
+            period = period.clone(),
+            when = loaded.map_or("—".into(), format::time)
         ))
         .strong(),
     );
@@ -449,74 +509,89 @@ fn summary_ui(ui: &mut egui::Ui, r: &Summary, customer: &str, loaded: Option<Tim
         .striped(true)
         .num_columns(3)
         .show(ui, |ui| {
-            for h in ["Figure", &k.period, &p.period] {
+            for h in [t!("dash-col-figure"), period.clone(), previous.clone()] {
                 ui.label(RichText::new(h).strong());
             }
             ui.end_row();
             let count = |v: u64| Some(v as f64);
             let rows = [
-                ("Faults", count(k.faults), count(p.faults), ""),
                 (
-                    "Work orders",
+                    t!("dash-faults"),
+                    count(k.faults),
+                    count(p.faults),
+                    Unit::Count,
+                ),
+                (
+                    t!("dash-work-orders"),
                     count(k.work_orders),
                     count(p.work_orders),
-                    "",
+                    Unit::Count,
                 ),
                 (
-                    "Mean time to arrive",
+                    t!("dash-mean-time-to-arrive"),
                     k.mean_time_to_arrive_min,
                     p.mean_time_to_arrive_min,
-                    " min",
+                    Unit::Min,
                 ),
                 (
-                    "SLA resolution met",
+                    t!("dash-sla-resolution-met"),
                     k.sla_resolution.rate_pct,
                     p.sla_resolution.rate_pct,
-                    " %",
+                    Unit::Pct,
                 ),
                 (
-                    "First-time fix",
+                    t!("dash-first-time-fix"),
                     k.first_time_fix_rate_pct,
                     p.first_time_fix_rate_pct,
-                    " %",
+                    Unit::Pct,
                 ),
                 (
-                    "Resolved by phone",
+                    t!("dash-resolved-by-phone"),
                     k.phone_resolution_rate_pct,
                     p.phone_resolution_rate_pct,
-                    " %",
+                    Unit::Pct,
                 ),
-                ("Complaints", count(k.complaints), count(p.complaints), ""),
                 (
-                    "Customer satisfaction",
+                    t!("dash-complaints"),
+                    count(k.complaints),
+                    count(p.complaints),
+                    Unit::Count,
+                ),
+                (
+                    t!("dash-satisfaction"),
                     k.customer_satisfaction_pct,
                     p.customer_satisfaction_pct,
-                    " %",
+                    Unit::Pct,
                 ),
-                ("Inspections on time", adherence(k), adherence(p), " %"),
                 (
-                    "Inspections missed",
+                    t!("dash-inspections-on-time"),
+                    adherence(k),
+                    adherence(p),
+                    Unit::Pct,
+                ),
+                (
+                    t!("dash-inspections-missed"),
                     k.inspections.as_ref().map(|i| i.missed as f64),
                     p.inspections.as_ref().map(|i| i.missed as f64),
-                    "",
+                    Unit::Count,
                 ),
                 (
-                    "Device downtime (recorded)",
+                    t!("dash-downtime-recorded"),
                     k.device_downtime.downtime_hours,
                     p.device_downtime.downtime_hours,
-                    " h",
+                    Unit::Hours,
                 ),
                 (
-                    "Devices still down (so far)",
+                    t!("dash-still-down-so-far"),
                     k.device_downtime.down_so_far_hours,
                     p.device_downtime.down_so_far_hours,
-                    " h",
+                    Unit::Hours,
                 ),
                 (
-                    "Device fault time (not downtime)",
+                    t!("dash-fault-time"),
                     k.device_faults.fault_hours,
                     p.device_faults.fault_hours,
-                    " h",
+                    Unit::Hours,
                 ),
             ];
             for (label, cur, prev, unit) in rows {
@@ -528,42 +603,49 @@ fn summary_ui(ui: &mut egui::Ui, r: &Summary, customer: &str, loaded: Option<Tim
         });
     ui.add_space(8.0);
     ui.columns(2, |cols| {
-        cols[0].label(RichText::new("Faults per period, by category").strong());
+        cols[0].label(RichText::new(t!("dash-chart-faults")).strong());
         trend_bars(&mut cols[0], &r.trend);
-        cols[1].label(RichText::new("Service levels per period (%)").strong());
+        cols[1].label(RichText::new(t!("dash-chart-levels")).strong());
         level_lines(&mut cols[1], &r.trend);
     });
     ui.columns(2, |cols| {
-        cols[0].label(RichText::new(format!("By category, {}", k.period)).strong());
+        cols[0].label(RichText::new(t!("dash-by-category", period = period.clone())).strong());
         let bars: Vec<Bar> = CATEGORIES
             .iter()
             .enumerate()
             .map(|(i, (c, color))| {
                 let n = k.faults_by_category.get(*c).map_or(0, |s| s.count);
-                Bar::new(i as f64, n as f64).name(*c).fill(*color)
+                Bar::new(i as f64, n as f64)
+                    .name(category_label(c))
+                    .fill(*color)
             })
             .collect();
-        let names = CATEGORIES.iter().map(|(c, _)| c.to_string()).collect();
+        let names = CATEGORIES.iter().map(|(c, _)| category_label(c)).collect();
         labelled_x(Plot::new("by_category"), names)
             .height(160.0)
             .allow_drag(false)
             .allow_zoom(false)
             .allow_scroll(false)
-            .show(&mut cols[0], |p| p.bar_chart(BarChart::new("faults", bars)));
-        cols[1].label(RichText::new(format!("By engineer, {}", k.period)).strong());
+            .show(&mut cols[0], |p| {
+                p.bar_chart(BarChart::new(t!("dash-faults"), bars))
+            });
+        cols[1].label(RichText::new(t!("dash-by-engineer", period = period.clone())).strong());
         for (name, e) in &k.by_engineer {
-            cols[1].label(format!(
-                "{name}: {} work orders, {} completed, {} complaints",
-                e.work_orders, e.completed, e.complaints
+            cols[1].label(t!(
+                "dash-engineer-line",
+                name = name,
+                work_orders = e.work_orders,
+                completed = e.completed,
+                complaints = e.complaints
             ));
         }
     });
     ui.columns(2, |cols| {
-        inspections_ui(&mut cols[0], k);
-        super::supervisor_devices::downtime_ui(&mut cols[1], &k.device_downtime, &k.period);
+        inspections_ui(&mut cols[0], k, &period);
+        super::supervisor_devices::downtime_ui(&mut cols[1], &k.device_downtime, &period);
     });
     ui.columns(2, |cols| {
-        super::supervisor_devices::fault_time_ui(&mut cols[0], &k.device_faults, &k.period);
+        super::supervisor_devices::fault_time_ui(&mut cols[0], &k.device_faults, &period);
     });
 }
 
@@ -571,13 +653,16 @@ fn adherence(k: &PeriodFigures) -> Option<f64> {
     k.inspections.as_ref().and_then(|i| i.adherence_pct)
 }
 
-fn inspections_ui(ui: &mut egui::Ui, k: &PeriodFigures) {
-    ui.label(RichText::new(format!("Inspections, {}", k.period)).strong());
+fn inspections_ui(ui: &mut egui::Ui, k: &PeriodFigures, period: &str) {
+    ui.label(RichText::new(t!("dash-inspections", period = period)).strong());
     match &k.inspections {
-        None => ui.label("The server keeps no inspection plans."),
-        Some(i) => ui.label(format!(
-            "{} planned: {} on time, {} late, {} missed",
-            i.planned, i.done_on_time, i.late, i.missed
+        None => ui.label(t!("dash-no-plans")),
+        Some(i) => ui.label(t!(
+            "dash-inspections-line",
+            planned = i.planned,
+            on_time = i.done_on_time,
+            late = i.late,
+            missed = i.missed
         )),
     };
 }
@@ -616,15 +701,15 @@ fn trend_bars(ui: &mut egui::Ui, trend: &[PeriodFigures]) {
             .enumerate()
             .map(|(i, k)| {
                 let n = k.faults_by_category.get(cat).map_or(0, |s| s.count);
-                Bar::new(i as f64, n as f64).name(&k.period)
+                Bar::new(i as f64, n as f64).name(period_label(&k.period))
             })
             .collect();
-        let chart = BarChart::new(cat, bars).color(color);
+        let chart = BarChart::new(category_label(cat), bars).color(color);
         let below: Vec<&BarChart> = charts.iter().collect();
         let chart = chart.stack_on(&below);
         charts.push(chart);
     }
-    let periods = trend.iter().map(|k| k.period.clone()).collect();
+    let periods = trend.iter().map(|k| period_label(&k.period)).collect();
     labelled_x(Plot::new("trend_faults"), periods)
         .height(180.0)
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
@@ -639,17 +724,21 @@ fn trend_bars(ui: &mut egui::Ui, trend: &[PeriodFigures]) {
 }
 
 /// A named percentage read off one period's figures.
-type Series = (&'static str, fn(&PeriodFigures) -> Option<f64>);
+type Series = (String, fn(&PeriodFigures) -> Option<f64>);
 
 fn level_lines(ui: &mut egui::Ui, trend: &[PeriodFigures]) {
     let series: [Series; 5] = [
-        ("SLA resolution", |k| k.sla_resolution.rate_pct),
-        ("First-time fix", |k| k.first_time_fix_rate_pct),
-        ("Satisfied", |k| k.customer_satisfaction_pct),
-        ("By phone", |k| k.phone_resolution_rate_pct),
-        ("Inspections on time", adherence),
+        (t!("dash-line-sla-resolution"), |k| {
+            k.sla_resolution.rate_pct
+        }),
+        (t!("dash-line-first-time-fix"), |k| {
+            k.first_time_fix_rate_pct
+        }),
+        (t!("dash-line-satisfied"), |k| k.customer_satisfaction_pct),
+        (t!("dash-line-by-phone"), |k| k.phone_resolution_rate_pct),
+        (t!("dash-line-inspections-on-time"), adherence),
     ];
-    let periods = trend.iter().map(|k| k.period.clone()).collect();
+    let periods = trend.iter().map(|k| period_label(&k.period)).collect();
     labelled_x(Plot::new("trend_levels"), periods)
         .height(180.0)
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
@@ -671,7 +760,7 @@ fn level_lines(ui: &mut egui::Ui, trend: &[PeriodFigures]) {
 }
 
 fn feedback_ui(ui: &mut egui::Ui, s: &mut SupervisorState, out: &mut Vec<Command>) {
-    super::section(ui, "Customer feedback");
+    super::section(ui, &t!("dash-feedback"));
     // The loaded customer's work orders to choose from.
     let customer = s.summary.as_ref().map(|r| r.customer.clone());
     if customer.is_some() && s.feedback_for != customer {
@@ -685,13 +774,13 @@ fn feedback_ui(ui: &mut egui::Ui, s: &mut SupervisorState, out: &mut Vec<Command
         out.push(Command::Api(ApiCall::get(TAG_WORK_ORDERS, path)));
     }
     ui.horizontal(|ui| {
-        let label = ui.label("Work order");
+        let label = ui.label(t!("dash-work-order"));
         match &s.feedback_targets {
             Some(targets) if !targets.is_empty() => {
                 let shown = targets
                     .iter()
                     .find(|t| t.doc_id == s.feedback_wo)
-                    .map_or("choose a work order".into(), FeedbackTarget::label);
+                    .map_or_else(|| t!("dash-choose-work-order"), FeedbackTarget::label);
                 egui::ComboBox::from_id_salt("feedback_wo")
                     .selected_text(shown)
                     .width(420.0)
@@ -706,7 +795,7 @@ fn feedback_ui(ui: &mut egui::Ui, s: &mut SupervisorState, out: &mut Vec<Command
             _ => {
                 ui.add(
                     egui::TextEdit::singleline(&mut s.feedback_wo)
-                        .hint_text("work order document id (load a customer to choose)")
+                        .hint_text(t!("dash-work-order-id"))
                         .desired_width(360.0),
                 )
                 .labelled_by(label.id);
@@ -717,12 +806,12 @@ fn feedback_ui(ui: &mut egui::Ui, s: &mut SupervisorState, out: &mut Vec<Command
     ui.horizontal(|ui| {
         ui.add(
             egui::TextEdit::singleline(&mut s.complaint_reason)
-                .hint_text("what the customer complained about")
+                .hint_text(t!("dash-complaint-hint"))
                 .desired_width(360.0),
         );
         let ok = !wo.is_empty() && !s.complaint_reason.trim().is_empty();
         if ui
-            .add_enabled(ok, egui::Button::new("Record complaint"))
+            .add_enabled(ok, egui::Button::new(t!("dash-record-complaint")))
             .clicked()
         {
             let body = serde_json::json!({"reason": s.complaint_reason.trim()});
@@ -731,16 +820,16 @@ fn feedback_ui(ui: &mut egui::Ui, s: &mut SupervisorState, out: &mut Vec<Command
         }
     });
     ui.horizontal(|ui| {
-        ui.label("Return-visit score");
+        ui.label(t!("dash-score"));
         if s.score == 0 {
             s.score = 5;
         }
         for n in 1..=5 {
             ui.selectable_value(&mut s.score, n, n.to_string())
-                .on_hover_text("1 very unhappy … 5 very happy");
+                .on_hover_text(t!("dash-score-hint"));
         }
         if ui
-            .add_enabled(!wo.is_empty(), egui::Button::new("Record score"))
+            .add_enabled(!wo.is_empty(), egui::Button::new(t!("dash-record-score")))
             .clicked()
         {
             let body = serde_json::json!({"score": s.score});

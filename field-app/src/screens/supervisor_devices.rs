@@ -3,6 +3,7 @@
 //! recorded). Both as read from `/v1/kpis`.
 
 use egui::RichText;
+use fieldsync_i18n::t;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -49,36 +50,40 @@ pub struct DeviceDowntime {
 
 /// Devices by recorded downtime, most first.
 pub fn downtime_ui(ui: &mut egui::Ui, d: &DowntimeFigures, period: &str) {
-    ui.label(RichText::new(format!("Device downtime, {period}")).strong());
+    ui.label(RichText::new(t!("dash-downtime-title", period = period)).strong());
     if d.by_device.is_empty() {
-        ui.label("No outage was recorded on this period's work orders.");
+        ui.label(t!("dash-downtime-none"));
         return;
     }
-    ui.label(
-        RichText::new("Recorded on the work orders: down from → restored.")
-            .color(egui::Color32::GRAY),
-    );
+    ui.label(RichText::new(t!("dash-downtime-note")).color(egui::Color32::GRAY));
     if let Some(so_far) = d.down_so_far_hours {
         ui.label(
-            RichText::new(format!(
-                "{} still down, {so_far:.1} h so far (not in the total until restored)",
-                d.still_down
+            RichText::new(t!(
+                "dash-downtime-still-down",
+                count = d.still_down,
+                hours = format!("{so_far:.1}")
             ))
             .color(crate::format::RED),
         );
     }
     let rows = d.by_device.iter().map(|(name, s)| {
-        let down = if s.still_down > 0 {
-            format!(", still down ({:.1} h so far)", s.down_so_far_hours)
+        let hours = format!("{:.1}", s.downtime_hours);
+        let text = if s.still_down > 0 {
+            t!(
+                "dash-downtime-device-down",
+                name = name,
+                hours = hours,
+                count = s.outages,
+                so_far = format!("{:.1}", s.down_so_far_hours)
+            )
         } else {
-            String::new()
+            t!(
+                "dash-downtime-device",
+                name = name,
+                hours = hours,
+                count = s.outages
+            )
         };
-        let text = format!(
-            "{name}: {:.1} h, {} outage{}{down}",
-            s.downtime_hours,
-            s.outages,
-            plural(s.outages)
-        );
         (s.downtime_hours, name, text)
     });
     top_list(ui, rows.collect());
@@ -86,27 +91,30 @@ pub fn downtime_ui(ui: &mut egui::Ui, d: &DowntimeFigures, period: &str) {
 
 /// Devices by fault hours, most first.
 pub fn fault_time_ui(ui: &mut egui::Ui, d: &DeviceFaultFigures, period: &str) {
-    ui.label(RichText::new(format!("Device fault time, {period}")).strong());
+    ui.label(RichText::new(t!("dash-fault-time-title", period = period)).strong());
     if d.by_device.is_empty() {
-        ui.label("No fault was linked to a device.");
+        ui.label(t!("dash-fault-time-none"));
         return;
     }
-    ui.label(
-        RichText::new("Fault reported → completed: an upper bound of downtime.")
-            .color(egui::Color32::GRAY),
-    );
+    ui.label(RichText::new(t!("dash-fault-time-note")).color(egui::Color32::GRAY));
     let rows = d.by_device.iter().map(|(name, s)| {
-        let open = if s.still_open > 0 {
-            format!(", {} still open", s.still_open)
+        let hours = format!("{:.1}", s.fault_hours);
+        let text = if s.still_open > 0 {
+            t!(
+                "dash-fault-time-device-open",
+                name = name,
+                hours = hours,
+                count = s.faults,
+                open = s.still_open
+            )
         } else {
-            String::new()
+            t!(
+                "dash-fault-time-device",
+                name = name,
+                hours = hours,
+                count = s.faults
+            )
         };
-        let text = format!(
-            "{name}: {:.1} h, {} fault{}{open}",
-            s.fault_hours,
-            s.faults,
-            plural(s.faults)
-        );
         (s.fault_hours, name, text)
     });
     top_list(ui, rows.collect());
@@ -120,10 +128,6 @@ fn top_list(ui: &mut egui::Ui, mut rows: Vec<(f64, &String, String)>) {
         ui.label(text);
     }
     if more > 0 {
-        ui.label(format!("… and {more} more devices"));
+        ui.label(t!("dash-more-devices", count = more));
     }
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

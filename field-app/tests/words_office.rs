@@ -1,0 +1,376 @@
+//! The office screens (review queue, supervisor dashboard, dispatch board, inspection plans)
+//! drawn in 简体中文 with egui_kittest: their labels come from the Chinese translation files,
+//! and times beside a site's work carry the site's zone label (北京时间).
+
+mod common;
+use common::calls;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use fieldsync::TimestampMs;
+use fieldsync::model::{self, CheckAnswer};
+use fieldsync::status::EventKind;
+use fieldsync::store::{Identity, LocalStore};
+use fieldsync_app::api::{ApiAnswer, ApiError, ApiReply};
+use fieldsync_app::worker::FromWorker;
+use fieldsync_app::{FieldApp, fonts, sample};
+use fieldsync_i18n::{Lang, ThreadLang};
+
+/// Tue 24 Nov 2026 08:30 UTC.
+const NOW: TimestampMs = 1_795_509_000_000;
+
+fn harness(app: FieldApp) -> Harness<'static, FieldApp> {
+    Harness::builder()
+        .with_size([1280.0, 1000.0])
+        .allow_missing_glyphs()
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app)
+}
+
+fn answer(h: &mut Harness<'static, FieldApp>, tag: &str, result: Result<ApiReply, ApiError>) {
+    h.state_mut().on_worker(FromWorker::Api(ApiAnswer {
+        tag: tag.into(),
+        result,
+    }));
+    h.run();
+}
+
+/// The sample incident (at a site in Shanghai), completed by the engineer on this store.
+fn completed_store() -> LocalStore {
+    let mut store = LocalStore::open_in_memory().unwrap();
+    let eng = sample::engineer();
+    let id = sample::seed(&mut store, &eng, NOW).unwrap().incident;
+    let me = eng.user_id.as_str();
+    store
+        .edit(id, NOW, |doc| {
+            model::record_event(doc, EventKind::OnSite, me, NOW, Default::default())?;
+            let wo = model::WorkOrder::from_doc(doc)?;
+            for (item_id, item) in wo.checklist_sorted() {
+                let answer = match item.kind.as_str() {
+                    "pass_fail" => CheckAnswer::PassFail("pass".into()),
+                    "reading" => CheckAnswer::Reading(item.min.unwrap_or(1.0)),
+                    "choice" => {
+                        CheckAnswer::Choice(item.choices.first().cloned().unwrap_or_default())
+                    }
+                    _ => CheckAnswer::Text("ok".into()),
+                };
+                model::answer_checklist_item(doc, item_id, &answer, None, me, NOW + 1)?;
+            }
+            model::record_event(doc, EventKind::Completed, me, NOW + 2, Default::default())
+                .map(|_| ())
+        })
+        .unwrap();
+    store
+}
+
+#[test]
+fn review_queue_in_chinese_with_the_sites_clock() {
+    let _zh = ThreadLang::set(Lang::ZhCn);
+    let store = completed_store();
+    store.set_identity(&sample::supervisor()).unwrap();
+    let mut h = harness(FieldApp::offline(store, NOW + 60_000));
+    h.run();
+    for label in [
+        "审核",
+        "通过",
+        "退回",
+        "报告与历史",
+        "完成时间",
+        "优先级",
+        "审核意见",
+    ] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+    assert!(h.query_by_label_contains("张待审核").is_some());
+    assert!(h.query_by_label("Send back").is_none(), "no English left");
+    // Completed 08:30 UTC = 16:30 on the site's clock in Shanghai, labelled as such.
+    assert!(
+        h.query_by_label("11月24日 周二 16:30 北京时间").is_some(),
+        "completion time on the site's clock"
+    );
+}
+
+#[test]
+fn dashboard_in_chinese() {
+    let _zh = ThreadLang::set(Lang::ZhCn);
+    let store = LocalStore::open_in_memory().unwrap();
+    store
+        .set_identity(&Identity {
+            user_id: "7d1c2a7e-0000-4000-8000-0000000000aa".into(),
+            username: "chen.jing".into(),
+            display_name: "Chen Jing".into(),
+            role: fieldsync::Role::Supervisor,
+        })
+        .unwrap();
+    let mut h = harness(FieldApp::offline(store, NOW));
+    h.run();
+    h.get_by_label("看板").click();
+    h.run();
+    calls(&mut h);
+    assert!(h.query_by_label("主管看板").is_some());
+    assert!(h.query_by_label_contains("请选择客户").is_some());
+    let figures = |p: &str| {
+        serde_json::json!({
+            "period": p, "work_orders": 9, "faults": 7,
+            "faults_by_category": {"network": {"count": 3}, "hardware": {"count": 4}},
+            "mean_time_to_arrive_min": 42.5,
+            "sla_resolution": {"rate_pct": 87.5},
+            "first_time_fix_rate_pct": 75.0,
+            "complaints": 1,
+            "customer_satisfaction_pct": 96.0,
+            "inspections": {"planned": 4, "done_on_time": 3, "late": 0, "missed": 1, "adherence_pct": 75.0},
+            "by_engineer": {"李娜": {"work_orders": 7, "completed": 6, "complaints": 1}}
+        })
+    };
+    let summary = serde_json::json!({
+        "customer": "acme", "customer_name": "Acme 医院", "period_kind": "month",
+        "current": figures("2026-11"), "previous": figures("2026-10"),
+        "trend": [figures("2026-10"), figures("2026-11")]
+    });
+    answer(&mut h, "supervisor.kpis", Ok(ApiReply::json_ok(&summary)));
+    for label in [
+        "首次修复率",
+        "客户满意度",
+        "平均到场时间",
+        "解决时限达成率",
+        "2026年11月",
+        "2026年10月",
+        "42.5 分钟",
+        "87.5 %",
+        "客户反馈",
+        "登记投诉",
+    ] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+    assert!(
+        h.query_by_label_contains("李娜：工单 7 张，完成 6 张，投诉 1 次")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("计划 4 次：按时 3 次，延迟 0 次，漏检 1 次")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("First-time fix").is_none(),
+        "no English left"
+    );
+}
+
+const WO: &str = "0a8e4d2c-5b1f-4c3e-9d7a-2f6b8c1e4a90";
+/// Wed 18 Nov 2026 01:00 UTC = 09:00 in Shanghai.
+const BOARD_NOW: TimestampMs = 1_794_963_600_000;
+const HOUR: i64 = 3_600_000;
+
+fn dispatcher_board() -> Harness<'static, FieldApp> {
+    let store = LocalStore::open_in_memory().unwrap();
+    store
+        .set_identity(&Identity {
+            user_id: "7d1c2a7e-0000-4000-8000-0000000000d1".into(),
+            username: "dana".into(),
+            display_name: "Dana Dispatcher".into(),
+            role: fieldsync::Role::Dispatcher,
+        })
+        .unwrap();
+    let mut h = harness(FieldApp::offline(store, BOARD_NOW));
+    h.run();
+    calls(&mut h);
+    let ok = |h: &mut Harness<'static, FieldApp>, tag: &str, v: serde_json::Value| {
+        answer(h, tag, Ok(ApiReply::json_ok(&v)));
+    };
+    ok(
+        &mut h,
+        "dispatch.engineers",
+        serde_json::json!([{"user_id": "7d1c2a7e-0000-4000-8000-00000000000b",
+            "username": "zhang.min", "display_name": "张敏", "skills": ["network"],
+            "customers": ["cust-northwind"], "level": 3}]),
+    );
+    ok(
+        &mut h,
+        "dispatch.sites",
+        serde_json::json!([{"doc_id": "site-tower", "name": "北风大厦",
+            "customer_id": "cust-northwind", "customer_name": "北风贸易", "address": "港湾路 1 号"}]),
+    );
+    ok(
+        &mut h,
+        "dispatch.contracts",
+        serde_json::json!([fieldsync::sla::Contract::demo(
+            "cust-northwind",
+            "Asia/Shanghai"
+        )]),
+    );
+    let clock = |due: TimestampMs| {
+        serde_json::json!({"state": "on_track", "target_ms": 2 * HOUR, "due_ms": due,
+            "stopped_at_ms": null, "elapsed_ms": 0, "remaining_ms": 2 * HOUR, "paused_ms": 0})
+    };
+    ok(
+        &mut h,
+        "dispatch.board",
+        serde_json::json!([{
+            "doc_id": WO, "number": "WO-2026-00042", "title": "核心交换机宕机", "kind": "incident",
+            "status": "new", "priority": "P2", "category": "network",
+            "customer_id": "cust-northwind", "site_id": "site-tower", "assignees": [],
+            "device_ids": [], "response_due_ms": BOARD_NOW + 2 * HOUR,
+            "resolution_due_ms": BOARD_NOW + 2 * HOUR, "created_at_ms": BOARD_NOW,
+            "conflict": false,
+            "sla": {"priority": "P2", "response": clock(BOARD_NOW + 2 * HOUR),
+                    "resolution": clock(BOARD_NOW + 2 * HOUR), "paused": false, "warnings": []}
+        }]),
+    );
+    h
+}
+
+#[test]
+fn dispatch_board_in_chinese_with_the_sites_zone_beside_the_due_time() {
+    let _zh = ThreadLang::set(Lang::ZhCn);
+    let mut h = dispatcher_board();
+    for label in [
+        "调度",
+        "派工看板",
+        "电话报修 → 故障",
+        "巡检计划",
+        "工程师日程",
+        "今天",
+        "待派工（1）",
+        "优先级",
+        "SLA 时限",
+        "正常",
+        "临近超时",
+    ] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+    assert!(h.query_by_label("2026年11月18日 周三").is_some(), "the day");
+    assert!(
+        h.query_by_label("北风大厦 · 网络").is_some(),
+        "site and category"
+    );
+    // Due 11:00 in Shanghai, labelled with the site's zone in Chinese.
+    assert!(
+        h.query_all_by_label_contains("响应时限 11:00 北京时间（还有 2小时0分钟）")
+            .next()
+            .is_some(),
+        "due time with the zone label"
+    );
+    h.get_by_label("P2 · WO-2026-00042 · 核心交换机宕机")
+        .click();
+    h.run();
+    for label in [
+        "已派工程师",
+        "尚未派工。",
+        "派工程师",
+        "时段",
+        "时长",
+        "站点：北风大厦",
+    ] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+    assert!(
+        h.query_all_by_label_contains("响应时限：正常 · 11月18日 周三 11:00 北京时间")
+            .next()
+            .is_some()
+    );
+    assert!(h.query_by_label("Assigned").is_none(), "no English left");
+}
+
+#[test]
+fn inspection_plan_form_in_chinese() {
+    let _zh = ThreadLang::set(Lang::ZhCn);
+    let mut h = dispatcher_board();
+    h.get_by_label("巡检计划").click();
+    h.run();
+    calls(&mut h);
+    answer(
+        &mut h,
+        "dispatch.plans",
+        Ok(ApiReply::json_ok(&serde_json::json!([]))),
+    );
+    assert!(h.query_by_label_contains("还没有巡检计划。").is_some());
+    h.get_by_label("＋ 新建计划").click();
+    h.run();
+    for label in [
+        "新建巡检计划",
+        "标题",
+        "站点",
+        "设备",
+        "站点全部设备",
+        "周期",
+        "开始日期",
+        "开始时间",
+        "结束时间",
+        "时区",
+        "提前生成（天）",
+        "默认工程师",
+        "优先级",
+        "接下来的巡检",
+        "保存计划",
+        "取消",
+    ] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+    // The first problem of the empty form, in Chinese.
+    assert!(
+        h.query_by_label("请输入标题，例如“每周机房巡检”。")
+            .is_some()
+    );
+    assert!(h.query_by_label("Save plan").is_none(), "no English left");
+    // The recurrence presets by their Chinese names.
+    h.get_by_label("周期").click();
+    h.run();
+    for label in [
+        "每周三",
+        "每月第一个周一",
+        "每季度第一个周一",
+        "每个工作日",
+        "自定义 RRULE",
+    ] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+}
+
+#[test]
+fn phone_call_form_in_chinese() {
+    let _zh = ThreadLang::set(Lang::ZhCn);
+    let mut h = dispatcher_board();
+    h.get_by_label("电话报修 → 故障").click();
+    h.run();
+    for label in [
+        "报修人",
+        "客户",
+        "站点",
+        "标题",
+        "故障描述",
+        "类别",
+        "影响度 / 紧急度",
+        "影响度",
+        "紧急度",
+        "保存故障单",
+        "清空",
+        "优先级 P3",
+        "选择客户后显示各项时限",
+    ] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+    assert!(
+        h.query_by_label("Save incident").is_none(),
+        "no English left"
+    );
+}

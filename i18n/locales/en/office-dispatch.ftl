@@ -1,0 +1,22 @@
+# Dispatch screen frame (field-app/src/screens/dispatch.rs).
+dispatch-user-id = user { $id }
+dispatch-site-id = site { $id }
+dispatch-no-stream = this server has no live event stream
+dispatch-stream-interrupted = live updates interrupted: { $error }
+dispatch-title = Dispatch
+dispatch-tab-board = Board
+dispatch-tab-call = Phone call → incident
+dispatch-tab-plans = Inspection plans
+dispatch-reload = Reload
+dispatch-never = never
+dispatch-offline = needs a connection — last loaded { $when }
+dispatch-live = ● live
+dispatch-polling = refreshing every { $seconds } s
+dispatch-not-live = not live
+dispatch-last-loaded = last loaded { $when }
+dispatch-failed = { $what }: { $error }
+dispatch-unreadable-work-orders = work orders: { $error }
+dispatch-unreadable-contracts = contracts: { $error }
+dispatch-unreadable-list = a list from the server could not be read: { $error }
+dispatch-contract-unusable = contract of { $customer }: { $error }
+dispatch-contract-unreadable = contract of { $customer } could not be read: { $error }

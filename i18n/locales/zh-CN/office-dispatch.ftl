@@ -1,0 +1,22 @@
+# 调度页面框架（field-app/src/screens/dispatch.rs）。
+dispatch-user-id = 用户 { $id }
+dispatch-site-id = 站点 { $id }
+dispatch-no-stream = 此服务器不提供实时事件推送
+dispatch-stream-interrupted = 实时更新中断：{ $error }
+dispatch-title = 调度
+dispatch-tab-board = 派工看板
+dispatch-tab-call = 电话报修 → 故障
+dispatch-tab-plans = 巡检计划
+dispatch-reload = 刷新
+dispatch-never = 从未
+dispatch-offline = 需要联网，上次加载：{ $when }
+dispatch-live = ● 实时
+dispatch-polling = 每 { $seconds } 秒刷新
+dispatch-not-live = 未实时更新
+dispatch-last-loaded = 上次加载：{ $when }
+dispatch-failed = { $what }：{ $error }
+dispatch-unreadable-work-orders = 工单：{ $error }
+dispatch-unreadable-contracts = 合同：{ $error }
+dispatch-unreadable-list = 无法读取服务器返回的列表：{ $error }
+dispatch-contract-unusable = { $customer } 的合同：{ $error }
+dispatch-contract-unreadable = 无法读取 { $customer } 的合同：{ $error }
