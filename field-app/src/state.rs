@@ -6,6 +6,7 @@ use fieldsync::model::{DeviceRecord, KnowledgeArticle, PartUsed, Site, WorkOrder
 use fieldsync::status::Folded;
 use fieldsync::store::{DeviceRow, Identity, KnowledgeRow, SyncBadge, WorkOrderRow};
 use fieldsync::{DocId, TimestampMs};
+use fieldsync_i18n::t;
 use std::collections::BTreeMap;
 
 /// The screens of the engineer's app.
@@ -248,7 +249,7 @@ impl PartForm {
     pub fn to_part(&self, by: &str, now: TimestampMs) -> Result<PartUsed, String> {
         let name = self.name.trim();
         if name.is_empty() {
-            return Err("enter the part's name".into());
+            return Err(t!("state-part-name-missing"));
         }
         let quantity: i64 = match self.quantity.trim() {
             "" => 1,
@@ -256,7 +257,7 @@ impl PartForm {
                 .parse()
                 .ok()
                 .filter(|q| *q > 0)
-                .ok_or_else(|| format!("quantity {q:?} is not a positive whole number"))?,
+                .ok_or_else(|| t!("state-part-quantity-bad", quantity = q))?,
         };
         let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
         Ok(PartUsed {

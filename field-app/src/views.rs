@@ -12,6 +12,7 @@ use fieldsync::model::{CheckKind, FieldConflict, scan_conflicts};
 use fieldsync::policy::{Relation, Seg, may_write};
 use fieldsync::store::{Identity, LocalStore, Result};
 use fieldsync::{DocId, DocKind, Role};
+use fieldsync_i18n::t;
 use std::collections::BTreeMap;
 
 /// Refresh the lists and the sync counters.
@@ -114,7 +115,7 @@ pub fn load_work_order(
         };
         let label = match store.device(did) {
             Ok(d) => format!("{} · {}", d.asset_tag, d.model.unwrap_or(d.device_type)),
-            Err(_) => format!("device {} (not on this device)", short_id(dev)),
+            Err(_) => t!("views-device-elsewhere", id = short_id(dev)),
         };
         devices.push((did, label));
     }
@@ -209,12 +210,12 @@ fn who(
     names: &BTreeMap<String, String>,
 ) -> String {
     match actors.get(&actor.to_hex_string()) {
-        Some(u) if u == "you" => "you".into(),
+        Some(u) if u == "you" => t!("views-you"),
         Some(u) => names
             .get(u)
             .cloned()
-            .unwrap_or_else(|| format!("user {}", short_id(u))),
-        None => format!("another device ({})", short_id(&actor.to_hex_string())),
+            .unwrap_or_else(|| t!("views-user", id = short_id(u))),
+        None => t!("views-other-device", id = short_id(&actor.to_hex_string())),
     }
 }
 
@@ -239,11 +240,14 @@ fn work_order_conflict(
                 .checklist
                 .get(item)
                 .map_or(item.as_str(), |i| i.label.as_str());
-            (format!("Checklist “{name}” ({field})"), field != "note")
+            (
+                t!("views-check-field", item = name, field = field.as_str()),
+                field != "note",
+            )
         }
-        [field] if field == "title" || field == "priority" || field == "category" => {
-            (field.replace('_', " "), false)
-        }
+        [field] if field == "title" => (t!("views-field-title"), false),
+        [field] if field == "priority" => (t!("views-field-priority"), false),
+        [field] if field == "category" => (t!("views-field-category"), false),
         [first, ..] if first == "events" => return None,
         path => (path.join(" › "), false),
     };

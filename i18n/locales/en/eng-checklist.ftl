@@ -1,0 +1,23 @@
+# The checklist of a work order (field-app/src/screens/checklist.rs).
+check-limits = limits { $min }–{ $max } { $unit }
+check-at-least = at least { $min } { $unit }
+check-at-most = at most { $max } { $unit }
+check-none = No checklist on this work order.
+check-required = required
+check-someone-else = someone else
+check-answered-by = — { $who }, { $time }
+check-pass = Pass
+check-fail = Fail
+check-na = N/A
+check-answer-name = { $answer }: { $item }
+check-value-hint = value
+check-reading-name = Reading: { $item }
+check-save = Save
+check-save-reading-name = Save reading: { $item }
+check-not-a-number = “{ $value }” is not a number: enter the reading for { $item }.
+check-out-of-range = ⚠ OUT OF RANGE
+check-text-name = Text: { $item }
+check-choose-photo = choose an attached photo
+check-photo-name = Photo: { $item }
+check-attach-first = attach a photo under Photos first
+check-unknown-kind = (item kind { $kind } is not supported by this version)

@@ -1,0 +1,23 @@
+# 工单的检查项（field-app/src/screens/checklist.rs）。
+check-limits = 范围 { $min }–{ $max } { $unit }
+check-at-least = 不低于 { $min } { $unit }
+check-at-most = 不高于 { $max } { $unit }
+check-none = 此工单没有检查项。
+check-required = 必填
+check-someone-else = 其他人
+check-answered-by = — { $who }，{ $time }
+check-pass = 正常
+check-fail = 异常
+check-na = 不适用
+check-answer-name = { $answer }：{ $item }
+check-value-hint = 数值
+check-reading-name = 读数：{ $item }
+check-save = 保存
+check-save-reading-name = 保存读数：{ $item }
+check-not-a-number = “{ $value }”不是数字：请输入{ $item }的读数。
+check-out-of-range = ⚠ 超出范围
+check-text-name = 文字：{ $item }
+check-choose-photo = 选择已附加的照片
+check-photo-name = 照片：{ $item }
+check-attach-first = 请先在“照片”中附加照片
+check-unknown-kind = （此版本不支持检查项类型 { $kind }）
