@@ -1,0 +1,159 @@
+//! The engineer's screens in 简体中文, and times on the work order shown on the site's clock
+//! (labelled with the site's zone) when the machine runs on another zone.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use fieldsync::TimestampMs;
+use fieldsync::store::LocalStore;
+use fieldsync_app::state::Screen;
+use fieldsync_app::{FieldApp, fonts, format, sample};
+use fieldsync_i18n::{Lang, ThreadLang};
+
+/// Tue 24 Nov 2026 08:30 UTC, 16:30 on the sample site's clock (Asia/Shanghai).
+const NOW: TimestampMs = 1_795_509_000_000;
+
+/// Set in the child process that runs a test on London time.
+const CHILD: &str = "FIELDSYNC_TEST_MACHINE_ZONE";
+
+/// Whether this is the child: otherwise run `test` again in a child process whose machine
+/// clock is London's (UTC+0 in November), not the site's Shanghai time, and check it passed.
+/// (The zone is the process's TZ, which a test cannot change in its own process safely.)
+fn in_london(test: &str) -> bool {
+    if std::env::var_os(CHILD).is_some() {
+        return true;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env("TZ", "Europe/London")
+        .env(CHILD, "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("1 passed"),
+        "{test} on London time:\n{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    false
+}
+
+fn harness() -> Harness<'static, FieldApp> {
+    let mut store = LocalStore::open_in_memory().unwrap();
+    sample::seed(&mut store, &sample::engineer(), NOW).unwrap();
+    let app = FieldApp::offline(store, NOW);
+    Harness::builder()
+        .with_size([1280.0, 3000.0])
+        .allow_missing_glyphs()
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app)
+}
+
+fn open_inspection(h: &mut Harness<'static, FieldApp>) {
+    h.run();
+    h.get_by_label_contains("Weekly server room round").click();
+    h.run();
+    assert_eq!(h.state().state.screen, Screen::WorkOrder);
+}
+
+#[test]
+fn my_work_and_the_work_order_in_chinese() {
+    let _zh = ThreadLang::set(Lang::ZhCn);
+    let mut h = harness();
+    h.run();
+    // My work.
+    assert_eq!(
+        h.query_all_by_label("我的工作").count(),
+        2,
+        "menu and heading"
+    );
+    assert!(h.query_by_label("＋ 新建故障").is_some());
+    for col in ["时间", "工单", "现场", "状态", "优先级", "时限", "同步"] {
+        assert!(h.query_all_by_label(col).count() > 0, "column {col}");
+    }
+    assert!(h.query_by_label("When").is_none());
+    assert!(h.query_by_label_contains("个工单").is_some());
+
+    open_inspection(&mut h);
+    // The status actions, in the order of a visit.
+    for b in ["接单", "出发", "到场", "恢复", "完成"] {
+        assert!(h.query_all_by_label(b).count() > 0, "button {b}");
+    }
+    assert!(h.query_by_label("Complete").is_none());
+    assert!(h.query_by_label("Accept").is_none());
+    for s in [
+        "检查项",
+        "处理记录",
+        "备件使用",
+        "照片",
+        "服务报告",
+        "客户签字确认",
+        "历史记录",
+    ] {
+        assert!(h.query_all_by_label(s).count() > 0, "section {s}");
+    }
+    assert!(h.query_by_label("保存服务报告 PDF…").is_some());
+    assert!(h.query_by_label("保存处理记录").is_some());
+    assert!(h.query_by_label("添加备件").is_some());
+    assert!(h.query_by_label("客户已同意更换").is_some());
+    assert!(h.query_by_label("未使用备件。").is_some());
+    // The checklist's pass/fail buttons.
+    assert!(
+        h.query_by_label("正常: Core switch fans and LEDs normal")
+            .is_none()
+    );
+    assert!(
+        h.query_by_label("正常：Core switch fans and LEDs normal")
+            .is_some()
+    );
+    assert!(h.query_all_by_label("必填").count() > 0);
+
+    // Accept and go on site: the history reads in Chinese too.
+    h.get_by_label("接单").click();
+    h.run();
+    h.get_by_label("到场").click();
+    h.run();
+    assert!(h.query_by_label_contains("到场时长").is_some());
+    assert!(
+        h.query_by_label_contains("已 ").is_some(),
+        "time on site so far"
+    );
+}
+
+#[test]
+fn work_order_times_are_on_the_sites_clock_with_its_label() {
+    if !in_london("work_order_times_are_on_the_sites_clock_with_its_label") {
+        return;
+    }
+    let mut h = harness();
+    // The machine's own clock is not the site's.
+    let device = format::time(NOW);
+    assert!(device.contains("UTC"), "{device}");
+    assert!(!device.contains("CST"), "{device}");
+    open_inspection(&mut h);
+    // Scheduled an hour after NOW: 17:30 in Shanghai, 09:30 in London.
+    assert!(
+        h.query_by_label("Tue 24 Nov 17:30 CST – Tue 24 Nov 20:30 CST")
+            .is_some(),
+        "scheduled time on the site's clock"
+    );
+    assert!(h.query_by_label_contains("09:30").is_none());
+    assert!(
+        h.query_by_label_contains("times on this page are the site's")
+            .is_some()
+    );
+    {
+        let _zh = ThreadLang::set(Lang::ZhCn);
+        h.run();
+        assert!(
+            h.query_by_label("11月24日 周二 17:30 北京时间 – 11月24日 周二 20:30 北京时间")
+                .is_some(),
+            "scheduled time on the site's clock, in Chinese"
+        );
+        assert!(
+            h.query_by_label("11月24日 周二 16:30 北京时间（Asia/Shanghai）；本页时间均为现场时间")
+                .is_some(),
+            "the site's clock now"
+        );
+        assert!(h.query_by_label_contains("UTC+0").is_none());
+    }
+}
