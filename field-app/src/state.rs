@@ -249,7 +249,7 @@ impl PartForm {
     pub fn to_part(&self, by: &str, now: TimestampMs) -> Result<PartUsed, String> {
         let name = self.name.trim();
         if name.is_empty() {
-            return Err(t!("state-part-name-missing"));
+            return Err(t!("eng-state-part-name-missing"));
         }
         let quantity: i64 = match self.quantity.trim() {
             "" => 1,
@@ -257,7 +257,7 @@ impl PartForm {
                 .parse()
                 .ok()
                 .filter(|q| *q > 0)
-                .ok_or_else(|| t!("state-part-quantity-bad", quantity = q))?,
+                .ok_or_else(|| t!("eng-state-part-quantity-bad", quantity = q))?,
         };
         let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
         Ok(PartUsed {
@@ -287,6 +287,8 @@ pub struct DeviceView {
     pub id: DocId,
     pub record: DeviceRecord,
     pub site_name: Option<String>,
+    /// The clock the device's history is shown on: its site's.
+    pub zone: crate::format::Zone,
     pub history: Vec<WorkOrderRow>,
     pub conflicts: Vec<ConflictLine>,
     pub badge: SyncBadge,

@@ -35,12 +35,12 @@ pub fn uri(path: &Path) -> String {
 /// What to show for a photo whose blob is at `blob` (if the photo is on this device).
 pub fn state_of(blob: Option<&Path>) -> Thumb {
     let Some(blob) = blob else {
-        return Thumb::Unavailable(t!("thumb-elsewhere"));
+        return Thumb::Unavailable(t!("eng-thumb-elsewhere"));
     };
     match thumb_path(blob) {
         Some(t) if t.exists() => Thumb::Ready(uri(&t)),
         Some(_) => Thumb::Pending(blob.to_owned()),
-        None => Thumb::Unavailable(t!("thumb-no-preview")),
+        None => Thumb::Unavailable(t!("eng-thumb-no-preview")),
     }
 }
 
@@ -49,7 +49,7 @@ pub fn make(blob: &Path, out: &Path) -> Result<(), String> {
     let img = image::ImageReader::open(blob)
         .map_err(|e| {
             t!(
-                "thumb-cannot-read",
+                "eng-thumb-cannot-read",
                 path = blob.display().to_string(),
                 error = e.to_string()
             )
@@ -57,18 +57,18 @@ pub fn make(blob: &Path, out: &Path) -> Result<(), String> {
         .with_guessed_format()
         .map_err(|e| {
             t!(
-                "thumb-cannot-read",
+                "eng-thumb-cannot-read",
                 path = blob.display().to_string(),
                 error = e.to_string()
             )
         })?
         .decode()
-        .map_err(|e| t!("thumb-not-image", error = e.to_string()))?;
+        .map_err(|e| t!("eng-thumb-not-image", error = e.to_string()))?;
     let thumb = img.thumbnail(THUMB_SIZE, THUMB_SIZE);
-    let dir = out.parent().ok_or_else(|| t!("thumb-no-folder"))?;
+    let dir = out.parent().ok_or_else(|| t!("eng-thumb-no-folder"))?;
     std::fs::create_dir_all(dir).map_err(|e| {
         t!(
-            "thumb-cannot-create",
+            "eng-thumb-cannot-create",
             path = dir.display().to_string(),
             error = e.to_string()
         )
@@ -76,8 +76,8 @@ pub fn make(blob: &Path, out: &Path) -> Result<(), String> {
     let tmp = out.with_extension("png.part");
     thumb
         .save_with_format(&tmp, image::ImageFormat::Png)
-        .map_err(|e| t!("thumb-cannot-write", error = e.to_string()))?;
-    std::fs::rename(&tmp, out).map_err(|e| t!("thumb-cannot-write", error = e.to_string()))
+        .map_err(|e| t!("eng-thumb-cannot-write", error = e.to_string()))?;
+    std::fs::rename(&tmp, out).map_err(|e| t!("eng-thumb-cannot-write", error = e.to_string()))
 }
 
 /// A finished thumbnail: the photo's sha256 and its URI, or why there is none.
@@ -106,7 +106,7 @@ impl Thumbnailer {
                     let result = match thumb_path(&blob) {
                         Some(out) if out.exists() => Ok(uri(&out)),
                         Some(out) => make(&blob, &out).map(|()| uri(&out)),
-                        None => Err(t!("thumb-no-preview")),
+                        None => Err(t!("eng-thumb-no-preview")),
                     };
                     if tx.send((sha, result)).is_err() {
                         return;

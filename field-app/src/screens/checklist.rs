@@ -11,9 +11,9 @@ use fieldsync_i18n::t;
 fn limits(item: &ChecklistItem) -> String {
     let unit = item.unit.as_deref().unwrap_or("");
     match (item.min, item.max) {
-        (Some(a), Some(b)) => t!("check-limits", min = a, max = b, unit = unit),
-        (Some(a), None) => t!("check-at-least", min = a, unit = unit),
-        (None, Some(b)) => t!("check-at-most", max = b, unit = unit),
+        (Some(a), Some(b)) => t!("eng-check-limits", min = a, max = b, unit = unit),
+        (Some(a), None) => t!("eng-check-at-least", min = a, unit = unit),
+        (None, Some(b)) => t!("eng-check-at-most", max = b, unit = unit),
         (None, None) => String::new(),
     }
 }
@@ -34,7 +34,7 @@ pub fn checklist_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Comm
             .map(|(k, i)| (k.clone(), i.clone()))
             .collect();
     if items.is_empty() {
-        ui.label(t!("check-none"));
+        ui.label(t!("eng-check-none"));
         return;
     }
     let editable = v.rights.checklist;
@@ -68,17 +68,17 @@ pub fn checklist_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Comm
                         } else {
                             format::RED
                         };
-                        ui.label(RichText::new(t!("check-required")).small().color(color));
+                        ui.label(RichText::new(t!("eng-check-required")).small().color(color));
                     }
                     if let (Some(by), Some(at)) = (&item.by, item.at_ms) {
                         let who = v
                             .names
                             .get(by)
                             .cloned()
-                            .unwrap_or_else(|| t!("check-someone-else"));
+                            .unwrap_or_else(|| t!("eng-check-someone-else"));
                         ui.label(
                             RichText::new(t!(
-                                "check-answered-by",
+                                "eng-check-answered-by",
                                 who = who,
                                 time = format::time_in(at, v.zone())
                             ))
@@ -109,9 +109,9 @@ fn item_ui(
         CheckKind::PassFail => {
             ui.horizontal(|ui| {
                 for (value, text) in [
-                    ("pass", t!("check-pass")),
-                    ("fail", t!("check-fail")),
-                    ("na", t!("check-na")),
+                    ("pass", t!("eng-check-pass")),
+                    ("fail", t!("eng-check-fail")),
+                    ("na", t!("eng-check-na")),
                 ] {
                     let selected = item.result.as_deref() == Some(value);
                     let button = if selected {
@@ -130,7 +130,7 @@ fn item_ui(
                         egui::Button::new(text.as_str())
                     };
                     let b = ui.add(button).accessible_name(t!(
-                        "check-answer-name",
+                        "eng-check-answer-name",
                         answer = &text,
                         item = &item.label
                     ));
@@ -152,14 +152,14 @@ fn item_ui(
                     .add(
                         egui::TextEdit::singleline(draft)
                             .desired_width(90.0)
-                            .hint_text(t!("check-value-hint")),
+                            .hint_text(t!("eng-check-value-hint")),
                     )
-                    .accessible_name(t!("check-reading-name", item = &item.label));
+                    .accessible_name(t!("eng-check-reading-name", item = &item.label));
                 ui.label(item.unit.as_deref().unwrap_or(""));
                 ui.label(RichText::new(limits(item)).color(format::GREY));
                 let save = ui
-                    .small_button(t!("check-save"))
-                    .accessible_name(t!("check-save-reading-name", item = &item.label))
+                    .small_button(t!("eng-check-save"))
+                    .accessible_name(t!("eng-check-save-reading-name", item = &item.label))
                     .clicked();
                 if (r.lost_focus() || save) && draft.trim() != stored {
                     match parse_reading(draft) {
@@ -167,7 +167,7 @@ fn item_ui(
                         None if draft.trim().is_empty() => {}
                         None => {
                             v.notice = Some(t!(
-                                "check-not-a-number",
+                                "eng-check-not-a-number",
                                 value = draft.trim(),
                                 item = &item.label
                             ))
@@ -176,7 +176,7 @@ fn item_ui(
                 }
                 if item.out_of_range() {
                     ui.label(
-                        RichText::new(t!("check-out-of-range"))
+                        RichText::new(t!("eng-check-out-of-range"))
                             .color(format::RED)
                             .strong(),
                     );
@@ -193,8 +193,8 @@ fn item_ui(
             ui.horizontal(|ui| {
                 let r = ui
                     .add(egui::TextEdit::singleline(draft).desired_width(420.0))
-                    .accessible_name(t!("check-text-name", item = &item.label));
-                let save = ui.small_button(t!("check-save")).clicked();
+                    .accessible_name(t!("eng-check-text-name", item = &item.label));
+                let save = ui.small_button(t!("eng-check-save")).clicked();
                 if (r.lost_focus() || save) && *draft != stored {
                     out.push(answer(CheckAnswer::Text(draft.clone())));
                 }
@@ -219,7 +219,7 @@ fn item_ui(
                         .map_or(p[..8.min(p.len())].to_string(), |(_, c)| c.clone())
                 });
                 egui::ComboBox::from_id_salt(("photo_item", id))
-                    .selected_text(current.unwrap_or_else(|| t!("check-choose-photo")))
+                    .selected_text(current.unwrap_or_else(|| t!("eng-check-choose-photo")))
                     .show_ui(ui, |ui| {
                         for (sha, caption) in photos {
                             if ui
@@ -231,14 +231,14 @@ fn item_ui(
                         }
                     })
                     .response
-                    .accessible_name(t!("check-photo-name", item = &item.label));
+                    .accessible_name(t!("eng-check-photo-name", item = &item.label));
                 if photos.is_empty() {
-                    ui.label(RichText::new(t!("check-attach-first")).color(format::GREY));
+                    ui.label(RichText::new(t!("eng-check-attach-first")).color(format::GREY));
                 }
             });
         }
         CheckKind::Unknown(other) => {
-            ui.label(t!("check-unknown-kind", kind = format!("{other:?}")));
+            ui.label(t!("eng-check-unknown-kind", kind = format!("{other:?}")));
         }
     }
 }

@@ -12,17 +12,17 @@ use fieldsync_i18n::{self as i18n, t};
 
 pub fn my_work_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     ui.horizontal(|ui| {
-        ui.heading(t!("mywork-heading"));
-        ui.label(t!("mywork-count", count = state.my_work.len()));
+        ui.heading(t!("eng-mywork-heading"));
+        ui.label(t!("eng-mywork-count", count = state.my_work.len()));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button(t!("mywork-new-incident")).clicked() {
+            if ui.button(t!("eng-mywork-new-incident")).clicked() {
                 out.push(Command::Go(Screen::NewIncident));
             }
         });
     });
     if state.my_work.is_empty() {
         ui.add_space(20.0);
-        ui.label(t!("mywork-empty"));
+        ui.label(t!("eng-mywork-empty"));
         return;
     }
     let now = state.now_ms;
@@ -35,13 +35,13 @@ pub fn my_work_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
                 .spacing([14.0, 8.0])
                 .show(ui, |ui| {
                     for h in [
-                        t!("mywork-col-when"),
-                        t!("mywork-col-work-order"),
-                        t!("mywork-col-site"),
-                        t!("mywork-col-status"),
-                        t!("mywork-col-priority"),
-                        t!("mywork-col-sla"),
-                        t!("mywork-col-sync"),
+                        t!("eng-mywork-col-when"),
+                        t!("eng-mywork-col-work-order"),
+                        t!("eng-mywork-col-site"),
+                        t!("eng-mywork-col-status"),
+                        t!("eng-mywork-col-priority"),
+                        t!("eng-mywork-col-sla"),
+                        t!("eng-mywork-col-sync"),
                     ] {
                         ui.label(RichText::new(h).strong());
                     }
@@ -72,8 +72,9 @@ pub fn my_work_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
                         let mut status =
                             RichText::new(&status_word).color(format::status_color(row.status));
                         if row.conflict {
-                            status = RichText::new(t!("mywork-conflict", status = &status_word))
-                                .color(format::RED);
+                            status =
+                                RichText::new(t!("eng-mywork-conflict", status = &status_word))
+                                    .color(format::RED);
                         }
                         ui.label(status);
                         ui.label(row.priority.as_deref().unwrap_or("—"));

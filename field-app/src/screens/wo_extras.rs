@@ -18,7 +18,7 @@ pub fn parts_ui(
     out: &mut Vec<Command>,
 ) {
     if v.wo.parts.is_empty() {
-        ui.label(t!("extras-no-parts"));
+        ui.label(t!("eng-extras-no-parts"));
     } else {
         egui::Grid::new("parts")
             .striped(true)
@@ -26,11 +26,11 @@ pub fn parts_ui(
             .spacing([12.0, 4.0])
             .show(ui, |ui| {
                 for h in [
-                    t!("extras-col-part"),
-                    t!("extras-col-part-number"),
-                    t!("extras-col-serial"),
-                    t!("extras-col-qty"),
-                    t!("extras-col-consent"),
+                    t!("eng-extras-col-part"),
+                    t!("eng-extras-col-part-number"),
+                    t!("eng-extras-col-serial"),
+                    t!("eng-extras-col-qty"),
+                    t!("eng-extras-col-consent"),
                 ] {
                     ui.label(RichText::new(h).strong());
                 }
@@ -41,9 +41,13 @@ pub fn parts_ui(
                     ui.label(p.serial.as_deref().unwrap_or("—"));
                     ui.label(p.quantity.to_string());
                     if p.customer_consent {
-                        ui.label(RichText::new(t!("extras-consent-given")).color(format::GREEN));
+                        ui.label(
+                            RichText::new(t!("eng-extras-consent-given")).color(format::GREEN),
+                        );
                     } else {
-                        ui.label(RichText::new(t!("extras-consent-missing")).color(format::RED));
+                        ui.label(
+                            RichText::new(t!("eng-extras-consent-missing")).color(format::RED),
+                        );
                     }
                     ui.end_row();
                 }
@@ -57,29 +61,29 @@ pub fn parts_ui(
     ui.horizontal_wrapped(|ui| {
         ui.add(
             egui::TextEdit::singleline(&mut f.name)
-                .hint_text(t!("extras-part-name-hint"))
+                .hint_text(t!("eng-extras-part-name-hint"))
                 .desired_width(180.0),
         )
-        .accessible_name(t!("extras-part-name"));
+        .accessible_name(t!("eng-extras-part-name"));
         ui.add(
             egui::TextEdit::singleline(&mut f.part_number)
-                .hint_text(t!("extras-part-number-hint"))
+                .hint_text(t!("eng-extras-part-number-hint"))
                 .desired_width(110.0),
         );
         ui.add(
             egui::TextEdit::singleline(&mut f.serial)
-                .hint_text(t!("extras-serial-hint"))
+                .hint_text(t!("eng-extras-serial-hint"))
                 .desired_width(110.0),
         );
         ui.add(
             egui::TextEdit::singleline(&mut f.quantity)
-                .hint_text(t!("extras-qty-hint"))
+                .hint_text(t!("eng-extras-qty-hint"))
                 .desired_width(50.0),
         );
-        ui.checkbox(&mut f.consent, t!("extras-consent"));
-        if ui.button(t!("extras-add-part")).clicked() {
+        ui.checkbox(&mut f.consent, t!("eng-extras-consent"));
+        if ui.button(t!("eng-extras-add-part")).clicked() {
             match f.to_part(me, now) {
-                Ok(p) if !p.customer_consent => v.notice = Some(t!("extras-consent-needed")),
+                Ok(p) if !p.customer_consent => v.notice = Some(t!("eng-extras-consent-needed")),
                 Ok(p) => out.push(Command::AddPart(p)),
                 Err(e) => v.notice = Some(e),
             }
@@ -89,14 +93,18 @@ pub fn parts_ui(
 
 pub fn photos_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command>) {
     if v.wo.photos.is_empty() {
-        ui.label(t!("extras-no-photos"));
+        ui.label(t!("eng-extras-no-photos"));
     }
     ui.horizontal_wrapped(|ui| {
         for p in v.wo.photos.values() {
             ui.vertical(|ui| {
                 ui.set_width(THUMB_W);
                 thumbnail_ui(ui, v.thumbs.get(&p.sha256));
-                ui.label(p.caption.clone().unwrap_or_else(|| t!("extras-no-caption")));
+                ui.label(
+                    p.caption
+                        .clone()
+                        .unwrap_or_else(|| t!("eng-extras-no-caption")),
+                );
                 if let Some(t) = p.at_ms {
                     ui.label(
                         RichText::new(format::time_in(t, v.zone()))
@@ -111,7 +119,7 @@ pub fn photos_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command
         return;
     }
     ui.horizontal_wrapped(|ui| {
-        if ui.button(t!("extras-choose-photo")).clicked() {
+        if ui.button(t!("eng-extras-choose-photo")).clicked() {
             out.push(Command::BrowseFiles {
                 purpose: PickPurpose::AttachPhoto,
                 dir: None,
@@ -122,15 +130,15 @@ pub fn photos_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command
                 .hint_text("/path/to/photo.jpg")
                 .desired_width(300.0),
         )
-        .accessible_name(t!("extras-photo-file"));
+        .accessible_name(t!("eng-extras-photo-file"));
         ui.add(
             egui::TextEdit::singleline(&mut v.drafts.photo_caption)
-                .hint_text(t!("extras-caption-hint"))
+                .hint_text(t!("eng-extras-caption-hint"))
                 .desired_width(200.0),
         );
         let ready = !v.drafts.photo_path.trim().is_empty();
         if ui
-            .add_enabled(ready, egui::Button::new(t!("extras-attach-photo")))
+            .add_enabled(ready, egui::Button::new(t!("eng-extras-attach-photo")))
             .clicked()
         {
             out.push(Command::AttachPhoto {
@@ -177,7 +185,7 @@ fn thumbnail_ui(ui: &mut egui::Ui, thumb: Option<&Thumb>) {
 pub fn signature_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command>) {
     if let Some(s) = &v.wo.signature {
         ui.label(t!(
-            "extras-signed-by",
+            "eng-extras-signed-by",
             name = &s.signer_name,
             time = format::time_in(s.signed_at_ms, v.zone())
         ));
@@ -186,27 +194,27 @@ pub fn signature_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Comm
             return;
         }
         if !v.drafts.resign {
-            if ui.button(t!("extras-sign-again")).clicked() {
+            if ui.button(t!("eng-extras-sign-again")).clicked() {
                 v.drafts.resign = true;
             }
             return;
         }
-        ui.label(RichText::new(t!("extras-resign-note")).color(format::GREY));
+        ui.label(RichText::new(t!("eng-extras-resign-note")).color(format::GREY));
     } else if !v.rights.signature {
-        ui.label(t!("extras-not-signed"));
+        ui.label(t!("eng-extras-not-signed"));
         return;
     } else {
-        ui.label(t!("extras-ask-to-sign"));
+        ui.label(t!("eng-extras-ask-to-sign"));
     }
     signature::pad_ui(ui, &mut v.drafts.signature);
     ui.horizontal(|ui| {
-        let l = ui.label(t!("extras-signer-name"));
+        let l = ui.label(t!("eng-extras-signer-name"));
         ui.add(egui::TextEdit::singleline(&mut v.drafts.signer).desired_width(200.0))
             .labelled_by(l.id);
-        if ui.button(t!("extras-clear-pad")).clicked() {
+        if ui.button(t!("eng-extras-clear-pad")).clicked() {
             v.drafts.signature.clear();
         }
-        if ui.button(t!("extras-save-signature")).clicked() {
+        if ui.button(t!("eng-extras-save-signature")).clicked() {
             out.push(Command::Sign {
                 signer: v.drafts.signer.clone(),
                 strokes: v.drafts.signature.strokes.clone(),

@@ -26,11 +26,11 @@ const ACTIONS: [EventKind; 5] = [
 /// The button for a status action.
 fn action_label(kind: EventKind) -> String {
     match kind {
-        EventKind::Accepted => t!("wo-act-accept"),
-        EventKind::EnRoute => t!("wo-act-en-route"),
-        EventKind::OnSite => t!("wo-act-on-site"),
-        EventKind::Resumed => t!("wo-act-resume"),
-        EventKind::Completed => t!("wo-act-complete"),
+        EventKind::Accepted => t!("eng-wo-act-accept"),
+        EventKind::EnRoute => t!("eng-wo-act-en-route"),
+        EventKind::OnSite => t!("eng-wo-act-on-site"),
+        EventKind::Resumed => t!("eng-wo-act-resume"),
+        EventKind::Completed => t!("eng-wo-act-complete"),
         other => i18n::words::event(i18n::current(), other),
     }
 }
@@ -49,8 +49,8 @@ pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
         .as_ref()
         .and_then(|v| state.sla_clocks.for_work_order(&v.wo, &v.folded, now));
     let Some(v) = &mut state.work_order else {
-        ui.label(t!("wo-none-open"));
-        if ui.button(t!("wo-back-to-my-work")).clicked() {
+        ui.label(t!("eng-wo-none-open"));
+        if ui.button(t!("eng-wo-back-to-my-work")).clicked() {
             out.push(Command::Go(Screen::MyWork));
         }
         return;
@@ -70,27 +70,27 @@ pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
             status_actions_ui(ui, v, role, out);
             conflicts_ui(ui, v, out);
             if !v.wo.description.as_str().trim().is_empty() {
-                section(ui, &t!("wo-description"));
+                section(ui, &t!("eng-wo-description"));
                 ui.label(v.wo.description.as_str());
             }
-            section(ui, &t!("wo-devices"));
+            section(ui, &t!("eng-wo-devices"));
             outages::devices_ui(ui, v, now, out);
-            if ui.button(t!("wo-new-incident")).clicked() {
+            if ui.button(t!("eng-wo-new-incident")).clicked() {
                 out.push(Command::IncidentFromWorkOrder);
             }
-            section(ui, &t!("wo-checklist"));
+            section(ui, &t!("eng-wo-checklist"));
             checklist::checklist_ui(ui, v, out);
-            section(ui, &t!("wo-findings-section"));
+            section(ui, &t!("eng-wo-findings-section"));
             findings_ui(ui, v, out);
-            section(ui, &t!("wo-parts"));
+            section(ui, &t!("eng-wo-parts"));
             wo_extras::parts_ui(ui, v, &me, now, out);
-            section(ui, &t!("wo-photos"));
+            section(ui, &t!("eng-wo-photos"));
             wo_extras::photos_ui(ui, v, out);
-            section(ui, &t!("wo-report"));
+            section(ui, &t!("eng-wo-report"));
             report_pdf_ui(ui, v, report_pdf.as_ref(), out);
-            section(ui, &t!("wo-signature"));
+            section(ui, &t!("eng-wo-signature"));
             wo_extras::signature_ui(ui, v, out);
-            section(ui, &t!("wo-history"));
+            section(ui, &t!("eng-wo-history"));
             history_ui(ui, v);
             ui.add_space(20.0);
         });
@@ -104,7 +104,7 @@ fn header_ui(
     out: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
-        if ui.button(t!("wo-back")).clicked() {
+        if ui.button(t!("eng-wo-back")).clicked() {
             out.push(Command::Go(Screen::MyWork));
         }
         let title = match &v.wo.number {
@@ -137,7 +137,7 @@ fn header_ui(
             for c in [&cd.response, &cd.resolution].into_iter().flatten() {
                 ui.label("·");
                 ui.label(
-                    RichText::new(t!("wo-sla", clock = &c.text))
+                    RichText::new(t!("eng-wo-sla", clock = &c.text))
                         .color(crate::sla_clocks::color(c.state)),
                 )
                 .on_hover_text(cd.details());
@@ -147,7 +147,7 @@ fn header_ui(
     if let Some((code, reason)) = &v.rejection {
         ui.label(
             RichText::new(t!(
-                "wo-refused",
+                "eng-wo-refused",
                 reason = format::reject_reason(code),
                 detail = reason
             ))
@@ -159,36 +159,36 @@ fn header_ui(
         .spacing([16.0, 4.0])
         .show(ui, |ui| {
             if let Some(site) = &v.site {
-                ui.label(t!("wo-site"));
+                ui.label(t!("eng-wo-site"));
                 ui.label(format!("{} — {}", site.name, site.address));
                 ui.end_row();
                 if let (Some(name), format::Zone::Site(_)) = (&site.time_zone, v.zone()) {
-                    ui.label(t!("wo-site-time"));
+                    ui.label(t!("eng-wo-site-time"));
                     ui.label(t!(
-                        "wo-site-time-now",
+                        "eng-wo-site-time-now",
                         time = format::time_in(now, v.zone()),
                         zone = name
                     ));
                     ui.end_row();
                 }
                 if !site.customer_name.is_empty() {
-                    ui.label(t!("wo-customer"));
+                    ui.label(t!("eng-wo-customer"));
                     ui.label(&site.customer_name);
                     ui.end_row();
                 }
                 if !site.access_notes.is_empty() {
-                    ui.label(t!("wo-access"));
+                    ui.label(t!("eng-wo-access"));
                     ui.label(&site.access_notes);
                     ui.end_row();
                 }
                 for c in site.contacts.values() {
-                    ui.label(t!("wo-contact"));
+                    ui.label(t!("eng-wo-contact"));
                     ui.label(format!("{} {}", c.name, c.phone.as_deref().unwrap_or("")));
                     ui.end_row();
                 }
             }
             if let (Some(a), b) = (v.wo.scheduled_start_ms, v.wo.scheduled_end_ms) {
-                ui.label(t!("wo-scheduled"));
+                ui.label(t!("eng-wo-scheduled"));
                 let end = b
                     .map(|b| format!(" – {}", format::time_in(b, v.zone())))
                     .unwrap_or_default();
@@ -196,11 +196,11 @@ fn header_ui(
                 ui.end_row();
             }
             if let Some(on_site) = v.folded.first_on_site_ms {
-                ui.label(t!("wo-time-on-site"));
+                ui.label(t!("eng-wo-time-on-site"));
                 let t = match v.wo.time_on_site_ms() {
                     Some(ms) => format::duration(ms),
                     None => t!(
-                        "wo-on-site-since",
+                        "eng-wo-on-site-since",
                         time = format::time_in(on_site, v.zone()),
                         span = format::duration(now - on_site - v.folded.on_hold_ms)
                     ),
@@ -216,7 +216,7 @@ fn status_actions_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, role: Role, out: 
     let allowed = |k: EventKind| transition(status, k).is_some() && may_append_event(role, k);
     ui.add_space(6.0);
     ui.horizontal_wrapped(|ui| {
-        ui.label(t!("wo-status"));
+        ui.label(t!("eng-wo-status"));
         // Every action keeps its place (disabled when not possible now), so a double click
         // never lands on the next step.
         for kind in ACTIONS {
@@ -233,11 +233,11 @@ fn status_actions_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, role: Role, out: 
             ui.separator();
             ui.add(
                 egui::TextEdit::singleline(&mut v.drafts.hold_reason)
-                    .hint_text(t!("wo-hold-reason-hint"))
+                    .hint_text(t!("eng-wo-hold-reason-hint"))
                     .desired_width(200.0),
             )
-            .accessible_name(t!("wo-hold-reason"));
-            if ui.button(t!("wo-put-on-hold")).clicked() {
+            .accessible_name(t!("eng-wo-hold-reason"));
+            if ui.button(t!("eng-wo-put-on-hold")).clicked() {
                 out.push(Command::Status {
                     kind: EventKind::OnHold,
                     note: Some(v.drafts.hold_reason.clone()),
@@ -250,8 +250,8 @@ fn status_actions_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, role: Role, out: 
         let names: Vec<&str> = missing.iter().map(|i| i.label.as_str()).collect();
         ui.label(
             RichText::new(t!(
-                "wo-fill-before-complete",
-                items = names.join(&t!("wo-list-sep"))
+                "eng-wo-fill-before-complete",
+                items = names.join(&t!("eng-wo-list-sep"))
             ))
             .color(format::AMBER),
         );
@@ -259,7 +259,7 @@ fn status_actions_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, role: Role, out: 
     if let Some(c) = &v.folded.sent_back_comment
         && status == fieldsync::status::Status::Reopened
     {
-        ui.label(RichText::new(t!("wo-sent-back", comment = c)).color(format::RED));
+        ui.label(RichText::new(t!("eng-wo-sent-back", comment = c)).color(format::RED));
     }
 }
 
@@ -267,16 +267,16 @@ fn conflicts_ui(ui: &mut egui::Ui, v: &WorkOrderView, out: &mut Vec<Command>) {
     if v.folded.conflicts.is_empty() && v.conflicts.is_empty() {
         return;
     }
-    section(ui, &t!("wo-conflicts"));
+    section(ui, &t!("eng-wo-conflicts"));
     for c in &v.folded.conflicts {
         let who = v
             .names
             .get(&c.by)
             .cloned()
-            .unwrap_or_else(|| t!("wo-user", id = crate::views::short_id(&c.by)));
+            .unwrap_or_else(|| t!("eng-wo-user", id = crate::views::short_id(&c.by)));
         ui.label(
             RichText::new(t!(
-                "wo-status-conflict",
+                "eng-wo-status-conflict",
                 status = i18n::words::status(i18n::current(), c.kept),
                 who = who,
                 event = i18n::words::event(i18n::current(), c.event_kind),
@@ -289,8 +289,10 @@ fn conflicts_ui(ui: &mut egui::Ui, v: &WorkOrderView, out: &mut Vec<Command>) {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(format!("{}:", c.label)).strong());
             for (value, who) in &c.values {
-                ui.label(t!("wo-value-set-by", value = value, who = who));
-                if c.pickable && v.rights.checklist && ui.small_button(t!("wo-keep-this")).clicked()
+                ui.label(t!("eng-wo-value-set-by", value = value, who = who));
+                if c.pickable
+                    && v.rights.checklist
+                    && ui.small_button(t!("eng-wo-keep-this")).clicked()
                 {
                     out.push(Command::PickWorkOrderValue {
                         path: c.path.clone(),
@@ -310,9 +312,9 @@ fn findings_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command>)
             egui::TextEdit::multiline(&mut v.drafts.findings)
                 .desired_rows(5)
                 .desired_width(f32::INFINITY)
-                .hint_text(t!("wo-findings-hint")),
+                .hint_text(t!("eng-wo-findings-hint")),
         )
-        .accessible_name(t!("wo-findings"));
+        .accessible_name(t!("eng-wo-findings"));
     if r.changed() {
         v.drafts.findings_dirty = true;
     }
@@ -320,16 +322,16 @@ fn findings_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command>)
         let save = ui
             .add_enabled(
                 enabled && v.drafts.findings_dirty,
-                egui::Button::new(t!("wo-save-findings")),
+                egui::Button::new(t!("eng-wo-save-findings")),
             )
             .clicked();
         if (save || r.lost_focus()) && v.drafts.findings_dirty {
             out.push(Command::SaveFindings(v.drafts.findings.clone()));
         }
         if v.drafts.findings_dirty {
-            ui.label(RichText::new(t!("wo-not-saved-yet")).color(format::AMBER));
+            ui.label(RichText::new(t!("eng-wo-not-saved-yet")).color(format::AMBER));
         } else if enabled {
-            ui.label(RichText::new(t!("wo-saved-on-device")).color(format::GREY));
+            ui.label(RichText::new(t!("eng-wo-saved-on-device")).color(format::GREY));
         }
     });
 }
@@ -346,8 +348,8 @@ fn report_pdf_ui(
     let saving = matches!(status, Some(ReportPdfStatus::Saving { .. }));
     ui.horizontal_wrapped(|ui| {
         let b = ui
-            .add_enabled(!saving, egui::Button::new(t!("wo-save-pdf")))
-            .on_hover_text(t!("wo-save-pdf-hint"));
+            .add_enabled(!saving, egui::Button::new(t!("eng-wo-save-pdf")))
+            .on_hover_text(t!("eng-wo-save-pdf-hint"));
         if b.clicked() {
             out.push(Command::BrowseFiles {
                 purpose: PickPurpose::SaveReport,
@@ -357,19 +359,19 @@ fn report_pdf_ui(
         match status {
             Some(ReportPdfStatus::Saving { path, .. }) => {
                 ui.spinner();
-                ui.label(t!("wo-pdf-making", path = path.display().to_string()));
+                ui.label(t!("eng-wo-pdf-making", path = path.display().to_string()));
             }
             Some(ReportPdfStatus::Saved { path, .. }) => {
                 ui.label(
-                    RichText::new(t!("wo-pdf-saved", path = path.display().to_string()))
+                    RichText::new(t!("eng-wo-pdf-saved", path = path.display().to_string()))
                         .color(format::GREEN),
                 );
             }
             Some(ReportPdfStatus::Failed { error, .. }) => {
-                ui.label(RichText::new(t!("wo-pdf-failed", error = error)).color(format::RED));
+                ui.label(RichText::new(t!("eng-wo-pdf-failed", error = error)).color(format::RED));
             }
             None => {
-                ui.label(RichText::new(t!("wo-pdf-offline")).color(format::GREY));
+                ui.label(RichText::new(t!("eng-wo-pdf-offline")).color(format::GREY));
             }
         }
     });
@@ -389,14 +391,14 @@ fn history_ui(ui: &mut egui::Ui, v: &WorkOrderView) {
                     .kind()
                     .map_or(e.kind.clone(), |k| i18n::words::event(i18n::current(), k));
                 ui.label(match e.note {
-                    Some(n) => t!("wo-event-note", event = what, note = n),
+                    Some(n) => t!("eng-wo-event-note", event = what, note = n),
                     None => what,
                 });
                 let who = v
                     .names
                     .get(&e.by)
                     .cloned()
-                    .unwrap_or_else(|| t!("wo-user", id = crate::views::short_id(&e.by)));
+                    .unwrap_or_else(|| t!("eng-wo-user", id = crate::views::short_id(&e.by)));
                 ui.label(RichText::new(who).color(format::GREY));
                 ui.end_row();
             }

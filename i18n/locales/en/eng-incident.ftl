@@ -1,0 +1,27 @@
+# New incident on site (field-app/src/screens/new_incident.rs).
+eng-incident-cat-network = network
+eng-incident-cat-security = security
+eng-incident-cat-software = software
+eng-incident-cat-hardware = hardware
+eng-incident-cat-other = other
+eng-incident-heading = New incident
+eng-incident-explainer = Found another fault on site? Record it here; it is assigned to you and syncs when you are online.
+eng-incident-title = Title
+eng-incident-description = Description
+eng-incident-site = Site
+eng-incident-no-site = (none)
+eng-incident-category = Category
+eng-incident-impact-urgency = Impact / urgency
+eng-incident-impact = impact
+eng-incident-urgency = urgency
+eng-incident-level-of = { $what } { $level }
+eng-incident-high = high
+eng-incident-medium = medium
+eng-incident-low = low
+eng-incident-level = { $level } — { $word }
+eng-incident-priority = → priority { $priority }
+eng-incident-devices = Devices
+eng-incident-find-device-hint = find a device to link
+eng-incident-find-device = Find device
+eng-incident-create = Create incident
+eng-incident-cancel = Cancel

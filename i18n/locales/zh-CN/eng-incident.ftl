@@ -1,0 +1,27 @@
+# 现场新建故障（field-app/src/screens/new_incident.rs）。
+eng-incident-cat-network = 网络
+eng-incident-cat-security = 安全
+eng-incident-cat-software = 软件
+eng-incident-cat-hardware = 硬件
+eng-incident-cat-other = 其他
+eng-incident-heading = 新建故障
+eng-incident-explainer = 在现场发现了其他故障？在这里记录：工单分派给你自己，联网后自动同步。
+eng-incident-title = 标题
+eng-incident-description = 描述
+eng-incident-site = 现场
+eng-incident-no-site = （无）
+eng-incident-category = 类别
+eng-incident-impact-urgency = 影响度 / 紧急度
+eng-incident-impact = 影响度
+eng-incident-urgency = 紧急度
+eng-incident-level-of = { $what } { $level }
+eng-incident-high = 高
+eng-incident-medium = 中
+eng-incident-low = 低
+eng-incident-level = { $level } — { $word }
+eng-incident-priority = → 优先级 { $priority }
+eng-incident-devices = 设备
+eng-incident-find-device-hint = 查找要关联的设备
+eng-incident-find-device = 查找设备
+eng-incident-create = 创建故障工单
+eng-incident-cancel = 取消
