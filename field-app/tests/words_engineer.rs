@@ -157,3 +157,42 @@ fn work_order_times_are_on_the_sites_clock_with_its_label() {
         assert!(h.query_by_label_contains("UTC+0").is_none());
     }
 }
+
+#[test]
+fn server_errors_are_translated_by_code_with_the_servers_words_kept() {
+    use fieldsync_app::api::ApiError;
+    use fieldsync_app::net::NetError;
+    let refused = NetError::Server {
+        code: "forbidden".into(),
+        message: "role engineer may not approve".into(),
+    };
+    let busy = NetError::Busy {
+        retry_after_secs: 12,
+    };
+    assert_eq!(
+        refused.to_string(),
+        "the server refused: your account may not do this; ask your dispatcher or supervisor \
+         (role engineer may not approve)"
+    );
+    let _zh = ThreadLang::set(Lang::ZhCn);
+    assert_eq!(
+        refused.to_string(),
+        "服务器拒绝：你的账号无权执行此操作，请联系调度或主管（role engineer may not approve）"
+    );
+    assert_eq!(busy.to_string(), "服务器繁忙：12 秒后重试");
+    assert_eq!(
+        NetError::Unauthorized.to_string(),
+        "登录已过期：请重新登录后同步（你的工作已保留）"
+    );
+    let api = ApiError::Server {
+        status: 409,
+        message: "changed meanwhile".into(),
+    };
+    assert_eq!(
+        api.to_string(),
+        "服务器拒绝（409）：有人同时修改了此项，请同步后重试（changed meanwhile）"
+    );
+    // An address the app refuses, in words.
+    let bad = fieldsync_app::net::check_server_url("ftp://hub.example", false).unwrap_err();
+    assert!(bad.to_string().contains("不支持的地址协议"), "{bad}");
+}
