@@ -111,7 +111,8 @@ fn cell(ui: &mut egui::Ui, width: f32, height: f32, widget: impl egui::Widget) -
     .inner
 }
 
-fn label_of(field: &str) -> String {
+/// A device field (`firmware_version`, `location.room`) in words.
+pub fn label_of(field: &str) -> String {
     let f = field.strip_prefix("location.").unwrap_or(field);
     match f {
         "asset_tag" => t!("eng-dev-field-asset-tag"),
