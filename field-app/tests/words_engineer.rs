@@ -38,14 +38,19 @@ fn in_london(test: &str) -> bool {
 }
 
 fn harness() -> Harness<'static, FieldApp> {
+    harness_with_ids().0
+}
+
+fn harness_with_ids() -> (Harness<'static, FieldApp>, sample::SampleIds) {
     let mut store = LocalStore::open_in_memory().unwrap();
-    sample::seed(&mut store, &sample::engineer(), NOW).unwrap();
+    let ids = sample::seed(&mut store, &sample::engineer(), NOW).unwrap();
     let app = FieldApp::offline(store, NOW);
-    Harness::builder()
+    let h = Harness::builder()
         .with_size([1280.0, 3000.0])
         .allow_missing_glyphs()
         .with_context_setup(fonts::install)
-        .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app)
+        .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app);
+    (h, ids)
 }
 
 fn open_inspection(h: &mut Harness<'static, FieldApp>) {
@@ -195,4 +200,63 @@ fn server_errors_are_translated_by_code_with_the_servers_words_kept() {
     // An address the app refuses, in words.
     let bad = fieldsync_app::net::check_server_url("ftp://hub.example", false).unwrap_err();
     assert!(bad.to_string().contains("不支持的地址协议"), "{bad}");
+}
+
+#[test]
+fn devices_new_incident_and_knowledge_in_chinese() {
+    let _zh = ThreadLang::set(Lang::ZhCn);
+    let (mut h, ids) = harness_with_ids();
+    h.run();
+    // The device page: field names, the ledger status in words, history on the site's clock.
+    h.state_mut()
+        .apply_for_test(fieldsync_app::command::Command::OpenDevice(ids.switch));
+    h.run();
+    for label in ["配置信息", "固件版本", "资产编号", "维护记录", "状态"] {
+        assert!(h.query_all_by_label(label).count() > 0, "{label}");
+    }
+    assert_eq!(
+        h.get_by_label("修改状态").value().as_deref(),
+        Some("在用"),
+        "in_service in words"
+    );
+    assert!(h.query_all_by_label("in_service").next().is_none());
+    assert!(h.query_all_by_label("巡检").count() > 0, "kind in words");
+    assert!(
+        h.query_by_label("11月24日 周二 17:30 北京时间").is_some(),
+        "history on the site's clock"
+    );
+    assert!(
+        h.query_by_label("修改固件版本").is_some(),
+        "edit field name"
+    );
+    assert!(h.query_by_label("Configuration").is_none());
+
+    // New incident.
+    h.state_mut().state.devices.open = None;
+    h.state_mut().state.screen = Screen::NewIncident;
+    h.run();
+    for label in [
+        "标题",
+        "描述",
+        "类别",
+        "影响度 / 紧急度",
+        "创建故障工单",
+        "取消",
+    ] {
+        assert!(h.query_all_by_label(label).count() > 0, "{label}");
+    }
+    assert!(h.query_by_label_contains("→ 优先级").is_some());
+    h.get_by_label("创建故障工单").click();
+    h.run();
+    assert_eq!(
+        h.state().state.incident.error.as_deref(),
+        Some("请给故障写一个简短的标题。")
+    );
+    assert!(h.query_by_label("请给故障写一个简短的标题。").is_some());
+
+    // Knowledge base.
+    h.state_mut().state.screen = Screen::Knowledge;
+    h.run();
+    assert!(h.query_all_by_label("知识库").count() > 0);
+    assert!(h.query_by_label("请选择一篇文章。").is_some());
 }

@@ -246,7 +246,7 @@ fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &
                         if ui.link(&w.title).clicked() {
                             out.push(Command::OpenWorkOrder(w.doc_id));
                         }
-                        ui.label(&w.kind);
+                        ui.label(super::new_incident::kind_word(&w.kind));
                         ui.label(
                             RichText::new(i18n::words::status(i18n::current(), w.status))
                                 .color(format::status_color(w.status)),

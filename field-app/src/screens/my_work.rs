@@ -62,7 +62,7 @@ pub fn my_work_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
                         };
                         if ui
                             .link(RichText::new(title).strong())
-                            .on_hover_text(&row.kind)
+                            .on_hover_text(super::new_incident::kind_word(&row.kind))
                             .clicked()
                         {
                             out.push(Command::OpenWorkOrder(row.doc_id));

@@ -8,6 +8,17 @@ use egui::RichText;
 use fieldsync::model::{CATEGORIES, priority_for};
 use fieldsync_i18n::t;
 
+/// A kind of work order (`incident`, `inspection` …) in words; an unknown one as it is.
+pub fn kind_word(code: &str) -> String {
+    match code {
+        "incident" => t!("eng-incident-kind-incident"),
+        "inspection" => t!("eng-incident-kind-inspection"),
+        "maintenance" => t!("eng-incident-kind-maintenance"),
+        "change" => t!("eng-incident-kind-change"),
+        other => other.to_string(),
+    }
+}
+
 /// A work order category (`network` …) in words; an unknown one as it is.
 pub fn category_word(code: &str) -> String {
     match code {

@@ -121,14 +121,14 @@ fn header_ui(
                 .color(format::status_color(st)),
         );
         ui.label("·");
-        ui.label(&v.wo.kind);
+        ui.label(super::new_incident::kind_word(&v.wo.kind));
         if let Some(p) = &v.wo.priority {
             ui.label("·");
             ui.label(RichText::new(p).strong());
         }
         if let Some(c) = &v.wo.category {
             ui.label("·");
-            ui.label(c);
+            ui.label(super::new_incident::category_word(c));
         }
         ui.label("·");
         let (text, color) = format::badge(v.badge);

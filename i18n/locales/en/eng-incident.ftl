@@ -25,3 +25,7 @@ eng-incident-find-device-hint = find a device to link
 eng-incident-find-device = Find device
 eng-incident-create = Create incident
 eng-incident-cancel = Cancel
+eng-incident-kind-incident = incident
+eng-incident-kind-inspection = inspection
+eng-incident-kind-maintenance = maintenance
+eng-incident-kind-change = change

@@ -25,3 +25,7 @@ eng-incident-find-device-hint = 查找要关联的设备
 eng-incident-find-device = 查找设备
 eng-incident-create = 创建故障工单
 eng-incident-cancel = 取消
+eng-incident-kind-incident = 故障
+eng-incident-kind-inspection = 巡检
+eng-incident-kind-maintenance = 维保
+eng-incident-kind-change = 变更
