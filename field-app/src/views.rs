@@ -302,7 +302,7 @@ pub fn load_device(store: &mut LocalStore, id: DocId, me: Option<&Identity>) -> 
             let field = c.path.join(".");
             ConflictLine {
                 pickable: editable.contains(&field),
-                label: field.replace('_', " "),
+                label: crate::screens::devices::label_of(&field),
                 values: c
                     .values
                     .iter()
