@@ -227,6 +227,27 @@ impl FieldApp {
                 self.state.knowledge.searched = Some(q);
             }
             Command::Status { kind, note } => {
+                // The model refuses these too (in English); say it here in the user's words.
+                if let Some(v) = &mut self.state.work_order {
+                    let missing = v.wo.missing_required();
+                    let refusal = if kind == EventKind::Completed && !missing.is_empty() {
+                        let names: Vec<&str> = missing.iter().map(|i| i.label.as_str()).collect();
+                        Some(t!(
+                            "eng-cmd-required-empty",
+                            items = names.join(&t!("eng-wo-list-sep"))
+                        ))
+                    } else if kind == EventKind::OnHold
+                        && note.as_deref().is_none_or(|n| n.trim().is_empty())
+                    {
+                        Some(t!("eng-cmd-hold-needs-reason"))
+                    } else {
+                        None
+                    };
+                    if let Some(r) = refusal {
+                        v.notice = Some(r);
+                        return;
+                    }
+                }
                 let me = self.me();
                 // The fold orders events by device time, then by random id: never stamp an
                 // action at or before the last event this replica shows (double clicks within

@@ -118,6 +118,16 @@ fn my_work_and_the_work_order_in_chinese() {
     h.get_by_label("到场").click();
     h.run();
     assert!(h.query_by_label_contains("到场时长").is_some());
+    // Completing with a required item empty is refused in Chinese.
+    h.get_by_label("完成").click();
+    h.run();
+    let notice = h.state().state.work_order.as_ref().unwrap().notice.clone();
+    assert!(
+        notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("必填检查项尚未填写：")),
+        "{notice:?}"
+    );
     assert!(
         h.query_by_label_contains("已 ").is_some(),
         "time on site so far"
