@@ -111,6 +111,10 @@ fn my_work_and_the_work_order_in_chinese() {
             .is_some()
     );
     assert!(h.query_all_by_label("必填").count() > 0);
+    // The devices with their outage state, and the signature section.
+    assert!(h.query_all_by_label("运行中").count() > 0, "serving");
+    assert!(h.query_by_label("serving").is_none());
+    assert!(h.query_by_label("本次上门新建故障…").is_some());
 
     // Accept and go on site: the history reads in Chinese too.
     h.get_by_label("接单").click();
