@@ -8,6 +8,7 @@
 
 use crate::net::{self, NetError};
 use crate::worker::{FromWorker, SharedStore, lock, meta};
+use fieldsync_i18n::t;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -102,7 +103,7 @@ pub struct ApiReply {
 impl ApiReply {
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, String> {
         serde_json::from_slice(&self.bytes)
-            .map_err(|e| format!("the server's answer could not be read: {e}"))
+            .map_err(|e| t!("eng-net-protocol", detail = e.to_string()))
     }
 
     /// The event name of a stream event (`None` for a plain answer).
@@ -120,17 +121,52 @@ impl ApiReply {
     }
 }
 
-/// Why a call failed, in words a dispatcher or supervisor understands.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+/// Why a call failed, in words a dispatcher or supervisor understands (in the language in
+/// use; the server's own English message stays as the detail).
+#[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
-    #[error("offline: cannot reach the server ({0})")]
     Offline(String),
-    #[error("your sign-in has expired: sign in again")]
     NeedsSignIn,
-    #[error("the server refused ({status}): {message}")]
     Server { status: u16, message: String },
-    #[error("{0}")]
     Other(String),
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            ApiError::Offline(why) => t!("eng-net-offline", why = why),
+            ApiError::NeedsSignIn => t!("eng-api-needs-sign-in"),
+            ApiError::Server { status, message } => t!(
+                "eng-api-refused",
+                status = status.to_string(),
+                what = crate::net::server_code_words(code_of_status(*status)),
+                detail = message
+            ),
+            ApiError::Other(text) => text.clone(),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The server's error code for an HTTP status (as `server/src/error.rs` pairs them), for
+/// words when only the status is kept.
+fn code_of_status(status: u16) -> &'static str {
+    match status {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        409 => "conflict",
+        413 => "too_large",
+        415 => "unsupported_media_type",
+        426 => "unsupported_protocol",
+        429 => "rate_limited",
+        503 => "unavailable",
+        500 => "internal",
+        _ => "",
+    }
 }
 
 impl ApiError {
@@ -143,7 +179,7 @@ impl ApiError {
         match e {
             NetError::Offline(s) => ApiError::Offline(s),
             NetError::Unauthorized | NetError::BadCredentials => ApiError::NeedsSignIn,
-            NetError::Server(message) => ApiError::Server { status, message },
+            NetError::Server { message, .. } => ApiError::Server { status, message },
             other => ApiError::Other(other.to_string()),
         }
     }

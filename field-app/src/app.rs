@@ -8,6 +8,7 @@ use crate::views;
 use crate::worker::{FromWorker, SharedStore, ToWorker, WorkerHandle, lock};
 use fieldsync::TimestampMs;
 use fieldsync::store::LocalStore;
+use fieldsync_i18n::t;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
@@ -141,7 +142,7 @@ impl FieldApp {
         self.state.sign_in.username = username.into();
         self.state.sign_in.busy = true;
         self.state.flash = Some(Flash {
-            text: format!("Starting the demo server and signing in as {username}…"),
+            text: t!("eng-app-demo-starting", user = username),
             error: false,
         });
         self.send(ToWorker::SignIn {
@@ -160,7 +161,7 @@ impl FieldApp {
         let r = r.and_then(|()| crate::sla_clocks::refresh_app(&self.store, &mut self.state));
         if let Err(e) = r {
             self.state.flash = Some(Flash {
-                text: format!("Local database: {e}"),
+                text: t!("eng-app-local-db", error = e.to_string()),
                 error: true,
             });
         }
@@ -240,7 +241,7 @@ impl FieldApp {
                         path: path.clone(),
                     },
                     Flash {
-                        text: format!("Service report saved: {}", path.display()),
+                        text: t!("eng-app-report-saved", path = path.display().to_string()),
                         error: false,
                     },
                 ),
@@ -250,7 +251,7 @@ impl FieldApp {
                         error: error.clone(),
                     },
                     Flash {
-                        text: format!("The service report was not saved: {error}"),
+                        text: t!("eng-app-report-not-saved", error = &error),
                         error: true,
                     },
                 ),
@@ -310,7 +311,7 @@ impl FieldApp {
                 s.sign_in.error = None;
                 s.sync.needs_sign_in = false;
                 s.flash = Some(Flash {
-                    text: format!("Signed in as {}.", identity.display_name),
+                    text: t!("eng-app-signed-in", name = &identity.display_name),
                     error: false,
                 });
                 if s.screen == Screen::SignIn {
@@ -321,11 +322,7 @@ impl FieldApp {
             }
             FromWorker::ServerPinned(print) => {
                 s.flash = Some(Flash {
-                    text: format!(
-                        "This device now trusts the server's certificate, SHA-256 {print}. \
-                         It should match the fingerprint the server printed at start; a \
-                         different certificate will be refused."
-                    ),
+                    text: t!("eng-app-pinned", fingerprint = &print),
                     error: false,
                 });
                 s.sign_in.pinned_certificate = Some(print);
@@ -334,20 +331,22 @@ impl FieldApp {
                 s.sign_in.busy = false;
                 s.sign_in.error = Some(msg.clone());
                 s.flash = Some(Flash {
-                    text: format!("Sign-in failed: {msg}"),
+                    text: t!("eng-app-sign-in-failed", error = &msg),
                     error: true,
                 });
             }
             FromWorker::SyncStarted => {
                 s.sync.running = true;
-                s.sync.progress = Some("Syncing…".into());
+                s.sync.progress = Some(t!("eng-app-syncing"));
             }
             FromWorker::Progress {
                 round_trips,
                 pulled,
             } => {
-                s.sync.progress = Some(format!(
-                    "Syncing… {pulled} documents received in {round_trips} pages"
+                s.sync.progress = Some(t!(
+                    "eng-app-sync-progress",
+                    count = pulled,
+                    pages = round_trips
                 ));
             }
             FromWorker::Synced(sum) => {
@@ -356,23 +355,19 @@ impl FieldApp {
                 s.sync.online = Some(true);
                 s.sync.error = None;
                 s.sync.retry_in_secs = None;
-                s.sync.last_summary = Some(format!(
-                    "sent {} · received {} · {} file(s) uploaded · {} round trip{} · {:.1} KB up, {:.1} KB down · {} ms",
-                    sum.accepted,
-                    sum.pulled,
-                    sum.blobs_uploaded,
-                    sum.round_trips,
-                    if sum.round_trips == 1 { "" } else { "s" },
-                    sum.bytes_up as f64 / 1024.0,
-                    sum.bytes_down as f64 / 1024.0,
-                    sum.elapsed_ms
+                s.sync.last_summary = Some(t!(
+                    "eng-app-sync-summary",
+                    sent = sum.accepted,
+                    received = sum.pulled,
+                    files = sum.blobs_uploaded,
+                    trips = sum.round_trips,
+                    up = format!("{:.1}", sum.bytes_up as f64 / 1024.0),
+                    down = format!("{:.1}", sum.bytes_down as f64 / 1024.0),
+                    ms = sum.elapsed_ms.to_string()
                 ));
                 if !sum.rejected.is_empty() {
                     s.flash = Some(Flash {
-                        text: format!(
-                            "The server refused changes to {} document(s); they are kept in quarantine (see Sync).",
-                            sum.rejected.len()
-                        ),
+                        text: t!("eng-app-rejected", count = sum.rejected.len()),
                         error: true,
                     });
                 }

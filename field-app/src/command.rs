@@ -15,6 +15,7 @@ use fieldsync::model::{
 use fieldsync::status::EventKind;
 use fieldsync::store::StoreError;
 use fieldsync::{DocId, DocKind, TimestampMs};
+use fieldsync_i18n::t;
 use std::path::PathBuf;
 
 /// Largest photo the app copies into its store.
@@ -106,11 +107,11 @@ pub fn explain(e: &StoreError) -> String {
         // `Borrow` reads the model error whether the store boxes it or not.
         StoreError::Model(m) => match std::borrow::Borrow::<ModelError>::borrow(m) {
             ModelError::Invalid(msg) => capitalise(msg),
-            ModelError::NotFound { what, id } => format!("No such {what}: {id}"),
-            other => format!("Could not save: {other}"),
+            ModelError::NotFound { what, id } => t!("eng-cmd-no-such", what = *what, id = id),
+            other => t!("eng-cmd-not-saved", error = other.to_string()),
         },
-        StoreError::NotFound(_) => "This document is no longer on this device.".into(),
-        other => format!("Could not save: {other}"),
+        StoreError::NotFound(_) => t!("eng-cmd-gone"),
+        other => t!("eng-cmd-not-saved", error = other.to_string()),
     }
 }
 
@@ -226,6 +227,27 @@ impl FieldApp {
                 self.state.knowledge.searched = Some(q);
             }
             Command::Status { kind, note } => {
+                // The model refuses these too (in English); say it here in the user's words.
+                if let Some(v) = &mut self.state.work_order {
+                    let missing = v.wo.missing_required();
+                    let refusal = if kind == EventKind::Completed && !missing.is_empty() {
+                        let names: Vec<&str> = missing.iter().map(|i| i.label.as_str()).collect();
+                        Some(t!(
+                            "eng-cmd-required-empty",
+                            items = names.join(&t!("eng-wo-list-sep"))
+                        ))
+                    } else if kind == EventKind::OnHold
+                        && note.as_deref().is_none_or(|n| n.trim().is_empty())
+                    {
+                        Some(t!("eng-cmd-hold-needs-reason"))
+                    } else {
+                        None
+                    };
+                    if let Some(r) = refusal {
+                        v.notice = Some(r);
+                        return;
+                    }
+                }
                 let me = self.me();
                 // The fold orders events by device time, then by random id: never stamp an
                 // action at or before the last event this replica shows (double clicks within
@@ -248,7 +270,10 @@ impl FieldApp {
                 {
                     v.drafts.hold_reason.clear();
                     self.state.flash = Some(Flash {
-                        text: format!("{} — saved on this device.", kind.label()),
+                        text: t!(
+                            "eng-cmd-status-saved",
+                            event = fieldsync_i18n::words::event(fieldsync_i18n::current(), kind)
+                        ),
                         error: false,
                     });
                 }
@@ -412,7 +437,7 @@ impl FieldApp {
                     .iter()
                     .any(|e| e.by == me && e.kind() == Some(EventKind::Completed));
             if own {
-                return Err(ModelError::Invalid("nobody reviews their own work".into()));
+                return Err(ModelError::Invalid(t!("eng-cmd-own-review")));
             }
             let extra = model::EventExtra {
                 note,
@@ -423,12 +448,12 @@ impl FieldApp {
         match result {
             Ok(()) => {
                 self.state.review_comments.remove(&id);
-                let what = if kind == EventKind::Approved {
-                    "Approved"
+                let text = if kind == EventKind::Approved {
+                    t!("eng-cmd-approved")
                 } else {
-                    "Sent back to the engineer"
+                    t!("eng-cmd-sent-back")
                 };
-                self.flash(format!("{what} — saved on this device."), false);
+                self.flash(text, false);
                 self.after_edit();
             }
             Err(e) => self.flash(explain(&e), true),
@@ -597,26 +622,29 @@ impl FieldApp {
             }
         };
         let Some(media) = media_type(path) else {
-            set_notice(
-                self,
-                "Choose a photo file (.jpg, .jpeg, .png, .webp, .heic).".into(),
-            );
+            set_notice(self, t!("eng-cmd-photo-kind"));
             return;
         };
         let bytes = match std::fs::metadata(path) {
             Ok(m) if m.len() > MAX_PHOTO_BYTES => {
-                set_notice(self, format!("{path} is larger than 50 MB."));
+                set_notice(self, t!("eng-cmd-photo-too-large", path = path));
                 return;
             }
             Ok(_) => match std::fs::read(path) {
                 Ok(b) => b,
                 Err(e) => {
-                    set_notice(self, format!("Cannot read {path}: {e}"));
+                    set_notice(
+                        self,
+                        t!("eng-cmd-cannot-read", path = path, error = e.to_string()),
+                    );
                     return;
                 }
             },
             Err(e) => {
-                set_notice(self, format!("Cannot read {path}: {e}"));
+                set_notice(
+                    self,
+                    t!("eng-cmd-cannot-read", path = path, error = e.to_string()),
+                );
                 return;
             }
         };
@@ -651,13 +679,10 @@ impl FieldApp {
             }
         };
         if signer.trim().is_empty() {
-            return notice(self, "Enter the name of the person signing.".into());
+            return notice(self, t!("eng-cmd-signer-missing"));
         }
         if strokes.iter().all(|s| s.len() < 2) {
-            return notice(
-                self,
-                "The signature pad is empty: ask the customer to sign.".into(),
-            );
+            return notice(self, t!("eng-cmd-pad-empty"));
         }
         let png = match crate::signature::render_png(strokes) {
             Ok(p) => p,
@@ -701,7 +726,10 @@ impl FieldApp {
                     v.drafts.remove(field);
                 }
                 self.flash(
-                    format!("{} saved on this device.", field.replace(['_', '.'], " ")),
+                    t!(
+                        "eng-cmd-field-saved",
+                        field = crate::screens::devices::label_of(field)
+                    ),
                     false,
                 );
                 self.after_edit();
@@ -716,11 +744,11 @@ impl FieldApp {
         let form = &mut self.state.incident;
         form.error = None;
         if me.is_empty() {
-            form.error = Some("Sign in first: the incident is created in your name.".into());
+            form.error = Some(t!("eng-cmd-incident-sign-in"));
             return;
         }
         if form.title.trim().is_empty() {
-            form.error = Some("Give the incident a short title.".into());
+            form.error = Some(t!("eng-cmd-incident-title"));
             return;
         }
         let new = NewWorkOrder {
@@ -755,13 +783,7 @@ impl FieldApp {
         match created {
             Ok(id) => {
                 self.state.incident = Default::default();
-                self.flash(
-                    format!(
-                        "Incident “{}” created on this device; it syncs when online.",
-                        new.title
-                    ),
-                    false,
-                );
+                self.flash(t!("eng-cmd-incident-created", title = &new.title), false);
                 self.refresh();
                 self.send(ToWorker::Nudge);
                 self.open_work_order(id);
@@ -781,7 +803,7 @@ impl FieldApp {
             }
         };
         if form.username.trim().is_empty() || form.password.is_empty() {
-            form.error = Some("Enter your user name and password.".into());
+            form.error = Some(t!("eng-cmd-credentials-missing"));
             return;
         }
         form.busy = true;

@@ -3,36 +3,82 @@
 
 use crate::trust::Pins;
 use fieldsync::wire::{self, ErrorBody, LoginRequest, LoginResponse, SyncRequest, SyncResponse};
+use fieldsync_i18n::t;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Why a call to the server failed, worded for the engineer.
-#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+/// Why a call to the server failed, worded for the engineer (in the language in use, with
+/// the system's or the server's own words after it as the technical detail).
+#[derive(Debug, Clone, PartialEq)]
 pub enum NetError {
-    /// No connection (no network, server down, DNS): retry later with backoff.
-    #[error("offline: cannot reach the server ({0})")]
+    /// No connection (no network, server down, DNS): retry later with backoff. The words say
+    /// why and what to do.
     Offline(String),
     /// Token missing, expired or revoked: sign in again (local work is kept).
-    #[error("your sign-in has expired: sign in again to sync (your work is kept)")]
     Unauthorized,
     /// Wrong user name or password at login.
-    #[error("wrong user name or password")]
     BadCredentials,
-    /// The server answered with an error.
-    #[error("the server refused: {0}")]
-    Server(String),
+    /// The server answered with an error: its `code` (`ErrorBody`, empty when the answer
+    /// had none) and its English `message`, kept as the detail.
+    Server { code: String, message: String },
     /// The answer could not be read.
-    #[error("the server's answer could not be read: {0}")]
     Protocol(String),
-    /// The address is not acceptable.
-    #[error("{0}")]
+    /// The address is not acceptable (in words).
     BadAddress(String),
     /// The server asks us to slow down (429): not offline, just later.
-    #[error("the server is busy: trying again in {retry_after_secs} s")]
     Busy { retry_after_secs: u64 },
     /// The server's self-signed certificate is not the one pinned on first contact.
-    #[error("refused: {0}")]
     CertificateChanged(String),
+}
+
+impl std::fmt::Display for NetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            NetError::Offline(why) => t!("eng-net-offline", why = why),
+            NetError::Unauthorized => t!("eng-net-unauthorized"),
+            NetError::BadCredentials => t!("eng-net-bad-credentials"),
+            NetError::Server { code, message } => server_refused(code, message),
+            NetError::Protocol(detail) => t!("eng-net-protocol", detail = detail),
+            NetError::BadAddress(why) => why.clone(),
+            NetError::Busy { retry_after_secs } => {
+                t!("eng-net-busy", secs = *retry_after_secs)
+            }
+            NetError::CertificateChanged(why) => t!("eng-net-certificate", why = why),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for NetError {}
+
+/// What the server's error `code` means and what to do, in words.
+pub fn server_code_words(code: &str) -> String {
+    match code {
+        "bad_request" => t!("eng-code-bad-request"),
+        "unauthorized" => t!("eng-code-unauthorized"),
+        "forbidden" => t!("eng-code-forbidden"),
+        "not_found" => t!("eng-code-not-found"),
+        "conflict" => t!("eng-code-conflict"),
+        "actor_taken" => t!("eng-code-actor-taken"),
+        "not_completed" => t!("eng-code-not-completed"),
+        "too_large" => t!("eng-code-too-large"),
+        "unsupported_media_type" => t!("eng-code-unsupported-media-type"),
+        "unsupported_protocol" => t!("eng-code-unsupported-protocol"),
+        "rate_limited" => t!("eng-code-rate-limited"),
+        "unavailable" => t!("eng-code-unavailable"),
+        "internal" => t!("eng-code-internal"),
+        _ => t!("eng-code-other"),
+    }
+}
+
+/// "The server refused: <what the code means>" with the server's own message as the detail.
+pub fn server_refused(code: &str, message: &str) -> String {
+    let words = server_code_words(code);
+    if message.trim().is_empty() {
+        t!("eng-net-refused", what = words)
+    } else {
+        t!("eng-net-refused-detail", what = words, detail = message)
+    }
 }
 
 impl NetError {
@@ -77,22 +123,22 @@ pub fn check_server_url(url: &str, allow_insecure: bool) -> Result<String, NetEr
     let bad = |m: &str| Err(NetError::BadAddress(m.to_owned()));
     let text = url.trim();
     if !text.contains("://") {
-        return bad("the server address must start with https:// (or http:// for this machine)");
+        return bad(&t!("eng-net-address-scheme"));
     }
     let Ok(parsed) = url::Url::parse(text) else {
-        return bad("the server address is not a valid address");
+        return bad(&t!("eng-net-address-invalid"));
     };
     let Some(host) = parsed.host() else {
-        return bad("the server address has no host");
+        return bad(&t!("eng-net-address-no-host"));
     };
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return bad("the server address must not contain a user name or password (user@host)");
+        return bad(&t!("eng-net-address-user"));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return bad("the server address must not contain ? or #");
+        return bad(&t!("eng-net-address-query"));
     }
     if matches!(&host, url::Host::Domain(d) if d.is_empty()) {
-        return bad("the server address has no host");
+        return bad(&t!("eng-net-address-no-host"));
     }
     let normalised = parsed.as_str().trim_end_matches('/').to_owned();
     match parsed.scheme() {
@@ -100,13 +146,14 @@ pub fn check_server_url(url: &str, allow_insecure: bool) -> Result<String, NetEr
         "http" if is_loopback(&host) || allow_insecure => Ok(normalised),
         "http" => {
             let rest = normalised.trim_start_matches("http://");
-            Err(NetError::BadAddress(format!(
-                "plain http:// is only allowed to this machine; use https://{rest} \
-                 (or start the app with --allow-insecure-http)"
+            Err(NetError::BadAddress(t!(
+                "eng-net-address-http",
+                rest = rest
             )))
         }
-        other => Err(NetError::BadAddress(format!(
-            "unsupported address scheme {other:?}: use https://"
+        other => Err(NetError::BadAddress(t!(
+            "eng-net-address-other-scheme",
+            scheme = other
         ))),
     }
 }
@@ -125,7 +172,11 @@ pub fn is_loopback(host: &url::Host<&str>) -> bool {
 
 pub(crate) fn send_error(e: reqwest::Error) -> NetError {
     if e.is_timeout() {
-        NetError::Offline(offline_words("timed out"))
+        NetError::Offline(t!(
+            "eng-net-why-detail",
+            words = t!("eng-net-why-timeout"),
+            cause = short(&e)
+        ))
     } else if e.is_connect() || e.is_request() {
         NetError::Offline(offline_words(&short(&e)))
     } else {
@@ -137,25 +188,23 @@ pub(crate) fn send_error(e: reqwest::Error) -> NetError {
 /// own words after them for whoever helps ("Connection refused (os error 111)" alone said
 /// nothing to a person on a customer's site).
 fn offline_words(cause: &str) -> String {
-    let c = cause.to_lowercase();
-    let words = if c.contains("refused") {
-        "nothing answers at this address: the server is not running there, or the address or port is wrong"
-    } else if c.contains("dns")
-        || c.contains("resolve")
-        || c.contains("lookup")
-        || c.contains("name or service")
-    {
-        "the server's name was not found: check the address, or the network has no internet"
-    } else if c.contains("timed out") || c.contains("timeout") {
-        "no answer from the server in time: the network is slow or blocks it"
-    } else if c.contains("unreachable") || c.contains("no route") {
-        "this device has no network route to the server: check Wi-Fi or the mobile hotspot"
-    } else if c.contains("reset") || c.contains("closed") || c.contains("broken pipe") {
-        "the connection was cut off: the network dropped it"
+    // Spaces as `_`, so the system's phrases read as the ids they are here.
+    let c = cause.to_lowercase().replace(' ', "_");
+    let has = |words: &[&str]| words.iter().any(|w| c.contains(w));
+    let words = if has(&["refused"]) {
+        t!("eng-net-why-refused")
+    } else if has(&["dns", "resolve", "lookup", "name_or_service"]) {
+        t!("eng-net-why-dns")
+    } else if has(&["timed_out", "timeout"]) {
+        t!("eng-net-why-timeout")
+    } else if has(&["unreachable", "no_route"]) {
+        t!("eng-net-why-no-route")
+    } else if has(&["reset", "closed", "broken_pipe"]) {
+        t!("eng-net-why-cut-off")
     } else {
-        "the server cannot be reached"
+        t!("eng-net-why-other")
     };
-    format!("{words} — {cause}")
+    t!("eng-net-why-detail", words = words, cause = cause)
 }
 
 /// The innermost cause of an error: the useful words ("Connection refused").
@@ -187,19 +236,28 @@ pub(crate) fn status_error(
     retry_after: Option<u64>,
     body: &[u8],
 ) -> NetError {
-    let detail = serde_json::from_slice::<ErrorBody>(body)
-        .map(|b| b.message)
-        .unwrap_or_else(|_| String::from_utf8_lossy(body).chars().take(200).collect());
+    let (code, detail) = serde_json::from_slice::<ErrorBody>(body)
+        .map(|b| (b.code, b.message))
+        .unwrap_or_else(|_| {
+            let text = String::from_utf8_lossy(body).chars().take(200).collect();
+            (String::new(), text)
+        });
     match status.as_u16() {
         401 => NetError::Unauthorized,
-        502..=504 => NetError::Offline(format!("server unavailable ({status})")),
+        502..=504 => NetError::Offline(t!("eng-net-unavailable", status = status.to_string())),
         429 => NetError::Busy {
             retry_after_secs: retry_after
                 .unwrap_or(DEFAULT_RETRY_AFTER_SECS)
                 .clamp(1, 3600),
         },
-        _ if detail.trim().is_empty() => NetError::Server(status.to_string()),
-        _ => NetError::Server(detail),
+        _ if detail.trim().is_empty() => NetError::Server {
+            code,
+            message: status.to_string(),
+        },
+        _ => NetError::Server {
+            code,
+            message: detail,
+        },
     }
 }
 

@@ -7,6 +7,7 @@ use crate::worker::{SharedStore, lock};
 use fieldsync::model::{DeviceRecord, Site, WorkOrder};
 use fieldsync::store::Identity;
 use fieldsync::{DocId, TimestampMs};
+use fieldsync_i18n::t;
 use fieldsync_report::{self as report, ReportData, ReportError, ReportSource};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -78,7 +79,7 @@ pub fn build_pdf(
     now: TimestampMs,
 ) -> Result<Vec<u8>, String> {
     let data = gather_local(store, id, me, now)?;
-    report::render(&data).map_err(|e| format!("the report could not be made: {e}"))
+    report::render(&data).map_err(|e| t!("eng-report-not-made", error = e.to_string()))
 }
 
 /// `service-report-<number>.pdf`, with only characters every file system accepts.
@@ -126,7 +127,11 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
         .and_then(|()| std::fs::rename(&tmp, path))
         .map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
-            format!("cannot write {}: {e}", path.display())
+            t!(
+                "eng-report-cannot-write",
+                path = path.display().to_string(),
+                error = e.to_string()
+            )
         })
 }
 
@@ -183,7 +188,7 @@ pub fn spawn_save(
         .name("fieldsync-report".into())
         .spawn(job)
         .map(drop)
-        .map_err(|e| format!("could not start making the report: {e}"))
+        .map_err(|e| t!("eng-report-not-started", error = e.to_string()))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use fieldsync::model::WorkOrder;
 use fieldsync::sla::{ClockReport, CompiledContract, Contract, SlaEvent, SlaState, SlaSubject};
 use fieldsync::store::{LocalStore, Result, WorkOrderRow};
 use fieldsync::{DocId, TimestampMs};
+use fieldsync_i18n::t;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Store meta key prefix of a cached contract (JSON), followed by the customer id.
@@ -92,7 +93,7 @@ impl Countdown {
             .flatten()
             .map(|c| c.text.clone())
             .collect();
-        lines.push(format!("From {}.", self.source));
+        lines.push(t!("eng-sla-from", source = &self.source));
         lines.extend(self.warnings.iter().map(|w| format!("⚠ {w}")));
         lines.join("\n")
     }
@@ -251,17 +252,19 @@ pub fn contract_call(customer_id: &str) -> ApiCall {
 
 fn evaluate(c: &CompiledContract, s: &SlaSubject<'_>, now: TimestampMs) -> Option<Countdown> {
     let report = c.evaluate(s, now).ok().flatten()?;
-    let line = |what: &str, stop: &str, clock: &ClockReport| ClockLine {
+    // The SLA calendar runs on the site's clock: due times are shown on it.
+    let zone = format::Zone::of(Some(&c.contract.calendar.time_zone));
+    let line = |response: bool, clock: &ClockReport| ClockLine {
         state: clock.state,
-        text: clock_text(what, stop, clock, report.paused, now),
+        text: clock_text(response, clock, report.paused, zone, now),
         running: clock.stopped_at_ms.is_none(),
     };
     Some(Countdown {
-        response: Some(line("response", "on site", &report.response)),
-        resolution: Some(line("resolution", "resolved", &report.resolution)),
-        source: format!(
-            "computed on this device from the work order's events and the contract “{}”",
-            if c.contract.name.is_empty() {
+        response: Some(line(true, &report.response)),
+        resolution: Some(line(false, &report.resolution)),
+        source: t!(
+            "eng-sla-source-contract",
+            contract = if c.contract.name.is_empty() {
                 &c.contract.customer_id
             } else {
                 &c.contract.name
@@ -277,23 +280,43 @@ fn evaluate(c: &CompiledContract, s: &SlaSubject<'_>, now: TimestampMs) -> Optio
 
 /// "response: 1 h 20 min left (due Wed 18 Nov 14:30)", "resolution paused (on hold) …",
 /// "response overdue by 25 min", "on site in time", "resolved 30 min late".
-fn clock_text(what: &str, stop: &str, c: &ClockReport, paused: bool, now: TimestampMs) -> String {
+/// `response`: the response clock (stopped on site), else the resolution clock.
+fn clock_text(
+    response: bool,
+    c: &ClockReport,
+    paused: bool,
+    zone: format::Zone,
+    now: TimestampMs,
+) -> String {
     if let Some(at) = c.stopped_at_ms {
-        return if c.state == SlaState::Met {
-            format!("{stop} in time")
-        } else {
-            format!("{stop} {} late", format::duration(at - c.due_ms))
+        return match (c.state == SlaState::Met, response) {
+            (true, true) => t!("eng-sla-on-site-in-time"),
+            (true, false) => t!("eng-sla-resolved-in-time-clock"),
+            (false, true) => t!(
+                "eng-sla-on-site-late",
+                span = format::duration(at - c.due_ms)
+            ),
+            (false, false) => t!(
+                "eng-sla-resolved-late-clock",
+                span = format::duration(at - c.due_ms)
+            ),
         };
     }
     if c.state == SlaState::Breached {
-        let over = (-c.remaining_ms).max(now - c.due_ms).max(0);
-        return format!("{what} overdue by {}", format::duration(over));
+        let span = format::duration((-c.remaining_ms).max(now - c.due_ms).max(0));
+        return if response {
+            t!("eng-sla-response-overdue-by", span = span)
+        } else {
+            t!("eng-sla-resolution-overdue-by", span = span)
+        };
     }
     let left = format::duration(c.remaining_ms.max(0));
-    if paused {
-        format!("{what} paused (on hold): {left} left")
-    } else {
-        format!("{what}: {left} left (due {})", format::time(c.due_ms))
+    let due = format::time_in(c.due_ms, zone);
+    match (paused, response) {
+        (true, true) => t!("eng-sla-response-paused", left = left),
+        (true, false) => t!("eng-sla-resolution-paused", left = left),
+        (false, true) => t!("eng-sla-response-left", left = left, due = due),
+        (false, false) => t!("eng-sla-resolution-left", left = left, due = due),
     }
 }
 
@@ -321,7 +344,7 @@ fn from_due_times(
     Some(Countdown {
         response: is_response.then(|| line.clone()),
         resolution: (!is_response).then_some(line),
-        source: "the due times the server wrote into the work order (the customer's contract is not on this device yet, so pauses are not counted)".into(),
+        source: t!("eng-sla-source-due-times"),
         warnings: Vec::new(),
     })
 }

@@ -6,6 +6,7 @@ use fieldsync::model::{DeviceRecord, KnowledgeArticle, PartUsed, Site, WorkOrder
 use fieldsync::status::Folded;
 use fieldsync::store::{DeviceRow, Identity, KnowledgeRow, SyncBadge, WorkOrderRow};
 use fieldsync::{DocId, TimestampMs};
+use fieldsync_i18n::t;
 use std::collections::BTreeMap;
 
 /// The screens of the engineer's app.
@@ -248,7 +249,7 @@ impl PartForm {
     pub fn to_part(&self, by: &str, now: TimestampMs) -> Result<PartUsed, String> {
         let name = self.name.trim();
         if name.is_empty() {
-            return Err("enter the part's name".into());
+            return Err(t!("eng-state-part-name-missing"));
         }
         let quantity: i64 = match self.quantity.trim() {
             "" => 1,
@@ -256,7 +257,7 @@ impl PartForm {
                 .parse()
                 .ok()
                 .filter(|q| *q > 0)
-                .ok_or_else(|| format!("quantity {q:?} is not a positive whole number"))?,
+                .ok_or_else(|| t!("eng-state-part-quantity-bad", quantity = q))?,
         };
         let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
         Ok(PartUsed {
@@ -286,6 +287,8 @@ pub struct DeviceView {
     pub id: DocId,
     pub record: DeviceRecord,
     pub site_name: Option<String>,
+    /// The clock the device's history is shown on: its site's.
+    pub zone: crate::format::Zone,
     pub history: Vec<WorkOrderRow>,
     pub conflicts: Vec<ConflictLine>,
     pub badge: SyncBadge,

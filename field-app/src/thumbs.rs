@@ -2,6 +2,7 @@
 //! 12-megapixel JPEG takes a while to decode) and kept beside the blob store, so a work order
 //! with many photos opens at once and the window never decodes full-size images.
 
+use fieldsync_i18n::t;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender};
 
@@ -34,31 +35,49 @@ pub fn uri(path: &Path) -> String {
 /// What to show for a photo whose blob is at `blob` (if the photo is on this device).
 pub fn state_of(blob: Option<&Path>) -> Thumb {
     let Some(blob) = blob else {
-        return Thumb::Unavailable("the photo is kept on the device that took it".into());
+        return Thumb::Unavailable(t!("eng-thumb-elsewhere"));
     };
     match thumb_path(blob) {
         Some(t) if t.exists() => Thumb::Ready(uri(&t)),
         Some(_) => Thumb::Pending(blob.to_owned()),
-        None => Thumb::Unavailable("no preview".into()),
+        None => Thumb::Unavailable(t!("eng-thumb-no-preview")),
     }
 }
 
 /// Decode `blob`, shrink it to [`THUMB_SIZE`] and write the PNG atomically to `out`.
 pub fn make(blob: &Path, out: &Path) -> Result<(), String> {
     let img = image::ImageReader::open(blob)
-        .map_err(|e| format!("cannot read {}: {e}", blob.display()))?
+        .map_err(|e| {
+            t!(
+                "eng-thumb-cannot-read",
+                path = blob.display().to_string(),
+                error = e.to_string()
+            )
+        })?
         .with_guessed_format()
-        .map_err(|e| format!("cannot read {}: {e}", blob.display()))?
+        .map_err(|e| {
+            t!(
+                "eng-thumb-cannot-read",
+                path = blob.display().to_string(),
+                error = e.to_string()
+            )
+        })?
         .decode()
-        .map_err(|e| format!("not a readable image: {e}"))?;
+        .map_err(|e| t!("eng-thumb-not-image", error = e.to_string()))?;
     let thumb = img.thumbnail(THUMB_SIZE, THUMB_SIZE);
-    let dir = out.parent().ok_or("thumbnail path has no folder")?;
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let dir = out.parent().ok_or_else(|| t!("eng-thumb-no-folder"))?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        t!(
+            "eng-thumb-cannot-create",
+            path = dir.display().to_string(),
+            error = e.to_string()
+        )
+    })?;
     let tmp = out.with_extension("png.part");
     thumb
         .save_with_format(&tmp, image::ImageFormat::Png)
-        .map_err(|e| format!("cannot write the thumbnail: {e}"))?;
-    std::fs::rename(&tmp, out).map_err(|e| format!("cannot write the thumbnail: {e}"))
+        .map_err(|e| t!("eng-thumb-cannot-write", error = e.to_string()))?;
+    std::fs::rename(&tmp, out).map_err(|e| t!("eng-thumb-cannot-write", error = e.to_string()))
 }
 
 /// A finished thumbnail: the photo's sha256 and its URI, or why there is none.
@@ -87,7 +106,7 @@ impl Thumbnailer {
                     let result = match thumb_path(&blob) {
                         Some(out) if out.exists() => Ok(uri(&out)),
                         Some(out) => make(&blob, &out).map(|()| uri(&out)),
-                        None => Err("no preview".into()),
+                        None => Err(t!("eng-thumb-no-preview")),
                     };
                     if tx.send((sha, result)).is_err() {
                         return;

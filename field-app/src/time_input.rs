@@ -5,6 +5,7 @@
 use crate::format::Zone;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use fieldsync::TimestampMs;
+use fieldsync_i18n::t;
 
 /// `ms` as the text a person would type for it on `zone`'s clock.
 pub fn to_text(ms: TimestampMs, zone: Zone) -> String {
@@ -22,7 +23,7 @@ pub fn to_text(ms: TimestampMs, zone: Zone) -> String {
 /// words what is wrong.
 pub fn parse(text: &str, zone: Zone, now: TimestampMs) -> Result<TimestampMs, String> {
     let text = text.trim();
-    let bad = || format!("{text:?} is not a time: write 14:05, or 2026-12-02 14:05");
+    let bad = || t!("eng-time-not-a-time", text = text);
     let naive = if let Ok(t) = NaiveTime::parse_from_str(text, "%H:%M") {
         today(zone, now).ok_or_else(bad)?.and_time(t)
     } else {
@@ -38,7 +39,7 @@ pub fn parse(text: &str, zone: Zone, now: TimestampMs) -> Result<TimestampMs, St
             .earliest()
             .map(|t| t.timestamp_millis()),
     };
-    resolved.ok_or_else(|| format!("{text} does not exist on this clock (the clocks changed)"))
+    resolved.ok_or_else(|| t!("eng-time-does-not-exist", text = text))
 }
 
 fn today(zone: Zone, now: TimestampMs) -> Option<NaiveDate> {

@@ -3,6 +3,7 @@
 //! by its SHA-256 fingerprint (trust on first use, like SSH). Once pinned, a different
 //! self-signed certificate is refused: on hotel Wi-Fi that is what an interception looks like.
 
+use fieldsync_i18n::t;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
@@ -17,14 +18,11 @@ pub struct Refusal {
 
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the server's certificate has changed since this device first trusted it \
-             (trusted SHA-256 {}, now {}): someone may be intercepting the connection. \
-             If your office really replaced the certificate, ask them for the new fingerprint \
-             and sign in again on a fresh profile",
-            self.pinned, self.presented
-        )
+        f.write_str(&t!(
+            "eng-trust-changed",
+            pinned = &self.pinned,
+            presented = &self.presented
+        ))
     }
 }
 

@@ -12,6 +12,7 @@ use fieldsync::model::{CheckKind, FieldConflict, scan_conflicts};
 use fieldsync::policy::{Relation, Seg, may_write};
 use fieldsync::store::{Identity, LocalStore, Result};
 use fieldsync::{DocId, DocKind, Role};
+use fieldsync_i18n::t;
 use std::collections::BTreeMap;
 
 /// Refresh the lists and the sync counters.
@@ -114,7 +115,7 @@ pub fn load_work_order(
         };
         let label = match store.device(did) {
             Ok(d) => format!("{} · {}", d.asset_tag, d.model.unwrap_or(d.device_type)),
-            Err(_) => format!("device {} (not on this device)", short_id(dev)),
+            Err(_) => t!("eng-views-device-elsewhere", id = short_id(dev)),
         };
         devices.push((did, label));
     }
@@ -137,7 +138,10 @@ pub fn load_work_order(
     };
     let mut names = BTreeMap::new();
     if let Some(me) = me {
-        names.insert(me.user_id.clone(), format!("{} (you)", me.display_name));
+        names.insert(
+            me.user_id.clone(),
+            t!("eng-views-name-you", name = &me.display_name),
+        );
     }
     let actors = actor_users(&doc, store.actor());
     let conflicts = scan_conflicts(&doc)
@@ -209,12 +213,15 @@ fn who(
     names: &BTreeMap<String, String>,
 ) -> String {
     match actors.get(&actor.to_hex_string()) {
-        Some(u) if u == "you" => "you".into(),
+        Some(u) if u == "you" => t!("eng-views-you"),
         Some(u) => names
             .get(u)
             .cloned()
-            .unwrap_or_else(|| format!("user {}", short_id(u))),
-        None => format!("another device ({})", short_id(&actor.to_hex_string())),
+            .unwrap_or_else(|| t!("eng-views-user", id = short_id(u))),
+        None => t!(
+            "eng-views-other-device",
+            id = short_id(&actor.to_hex_string())
+        ),
     }
 }
 
@@ -239,11 +246,14 @@ fn work_order_conflict(
                 .checklist
                 .get(item)
                 .map_or(item.as_str(), |i| i.label.as_str());
-            (format!("Checklist “{name}” ({field})"), field != "note")
+            (
+                t!("eng-views-check-field", item = name, field = field.as_str()),
+                field != "note",
+            )
         }
-        [field] if field == "title" || field == "priority" || field == "category" => {
-            (field.replace('_', " "), false)
-        }
+        [field] if field == "title" => (t!("eng-views-field-title"), false),
+        [field] if field == "priority" => (t!("eng-views-field-priority"), false),
+        [field] if field == "category" => (t!("eng-views-field-category"), false),
         [first, ..] if first == "events" => return None,
         path => (path.join(" › "), false),
     };
@@ -280,7 +290,10 @@ pub fn load_device(store: &mut LocalStore, id: DocId, me: Option<&Identity>) -> 
     }
     let mut names = BTreeMap::new();
     if let Some(me) = me {
-        names.insert(me.user_id.clone(), format!("{} (you)", me.display_name));
+        names.insert(
+            me.user_id.clone(),
+            t!("eng-views-name-you", name = &me.display_name),
+        );
     }
     let actors = actor_users(&doc, store.actor());
     let conflicts = scan_conflicts(&doc)
@@ -289,7 +302,7 @@ pub fn load_device(store: &mut LocalStore, id: DocId, me: Option<&Identity>) -> 
             let field = c.path.join(".");
             ConflictLine {
                 pickable: editable.contains(&field),
-                label: field.replace('_', " "),
+                label: crate::screens::devices::label_of(&field),
                 values: c
                     .values
                     .iter()
@@ -303,8 +316,17 @@ pub fn load_device(store: &mut LocalStore, id: DocId, me: Option<&Identity>) -> 
         .site_id
         .as_deref()
         .and_then(|s| store.site_name(s).ok().flatten());
+    let zone = record
+        .site_id
+        .as_deref()
+        .and_then(|s| s.parse::<DocId>().ok())
+        .and_then(|sid| store.site(sid).ok())
+        .map_or(crate::format::Zone::Device, |s| {
+            crate::format::Zone::of(s.time_zone.as_deref())
+        });
     Ok(DeviceView {
         id,
+        zone,
         history: store.device_history(id)?,
         badge: store.badge(id)?,
         site_name,

@@ -9,6 +9,7 @@ use crate::trust::Pins;
 use fieldsync::store::{Identity, LocalStore};
 use fieldsync::wire::LoginRequest;
 use fieldsync::{DocId, TimestampMs};
+use fieldsync_i18n::t;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -280,7 +281,10 @@ impl Worker {
                 Ok(d) => d,
                 Err(e) => {
                     drop(store);
-                    self.report(FromWorker::SignInFailed(format!("local database: {e}")));
+                    self.report(FromWorker::SignInFailed(t!(
+                        "eng-worker-local-db",
+                        error = e.to_string()
+                    )));
                     return false;
                 }
             };
@@ -302,7 +306,10 @@ impl Worker {
                 Ok(i) => i,
                 Err(e) => {
                     drop(store);
-                    self.report(FromWorker::SignInFailed(format!("local database: {e}")));
+                    self.report(FromWorker::SignInFailed(t!(
+                        "eng-worker-local-db",
+                        error = e.to_string()
+                    )));
                     return false;
                 }
             };
@@ -337,9 +344,11 @@ impl Worker {
         if let Some(me) = existing
             && me.user_id != user_id
         {
-            self.report(FromWorker::SignInFailed(format!(
-                "this profile belongs to {} ({}); open another profile with --data-dir to sign in as {}",
-                me.display_name, me.username, resp.username
+            self.report(FromWorker::SignInFailed(t!(
+                "eng-worker-other-profile",
+                name = &me.display_name,
+                user = &me.username,
+                other = &resp.username
             )));
             return false;
         }
@@ -366,8 +375,9 @@ impl Worker {
                 })
         };
         if let Err(e) = saved {
-            self.report(FromWorker::SignInFailed(format!(
-                "could not save the sign-in: {e}"
+            self.report(FromWorker::SignInFailed(t!(
+                "eng-worker-sign-in-not-saved",
+                error = e.to_string()
             )));
             return false;
         }
@@ -414,7 +424,11 @@ impl Worker {
                         };
                         (n.to_string(), n.is_offline(), asked)
                     }
-                    SyncError::Store(s) => (format!("local database: {s}"), false, None),
+                    SyncError::Store(s) => (
+                        t!("eng-worker-local-db", error = s.to_string()),
+                        false,
+                        None,
+                    ),
                     SyncError::NotSignedIn => unreachable!("handled above"),
                 };
                 let wait = match asked_wait {

@@ -3,7 +3,6 @@
 //! macros and ids) and fails on any, and checks that every `t!("id")` the app uses exists in
 //! both languages.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Files whose literals are not read by people, and why.
@@ -24,32 +23,6 @@ const NOT_FOR_PEOPLE: &[(&str, &str)] = &[
         "demo.rs",
         "starts the in-process demo server; its messages go to the log",
     ),
-];
-
-/// Files not yet moved to the translation files. Each entry is a debt: the test fails when
-/// a listed file no longer has a literal for people, so the list only shrinks.
-const NOT_YET: &[&str] = &[
-    "api.rs",
-    "app.rs",
-    "command.rs",
-    "net.rs",
-    "report_pdf.rs",
-    "screens/checklist.rs",
-    "screens/devices.rs",
-    "screens/file_picker.rs",
-    "screens/knowledge.rs",
-    "screens/my_work.rs",
-    "screens/new_incident.rs",
-    "screens/outages.rs",
-    "screens/wo_extras.rs",
-    "screens/work_order.rs",
-    "sla_clocks.rs",
-    "state.rs",
-    "thumbs.rs",
-    "time_input.rs",
-    "trust.rs",
-    "views.rs",
-    "worker.rs",
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -251,7 +224,6 @@ fn app_sources() -> Vec<(String, String)> {
 #[test]
 fn no_words_for_people_outside_the_translation_files() {
     let mut found = Vec::new();
-    let mut files_with_words = BTreeSet::new();
     for (name, src) in app_sources() {
         if NOT_FOR_PEOPLE.iter().any(|(f, _)| *f == name) {
             continue;
@@ -260,10 +232,7 @@ fn no_words_for_people_outside_the_translation_files() {
             if NOT_WORDS_AFTER.iter().any(|p| calls(&before, p)) || !for_people(&text) {
                 continue;
             }
-            files_with_words.insert(name.clone());
-            if !NOT_YET.contains(&name.as_str()) {
-                found.push(format!("{name}:{line}: {text:?}"));
-            }
+            found.push(format!("{name}:{line}: {text:?}"));
         }
     }
     assert!(
@@ -271,14 +240,6 @@ fn no_words_for_people_outside_the_translation_files() {
         "{} literal(s) for people outside the translation files (use t!):\n{}",
         found.len(),
         found.join("\n")
-    );
-    let done: Vec<_> = NOT_YET
-        .iter()
-        .filter(|f| !files_with_words.contains(**f))
-        .collect();
-    assert!(
-        done.is_empty(),
-        "translated now, take off NOT_YET: {done:?}"
     );
 }
 

@@ -6,13 +6,14 @@ use crate::format;
 use crate::state::WorkOrderView;
 use egui::RichText;
 use fieldsync::model::{CheckAnswer, CheckKind, ChecklistItem};
+use fieldsync_i18n::t;
 
 fn limits(item: &ChecklistItem) -> String {
     let unit = item.unit.as_deref().unwrap_or("");
     match (item.min, item.max) {
-        (Some(a), Some(b)) => format!("limits {a}–{b} {unit}"),
-        (Some(a), None) => format!("at least {a} {unit}"),
-        (None, Some(b)) => format!("at most {b} {unit}"),
+        (Some(a), Some(b)) => t!("eng-check-limits", min = a, max = b, unit = unit),
+        (Some(a), None) => t!("eng-check-at-least", min = a, unit = unit),
+        (None, Some(b)) => t!("eng-check-at-most", max = b, unit = unit),
         (None, None) => String::new(),
     }
 }
@@ -33,7 +34,7 @@ pub fn checklist_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Comm
             .map(|(k, i)| (k.clone(), i.clone()))
             .collect();
     if items.is_empty() {
-        ui.label("No checklist on this work order.");
+        ui.label(t!("eng-check-none"));
         return;
     }
     let editable = v.rights.checklist;
@@ -67,18 +68,22 @@ pub fn checklist_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Comm
                         } else {
                             format::RED
                         };
-                        ui.label(RichText::new("required").small().color(color));
+                        ui.label(RichText::new(t!("eng-check-required")).small().color(color));
                     }
                     if let (Some(by), Some(at)) = (&item.by, item.at_ms) {
                         let who = v
                             .names
                             .get(by)
                             .cloned()
-                            .unwrap_or_else(|| "someone else".into());
+                            .unwrap_or_else(|| t!("eng-check-someone-else"));
                         ui.label(
-                            RichText::new(format!("— {who}, {}", format::time_in(at, v.zone())))
-                                .small()
-                                .color(format::GREY),
+                            RichText::new(t!(
+                                "eng-check-answered-by",
+                                who = who,
+                                time = format::time_in(at, v.zone())
+                            ))
+                            .small()
+                            .color(format::GREY),
                         );
                     }
                 });
@@ -103,7 +108,11 @@ fn item_ui(
     match &item.kind {
         CheckKind::PassFail => {
             ui.horizontal(|ui| {
-                for (value, text) in [("pass", "Pass"), ("fail", "Fail"), ("na", "N/A")] {
+                for (value, text) in [
+                    ("pass", t!("eng-check-pass")),
+                    ("fail", t!("eng-check-fail")),
+                    ("na", t!("eng-check-na")),
+                ] {
                     let selected = item.result.as_deref() == Some(value);
                     let button = if selected {
                         let fill = match value {
@@ -118,11 +127,13 @@ fn item_ui(
                         )
                         .fill(fill)
                     } else {
-                        egui::Button::new(text)
+                        egui::Button::new(text.as_str())
                     };
-                    let b = ui
-                        .add(button)
-                        .accessible_name(format!("{text}: {}", item.label));
+                    let b = ui.add(button).accessible_name(t!(
+                        "eng-check-answer-name",
+                        answer = &text,
+                        item = &item.label
+                    ));
                     if b.clicked() && !selected {
                         out.push(answer(CheckAnswer::PassFail(value.into())));
                     }
@@ -141,30 +152,34 @@ fn item_ui(
                     .add(
                         egui::TextEdit::singleline(draft)
                             .desired_width(90.0)
-                            .hint_text("value"),
+                            .hint_text(t!("eng-check-value-hint")),
                     )
-                    .accessible_name(format!("Reading: {}", item.label));
+                    .accessible_name(t!("eng-check-reading-name", item = &item.label));
                 ui.label(item.unit.as_deref().unwrap_or(""));
                 ui.label(RichText::new(limits(item)).color(format::GREY));
                 let save = ui
-                    .small_button("Save")
-                    .accessible_name(format!("Save reading: {}", item.label))
+                    .small_button(t!("eng-check-save"))
+                    .accessible_name(t!("eng-check-save-reading-name", item = &item.label))
                     .clicked();
                 if (r.lost_focus() || save) && draft.trim() != stored {
                     match parse_reading(draft) {
                         Some(x) => out.push(answer(CheckAnswer::Reading(x))),
                         None if draft.trim().is_empty() => {}
                         None => {
-                            v.notice = Some(format!(
-                                "“{}” is not a number: enter the reading for {}.",
-                                draft.trim(),
-                                item.label
+                            v.notice = Some(t!(
+                                "eng-check-not-a-number",
+                                value = draft.trim(),
+                                item = &item.label
                             ))
                         }
                     }
                 }
                 if item.out_of_range() {
-                    ui.label(RichText::new("⚠ OUT OF RANGE").color(format::RED).strong());
+                    ui.label(
+                        RichText::new(t!("eng-check-out-of-range"))
+                            .color(format::RED)
+                            .strong(),
+                    );
                 }
             });
         }
@@ -178,8 +193,8 @@ fn item_ui(
             ui.horizontal(|ui| {
                 let r = ui
                     .add(egui::TextEdit::singleline(draft).desired_width(420.0))
-                    .accessible_name(format!("Text: {}", item.label));
-                let save = ui.small_button("Save").clicked();
+                    .accessible_name(t!("eng-check-text-name", item = &item.label));
+                let save = ui.small_button(t!("eng-check-save")).clicked();
                 if (r.lost_focus() || save) && *draft != stored {
                     out.push(answer(CheckAnswer::Text(draft.clone())));
                 }
@@ -204,7 +219,7 @@ fn item_ui(
                         .map_or(p[..8.min(p.len())].to_string(), |(_, c)| c.clone())
                 });
                 egui::ComboBox::from_id_salt(("photo_item", id))
-                    .selected_text(current.unwrap_or_else(|| "choose an attached photo".into()))
+                    .selected_text(current.unwrap_or_else(|| t!("eng-check-choose-photo")))
                     .show_ui(ui, |ui| {
                         for (sha, caption) in photos {
                             if ui
@@ -216,18 +231,14 @@ fn item_ui(
                         }
                     })
                     .response
-                    .accessible_name(format!("Photo: {}", item.label));
+                    .accessible_name(t!("eng-check-photo-name", item = &item.label));
                 if photos.is_empty() {
-                    ui.label(
-                        RichText::new("attach a photo under Photos first").color(format::GREY),
-                    );
+                    ui.label(RichText::new(t!("eng-check-attach-first")).color(format::GREY));
                 }
             });
         }
         CheckKind::Unknown(other) => {
-            ui.label(format!(
-                "(item kind {other:?} is not supported by this version)"
-            ));
+            ui.label(t!("eng-check-unknown-kind", kind = format!("{other:?}")));
         }
     }
 }

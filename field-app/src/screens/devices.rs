@@ -8,6 +8,21 @@ use crate::state::{AppState, DeviceView};
 use crate::views::device_field;
 use egui::RichText;
 use fieldsync::model::device::DEVICE_FIELDS;
+use fieldsync_i18n::{self as i18n, t};
+
+/// The device statuses of the asset ledger, as stored.
+const DEVICE_STATUSES: [&str; 4] = ["in_service", "spare", "retired", "replaced"];
+
+/// A device status code in words (`in_service` → "In service"); an unknown code as it is.
+pub fn device_status(code: &str) -> String {
+    match code {
+        "in_service" => t!("eng-dev-status-in-service"),
+        "spare" => t!("eng-dev-status-spare"),
+        "retired" => t!("eng-dev-status-retired"),
+        "replaced" => t!("eng-dev-status-replaced"),
+        other => other.to_string(),
+    }
+}
 
 pub fn devices_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     if let Some(d) = &mut state.devices.open {
@@ -20,14 +35,14 @@ pub fn devices_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
     }
     let ds = &mut state.devices;
     ui.horizontal(|ui| {
-        ui.heading("Devices");
+        ui.heading(t!("eng-dev-heading"));
         let r = ui
             .add(
                 egui::TextEdit::singleline(&mut ds.query)
-                    .hint_text("serial, IP, asset tag, model, room…")
+                    .hint_text(t!("eng-dev-search-hint"))
                     .desired_width(360.0),
             )
-            .accessible_name("Search devices");
+            .accessible_name(t!("eng-dev-search"));
         if ds.searched.is_none() {
             r.request_focus();
         }
@@ -36,18 +51,29 @@ pub fn devices_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
         out.push(Command::SearchDevices(ds.query.clone()));
     }
     ui.label(
-        RichText::new(format!("{} of {} devices", ds.results.len(), ds.total)).color(format::GREY),
+        RichText::new(t!(
+            "eng-dev-count",
+            shown = ds.results.len(),
+            count = ds.total
+        ))
+        .color(format::GREY),
     );
     let row_h = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
     let widths = [150.0, 110.0, 200.0, 160.0, 130.0];
     ui.horizontal(|ui| {
-        for (h, w) in ["Asset tag", "Type", "Model", "Serial", "IP"]
-            .iter()
-            .zip(widths)
+        for (h, w) in [
+            t!("eng-dev-col-asset-tag"),
+            t!("eng-dev-col-type"),
+            t!("eng-dev-col-model"),
+            t!("eng-dev-col-serial"),
+            t!("eng-dev-col-ip"),
+        ]
+        .iter()
+        .zip(widths)
         {
-            cell(ui, w, row_h, egui::Label::new(RichText::new(*h).strong()));
+            cell(ui, w, row_h, egui::Label::new(RichText::new(h).strong()));
         }
-        ui.label(RichText::new("Location").strong());
+        ui.label(RichText::new(t!("eng-dev-col-location")).strong());
     });
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
@@ -85,15 +111,29 @@ fn cell(ui: &mut egui::Ui, width: f32, height: f32, widget: impl egui::Widget) -
     .inner
 }
 
-fn label_of(field: &str) -> String {
+/// A device field (`firmware_version`, `location.room`) in words.
+pub fn label_of(field: &str) -> String {
     let f = field.strip_prefix("location.").unwrap_or(field);
-    let mut s = f.replace('_', " ");
-    if let Some(first) = s.get_mut(0..1) {
-        first.make_ascii_uppercase();
+    match f {
+        "asset_tag" => t!("eng-dev-field-asset-tag"),
+        "device_type" => t!("eng-dev-field-device-type"),
+        "vendor" => t!("eng-dev-field-vendor"),
+        "model" => t!("eng-dev-field-model"),
+        "serial" => t!("eng-dev-field-serial"),
+        "os_version" => t!("eng-dev-field-os-version"),
+        "firmware_version" => t!("eng-dev-field-firmware-version"),
+        "ip" => t!("eng-dev-field-ip"),
+        "mac" => t!("eng-dev-field-mac"),
+        "warranty_end" => t!("eng-dev-field-warranty-end"),
+        "contract_end" => t!("eng-dev-field-contract-end"),
+        "status" => t!("eng-dev-field-status"),
+        "notes" => t!("eng-dev-field-notes"),
+        "building" => t!("eng-dev-field-building"),
+        "floor" => t!("eng-dev-field-floor"),
+        "room" => t!("eng-dev-field-room"),
+        "rack" => t!("eng-dev-field-rack"),
+        other => other.replace('_', " "),
     }
-    s.replace("Ip", "IP")
-        .replace("Mac", "MAC")
-        .replace("Os ", "OS ")
 }
 
 fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &mut Vec<Command>) {
@@ -101,7 +141,7 @@ fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &
         .auto_shrink([false, false])
         .show(ui, |ui| {
             ui.horizontal(|ui| {
-                if ui.button("← Devices").clicked() {
+                if ui.button(t!("eng-dev-back")).clicked() {
                     *back = true;
                 }
                 ui.heading(format!(
@@ -116,13 +156,13 @@ fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &
                 ui.label(format!("{site} — {}", d.record.location.display()));
             }
             if !d.conflicts.is_empty() {
-                section(ui, "⚠ Conflicting values");
+                section(ui, &t!("eng-dev-conflicts"));
                 for c in &d.conflicts {
                     ui.horizontal_wrapped(|ui| {
                         ui.label(RichText::new(format!("{}:", c.label)).strong());
                         for (value, who) in &c.values {
-                            ui.label(format!("“{value}” set by {who}"));
-                            if c.pickable && ui.small_button("keep this").clicked() {
+                            ui.label(t!("eng-wo-value-set-by", value = value, who = who));
+                            if c.pickable && ui.small_button(t!("eng-wo-keep-this")).clicked() {
                                 out.push(Command::SetDeviceField {
                                     field: c.path.join("."),
                                     value: Some(value.clone()),
@@ -132,13 +172,8 @@ fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &
                     });
                 }
             }
-            section(ui, "Configuration");
-            ui.label(
-                RichText::new(
-                    "Edit a value and press Enter (or leave the field) to save it on this device.",
-                )
-                .color(format::GREY),
-            );
+            section(ui, &t!("eng-dev-configuration"));
+            ui.label(RichText::new(t!("eng-dev-edit-explainer")).color(format::GREY));
             let mut fields: Vec<String> = DEVICE_FIELDS.iter().map(|f| f.to_string()).collect();
             fields.extend(
                 d.editable
@@ -157,16 +192,18 @@ fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &
                         }
                         let stored = device_field(&d.record, field);
                         ui.label(label_of(field));
-                        if d.editable.contains(field) {
+                        if field == "status" && d.editable.contains(field) {
+                            status_ui(ui, &stored, out);
+                        } else if d.editable.contains(field) {
                             let draft = d
                                 .drafts
                                 .entry(field.clone())
                                 .or_insert_with(|| stored.clone());
                             let r = ui
                                 .add(egui::TextEdit::singleline(draft).desired_width(320.0))
-                                .accessible_name(format!(
-                                    "Edit {}",
-                                    label_of(field).to_lowercase()
+                                .accessible_name(t!(
+                                    "eng-dev-edit-field",
+                                    field = label_of(field).to_lowercase()
                                 ));
                             if r.lost_focus() && *draft != stored {
                                 out.push(Command::SetDeviceField {
@@ -177,6 +214,8 @@ fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &
                         } else {
                             ui.label(if stored.is_empty() {
                                 "—".to_string()
+                            } else if field == "status" {
+                                device_status(&stored)
                             } else {
                                 stored
                             });
@@ -189,9 +228,9 @@ fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &
                         ui.end_row();
                     }
                 });
-            section(ui, "Maintenance history");
+            section(ui, &t!("eng-dev-history"));
             if d.history.is_empty() {
-                ui.label("No work orders on this device yet (that this device knows of).");
+                ui.label(t!("eng-dev-history-empty"));
             }
             egui::Grid::new("device_history")
                 .striped(true)
@@ -202,17 +241,48 @@ fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &
                         let when = w
                             .completed_at_ms
                             .or(w.scheduled_start_ms)
-                            .map_or("—".into(), format::time);
+                            .map_or("—".into(), |t| format::time_in(t, d.zone));
                         ui.label(when);
                         if ui.link(&w.title).clicked() {
                             out.push(Command::OpenWorkOrder(w.doc_id));
                         }
-                        ui.label(&w.kind);
+                        ui.label(super::new_incident::kind_word(&w.kind));
                         ui.label(
-                            RichText::new(w.status.label()).color(format::status_color(w.status)),
+                            RichText::new(i18n::words::status(i18n::current(), w.status))
+                                .color(format::status_color(w.status)),
                         );
                         ui.end_row();
                     }
                 });
         });
+}
+
+/// The device's status as a choice of the ledger's statuses, in words.
+fn status_ui(ui: &mut egui::Ui, stored: &str, out: &mut Vec<Command>) {
+    let shown = if stored.is_empty() {
+        "—".to_string()
+    } else {
+        device_status(stored)
+    };
+    egui::ComboBox::from_id_salt("device_status")
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            for code in DEVICE_STATUSES {
+                if ui
+                    .selectable_label(stored == code, device_status(code))
+                    .clicked()
+                    && stored != code
+                {
+                    out.push(Command::SetDeviceField {
+                        field: "status".into(),
+                        value: Some(code.into()),
+                    });
+                }
+            }
+        })
+        .response
+        .accessible_name(t!(
+            "eng-dev-edit-field",
+            field = t!("eng-dev-field-status").to_lowercase()
+        ));
 }

@@ -7,6 +7,7 @@ use crate::command::Command;
 use crate::format;
 use crate::state::{AppState, FileEntry, FilePicker};
 use egui::RichText;
+use fieldsync_i18n::t;
 use std::path::{Path, PathBuf};
 
 /// What a chosen file is for.
@@ -22,20 +23,20 @@ pub enum PickPurpose {
 }
 
 impl PickPurpose {
-    fn title(self) -> &'static str {
+    fn title(self) -> String {
         match self {
-            PickPurpose::AttachPhoto => "Choose a photo",
-            PickPurpose::SaveReport => "Save the service report",
-            PickPurpose::SaveSummaryPdf => "Save the service summary (PDF)",
-            PickPurpose::SaveSummaryCsv => "Save the service summary (CSV)",
+            PickPurpose::AttachPhoto => t!("eng-picker-title-photo"),
+            PickPurpose::SaveReport => t!("eng-picker-title-report"),
+            PickPurpose::SaveSummaryPdf => t!("eng-picker-title-summary-pdf"),
+            PickPurpose::SaveSummaryCsv => t!("eng-picker-title-summary-csv"),
         }
     }
 
-    fn button(self) -> &'static str {
+    fn button(self) -> String {
         match self {
-            PickPurpose::AttachPhoto => "Use this photo",
+            PickPurpose::AttachPhoto => t!("eng-picker-use-photo"),
             PickPurpose::SaveReport | PickPurpose::SaveSummaryPdf | PickPurpose::SaveSummaryCsv => {
-                "Save here"
+                t!("eng-picker-save-here")
             }
         }
     }
@@ -61,7 +62,13 @@ pub const MAX_ENTRIES: usize = 5_000;
 /// Read `dir` for `purpose`: sub-folders first, then matching files, each sorted by name
 /// (hidden entries left out).
 pub fn list_dir(dir: &Path, purpose: PickPurpose) -> Result<Vec<FileEntry>, String> {
-    let read = std::fs::read_dir(dir).map_err(|e| format!("cannot open {}: {e}", dir.display()))?;
+    let read = std::fs::read_dir(dir).map_err(|e| {
+        t!(
+            "eng-picker-cannot-open",
+            path = dir.display().to_string(),
+            error = e.to_string()
+        )
+    })?;
     let mut entries = Vec::new();
     for entry in read.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -142,7 +149,7 @@ pub fn file_picker_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Com
             let label = chosen
                 .as_ref()
                 .and_then(|c| c.file_name())
-                .map_or("No file chosen".to_string(), |n| {
+                .map_or(t!("eng-picker-no-file"), |n| {
                     n.to_string_lossy().into_owned()
                 });
             ui.label(label);
@@ -154,7 +161,7 @@ pub fn file_picker_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Com
                 {
                     out.push(Command::PickFile(c));
                 }
-                if ui.button("Cancel").clicked() {
+                if ui.button(t!("eng-picker-cancel")).clicked() {
                     out.push(Command::ClosePicker);
                 }
             });
@@ -170,7 +177,7 @@ fn save_row(ui: &mut egui::Ui, p: &mut FilePicker, purpose: PickPurpose, out: &m
     let name = p.file_name.trim().to_owned();
     let valid = !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != "..";
     ui.horizontal(|ui| {
-        let label = ui.label("File name");
+        let label = ui.label(t!("eng-picker-file-name"));
         let field = ui
             .add(egui::TextEdit::singleline(&mut p.file_name).desired_width(360.0))
             .labelled_by(label.id);
@@ -178,11 +185,11 @@ fn save_row(ui: &mut egui::Ui, p: &mut FilePicker, purpose: PickPurpose, out: &m
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let save = ui
                 .add_enabled(valid, egui::Button::new(purpose.button()))
-                .on_disabled_hover_text("Type a file name (without folders)");
+                .on_disabled_hover_text(t!("eng-picker-file-name-hint"));
             if (save.clicked() || (entered && valid)) && !p.dir.as_os_str().is_empty() {
                 out.push(Command::PickFile(p.dir.join(&name)));
             }
-            if ui.button("Cancel").clicked() {
+            if ui.button(t!("eng-picker-cancel")).clicked() {
                 out.push(Command::ClosePicker);
             }
         });
@@ -192,9 +199,7 @@ fn save_row(ui: &mut egui::Ui, p: &mut FilePicker, purpose: PickPurpose, out: &m
         .iter()
         .any(|e| !e.is_dir && e.name == name && valid);
     if replaces {
-        ui.label(
-            RichText::new(format!("{name} exists here and will be replaced.")).color(format::AMBER),
-        );
+        ui.label(RichText::new(t!("eng-picker-replaces", name = &name)).color(format::AMBER));
     }
 }
 
@@ -202,7 +207,7 @@ fn folder_row(ui: &mut egui::Ui, p: &mut FilePicker, purpose: PickPurpose, out: 
     ui.horizontal(|ui| {
         let up = p.dir.parent().map(Path::to_owned);
         if ui
-            .add_enabled(up.is_some(), egui::Button::new("⬆ Up"))
+            .add_enabled(up.is_some(), egui::Button::new(t!("eng-picker-up")))
             .clicked()
             && let Some(up) = up
         {
@@ -212,19 +217,19 @@ fn folder_row(ui: &mut egui::Ui, p: &mut FilePicker, purpose: PickPurpose, out: 
             });
         }
         if let Some(home) = directories::UserDirs::new().map(|u| u.home_dir().to_owned())
-            && ui.button("Home").clicked()
+            && ui.button(t!("eng-picker-home")).clicked()
         {
             out.push(Command::BrowseFiles {
                 purpose,
                 dir: Some(home),
             });
         }
-        let label = ui.label("Folder");
+        let label = ui.label(t!("eng-picker-folder"));
         let field = ui
             .add(egui::TextEdit::singleline(&mut p.dir_text).desired_width(380.0))
             .labelled_by(label.id);
         let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if ui.button("Open").clicked() || entered {
+        if ui.button(t!("eng-picker-open")).clicked() || entered {
             out.push(Command::BrowseFiles {
                 purpose,
                 dir: Some(PathBuf::from(p.dir_text.trim())),
@@ -236,9 +241,9 @@ fn folder_row(ui: &mut egui::Ui, p: &mut FilePicker, purpose: PickPurpose, out: 
 fn listing(ui: &mut egui::Ui, p: &mut FilePicker, purpose: PickPurpose, out: &mut Vec<Command>) {
     if p.entries.is_empty() && p.error.is_none() {
         ui.label(
-            RichText::new(format!(
-                "No folders or {} files here.",
-                purpose.extensions().join(" / ")
+            RichText::new(t!(
+                "eng-picker-empty",
+                kinds = purpose.extensions().join(" / ")
             ))
             .color(format::GREY),
         );
@@ -276,9 +281,12 @@ fn listing(ui: &mut egui::Ui, p: &mut FilePicker, purpose: PickPurpose, out: &mu
 
 fn size(bytes: u64) -> String {
     match bytes {
-        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / (1u64 << 20) as f64),
-        b if b >= 1 << 10 => format!("{} KB", b >> 10),
-        b => format!("{b} B"),
+        b if b >= 1 << 20 => t!(
+            "eng-picker-size-mb",
+            size = format!("{:.1}", b as f64 / (1u64 << 20) as f64)
+        ),
+        b if b >= 1 << 10 => t!("eng-picker-size-kb", size = (b >> 10).to_string()),
+        b => t!("eng-picker-size-b", size = b.to_string()),
     }
 }
 

@@ -4,17 +4,18 @@ use crate::command::Command;
 use crate::format;
 use crate::state::AppState;
 use egui::RichText;
+use fieldsync_i18n::t;
 
 pub fn knowledge_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let k = &mut state.knowledge;
     ui.horizontal(|ui| {
-        ui.heading("Knowledge base");
+        ui.heading(t!("eng-kb-heading"));
         ui.add(
             egui::TextEdit::singleline(&mut k.query)
-                .hint_text("symptom, error message, model…")
+                .hint_text(t!("eng-kb-search-hint"))
                 .desired_width(360.0),
         )
-        .accessible_name("Search knowledge");
+        .accessible_name(t!("eng-kb-search"));
     });
     if k.searched.as_deref() != Some(k.query.as_str()) {
         out.push(Command::SearchKnowledge(k.query.clone()));
@@ -25,7 +26,7 @@ pub fn knowledge_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comma
             .auto_shrink([false, false])
             .show(&mut cols[0], |ui| {
                 if k.results.is_empty() {
-                    ui.label("No articles match.");
+                    ui.label(t!("eng-kb-none"));
                 }
                 for r in &k.results {
                     let selected = k.open.as_ref().is_some_and(|a| a.id == r.doc_id);
@@ -43,7 +44,7 @@ pub fn knowledge_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comma
             .auto_shrink([false, false])
             .show(&mut cols[1], |ui| {
                 let Some(a) = &k.open else {
-                    ui.label(RichText::new("Choose an article.").color(format::GREY));
+                    ui.label(RichText::new(t!("eng-kb-choose")).color(format::GREY));
                     return;
                 };
                 ui.heading(&a.title);
@@ -51,10 +52,10 @@ pub fn knowledge_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comma
                     ui.label(RichText::new(c).color(format::GREY));
                 }
                 ui.add_space(6.0);
-                ui.label(RichText::new("Symptoms").strong());
+                ui.label(RichText::new(t!("eng-kb-symptoms")).strong());
                 ui.label(&a.symptoms);
                 ui.add_space(6.0);
-                ui.label(RichText::new("Solution").strong());
+                ui.label(RichText::new(t!("eng-kb-solution")).strong());
                 ui.label(&a.solution);
                 if !a.tags.is_empty() {
                     ui.add_space(6.0);

@@ -8,20 +8,21 @@ use crate::sla_clocks;
 use crate::state::{AppState, Screen};
 use egui::RichText;
 use fieldsync::store::SyncBadge;
+use fieldsync_i18n::{self as i18n, t};
 
 pub fn my_work_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     ui.horizontal(|ui| {
-        ui.heading("My work");
-        ui.label(format!("{} work orders", state.my_work.len()));
+        ui.heading(t!("eng-mywork-heading"));
+        ui.label(t!("eng-mywork-count", count = state.my_work.len()));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("＋ New incident").clicked() {
+            if ui.button(t!("eng-mywork-new-incident")).clicked() {
                 out.push(Command::Go(Screen::NewIncident));
             }
         });
     });
     if state.my_work.is_empty() {
         ui.add_space(20.0);
-        ui.label("Nothing assigned to you on this device yet. Sync to fetch your work, or create an incident.");
+        ui.label(t!("eng-mywork-empty"));
         return;
     }
     let now = state.now_ms;
@@ -34,13 +35,13 @@ pub fn my_work_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
                 .spacing([14.0, 8.0])
                 .show(ui, |ui| {
                     for h in [
-                        "When",
-                        "Work order",
-                        "Site",
-                        "Status",
-                        "Priority",
-                        "SLA",
-                        "Sync",
+                        t!("eng-mywork-col-when"),
+                        t!("eng-mywork-col-work-order"),
+                        t!("eng-mywork-col-site"),
+                        t!("eng-mywork-col-status"),
+                        t!("eng-mywork-col-priority"),
+                        t!("eng-mywork-col-sla"),
+                        t!("eng-mywork-col-sync"),
                     ] {
                         ui.label(RichText::new(h).strong());
                     }
@@ -61,17 +62,19 @@ pub fn my_work_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
                         };
                         if ui
                             .link(RichText::new(title).strong())
-                            .on_hover_text(&row.kind)
+                            .on_hover_text(super::new_incident::kind_word(&row.kind))
                             .clicked()
                         {
                             out.push(Command::OpenWorkOrder(row.doc_id));
                         }
                         ui.label(row.site_name.as_deref().unwrap_or("—"));
-                        let mut status = RichText::new(row.status.label())
-                            .color(format::status_color(row.status));
+                        let status_word = i18n::words::status(i18n::current(), row.status);
+                        let mut status =
+                            RichText::new(&status_word).color(format::status_color(row.status));
                         if row.conflict {
-                            status = RichText::new(format!("{} ⚠ conflict", row.status.label()))
-                                .color(format::RED);
+                            status =
+                                RichText::new(t!("eng-mywork-conflict", status = &status_word))
+                                    .color(format::RED);
                         }
                         ui.label(status);
                         ui.label(row.priority.as_deref().unwrap_or("—"));

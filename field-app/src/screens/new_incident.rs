@@ -6,22 +6,46 @@ use crate::format;
 use crate::state::{AppState, Screen};
 use egui::RichText;
 use fieldsync::model::{CATEGORIES, priority_for};
+use fieldsync_i18n::t;
+
+/// A kind of work order (`incident`, `inspection` …) in words; an unknown one as it is.
+pub fn kind_word(code: &str) -> String {
+    match code {
+        "incident" => t!("eng-incident-kind-incident"),
+        "inspection" => t!("eng-incident-kind-inspection"),
+        "maintenance" => t!("eng-incident-kind-maintenance"),
+        "change" => t!("eng-incident-kind-change"),
+        other => other.to_string(),
+    }
+}
+
+/// A work order category (`network` …) in words; an unknown one as it is.
+pub fn category_word(code: &str) -> String {
+    match code {
+        "network" => t!("eng-incident-cat-network"),
+        "security" => t!("eng-incident-cat-security"),
+        "software" => t!("eng-incident-cat-software"),
+        "hardware" => t!("eng-incident-cat-hardware"),
+        "other" => t!("eng-incident-cat-other"),
+        other => other.to_string(),
+    }
+}
 
 pub fn new_incident_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let sites = state.sites.clone();
     let f = &mut state.incident;
-    ui.heading("New incident");
-    ui.label("Found another fault on site? Record it here; it is assigned to you and syncs when you are online.");
+    ui.heading(t!("eng-incident-heading"));
+    ui.label(t!("eng-incident-explainer"));
     ui.add_space(8.0);
     egui::Grid::new("incident")
         .num_columns(2)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
-            let l = ui.label("Title");
+            let l = ui.label(t!("eng-incident-title"));
             ui.add(egui::TextEdit::singleline(&mut f.title).desired_width(420.0))
                 .labelled_by(l.id);
             ui.end_row();
-            let l = ui.label("Description");
+            let l = ui.label(t!("eng-incident-description"));
             ui.add(
                 egui::TextEdit::multiline(&mut f.description)
                     .desired_rows(4)
@@ -29,7 +53,7 @@ pub fn new_incident_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Co
             )
             .labelled_by(l.id);
             ui.end_row();
-            let site_label = ui.label("Site");
+            let site_label = ui.label(t!("eng-incident-site"));
             let current = f
                 .site_id
                 .as_ref()
@@ -39,12 +63,12 @@ pub fn new_incident_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Co
                         .find(|(s, _)| s == id)
                         .map_or(id.clone(), |(_, n)| n.clone())
                 })
-                .unwrap_or_else(|| "(none)".into());
+                .unwrap_or_else(|| t!("eng-incident-no-site"));
             egui::ComboBox::from_id_salt("incident_site")
                 .selected_text(current)
                 .width(300.0)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut f.site_id, None, "(none)");
+                    ui.selectable_value(&mut f.site_id, None, t!("eng-incident-no-site"));
                     for (id, name) in &sites {
                         ui.selectable_value(&mut f.site_id, Some(id.clone()), name);
                     }
@@ -52,37 +76,51 @@ pub fn new_incident_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Co
                 .response
                 .labelled_by(site_label.id);
             ui.end_row();
-            let cat_label = ui.label("Category");
+            let cat_label = ui.label(t!("eng-incident-category"));
             egui::ComboBox::from_id_salt("incident_cat")
-                .selected_text(f.category.clone())
+                .selected_text(category_word(&f.category))
                 .show_ui(ui, |ui| {
                     for c in CATEGORIES {
-                        ui.selectable_value(&mut f.category, c.to_string(), c);
+                        ui.selectable_value(&mut f.category, c.to_string(), category_word(c));
                     }
                 })
                 .response
                 .labelled_by(cat_label.id);
             ui.end_row();
-            ui.label("Impact / urgency");
+            ui.label(t!("eng-incident-impact-urgency"));
             ui.horizontal(|ui| {
-                for (label, value) in [("impact", &mut f.impact), ("urgency", &mut f.urgency)] {
-                    egui::ComboBox::from_id_salt(label)
-                        .selected_text(format!("{label} {value}"))
+                for (id, label, value) in [
+                    ("impact", t!("eng-incident-impact"), &mut f.impact),
+                    ("urgency", t!("eng-incident-urgency"), &mut f.urgency),
+                ] {
+                    egui::ComboBox::from_id_salt(id)
+                        .selected_text(t!("eng-incident-level-of", what = &label, level = *value))
                         .show_ui(ui, |ui| {
-                            for (n, word) in [(1, "high"), (2, "medium"), (3, "low")] {
-                                ui.selectable_value(value, n, format!("{n} — {word}"));
+                            for (n, word) in [
+                                (1, t!("eng-incident-high")),
+                                (2, t!("eng-incident-medium")),
+                                (3, t!("eng-incident-low")),
+                            ] {
+                                ui.selectable_value(
+                                    value,
+                                    n,
+                                    t!("eng-incident-level", level = n, word = word),
+                                );
                             }
                         })
                         .response
                         .accessible_name(label);
                 }
                 ui.label(
-                    RichText::new(format!("→ priority {}", priority_for(f.impact, f.urgency)))
-                        .strong(),
+                    RichText::new(t!(
+                        "eng-incident-priority",
+                        priority = priority_for(f.impact, f.urgency).to_string()
+                    ))
+                    .strong(),
                 );
             });
             ui.end_row();
-            ui.label("Devices");
+            ui.label(t!("eng-incident-devices"));
             ui.vertical(|ui| {
                 let mut remove = None;
                 for (i, (_, label)) in f.devices.iter().enumerate() {
@@ -99,10 +137,10 @@ pub fn new_incident_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Co
                 let r = ui
                     .add(
                         egui::TextEdit::singleline(&mut f.device_query)
-                            .hint_text("find a device to link")
+                            .hint_text(t!("eng-incident-find-device-hint"))
                             .desired_width(300.0),
                     )
-                    .accessible_name("Find device");
+                    .accessible_name(t!("eng-incident-find-device"));
                 if r.changed() {
                     out.push(Command::SearchIncidentDevices(f.device_query.clone()));
                 }
@@ -127,12 +165,12 @@ pub fn new_incident_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Co
     ui.add_space(8.0);
     ui.horizontal(|ui| {
         if ui
-            .button(RichText::new("Create incident").strong())
+            .button(RichText::new(t!("eng-incident-create")).strong())
             .clicked()
         {
             out.push(Command::CreateIncident);
         }
-        if ui.button("Cancel").clicked() {
+        if ui.button(t!("eng-incident-cancel")).clicked() {
             out.push(Command::Go(Screen::MyWork));
         }
     });

@@ -8,10 +8,11 @@ use crate::state::{OutageForm, WorkOrderView};
 use crate::time_input;
 use egui::RichText;
 use fieldsync::model::Outage;
+use fieldsync_i18n::t;
 
 pub fn devices_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, now: i64, out: &mut Vec<Command>) {
     if v.devices.is_empty() && v.wo.outages.is_empty() {
-        ui.label("No devices linked.");
+        ui.label(t!("eng-outage-no-devices"));
         return;
     }
     let zone = v.zone();
@@ -23,7 +24,7 @@ pub fn devices_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, now: i64, out: &mut 
     // An outage of a device unlinked since is still shown (it still counts).
     for dev in v.wo.outages.keys() {
         if !rows.iter().any(|(d, _, _)| d == dev) {
-            let label = format!("device {} (no longer linked)", short(dev));
+            let label = t!("eng-outage-unlinked-device", id = short(dev));
             rows.push((dev.clone(), None, label));
         }
     }
@@ -68,30 +69,33 @@ pub fn devices_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, now: i64, out: &mut 
 /// "Down since 09:10 · 3 h 20 min so far", "Down 09:10 – 12:30 · 3 h 20 min", or "Serving".
 fn outage_text_ui(ui: &mut egui::Ui, o: Option<&Outage>, zone: Zone, now: i64) {
     let Some(o) = o else {
-        ui.label(RichText::new("serving").color(format::GREY));
+        ui.label(RichText::new(t!("eng-outage-serving")).color(format::GREY));
         return;
     };
     let from = format::time_in(o.down_from_ms, zone);
     match o.restored_at_ms {
         None => ui.label(
-            RichText::new(format!(
-                "DOWN since {from} · {} so far",
-                format::duration(now - o.down_from_ms)
+            RichText::new(t!(
+                "eng-outage-down-since",
+                time = &from,
+                span = format::duration(now - o.down_from_ms)
             ))
             .color(format::RED)
             .strong(),
         ),
         Some(end) if o.is_inverted() => ui.label(
-            RichText::new(format!(
-                "down {from}, restored {} — before it went down: correct the times",
-                format::time_in(end, zone)
+            RichText::new(t!(
+                "eng-outage-inverted",
+                from = &from,
+                to = format::time_in(end, zone)
             ))
             .color(format::AMBER),
         ),
-        Some(end) => ui.label(format!(
-            "was down {from} – {} · {}",
-            format::time_in(end, zone),
-            format::duration(end - o.down_from_ms)
+        Some(end) => ui.label(t!(
+            "eng-outage-was-down",
+            from = &from,
+            to = format::time_in(end, zone),
+            span = format::duration(end - o.down_from_ms)
         )),
     };
 }
@@ -108,7 +112,7 @@ fn actions_ui(
     out: &mut Vec<Command>,
 ) {
     let Some(o) = outage else {
-        if linked && ui.button("Device down…").clicked() {
+        if linked && ui.button(t!("eng-outage-device-down")).clicked() {
             // The fault was reported when the work order was opened: a good first guess.
             let from = v.wo.created_at_ms.min(now);
             v.drafts.outage = Some(OutageForm {
@@ -119,10 +123,10 @@ fn actions_ui(
         }
         return;
     };
-    if o.restored_at_ms.is_none() && ui.button("Restored now").clicked() {
+    if o.restored_at_ms.is_none() && ui.button(t!("eng-outage-restored-now")).clicked() {
         out.push(Command::DeviceRestored(dev.to_owned()));
     }
-    if ui.button("Correct times…").clicked() {
+    if ui.button(t!("eng-outage-correct-times")).clicked() {
         v.drafts.outage = Some(OutageForm {
             device: dev.to_owned(),
             down_from: time_input::to_text(o.down_from_ms, zone),
@@ -149,29 +153,24 @@ fn form_ui(
 ) -> Result<(), String> {
     let mut result = Ok(());
     egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.label(RichText::new(format!("Outage of {label}")).strong());
+        ui.label(RichText::new(t!("eng-outage-of", device = label)).strong());
         let clock = match zone {
-            Zone::Site(tz) => format!("on the site's clock ({tz})"),
-            Zone::Device => "on this computer's clock".into(),
+            Zone::Site(tz) => t!("eng-outage-clock-site", zone = tz.name()),
+            Zone::Device => t!("eng-outage-clock-device"),
         };
-        ui.label(
-            RichText::new(format!(
-                "Times as 14:05 (today) or 2026-12-02 14:05, {clock}."
-            ))
-            .color(format::GREY),
-        );
+        ui.label(RichText::new(t!("eng-outage-time-format", clock = clock)).color(format::GREY));
         egui::Grid::new("outage_form")
             .num_columns(2)
             .spacing([10.0, 4.0])
             .show(ui, |ui| {
-                let l = ui.label("Down from");
+                let l = ui.label(t!("eng-outage-down-from"));
                 ui.add(egui::TextEdit::singleline(&mut form.down_from).desired_width(160.0))
                     .labelled_by(l.id);
                 ui.end_row();
-                let l = ui.label("Restored at");
+                let l = ui.label(t!("eng-outage-restored-at"));
                 ui.add(
                     egui::TextEdit::singleline(&mut form.restored_at)
-                        .hint_text("empty: still down")
+                        .hint_text(t!("eng-outage-still-down-hint"))
                         .desired_width(160.0),
                 )
                 .labelled_by(l.id);
@@ -181,7 +180,7 @@ fn form_ui(
             ui.label(RichText::new(why).color(format::RED));
         }
         ui.horizontal(|ui| {
-            if ui.button("Save outage").clicked() {
+            if ui.button(t!("eng-outage-save")).clicked() {
                 result = read_form(form, zone, now).map(|(from, to)| {
                     out.push(Command::RecordOutage {
                         device: form.device.clone(),
@@ -190,10 +189,10 @@ fn form_ui(
                     })
                 });
             }
-            if exists && ui.button("Remove outage").clicked() {
+            if exists && ui.button(t!("eng-outage-remove")).clicked() {
                 out.push(Command::ClearOutage(form.device.clone()));
             }
-            if ui.button("Cancel").clicked() {
+            if ui.button(t!("eng-outage-cancel")).clicked() {
                 out.push(Command::CancelOutageForm);
             }
         });
@@ -202,11 +201,14 @@ fn form_ui(
 }
 
 fn read_form(form: &OutageForm, zone: Zone, now: i64) -> Result<(i64, Option<i64>), String> {
-    let from =
-        time_input::parse(&form.down_from, zone, now).map_err(|e| format!("Down from: {e}"))?;
+    let from = time_input::parse(&form.down_from, zone, now)
+        .map_err(|e| t!("eng-outage-down-from-error", error = e))?;
     let to = match form.restored_at.trim() {
         "" => None,
-        t => Some(time_input::parse(t, zone, now).map_err(|e| format!("Restored at: {e}"))?),
+        t => Some(
+            time_input::parse(t, zone, now)
+                .map_err(|e| t!("eng-outage-restored-at-error", error = e))?,
+        ),
     };
     Ok((from, to))
 }

@@ -8,6 +8,7 @@ use crate::signature;
 use crate::state::WorkOrderView;
 use crate::thumbs::Thumb;
 use egui::RichText;
+use fieldsync_i18n::t;
 
 pub fn parts_ui(
     ui: &mut egui::Ui,
@@ -17,14 +18,20 @@ pub fn parts_ui(
     out: &mut Vec<Command>,
 ) {
     if v.wo.parts.is_empty() {
-        ui.label("No parts used.");
+        ui.label(t!("eng-extras-no-parts"));
     } else {
         egui::Grid::new("parts")
             .striped(true)
             .num_columns(5)
             .spacing([12.0, 4.0])
             .show(ui, |ui| {
-                for h in ["Part", "Part number", "Serial", "Qty", "Customer consent"] {
+                for h in [
+                    t!("eng-extras-col-part"),
+                    t!("eng-extras-col-part-number"),
+                    t!("eng-extras-col-serial"),
+                    t!("eng-extras-col-qty"),
+                    t!("eng-extras-col-consent"),
+                ] {
                     ui.label(RichText::new(h).strong());
                 }
                 ui.end_row();
@@ -34,9 +41,13 @@ pub fn parts_ui(
                     ui.label(p.serial.as_deref().unwrap_or("—"));
                     ui.label(p.quantity.to_string());
                     if p.customer_consent {
-                        ui.label(RichText::new("✓ given").color(format::GREEN));
+                        ui.label(
+                            RichText::new(t!("eng-extras-consent-given")).color(format::GREEN),
+                        );
                     } else {
-                        ui.label(RichText::new("× not recorded").color(format::RED));
+                        ui.label(
+                            RichText::new(t!("eng-extras-consent-missing")).color(format::RED),
+                        );
                     }
                     ui.end_row();
                 }
@@ -48,17 +59,31 @@ pub fn parts_ui(
     ui.add_space(4.0);
     let f = &mut v.drafts.part;
     ui.horizontal_wrapped(|ui| {
-        ui.add(egui::TextEdit::singleline(&mut f.name).hint_text("part name").desired_width(180.0))
-            .accessible_name("Part name");
-        ui.add(egui::TextEdit::singleline(&mut f.part_number).hint_text("part number").desired_width(110.0));
-        ui.add(egui::TextEdit::singleline(&mut f.serial).hint_text("serial").desired_width(110.0));
-        ui.add(egui::TextEdit::singleline(&mut f.quantity).hint_text("qty 1").desired_width(50.0));
-        ui.checkbox(&mut f.consent, "customer agreed to the replacement");
-        if ui.button("Add part").clicked() {
+        ui.add(
+            egui::TextEdit::singleline(&mut f.name)
+                .hint_text(t!("eng-extras-part-name-hint"))
+                .desired_width(180.0),
+        )
+        .accessible_name(t!("eng-extras-part-name"));
+        ui.add(
+            egui::TextEdit::singleline(&mut f.part_number)
+                .hint_text(t!("eng-extras-part-number-hint"))
+                .desired_width(110.0),
+        );
+        ui.add(
+            egui::TextEdit::singleline(&mut f.serial)
+                .hint_text(t!("eng-extras-serial-hint"))
+                .desired_width(110.0),
+        );
+        ui.add(
+            egui::TextEdit::singleline(&mut f.quantity)
+                .hint_text(t!("eng-extras-qty-hint"))
+                .desired_width(50.0),
+        );
+        ui.checkbox(&mut f.consent, t!("eng-extras-consent"));
+        if ui.button(t!("eng-extras-add-part")).clicked() {
             match f.to_part(me, now) {
-                Ok(p) if !p.customer_consent => {
-                    v.notice = Some("Replacing a part needs the customer's consent first: tick the box once they agree.".into())
-                }
+                Ok(p) if !p.customer_consent => v.notice = Some(t!("eng-extras-consent-needed")),
                 Ok(p) => out.push(Command::AddPart(p)),
                 Err(e) => v.notice = Some(e),
             }
@@ -68,14 +93,18 @@ pub fn parts_ui(
 
 pub fn photos_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command>) {
     if v.wo.photos.is_empty() {
-        ui.label("No photos.");
+        ui.label(t!("eng-extras-no-photos"));
     }
     ui.horizontal_wrapped(|ui| {
         for p in v.wo.photos.values() {
             ui.vertical(|ui| {
                 ui.set_width(THUMB_W);
                 thumbnail_ui(ui, v.thumbs.get(&p.sha256));
-                ui.label(p.caption.as_deref().unwrap_or("(no caption)"));
+                ui.label(
+                    p.caption
+                        .clone()
+                        .unwrap_or_else(|| t!("eng-extras-no-caption")),
+                );
                 if let Some(t) = p.at_ms {
                     ui.label(
                         RichText::new(format::time_in(t, v.zone()))
@@ -90,7 +119,7 @@ pub fn photos_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command
         return;
     }
     ui.horizontal_wrapped(|ui| {
-        if ui.button("Choose photo…").clicked() {
+        if ui.button(t!("eng-extras-choose-photo")).clicked() {
             out.push(Command::BrowseFiles {
                 purpose: PickPurpose::AttachPhoto,
                 dir: None,
@@ -101,15 +130,15 @@ pub fn photos_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command
                 .hint_text("/path/to/photo.jpg")
                 .desired_width(300.0),
         )
-        .accessible_name("Photo file");
+        .accessible_name(t!("eng-extras-photo-file"));
         ui.add(
             egui::TextEdit::singleline(&mut v.drafts.photo_caption)
-                .hint_text("caption")
+                .hint_text(t!("eng-extras-caption-hint"))
                 .desired_width(200.0),
         );
         let ready = !v.drafts.photo_path.trim().is_empty();
         if ui
-            .add_enabled(ready, egui::Button::new("Attach photo"))
+            .add_enabled(ready, egui::Button::new(t!("eng-extras-attach-photo")))
             .clicked()
         {
             out.push(Command::AttachPhoto {
@@ -155,37 +184,37 @@ fn thumbnail_ui(ui: &mut egui::Ui, thumb: Option<&Thumb>) {
 
 pub fn signature_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command>) {
     if let Some(s) = &v.wo.signature {
-        ui.label(format!(
-            "Signed by {} on {}",
-            s.signer_name,
-            format::time_in(s.signed_at_ms, v.zone())
+        ui.label(t!(
+            "eng-extras-signed-by",
+            name = &s.signer_name,
+            time = format::time_in(s.signed_at_ms, v.zone())
         ));
         signature::show_strokes(ui, &s.strokes);
         if !v.rights.signature {
             return;
         }
         if !v.drafts.resign {
-            if ui.button("Sign again…").clicked() {
+            if ui.button(t!("eng-extras-sign-again")).clicked() {
                 v.drafts.resign = true;
             }
             return;
         }
-        ui.label(RichText::new("The new signature replaces the one above.").color(format::GREY));
+        ui.label(RichText::new(t!("eng-extras-resign-note")).color(format::GREY));
     } else if !v.rights.signature {
-        ui.label("Not signed.");
+        ui.label(t!("eng-extras-not-signed"));
         return;
     } else {
-        ui.label("Ask the customer to sign with the mouse or a pen:");
+        ui.label(t!("eng-extras-ask-to-sign"));
     }
     signature::pad_ui(ui, &mut v.drafts.signature);
     ui.horizontal(|ui| {
-        let l = ui.label("Signer's name");
+        let l = ui.label(t!("eng-extras-signer-name"));
         ui.add(egui::TextEdit::singleline(&mut v.drafts.signer).desired_width(200.0))
             .labelled_by(l.id);
-        if ui.button("Clear pad").clicked() {
+        if ui.button(t!("eng-extras-clear-pad")).clicked() {
             v.drafts.signature.clear();
         }
-        if ui.button("Save signature").clicked() {
+        if ui.button(t!("eng-extras-save-signature")).clicked() {
             out.push(Command::Sign {
                 signer: v.drafts.signer.clone(),
                 strokes: v.drafts.signature.strokes.clone(),

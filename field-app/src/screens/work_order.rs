@@ -12,15 +12,28 @@ use egui::RichText;
 use fieldsync::Role;
 use fieldsync::policy::may_append_event;
 use fieldsync::status::{EventKind, transition};
+use fieldsync_i18n::{self as i18n, t};
 
 /// The engineer's status actions, in the order of a visit.
-const ACTIONS: [(EventKind, &str); 5] = [
-    (EventKind::Accepted, "Accept"),
-    (EventKind::EnRoute, "En route"),
-    (EventKind::OnSite, "On site"),
-    (EventKind::Resumed, "Resume"),
-    (EventKind::Completed, "Complete"),
+const ACTIONS: [EventKind; 5] = [
+    EventKind::Accepted,
+    EventKind::EnRoute,
+    EventKind::OnSite,
+    EventKind::Resumed,
+    EventKind::Completed,
 ];
+
+/// The button for a status action.
+fn action_label(kind: EventKind) -> String {
+    match kind {
+        EventKind::Accepted => t!("eng-wo-act-accept"),
+        EventKind::EnRoute => t!("eng-wo-act-en-route"),
+        EventKind::OnSite => t!("eng-wo-act-on-site"),
+        EventKind::Resumed => t!("eng-wo-act-resume"),
+        EventKind::Completed => t!("eng-wo-act-complete"),
+        other => i18n::words::event(i18n::current(), other),
+    }
+}
 
 pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let now = state.now_ms;
@@ -36,8 +49,8 @@ pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
         .as_ref()
         .and_then(|v| state.sla_clocks.for_work_order(&v.wo, &v.folded, now));
     let Some(v) = &mut state.work_order else {
-        ui.label("No work order open.");
-        if ui.button("Back to My work").clicked() {
+        ui.label(t!("eng-wo-none-open"));
+        if ui.button(t!("eng-wo-back-to-my-work")).clicked() {
             out.push(Command::Go(Screen::MyWork));
         }
         return;
@@ -57,27 +70,27 @@ pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
             status_actions_ui(ui, v, role, out);
             conflicts_ui(ui, v, out);
             if !v.wo.description.as_str().trim().is_empty() {
-                section(ui, "Description");
+                section(ui, &t!("eng-wo-description"));
                 ui.label(v.wo.description.as_str());
             }
-            section(ui, "Devices");
+            section(ui, &t!("eng-wo-devices"));
             outages::devices_ui(ui, v, now, out);
-            if ui.button("New incident from this visit…").clicked() {
+            if ui.button(t!("eng-wo-new-incident")).clicked() {
                 out.push(Command::IncidentFromWorkOrder);
             }
-            section(ui, "Checklist");
+            section(ui, &t!("eng-wo-checklist"));
             checklist::checklist_ui(ui, v, out);
-            section(ui, "Findings and notes");
+            section(ui, &t!("eng-wo-findings-section"));
             findings_ui(ui, v, out);
-            section(ui, "Parts used");
+            section(ui, &t!("eng-wo-parts"));
             wo_extras::parts_ui(ui, v, &me, now, out);
-            section(ui, "Photos");
+            section(ui, &t!("eng-wo-photos"));
             wo_extras::photos_ui(ui, v, out);
-            section(ui, "Service report");
+            section(ui, &t!("eng-wo-report"));
             report_pdf_ui(ui, v, report_pdf.as_ref(), out);
-            section(ui, "Customer signature");
+            section(ui, &t!("eng-wo-signature"));
             wo_extras::signature_ui(ui, v, out);
-            section(ui, "History");
+            section(ui, &t!("eng-wo-history"));
             history_ui(ui, v);
             ui.add_space(20.0);
         });
@@ -91,7 +104,7 @@ fn header_ui(
     out: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
-        if ui.button("← My work").clicked() {
+        if ui.button(t!("eng-wo-back")).clicked() {
             out.push(Command::Go(Screen::MyWork));
         }
         let title = match &v.wo.number {
@@ -103,19 +116,19 @@ fn header_ui(
     ui.horizontal_wrapped(|ui| {
         let st = v.folded.status;
         ui.label(
-            RichText::new(st.label())
+            RichText::new(i18n::words::status(i18n::current(), st))
                 .strong()
                 .color(format::status_color(st)),
         );
         ui.label("·");
-        ui.label(&v.wo.kind);
+        ui.label(super::new_incident::kind_word(&v.wo.kind));
         if let Some(p) = &v.wo.priority {
             ui.label("·");
             ui.label(RichText::new(p).strong());
         }
         if let Some(c) = &v.wo.category {
             ui.label("·");
-            ui.label(c);
+            ui.label(super::new_incident::category_word(c));
         }
         ui.label("·");
         let (text, color) = format::badge(v.badge);
@@ -124,7 +137,7 @@ fn header_ui(
             for c in [&cd.response, &cd.resolution].into_iter().flatten() {
                 ui.label("·");
                 ui.label(
-                    RichText::new(format!("SLA {}", c.text))
+                    RichText::new(t!("eng-wo-sla", clock = &c.text))
                         .color(crate::sla_clocks::color(c.state)),
                 )
                 .on_hover_text(cd.details());
@@ -133,9 +146,10 @@ fn header_ui(
     });
     if let Some((code, reason)) = &v.rejection {
         ui.label(
-            RichText::new(format!(
-                "The server refused your last changes: {} ({reason}). Your edits are kept in quarantine (Sync page).",
-                format::reject_reason(code)
+            RichText::new(t!(
+                "eng-wo-refused",
+                reason = format::reject_reason(code),
+                detail = reason
             ))
             .color(format::RED),
         );
@@ -145,35 +159,36 @@ fn header_ui(
         .spacing([16.0, 4.0])
         .show(ui, |ui| {
             if let Some(site) = &v.site {
-                ui.label("Site");
+                ui.label(t!("eng-wo-site"));
                 ui.label(format!("{} — {}", site.name, site.address));
                 ui.end_row();
                 if let (Some(name), format::Zone::Site(_)) = (&site.time_zone, v.zone()) {
-                    ui.label("Site time");
-                    ui.label(format!(
-                        "{} ({name}); times on this page are the site's",
-                        format::time_in(now, v.zone())
+                    ui.label(t!("eng-wo-site-time"));
+                    ui.label(t!(
+                        "eng-wo-site-time-now",
+                        time = format::time_in(now, v.zone()),
+                        zone = name
                     ));
                     ui.end_row();
                 }
                 if !site.customer_name.is_empty() {
-                    ui.label("Customer");
+                    ui.label(t!("eng-wo-customer"));
                     ui.label(&site.customer_name);
                     ui.end_row();
                 }
                 if !site.access_notes.is_empty() {
-                    ui.label("Access");
+                    ui.label(t!("eng-wo-access"));
                     ui.label(&site.access_notes);
                     ui.end_row();
                 }
                 for c in site.contacts.values() {
-                    ui.label("Contact");
+                    ui.label(t!("eng-wo-contact"));
                     ui.label(format!("{} {}", c.name, c.phone.as_deref().unwrap_or("")));
                     ui.end_row();
                 }
             }
             if let (Some(a), b) = (v.wo.scheduled_start_ms, v.wo.scheduled_end_ms) {
-                ui.label("Scheduled");
+                ui.label(t!("eng-wo-scheduled"));
                 let end = b
                     .map(|b| format!(" – {}", format::time_in(b, v.zone())))
                     .unwrap_or_default();
@@ -181,13 +196,13 @@ fn header_ui(
                 ui.end_row();
             }
             if let Some(on_site) = v.folded.first_on_site_ms {
-                ui.label("Time on site");
+                ui.label(t!("eng-wo-time-on-site"));
                 let t = match v.wo.time_on_site_ms() {
                     Some(ms) => format::duration(ms),
-                    None => format!(
-                        "since {} ({} so far)",
-                        format::time_in(on_site, v.zone()),
-                        format::duration(now - on_site - v.folded.on_hold_ms)
+                    None => t!(
+                        "eng-wo-on-site-since",
+                        time = format::time_in(on_site, v.zone()),
+                        span = format::duration(now - on_site - v.folded.on_hold_ms)
                     ),
                 };
                 ui.label(t);
@@ -201,14 +216,14 @@ fn status_actions_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, role: Role, out: 
     let allowed = |k: EventKind| transition(status, k).is_some() && may_append_event(role, k);
     ui.add_space(6.0);
     ui.horizontal_wrapped(|ui| {
-        ui.label("Status:");
+        ui.label(t!("eng-wo-status"));
         // Every action keeps its place (disabled when not possible now), so a double click
         // never lands on the next step.
-        for (kind, label) in ACTIONS {
+        for kind in ACTIONS {
             let may = may_append_event(role, kind) && v.rights.findings;
             let b = ui.add_enabled(
                 allowed(kind) && may,
-                egui::Button::new(RichText::new(label).strong()),
+                egui::Button::new(RichText::new(action_label(kind)).strong()),
             );
             if b.clicked() {
                 out.push(Command::Status { kind, note: None });
@@ -218,11 +233,11 @@ fn status_actions_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, role: Role, out: 
             ui.separator();
             ui.add(
                 egui::TextEdit::singleline(&mut v.drafts.hold_reason)
-                    .hint_text("reason for hold")
+                    .hint_text(t!("eng-wo-hold-reason-hint"))
                     .desired_width(200.0),
             )
-            .accessible_name("Hold reason");
-            if ui.button("Put on hold").clicked() {
+            .accessible_name(t!("eng-wo-hold-reason"));
+            if ui.button(t!("eng-wo-put-on-hold")).clicked() {
                 out.push(Command::Status {
                     kind: EventKind::OnHold,
                     note: Some(v.drafts.hold_reason.clone()),
@@ -234,14 +249,17 @@ fn status_actions_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, role: Role, out: 
     if allowed(EventKind::Completed) && !missing.is_empty() {
         let names: Vec<&str> = missing.iter().map(|i| i.label.as_str()).collect();
         ui.label(
-            RichText::new(format!("Before completing, fill in: {}", names.join(", ")))
-                .color(format::AMBER),
+            RichText::new(t!(
+                "eng-wo-fill-before-complete",
+                items = names.join(&t!("eng-wo-list-sep"))
+            ))
+            .color(format::AMBER),
         );
     }
     if let Some(c) = &v.folded.sent_back_comment
         && status == fieldsync::status::Status::Reopened
     {
-        ui.label(RichText::new(format!("Sent back by the supervisor: {c}")).color(format::RED));
+        ui.label(RichText::new(t!("eng-wo-sent-back", comment = c)).color(format::RED));
     }
 }
 
@@ -249,19 +267,20 @@ fn conflicts_ui(ui: &mut egui::Ui, v: &WorkOrderView, out: &mut Vec<Command>) {
     if v.folded.conflicts.is_empty() && v.conflicts.is_empty() {
         return;
     }
-    section(ui, "⚠ Conflicts");
+    section(ui, &t!("eng-wo-conflicts"));
     for c in &v.folded.conflicts {
         let who = v
             .names
             .get(&c.by)
             .cloned()
-            .unwrap_or_else(|| format!("user {}", crate::views::short_id(&c.by)));
+            .unwrap_or_else(|| t!("eng-wo-user", id = crate::views::short_id(&c.by)));
         ui.label(
-            RichText::new(format!(
-                "Status is {}, but {who} recorded “{}” at {} on another device. A dispatcher or supervisor settles this.",
-                c.kept.label(),
-                c.event_kind.label(),
-                format::time_in(c.at_ms, v.zone())
+            RichText::new(t!(
+                "eng-wo-status-conflict",
+                status = i18n::words::status(i18n::current(), c.kept),
+                who = who,
+                event = i18n::words::event(i18n::current(), c.event_kind),
+                time = format::time_in(c.at_ms, v.zone())
             ))
             .color(format::RED),
         );
@@ -270,8 +289,11 @@ fn conflicts_ui(ui: &mut egui::Ui, v: &WorkOrderView, out: &mut Vec<Command>) {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(format!("{}:", c.label)).strong());
             for (value, who) in &c.values {
-                ui.label(format!("“{value}” set by {who}"));
-                if c.pickable && v.rights.checklist && ui.small_button("keep this").clicked() {
+                ui.label(t!("eng-wo-value-set-by", value = value, who = who));
+                if c.pickable
+                    && v.rights.checklist
+                    && ui.small_button(t!("eng-wo-keep-this")).clicked()
+                {
                     out.push(Command::PickWorkOrderValue {
                         path: c.path.clone(),
                         value: value.clone(),
@@ -290,9 +312,9 @@ fn findings_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command>)
             egui::TextEdit::multiline(&mut v.drafts.findings)
                 .desired_rows(5)
                 .desired_width(f32::INFINITY)
-                .hint_text("What you found, what you did, the conclusion…"),
+                .hint_text(t!("eng-wo-findings-hint")),
         )
-        .accessible_name("Findings");
+        .accessible_name(t!("eng-wo-findings"));
     if r.changed() {
         v.drafts.findings_dirty = true;
     }
@@ -300,16 +322,16 @@ fn findings_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command>)
         let save = ui
             .add_enabled(
                 enabled && v.drafts.findings_dirty,
-                egui::Button::new("Save findings"),
+                egui::Button::new(t!("eng-wo-save-findings")),
             )
             .clicked();
         if (save || r.lost_focus()) && v.drafts.findings_dirty {
             out.push(Command::SaveFindings(v.drafts.findings.clone()));
         }
         if v.drafts.findings_dirty {
-            ui.label(RichText::new("not saved yet").color(format::AMBER));
+            ui.label(RichText::new(t!("eng-wo-not-saved-yet")).color(format::AMBER));
         } else if enabled {
-            ui.label(RichText::new("saved on this device").color(format::GREY));
+            ui.label(RichText::new(t!("eng-wo-saved-on-device")).color(format::GREY));
         }
     });
 }
@@ -326,8 +348,8 @@ fn report_pdf_ui(
     let saving = matches!(status, Some(ReportPdfStatus::Saving { .. }));
     ui.horizontal_wrapped(|ui| {
         let b = ui
-            .add_enabled(!saving, egui::Button::new("Save report PDF…"))
-            .on_hover_text("The service report as it stands on this device, as a PDF file");
+            .add_enabled(!saving, egui::Button::new(t!("eng-wo-save-pdf")))
+            .on_hover_text(t!("eng-wo-save-pdf-hint"));
         if b.clicked() {
             out.push(Command::BrowseFiles {
                 purpose: PickPurpose::SaveReport,
@@ -337,19 +359,19 @@ fn report_pdf_ui(
         match status {
             Some(ReportPdfStatus::Saving { path, .. }) => {
                 ui.spinner();
-                ui.label(format!("Making the report for {}…", path.display()));
+                ui.label(t!("eng-wo-pdf-making", path = path.display().to_string()));
             }
             Some(ReportPdfStatus::Saved { path, .. }) => {
-                ui.label(RichText::new(format!("Saved: {}", path.display())).color(format::GREEN));
+                ui.label(
+                    RichText::new(t!("eng-wo-pdf-saved", path = path.display().to_string()))
+                        .color(format::GREEN),
+                );
             }
             Some(ReportPdfStatus::Failed { error, .. }) => {
-                ui.label(RichText::new(format!("Not saved: {error}")).color(format::RED));
+                ui.label(RichText::new(t!("eng-wo-pdf-failed", error = error)).color(format::RED));
             }
             None => {
-                ui.label(
-                    RichText::new("Works offline: the customer can read it before signing.")
-                        .color(format::GREY),
-                );
+                ui.label(RichText::new(t!("eng-wo-pdf-offline")).color(format::GREY));
             }
         }
     });
@@ -365,14 +387,18 @@ fn history_ui(ui: &mut egui::Ui, v: &WorkOrderView) {
         .show(ui, |ui| {
             for e in events {
                 ui.label(format::time_in(e.at_ms, v.zone()));
-                let what = e.kind().map_or(e.kind.clone(), |k| k.label().to_string());
-                let note = e.note.map(|n| format!(" — {n}")).unwrap_or_default();
-                ui.label(format!("{what}{note}"));
+                let what = e
+                    .kind()
+                    .map_or(e.kind.clone(), |k| i18n::words::event(i18n::current(), k));
+                ui.label(match e.note {
+                    Some(n) => t!("eng-wo-event-note", event = what, note = n),
+                    None => what,
+                });
                 let who = v
                     .names
                     .get(&e.by)
                     .cloned()
-                    .unwrap_or_else(|| format!("user {}", crate::views::short_id(&e.by)));
+                    .unwrap_or_else(|| t!("eng-wo-user", id = crate::views::short_id(&e.by)));
                 ui.label(RichText::new(who).color(format::GREY));
                 ui.end_row();
             }

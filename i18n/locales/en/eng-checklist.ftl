@@ -1,0 +1,23 @@
+# The checklist of a work order (field-app/src/screens/checklist.rs).
+eng-check-limits = limits { $min }–{ $max } { $unit }
+eng-check-at-least = at least { $min } { $unit }
+eng-check-at-most = at most { $max } { $unit }
+eng-check-none = No checklist on this work order.
+eng-check-required = required
+eng-check-someone-else = someone else
+eng-check-answered-by = — { $who }, { $time }
+eng-check-pass = Pass
+eng-check-fail = Fail
+eng-check-na = N/A
+eng-check-answer-name = { $answer }: { $item }
+eng-check-value-hint = value
+eng-check-reading-name = Reading: { $item }
+eng-check-save = Save
+eng-check-save-reading-name = Save reading: { $item }
+eng-check-not-a-number = “{ $value }” is not a number: enter the reading for { $item }.
+eng-check-out-of-range = ⚠ OUT OF RANGE
+eng-check-text-name = Text: { $item }
+eng-check-choose-photo = choose an attached photo
+eng-check-photo-name = Photo: { $item }
+eng-check-attach-first = attach a photo under Photos first
+eng-check-unknown-kind = (item kind { $kind } is not supported by this version)

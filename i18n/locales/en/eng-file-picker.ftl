@@ -1,0 +1,21 @@
+# Choosing a file or where to save one (field-app/src/screens/file_picker.rs).
+eng-picker-title-photo = Choose a photo
+eng-picker-title-report = Save the service report
+eng-picker-title-summary-pdf = Save the service summary (PDF)
+eng-picker-title-summary-csv = Save the service summary (CSV)
+eng-picker-use-photo = Use this photo
+eng-picker-save-here = Save here
+eng-picker-cannot-open = cannot open { $path }: { $error }
+eng-picker-no-file = No file chosen
+eng-picker-cancel = Cancel
+eng-picker-file-name = File name
+eng-picker-file-name-hint = Type a file name (without folders)
+eng-picker-replaces = { $name } exists here and will be replaced.
+eng-picker-up = ⬆ Up
+eng-picker-home = Home
+eng-picker-folder = Folder
+eng-picker-open = Open
+eng-picker-empty = No folders or { $kinds } files here.
+eng-picker-size-mb = { $size } MB
+eng-picker-size-kb = { $size } KB
+eng-picker-size-b = { $size } B

@@ -1,0 +1,22 @@
+# A work order's devices and their outages (field-app/src/screens/outages.rs).
+eng-outage-no-devices = No devices linked.
+eng-outage-unlinked-device = device { $id } (no longer linked)
+eng-outage-serving = serving
+eng-outage-down-since = DOWN since { $time } · { $span } so far
+eng-outage-inverted = down { $from }, restored { $to } — before it went down: correct the times
+eng-outage-was-down = was down { $from } – { $to } · { $span }
+eng-outage-device-down = Device down…
+eng-outage-restored-now = Restored now
+eng-outage-correct-times = Correct times…
+eng-outage-of = Outage of { $device }
+eng-outage-clock-site = on the site's clock ({ $zone })
+eng-outage-clock-device = on this computer's clock
+eng-outage-time-format = Times as 14:05 (today) or 2026-12-02 14:05, { $clock }.
+eng-outage-down-from = Down from
+eng-outage-restored-at = Restored at
+eng-outage-still-down-hint = empty: still down
+eng-outage-save = Save outage
+eng-outage-remove = Remove outage
+eng-outage-cancel = Cancel
+eng-outage-down-from-error = Down from: { $error }
+eng-outage-restored-at-error = Restored at: { $error }

@@ -1,0 +1,19 @@
+# Names shown in work order views and conflicts (field-app/src/views.rs, state.rs, thumbs.rs).
+eng-views-device-elsewhere = device { $id } (not on this device)
+eng-views-you = you
+eng-views-user = user { $id }
+eng-views-other-device = another device ({ $id })
+eng-views-check-field = Checklist “{ $item }” ({ $field })
+eng-views-field-title = title
+eng-views-field-priority = priority
+eng-views-field-category = category
+eng-state-part-name-missing = enter the part's name
+eng-state-part-quantity-bad = quantity “{ $quantity }” is not a positive whole number
+eng-thumb-elsewhere = the photo is kept on the device that took it
+eng-thumb-no-preview = no preview
+eng-thumb-cannot-read = cannot read { $path }: { $error }
+eng-thumb-not-image = not a readable image: { $error }
+eng-thumb-no-folder = thumbnail path has no folder
+eng-thumb-cannot-create = cannot create { $path }: { $error }
+eng-thumb-cannot-write = cannot write the thumbnail: { $error }
+eng-views-name-you = { $name } (you)

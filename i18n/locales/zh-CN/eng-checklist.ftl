@@ -1,0 +1,23 @@
+# 工单的检查项（field-app/src/screens/checklist.rs）。
+eng-check-limits = 范围 { $min }–{ $max } { $unit }
+eng-check-at-least = 不低于 { $min } { $unit }
+eng-check-at-most = 不高于 { $max } { $unit }
+eng-check-none = 此工单没有检查项。
+eng-check-required = 必填
+eng-check-someone-else = 其他人
+eng-check-answered-by = — { $who }，{ $time }
+eng-check-pass = 正常
+eng-check-fail = 异常
+eng-check-na = 不适用
+eng-check-answer-name = { $answer }：{ $item }
+eng-check-value-hint = 数值
+eng-check-reading-name = 读数：{ $item }
+eng-check-save = 保存
+eng-check-save-reading-name = 保存读数：{ $item }
+eng-check-not-a-number = “{ $value }”不是数字：请输入{ $item }的读数。
+eng-check-out-of-range = ⚠ 超出范围
+eng-check-text-name = 文字：{ $item }
+eng-check-choose-photo = 选择已附加的照片
+eng-check-photo-name = 照片：{ $item }
+eng-check-attach-first = 请先在“照片”中附加照片
+eng-check-unknown-kind = （此版本不支持检查项类型 { $kind }）

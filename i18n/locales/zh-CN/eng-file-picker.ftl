@@ -1,0 +1,21 @@
+# 选择文件或保存位置（field-app/src/screens/file_picker.rs）。
+eng-picker-title-photo = 选择照片
+eng-picker-title-report = 保存服务报告
+eng-picker-title-summary-pdf = 保存服务汇总（PDF）
+eng-picker-title-summary-csv = 保存服务汇总（CSV）
+eng-picker-use-photo = 使用这张照片
+eng-picker-save-here = 保存到这里
+eng-picker-cannot-open = 无法打开 { $path }：{ $error }
+eng-picker-no-file = 未选择文件
+eng-picker-cancel = 取消
+eng-picker-file-name = 文件名
+eng-picker-file-name-hint = 请输入文件名（不含文件夹）
+eng-picker-replaces = 此处已有 { $name }，将被替换。
+eng-picker-up = ⬆ 上一级
+eng-picker-home = 主目录
+eng-picker-folder = 文件夹
+eng-picker-open = 打开
+eng-picker-empty = 此处没有文件夹或 { $kinds } 文件。
+eng-picker-size-mb = { $size } MB
+eng-picker-size-kb = { $size } KB
+eng-picker-size-b = { $size } B

@@ -1,0 +1,22 @@
+# 工单的设备及其停机记录（field-app/src/screens/outages.rs）。
+eng-outage-no-devices = 未关联设备。
+eng-outage-unlinked-device = 设备 { $id }（已取消关联）
+eng-outage-serving = 运行中
+eng-outage-down-since = 自 { $time } 起停机 · 已 { $span }
+eng-outage-inverted = 停机 { $from }，恢复 { $to } —— 恢复早于停机：请更正时间
+eng-outage-was-down = 曾停机 { $from } – { $to } · { $span }
+eng-outage-device-down = 设备停机…
+eng-outage-restored-now = 现在恢复
+eng-outage-correct-times = 更正时间…
+eng-outage-of = { $device } 的停机记录
+eng-outage-clock-site = 按现场时间（{ $zone }）
+eng-outage-clock-device = 按本机时间
+eng-outage-time-format = 时间格式为 14:05（今天）或 2026-12-02 14:05，{ $clock }。
+eng-outage-down-from = 停机时间
+eng-outage-restored-at = 恢复时间
+eng-outage-still-down-hint = 留空：仍在停机
+eng-outage-save = 保存停机记录
+eng-outage-remove = 删除停机记录
+eng-outage-cancel = 取消
+eng-outage-down-from-error = 停机时间：{ $error }
+eng-outage-restored-at-error = 恢复时间：{ $error }

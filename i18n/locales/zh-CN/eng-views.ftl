@@ -1,0 +1,19 @@
+# 工单视图和冲突中显示的名称（field-app/src/views.rs、state.rs、thumbs.rs）。
+eng-views-device-elsewhere = 设备 { $id }（不在本机上）
+eng-views-you = 你
+eng-views-user = 用户 { $id }
+eng-views-other-device = 另一台设备（{ $id }）
+eng-views-check-field = 检查项“{ $item }”（{ $field }）
+eng-views-field-title = 标题
+eng-views-field-priority = 优先级
+eng-views-field-category = 类别
+eng-state-part-name-missing = 请填写备件名称
+eng-state-part-quantity-bad = 数量“{ $quantity }”不是正整数
+eng-thumb-elsewhere = 照片保存在拍摄它的设备上
+eng-thumb-no-preview = 无预览
+eng-thumb-cannot-read = 无法读取 { $path }：{ $error }
+eng-thumb-not-image = 不是可读取的图片：{ $error }
+eng-thumb-no-folder = 缩略图路径没有文件夹
+eng-thumb-cannot-create = 无法创建 { $path }：{ $error }
+eng-thumb-cannot-write = 无法写入缩略图：{ $error }
+eng-views-name-you = { $name }（你）
