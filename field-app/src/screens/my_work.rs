@@ -26,7 +26,8 @@ pub fn my_work_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
         return;
     }
     let now = state.now_ms;
-    egui::ScrollArea::vertical()
+    // Both ways: at 800 px the table is wider than the window.
+    egui::ScrollArea::both()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             egui::Grid::new("my_work")

@@ -101,7 +101,8 @@ fn list_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     }
     let mut edit = None;
     let mut toggle = None;
-    egui::ScrollArea::vertical()
+    // Both ways: at 800 px the table is wider than the window.
+    egui::ScrollArea::both()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             egui::Grid::new("plans")

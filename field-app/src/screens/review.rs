@@ -24,7 +24,8 @@ pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>
         ui.label(t!("review-empty"));
         return;
     }
-    egui::ScrollArea::vertical()
+    // Both ways: at 800 px the table is wider than the window.
+    egui::ScrollArea::both()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             egui::Grid::new("review_queue")
