@@ -1,6 +1,6 @@
-//! Background jobs of a serving hub: the inspection-plan generator, the SLA sweep (due
-//! times, escalation) and the removal of expired unfinished uploads, run once at start and
-//! then on a timer.
+//! Background jobs of a serving hub: the inspection-plan generator, numbering the work
+//! orders that arrived without a number, the SLA sweep (due times, escalation) and the
+//! removal of expired unfinished uploads, run once at start and then on a timer.
 //!
 //! With several replicas on one database each job runs under a cluster-wide lease
 //! ([`crate::storage::Storage::job_lease`]): a replica that does not get it skips this tick,
@@ -53,12 +53,20 @@ pub async fn run_once(state: &AppState) {
         let plans = exclusive(&hub, PLAN_GENERATOR, None, || {
             crate::plans::generator::run(&hub, now, None)
         });
+        let numbered = exclusive(&hub, crate::numbering::NUMBERING, None, || {
+            crate::numbering::number_work_orders(&hub, now)
+        });
         let sla = exclusive(&hub, SLA_SWEEP, None, || crate::sla::sweep(&hub, now));
-        (plans, sla)
+        (plans, numbered, sla)
     })
     .await;
     match result {
-        Ok((plans, sla)) => {
+        Ok((plans, numbered, sla)) => {
+            match numbered {
+                Ok(Some(n)) if n > 0 => tracing::info!(numbered = n, "work orders numbered"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "numbering work orders failed"),
+            }
             match plans {
                 Ok(Some(r)) if r.created > 0 || !r.errors.is_empty() => {
                     tracing::info!(created = r.created, existing = r.existing, errors = ?r.errors, "plan generator")

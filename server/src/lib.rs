@@ -18,6 +18,7 @@ pub mod hub;
 pub mod jobs;
 pub mod kpis;
 pub mod metrics;
+pub mod numbering;
 pub mod plans;
 pub mod report;
 pub mod review;

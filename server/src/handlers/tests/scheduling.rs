@@ -179,6 +179,43 @@ async fn the_generator_creates_each_occurrence_once_across_reruns_and_instances(
     assert_eq!(all.len(), 4);
 }
 
+/// An engineer's incident (synced from a laptop without a number) and a plan's visits get
+/// numbers from the background job, once each, in order of creation.
+#[tokio::test]
+async fn unnumbered_work_orders_get_a_number_once() {
+    let env = Env::new().await;
+    let now = at(2025, 1, 6, 8, 0);
+    let incident = env.new_wo(
+        NewWorkOrder {
+            kind: "incident".into(),
+            title: "Printer jam 打印机卡纸".into(),
+            ..Default::default()
+        },
+        now - 60_000,
+    );
+    let plan = generator::create_plan(env.hub(), weekly_wednesday(), now).unwrap();
+    generator::run(env.hub(), now, None).unwrap();
+    assert_eq!(env.work_order(incident).number, None);
+    let numbered = crate::numbering::number_work_orders(env.hub(), now).unwrap();
+    assert_eq!(numbered, 5, "the incident and four visits");
+    let first = env.work_order(incident).number.unwrap();
+    assert!(first.starts_with("WO-2025-"), "{first}");
+    let visits: Vec<String> = occurrences(&env, plan.id.unwrap())
+        .iter()
+        .map(|o| env.work_order(o.doc_id.parse().unwrap()).number.unwrap())
+        .collect();
+    assert!(
+        visits.iter().all(|n| n.as_str() > first.as_str()),
+        "{visits:?} after {first}"
+    );
+    // Again: nothing to do, nothing renumbered.
+    assert_eq!(
+        crate::numbering::number_work_orders(env.hub(), now).unwrap(),
+        0
+    );
+    assert_eq!(env.work_order(incident).number.unwrap(), first);
+}
+
 /// A plan's visits are written in their site's language: the customer reads the title and
 /// scope on the service report.
 #[tokio::test]
