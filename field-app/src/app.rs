@@ -88,15 +88,7 @@ impl FieldApp {
     /// Show the language saved in this profile, or else the operating system's (the real
     /// app calls this once; tests choose theirs with `ThreadLang`).
     pub fn use_saved_language(&mut self) {
-        let saved = lock(&self.store).meta(crate::worker::meta::LANGUAGE);
-        let lang = match saved {
-            Ok(code) => code.as_deref().and_then(fieldsync_i18n::Lang::from_code),
-            Err(e) => {
-                tracing::warn!(error = %e, "language setting unreadable; following the OS");
-                None
-            }
-        };
-        fieldsync_i18n::set_current(lang.unwrap_or_else(fieldsync_i18n::Lang::from_os));
+        fieldsync_i18n::set_current(saved_language(&lock(&self.store)));
     }
 
     /// Switch language at once and remember the choice in the profile.
@@ -424,4 +416,17 @@ impl FieldApp {
     pub fn apply_for_test(&mut self, cmd: Command) {
         self.apply(cmd);
     }
+}
+
+/// The language saved in `store`'s profile, or else the operating system's. `main` reads it
+/// before the window opens, so the in-process demo server seeds in it.
+pub fn saved_language(store: &LocalStore) -> fieldsync_i18n::Lang {
+    let lang = match store.meta(crate::worker::meta::LANGUAGE) {
+        Ok(code) => code.as_deref().and_then(fieldsync_i18n::Lang::from_code),
+        Err(e) => {
+            tracing::warn!(error = %e, "language setting unreadable; following the OS");
+            None
+        }
+    };
+    lang.unwrap_or_else(fieldsync_i18n::Lang::from_os)
 }

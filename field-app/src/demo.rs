@@ -48,8 +48,13 @@ pub fn already_running(addr: &str) -> bool {
 
 /// Start the demo server on `addr`, keeping its data in `data_dir`. Returns once it listens
 /// (or with the reason it cannot); seeding a fresh database continues in the background and
-/// the sign-in waits for it.
-pub fn start(data_dir: &Path, addr: &str) -> Result<DemoServer, String> {
+/// the sign-in waits for it. A fresh database is seeded in `lang` (the app's language), and
+/// the server writes customer documents in it.
+pub fn start(
+    data_dir: &Path,
+    addr: &str,
+    lang: fieldsync_i18n::Lang,
+) -> Result<DemoServer, String> {
     let addr: SocketAddr = addr
         .parse()
         .map_err(|e| format!("demo server address {addr:?}: {e}"))?;
@@ -74,7 +79,7 @@ pub fn start(data_dir: &Path, addr: &str) -> Result<DemoServer, String> {
                     return;
                 }
             };
-            rt.block_on(run(data_dir, addr, fresh, ready_tx, shutdown_rx));
+            rt.block_on(run(data_dir, addr, fresh, lang, ready_tx, shutdown_rx));
         })
         .map_err(|e| format!("cannot start the demo server thread: {e}"))?;
     let server = DemoServer {
@@ -92,12 +97,14 @@ async fn run(
     data_dir: PathBuf,
     addr: SocketAddr,
     fresh: bool,
+    lang: fieldsync_i18n::Lang,
     ready: std::sync::mpsc::Sender<Result<(), String>>,
     shutdown: tokio::sync::oneshot::Receiver<()>,
 ) {
     let config = fieldsync_server::config::ServerConfig {
         addr,
         data_dir: data_dir.clone(),
+        language: Some(lang.code().into()),
         ..Default::default()
     };
     let state = match fieldsync_server::cli::demo::open_state(config).await {
@@ -116,7 +123,7 @@ async fn run(
     };
     let _ = ready.send(Ok(()));
     if fresh {
-        match fieldsync_server::cli::demo::seed(&state).await {
+        match fieldsync_server::cli::demo::seed(&state, lang).await {
             Ok(r) => tracing::info!(
                 dir = %data_dir.display(),
                 sites = r.sites,

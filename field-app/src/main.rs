@@ -19,6 +19,8 @@ fn main() -> anyhow::Result<()> {
     let mut store = LocalStore::open(&dir)
         .with_context(|| format!("opening the local store in {}", dir.display()))?;
     tracing::info!(dir = %dir.display(), "local store opened");
+    // The language first: `--demo`'s server seeds its customers in it.
+    fieldsync_i18n::set_current(app::saved_language(&store));
     if args.sample_data {
         let fresh = store.identity()?.is_none()
             && store
@@ -88,7 +90,8 @@ fn demo_server(
             tracing::info!("a server already listens there: using it");
             None
         } else {
-            Some(demo::start(&dir, &addr).map_err(anyhow::Error::msg)?)
+            let lang = fieldsync_i18n::current();
+            Some(demo::start(&dir, &addr, lang).map_err(anyhow::Error::msg)?)
         }
     } else {
         None

@@ -64,7 +64,8 @@ enum Command {
         #[command(flatten)]
         tls: TlsArgs,
     },
-    /// Seed a fresh database with the demo customers, print the logins, then serve.
+    /// Seed a fresh database with the demo customers, print the logins, then serve. The demo
+    /// is written in FIELDSYNC_LANGUAGE (zh-CN or en), else in the machine's locale.
     Demo {
         /// Keep the data here instead of a temporary directory (must not hold a database yet).
         #[arg(long)]
@@ -342,14 +343,20 @@ async fn demo(data_dir: Option<PathBuf>, addr: SocketAddr) -> Result<()> {
             (t.path().to_owned(), Some(t))
         }
     };
+    // The demo speaks FIELDSYNC_LANGUAGE (zh-CN or en), else the machine's locale: its
+    // customers, sites and documents are seeded in that language.
     let config = ServerConfig {
         addr,
         data_dir: dir.clone(),
+        language: std::env::var("FIELDSYNC_LANGUAGE").ok(),
         ..ServerConfig::default()
     };
+    config.validate()?;
+    let lang = config.document_language();
+    fieldsync_i18n::set_current(lang);
     let started = Instant::now();
     let state = open_state(config).await?;
-    let report = fieldsync_server::cli::demo::seed(&state).await?;
+    let report = fieldsync_server::cli::demo::seed(&state, lang).await?;
     println!(
         "demo data loaded in {:.2} s: {} sites, {} devices, {} templates, {} articles, {} work orders",
         started.elapsed().as_secs_f64(),
@@ -361,7 +368,7 @@ async fn demo(data_dir: Option<PathBuf>, addr: SocketAddr) -> Result<()> {
     );
     println!("data directory: {}", dir.display());
     println!("logins (username / password / role):");
-    for (username, _, role, password) in fieldsync_server::seed::DEMO_USERS {
+    for (username, role, password) in fieldsync_server::seed::DEMO_USERS {
         println!("  {username:<10} {password:<16} {role}");
     }
     println!("serving on http://{addr}  (Ctrl-C to stop)");

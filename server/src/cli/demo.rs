@@ -3,7 +3,7 @@
 //! `fieldsync-server demo` and, in-process, by the field app's `--demo`.
 
 use crate::config::ServerConfig;
-use crate::seed::{DEMO_USERS, SeedReport};
+use crate::seed::{DEMO_USERS, SeedReport, demo_users};
 use crate::{AppState, storage};
 use anyhow::{Context, Result};
 use std::future::Future;
@@ -28,10 +28,11 @@ pub fn holds_database(dir: &Path) -> bool {
     dir.join("fieldsync.db").exists()
 }
 
-/// Create the demo users and documents in a fresh database.
-pub async fn seed(state: &AppState) -> Result<SeedReport> {
+/// Create the demo users and documents in a fresh database, written in `lang` (the
+/// customers, their sites and documents, the users' display names).
+pub async fn seed(state: &AppState, lang: fieldsync_i18n::Lang) -> Result<SeedReport> {
     let mut users = Vec::new();
-    for (username, name, role, password) in DEMO_USERS {
+    for (username, name, role, password) in demo_users(lang) {
         users.push(
             crate::handlers::auth::create_user(&state.db, username, name, password, role).await?,
         );
@@ -40,7 +41,7 @@ pub async fn seed(state: &AppState) -> Result<SeedReport> {
     let signature = demo_signature(state, &users, now).await?;
     let hub = state.hub.clone();
     Ok(tokio::task::spawn_blocking(move || {
-        crate::seed::seed_demo(&hub, &users, Some(signature), now)
+        crate::seed::seed_demo(&hub, &users, Some(signature), now, lang)
     })
     .await??)
 }
@@ -100,5 +101,5 @@ pub fn demo_password(username: &str) -> Option<&'static str> {
     DEMO_USERS
         .iter()
         .find(|(u, ..)| *u == username)
-        .map(|(.., p)| *p)
+        .map(|(_, _, p)| *p)
 }

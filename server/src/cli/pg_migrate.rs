@@ -305,7 +305,7 @@ mod tests {
         };
         let state = AppState::new(storage::open(&config.database_url()).unwrap(), config).unwrap();
         let mut users = Vec::new();
-        for (username, name, role, password) in crate::seed::DEMO_USERS {
+        for (username, name, role, password) in crate::seed::demo_users(fieldsync_i18n::Lang::En) {
             users.push(
                 crate::handlers::auth::create_user(&state.db, username, name, password, role)
                     .await
@@ -314,11 +314,12 @@ mod tests {
         }
         let hub = state.hub.clone();
         let seed_users = users.clone();
-        let seeded =
-            tokio::task::spawn_blocking(move || crate::seed::seed_demo(&hub, &seed_users, None, 1))
-                .await
-                .unwrap()
-                .unwrap();
+        let seeded = tokio::task::spawn_blocking(move || {
+            crate::seed::seed_demo(&hub, &seed_users, None, 1, fieldsync_i18n::Lang::En)
+        })
+        .await
+        .unwrap()
+        .unwrap();
         let sup = users
             .iter()
             .find(|u| u.role == fieldsync::Role::Supervisor)

@@ -1,10 +1,14 @@
 //! Demo data (DOMAIN.md): an office tower with ~300 PCs, 100 printers and a server room, a
 //! school and a clinic; resident engineers, a dispatcher, a supervisor, an admin; templates,
 //! knowledge articles, open incidents and inspections. Documents are written by the server's
-//! actor through the hub, like any server-side write.
+//! actor through the hub, like any server-side write, in English or in Chinese (the words of
+//! each are in [`text`]).
 
 pub mod plans;
 pub mod reviews;
+#[cfg(test)]
+mod tests;
+pub mod text;
 
 use crate::hub::{Hub, HubError};
 use crate::storage::UserRecord;
@@ -14,35 +18,29 @@ use fieldsync::model::{
 };
 use fieldsync::{DocId, DocKind, TimestampMs};
 use std::collections::BTreeMap;
+pub use text::DemoText;
+use text::fill;
 
-/// Demo logins: (username, display name, role, password).
-pub const DEMO_USERS: [(&str, &str, fieldsync::Role, &str); 5] = [
-    ("li.wei", "Li Wei", fieldsync::Role::Engineer, "engineer-li"),
-    (
-        "zhang.min",
-        "Zhang Min",
-        fieldsync::Role::Engineer,
-        "engineer-zhang",
-    ),
-    (
-        "dana",
-        "Dana Dispatcher",
-        fieldsync::Role::Dispatcher,
-        "dispatch-dana",
-    ),
-    (
-        "sam",
-        "Sam Supervisor",
-        fieldsync::Role::Supervisor,
-        "supervise-sam",
-    ),
-    (
-        "admin",
-        "Administrator",
-        fieldsync::Role::Admin,
-        "admin-admin",
-    ),
+/// Demo logins: (username, role, password); display names are in the demo's language
+/// ([`demo_users`]).
+pub const DEMO_USERS: [(&str, fieldsync::Role, &str); 5] = [
+    ("li.wei", fieldsync::Role::Engineer, "engineer-li"),
+    ("zhang.min", fieldsync::Role::Engineer, "engineer-zhang"),
+    ("dana", fieldsync::Role::Dispatcher, "dispatch-dana"),
+    ("sam", fieldsync::Role::Supervisor, "supervise-sam"),
+    ("admin", fieldsync::Role::Admin, "admin-admin"),
 ];
+
+/// The demo logins with their display names in `lang`: (username, display name, role,
+/// password).
+pub fn demo_users(
+    lang: fieldsync_i18n::Lang,
+) -> impl Iterator<Item = (&'static str, &'static str, fieldsync::Role, &'static str)> {
+    DEMO_USERS
+        .into_iter()
+        .zip(DemoText::of(lang).user_names)
+        .map(|((username, role, password), name)| (username, name, role, password))
+}
 
 #[derive(Debug, Default)]
 pub struct SeedReport {
@@ -53,23 +51,25 @@ pub struct SeedReport {
     pub work_orders: usize,
 }
 
+/// A demo customer's numbers; its names are in [`DemoText::customers`], in the same order.
 struct Customer {
     id: &'static str,
-    name: &'static str,
-    site: &'static str,
-    address: &'static str,
     pcs: usize,
     printers: usize,
     floors: usize,
     room_gear: &'static [(&'static str, &'static str, &'static str)],
 }
 
+/// Stands for the office's core switch model, which the ledger annotates in its language
+/// ([`DemoText::core_switch_model`]).
+const CORE_SWITCH: &str = "<core switch>";
+
 const OFFICE_GEAR: &[(&str, &str, &str)] = &[
     ("server", "Dell", "PowerEdge R750"),
     ("server", "Dell", "PowerEdge R750"),
     ("server", "HPE", "ProLiant DL380 Gen10"),
     ("server", "HPE", "ProLiant DL380 Gen10"),
-    ("switch", "Cisco", "Catalyst 9500 (core)"),
+    ("switch", "Cisco", CORE_SWITCH),
     ("firewall", "Fortinet", "FortiGate 200F"),
     ("ups", "APC", "Smart-UPS SRT 10kVA"),
     ("storage", "NetApp", "FAS2750"),
@@ -89,9 +89,6 @@ const CLINIC_GEAR: &[(&str, &str, &str)] = &[
 const CUSTOMERS: [Customer; 3] = [
     Customer {
         id: "cust-northwind",
-        name: "Northwind Trading",
-        site: "Northwind Office Tower",
-        address: "88 Harbour Road, 12 floors",
         pcs: 300,
         printers: 100,
         floors: 12,
@@ -99,9 +96,6 @@ const CUSTOMERS: [Customer; 3] = [
     },
     Customer {
         id: "cust-riverside-school",
-        name: "Riverside Secondary School",
-        site: "Riverside School campus",
-        address: "3 College Lane",
         pcs: 40,
         printers: 8,
         floors: 3,
@@ -109,9 +103,6 @@ const CUSTOMERS: [Customer; 3] = [
     },
     Customer {
         id: "cust-lakeside-clinic",
-        name: "Lakeside Clinic",
-        site: "Lakeside Clinic",
-        address: "17 Lake Street",
         pcs: 25,
         printers: 6,
         floors: 2,
@@ -139,12 +130,12 @@ fn item(
     }
 }
 
-fn patrol_template() -> ChecklistTemplate {
+fn patrol_template(t: &text::PatrolText) -> ChecklistTemplate {
     let mut items = BTreeMap::new();
     items.insert(
         "room-temp".into(),
         item(
-            "Server room temperature",
+            t.room_temp,
             CheckKind::Reading,
             1,
             Some("°C"),
@@ -155,7 +146,7 @@ fn patrol_template() -> ChecklistTemplate {
     items.insert(
         "ups-load".into(),
         item(
-            "UPS load",
+            t.ups_load,
             CheckKind::Reading,
             2,
             Some("%"),
@@ -165,140 +156,69 @@ fn patrol_template() -> ChecklistTemplate {
     );
     items.insert(
         "ups-battery".into(),
-        item(
-            "UPS battery self-test",
-            CheckKind::PassFail,
-            3,
-            None,
-            None,
-            None,
-        ),
+        item(t.ups_battery, CheckKind::PassFail, 3, None, None, None),
     );
     items.insert(
         "core-switch".into(),
-        item(
-            "Core switch: links and fans",
-            CheckKind::PassFail,
-            4,
-            None,
-            None,
-            None,
-        ),
+        item(t.core_switch, CheckKind::PassFail, 4, None, None, None),
     );
     items.insert(
         "firewall".into(),
-        item(
-            "Firewall: HA status and alerts",
-            CheckKind::PassFail,
-            5,
-            None,
-            None,
-            None,
-        ),
+        item(t.firewall, CheckKind::PassFail, 5, None, None, None),
     );
     items.insert(
         "backup".into(),
-        item(
-            "Last night's backup job",
-            CheckKind::PassFail,
-            6,
-            None,
-            None,
-            None,
-        ),
+        item(t.backup, CheckKind::PassFail, 6, None, None, None),
     );
-    let mut notes = item("Observations", CheckKind::Text, 7, None, None, None);
+    let mut notes = item(t.notes, CheckKind::Text, 7, None, None, None);
     notes.required = false;
     items.insert("notes".into(), notes);
     ChecklistTemplate {
-        name: "Weekly server-room patrol".into(),
+        name: t.name.into(),
         items,
         ..Default::default()
     }
 }
 
-fn pc_repair_template() -> ChecklistTemplate {
+fn pc_repair_template(t: &text::PcRepairText) -> ChecklistTemplate {
     let mut items = BTreeMap::new();
     items.insert(
         "power".into(),
-        item(
-            "Powers on, POST clean",
-            CheckKind::PassFail,
-            1,
-            None,
-            None,
-            None,
-        ),
+        item(t.power, CheckKind::PassFail, 1, None, None, None),
     );
     items.insert(
         "disk".into(),
-        item(
-            "Disk health (SMART)",
-            CheckKind::PassFail,
-            2,
-            None,
-            None,
-            None,
-        ),
+        item(t.disk, CheckKind::PassFail, 2, None, None, None),
     );
     items.insert(
         "av".into(),
-        item(
-            "Antivirus up to date",
-            CheckKind::PassFail,
-            3,
-            None,
-            None,
-            None,
-        ),
+        item(t.antivirus, CheckKind::PassFail, 3, None, None, None),
     );
     items.insert(
         "user-ok".into(),
-        item(
-            "User confirms fixed",
-            CheckKind::PassFail,
-            4,
-            None,
-            None,
-            None,
-        ),
+        item(t.user_ok, CheckKind::PassFail, 4, None, None, None),
     );
     ChecklistTemplate {
-        name: "PC repair".into(),
+        name: t.name.into(),
         items,
         ..Default::default()
     }
 }
 
-const ARTICLES: [(&str, &str, &str, &str); 3] = [
-    (
-        "Printer shows 'Paper jam' with no paper inside",
-        "HP LaserJet M4xx reports a jam in tray 2 although the path is clear.",
-        "Open the rear door, clean the paper-presence sensor flag, power-cycle. If it recurs, replace the tray 2 pickup roller (part RM2-5452).",
-        "hardware",
-    ),
-    (
-        "UPS on battery during generator test",
-        "The APC Smart-UPS switches to battery and alarms during the monthly generator test.",
-        "Set input sensitivity to 'Low' in the UPS menu; confirm the transfer voltage range is 160–280 V.",
-        "hardware",
-    ),
-    (
-        "Users cannot reach file shares after switch reboot",
-        "After the core switch reboots, VLAN 20 clients get no DHCP lease.",
-        "Check the DHCP relay (ip helper-address) on VLAN 20; re-apply it and save the running config.",
-        "network",
-    ),
-];
+/// The categories of [`DemoText::articles`], in order.
+const ARTICLE_CATEGORIES: [&str; 3] = ["hardware", "hardware", "network"];
 
 /// Write the demo documents. `users` are the created demo users in [`DEMO_USERS`] order;
 /// `signature_sha` names a stored PNG of the customer's signature on the finished reports.
+/// Everything is written in `lang` ([`DemoText`]), the sites' documents too.
 pub fn seed_demo(
     hub: &Hub,
     users: &[UserRecord],
     signature_sha: Option<String>,
     now: TimestampMs,
+    lang: fieldsync_i18n::Lang,
 ) -> Result<SeedReport, HubError> {
+    let text = DemoText::of(lang);
     let mut report = SeedReport::default();
     let engineers: Vec<String> = users
         .iter()
@@ -310,9 +230,9 @@ pub fn seed_demo(
         .find(|u| u.role == fieldsync::Role::Dispatcher)
         .map(|u| u.id.to_string())
         .unwrap_or_default();
-    let patrol = patrol_template();
+    let patrol = patrol_template(&text.patrol);
     let mut template_ids = Vec::new();
-    for t in [patrol.clone(), pc_repair_template()] {
+    for t in [patrol.clone(), pc_repair_template(&text.pc_repair)] {
         let id = DocId::new();
         hub.create_doc(id, DocKind::ChecklistTemplate, None, now, |d| {
             model::template::create_template(d, id, &t, now)
@@ -320,23 +240,24 @@ pub fn seed_demo(
         template_ids.push(id);
         report.templates += 1;
     }
-    for (title, symptoms, solution, cat) in ARTICLES {
+    for (a, cat) in text.articles.iter().zip(ARTICLE_CATEGORIES) {
         let id = DocId::new();
         hub.create_doc(id, DocKind::Knowledge, None, now, |d| {
-            model::knowledge::create_article(d, id, title, symptoms, solution, Some(cat), now)
+            model::knowledge::create_article(d, id, a.title, a.symptoms, a.solution, Some(cat), now)
         })?;
         report.articles += 1;
     }
     let mut sites = Vec::new();
-    for c in &CUSTOMERS {
+    for (c, names) in CUSTOMERS.iter().zip(&text.customers) {
         let site_id = DocId::new();
         let site = Site {
-            name: c.site.into(),
+            name: names.site.into(),
             customer_id: c.id.into(),
-            customer_name: c.name.into(),
-            address: c.address.into(),
+            customer_name: names.name.into(),
+            address: names.address.into(),
             time_zone: Some("Asia/Shanghai".into()),
-            access_notes: "Report to reception; server room key at security desk.".into(),
+            access_notes: text.access_notes.into(),
+            language: Some(text.lang.code().into()),
             ..Default::default()
         };
         hub.create_doc(site_id, DocKind::Site, None, now, |d| {
@@ -368,8 +289,8 @@ pub fn seed_demo(
                 site_id: Some(site_id.to_string()),
                 customer_id: Some(c.id.into()),
                 location: Location {
-                    building: Some(c.site.into()),
-                    floor: Some(format!("{floor}F")),
+                    building: Some(names.site.into()),
+                    floor: Some(fill(text.floor, floor)),
                     room: Some(room.into()),
                     rack: None,
                 },
@@ -383,7 +304,12 @@ pub fn seed_demo(
             Ok(id.to_string())
         };
         for (t, v, m) in c.room_gear {
-            room_devices.push((*t, add(t, v, m, 1, "Server room")?));
+            let m = if *m == CORE_SWITCH {
+                text.core_switch_model
+            } else {
+                m
+            };
+            room_devices.push((*t, add(t, v, m, 1, text.server_room)?));
         }
         for i in 0..c.pcs {
             add(
@@ -391,7 +317,7 @@ pub fn seed_demo(
                 "Lenovo",
                 "ThinkCentre M70q",
                 1 + i % c.floors,
-                &format!("Office {}", 100 + i % 30),
+                &fill(text.office, 100 + i % 30),
             )?;
         }
         for i in 0..c.printers {
@@ -400,26 +326,26 @@ pub fn seed_demo(
                 "HP",
                 "LaserJet M404dn",
                 1 + i % c.floors,
-                "Print corner",
+                text.print_corner,
             )?;
         }
         report.devices += n;
-        sites.push((c, site_id, room_devices));
+        sites.push((c, names, site_id, room_devices));
     }
     let template_checklist = patrol.instantiate();
     let (patrol_start, patrol_end) = next_wednesday_morning(now);
-    let mut orders: Vec<NewWorkOrder> = Vec::new();
-    for (i, (c, site_id, room)) in sites.iter().enumerate() {
+    // Work orders to create, each with whether the call reported an outage.
+    let mut orders: Vec<(NewWorkOrder, bool)> = Vec::new();
+    for (i, (c, names, site_id, room)) in sites.iter().enumerate() {
         // The office tower's weekly patrol comes from its inspection plan (below).
         if i == 0 {
             continue;
         }
         let engineer = engineers.get(i % engineers.len().max(1)).cloned();
-        orders.push(NewWorkOrder {
+        let weekly = NewWorkOrder {
             kind: "inspection".into(),
-            title: format!("Weekly server-room patrol — {}", c.site),
-            description: "Wednesday 09:00–12:00 on site: walk the server room, record readings."
-                .into(),
+            title: fill(text.patrol_title, names.site),
+            description: text.patrol_description.into(),
             customer_id: Some(c.id.into()),
             site_id: Some(site_id.to_string()),
             device_ids: room.iter().map(|(_, id)| id.clone()).collect(),
@@ -428,63 +354,32 @@ pub fn seed_demo(
             assignees: engineer.into_iter().collect(),
             checklist: template_checklist.clone(),
             ..Default::default()
-        });
+        };
+        orders.push((weekly, false));
     }
+    // (site, category, server-room device the call is about, impact, urgency, engineer,
+    // outage recorded with the call), titled by [`DemoText::incidents`] in order. The printer
+    // and the PCs are not in the server room: none is linked for them.
     let incidents = [
-        (
-            0,
-            "Printer on 3F reports paper jam",
-            "hardware",
-            3,
-            2,
-            Some(1),
-        ),
-        (
-            0,
-            "Finance share unreachable from 7F",
-            "network",
-            2,
-            1,
-            Some(0),
-        ),
-        (
-            1,
-            "Computer lab PCs cannot log in",
-            "software",
-            2,
-            2,
-            Some(0),
-        ),
-        (
-            2,
-            "UPS alarm in the clinic server cupboard",
-            "hardware",
-            1,
-            1,
-            None,
-        ),
-        (
-            0,
-            "Suspicious e-mail attachment opened on reception PC",
-            "security",
-            2,
-            1,
-            None,
-        ),
+        (0, "hardware", None, 3, 2, Some(1), false),
+        (0, "network", Some("switch"), 2, 1, Some(0), false),
+        (1, "software", Some("server"), 2, 2, Some(0), false),
+        (2, "hardware", Some("ups"), 1, 1, None, true),
+        (0, "security", Some("firewall"), 2, 1, None, false),
     ];
-    for (site_idx, title, cat, impact, urgency, eng) in incidents {
-        let (c, site_id, room) = &sites[site_idx];
-        orders.push(NewWorkOrder {
+    for ((site_idx, cat, device, impact, urgency, eng, outage), title) in
+        incidents.into_iter().zip(text.incidents)
+    {
+        let (c, names, site_id, room) = &sites[site_idx];
+        let new = NewWorkOrder {
             kind: "incident".into(),
             title: title.into(),
-            description: format!("Reported by phone to the service desk ({}).", c.name),
+            description: fill(text.incident_description, names.name),
             customer_id: Some(c.id.into()),
             site_id: Some(site_id.to_string()),
-            // The server-room device the call is about (the printer and the PCs are not in
-            // the room; none is linked for them).
             device_ids: room
                 .iter()
-                .find(|(t, _)| *t == device_of(cat, title))
+                .find(|(t, _)| Some(*t) == device)
                 .map(|(_, id)| id.clone())
                 .into_iter()
                 .collect(),
@@ -496,22 +391,21 @@ pub fn seed_demo(
                 .into_iter()
                 .collect(),
             ..Default::default()
-        });
+        };
+        orders.push((new, outage));
     }
     let year = chrono::Utc::now()
         .format("%Y")
         .to_string()
         .parse()
         .unwrap_or(2025);
-    plans::seed_contracts_and_profiles(hub, users, now)?;
-    for mut o in orders {
+    plans::seed_contracts_and_profiles(hub, users, now, &text.plans)?;
+    for (mut o, outage) in orders {
         o.number = Some(hub.db().blocking().next_work_order_number(year)?);
         let id = DocId::new();
         // The customer who called about the UPS alarm said it had been off for 25 minutes:
         // the dispatcher recorded the outage with the call.
-        let outage = (o.title.starts_with("UPS alarm"))
-            .then(|| o.device_ids.first().cloned())
-            .flatten();
+        let outage = outage.then(|| o.device_ids.first().cloned()).flatten();
         hub.create_doc(id, DocKind::WorkOrder, None, now, |d| {
             model::create_work_order(d, id, &o, &dispatcher, now)?;
             match &outage {
@@ -526,10 +420,10 @@ pub fn seed_demo(
     }
     // Finished work at the clinic for the supervisor: one report waiting for review, one
     // approved last month.
-    let (c, site_id, room) = &sites[2];
+    let (c, names, site_id, room) = &sites[2];
     let clinic = reviews::FinishedSite {
         customer_id: c.id,
-        customer_name: c.name,
+        customer_name: names.name,
         site_id: *site_id,
         room,
     };
@@ -541,28 +435,19 @@ pub fn seed_demo(
         signature_sha,
         year,
         now,
+        &text.finished,
+        text.patrol_title,
     )?;
     let plan_sites: Vec<(&str, String, Vec<String>)> = sites
         .iter()
-        .map(|(c, site, room)| {
+        .map(|(c, _, site, room)| {
             let ids = room.iter().map(|(_, id)| id.clone()).collect();
             (c.id, site.to_string(), ids)
         })
         .collect();
-    let generated = plans::seed_plans(hub, users, &plan_sites, template_ids[0], now)?;
+    let generated = plans::seed_plans(hub, users, &plan_sites, template_ids[0], now, &text.plans)?;
     report.work_orders += generated;
     Ok(report)
-}
-
-/// Which server-room device a demo incident is about, by its category and title.
-fn device_of(category: &str, title: &str) -> &'static str {
-    match category {
-        _ if title.starts_with("UPS") => "ups",
-        "network" => "switch",
-        "software" => "server",
-        "security" => "firewall",
-        _ => "",
-    }
 }
 
 /// The next Wednesday 09:00–12:00 in the demo customers' time zone after `now`, as the

@@ -4,6 +4,7 @@
 //! (holidays and 调休 make-up days, `fieldsync::sla::prc`); the school's monthly UPS test;
 //! the clinic on 7×24.
 
+use super::text::PlanText;
 use crate::hub::{Hub, HubError};
 use crate::plans::{DeviceFilter, Plan, generator};
 use crate::storage::{EngineerProfile, UserRecord, scheduling_of};
@@ -25,16 +26,18 @@ pub fn seed_contracts_and_profiles(
     hub: &Hub,
     users: &[UserRecord],
     now: TimestampMs,
+    text: &PlanText,
 ) -> Result<(), HubError> {
     let s = hub.db().blocking();
     // 5×8 on the PRC calendar: statutory holidays off, 调休 make-up Saturdays and Sundays on.
     for customer in ["cust-northwind", "cust-riverside-school"] {
         let mut c = Contract::demo(customer, DEMO_TZ);
+        c.name = text.office_contract.into();
         c.calendar = c.calendar.with_prc_holidays();
         crate::sla::put_contract(s, &c, now)?;
     }
     let mut clinic = Contract::demo("cust-lakeside-clinic", DEMO_TZ);
-    clinic.name = "7×24 on call".into();
+    clinic.name = text.clinic_contract.into();
     clinic.calendar = Calendar::always(DEMO_TZ);
     crate::sla::put_contract(s, &clinic, now)?;
     let profiles = [
@@ -74,6 +77,7 @@ pub fn seed_plans(
     sites: &[(&str, String, Vec<String>)],
     patrol_template: DocId,
     now: TimestampMs,
+    text: &PlanText,
 ) -> Result<usize, HubError> {
     let today = chrono::DateTime::from_timestamp_millis(now)
         .map(|d| {
@@ -107,11 +111,7 @@ pub fn seed_plans(
             rrule: "FREQ=WEEKLY;BYDAY=WE".into(),
             device_ids: room.clone(),
             default_engineer: engineer(users, "li.wei"),
-            ..base(
-                "Weekly on-site inspection (Wed 09:00–12:00)",
-                customer,
-                site,
-            )
+            ..base(text.weekly_inspection, customer, site)
         });
     }
     if let Some((customer, site, _)) = sites.get(1) {
@@ -124,7 +124,7 @@ pub fn seed_plans(
             window_end: "15:00".into(),
             horizon_days: 60,
             default_engineer: engineer(users, "zhang.min"),
-            ..base("Monthly UPS test", customer, site)
+            ..base(text.monthly_ups_test, customer, site)
         });
     }
     for p in plans {

@@ -6,6 +6,7 @@
 //! The engineer's edits are written with an actor bound to a demo laptop of theirs, as a
 //! sync from that laptop would leave them, so the history names the engineer, not the server.
 
+use super::text::{FinishedText, fill};
 use crate::hub::{Hub, HubError};
 use crate::storage::UserRecord;
 use automerge::{ActorId, AutoCommit};
@@ -29,7 +30,9 @@ pub struct FinishedSite<'a> {
     pub room: &'a [(&'static str, String)],
 }
 
-/// Write the finished work orders; returns how many.
+/// Write the finished work orders, worded by `text` (`patrol_title` names the patrol, `{}`
+/// the customer); returns how many.
+#[allow(clippy::too_many_arguments)]
 pub fn seed_finished_work(
     hub: &Hub,
     users: &[UserRecord],
@@ -38,6 +41,8 @@ pub fn seed_finished_work(
     signature_sha: Option<String>,
     year: i32,
     now: TimestampMs,
+    text: &FinishedText,
+    patrol_title: &str,
 ) -> Result<usize, HubError> {
     let by_role = |role: Role| users.iter().find(|u| u.role == role);
     let (Some(engineer), Some(dispatcher), Some(supervisor)) = (
@@ -47,7 +52,7 @@ pub fn seed_finished_work(
     ) else {
         return Ok(0);
     };
-    let actor = engineer_laptop(hub, engineer, now)?;
+    let actor = engineer_laptop(hub, engineer, text.laptop, now)?;
     let (eng, disp) = (engineer.id.to_string(), dispatcher.id.to_string());
     let device = |t: &str| {
         site.room
@@ -60,8 +65,8 @@ pub fn seed_finished_work(
     let start = now - 3 * DAY;
     let patrol = NewWorkOrder {
         kind: "inspection".into(),
-        title: format!("Weekly server-room patrol — {}", site.customer_name),
-        description: "Walk the server room, record readings.".into(),
+        title: fill(patrol_title, site.customer_name),
+        description: text.patrol_description.into(),
         customer_id: Some(site.customer_id.into()),
         site_id: Some(site.site_id.to_string()),
         device_ids: site.room.iter().map(|(_, id)| id.clone()).collect(),
@@ -74,12 +79,12 @@ pub fn seed_finished_work(
     };
     let times = (start - 4 * DAY, start + 3 * 60 * MIN);
     create(hub, &patrol, &disp, times, &actor, |d| {
-        visit(d, &eng, start)?;
+        visit(d, &eng, start, text.time_on_site)?;
         let answers = [
             (
                 "room-temp",
                 CheckAnswer::Reading(29.5),
-                Some("CRAC unit filter clogged"),
+                Some(text.room_temp_note),
             ),
             ("ups-load", CheckAnswer::Reading(46.0), None),
             ("ups-battery", CheckAnswer::PassFail("pass".into()), None),
@@ -88,34 +93,17 @@ pub fn seed_finished_work(
             (
                 "backup",
                 CheckAnswer::PassFail("fail".into()),
-                Some("Job failed: backup target full; old sets pruned, re-run OK"),
+                Some(text.backup_note),
             ),
-            (
-                "notes",
-                CheckAnswer::Text(
-                    "Room 29.5 °C on arrival, 24 °C after cleaning the filter.".into(),
-                ),
-                None,
-            ),
+            ("notes", CheckAnswer::Text(text.observations.into()), None),
         ];
         for (i, (item, answer, note)) in answers.into_iter().enumerate() {
             let at = start + (10 + 5 * i as i64) * MIN;
             model::answer_checklist_item(d, item, &answer, note, &eng, at)?;
         }
-        fit_part(d, &eng, "CRAC air filter", "AF-600", start + 55 * MIN)?;
-        model::set_findings(
-            d,
-            "Server room too warm (29.5 °C): CRAC filter clogged, replaced; 24 °C after. \
-             Last night's backup had failed (target full): old sets pruned, job re-run OK.",
-            start + 80 * MIN,
-        )?;
-        finish(
-            d,
-            &eng,
-            start,
-            "陈美玲 (Chen Meiling)",
-            signature_sha.clone(),
-        )
+        fit_part(d, &eng, text.filter_part, "AF-600", start + 55 * MIN)?;
+        model::set_findings(d, text.patrol_findings, start + 80 * MIN)?;
+        finish(d, &eng, start, text.signer, signature_sha.clone())
     })?;
 
     // A UPS repair of last month, approved by the supervisor.
@@ -123,8 +111,8 @@ pub fn seed_finished_work(
     let ups = device("ups");
     let repair = NewWorkOrder {
         kind: "incident".into(),
-        title: "UPS reports battery fault".into(),
-        description: "Reported by phone: the UPS beeps and shows a battery fault.".into(),
+        title: text.repair_title.into(),
+        description: text.repair_description.into(),
         customer_id: Some(site.customer_id.into()),
         site_id: Some(site.site_id.to_string()),
         device_ids: ups.iter().cloned().collect(),
@@ -138,7 +126,7 @@ pub fn seed_finished_work(
     let approver = supervisor.id.to_string();
     let times = (start - 90 * MIN, start + 2 * 60 * MIN);
     let id = create(hub, &repair, &disp, times, &actor, |d| {
-        visit(d, &eng, start)?;
+        visit(d, &eng, start, text.time_on_site)?;
         if let Some(ups) = &ups {
             model::record_outage(
                 d,
@@ -149,32 +137,15 @@ pub fn seed_finished_work(
                 start + 72 * MIN,
             )?;
         }
-        fit_part(
-            d,
-            &eng,
-            "Replacement battery cartridge",
-            "APCRBC152",
-            start + 40 * MIN,
-        )?;
-        model::set_findings(
-            d,
-            "Battery cartridge at end of life (self-test failed). Replaced, self-test passed, \
-             load back on mains.",
-            start + 75 * MIN,
-        )?;
-        finish(
-            d,
-            &eng,
-            start,
-            "陈美玲 (Chen Meiling)",
-            signature_sha.clone(),
-        )
+        fit_part(d, &eng, text.battery_part, "APCRBC152", start + 40 * MIN)?;
+        model::set_findings(d, text.repair_findings, start + 75 * MIN)?;
+        finish(d, &eng, start, text.signer, signature_sha.clone())
     })?;
     // Approved the next morning, written as the server writes a supervisor's decision.
     let approved_at = start + DAY;
     hub.server_edit(id, approved_at, |doc, _| {
         let extra = EventExtra {
-            note: Some("Good report, thank you.".into()),
+            note: Some(text.approval_note.into()),
             ..Default::default()
         };
         model::record_event(doc, EventKind::Approved, &approver, approved_at, extra).map(|_| ())
@@ -186,12 +157,13 @@ pub fn seed_finished_work(
 fn engineer_laptop(
     hub: &Hub,
     engineer: &UserRecord,
+    name: &str,
     now: TimestampMs,
 ) -> Result<ActorId, HubError> {
     let actor = ActorId::random();
     let device = DeviceId::new();
     let db = hub.db().blocking();
-    db.upsert_device(device, engineer.id, "Li Wei's laptop (demo history)", now)?;
+    db.upsert_device(device, engineer.id, name, now)?;
     db.register_actors(device, engineer.id, &[actor.to_hex_string()], now)?;
     Ok(actor)
 }
@@ -223,8 +195,13 @@ fn create(
 }
 
 /// Accepted the day before, on the way 30 min before `start`, on site at `start`, 95 min of
-/// work.
-fn visit(d: &mut AutoCommit, eng: &str, start: TimestampMs) -> Result<(), ModelError> {
+/// work (its time entry noted `on_site`).
+fn visit(
+    d: &mut AutoCommit,
+    eng: &str,
+    start: TimestampMs,
+    on_site: &str,
+) -> Result<(), ModelError> {
     let steps = [
         (EventKind::Accepted, start - DAY),
         (EventKind::EnRoute, start - 30 * MIN),
@@ -236,7 +213,7 @@ fn visit(d: &mut AutoCommit, eng: &str, start: TimestampMs) -> Result<(), ModelE
     let entry = TimeEntry {
         start_ms: start,
         end_ms: start + 95 * MIN,
-        note: Some("On site".into()),
+        note: Some(on_site.into()),
         by: Some(eng.into()),
     };
     model::put_time_entry(d, "t1", &entry, start + 95 * MIN)

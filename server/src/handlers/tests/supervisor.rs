@@ -774,7 +774,9 @@ crate::storage::postgres::scratch::also_on_postgres!(
 #[tokio::test]
 async fn the_demo_has_a_signed_report_waiting_for_review() {
     let env = env().await;
-    crate::cli::demo::seed(&env.state).await.unwrap();
+    crate::cli::demo::seed(&env.state, fieldsync_i18n::Lang::En)
+        .await
+        .unwrap();
     let sam = login(&env, "sam", "supervise-sam").await;
     let (status, body) = call(&env.app, get("/v1/reviews", &sam.token)).await;
     assert_eq!(status, StatusCode::OK);
