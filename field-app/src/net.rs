@@ -18,6 +18,9 @@ pub enum NetError {
     Unauthorized,
     /// Wrong user name or password at login.
     BadCredentials,
+    /// An administrator cut this computer off (lost laptop): signing in again will not help
+    /// until they restore it; local work is kept.
+    DeviceRevoked,
     /// The server answered with an error: its `code` (`ErrorBody`, empty when the answer
     /// had none) and its English `message`, kept as the detail.
     Server { code: String, message: String },
@@ -37,6 +40,7 @@ impl std::fmt::Display for NetError {
             NetError::Offline(why) => t!("eng-net-offline", why = why),
             NetError::Unauthorized => t!("eng-net-unauthorized"),
             NetError::BadCredentials => t!("eng-net-bad-credentials"),
+            NetError::DeviceRevoked => t!("eng-net-device-revoked"),
             NetError::Server { code, message } => server_refused(code, message),
             NetError::Protocol(detail) => t!("eng-net-protocol", detail = detail),
             NetError::BadAddress(why) => why.clone(),
@@ -56,6 +60,7 @@ pub fn server_code_words(code: &str) -> String {
     match code {
         "bad_request" => t!("eng-code-bad-request"),
         "unauthorized" => t!("eng-code-unauthorized"),
+        "device_revoked" => t!("eng-net-device-revoked"),
         "forbidden" => t!("eng-code-forbidden"),
         "not_found" => t!("eng-code-not-found"),
         "conflict" => t!("eng-code-conflict"),
@@ -243,6 +248,7 @@ pub(crate) fn status_error(
             (String::new(), text)
         });
     match status.as_u16() {
+        401 if code == "device_revoked" => NetError::DeviceRevoked,
         401 => NetError::Unauthorized,
         502..=504 => NetError::Offline(t!("eng-net-unavailable", status = status.to_string())),
         429 => NetError::Busy {
@@ -276,7 +282,10 @@ pub fn login(
     let retry = retry_after(resp.headers());
     let body = resp.bytes().map_err(send_error)?;
     if status.as_u16() == 401 {
-        return Err(NetError::BadCredentials);
+        return Err(match status_error(status, retry, &body) {
+            NetError::DeviceRevoked => NetError::DeviceRevoked,
+            _ => NetError::BadCredentials,
+        });
     }
     if !status.is_success() {
         return Err(status_error(status, retry, &body));

@@ -401,11 +401,12 @@ impl Worker {
                 self.report(FromWorker::Synced(summary));
             }
             Err(SyncError::NotSignedIn) => self.next_due = None,
-            Err(SyncError::Net(NetError::Unauthorized)) => {
-                // Never retried automatically: the engineer signs in again when convenient.
+            Err(SyncError::Net(e @ (NetError::Unauthorized | NetError::DeviceRevoked))) => {
+                // Never retried automatically: the engineer signs in again when convenient
+                // (a revoked computer is told so; its unsent work stays in the local store).
                 self.next_due = None;
                 self.report(FromWorker::SyncFailed {
-                    error: NetError::Unauthorized.to_string(),
+                    error: e.to_string(),
                     offline: false,
                     needs_sign_in: true,
                     retry_in_secs: None,

@@ -14,6 +14,10 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Unauthorized(String),
+    /// 401 for a token of an installation an administrator cut off (lost or stolen laptop):
+    /// signing in again will not help, so it has its own code for the app to say so.
+    #[error("{0}")]
+    DeviceRevoked(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -44,6 +48,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::DeviceRevoked(_) => (StatusCode::UNAUTHORIZED, "device_revoked"),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict(code, _) => (StatusCode::CONFLICT, code),

@@ -115,6 +115,14 @@ pub fn router(state: AppState) -> Router {
             "/v1/registered-devices",
             get(handlers::devices::list_registered),
         )
+        .route(
+            "/v1/registered-devices/{id}/revoke",
+            post(handlers::devices::revoke),
+        )
+        .route(
+            "/v1/registered-devices/{id}/restore",
+            post(handlers::devices::restore),
+        )
         .route("/v1/sites", get(handlers::devices::list_sites))
         .route("/v1/docs/{id}/history", get(handlers::docs::history))
         .route("/v1/docs/{id}/at", get(handlers::docs::at))

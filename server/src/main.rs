@@ -80,6 +80,13 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// App installations: list them, cut off a lost laptop, or let it back.
+    Device {
+        #[command(subcommand)]
+        action: DeviceCmd,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Import data.
     Import {
         #[command(subcommand)]
@@ -166,6 +173,22 @@ impl PasswordArgs {
         }
         Ok(password)
     }
+}
+
+#[derive(Subcommand)]
+enum DeviceCmd {
+    /// Every installation: its user, name, last sync and whether it is revoked.
+    List {
+        /// Only this user's devices.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Revoke a device (a lost or stolen laptop): its tokens stop working at once and it
+    /// cannot sign in again; the user's other devices are untouched. Its unsent work stays on
+    /// the device. Reset the user's password too if it may be known.
+    Revoke { device_id: String },
+    /// Let a revoked device sign in again (its old tokens stay revoked).
+    Restore { device_id: String },
 }
 
 #[derive(Subcommand)]
@@ -274,6 +297,9 @@ async fn main() -> Result<()> {
         Command::Demo { data_dir, addr } => demo(data_dir, addr).await,
         Command::User { action, db } => {
             user(action, open_state(config_for(&db, None)?).await?).await
+        }
+        Command::Device { action, db } => {
+            device(action, open_state(config_for(&db, None)?).await?).await
         }
         Command::Import { what, db } => {
             import(what, open_state(config_for(&db, None)?).await?).await
@@ -422,6 +448,31 @@ async fn user(action: UserCmd, state: AppState) -> Result<()> {
             let u = username.clone();
             db.call(move |s| s.set_password_hash(&u, &hash)).await?;
             println!("password of {username} reset; their tokens are revoked");
+        }
+    }
+    Ok(())
+}
+
+async fn device(action: DeviceCmd, state: AppState) -> Result<()> {
+    use fieldsync_server::cli::devices;
+    match action {
+        DeviceCmd::List { user } => {
+            let rows = state.db.call(|s| s.list_devices()).await?;
+            print!("{}", devices::table(&rows, user.as_deref()));
+        }
+        DeviceCmd::Revoke { device_id } => {
+            let d = devices::set_revoked(&state.db, &device_id, true).await?;
+            println!(
+                "revoked {} ({} of {}): its tokens no longer work and it cannot sign in",
+                d.device_id, d.name, d.username
+            );
+        }
+        DeviceCmd::Restore { device_id } => {
+            let d = devices::set_revoked(&state.db, &device_id, false).await?;
+            println!(
+                "restored {} ({} of {}): it may sign in again",
+                d.device_id, d.name, d.username
+            );
         }
     }
     Ok(())

@@ -2,6 +2,7 @@
 eng-net-offline = offline: cannot reach the server ({ $why })
 eng-net-unauthorized = your sign-in has expired: sign in again to sync (your work is kept)
 eng-net-bad-credentials = wrong user name or password
+eng-net-device-revoked = an administrator has revoked this computer (for example after it was reported lost): it cannot sync or sign in until they restore it. Your unsent work stays on this computer — ask your administrator
 eng-net-refused = the server refused: { $what }
 eng-net-refused-detail = the server refused: { $what } ({ $detail })
 eng-net-protocol = the server's answer could not be read: { $detail }

@@ -2,6 +2,7 @@
 eng-net-offline = 离线：无法连接服务器（{ $why }）
 eng-net-unauthorized = 登录已过期：请重新登录后同步（你的工作已保留）
 eng-net-bad-credentials = 用户名或密码错误
+eng-net-device-revoked = 管理员已吊销这台电脑（例如报失之后）：在管理员恢复之前无法同步或登录。尚未发送的工作仍保存在这台电脑上，请联系管理员
 eng-net-refused = 服务器拒绝：{ $what }
 eng-net-refused-detail = 服务器拒绝：{ $what }（{ $detail }）
 eng-net-protocol = 无法读取服务器的应答：{ $detail }

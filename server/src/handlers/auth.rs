@@ -119,7 +119,8 @@ pub async fn login(
     if let Err(wait) = state.login_limiter.check(&req.username, ip, Instant::now()) {
         return Err(AppError::TooManyRequests {
             message: format!(
-                "too many failed logins for {:?} from this address; try again in {wait} s",
+                "too many failed logins from this address (for {:?}, or across usernames); \
+                 try again in {wait} s",
                 req.username
             ),
             retry_after_secs: wait,
@@ -166,15 +167,27 @@ pub async fn login(
         req.actors.clone(),
         user.id,
     );
-    state
+    let revoked = state
         .db
         .call(move |s| {
+            // A revoked installation gets no new token (the session check refuses its old
+            // ones too, so a revocation racing this login still wins).
+            if s.device_revoked_at(device)?.is_some() {
+                return Ok(true);
+            }
             s.upsert_device(device, uid, &device_name, now)?;
             s.register_actors(device, uid, &actors, now)?;
-            s.insert_token(&new)
+            s.insert_token(&new)?;
+            Ok(false)
         })
         .await
         .map_err(actor_conflict)?;
+    if revoked {
+        tracing::warn!(user = %user.username, device = %req.device_id, "login from a revoked device refused");
+        return Err(AppError::DeviceRevoked(
+            crate::handlers::extract::DEVICE_REVOKED.into(),
+        ));
+    }
     tracing::info!(user = %user.username, device = %req.device_id, "login");
     Ok(Json(LoginResponse {
         token,

@@ -1,5 +1,6 @@
 //! `GET /v1/devices` (CMDB device records, searchable), `GET /v1/registered-devices` (app
-//! installations) and `GET /v1/sites`.
+//! installations), `POST /v1/registered-devices/{id}/revoke|restore` (an administrator cuts
+//! a lost laptop off, or lets it back) and `GET /v1/sites`.
 
 use super::require_role;
 use crate::error::AppResult;
@@ -7,8 +8,8 @@ use crate::handlers::extract::Auth;
 use crate::state::AppState;
 use crate::storage::{DeviceRecordRow, DeviceRow, SiteRow};
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use fieldsync::Role;
 use serde::Deserialize;
 use tracing::instrument;
@@ -49,6 +50,63 @@ pub async fn list_registered(
         "list app installations",
     )?;
     Ok(Json(state.db.call(|s| s.list_devices()).await?))
+}
+
+/// What an administrator does to one installation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeviceAccess {
+    /// Revoke every token of the device and refuse its sign-ins (its unsent work stays on it).
+    Revoke,
+    /// Let the device sign in again (its old tokens stay revoked).
+    Restore,
+}
+
+async fn set_access(
+    state: AppState,
+    session: crate::storage::Session,
+    id: String,
+    access: DeviceAccess,
+) -> AppResult<Json<Vec<DeviceRow>>> {
+    require_role(
+        session.user.role,
+        &[Role::Admin],
+        "revoke or restore devices",
+    )?;
+    let device: fieldsync::DeviceId = id.parse().map_err(|e| {
+        crate::error::AppError::BadRequest(format!("{id:?} is not a device id (UUID): {e}"))
+    })?;
+    let at = (access == DeviceAccess::Revoke).then(crate::now_ms);
+    let rows = state
+        .db
+        .call(move |s| {
+            s.set_device_revoked(device, at)?;
+            s.list_devices()
+        })
+        .await?;
+    tracing::warn!(%device, ?access, by = %session.user.username, "device access changed");
+    Ok(Json(rows))
+}
+
+/// `POST /v1/registered-devices/{id}/revoke` (admin): answers the installations as listed.
+#[instrument(skip_all)]
+pub async fn revoke(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    path: Result<Path<String>, PathRejection>,
+) -> AppResult<Json<Vec<DeviceRow>>> {
+    let Path(id) = path?;
+    set_access(state, session, id, DeviceAccess::Revoke).await
+}
+
+/// `POST /v1/registered-devices/{id}/restore` (admin).
+#[instrument(skip_all)]
+pub async fn restore(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    path: Result<Path<String>, PathRejection>,
+) -> AppResult<Json<Vec<DeviceRow>>> {
+    let Path(id) = path?;
+    set_access(state, session, id, DeviceAccess::Restore).await
 }
 
 #[instrument(skip_all)]

@@ -37,12 +37,26 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
-/// The live session of a token (by its hash), or 401.
+/// The live session of a token (by its hash), or 401: `device_revoked` when an administrator
+/// cut the token's installation off, `unauthorized` otherwise.
 pub async fn session_of(state: &AppState, token_hash: String) -> Result<Session, AppError> {
     let now = crate::now_ms();
-    state
+    let (session, revoked) = state
         .db
-        .call(move |s| s.session(&token_hash, now))
-        .await?
-        .ok_or_else(|| AppError::Unauthorized("the token is unknown, expired or revoked".into()))
+        .call(move |s| match s.session(&token_hash, now)? {
+            Some(session) => Ok((Some(session), false)),
+            None => Ok((None, s.token_device_revoked(&token_hash)?)),
+        })
+        .await?;
+    match session {
+        Some(session) => Ok(session),
+        None if revoked => Err(AppError::DeviceRevoked(DEVICE_REVOKED.into())),
+        None => Err(AppError::Unauthorized(
+            "the token is unknown, expired or revoked".into(),
+        )),
+    }
 }
+
+/// What a cut-off installation is told (the app words it by the code `device_revoked`).
+pub const DEVICE_REVOKED: &str = "an administrator has revoked this device; its unsent work \
+     stays on it — ask your administrator to restore the device or to help you copy the work";

@@ -60,7 +60,8 @@ pub trait Storage: Send + Sync + 'static {
     fn insert_token(&self, token: &NewToken) -> Result<()>;
     /// Revoke one token (logout); unknown hashes are ignored.
     fn revoke_token(&self, token_hash: &str) -> Result<()>;
-    /// The session of a live (unexpired, unrevoked, user enabled) token hash.
+    /// The session of a live (unexpired, unrevoked, user enabled, device not revoked) token
+    /// hash.
     fn session(&self, token_hash: &str, now: TimestampMs) -> Result<Option<Session>>;
 
     // --- devices and actors ---
@@ -85,6 +86,14 @@ pub trait Storage: Send + Sync + 'static {
     /// Actor hex → user display name (for history).
     fn actor_names(&self) -> Result<Vec<(String, String)>>;
     fn list_devices(&self) -> Result<Vec<DeviceRow>>;
+    /// Cut an installation off (`Some(now)`: every token of the device revoked, no new
+    /// sign-in from it) or let it sign in again (`None`). An unknown device is `NotFound`.
+    fn set_device_revoked(&self, device: DeviceId, revoked_at: Option<TimestampMs>) -> Result<()>;
+    /// When the device was revoked, if it was (unknown devices: `None`).
+    fn device_revoked_at(&self, device: DeviceId) -> Result<Option<TimestampMs>>;
+    /// Whether `token_hash` was issued to a device that is revoked now: how a refused request
+    /// tells "an administrator cut this computer off" from "signed out".
+    fn token_device_revoked(&self, token_hash: &str) -> Result<bool>;
 
     // --- documents and the change log ---
     fn doc_info(&self, doc: DocId) -> Result<Option<DocInfo>>;

@@ -51,6 +51,9 @@ pub struct DeviceRow {
     pub registered_at_ms: TimestampMs,
     pub last_sync_ms: Option<TimestampMs>,
     pub actors: Vec<String>,
+    /// When an administrator cut this installation off (a lost or stolen laptop): its tokens
+    /// were revoked then and it cannot sign in again until restored.
+    pub revoked_at_ms: Option<TimestampMs>,
 }
 
 #[derive(Clone, Debug)]

@@ -2,4 +2,5 @@
 
 mod http;
 mod scheduling;
+mod sessions;
 mod supervisor;

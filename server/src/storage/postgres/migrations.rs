@@ -214,6 +214,12 @@ ALTER TABLE devices ADD COLUMN seen_seq BIGINT NOT NULL DEFAULT 0;
 UPDATE devices SET seen_seq = COALESCE(
     (SELECT MAX(log_seq) FROM deliveries WHERE deliveries.device_id = devices.device_id), 0);
 "#,
+    // 4: an administrator can cut off one installation (a lost laptop) without touching the
+    // user's other devices.
+    r#"
+ALTER TABLE devices ADD COLUMN revoked_at_ms BIGINT;
+CREATE INDEX tokens_device ON tokens(device_id);
+"#,
 ];
 
 /// Bring the schema up to date, one transaction per step; returns the version in place.

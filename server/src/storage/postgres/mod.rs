@@ -294,6 +294,25 @@ impl super::Storage for PgStorage {
         self.with(users::list_devices)
     }
 
+    fn set_device_revoked(
+        &self,
+        device: fieldsync::DeviceId,
+        revoked_at: Option<fieldsync::TimestampMs>,
+    ) -> Result<()> {
+        self.with(|c| users::set_device_revoked(c, device, revoked_at))
+    }
+
+    fn device_revoked_at(
+        &self,
+        device: fieldsync::DeviceId,
+    ) -> Result<Option<fieldsync::TimestampMs>> {
+        self.with(|c| users::device_revoked_at(c, device))
+    }
+
+    fn token_device_revoked(&self, token_hash: &str) -> Result<bool> {
+        self.with(|c| users::token_device_revoked(c, token_hash))
+    }
+
     fn doc_info(&self, doc: fieldsync::DocId) -> Result<Option<super::DocInfo>> {
         self.with(|c| docs::doc_info(c, doc))
     }

@@ -115,7 +115,9 @@ pub fn revoke_token(c: &mut Client, token_hash: &str) -> Result<()> {
 pub fn session(c: &mut Client, token_hash: &str, now: TimestampMs) -> Result<Option<Session>> {
     let sql = format!(
         "SELECT {USER_COLS}, t.device_id, t.expires_at_ms FROM tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.token_hash = $1 AND NOT t.revoked AND t.expires_at_ms > $2 AND NOT u.disabled"
+         WHERE t.token_hash = $1 AND NOT t.revoked AND t.expires_at_ms > $2 AND NOT u.disabled
+           AND NOT EXISTS (SELECT 1 FROM devices d
+                           WHERE d.device_id = t.device_id AND d.revoked_at_ms IS NOT NULL)"
     );
     c.query_opt(&sql, &[&token_hash, &now])?
         .map(|r| {
@@ -218,7 +220,8 @@ pub fn actor_names(c: &mut Client) -> Result<Vec<(String, String)>> {
 pub fn list_devices(c: &mut Client) -> Result<Vec<DeviceRow>> {
     let rows = c.query(
         "SELECT d.device_id, d.user_id, u.username, d.name, d.registered_at_ms, d.last_sync_ms,
-                (SELECT string_agg(actor, ',' ORDER BY actor) FROM actors a WHERE a.device_id = d.device_id)
+                (SELECT string_agg(actor, ',' ORDER BY actor) FROM actors a WHERE a.device_id = d.device_id),
+                d.revoked_at_ms
          FROM devices d JOIN users u ON u.id = d.user_id ORDER BY u.username, d.name",
         &[],
     )?;
@@ -235,7 +238,51 @@ pub fn list_devices(c: &mut Client) -> Result<Vec<DeviceRow>> {
                 actors: actors
                     .map(|a| a.split(',').map(str::to_owned).collect())
                     .unwrap_or_default(),
+                revoked_at_ms: col(r, 7)?,
             })
         })
         .collect()
+}
+
+pub fn set_device_revoked(
+    c: &mut Client,
+    device: DeviceId,
+    revoked_at: Option<TimestampMs>,
+) -> Result<()> {
+    let mut tx = c.transaction()?;
+    let id = device.to_string();
+    let n = tx.execute(
+        "UPDATE devices SET revoked_at_ms = $2 WHERE device_id = $1",
+        &[&id, &revoked_at],
+    )?;
+    if n == 0 {
+        return Err(StorageError::NotFound(format!("no device {device}")));
+    }
+    if revoked_at.is_some() {
+        tx.execute(
+            "UPDATE tokens SET revoked = TRUE WHERE device_id = $1",
+            &[&id],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn device_revoked_at(c: &mut Client, device: DeviceId) -> Result<Option<TimestampMs>> {
+    match c.query_opt(
+        "SELECT revoked_at_ms FROM devices WHERE device_id = $1",
+        &[&device.to_string()],
+    )? {
+        Some(r) => col(&r, 0),
+        None => Ok(None),
+    }
+}
+
+pub fn token_device_revoked(c: &mut Client, token_hash: &str) -> Result<bool> {
+    Ok(c.query_opt(
+        "SELECT 1 FROM tokens t JOIN devices d ON d.device_id = t.device_id
+             WHERE t.token_hash = $1 AND d.revoked_at_ms IS NOT NULL",
+        &[&token_hash],
+    )?
+    .is_some())
 }

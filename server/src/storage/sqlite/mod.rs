@@ -272,7 +272,9 @@ impl super::Storage for SqliteStorage {
             .query_row(
                 &format!(
                     "SELECT {cols}, t.device_id, t.expires_at_ms FROM tokens t JOIN users u ON u.id = t.user_id
-                     WHERE t.token_hash = ?1 AND t.revoked = 0 AND t.expires_at_ms > ?2 AND u.disabled = 0"
+                     WHERE t.token_hash = ?1 AND t.revoked = 0 AND t.expires_at_ms > ?2 AND u.disabled = 0
+                       AND NOT EXISTS (SELECT 1 FROM devices d
+                                       WHERE d.device_id = t.device_id AND d.revoked_at_ms IS NOT NULL)"
                 ),
                 params![token_hash, now],
                 |r| {
@@ -387,7 +389,8 @@ impl super::Storage for SqliteStorage {
         let conn = self.reader()?;
         let mut st = conn.prepare(
             "SELECT d.device_id, d.user_id, u.username, d.name, d.registered_at_ms, d.last_sync_ms,
-                    (SELECT group_concat(actor, ',') FROM actors a WHERE a.device_id = d.device_id)
+                    (SELECT group_concat(actor, ',') FROM actors a WHERE a.device_id = d.device_id),
+                    d.revoked_at_ms
              FROM devices d JOIN users u ON u.id = d.user_id ORDER BY u.username, d.name",
         )?;
         let rows = st.query_map([], |r| {
@@ -402,9 +405,56 @@ impl super::Storage for SqliteStorage {
                 actors: actors
                     .map(|a| a.split(',').map(str::to_owned).collect())
                     .unwrap_or_default(),
+                revoked_at_ms: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn set_device_revoked(&self, device: DeviceId, revoked_at: Option<TimestampMs>) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let id = device.to_string();
+        let n = tx.execute(
+            "UPDATE devices SET revoked_at_ms = ?2 WHERE device_id = ?1",
+            params![id, revoked_at],
+        )?;
+        if n == 0 {
+            return Err(StorageError::NotFound(format!("no device {device}")));
+        }
+        if revoked_at.is_some() {
+            tx.execute(
+                "UPDATE tokens SET revoked = 1 WHERE device_id = ?1",
+                params![id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn device_revoked_at(&self, device: DeviceId) -> Result<Option<TimestampMs>> {
+        Ok(self
+            .reader()?
+            .query_row(
+                "SELECT revoked_at_ms FROM devices WHERE device_id = ?1",
+                [device.to_string()],
+                |r| r.get::<_, Option<TimestampMs>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    fn token_device_revoked(&self, token_hash: &str) -> Result<bool> {
+        Ok(self
+            .reader()?
+            .query_row(
+                "SELECT 1 FROM tokens t JOIN devices d ON d.device_id = t.device_id
+                 WHERE t.token_hash = ?1 AND d.revoked_at_ms IS NOT NULL",
+                [token_hash],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
     }
 
     fn doc_info(&self, doc: fieldsync::DocId) -> Result<Option<super::DocInfo>> {
