@@ -3,7 +3,13 @@
 //! (1 s, 2 s, 4 s … at most [`MAX_WAIT`]): guessing slows to a crawl, while the real user —
 //! even behind the same office NAT — waits at most `MAX_WAIT`, never a lock-out.
 //!
-//! Memory is bounded by construction: at most `capacity` fixed-size entries (the username is
+//! Password spraying (one password tried on many usernames from one address) meets a second
+//! counter per client address, across usernames: it is allowed [`ADDRESS_FACTOR`] times the
+//! free failures of one user (a hotel NAT holds many honest users), then the same doubling
+//! wait applies to every login from that address. A success does not clear it (an attacker's
+//! own account must not reset it); only the window does.
+//!
+//! Memory is bounded by construction: at most `capacity` fixed-size entries per table (the username is
 //! kept as a 128-bit hash, whatever its length). When full, entries older than the window go
 //! first, then the one idle longest: a flood of new names evicts idle entries one at a time
 //! instead of resetting everyone's counters, and an attacker's own target entry, touched at
@@ -17,10 +23,13 @@ use std::time::{Duration, Instant};
 
 /// The longest wait the back-off imposes.
 pub const MAX_WAIT: Duration = Duration::from_secs(30);
-/// Entries kept at most (~100 bytes each).
+/// Entries kept at most per table (~100 bytes each).
 pub const DEFAULT_CAPACITY: usize = 65_536;
 
-type Key = ([u8; 16], IpAddr);
+/// How many more failures one client address may have, across usernames, than one user.
+pub const ADDRESS_FACTOR: u32 = 20;
+
+type UserKey = ([u8; 16], IpAddr);
 
 #[derive(Clone, Copy, Debug)]
 struct Entry {
@@ -28,72 +37,43 @@ struct Entry {
     last: Instant,
 }
 
-pub struct LoginLimiter {
-    free_failures: u32,
-    /// Failures older than this (since the last one) are forgotten.
-    window: Duration,
+/// Failure counts under one kind of key, at most `capacity` of them.
+struct Counters<K> {
     capacity: usize,
-    entries: Mutex<HashMap<Key, Entry>>,
+    map: Mutex<HashMap<K, Entry>>,
 }
 
-fn key(username: &str, ip: IpAddr) -> Key {
-    let digest = Sha256::digest(username.as_bytes());
-    let mut k = [0u8; 16];
-    k.copy_from_slice(&digest[..16]);
-    (k, ip)
-}
-
-impl LoginLimiter {
-    pub fn new(free_failures: u32, window: Duration) -> Self {
-        Self::with_capacity(free_failures, window, DEFAULT_CAPACITY)
-    }
-
-    pub fn with_capacity(free_failures: u32, window: Duration, capacity: usize) -> Self {
+impl<K: Copy + Eq + std::hash::Hash> Counters<K> {
+    fn new(capacity: usize) -> Self {
         Self {
-            free_failures,
-            window,
             capacity: capacity.max(1),
-            entries: Mutex::new(HashMap::new()),
+            map: Mutex::new(HashMap::new()),
         }
     }
 
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Entry>> {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<K, Entry>> {
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The wait after `failures` failures (zero while within the free ones).
-    fn backoff(&self, failures: u32) -> Duration {
-        let Some(extra) = failures.checked_sub(self.free_failures) else {
+    /// The wait still due under `k` (forgetting it once `window` has passed).
+    fn wait(&self, k: K, free: u32, window: Duration, now: Instant) -> Duration {
+        let mut map = self.map();
+        let Some(e) = map.get(&k).copied() else {
             return Duration::ZERO;
         };
-        Duration::from_secs(1u64 << extra.min(16)).min(MAX_WAIT)
-    }
-
-    /// `Err(seconds to wait)` while the back-off of this user and client runs.
-    pub fn check(&self, username: &str, ip: IpAddr, now: Instant) -> Result<(), u64> {
-        let mut map = self.map();
-        let k = key(username, ip);
-        let Some(e) = map.get(&k).copied() else {
-            return Ok(());
-        };
         let idle = now.saturating_duration_since(e.last);
-        if idle > self.window {
+        if idle > window {
             map.remove(&k);
-            return Ok(());
+            return Duration::ZERO;
         }
-        let wait = self.backoff(e.failures).saturating_sub(idle);
-        if wait.is_zero() {
-            Ok(())
-        } else {
-            Err(wait.as_secs_f64().ceil() as u64)
-        }
+        backoff(free, e.failures).saturating_sub(idle)
     }
 
-    pub fn failed(&self, username: &str, ip: IpAddr, now: Instant) {
+    /// Count one failure under `k`, making room first when full: entries older than the
+    /// window go first, then the one idle longest.
+    fn bump(&self, k: K, window: Duration, now: Instant) {
         let mut map = self.map();
-        let k = key(username, ip);
         if !map.contains_key(&k) && map.len() >= self.capacity {
-            let window = self.window;
             map.retain(|_, e| now.saturating_duration_since(e.last) <= window);
             if map.len() >= self.capacity
                 && let Some(oldest) = map.iter().min_by_key(|(_, e)| e.last).map(|(k, _)| *k)
@@ -109,13 +89,85 @@ impl LoginLimiter {
         e.last = now;
     }
 
-    pub fn succeeded(&self, username: &str, ip: IpAddr) {
-        self.map().remove(&key(username, ip));
+    fn remove(&self, k: K) {
+        self.map().remove(&k);
     }
 
-    /// Entries held now (for tests and metrics).
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.map().len()
+    }
+}
+
+pub struct LoginLimiter {
+    free_failures: u32,
+    /// Failures older than this (since the last one) are forgotten.
+    window: Duration,
+    /// Per (username hash, client address).
+    users: Counters<UserKey>,
+    /// Per client address, across usernames (password spraying).
+    addresses: Counters<IpAddr>,
+}
+
+fn key(username: &str, ip: IpAddr) -> UserKey {
+    let digest = Sha256::digest(username.as_bytes());
+    let mut k = [0u8; 16];
+    k.copy_from_slice(&digest[..16]);
+    (k, ip)
+}
+
+/// The wait after `failures` failures (zero while within the `free` ones).
+fn backoff(free: u32, failures: u32) -> Duration {
+    let Some(extra) = failures.checked_sub(free) else {
+        return Duration::ZERO;
+    };
+    Duration::from_secs(1u64 << extra.min(16)).min(MAX_WAIT)
+}
+
+impl LoginLimiter {
+    pub fn new(free_failures: u32, window: Duration) -> Self {
+        Self::with_capacity(free_failures, window, DEFAULT_CAPACITY)
+    }
+
+    pub fn with_capacity(free_failures: u32, window: Duration, capacity: usize) -> Self {
+        Self {
+            free_failures,
+            window,
+            users: Counters::new(capacity),
+            addresses: Counters::new(capacity),
+        }
+    }
+
+    /// `Err(seconds to wait)` while the back-off of this user and client, or of this client
+    /// across usernames, runs.
+    pub fn check(&self, username: &str, ip: IpAddr, now: Instant) -> Result<(), u64> {
+        let user = (self.users).wait(key(username, ip), self.free_failures, self.window, now);
+        let address = self
+            .addresses
+            .wait(ip, self.address_free(), self.window, now);
+        let wait = user.max(address);
+        if wait.is_zero() {
+            Ok(())
+        } else {
+            Err(wait.as_secs_f64().ceil() as u64)
+        }
+    }
+
+    fn address_free(&self) -> u32 {
+        self.free_failures.saturating_mul(ADDRESS_FACTOR)
+    }
+
+    pub fn failed(&self, username: &str, ip: IpAddr, now: Instant) {
+        self.users.bump(key(username, ip), self.window, now);
+        self.addresses.bump(ip, self.window, now);
+    }
+
+    pub fn succeeded(&self, username: &str, ip: IpAddr) {
+        self.users.remove(key(username, ip));
+    }
+
+    /// Entries held now, both tables (for tests and metrics).
+    pub fn len(&self) -> usize {
+        self.users.len() + self.addresses.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -161,6 +213,31 @@ mod tests {
     }
 
     #[test]
+    fn spraying_many_usernames_from_one_address_is_slowed_others_are_not() {
+        let l = LoginLimiter::new(5, Duration::from_secs(900));
+        let (attacker, t0) = (ip("198.51.100.7"), Instant::now());
+        let free = 5 * ADDRESS_FACTOR;
+        // One wrong password per username: each user's own counter never leaves its free
+        // failures, but the address's count across usernames does.
+        for i in 0..free {
+            assert!(l.check(&format!("user{i}"), attacker, t0).is_ok());
+            l.failed(&format!("user{i}"), attacker, t0);
+        }
+        assert_eq!(l.check("someone-new", attacker, t0), Err(1));
+        l.failed("someone-new", attacker, t0);
+        assert_eq!(l.check("another", attacker, t0), Err(2));
+        // A success from that address (the attacker's own account) does not reset it.
+        l.succeeded("user0", attacker);
+        assert!(l.check("another", attacker, t0).is_err());
+        // Other addresses are untouched; the address is forgiven after the window.
+        assert!(l.check("user1", ip("198.51.100.8"), t0).is_ok());
+        assert!(
+            l.check("another", attacker, t0 + Duration::from_secs(901))
+                .is_ok()
+        );
+    }
+
+    #[test]
     fn failures_are_forgotten_after_the_window() {
         let l = LoginLimiter::new(1, Duration::from_secs(60));
         let (a, t0) = (ip("192.0.2.1"), Instant::now());
@@ -188,7 +265,7 @@ mod tests {
             if i % 500 == 0 {
                 l.failed("victim", a, t);
             }
-            assert!(l.len() <= 1000);
+            assert!(l.len() <= 2 * 1000, "two tables of at most 1000");
         }
         let t = t0 + Duration::from_millis(20_000);
         assert!(
