@@ -164,6 +164,7 @@ fn code_of_status(status: u16) -> &'static str {
         426 => "unsupported_protocol",
         429 => "rate_limited",
         503 => "unavailable",
+        507 => "insufficient_storage",
         500 => "internal",
         _ => "",
     }

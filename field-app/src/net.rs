@@ -71,6 +71,7 @@ pub fn server_code_words(code: &str) -> String {
         "unsupported_protocol" => t!("eng-code-unsupported-protocol"),
         "rate_limited" => t!("eng-code-rate-limited"),
         "unavailable" => t!("eng-code-unavailable"),
+        "insufficient_storage" => t!("eng-code-insufficient-storage"),
         "internal" => t!("eng-code-internal"),
         _ => t!("eng-code-other"),
     }

@@ -19,6 +19,10 @@ pub struct ServerConfig {
     /// Bytes of unfinished resumable uploads one user may hold (413 beyond), so an account
     /// cannot fill the disk with parts it never finishes; parts expire after a day.
     pub partial_upload_quota_bytes: u64,
+    /// Blob uploads are refused with 507 when they would leave less than this free on the
+    /// blob directory's disk, so photos never take the last space the database needs (0:
+    /// no check).
+    pub min_free_disk_bytes: u64,
     /// Bearer token a metrics scraper presents for `GET /metrics` (an admin's sign-in works
     /// too); without it only admins read the metrics. Redacted in `Debug`.
     pub metrics_token: Option<String>,
@@ -68,6 +72,7 @@ impl Default for ServerConfig {
             max_sync_body_bytes: 64 * 1024 * 1024,
             max_blob_bytes: 32 * 1024 * 1024,
             partial_upload_quota_bytes: 64 * 1024 * 1024,
+            min_free_disk_bytes: 1024 * 1024 * 1024,
             metrics_token: None,
             max_page_bytes: crate::hub::DEFAULT_PAGE_BYTES,
             login_max_failures: 5,
@@ -103,6 +108,7 @@ impl std::fmt::Debug for ServerConfig {
                 "partial_upload_quota_bytes",
                 &self.partial_upload_quota_bytes,
             )
+            .field("min_free_disk_bytes", &self.min_free_disk_bytes)
             .field(
                 "metrics_token",
                 &self.metrics_token.as_ref().map(|_| "<redacted>"),
@@ -142,6 +148,7 @@ pub struct Layer {
     pub max_sync_body_bytes: Option<usize>,
     pub max_blob_bytes: Option<usize>,
     pub partial_upload_quota_bytes: Option<u64>,
+    pub min_free_disk_bytes: Option<u64>,
     pub metrics_token: Option<String>,
     pub language: Option<String>,
     pub max_connections_per_address: Option<usize>,
@@ -223,6 +230,7 @@ impl Layer {
             max_sync_body_bytes: env_parse(env, "MAX_SYNC_BODY_BYTES")?,
             max_blob_bytes: env_parse(env, "MAX_BLOB_BYTES")?,
             partial_upload_quota_bytes: env_parse(env, "PARTIAL_UPLOAD_QUOTA_BYTES")?,
+            min_free_disk_bytes: env_parse(env, "MIN_FREE_DISK_BYTES")?,
             metrics_token: env_parse(env, "METRICS_TOKEN")?,
             language: env_parse(env, "LANGUAGE")?,
             max_connections_per_address: env_parse(env, "MAX_CONNECTIONS_PER_ADDRESS")?,
@@ -262,6 +270,7 @@ impl ServerConfig {
             max_sync_body_bytes,
             max_blob_bytes,
             partial_upload_quota_bytes,
+            min_free_disk_bytes,
             max_page_bytes,
             login_max_failures,
             login_window_secs,

@@ -39,6 +39,9 @@ pub enum AppError {
     },
     #[error("{0}")]
     Unavailable(String),
+    /// 507: the server's disk is nearly full; the client keeps its file and tries later.
+    #[error("{0}")]
+    InsufficientStorage(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -59,6 +62,9 @@ impl AppError {
             AppError::UpgradeRequired(_) => (StatusCode::UPGRADE_REQUIRED, "unsupported_protocol"),
             AppError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            AppError::InsufficientStorage(_) => {
+                (StatusCode::INSUFFICIENT_STORAGE, "insufficient_storage")
+            }
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

@@ -18,7 +18,6 @@ pub mod hub;
 pub mod jobs;
 pub mod kpis;
 pub mod metrics;
-pub mod numbering;
 pub mod plans;
 pub mod report;
 pub mod review;

@@ -101,3 +101,52 @@ async fn unfinished_uploads_are_bounded_per_user() -> Result<(), BoxError> {
     assert_eq!(r.status().as_u16(), 201, "{}", r.text().await?);
     Ok(())
 }
+
+/// A nearly full server disk refuses new files with 507 (code `insufficient_storage`, saying
+/// why) before writing anything, for whole uploads and resumable parts alike; the device
+/// keeps its photo to send later.
+#[tokio::test]
+async fn a_nearly_full_disk_refuses_uploads_with_507_and_the_device_keeps_its_photo()
+-> Result<(), BoxError> {
+    use fieldsync::Role;
+    use fieldsync_server::testing::TestServer;
+    // More free space than any disk has: every upload would cut into it.
+    let server = TestServer::start_with(|c| c.min_free_disk_bytes = u64::MAX / 4).await?;
+    server.add_user("li.wei", "pw-li", Role::Engineer).await?;
+    let li = fieldsync_tests::SimDevice::login(&server.base_url, "li.wei", "pw-li").await?;
+    let photo: Vec<u8> = (0..50_000u32).map(|i| (i % 249) as u8).collect();
+    let sha = li.store.add_blob(&photo, "image/jpeg", 0)?;
+    let url = server.url(&format!("/v1/blobs/{sha}"));
+    let http = reqwest::Client::new();
+    let put = http
+        .put(&url)
+        .bearer_auth(&li.token)
+        .body(photo.clone())
+        .send()
+        .await?;
+    assert_eq!(put.status().as_u16(), 507);
+    let body: serde_json::Value = put.json().await?;
+    assert_eq!(body["code"], "insufficient_storage", "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("disk is nearly full"),
+        "{body}"
+    );
+    let part = http
+        .patch(&url)
+        .bearer_auth(&li.token)
+        .header("upload-offset", "0")
+        .header("upload-length", photo.len().to_string())
+        .body(photo[..10_000].to_vec())
+        .send()
+        .await?;
+    assert_eq!(part.status().as_u16(), 507);
+    // Nothing was written on the server, and the photo is still waiting on the device.
+    let head = http.head(&url).bearer_auth(&li.token).send().await?;
+    assert_eq!(head.status().as_u16(), 404);
+    assert_eq!(head.headers()["upload-offset"], "0");
+    assert!(li.store.pending_blobs()?.iter().any(|(s, _)| *s == sha));
+    Ok(())
+}

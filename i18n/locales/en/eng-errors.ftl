@@ -37,6 +37,7 @@ eng-code-unsupported-media-type = the server does not accept this kind of file
 eng-code-unsupported-protocol = this app is too old or too new for the server; update the app
 eng-code-rate-limited = too many requests; wait a moment and try again
 eng-code-unavailable = the server is busy or in maintenance; try again in a few minutes
+eng-code-insufficient-storage = the server's disk is nearly full: your photos and files stay on this computer and are sent once an administrator has made room
 eng-code-internal = the server had an internal error; try again later, or tell your administrator
 eng-code-other = an error the app does not know
 eng-worker-local-db = the data on this device could not be read or written: { $error }. Restart the app; if it happens again, tell your administrator.

@@ -37,6 +37,7 @@ eng-code-unsupported-media-type = 服务器不接受此类文件
 eng-code-unsupported-protocol = 应用版本与服务器不匹配，请更新应用
 eng-code-rate-limited = 请求过于频繁，请稍后再试
 eng-code-unavailable = 服务器繁忙或正在维护，请几分钟后再试
+eng-code-insufficient-storage = 服务器磁盘将满：照片和文件仍保存在这台电脑上，管理员腾出空间后会自动发送
 eng-code-internal = 服务器内部错误，请稍后再试或联系管理员
 eng-code-other = 应用无法识别的错误
 eng-worker-local-db = 无法读写本机数据：{ $error }。请重启应用；如再次出现，请联系管理员。

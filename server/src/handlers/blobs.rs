@@ -64,6 +64,27 @@ pub async fn put_blob(
     store_verified(&state, &session, sha, body).await
 }
 
+/// 507 when `incoming` bytes would leave less than `min_free_disk_bytes` on the blob disk:
+/// photos must never take the last space the database needs. The client keeps its file and
+/// tries again later.
+async fn check_room(state: &AppState, incoming: u64) -> AppResult<()> {
+    let (dir, keep) = (state.config.blob_dir(), state.config.min_free_disk_bytes);
+    let room = tokio::task::spawn_blocking(move || {
+        crate::storage::uploads::has_room(&dir, incoming, keep)
+    })
+    .await?;
+    if room {
+        Ok(())
+    } else {
+        tracing::error!(incoming, keep, "blob refused: the disk is nearly full");
+        Err(AppError::InsufficientStorage(
+            "the server's disk is nearly full: the file stays on your device and is sent \
+             once an administrator has made room"
+                .into(),
+        ))
+    }
+}
+
 /// Write a verified blob under its hash (temporary name, fsync, rename) and record it.
 async fn store_verified(
     state: &AppState,
@@ -74,6 +95,7 @@ async fn store_verified(
     let target = blob_path(state, &sha);
     let size = body.len() as u64;
     if !target.exists() {
+        check_room(state, size).await?;
         let dir = target
             .parent()
             .map(PathBuf::from)
@@ -214,6 +236,7 @@ pub async fn patch_blob(
             "the part runs past Upload-Length".into(),
         ));
     }
+    check_room(&state, body.len() as u64).await?;
     let partial = partial_path(&state, session.user.id, &sha);
     let (blob_dir, user) = (state.config.blob_dir(), session.user.id);
     let quota = state.config.partial_upload_quota_bytes;

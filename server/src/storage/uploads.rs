@@ -11,6 +11,30 @@ use std::time::{Duration, SystemTime};
 /// resumes within hours, not days.
 pub const MAX_AGE: Duration = Duration::from_secs(24 * 3600);
 
+/// Bytes free to an unprivileged writer on the disk holding `dir` (its nearest existing
+/// ancestor), or `None` where the system cannot say (then no check is made).
+pub fn free_disk_bytes(dir: &Path) -> Option<u64> {
+    let existing = dir.ancestors().find(|p| p.exists())?;
+    free_bytes_at(existing)
+}
+
+#[cfg(unix)]
+fn free_bytes_at(path: &Path) -> Option<u64> {
+    let st = rustix::fs::statvfs(path).ok()?;
+    Some(st.f_bavail.saturating_mul(st.f_frsize))
+}
+
+#[cfg(not(unix))]
+fn free_bytes_at(_path: &Path) -> Option<u64> {
+    None
+}
+
+/// Whether writing `incoming` more bytes under `dir` leaves at least `keep_free` free.
+pub fn has_room(dir: &Path, incoming: u64, keep_free: u64) -> bool {
+    keep_free == 0
+        || free_disk_bytes(dir).is_none_or(|free| free >= incoming.saturating_add(keep_free))
+}
+
 /// The folder of unfinished uploads under the blob folder.
 pub fn partial_dir(blob_dir: &Path) -> PathBuf {
     blob_dir.join("partial")

@@ -196,7 +196,7 @@ async fn unnumbered_work_orders_get_a_number_once() {
     let plan = generator::create_plan(env.hub(), weekly_wednesday(), now).unwrap();
     generator::run(env.hub(), now, None).unwrap();
     assert_eq!(env.work_order(incident).number, None);
-    let numbered = crate::numbering::number_work_orders(env.hub(), now).unwrap();
+    let numbered = crate::jobs::numbering::number_work_orders(env.hub(), now).unwrap();
     assert_eq!(numbered, 5, "the incident and four visits");
     let first = env.work_order(incident).number.unwrap();
     assert!(first.starts_with("WO-2025-"), "{first}");
@@ -210,7 +210,7 @@ async fn unnumbered_work_orders_get_a_number_once() {
     );
     // Again: nothing to do, nothing renumbered.
     assert_eq!(
-        crate::numbering::number_work_orders(env.hub(), now).unwrap(),
+        crate::jobs::numbering::number_work_orders(env.hub(), now).unwrap(),
         0
     );
     assert_eq!(env.work_order(incident).number.unwrap(), first);

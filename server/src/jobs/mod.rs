@@ -14,6 +14,8 @@ use crate::state::AppState;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+pub mod numbering;
+
 /// Lease name of the inspection-plan generator.
 pub const PLAN_GENERATOR: &str = "plan-generator";
 /// Lease name of the SLA sweep (due times and escalation).
@@ -53,8 +55,8 @@ pub async fn run_once(state: &AppState) {
         let plans = exclusive(&hub, PLAN_GENERATOR, None, || {
             crate::plans::generator::run(&hub, now, None)
         });
-        let numbered = exclusive(&hub, crate::numbering::NUMBERING, None, || {
-            crate::numbering::number_work_orders(&hub, now)
+        let numbered = exclusive(&hub, crate::jobs::numbering::NUMBERING, None, || {
+            crate::jobs::numbering::number_work_orders(&hub, now)
         });
         let sla = exclusive(&hub, SLA_SWEEP, None, || crate::sla::sweep(&hub, now));
         (plans, numbered, sla)
