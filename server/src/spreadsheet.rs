@@ -19,6 +19,23 @@ pub fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Rows of cells (the first is the header) as Excel-safe CSV.
+pub fn rows_to_csv<R, C>(rows: impl IntoIterator<Item = R>) -> Result<Vec<u8>, csv::Error>
+where
+    R: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
+    let mut out = csv::Writer::from_writer(BOM.to_vec());
+    for row in rows {
+        let cells: Vec<String> = row
+            .into_iter()
+            .map(|c| defuse(c.as_ref()).into_owned())
+            .collect();
+        out.write_record(&cells)?;
+    }
+    out.into_inner().map_err(|e| e.into_error().into())
+}
+
 /// Serialize `rows` (with a header row from their field names) as Excel-safe CSV.
 pub fn to_csv<T: serde::Serialize>(rows: &[T]) -> Result<Vec<u8>, csv::Error> {
     let mut plain = csv::Writer::from_writer(Vec::new());

@@ -121,8 +121,9 @@ pub async fn csv(
 ) -> AppResult<Response> {
     require_role(session.user.role, &READERS, "read KPIs")?;
     let Query(q) = query?;
-    let (report, _) = build(&state, q).await?;
-    let body = kpis::to_csv(&report).map_err(|e| AppError::Internal(format!("CSV: {e}")))?;
+    let (report, lang) = build(&state, q).await?;
+    let body = crate::report::summary::csv::to_csv(&report, lang)
+        .map_err(|e| AppError::Internal(format!("CSV: {e}")))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

@@ -1,7 +1,7 @@
 //! 故障率 by hand: faults ÷ devices in service (overall, per category, per device class), the
 //! category shares apart, and the scheme's 故障率考核 table.
 
-use super::tests::{planned, samples};
+use super::tests::{planned, samples, to_csv};
 use super::*;
 use crate::storage::{DeviceRecordRow, SiteRow};
 

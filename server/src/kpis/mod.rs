@@ -465,30 +465,6 @@ pub fn report(customer: &str, records: &Records, period: Period, now: i64) -> Kp
     }
 }
 
-/// The CSV export: one line per headline figure, the trend periods as columns (oldest
-/// first, the current period last), then the change against the previous period.
-pub fn to_csv(r: &KpiReport) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut head = vec!["customer".to_string(), "metric".into()];
-    head.extend(r.trend.iter().rev().map(|k| k.period.clone()));
-    head.push("change".into());
-    w.write_record(&head)?;
-    let columns: Vec<BTreeMap<String, Option<f64>>> = r
-        .trend
-        .iter()
-        .rev()
-        .map(|k| headline(k).into_iter().collect())
-        .collect();
-    let fmt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    for (name, _) in headline(&r.current) {
-        let mut line = vec![r.customer.clone(), name.clone()];
-        line.extend(columns.iter().map(|c| fmt(c.get(&name).copied().flatten())));
-        line.push(fmt(r.change.get(&name).copied().flatten()));
-        w.write_record(&line)?;
-    }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
-}
-
 #[cfg(test)]
 mod clock_tests;
 #[cfg(test)]

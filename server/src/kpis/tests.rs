@@ -3,6 +3,11 @@
 use super::*;
 use fieldsync::model::feedback::ComplaintClosure;
 
+/// The customer's CSV in English: the figures the tests read back.
+pub(super) fn to_csv(r: &KpiReport) -> Result<Vec<u8>, csv::Error> {
+    crate::report::summary::csv::to_csv(r, fieldsync_i18n::Lang::En)
+}
+
 const MIN: i64 = 60_000;
 
 fn nov(day: i64, hour: i64) -> TimestampMs {
@@ -291,7 +296,10 @@ fn month_figures_by_hand() {
     assert_eq!(r.trend[4].faults, 1);
     let csv = String::from_utf8(to_csv(&r).unwrap()).unwrap();
     assert!(
-        csv.starts_with("customer,metric,2026-11,2026-10,2026-09,2026-08,2026-07,2026-06,change\n"),
+        csv.starts_with(
+            "\u{feff}Figure,Customer,Code,November 2026,October 2026,September 2026,\
+             August 2026,July 2026,June 2026,Change\n"
+        ),
         "{csv}"
     );
     assert!(csv.contains("acme,faults,7,1,0,0,0,0,6\n"), "{csv}");

@@ -552,6 +552,7 @@ pub fn render(r: &KpiReport, lang: Lang) -> Result<Vec<u8>, ReportError> {
         .map_err(ReportError::Render)
 }
 
+pub mod csv;
 mod fault_table;
 #[cfg(test)]
 mod tests;

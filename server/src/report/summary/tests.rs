@@ -155,3 +155,43 @@ fn without_plans_or_devices_the_summary_says_so() {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
     }
 }
+
+/// The customer's spreadsheet reads in their language: figures in words with the code kept,
+/// months as the language writes them (Excel would turn a bare 2026-11 into a date), a
+/// byte-order mark for Excel on a Chinese Windows, and the same numbers in both languages.
+#[test]
+fn the_kpi_spreadsheet_is_in_the_customers_language() {
+    use fieldsync_i18n::Lang;
+    let period = Period::parse("2026-11").unwrap();
+    let mut r = kpis::report("acme", &records(period), period, 1_796_000_000_000);
+    r.customer_name = Some("=示例科技有限公司".into());
+    let zh = String::from_utf8(super::csv::to_csv(&r, Lang::ZhCn).unwrap()).unwrap();
+    let en = String::from_utf8(super::csv::to_csv(&r, Lang::En).unwrap()).unwrap();
+    assert!(
+        zh.starts_with("\u{feff}指标,客户,代码,2026年11月,2026年10月,"),
+        "{zh}"
+    );
+    assert!(zh.lines().next().unwrap().ends_with(",变化"), "{zh}");
+    assert!(
+        en.starts_with("\u{feff}Figure,Customer,Code,November 2026,"),
+        "{en}"
+    );
+    // A customer name that looks like a formula is defused, not run.
+    assert!(zh.contains(",'=示例科技有限公司,"), "{zh}");
+    let row = |csv: &str, code: &str| -> Vec<String> {
+        csv.lines()
+            .map(|l| l.split(',').map(str::to_owned).collect::<Vec<_>>())
+            .find(|cells| cells.get(2).map(String::as_str) == Some(code))
+            .unwrap_or_else(|| panic!("no row {code} in {csv}"))
+    };
+    let rate = row(&zh, "fault_rate_pct");
+    assert_eq!(rate[0], "故障率（故障数 ÷ 设备数）");
+    assert_eq!(rate[3..], row(&en, "fault_rate_pct")[3..], "same numbers");
+    assert_eq!(row(&zh, "faults_hardware")[0], "硬件故障数");
+    assert_eq!(row(&zh, "fault_share_network_pct")[0], "网络故障占比");
+    // Every figure has words: no row falls back to its code.
+    for line in zh.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_ne!(cells[0], cells[2], "no words for {}", cells[2]);
+    }
+}
