@@ -52,7 +52,7 @@ fn copy(from: &Path, to: &str) -> Result<CopyReport> {
     {
         let conn = src.conn();
         let tables = sqlite_tables(&conn)?;
-        let mut pg = postgres::Client::connect(to, postgres::NoTls)?;
+        let mut pg = crate::storage::postgres::tls::Target::parse(to)?.connect()?;
         report.tables = copy_tables(&conn, &mut pg, &tables)?;
     }
     report.docs_verified = verify(&src, &dst, &report.tables)?;

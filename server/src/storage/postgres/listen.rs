@@ -4,10 +4,11 @@
 //! lost connection it reconnects and tells subscribers to resync (notifications sent while
 //! it was away are gone).
 
+use super::tls::Target;
 use crate::storage::feed::{CHANNEL, ChangeFeed, DocChange, FeedEvent};
 use crate::storage::{Result, StorageError};
+use postgres::Client;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, NoTls};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -22,7 +23,7 @@ const START_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Start the listener thread and wait until it listens (so no change committed after this
 /// returns is missed). It runs until `stop` is set.
-pub fn start(config: postgres::Config, feed: ChangeFeed, stop: Arc<AtomicBool>) -> Result<()> {
+pub fn start(config: Target, feed: ChangeFeed, stop: Arc<AtomicBool>) -> Result<()> {
     let (ready_tx, ready_rx) = mpsc::channel::<Result<()>>();
     std::thread::Builder::new()
         .name("pg-listen".into())
@@ -33,18 +34,13 @@ pub fn start(config: postgres::Config, feed: ChangeFeed, stop: Arc<AtomicBool>) 
     })?
 }
 
-fn connect(config: &postgres::Config) -> Result<Client> {
-    let mut c = config.connect(NoTls)?;
+fn connect(config: &Target) -> Result<Client> {
+    let mut c = config.connect()?;
     c.batch_execute(&format!("LISTEN {CHANNEL}"))?;
     Ok(c)
 }
 
-fn run(
-    config: &postgres::Config,
-    feed: &ChangeFeed,
-    stop: &AtomicBool,
-    ready: mpsc::Sender<Result<()>>,
-) {
+fn run(config: &Target, feed: &ChangeFeed, stop: &AtomicBool, ready: mpsc::Sender<Result<()>>) {
     let mut client = match connect(config) {
         Ok(c) => {
             let _ = ready.send(Ok(()));

@@ -11,15 +11,16 @@ mod migrations;
 mod projections;
 mod scheduling;
 pub mod scratch;
+pub mod tls;
 mod users;
 
 use super::{Result, StorageError};
-use postgres::{Client, NoTls, Row};
+use postgres::{Client, Row};
 use r2d2_postgres::PostgresConnectionManager;
 use std::str::FromStr;
 use std::time::Duration;
 
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+type Pool = r2d2::Pool<PostgresConnectionManager<tokio_postgres_rustls::MakeRustlsConnect>>;
 
 /// Connections per server process unless the caller asks otherwise.
 pub const DEFAULT_POOL_SIZE: u32 = 16;
@@ -28,7 +29,7 @@ pub struct PgStorage {
     /// `None` only while dropping (see the `Drop` impl).
     pool: Option<Pool>,
     /// For connections outside the pool: job leases and the change listener.
-    config: postgres::Config,
+    target: tls::Target,
     /// Appends of every replica, as heard by this replica's listener (`listen`).
     feed: super::feed::ChangeFeed,
     /// Has the listener been started (on the first subscription)?
@@ -42,7 +43,17 @@ impl From<postgres::Error> for StorageError {
         // `Display` of a server error is only its severity; the detail is in the source.
         match e.as_db_error() {
             Some(db) => StorageError::Backend(format!("{}: {}", db.code().code(), db.message())),
-            None => StorageError::Backend(e.to_string()),
+            // A failed connection or TLS handshake says why only in its sources (e.g. the
+            // certificate's issuer is unknown): keep them.
+            None => {
+                let mut text = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(s) = source {
+                    text.push_str(&format!(": {s}"));
+                    source = s.source();
+                }
+                StorageError::Backend(text)
+            }
         }
     }
 }
@@ -85,16 +96,21 @@ impl PgStorage {
     /// Connect a pool of up to `pool_size` connections to `url` (`postgres://user@host/db`).
     /// Nothing is created or migrated here: call [`super::Storage::migrate`].
     pub fn open(url: &str, pool_size: u32) -> Result<Self> {
-        let mut config = postgres::Config::from_str(url).map_err(|e| {
-            StorageError::Invalid(format!(
-                "bad PostgreSQL URL {:?}: {e}",
+        let mut target = tls::Target::parse(url)?;
+        if target.config.get_application_name().is_none() {
+            target.config.application_name("fieldsync-server");
+        }
+        // One connection first: its error names the cause (refused, password, the
+        // certificate's issuer or name), which the pool's retry loop would reduce to
+        // "timed out" after ten seconds.
+        // (Closed on that thread: a client must not be dropped on an async worker.)
+        off_runtime(|| target.connect().map(drop)).map_err(|e| {
+            StorageError::Backend(format!(
+                "cannot connect to PostgreSQL at {}: {e}",
                 crate::storage::redact_url(url)
             ))
         })?;
-        if config.get_application_name().is_none() {
-            config.application_name("fieldsync-server");
-        }
-        let manager = PostgresConnectionManager::new(config.clone(), NoTls);
+        let manager = PostgresConnectionManager::new(target.config.clone(), target.tls.clone());
         let pool = off_runtime(|| {
             r2d2::Pool::builder()
                 .max_size(pool_size.max(1))
@@ -110,7 +126,7 @@ impl PgStorage {
         })?;
         Ok(Self {
             pool: Some(pool),
-            config,
+            target,
             feed: super::feed::ChangeFeed::default(),
             listening: std::sync::Mutex::new(false),
             stop: Default::default(),
@@ -159,13 +175,13 @@ impl Drop for AdvisoryLease {
 
 /// Take the advisory lock of `job` on a new connection (see [`super::Storage::job_lease`]).
 fn advisory_lease(
-    config: &postgres::Config,
+    target: &tls::Target,
     job: &str,
     wait: Option<Duration>,
 ) -> Result<Option<super::JobLease>> {
     let key = super::lease_key(job);
     off_runtime(|| {
-        let mut client = config.connect(NoTls)?;
+        let mut client = target.connect()?;
         let got = match wait {
             None => col(
                 &client.query_one("SELECT pg_try_advisory_lock($1)", &[&key])?,
@@ -497,7 +513,7 @@ impl super::Storage for PgStorage {
     }
 
     fn job_lease(&self, job: &str, wait: Option<Duration>) -> Result<Option<super::JobLease>> {
-        advisory_lease(&self.config, job, wait)
+        advisory_lease(&self.target, job, wait)
     }
 
     fn subscribe_changes(
@@ -507,8 +523,8 @@ impl super::Storage for PgStorage {
         let rx = self.feed.subscribe();
         let mut listening = self.listening.lock().unwrap_or_else(|p| p.into_inner());
         if !*listening {
-            let (config, feed, stop) = (self.config.clone(), self.feed.clone(), self.stop.clone());
-            off_runtime(move || listen::start(config, feed, stop))?;
+            let (target, feed, stop) = (self.target.clone(), self.feed.clone(), self.stop.clone());
+            off_runtime(move || listen::start(target, feed, stop))?;
             *listening = true;
         }
         Ok(rx)
