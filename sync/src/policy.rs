@@ -84,7 +84,7 @@ const CHECK_STAMP_FIELDS: [&str; 3] = ["note", "by", "at_ms"];
 /// checked when the document is created).
 const IDENTITY_FIELDS: [&str; 3] = ["id", "doc_type", "created_by"];
 /// Work-order fields an engineer may fill in when they create an incident on site.
-const WO_CREATION_FIELDS: [&str; 22] = [
+const WO_CREATION_FIELDS: [&str; 23] = [
     "schema_version",
     "doc_type",
     "id",
@@ -107,6 +107,7 @@ const WO_CREATION_FIELDS: [&str; 22] = [
     "created_at_ms",
     "parent_id",
     "checklist",
+    "caller",
 ];
 /// Work-order fields the engineer writes on their own work orders.
 const WO_ENGINEER_FIELDS: [&str; 7] = [

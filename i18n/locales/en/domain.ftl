@@ -34,6 +34,7 @@ category-network = Network
 category-security = Security
 category-software = Software
 category-hardware = Hardware
+category-account = Account / password
 category-other = Other
 outcome-fixed = fixed
 outcome-workaround = worked around

@@ -34,6 +34,7 @@ category-network = 网络
 category-security = 安全
 category-software = 软件
 category-hardware = 硬件
+category-account = 账号/密码
 category-other = 其他
 outcome-fixed = 已修复
 outcome-workaround = 临时解决

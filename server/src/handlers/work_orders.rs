@@ -99,6 +99,11 @@ pub struct NewIncident {
     pub assignees: Vec<String>,
     pub scheduled_start_ms: Option<i64>,
     pub scheduled_end_ms: Option<i64>,
+    /// Who called and their number (fields of their own, searchable; not in the text).
+    #[serde(default)]
+    pub caller_name: String,
+    #[serde(default)]
+    pub caller_phone: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -141,6 +146,10 @@ pub async fn create_incident(
             "scheduled_start_ms and scheduled_end_ms go together".into(),
         ));
     }
+    let caller = model::Caller::new(&n.caller_name, &n.caller_phone);
+    if let Some(c) = &caller {
+        c.check().map_err(AppError::BadRequest)?;
+    }
     check_references(&state, &n).await?;
     let mut assignees = Vec::new();
     for a in &n.assignees {
@@ -176,6 +185,7 @@ pub async fn create_incident(
                 scheduled_end_ms: n.scheduled_end_ms,
                 assignees,
                 number: Some(number.clone()),
+                caller,
                 ..Default::default()
             };
             hub.create_doc(id, DocKind::WorkOrder, Some(by), now, |doc| {

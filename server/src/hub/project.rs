@@ -62,6 +62,16 @@ pub fn project_checked(
     })
 }
 
+/// What the work-order list's `q` looks in, folded as the device search folds.
+fn work_order_search(wo: &WorkOrder) -> String {
+    let mut text = format!("{} {}", wo.number.as_deref().unwrap_or_default(), wo.title);
+    if let Some(c) = &wo.caller {
+        let digits: String = c.phone.chars().filter(char::is_ascii_digit).collect();
+        text.push_str(&format!(" {} {} {digits}", c.name, c.phone));
+    }
+    fieldsync::store::fold(&text)
+}
+
 fn work_order(wo: &WorkOrder) -> WorkOrderProj {
     let folded = wo.fold();
     let set = |m: &std::collections::BTreeMap<String, bool>| {
@@ -97,6 +107,9 @@ fn work_order(wo: &WorkOrder) -> WorkOrderProj {
         completed_at_ms: folded.completed_at_ms,
         created_by: wo.created_by.clone(),
         created_at_ms: wo.created_at_ms,
+        caller_name: wo.caller.as_ref().map(|c| c.name.clone()),
+        caller_phone: wo.caller.as_ref().map(|c| c.phone.clone()),
+        search: work_order_search(wo),
         events: wo
             .events
             .iter()

@@ -7,7 +7,6 @@
 use super::{Period, Records, Sample, pct, round2};
 use crate::storage::{DeviceRecordRow, SiteRow};
 use fieldsync::TimestampMs;
-use fieldsync::model::CATEGORIES;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -113,18 +112,23 @@ pub struct FaultTable {
     pub history_mean: Vec<Option<f64>>,
 }
 
+/// The fault categories of the service scheme's 故障率考核 table (网络, 病毒, 软件, 硬件, 其他),
+/// in its order. A category the scheme has no column for (account and password requests)
+/// counts as 其他.
+pub const SCHEME_COLUMNS: [&str; 5] = ["network", "security", "software", "hardware", "other"];
+
 /// Faults (live incidents) counted in `[from, to)`, per table column.
 fn counts(records: &Records, from: TimestampMs, to: TimestampMs) -> Vec<u64> {
-    let mut v = vec![0u64; 1 + CATEGORIES.len()];
+    let mut v = vec![0u64; 1 + SCHEME_COLUMNS.len()];
     for s in records.work_orders.iter().filter(|s| {
         s.kind == "incident" && s.status != "cancelled" && (from..to).contains(&s.counted_at_ms())
     }) {
         v[0] += 1;
         let cat = s.category.as_deref().unwrap_or("other");
-        let i = CATEGORIES
+        let i = SCHEME_COLUMNS
             .iter()
             .position(|c| *c == cat)
-            .unwrap_or(CATEGORIES.len() - 1);
+            .unwrap_or(SCHEME_COLUMNS.len() - 1);
         v[1 + i] += 1;
     }
     v
@@ -163,7 +167,7 @@ pub fn table(records: &Records, period: Period, earlier: &[Period]) -> FaultTabl
         .collect();
     FaultTable {
         columns: std::iter::once("total")
-            .chain(CATEGORIES)
+            .chain(SCHEME_COLUMNS)
             .map(str::to_owned)
             .collect(),
         faults,

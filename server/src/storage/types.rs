@@ -123,6 +123,11 @@ pub struct WorkOrderProj {
     pub completed_at_ms: Option<TimestampMs>,
     pub created_by: String,
     pub created_at_ms: TimestampMs,
+    pub caller_name: Option<String>,
+    pub caller_phone: Option<String>,
+    /// Folded text the list's `q` searches: number, title, caller name and phone (also as
+    /// bare digits, so `13800138000` finds `138 0013 8000`).
+    pub search: String,
     pub events: Vec<EventProj>,
     /// sha256 of every blob the document references (photos, signature image).
     pub blobs: Vec<String>,
@@ -207,6 +212,9 @@ pub struct WorkOrderFilter {
     pub created_from_ms: Option<TimestampMs>,
     /// Created before this time.
     pub created_before_ms: Option<TimestampMs>,
+    /// Words that must all occur in the number, title, caller's name or phone (1- and
+    /// 2-character Chinese words too).
+    pub q: Option<String>,
     pub limit: Option<u32>,
 }
 
@@ -231,6 +239,8 @@ pub struct WorkOrderRow {
     pub created_by: String,
     pub created_at_ms: TimestampMs,
     pub updated_at_ms: TimestampMs,
+    pub caller_name: Option<String>,
+    pub caller_phone: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 /// The kind of work.
 pub const WORK_KINDS: [&str; 4] = ["incident", "inspection", "maintenance", "change"];
 /// Fault categories used in the monthly statistics (DOMAIN.md).
-pub const CATEGORIES: [&str; 5] = ["network", "security", "software", "hardware", "other"];
+pub const CATEGORIES: [&str; 6] = [
+    "network", "security", "software", "hardware", "account", "other",
+];
 
 /// A work order as the app and the server read it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -56,8 +58,55 @@ pub struct WorkOrder {
     pub plan_id: Option<String>,
     /// The inspection this follow-up incident came from.
     pub parent_id: Option<String>,
+    /// Who reported it and how to call them back (the service desk asks both).
+    pub caller: Option<Caller>,
     pub created_by: String,
     pub created_at_ms: TimestampMs,
+}
+
+/// The person who reported an incident: a name and a number to call back, as the service
+/// desk writes them (`王芳`, `138 0013 8000`, `010-6888 1234 转 8021`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Caller {
+    pub name: String,
+    pub phone: String,
+}
+
+/// Longest caller name and phone number kept.
+pub const CALLER_NAME_MAX: usize = 100;
+pub const CALLER_PHONE_MAX: usize = 40;
+
+impl Caller {
+    /// A caller with surrounding blanks trimmed, or `None` when both are empty.
+    pub fn new(name: &str, phone: &str) -> Option<Caller> {
+        let (name, phone) = (name.trim(), phone.trim());
+        (!name.is_empty() || !phone.is_empty()).then(|| Caller {
+            name: name.to_owned(),
+            phone: phone.to_owned(),
+        })
+    }
+
+    /// Lengths within bounds, and a phone number with at least three digits when given.
+    pub fn check(&self) -> Result<(), String> {
+        if self.name.chars().count() > CALLER_NAME_MAX {
+            return Err(format!(
+                "the caller's name is longer than {CALLER_NAME_MAX} characters"
+            ));
+        }
+        if self.phone.chars().count() > CALLER_PHONE_MAX {
+            return Err(format!(
+                "the caller's phone number is longer than {CALLER_PHONE_MAX} characters"
+            ));
+        }
+        if !self.phone.is_empty() && self.phone.chars().filter(char::is_ascii_digit).count() < 3 {
+            return Err(format!(
+                "the caller's phone number {:?} has fewer than three digits",
+                self.phone
+            ));
+        }
+        Ok(())
+    }
 }
 
 fn default_kind() -> String {
@@ -229,6 +278,9 @@ impl WorkOrder {
         {
             return Err(bad(format!("category {c:?} is not one of {CATEGORIES:?}")));
         }
+        if let Some(c) = &self.caller {
+            c.check().map_err(bad)?;
+        }
         for (name, v) in [("impact", self.impact), ("urgency", self.urgency)] {
             if let Some(v) = v
                 && !(1..=3).contains(&v)
@@ -327,6 +379,7 @@ pub struct NewWorkOrder {
     pub plan_id: Option<String>,
     pub parent_id: Option<String>,
     pub number: Option<String>,
+    pub caller: Option<Caller>,
 }
 
 /// Create a work order document (one commit): header, fields, `created` (and `assigned`)
@@ -367,6 +420,10 @@ pub fn create_work_order(
     put_opt(doc, &ROOT, "template_id", new.template_id.clone())?;
     put_opt(doc, &ROOT, "plan_id", new.plan_id.clone())?;
     put_opt(doc, &ROOT, "parent_id", new.parent_id.clone())?;
+    if let Some(caller) = &new.caller {
+        caller.check().map_err(ModelError::Invalid)?;
+        autosurgeon::reconcile_prop(doc, ROOT, "caller", caller)?;
+    }
     doc.put(ROOT, "created_by", by)?;
     doc.put(ROOT, "created_at_ms", now)?;
     doc.put_object(ROOT, "sla", ObjType::Map)?;
@@ -709,6 +766,27 @@ pub fn set_triage(
         doc.put(ROOT, "category", c)?;
     }
     commit(doc, "triage", now);
+    Ok(())
+}
+
+/// Record or correct who called (`None` clears it).
+pub fn set_caller(
+    doc: &mut AutoCommit,
+    caller: Option<&Caller>,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    match caller {
+        Some(c) => {
+            c.check().map_err(ModelError::Invalid)?;
+            autosurgeon::reconcile_prop(doc, ROOT, "caller", c)?;
+        }
+        None => {
+            if doc.get(ROOT, "caller")?.is_some() {
+                doc.delete(ROOT, "caller")?;
+            }
+        }
+    }
+    commit(doc, "caller", now);
     Ok(())
 }
 

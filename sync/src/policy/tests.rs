@@ -860,3 +860,49 @@ fn every_check_kind_is_answerable_by_the_assignee_only() {
         );
     }
 }
+
+#[test]
+fn the_caller_is_written_at_creation_and_corrected_by_the_office_only() {
+    let li = person("li.wei", Role::Engineer);
+    let empty = Automerge::new();
+    let new = NewWorkOrder {
+        kind: "incident".into(),
+        title: "重置邮箱密码".into(),
+        category: Some("account".into()),
+        assignees: vec!["li.wei".into()],
+        caller: wo::Caller::new(" 李强 ", "010-6888 1234 转 8021"),
+        ..Default::default()
+    };
+    // The engineer on site records who asked, as part of the incident they create.
+    let created = push(&empty, &li, |d| {
+        wo::create_work_order(d, DocId::new(), &new, "li.wei", NOW).unwrap()
+    });
+    created.expect("an engineer's incident with its caller");
+    // On a work order the office made, only the office corrects the caller.
+    let disp = person("disp", Role::Dispatcher);
+    let server = server_work_order(&disp, "li.wei");
+    let fix = wo::Caller::new("王芳", "138 0013 8000");
+    let r = push(&server, &li, |d| {
+        wo::set_caller(d, fix.as_ref(), NOW).unwrap()
+    });
+    assert_eq!(code(r), RejectCode::Forbidden);
+    push(&server, &disp, |d| {
+        wo::set_caller(d, fix.as_ref(), NOW).unwrap()
+    })
+    .expect("the dispatcher corrects the caller");
+    // The typed read keeps it as written, trimmed; a number without digits is refused.
+    let mut doc = AutoCommit::new();
+    wo::create_work_order(&mut doc, DocId::new(), &new, "li.wei", NOW).unwrap();
+    let read = wo::WorkOrder::from_doc(&doc).unwrap();
+    assert_eq!(
+        read.caller,
+        Some(wo::Caller {
+            name: "李强".into(),
+            phone: "010-6888 1234 转 8021".into()
+        })
+    );
+    wo::set_caller(&mut doc, None, NOW).unwrap();
+    assert_eq!(wo::WorkOrder::from_doc(&doc).unwrap().caller, None);
+    let bad = wo::Caller::new("x", "call the front desk").unwrap();
+    assert!(wo::set_caller(&mut doc, Some(&bad), NOW).is_err());
+}

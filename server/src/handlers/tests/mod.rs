@@ -2,5 +2,6 @@
 
 mod http;
 mod scheduling;
+mod service_desk;
 mod sessions;
 mod supervisor;

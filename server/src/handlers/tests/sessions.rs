@@ -1,6 +1,7 @@
 //! Sessions an administrator controls: a lost laptop is revoked, its tokens stop at once with
 //! the code `device_revoked` (not "signed out"), it cannot sign in again, the user's other
-//! devices keep working, and a restore lets it back. On SQLite and on PostgreSQL.
+//! devices keep working, and a restore lets it back. On SQLite and on PostgreSQL. The small
+//! router environment here (users eng, boss, sup, disp) serves other router tests too.
 
 use crate::config::ServerConfig;
 use crate::state::AppState;
@@ -12,13 +13,13 @@ use fieldsync::{DeviceId, Role};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-struct Env {
+pub(super) struct Env {
     _dir: tempfile::TempDir,
-    app: Router,
+    pub(super) app: Router,
     _pg: Option<ScratchDb>,
 }
 
-async fn env() -> Env {
+pub(super) async fn env() -> Env {
     let dir = tempfile::tempdir().unwrap();
     let (url, pg) = test_database(dir.path());
     let config = ServerConfig {
@@ -31,6 +32,7 @@ async fn env() -> Env {
         ("eng", Role::Engineer),
         ("boss", Role::Admin),
         ("sup", Role::Supervisor),
+        ("disp", Role::Dispatcher),
     ] {
         crate::handlers::auth::create_user(&state.db, u, u, &format!("pw-{u}-123"), r)
             .await
@@ -43,7 +45,7 @@ async fn env() -> Env {
     }
 }
 
-async fn call(
+pub(super) async fn call(
     app: &Router,
     uri: &str,
     token: Option<&str>,
@@ -81,7 +83,7 @@ async fn login(app: &Router, user: &str, device: DeviceId) -> (StatusCode, serde
     .await
 }
 
-async fn token(app: &Router, user: &str, device: DeviceId) -> String {
+pub(super) async fn token(app: &Router, user: &str, device: DeviceId) -> String {
     let (s, v) = login(app, user, device).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     v["token"].as_str().unwrap().to_owned()

@@ -12,8 +12,10 @@ pub fn write(tx: &mut Transaction<'_>, id: &str, p: &Projection, now: TimestampM
             tx.execute(
                 "INSERT INTO work_orders (doc_id, number, title, kind, status, conflict, priority,
                     category, customer_id, site_id, scheduled_start_ms, scheduled_end_ms, response_due_ms,
-                    resolution_due_ms, first_on_site_ms, completed_at_ms, created_by, created_at_ms, updated_at_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                    resolution_due_ms, first_on_site_ms, completed_at_ms, created_by, created_at_ms, updated_at_ms,
+                    caller_name, caller_phone, search)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+                    $20, $21, $22)
                  ON CONFLICT (doc_id) DO UPDATE SET number = excluded.number, title = excluded.title,
                     kind = excluded.kind, status = excluded.status, conflict = excluded.conflict,
                     priority = excluded.priority, category = excluded.category,
@@ -22,12 +24,13 @@ pub fn write(tx: &mut Transaction<'_>, id: &str, p: &Projection, now: TimestampM
                     response_due_ms = excluded.response_due_ms, resolution_due_ms = excluded.resolution_due_ms,
                     first_on_site_ms = excluded.first_on_site_ms, completed_at_ms = excluded.completed_at_ms,
                     created_by = excluded.created_by, created_at_ms = excluded.created_at_ms,
-                    updated_at_ms = excluded.updated_at_ms",
+                    updated_at_ms = excluded.updated_at_ms, caller_name = excluded.caller_name,
+                    caller_phone = excluded.caller_phone, search = excluded.search",
                 &[
                     &id, &w.number, &w.title, &w.kind, &w.status, &w.conflict, &w.priority, &w.category,
                     &w.customer_id, &w.site_id, &w.scheduled_start_ms, &w.scheduled_end_ms,
                     &w.response_due_ms, &w.resolution_due_ms, &w.first_on_site_ms, &w.completed_at_ms,
-                    &w.created_by, &w.created_at_ms, &now,
+                    &w.created_by, &w.created_at_ms, &now, &w.caller_name, &w.caller_phone, &w.search,
                 ],
             )?;
             replace_set(tx, "wo_assignees", "user_id", id, &w.assignees)?;
@@ -106,9 +109,10 @@ pub fn list_work_orders(c: &mut Client, f: &WorkOrderFilter) -> Result<Vec<WorkO
                 (SELECT string_agg(user_id, ',' ORDER BY user_id) FROM wo_assignees a WHERE a.doc_id = w.doc_id),
                 (SELECT string_agg(device_doc_id, ',' ORDER BY device_doc_id) FROM wo_devices v WHERE v.doc_id = w.doc_id),
                 w.scheduled_start_ms, w.scheduled_end_ms, w.response_due_ms, w.resolution_due_ms,
-                w.created_by, w.created_at_ms, w.updated_at_ms
+                w.created_by, w.created_at_ms, w.updated_at_ms, w.caller_name, w.caller_phone
          FROM work_orders w
          WHERE ($1::text IS NULL OR w.status = $1)
+           AND NOT EXISTS (SELECT 1 FROM unnest($8::text[]) q(word) WHERE strpos(w.search, q.word) = 0)
            AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM wo_assignees a WHERE a.doc_id = w.doc_id AND a.user_id = $2))
            AND ($3::text IS NULL OR w.site_id = $3)
            AND ($4::text IS NULL OR w.customer_id = $4)
@@ -124,6 +128,7 @@ pub fn list_work_orders(c: &mut Client, f: &WorkOrderFilter) -> Result<Vec<WorkO
             &limit,
             &f.created_from_ms,
             &f.created_before_ms,
+            &fieldsync::store::query_words(f.q.as_deref().unwrap_or_default()),
         ],
     )?;
     rows.iter()
@@ -148,6 +153,8 @@ pub fn list_work_orders(c: &mut Client, f: &WorkOrderFilter) -> Result<Vec<WorkO
                 created_by: col(r, 16)?,
                 created_at_ms: col(r, 17)?,
                 updated_at_ms: col(r, 18)?,
+                caller_name: col(r, 19)?,
+                caller_phone: col(r, 20)?,
             })
         })
         .collect()

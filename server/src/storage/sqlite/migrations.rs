@@ -214,6 +214,14 @@ UPDATE devices SET seen_seq = COALESCE(
 ALTER TABLE devices ADD COLUMN revoked_at_ms INTEGER;
 CREATE INDEX tokens_device ON tokens(device_id);
 "#,
+    // Who called, searchable with the number and title (the `q` of the work-order list).
+    // Rows written before search the number and title until their next change.
+    r#"
+ALTER TABLE work_orders ADD COLUMN caller_name TEXT;
+ALTER TABLE work_orders ADD COLUMN caller_phone TEXT;
+ALTER TABLE work_orders ADD COLUMN search TEXT NOT NULL DEFAULT '';
+UPDATE work_orders SET search = lower(COALESCE(number, '') || ' ' || title);
+"#,
 ];
 
 /// Bring the schema up to date in one transaction per step; returns the version in place.

@@ -12,13 +12,15 @@ pub fn write(tx: &Connection, id: &str, p: &Projection, now: TimestampMs) -> Res
                 tx,
                 "INSERT OR REPLACE INTO work_orders (doc_id, number, title, kind, status, conflict, priority,
                     category, customer_id, site_id, scheduled_start_ms, scheduled_end_ms, response_due_ms,
-                    resolution_due_ms, first_on_site_ms, completed_at_ms, created_by, created_at_ms, updated_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                    resolution_due_ms, first_on_site_ms, completed_at_ms, created_by, created_at_ms, updated_at_ms,
+                    caller_name, caller_phone, search)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                    ?20, ?21, ?22)",
                 params![
                     id, w.number, w.title, w.kind, w.status, w.conflict, w.priority, w.category,
                     w.customer_id, w.site_id, w.scheduled_start_ms, w.scheduled_end_ms,
                     w.response_due_ms, w.resolution_due_ms, w.first_on_site_ms, w.completed_at_ms,
-                    w.created_by, w.created_at_ms, now
+                    w.created_by, w.created_at_ms, now, w.caller_name, w.caller_phone, w.search
                 ],
             )?;
             exec(tx, "DELETE FROM wo_assignees WHERE doc_id = ?1", [id])?;
@@ -96,9 +98,10 @@ pub fn list_work_orders(conn: &Connection, f: &WorkOrderFilter) -> Result<Vec<Wo
                 (SELECT group_concat(user_id, ',') FROM wo_assignees a WHERE a.doc_id = w.doc_id),
                 (SELECT group_concat(device_doc_id, ',') FROM wo_devices v WHERE v.doc_id = w.doc_id),
                 w.scheduled_start_ms, w.scheduled_end_ms, w.response_due_ms, w.resolution_due_ms,
-                w.created_by, w.created_at_ms, w.updated_at_ms
+                w.created_by, w.created_at_ms, w.updated_at_ms, w.caller_name, w.caller_phone
          FROM work_orders w
          WHERE (?1 IS NULL OR w.status = ?1)
+           AND NOT EXISTS (SELECT 1 FROM json_each(?8) q WHERE instr(w.search, q.value) = 0)
            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM wo_assignees a WHERE a.doc_id = w.doc_id AND a.user_id = ?2))
            AND (?3 IS NULL OR w.site_id = ?3)
            AND (?4 IS NULL OR w.customer_id = ?4)
@@ -108,6 +111,10 @@ pub fn list_work_orders(conn: &Connection, f: &WorkOrderFilter) -> Result<Vec<Wo
          LIMIT ?5",
     )?;
     let limit = f.limit.unwrap_or(500).min(5000);
+    let words = serde_json::Value::from(fieldsync::store::query_words(
+        f.q.as_deref().unwrap_or_default(),
+    ))
+    .to_string();
     let rows = st.query_map(
         params![
             f.status,
@@ -116,7 +123,8 @@ pub fn list_work_orders(conn: &Connection, f: &WorkOrderFilter) -> Result<Vec<Wo
             f.customer,
             limit,
             f.created_from_ms,
-            f.created_before_ms
+            f.created_before_ms,
+            words
         ],
         |r| {
             Ok(WorkOrderRow {
@@ -139,6 +147,8 @@ pub fn list_work_orders(conn: &Connection, f: &WorkOrderFilter) -> Result<Vec<Wo
                 created_by: r.get(16)?,
                 created_at_ms: r.get(17)?,
                 updated_at_ms: r.get(18)?,
+                caller_name: r.get(19)?,
+                caller_phone: r.get(20)?,
             })
         },
     )?;
