@@ -2,10 +2,13 @@
 //! frame it reads the worker's reports, draws the screens, then applies their commands.
 
 use crate::command::Command;
+use crate::runtime::files::ReportSaved;
+use crate::runtime::messages::{FromWorker, ToWorker};
+use crate::runtime::store::{SharedStore, lock, meta};
+use crate::runtime::worker::WorkerHandle;
 use crate::state::{AppState, Flash, Screen};
 use crate::thumbs::{Thumb, Thumbnailer};
 use crate::views;
-use crate::worker::{FromWorker, SharedStore, ToWorker, WorkerHandle, lock};
 use fieldsync::TimestampMs;
 use fieldsync::store::LocalStore;
 use fieldsync_i18n::t;
@@ -32,8 +35,8 @@ pub struct FieldApp {
     pub(crate) allow_insecure_http: bool,
     /// Finished report saves (the report thread sends, each frame reads).
     reports: (
-        std::sync::mpsc::Sender<crate::report_pdf::ReportSaved>,
-        std::sync::mpsc::Receiver<crate::report_pdf::ReportSaved>,
+        std::sync::mpsc::Sender<ReportSaved>,
+        std::sync::mpsc::Receiver<ReportSaved>,
     ),
     /// The window's context, so a background job can wake it (set on the first frame).
     ctx: Option<egui::Context>,
@@ -67,7 +70,7 @@ impl FieldApp {
             let store = lock(&app.store);
             (
                 store.identity().ok().flatten(),
-                store.meta(crate::worker::meta::SERVER_URL).ok().flatten(),
+                store.meta(meta::SERVER_URL).ok().flatten(),
             )
         };
         app.state.screen = match &identity {
@@ -94,7 +97,7 @@ impl FieldApp {
     /// Switch language at once and remember the choice in the profile.
     pub(crate) fn set_language(&mut self, lang: fieldsync_i18n::Lang) {
         fieldsync_i18n::set_current(lang);
-        let saved = lock(&self.store).set_meta(crate::worker::meta::LANGUAGE, Some(lang.code()));
+        let saved = lock(&self.store).set_meta(meta::LANGUAGE, Some(lang.code()));
         if let Err(e) = saved {
             self.state.flash = Some(Flash {
                 text: fieldsync_i18n::t!("language-not-saved", error = e.to_string()),
@@ -212,7 +215,7 @@ impl FieldApp {
         }
     }
 
-    pub(crate) fn reports_tx(&self) -> std::sync::mpsc::Sender<crate::report_pdf::ReportSaved> {
+    pub(crate) fn reports_tx(&self) -> std::sync::mpsc::Sender<ReportSaved> {
         self.reports.0.clone()
     }
 
@@ -222,7 +225,7 @@ impl FieldApp {
 
     /// Show finished report saves: the path on success, the reason otherwise.
     fn poll_reports(&mut self) {
-        use crate::report_pdf::ReportPdfStatus;
+        use crate::state::ReportPdfStatus;
         let done: Vec<_> = self.reports.1.try_iter().collect();
         for saved in done {
             let doc = saved.doc;
@@ -421,7 +424,7 @@ impl FieldApp {
 /// The language saved in `store`'s profile, or else the operating system's. `main` reads it
 /// before the window opens, so the in-process demo server seeds in it.
 pub fn saved_language(store: &LocalStore) -> fieldsync_i18n::Lang {
-    let lang = match store.meta(crate::worker::meta::LANGUAGE) {
+    let lang = match store.meta(meta::LANGUAGE) {
         Ok(code) => code.as_deref().and_then(fieldsync_i18n::Lang::from_code),
         Err(e) => {
             tracing::warn!(error = %e, "language setting unreadable; following the OS");

@@ -3,17 +3,17 @@
 //! the sync worker. Refusals come back as plain words on the screen.
 
 use crate::app::FieldApp;
-use crate::screens::file_picker::{self, PickPurpose};
+use crate::runtime::files::{self, PickPurpose};
+use crate::runtime::messages::{ApiCall, ApiError, ApiReply, ToWorker};
+use crate::runtime::store::{explain, lock};
 use crate::screens::supervisor;
 use crate::state::{ArticleView, Flash, Screen};
 use crate::views;
-use crate::worker::{ToWorker, lock};
 use automerge::AutoCommit;
 use fieldsync::model::{
     self, CheckAnswer, CheckKind, ModelError, NewWorkOrder, PartUsed, PhotoRef, Signature,
 };
 use fieldsync::status::EventKind;
-use fieldsync::store::StoreError;
 use fieldsync::{DocId, DocKind, TimestampMs};
 use fieldsync_i18n::t;
 use std::path::PathBuf;
@@ -25,9 +25,9 @@ pub const MAX_PHOTO_BYTES: u64 = 50 * 1024 * 1024;
 pub enum Command {
     Go(Screen),
     /// Ask the server's office API (answers come back to `screens::on_api_answer`).
-    Api(crate::api::ApiCall),
-    /// Open a server event stream (see `crate::api`); `Unsubscribe` closes it by tag.
-    Subscribe(crate::api::ApiCall),
+    Api(ApiCall),
+    /// Open a server event stream (see `crate::runtime::api`); `Unsubscribe` closes it by tag.
+    Subscribe(ApiCall),
     Unsubscribe(String),
     OpenWorkOrder(DocId),
     OpenDevice(DocId),
@@ -99,28 +99,6 @@ pub enum Command {
     SetLanguage(fieldsync_i18n::Lang),
     /// Review page: show this work order's report with its change history (asks the server).
     OpenReviewHistory(DocId),
-}
-
-/// Plain words for a store error.
-pub fn explain(e: &StoreError) -> String {
-    match e {
-        // `Borrow` reads the model error whether the store boxes it or not.
-        StoreError::Model(m) => match std::borrow::Borrow::<ModelError>::borrow(m) {
-            ModelError::Invalid(msg) => capitalise(msg),
-            ModelError::NotFound { what, id } => t!("eng-cmd-no-such", what = *what, id = id),
-            other => t!("eng-cmd-not-saved", error = other.to_string()),
-        },
-        StoreError::NotFound(_) => t!("eng-cmd-gone"),
-        other => t!("eng-cmd-not-saved", error = other.to_string()),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }
 
 fn media_type(path: &str) -> Option<&'static str> {
@@ -482,17 +460,17 @@ impl FieldApp {
                     .state
                     .work_order
                     .as_ref()
-                    .map(|v| crate::report_pdf::default_file_name(&v.wo)),
+                    .map(|v| crate::file_names::default_file_name(&v.wo)),
             }
             .unwrap_or_default();
         }
         let p = &mut self.state.file_picker;
         let dir = dir.unwrap_or_else(|| match purpose {
-            PickPurpose::AttachPhoto => file_picker::start_dir(p.last_dir.as_deref()),
-            _ => file_picker::save_dir(p.last_save_dir.as_deref()),
+            PickPurpose::AttachPhoto => files::start_dir(p.last_dir.as_deref()),
+            _ => files::save_dir(p.last_save_dir.as_deref()),
         });
         p.purpose = Some(purpose);
-        match file_picker::list_dir(&dir, purpose) {
+        match files::list_dir(&dir, purpose) {
             Ok(entries) => {
                 p.dir_text = dir.display().to_string();
                 p.dir = dir;
@@ -541,24 +519,21 @@ impl FieldApp {
             return;
         };
         let call = supervisor::file_call(summary, csv);
-        let path = crate::report_pdf::with_extension(&path, if csv { "csv" } else { "pdf" });
+        let path = crate::file_names::with_extension(&path, if csv { "csv" } else { "pdf" });
         self.state.supervisor.file = Some(supervisor::SummaryFile::Saving(path));
         self.send(ToWorker::Api(call));
     }
 
     /// The server's answer to [`Self::fetch_summary_file`]: write it (through a temporary
     /// file) where the supervisor chose.
-    pub(crate) fn save_summary_file(
-        &mut self,
-        result: Result<crate::api::ApiReply, crate::api::ApiError>,
-    ) {
+    pub(crate) fn save_summary_file(&mut self, result: Result<ApiReply, ApiError>) {
         use supervisor::SummaryFile;
         let s = &mut self.state.supervisor;
         let Some(SummaryFile::Saving(path)) = s.file.take() else {
             return; // nothing asked (an answer to an earlier session)
         };
         s.file = Some(match result {
-            Ok(reply) => match crate::report_pdf::write_file(&path, &reply.bytes) {
+            Ok(reply) => match crate::runtime::files::write_file(&path, &reply.bytes) {
                 Ok(()) => SummaryFile::Saved(path),
                 Err(e) => SummaryFile::Failed(e),
             },
@@ -569,7 +544,9 @@ impl FieldApp {
     /// Make the open work order's service report from the local store and write it to
     /// `path`, on a thread of its own (works offline; the answer arrives in `poll_reports`).
     fn save_report_pdf(&mut self, path: PathBuf) {
-        use crate::report_pdf::{ReportPdfStatus, spawn_save, with_pdf_extension};
+        use crate::file_names::with_pdf_extension;
+        use crate::runtime::files::spawn_save;
+        use crate::state::ReportPdfStatus;
         let Some(v) = &self.state.work_order else {
             return;
         };
@@ -795,13 +772,14 @@ impl FieldApp {
     fn sign_in(&mut self) {
         let form = &mut self.state.sign_in;
         form.error = None;
-        let server = match crate::net::check_server_url(&form.server, self.allow_insecure_http) {
-            Ok(s) => s,
-            Err(e) => {
-                form.error = Some(e.to_string());
-                return;
-            }
-        };
+        let server =
+            match crate::runtime::net::check_server_url(&form.server, self.allow_insecure_http) {
+                Ok(s) => s,
+                Err(e) => {
+                    form.error = Some(e.to_string());
+                    return;
+                }
+            };
         if form.username.trim().is_empty() || form.password.is_empty() {
             form.error = Some(t!("eng-cmd-credentials-missing"));
             return;

@@ -9,16 +9,15 @@
 // type is the library's (large), so clippy's size lint is not ours to fix here.
 #![allow(clippy::result_large_err)]
 
-pub mod api;
 pub mod app;
 pub mod command;
 pub mod config;
 #[cfg(feature = "demo")]
 pub mod demo;
+pub mod file_names;
 pub mod fonts;
 pub mod format;
-pub mod net;
-pub mod report_pdf;
+pub mod runtime;
 pub mod sample;
 pub mod screens;
 pub mod signature;
@@ -26,8 +25,6 @@ pub mod sla_clocks;
 pub mod state;
 pub mod thumbs;
 pub mod time_input;
-pub mod trust;
 pub mod views;
-pub mod worker;
 
 pub use app::FieldApp;

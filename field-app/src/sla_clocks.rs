@@ -4,8 +4,8 @@
 //! while online and kept in the local store; without one on the device the countdown falls
 //! back to the due times the server wrote into the document (and says so).
 
-use crate::api::ApiCall;
 use crate::format;
+use crate::runtime::messages::ApiCall;
 use fieldsync::model::WorkOrder;
 use fieldsync::sla::{ClockReport, CompiledContract, Contract, SlaEvent, SlaState, SlaSubject};
 use fieldsync::store::{LocalStore, Result, WorkOrderRow};
@@ -231,10 +231,10 @@ impl SlaClocks {
 
 /// After the app re-read its lists: keep learned contracts, re-read the SLA inputs.
 pub fn refresh_app(
-    store: &crate::worker::SharedStore,
+    store: &crate::runtime::store::SharedStore,
     state: &mut crate::state::AppState,
 ) -> Result<()> {
-    let mut store = crate::worker::lock(store);
+    let mut store = crate::runtime::store::lock(store);
     state.sla_clocks.persist(&store)?;
     state.sla_clocks.refresh(&mut store, &state.my_work)
 }

@@ -2,12 +2,14 @@
 //! live in [`crate::app::FieldApp`]. Text being typed lives here until it is saved (on focus
 //! loss or a Save button); everything else shown comes from the store.
 
+use crate::runtime::files::{FileEntry, PickPurpose};
 use fieldsync::model::{DeviceRecord, KnowledgeArticle, PartUsed, Site, WorkOrder};
 use fieldsync::status::Folded;
 use fieldsync::store::{DeviceRow, Identity, KnowledgeRow, SyncBadge, WorkOrderRow};
 use fieldsync::{DocId, TimestampMs};
 use fieldsync_i18n::t;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// The screens of the engineer's app.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -87,13 +89,13 @@ pub struct AppState {
     /// The review page's history of one work order (server-backed) and the past state shown.
     pub review_history: crate::screens::review_history::HistoryState,
     /// The last "Save report PDF" of a work order: running, saved where, or why not.
-    pub report_pdf: Option<crate::report_pdf::ReportPdfStatus>,
+    pub report_pdf: Option<ReportPdfStatus>,
 }
 
 /// The in-app file dialog's listing and choice.
 #[derive(Debug, Default, Clone)]
 pub struct FilePicker {
-    pub purpose: Option<crate::screens::file_picker::PickPurpose>,
+    pub purpose: Option<PickPurpose>,
     pub dir: std::path::PathBuf,
     /// The folder field as typed.
     pub dir_text: String,
@@ -106,14 +108,6 @@ pub struct FilePicker {
     pub file_name: String,
     /// Where the last report was saved (reports and photos live in different folders).
     pub last_save_dir: Option<std::path::PathBuf>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileEntry {
-    pub name: String,
-    pub path: std::path::PathBuf,
-    pub is_dir: bool,
-    pub bytes: u64,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -358,6 +352,22 @@ impl ArticleView {
             symptoms: a.symptoms.as_str().to_string(),
             solution: a.solution.as_str().to_string(),
             tags: a.tags.clone(),
+        }
+    }
+}
+
+/// Where the open work order's report stands (shown beside the button).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportPdfStatus {
+    Saving { doc: DocId, path: PathBuf },
+    Saved { doc: DocId, path: PathBuf },
+    Failed { doc: DocId, error: String },
+}
+
+impl ReportPdfStatus {
+    pub fn doc(&self) -> DocId {
+        match self {
+            Self::Saving { doc, .. } | Self::Saved { doc, .. } | Self::Failed { doc, .. } => *doc,
         }
     }
 }

@@ -1,11 +1,11 @@
 //! Reading the store into what the screens show: lists, the open work order or device, the
 //! sync status. Called after commands and sync reports, never while drawing.
 
+use crate::runtime::store::meta;
 use crate::state::{
     AppState, ConflictLine, DeviceView, QuarantineLine, WorkOrderDrafts, WorkOrderRights,
     WorkOrderView,
 };
-use crate::worker::meta;
 use automerge::{ReadDoc, Value};
 use fieldsync::model::device::{DEVICE_FIELDS, LOCATION_FIELDS};
 use fieldsync::model::{CheckKind, FieldConflict, scan_conflicts};

@@ -8,10 +8,10 @@ use egui_kittest::kittest::Queryable;
 use fieldsync::sla::Contract;
 use fieldsync::store::{Identity, LocalStore};
 use fieldsync::{Role, TimestampMs};
-use fieldsync_app::api::{ApiAnswer, ApiBody, ApiCall, ApiError, ApiMethod, ApiReply};
+use fieldsync_app::runtime::{ApiAnswer, ApiBody, ApiCall, ApiError, ApiMethod, ApiReply};
+use fieldsync_app::runtime::{FromWorker, ToWorker, lock};
 use fieldsync_app::screens::dispatch::{DispatchTab, Liveness};
 use fieldsync_app::state::Screen;
-use fieldsync_app::worker::{FromWorker, ToWorker, lock};
 use fieldsync_app::{FieldApp, fonts};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -654,8 +654,8 @@ fn my_work_counts_down_offline_with_the_cached_contract() {
 mod live {
     use super::*;
     use fieldsync::wire::LoginRequest;
-    use fieldsync_app::net;
-    use fieldsync_app::worker::{SharedStore, WorkerHandle};
+    use fieldsync_app::runtime::net;
+    use fieldsync_app::runtime::{SharedStore, WorkerHandle};
     use fieldsync_server::testing::TestServer;
     use std::sync::Mutex;
     use std::time::Duration;
@@ -670,7 +670,7 @@ mod live {
             actors: vec![store.actor().to_hex_string()],
         };
         net::login(
-            &net::client(fieldsync_app::trust::Pins::new(None)).unwrap(),
+            &net::client(fieldsync_app::runtime::trust::Pins::new(None)).unwrap(),
             url,
             &req,
         )

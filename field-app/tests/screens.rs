@@ -8,9 +8,9 @@ use fieldsync::TimestampMs;
 use fieldsync::status::Status;
 use fieldsync::store::{LocalStore, SyncBadge};
 use fieldsync::wire::{PROTOCOL_VERSION, PushOutcome, PushResult, SyncResponse};
+use fieldsync_app::runtime::{FromWorker, ToWorker, lock};
 use fieldsync_app::sample::{self, SampleIds};
 use fieldsync_app::state::Screen;
-use fieldsync_app::worker::{FromWorker, ToWorker, lock};
 use fieldsync_app::{FieldApp, fonts};
 
 /// Tue 24 Nov 2026 08:30 UTC.

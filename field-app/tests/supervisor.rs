@@ -9,8 +9,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use fieldsync::TimestampMs;
 use fieldsync::store::{Identity, LocalStore};
-use fieldsync_app::api::{ApiAnswer, ApiBody, ApiError, ApiMethod, ApiReply};
-use fieldsync_app::worker::FromWorker;
+use fieldsync_app::runtime::FromWorker;
+use fieldsync_app::runtime::{ApiAnswer, ApiBody, ApiError, ApiMethod, ApiReply};
 use fieldsync_app::{FieldApp, fonts};
 
 /// Wed 18 Nov 2026 08:30 UTC.

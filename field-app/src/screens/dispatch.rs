@@ -4,8 +4,8 @@
 //! live (server-sent events, polling every 15 s when the stream is missing).
 
 use super::{dispatch_board, dispatch_call, plans};
-use crate::api::{ApiAnswer, ApiCall, ApiError, ApiReply};
 use crate::command::Command;
+use crate::runtime::messages::{ApiAnswer, ApiCall, ApiError, ApiReply};
 use crate::screens::dispatch_model::{BoardRow, DeviceInfo, Engineer, SiteInfo};
 use crate::sla_clocks::CONTRACT_TAG;
 use crate::state::{AppState, Flash, Screen};

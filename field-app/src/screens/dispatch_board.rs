@@ -9,9 +9,9 @@ use super::dispatch_model::{
     self as model, BoardRow, HOUR_MS, MINUTE_MS, QueueSort, Suggestion, local_hm, zoned_day_hm,
     zoned_hm,
 };
-use crate::api::{ApiCall, ApiError, ApiReply};
 use crate::command::Command;
 use crate::format;
+use crate::runtime::messages::{ApiCall, ApiError, ApiReply};
 use crate::state::AppState;
 use chrono::NaiveDate;
 use egui::{Color32, RichText};

@@ -5,9 +5,9 @@
 
 use super::dispatch::{self, DispatchTab, may_dispatch};
 use super::dispatch_model::{DeviceInfo, zoned_day_hm};
-use crate::api::{ApiCall, ApiError, ApiReply};
 use crate::command::Command;
 use crate::format;
+use crate::runtime::messages::{ApiCall, ApiError, ApiReply};
 use crate::sla_clocks::contract_call;
 use crate::state::AppState;
 use egui::RichText;

@@ -5,124 +5,11 @@
 
 use crate::command::Command;
 use crate::format;
-use crate::state::{AppState, FileEntry, FilePicker};
+use crate::runtime::files::PickPurpose;
+use crate::state::{AppState, FilePicker};
 use egui::RichText;
 use fieldsync_i18n::t;
 use std::path::{Path, PathBuf};
-
-/// What a chosen file is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PickPurpose {
-    /// A photo for the open work order.
-    AttachPhoto,
-    /// Where to save the open work order's service report (a folder and a file name).
-    SaveReport,
-    /// Where to save the loaded service summary (supervisor dashboard), as PDF or CSV.
-    SaveSummaryPdf,
-    SaveSummaryCsv,
-}
-
-impl PickPurpose {
-    fn title(self) -> String {
-        match self {
-            PickPurpose::AttachPhoto => t!("eng-picker-title-photo"),
-            PickPurpose::SaveReport => t!("eng-picker-title-report"),
-            PickPurpose::SaveSummaryPdf => t!("eng-picker-title-summary-pdf"),
-            PickPurpose::SaveSummaryCsv => t!("eng-picker-title-summary-csv"),
-        }
-    }
-
-    fn button(self) -> String {
-        match self {
-            PickPurpose::AttachPhoto => t!("eng-picker-use-photo"),
-            PickPurpose::SaveReport | PickPurpose::SaveSummaryPdf | PickPurpose::SaveSummaryCsv => {
-                t!("eng-picker-save-here")
-            }
-        }
-    }
-
-    /// File name extensions offered (lower case).
-    pub fn extensions(self) -> &'static [&'static str] {
-        match self {
-            PickPurpose::AttachPhoto => &["jpg", "jpeg", "png", "webp", "heic"],
-            PickPurpose::SaveReport | PickPurpose::SaveSummaryPdf => &["pdf"],
-            PickPurpose::SaveSummaryCsv => &["csv"],
-        }
-    }
-
-    /// The dialog names a new file rather than choosing an existing one.
-    pub fn saves(self) -> bool {
-        self != PickPurpose::AttachPhoto
-    }
-}
-
-/// At most this many entries of one folder are listed (a camera dump can hold thousands).
-pub const MAX_ENTRIES: usize = 5_000;
-
-/// Read `dir` for `purpose`: sub-folders first, then matching files, each sorted by name
-/// (hidden entries left out).
-pub fn list_dir(dir: &Path, purpose: PickPurpose) -> Result<Vec<FileEntry>, String> {
-    let read = std::fs::read_dir(dir).map_err(|e| {
-        t!(
-            "eng-picker-cannot-open",
-            path = dir.display().to_string(),
-            error = e.to_string()
-        )
-    })?;
-    let mut entries = Vec::new();
-    for entry in read.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        // Follow links, so a linked photo folder opens like any other.
-        let Ok(meta) = std::fs::metadata(&path) else {
-            continue;
-        };
-        let is_dir = meta.is_dir();
-        let wanted = is_dir
-            || path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                purpose
-                    .extensions()
-                    .contains(&e.to_ascii_lowercase().as_str())
-            });
-        if wanted {
-            entries.push(FileEntry {
-                name,
-                path,
-                is_dir,
-                bytes: meta.len(),
-            });
-        }
-        if entries.len() >= MAX_ENTRIES {
-            break;
-        }
-    }
-    entries.sort_by(|a, b| {
-        b.is_dir
-            .cmp(&a.is_dir)
-            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-    });
-    Ok(entries)
-}
-
-/// Where browsing starts: the last folder used, else Pictures, else home, else `/`.
-pub fn start_dir(last: Option<&Path>) -> PathBuf {
-    last.map(Path::to_owned)
-        .or_else(|| directories::UserDirs::new().and_then(|u| u.picture_dir().map(Path::to_owned)))
-        .or_else(|| directories::UserDirs::new().map(|u| u.home_dir().to_owned()))
-        .unwrap_or_else(|| PathBuf::from("/"))
-}
-
-/// Where saving starts: the last folder saved to, else Documents, else home, else the
-/// temporary folder.
-pub fn save_dir(last: Option<&Path>) -> PathBuf {
-    last.map(Path::to_owned)
-        .or_else(|| directories::UserDirs::new().and_then(|u| u.document_dir().map(Path::to_owned)))
-        .or_else(|| directories::UserDirs::new().map(|u| u.home_dir().to_owned()))
-        .unwrap_or_else(std::env::temp_dir)
-}
 
 /// The dialog, drawn while a pick is in progress.
 pub fn file_picker_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
@@ -132,7 +19,7 @@ pub fn file_picker_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Com
     let p = &mut state.file_picker;
     let modal = egui::Modal::new(egui::Id::unique("file_picker")).show(ui.ctx(), |ui| {
         ui.set_width(640.0);
-        ui.heading(purpose.title());
+        ui.heading(title(purpose));
         folder_row(ui, p, purpose, out);
         if let Some(e) = &p.error {
             ui.label(RichText::new(e).color(format::RED));
@@ -155,7 +42,7 @@ pub fn file_picker_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Com
             ui.label(label);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
-                    .add_enabled(chosen.is_some(), egui::Button::new(purpose.button()))
+                    .add_enabled(chosen.is_some(), egui::Button::new(button(purpose)))
                     .clicked()
                     && let Some(c) = chosen
                 {
@@ -184,7 +71,7 @@ fn save_row(ui: &mut egui::Ui, p: &mut FilePicker, purpose: PickPurpose, out: &m
         let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let save = ui
-                .add_enabled(valid, egui::Button::new(purpose.button()))
+                .add_enabled(valid, egui::Button::new(button(purpose)))
                 .on_disabled_hover_text(t!("eng-picker-file-name-hint"));
             if (save.clicked() || (entered && valid)) && !p.dir.as_os_str().is_empty() {
                 out.push(Command::PickFile(p.dir.join(&name)));
@@ -290,9 +177,30 @@ fn size(bytes: u64) -> String {
     }
 }
 
+/// The dialog's title for `purpose`.
+fn title(purpose: PickPurpose) -> String {
+    match purpose {
+        PickPurpose::AttachPhoto => t!("eng-picker-title-photo"),
+        PickPurpose::SaveReport => t!("eng-picker-title-report"),
+        PickPurpose::SaveSummaryPdf => t!("eng-picker-title-summary-pdf"),
+        PickPurpose::SaveSummaryCsv => t!("eng-picker-title-summary-csv"),
+    }
+}
+
+/// The words on the button that chooses.
+fn button(purpose: PickPurpose) -> String {
+    match purpose {
+        PickPurpose::AttachPhoto => t!("eng-picker-use-photo"),
+        PickPurpose::SaveReport | PickPurpose::SaveSummaryPdf | PickPurpose::SaveSummaryCsv => {
+            t!("eng-picker-save-here")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime::files::list_dir;
 
     #[test]
     fn lists_folders_first_then_photos_only() {

@@ -23,9 +23,9 @@ pub mod supervisor_devices;
 pub mod wo_extras;
 pub mod work_order;
 
-use crate::api::ApiAnswer;
 use crate::command::Command;
 use crate::format;
+use crate::runtime::messages::ApiAnswer;
 use crate::state::{AppState, Flash, Screen};
 use egui::RichText;
 use fieldsync_i18n::{self as i18n, Lang, t};

@@ -6,9 +6,9 @@
 use super::dispatch::{self, may_dispatch};
 use super::dispatch_model::{local_date, local_day_hm, zoned_hm};
 use super::plans_model::{DeviceScope, Occurrence, Plan, PlanDraft, RulePreset};
-use crate::api::{ApiCall, ApiError, ApiReply};
 use crate::command::Command;
 use crate::format;
+use crate::runtime::messages::{ApiCall, ApiError, ApiReply};
 use crate::state::AppState;
 use egui::RichText;
 use fieldsync::TimestampMs;

@@ -4,9 +4,9 @@
 //! back. The history needs a connection (offline, the page says so); the current report
 //! comes from this device.
 
-use crate::api::{ApiAnswer, ApiCall, ApiError};
 use crate::command::Command;
 use crate::format;
+use crate::runtime::messages::{ApiAnswer, ApiCall, ApiError};
 use crate::state::{AppState, Flash};
 use egui::RichText;
 use fieldsync::DocId;

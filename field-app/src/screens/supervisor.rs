@@ -6,9 +6,9 @@
 //! records a customer complaint or a return-visit score against a work order.
 
 pub use super::supervisor_devices::{DeviceFaultFigures, DeviceFigures, DowntimeFigures};
-use crate::api::{ApiAnswer, ApiCall, ApiError};
 use crate::command::Command;
 use crate::format;
+use crate::runtime::messages::{ApiAnswer, ApiCall, ApiError};
 use crate::state::{AppState, Flash};
 use egui::RichText;
 use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Line, Plot, PlotPoints};
@@ -210,7 +210,7 @@ pub fn default_file_name(summary: &Summary, ext: &str) -> String {
     let base = format!("{}-{}", summary.customer, summary.current.period);
     format!(
         "service-summary-{}.{ext}",
-        crate::report_pdf::safe_file_part(&base)
+        crate::file_names::safe_file_part(&base)
     )
 }
 
@@ -376,7 +376,7 @@ fn dashboard_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
 /// "Save PDF…" / "Save CSV…" of the loaded summary (fetched from the server when a place to
 /// save is chosen), and how the last save went.
 fn save_ui(ui: &mut egui::Ui, file: Option<&SummaryFile>, out: &mut Vec<Command>) {
-    use super::file_picker::PickPurpose;
+    use crate::runtime::files::PickPurpose;
     let saving = matches!(file, Some(SummaryFile::Saving(_)));
     ui.horizontal_wrapped(|ui| {
         for (text, purpose) in [

@@ -3,7 +3,7 @@
 
 use crate::command::Command;
 use crate::format;
-use crate::screens::file_picker::PickPurpose;
+use crate::runtime::files::PickPurpose;
 use crate::signature;
 use crate::state::WorkOrderView;
 use crate::thumbs::Thumb;

@@ -2,11 +2,11 @@
 //! devices with their outages, the checklist, findings, parts, photos, the service report
 //! PDF, signature, time on site and the event history.
 
-use super::file_picker::PickPurpose;
 use super::{checklist, outages, section, wo_extras};
 use crate::command::Command;
 use crate::format;
-use crate::report_pdf::ReportPdfStatus;
+use crate::runtime::files::PickPurpose;
+use crate::state::ReportPdfStatus;
 use crate::state::{AppState, Screen, WorkOrderView};
 use egui::RichText;
 use fieldsync::Role;

@@ -1,10 +1,13 @@
-//! The service report PDF made on this computer from the local store, so an engineer without
-//! a connection can save it for the customer to read before signing. The pages are the
-//! server's (`fieldsync_report::assemble` + `render`); only where the work order, site,
-//! devices and attachments come from differs. Gathering and rendering run on their own thread.
+//! The app's file I/O: the folder listing of the file dialog, and saving files — the service
+//! report PDF made on this computer from the local store (so an engineer without a
+//! connection can save it for the customer to read before signing; the pages are the
+//! server's, `fieldsync_report::assemble` + `render`, only where the work order, site,
+//! devices and attachments come from differs), and any file written through a temporary one.
+//! Gathering and rendering run on their own thread.
 
-use crate::worker::{SharedStore, lock};
-use fieldsync::model::{DeviceRecord, Site, WorkOrder};
+use super::store::{SharedStore, explain, lock};
+use crate::file_names::with_suffix;
+use fieldsync::model::{DeviceRecord, Site};
 use fieldsync::store::Identity;
 use fieldsync::{DocId, TimestampMs};
 use fieldsync_i18n::t;
@@ -12,6 +15,111 @@ use fieldsync_report::{self as report, ReportData, ReportError, ReportSource};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
+
+/// What a chosen file is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickPurpose {
+    /// A photo for the open work order.
+    AttachPhoto,
+    /// Where to save the open work order's service report (a folder and a file name).
+    SaveReport,
+    /// Where to save the loaded service summary (supervisor dashboard), as PDF or CSV.
+    SaveSummaryPdf,
+    SaveSummaryCsv,
+}
+
+impl PickPurpose {
+    /// File name extensions offered (lower case).
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            PickPurpose::AttachPhoto => &["jpg", "jpeg", "png", "webp", "heic"],
+            PickPurpose::SaveReport | PickPurpose::SaveSummaryPdf => &["pdf"],
+            PickPurpose::SaveSummaryCsv => &["csv"],
+        }
+    }
+
+    /// The dialog names a new file rather than choosing an existing one.
+    pub fn saves(self) -> bool {
+        self != PickPurpose::AttachPhoto
+    }
+}
+
+/// At most this many entries of one folder are listed (a camera dump can hold thousands).
+pub const MAX_ENTRIES: usize = 5_000;
+
+/// Read `dir` for `purpose`: sub-folders first, then matching files, each sorted by name
+/// (hidden entries left out).
+pub fn list_dir(dir: &Path, purpose: PickPurpose) -> Result<Vec<FileEntry>, String> {
+    let read = std::fs::read_dir(dir).map_err(|e| {
+        t!(
+            "eng-picker-cannot-open",
+            path = dir.display().to_string(),
+            error = e.to_string()
+        )
+    })?;
+    let mut entries = Vec::new();
+    for entry in read.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        // Follow links, so a linked photo folder opens like any other.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        let is_dir = meta.is_dir();
+        let wanted = is_dir
+            || path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                purpose
+                    .extensions()
+                    .contains(&e.to_ascii_lowercase().as_str())
+            });
+        if wanted {
+            entries.push(FileEntry {
+                name,
+                path,
+                is_dir,
+                bytes: meta.len(),
+            });
+        }
+        if entries.len() >= MAX_ENTRIES {
+            break;
+        }
+    }
+    entries.sort_by(|a, b| {
+        b.is_dir
+            .cmp(&a.is_dir)
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+    });
+    Ok(entries)
+}
+
+/// Where browsing starts: the last folder used, else Pictures, else home, else `/`.
+pub fn start_dir(last: Option<&Path>) -> PathBuf {
+    last.map(Path::to_owned)
+        .or_else(|| directories::UserDirs::new().and_then(|u| u.picture_dir().map(Path::to_owned)))
+        .or_else(|| directories::UserDirs::new().map(|u| u.home_dir().to_owned()))
+        .unwrap_or_else(|| PathBuf::from("/"))
+}
+
+/// Where saving starts: the last folder saved to, else Documents, else home, else the
+/// temporary folder.
+pub fn save_dir(last: Option<&Path>) -> PathBuf {
+    last.map(Path::to_owned)
+        .or_else(|| directories::UserDirs::new().and_then(|u| u.document_dir().map(Path::to_owned)))
+        .or_else(|| directories::UserDirs::new().map(|u| u.home_dir().to_owned()))
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// A file or folder in the dialog's listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    pub name: String,
+    pub path: std::path::PathBuf,
+    pub is_dir: bool,
+    pub bytes: u64,
+}
 
 /// Reads for the report from the local store. The store is locked per read, never while a
 /// photo file is read, so the window stays responsive during a long render.
@@ -60,9 +168,7 @@ pub fn gather_local(
     me: Option<&Identity>,
     now: TimestampMs,
 ) -> Result<ReportData, String> {
-    let wo = lock(store)
-        .work_order(id)
-        .map_err(|e| crate::command::explain(&e))?;
+    let wo = lock(store).work_order(id).map_err(|e| explain(&e))?;
     let names = me
         .map(|m| (m.user_id.clone(), m.display_name.clone()))
         .into_iter()
@@ -82,44 +188,6 @@ pub fn build_pdf(
     report::render(&data).map_err(|e| t!("eng-report-not-made", error = e.to_string()))
 }
 
-/// `service-report-<number>.pdf`, with only characters every file system accepts.
-pub fn default_file_name(wo: &WorkOrder) -> String {
-    let base = wo.number.as_deref().unwrap_or(&wo.id);
-    format!("service-report-{}.pdf", safe_file_part(base))
-}
-
-/// `s` with every character but ASCII letters, digits and `-` replaced by `_`, so any file
-/// system accepts it in a file name.
-pub fn safe_file_part(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// `path` with a `.pdf` ending (added when the engineer typed a name without one).
-pub fn with_pdf_extension(path: &Path) -> PathBuf {
-    with_extension(path, "pdf")
-}
-
-/// `path`, ending in `.ext` (added when the name typed lacks it; any case kept).
-pub fn with_extension(path: &Path, ext: &str) -> PathBuf {
-    let has = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case(ext));
-    if has {
-        path.to_owned()
-    } else {
-        with_suffix(path, &format!(".{ext}"))
-    }
-}
-
 /// Write through a temporary file, so an open PDF viewer never sees half a report.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let tmp = with_suffix(path, ".part");
@@ -135,33 +203,11 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
         })
 }
 
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
-}
-
 /// How saving a report went.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportSaved {
     pub doc: DocId,
     pub result: Result<PathBuf, String>,
-}
-
-/// Where the open work order's report stands (shown beside the button).
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReportPdfStatus {
-    Saving { doc: DocId, path: PathBuf },
-    Saved { doc: DocId, path: PathBuf },
-    Failed { doc: DocId, error: String },
-}
-
-impl ReportPdfStatus {
-    pub fn doc(&self) -> DocId {
-        match self {
-            Self::Saving { doc, .. } | Self::Saved { doc, .. } | Self::Failed { doc, .. } => *doc,
-        }
-    }
 }
 
 /// One save on its own thread: gather, render, write, then report through `done` and wake
@@ -194,23 +240,6 @@ pub fn spawn_save(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn file_names_are_safe_and_end_in_pdf() {
-        let wo = WorkOrder {
-            number: Some("WO-2026/0042 张".into()),
-            ..Default::default()
-        };
-        assert_eq!(default_file_name(&wo), "service-report-WO-2026_0042__.pdf");
-        assert_eq!(
-            with_pdf_extension(Path::new("/tmp/r")),
-            PathBuf::from("/tmp/r.pdf")
-        );
-        assert_eq!(
-            with_pdf_extension(Path::new("/tmp/r.PDF")),
-            PathBuf::from("/tmp/r.PDF")
-        );
-    }
 
     #[test]
     fn a_write_into_a_missing_folder_says_where() {

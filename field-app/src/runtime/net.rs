@@ -1,7 +1,7 @@
 //! HTTP calls to the hub (blocking; only the sync worker thread calls these): login and one
 //! sync round trip. Errors come back in plain words for the status bar.
 
-use crate::trust::Pins;
+use super::trust::Pins;
 use fieldsync::wire::{self, ErrorBody, LoginRequest, LoginResponse, SyncRequest, SyncResponse};
 use fieldsync_i18n::t;
 use std::sync::Arc;
@@ -98,7 +98,7 @@ impl NetError {
 /// A client builder whose https trusts the system roots or the certificate pinned in `pins`
 /// (trust::client_config).
 pub fn builder(pins: Arc<Pins>) -> Result<reqwest::blocking::ClientBuilder, NetError> {
-    let tls = crate::trust::client_config(pins).map_err(|e| NetError::Protocol(e.to_string()))?;
+    let tls = super::trust::client_config(pins).map_err(|e| NetError::Protocol(e.to_string()))?;
     Ok(reqwest::blocking::Client::builder().tls_backend_preconfigured(tls))
 }
 

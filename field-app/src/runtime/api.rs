@@ -6,190 +6,15 @@
 //! `FromWorker::Api(ApiAnswer)`, and [`crate::screens::on_api_answer`] routes it by tag prefix.
 //! `Command::Subscribe` opens a Server-Sent-Events stream whose events arrive the same way.
 
-use crate::net::{self, NetError};
-use crate::worker::{FromWorker, SharedStore, lock, meta};
-use fieldsync_i18n::t;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use super::messages::{ApiAnswer, ApiBody, ApiCall, ApiError, ApiMethod, ApiReply, FromWorker};
+use super::net;
+use super::store::{SharedStore, lock, meta};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
 use std::time::Duration;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ApiMethod {
-    Get,
-    Post,
-    Put,
-    Delete,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum ApiBody {
-    Empty,
-    Json(serde_json::Value),
-    Bytes {
-        content_type: String,
-        bytes: Vec<u8>,
-    },
-}
-
-/// One request; `tag` says which screen asked and for what (e.g. `dispatch.board`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApiCall {
-    pub tag: String,
-    pub method: ApiMethod,
-    /// Path and query on the signed-in server, e.g. `/v1/work-orders?status=new`.
-    pub path: String,
-    pub body: ApiBody,
-}
-
-impl ApiCall {
-    pub fn get(tag: impl Into<String>, path: impl Into<String>) -> Self {
-        Self::new(tag, ApiMethod::Get, path, ApiBody::Empty)
-    }
-
-    pub fn delete(tag: impl Into<String>, path: impl Into<String>) -> Self {
-        Self::new(tag, ApiMethod::Delete, path, ApiBody::Empty)
-    }
-
-    pub fn post_json(
-        tag: impl Into<String>,
-        path: impl Into<String>,
-        body: &impl Serialize,
-    ) -> Self {
-        Self::new(tag, ApiMethod::Post, path, json_body(body))
-    }
-
-    pub fn put_json(
-        tag: impl Into<String>,
-        path: impl Into<String>,
-        body: &impl Serialize,
-    ) -> Self {
-        Self::new(tag, ApiMethod::Put, path, json_body(body))
-    }
-
-    fn new(
-        tag: impl Into<String>,
-        method: ApiMethod,
-        path: impl Into<String>,
-        body: ApiBody,
-    ) -> Self {
-        ApiCall {
-            tag: tag.into(),
-            method,
-            path: path.into(),
-            body,
-        }
-    }
-}
-
-/// A value that cannot be turned into JSON is a programming error; send `null` and let the
-/// server's validation answer in plain words rather than panicking in the UI thread.
-fn json_body(body: &impl Serialize) -> ApiBody {
-    ApiBody::Json(serde_json::to_value(body).unwrap_or(serde_json::Value::Null))
-}
-
-/// A successful (2xx) answer, or one event of a stream (`content_type` = `event/<name>`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApiReply {
-    pub status: u16,
-    pub content_type: String,
-    pub bytes: Vec<u8>,
-}
-
-impl ApiReply {
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, String> {
-        serde_json::from_slice(&self.bytes)
-            .map_err(|e| t!("eng-net-protocol", detail = e.to_string()))
-    }
-
-    /// The event name of a stream event (`None` for a plain answer).
-    pub fn event(&self) -> Option<&str> {
-        self.content_type.strip_prefix("event/")
-    }
-
-    /// A JSON reply for tests and fakes.
-    pub fn json_ok(value: &impl Serialize) -> Self {
-        ApiReply {
-            status: 200,
-            content_type: "application/json".into(),
-            bytes: serde_json::to_vec(value).unwrap_or_default(),
-        }
-    }
-}
-
-/// Why a call failed, in words a dispatcher or supervisor understands (in the language in
-/// use; the server's own English message stays as the detail).
-#[derive(Clone, Debug, PartialEq)]
-pub enum ApiError {
-    Offline(String),
-    NeedsSignIn,
-    Server { status: u16, message: String },
-    Other(String),
-}
-
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = match self {
-            ApiError::Offline(why) => t!("eng-net-offline", why = why),
-            ApiError::NeedsSignIn => t!("eng-api-needs-sign-in"),
-            ApiError::Server { status, message } => t!(
-                "eng-api-refused",
-                status = status.to_string(),
-                what = crate::net::server_code_words(code_of_status(*status)),
-                detail = message
-            ),
-            ApiError::Other(text) => text.clone(),
-        };
-        f.write_str(&text)
-    }
-}
-
-impl std::error::Error for ApiError {}
-
-/// The server's error code for an HTTP status (as `server/src/error.rs` pairs them), for
-/// words when only the status is kept.
-fn code_of_status(status: u16) -> &'static str {
-    match status {
-        400 => "bad_request",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "not_found",
-        409 => "conflict",
-        413 => "too_large",
-        415 => "unsupported_media_type",
-        426 => "unsupported_protocol",
-        429 => "rate_limited",
-        503 => "unavailable",
-        500 => "internal",
-        _ => "",
-    }
-}
-
-impl ApiError {
-    /// The server does not have this endpoint or object.
-    pub fn is_not_found(&self) -> bool {
-        matches!(self, ApiError::Server { status: 404, .. })
-    }
-
-    fn from_net(e: NetError, status: u16) -> Self {
-        match e {
-            NetError::Offline(s) => ApiError::Offline(s),
-            NetError::Unauthorized | NetError::BadCredentials => ApiError::NeedsSignIn,
-            NetError::Server { message, .. } => ApiError::Server { status, message },
-            other => ApiError::Other(other.to_string()),
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApiAnswer {
-    pub tag: String,
-    pub result: Result<ApiReply, ApiError>,
-}
 
 /// What the UI asks of the API thread.
 #[derive(Debug)]
@@ -276,7 +101,7 @@ impl ApiThread {
     fn call(&mut self, call: &ApiCall) -> Result<ApiReply, ApiError> {
         let (server, token) = credentials(&self.store)?;
         if self.client.is_none() {
-            let pins = crate::trust::Pins::new(pinned_certificate(&self.store));
+            let pins = super::trust::Pins::new(pinned_certificate(&self.store));
             self.client = Some(net::client(pins).map_err(|e| ApiError::from_net(e, 0))?);
         }
         let client = self.client.as_ref().expect("set above");
@@ -353,12 +178,9 @@ fn answer(
     repaint();
 }
 
-/// The server certificate pinned at sign-in (worker::meta::SERVER_CERT_SHA256).
+/// The server certificate pinned at sign-in (store::meta::SERVER_CERT_SHA256).
 fn pinned_certificate(store: &SharedStore) -> Option<String> {
-    crate::worker::lock(store)
-        .meta(crate::worker::meta::SERVER_CERT_SHA256)
-        .ok()
-        .flatten()
+    lock(store).meta(meta::SERVER_CERT_SHA256).ok().flatten()
 }
 
 fn credentials(store: &SharedStore) -> Result<(String, String), ApiError> {
@@ -428,7 +250,7 @@ impl EventStream {
     fn read_stream(&self) -> Result<bool, ApiError> {
         let (server, token) = credentials(&self.store)?;
         // No overall timeout: the stream stays open; the server's keep-alives show it is alive.
-        let pins = crate::trust::Pins::new(pinned_certificate(&self.store));
+        let pins = super::trust::Pins::new(pinned_certificate(&self.store));
         let client = net::builder(pins)
             .map_err(|e| ApiError::from_net(e, 0))?
             .connect_timeout(Duration::from_secs(10))

@@ -3,37 +3,18 @@
 //! ~30 s and on demand, backing off exponentially while offline (it sleeps on its channel, so
 //! there is no busy loop). It reports to the UI through a channel plus `request_repaint()`.
 
-use crate::api::{ApiAnswer, ApiCall, ApiHandle, ApiRequest};
-use crate::net::{self, NetError};
-use crate::trust::Pins;
-use fieldsync::store::{Identity, LocalStore};
+use super::api::{ApiHandle, ApiRequest};
+use super::messages::{FromWorker, SyncSummary, ToWorker};
+use super::net::{self, NetError};
+use super::store::{SharedStore, lock, meta};
+use super::trust::Pins;
+use fieldsync::TimestampMs;
+use fieldsync::store::Identity;
 use fieldsync::wire::LoginRequest;
-use fieldsync::{DocId, TimestampMs};
 use fieldsync_i18n::t;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
-
-/// The one local store, shared by the UI thread and the worker; each side locks it briefly.
-pub type SharedStore = Arc<Mutex<LocalStore>>;
-
-/// Lock the store even if a panic elsewhere poisoned the mutex (SQLite holds the truth).
-pub fn lock(store: &SharedStore) -> MutexGuard<'_, LocalStore> {
-    store.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// Store meta keys the app keeps besides the library's own.
-pub mod meta {
-    pub const SERVER_URL: &str = "app.server_url";
-    pub const TOKEN: &str = "app.token";
-    /// SHA-256 fingerprint of the server's self-signed certificate, pinned on first contact
-    /// (absent when the system roots vouch for the server, or over loopback http).
-    pub const SERVER_CERT_SHA256: &str = "app.server_cert_sha256";
-    pub const TOKEN_EXPIRES_MS: &str = "app.token_expires_at_ms";
-    pub const LAST_SYNC_MS: &str = "last_sync_ms";
-    /// The language chosen in the app (`en`, `zh-CN`); absent: follow the OS.
-    pub const LANGUAGE: &str = "app.language";
-}
 
 /// Automatic sync interval while online.
 pub const SYNC_INTERVAL: Duration = Duration::from_secs(30);
@@ -42,68 +23,6 @@ pub const BACKOFF_START: Duration = Duration::from_secs(5);
 pub const BACKOFF_MAX: Duration = Duration::from_secs(300);
 /// Page size the app asks for, so a large first sync shows progress.
 const PAGE_BYTES: u64 = 2 * 1024 * 1024;
-
-/// UI → worker.
-#[derive(Debug, Clone)]
-pub enum ToWorker {
-    SignIn {
-        server: String,
-        username: String,
-        password: String,
-        /// Keep retrying while the server is not up yet (the demo starts one).
-        wait_for_server: bool,
-    },
-    /// "Sync now" (also clears any backoff).
-    SyncNow,
-    /// A local edit was saved: sync soon unless offline.
-    Nudge,
-    /// An office-API call (handled by the API thread, never delays a sync).
-    Api(ApiCall),
-    /// Open a Server-Sent-Events stream; its events come back as `FromWorker::Api`.
-    Subscribe(ApiCall),
-    /// Close the stream opened under this tag.
-    Unsubscribe(String),
-    Shutdown,
-}
-
-/// What one completed sync did.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SyncSummary {
-    pub accepted: usize,
-    pub rejected: Vec<(DocId, String, String)>,
-    pub pulled: usize,
-    pub removed: usize,
-    pub round_trips: usize,
-    pub bytes_up: usize,
-    pub bytes_down: usize,
-    /// Photos and signatures uploaded.
-    pub blobs_uploaded: usize,
-    pub elapsed_ms: u128,
-    pub at_ms: TimestampMs,
-}
-
-/// Worker → UI.
-#[derive(Debug, Clone)]
-pub enum FromWorker {
-    SignedIn(Identity),
-    SignInFailed(String),
-    /// Signing in pinned the server's self-signed certificate (its fingerprint, to show).
-    ServerPinned(String),
-    SyncStarted,
-    Progress {
-        round_trips: usize,
-        pulled: usize,
-    },
-    Synced(SyncSummary),
-    SyncFailed {
-        error: String,
-        offline: bool,
-        needs_sign_in: bool,
-        retry_in_secs: Option<u64>,
-    },
-    /// The answer to an office-API call, or one event of a stream.
-    Api(ApiAnswer),
-}
 
 /// The UI's handle on the worker thread.
 pub struct WorkerHandle {
