@@ -1,11 +1,11 @@
 //! The app: screen state plus the runtime handles (shared store, sync worker, clock). Each
 //! frame it reads the worker's reports, draws the screens, then applies their commands.
 
-use crate::command::Command;
 use crate::runtime::files::ReportSaved;
 use crate::runtime::messages::{FromWorker, ToWorker};
 use crate::runtime::store::{SharedStore, lock, meta};
 use crate::runtime::worker::WorkerHandle;
+use crate::state::command::Command;
 use crate::state::{AppState, Flash, Screen};
 use crate::thumbs::{Thumb, Thumbnailer};
 use crate::views;
@@ -74,7 +74,7 @@ impl FieldApp {
             )
         };
         app.state.screen = match &identity {
-            Some(me) => crate::screens::dispatch::home_screen(me.role),
+            Some(me) => crate::state::dispatch::home_screen(me.role),
             None => Screen::SignIn,
         };
         app.state.identity = identity;
@@ -153,7 +153,7 @@ impl FieldApp {
         self.learn_site_zones();
         let r = views::refresh_lists(&lock(&self.store), &mut self.state);
         // Separate statement: the lock above is released before the clocks take it again.
-        let r = r.and_then(|()| crate::sla_clocks::refresh_app(&self.store, &mut self.state));
+        let r = r.and_then(|()| refresh_clocks(&self.store, &mut self.state));
         if let Err(e) = r {
             self.state.flash = Some(Flash {
                 text: t!("eng-app-local-db", error = e.to_string()),
@@ -310,7 +310,7 @@ impl FieldApp {
                     error: false,
                 });
                 if s.screen == Screen::SignIn {
-                    s.screen = crate::screens::dispatch::home_screen(identity.role);
+                    s.screen = crate::state::dispatch::home_screen(identity.role);
                 }
                 s.identity = Some(identity);
                 self.refresh();
@@ -382,10 +382,10 @@ impl FieldApp {
                 s.sync.needs_sign_in = needs_sign_in;
                 s.sync.retry_in_secs = retry_in_secs;
             }
-            FromWorker::Api(answer) if answer.tag == crate::screens::supervisor::TAG_FILE => {
+            FromWorker::Api(answer) if answer.tag == crate::state::supervisor::TAG_FILE => {
                 self.save_summary_file(answer.result)
             }
-            FromWorker::Api(answer) => crate::screens::on_api_answer(s, answer),
+            FromWorker::Api(answer) => crate::state::on_api_answer(s, answer),
         }
     }
 
@@ -432,4 +432,11 @@ pub fn saved_language(store: &LocalStore) -> fieldsync_i18n::Lang {
         }
     };
     lang.unwrap_or_else(fieldsync_i18n::Lang::from_os)
+}
+
+/// After the app re-read its lists: keep learned contracts, re-read the SLA inputs.
+fn refresh_clocks(store: &SharedStore, state: &mut AppState) -> fieldsync::store::Result<()> {
+    let mut store = lock(store);
+    state.sla_clocks.persist(&store)?;
+    state.sla_clocks.refresh(&mut store, &state.my_work)
 }

@@ -4,14 +4,15 @@
 
 use crate::app::FieldApp;
 use crate::runtime::files::{self, PickPurpose};
-use crate::runtime::messages::{ApiCall, ApiError, ApiReply, ToWorker};
+use crate::runtime::messages::{ApiError, ApiReply, ToWorker};
 use crate::runtime::store::{explain, lock};
-use crate::screens::supervisor;
+use crate::state::command::Command;
+use crate::state::supervisor;
 use crate::state::{ArticleView, Flash, Screen};
 use crate::views;
 use automerge::AutoCommit;
 use fieldsync::model::{
-    self, CheckAnswer, CheckKind, ModelError, NewWorkOrder, PartUsed, PhotoRef, Signature,
+    self, CheckAnswer, CheckKind, ModelError, NewWorkOrder, PhotoRef, Signature,
 };
 use fieldsync::status::EventKind;
 use fieldsync::{DocId, DocKind, TimestampMs};
@@ -20,86 +21,6 @@ use std::path::PathBuf;
 
 /// Largest photo the app copies into its store.
 pub const MAX_PHOTO_BYTES: u64 = 50 * 1024 * 1024;
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    Go(Screen),
-    /// Ask the server's office API (answers come back to `screens::on_api_answer`).
-    Api(ApiCall),
-    /// Open a server event stream (see `crate::runtime::api`); `Unsubscribe` closes it by tag.
-    Subscribe(ApiCall),
-    Unsubscribe(String),
-    OpenWorkOrder(DocId),
-    OpenDevice(DocId),
-    OpenArticle(DocId),
-    SearchDevices(String),
-    SearchKnowledge(String),
-    SearchIncidentDevices(String),
-    /// A status action on the open work order.
-    Status {
-        kind: EventKind,
-        note: Option<String>,
-    },
-    Answer {
-        item: String,
-        answer: CheckAnswer,
-    },
-    SaveFindings(String),
-    AddPart(PartUsed),
-    /// Record or correct a linked device's outage (`None`: still down).
-    RecordOutage {
-        device: String,
-        down_from_ms: TimestampMs,
-        restored_at_ms: Option<TimestampMs>,
-    },
-    /// The device is serving again, now.
-    DeviceRestored(String),
-    /// Remove an outage entered by mistake.
-    ClearOutage(String),
-    CancelOutageForm,
-    AttachPhoto {
-        path: String,
-        caption: String,
-    },
-    /// Open the file dialog (or another folder in it); `None` = where the last pick was.
-    BrowseFiles {
-        purpose: PickPurpose,
-        dir: Option<PathBuf>,
-    },
-    /// The file chosen in the dialog.
-    PickFile(PathBuf),
-    ClosePicker,
-    Sign {
-        signer: String,
-        strokes: Vec<Vec<[f32; 2]>>,
-    },
-    /// Pick one of several concurrent values of a work-order field.
-    PickWorkOrderValue {
-        path: Vec<String>,
-        value: String,
-    },
-    SetDeviceField {
-        field: String,
-        value: Option<String>,
-    },
-    /// Prefill the incident form from the open work order (site, devices, parent).
-    IncidentFromWorkOrder,
-    CreateIncident,
-    SignIn,
-    SyncNow,
-    /// Supervisor decision on a completed work order: `Approved` or `Rejected` (send back).
-    Review {
-        id: DocId,
-        kind: EventKind,
-        comment: String,
-    },
-    DismissQuarantine(i64),
-    DismissFlash,
-    /// Show the app in this language from the next frame on, and remember it.
-    SetLanguage(fieldsync_i18n::Lang),
-    /// Review page: show this work order's report with its change history (asks the server).
-    OpenReviewHistory(DocId),
-}
 
 fn media_type(path: &str) -> Option<&'static str> {
     let ext = std::path::Path::new(path)
@@ -579,13 +500,11 @@ impl FieldApp {
         let loaded = lock(&self.store).work_order(id);
         match loaded {
             Ok(wo) => {
-                let call = crate::screens::review_history::history_call(id);
+                let call = crate::state::review_history::history_call(id);
                 self.state.review_history =
-                    crate::screens::review_history::HistoryState::open(id, wo);
+                    crate::state::review_history::HistoryState::open(id, wo);
                 self.send(ToWorker::Api(call));
-                self.send(ToWorker::Api(
-                    crate::screens::review_history::engineers_call(),
-                ));
+                self.send(ToWorker::Api(crate::state::review_history::engineers_call()));
             }
             Err(e) => self.flash(explain(&e), true),
         }
@@ -705,7 +624,7 @@ impl FieldApp {
                 self.flash(
                     t!(
                         "eng-cmd-field-saved",
-                        field = crate::screens::devices::label_of(field)
+                        field = crate::state::devices::label_of(field)
                     ),
                     false,
                 );

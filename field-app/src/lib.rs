@@ -21,7 +21,6 @@ pub mod runtime;
 pub mod sample;
 pub mod screens;
 pub mod signature;
-pub mod sla_clocks;
 pub mod state;
 pub mod thumbs;
 pub mod time_input;

@@ -64,20 +64,19 @@ pub fn refresh_sync_counts(store: &LocalStore, state: &mut AppState) -> Result<(
         .map(|q| QuarantineLine {
             id: q.id,
             doc_id: q.doc_id,
-            title: titles
-                .get(&q.doc_id)
-                .cloned()
-                .unwrap_or_else(|| format!("{} {}", q.kind, short_id(&q.doc_id.to_string()))),
+            title: titles.get(&q.doc_id).cloned().unwrap_or_else(|| {
+                format!(
+                    "{} {}",
+                    q.kind,
+                    crate::format::short_id(&q.doc_id.to_string())
+                )
+            }),
             code: q.code,
             reason: q.reason,
             at_ms: q.created_at_ms,
         })
         .collect();
     Ok(())
-}
-
-pub fn short_id(id: &str) -> String {
-    id.chars().take(8).collect()
 }
 
 /// How the signed-in user stands to a work order.
@@ -115,7 +114,10 @@ pub fn load_work_order(
         };
         let label = match store.device(did) {
             Ok(d) => format!("{} · {}", d.asset_tag, d.model.unwrap_or(d.device_type)),
-            Err(_) => t!("eng-views-device-elsewhere", id = short_id(dev)),
+            Err(_) => t!(
+                "eng-views-device-elsewhere",
+                id = crate::format::short_id(dev)
+            ),
         };
         devices.push((did, label));
     }
@@ -217,10 +219,10 @@ fn who(
         Some(u) => names
             .get(u)
             .cloned()
-            .unwrap_or_else(|| t!("eng-views-user", id = short_id(u))),
+            .unwrap_or_else(|| t!("eng-views-user", id = crate::format::short_id(u))),
         None => t!(
             "eng-views-other-device",
-            id = short_id(&actor.to_hex_string())
+            id = crate::format::short_id(&actor.to_hex_string())
         ),
     }
 }
@@ -302,7 +304,7 @@ pub fn load_device(store: &mut LocalStore, id: DocId, me: Option<&Identity>) -> 
             let field = c.path.join(".");
             ConflictLine {
                 pickable: editable.contains(&field),
-                label: crate::screens::devices::label_of(&field),
+                label: crate::state::devices::label_of(&field),
                 values: c
                     .values
                     .iter()
@@ -335,33 +337,4 @@ pub fn load_device(store: &mut LocalStore, id: DocId, me: Option<&Identity>) -> 
         editable,
         record,
     })
-}
-
-/// The current value of a device field as text (for edit boxes).
-pub fn device_field(d: &fieldsync::model::DeviceRecord, field: &str) -> String {
-    let v: Option<&String> = match field {
-        "asset_tag" => Some(&d.asset_tag),
-        "device_type" => Some(&d.device_type),
-        "vendor" => d.vendor.as_ref(),
-        "model" => d.model.as_ref(),
-        "serial" => d.serial.as_ref(),
-        "os_version" => d.os_version.as_ref(),
-        "firmware_version" => d.firmware_version.as_ref(),
-        "ip" => d.ip.as_ref(),
-        "mac" => d.mac.as_ref(),
-        "site_id" => d.site_id.as_ref(),
-        "customer_id" => d.customer_id.as_ref(),
-        "warranty_end" => d.warranty_end.as_ref(),
-        "contract_end" => d.contract_end.as_ref(),
-        "status" => d.status.as_ref(),
-        "notes" => d.notes.as_ref(),
-        "location.building" => d.location.building.as_ref(),
-        "location.floor" => d.location.floor.as_ref(),
-        "location.room" => d.location.room.as_ref(),
-        "location.rack" => d.location.rack.as_ref(),
-        other => other
-            .strip_prefix("attributes.")
-            .and_then(|a| d.attributes.get(a)),
-    };
-    v.cloned().unwrap_or_default()
 }

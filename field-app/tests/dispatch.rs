@@ -10,8 +10,8 @@ use fieldsync::store::{Identity, LocalStore};
 use fieldsync::{Role, TimestampMs};
 use fieldsync_app::runtime::{ApiAnswer, ApiBody, ApiCall, ApiError, ApiMethod, ApiReply};
 use fieldsync_app::runtime::{FromWorker, ToWorker, lock};
-use fieldsync_app::screens::dispatch::{DispatchTab, Liveness};
 use fieldsync_app::state::Screen;
+use fieldsync_app::state::dispatch::{DispatchTab, Liveness};
 use fieldsync_app::{FieldApp, fonts};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -355,11 +355,11 @@ fn dispatcher_logs_a_phone_call_and_assigns_it_on_the_board() {
     let app = h.state();
     let rows = &app.state.dispatch.board.rows;
     let tz = app.state.dispatch.zone();
-    let day = fieldsync_app::screens::dispatch_model::local_date(tz, NOW);
-    let zhang_day = fieldsync_app::screens::dispatch_model::engineer_day(rows, ZHANG, tz, day);
+    let day = fieldsync_app::state::dispatch_model::local_date(tz, NOW);
+    let zhang_day = fieldsync_app::state::dispatch_model::engineer_day(rows, ZHANG, tz, day);
     assert_eq!(zhang_day.blocks.len(), 1);
     assert!(
-        fieldsync_app::screens::dispatch_model::engineer_day(rows, LI, tz, day)
+        fieldsync_app::state::dispatch_model::engineer_day(rows, LI, tz, day)
             .blocks
             .is_empty()
     );
@@ -587,7 +587,7 @@ fn my_work_counts_down_offline_with_the_cached_contract() {
         .set_meta(
             &format!(
                 "{}cust-northwind",
-                fieldsync_app::sla_clocks::CONTRACT_META_PREFIX
+                fieldsync_app::state::sla_clocks::CONTRACT_META_PREFIX
             ),
             Some(&serde_json::to_string(&contract).unwrap()),
         )
@@ -886,7 +886,7 @@ mod live {
             let li = app.state.dispatch.engineers[0].user_id.clone();
             let tz = app.state.dispatch.zone();
             let day = app.state.dispatch.board.shown_day(tz, app.state.now_ms);
-            let li_day = fieldsync_app::screens::dispatch_model::engineer_day(
+            let li_day = fieldsync_app::state::dispatch_model::engineer_day(
                 &app.state.dispatch.board.rows,
                 &li,
                 tz,

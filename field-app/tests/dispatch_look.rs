@@ -10,7 +10,7 @@ use fieldsync::store::{Identity, LocalStore};
 use fieldsync::{Role, TimestampMs};
 use fieldsync_app::runtime::FromWorker;
 use fieldsync_app::runtime::{ApiAnswer, ApiReply};
-use fieldsync_app::screens::dispatch::DispatchTab;
+use fieldsync_app::state::dispatch::DispatchTab;
 use fieldsync_app::{FieldApp, fonts};
 use serde_json::{Value, json};
 

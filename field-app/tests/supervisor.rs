@@ -226,7 +226,7 @@ fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
         "last figures kept"
     );
     // Quarters are asked as quarters.
-    let call = fieldsync_app::screens::supervisor::kpi_call("acme", "2026-Q4");
+    let call = fieldsync_app::state::supervisor::kpi_call("acme", "2026-Q4");
     assert_eq!(call.path, "/v1/kpis?customer=acme&quarter=2026-Q4");
 }
 
@@ -299,8 +299,8 @@ fn customers_are_picked_by_name_from_the_sites() {
 
 #[test]
 fn the_loaded_summary_is_saved_as_pdf_and_csv_where_the_supervisor_chooses() {
-    use fieldsync_app::command::Command;
-    use fieldsync_app::screens::supervisor::SummaryFile;
+    use fieldsync_app::state::command::Command;
+    use fieldsync_app::state::supervisor::SummaryFile;
     let dir = tempfile::tempdir().unwrap();
     let mut h = supervisor_app();
     calls(&mut h);

@@ -224,7 +224,9 @@ fn devices_new_incident_and_knowledge_in_chinese() {
     h.run();
     // The device page: field names, the ledger status in words, history on the site's clock.
     h.state_mut()
-        .apply_for_test(fieldsync_app::command::Command::OpenDevice(ids.switch));
+        .apply_for_test(fieldsync_app::state::command::Command::OpenDevice(
+            ids.switch,
+        ));
     h.run();
     for label in ["配置信息", "固件版本", "资产编号", "维护记录", "状态"] {
         assert!(h.query_all_by_label(label).count() > 0, "{label}");

@@ -243,3 +243,16 @@ pub struct ApiAnswer {
     pub tag: String,
     pub result: Result<ApiReply, ApiError>,
 }
+
+/// Percent-encode one path segment (customer ids are free text).
+pub fn path_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -1,4 +1,4 @@
-//! Runtime — the only layer with I/O (network, threads, files); imports no other layer, only leaf helpers.
+//! Runtime layer (the only one with I/O): may import leaf helpers; never state, screens or app.
 //!
 //! [`store`] is the shared store handle, [`messages`] what the UI, the sync [`worker`] and
 //! the office-API thread ([`api`]) say to each other, [`net`] and [`trust`] the HTTP client

@@ -1,9 +1,9 @@
 //! The checklist of a work order: pass/fail, readings with unit and limits (out of range in
 //! red), text, choices and photo items. Typed values are saved when the field loses focus.
 
-use crate::command::Command;
 use crate::format;
 use crate::state::WorkOrderView;
+use crate::state::command::Command;
 use egui::RichText;
 use fieldsync::model::{CheckAnswer, CheckKind, ChecklistItem};
 use fieldsync_i18n::t;

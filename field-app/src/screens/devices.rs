@@ -2,10 +2,10 @@
 //! and a device's page with its fields, on-site edits and maintenance history.
 
 use super::section;
-use crate::command::Command;
 use crate::format;
+use crate::state::command::Command;
+use crate::state::devices::{device_field, label_of};
 use crate::state::{AppState, DeviceView};
-use crate::views::device_field;
 use egui::RichText;
 use fieldsync::model::device::DEVICE_FIELDS;
 use fieldsync_i18n::{self as i18n, t};
@@ -109,31 +109,6 @@ fn cell(ui: &mut egui::Ui, width: f32, height: f32, widget: impl egui::Widget) -
         },
     )
     .inner
-}
-
-/// A device field (`firmware_version`, `location.room`) in words.
-pub fn label_of(field: &str) -> String {
-    let f = field.strip_prefix("location.").unwrap_or(field);
-    match f {
-        "asset_tag" => t!("eng-dev-field-asset-tag"),
-        "device_type" => t!("eng-dev-field-device-type"),
-        "vendor" => t!("eng-dev-field-vendor"),
-        "model" => t!("eng-dev-field-model"),
-        "serial" => t!("eng-dev-field-serial"),
-        "os_version" => t!("eng-dev-field-os-version"),
-        "firmware_version" => t!("eng-dev-field-firmware-version"),
-        "ip" => t!("eng-dev-field-ip"),
-        "mac" => t!("eng-dev-field-mac"),
-        "warranty_end" => t!("eng-dev-field-warranty-end"),
-        "contract_end" => t!("eng-dev-field-contract-end"),
-        "status" => t!("eng-dev-field-status"),
-        "notes" => t!("eng-dev-field-notes"),
-        "building" => t!("eng-dev-field-building"),
-        "floor" => t!("eng-dev-field-floor"),
-        "room" => t!("eng-dev-field-room"),
-        "rack" => t!("eng-dev-field-rack"),
-        other => other.replace('_', " "),
-    }
 }
 
 fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &mut Vec<Command>) {

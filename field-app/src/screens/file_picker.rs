@@ -3,9 +3,9 @@
 //! offline, without a platform portal. The folder is read
 //! by the app when asked (`Command::BrowseFiles`); this module only draws the listing.
 
-use crate::command::Command;
 use crate::format;
 use crate::runtime::files::PickPurpose;
+use crate::state::command::Command;
 use crate::state::{AppState, FilePicker};
 use egui::RichText;
 use fieldsync_i18n::t;

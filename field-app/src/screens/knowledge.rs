@@ -1,8 +1,8 @@
 //! Knowledge base: full-text search of known errors and solutions, offline.
 
-use crate::command::Command;
 use crate::format;
 use crate::state::AppState;
+use crate::state::command::Command;
 use egui::RichText;
 use fieldsync_i18n::t;
 

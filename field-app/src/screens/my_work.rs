@@ -1,10 +1,10 @@
 //! My work: the engineer's visits and inspections, open ones first by scheduled time and
 //! priority, each with site, status, SLA countdown and sync badge. The countdown is computed
-//! on the device ([`crate::sla_clocks`]), so it ticks offline.
+//! on the device ([`crate::state::sla_clocks`]), so it ticks offline.
 
-use crate::command::Command;
 use crate::format;
-use crate::sla_clocks;
+use crate::state::command::Command;
+use crate::state::sla_clocks;
 use crate::state::{AppState, Screen};
 use egui::RichText;
 use fieldsync::store::SyncBadge;

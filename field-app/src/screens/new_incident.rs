@@ -1,8 +1,8 @@
 //! New incident on site: the engineer records another fault, offline, assigned to themself.
 //! The work order gets its UUID here, so it syncs later without duplicates.
 
-use crate::command::Command;
 use crate::format;
+use crate::state::command::Command;
 use crate::state::{AppState, Screen};
 use egui::RichText;
 use fieldsync::model::{CATEGORIES, priority_for};

@@ -2,8 +2,8 @@
 //! it was restored. The engineer (or the dispatcher) records it here; the monthly summary's
 //! device downtime is computed from it.
 
-use crate::command::Command;
 use crate::format::{self, Zone};
+use crate::state::command::Command;
 use crate::state::{OutageForm, WorkOrderView};
 use crate::time_input;
 use egui::RichText;

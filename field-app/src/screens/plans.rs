@@ -3,52 +3,21 @@
 //! (`POST /v1/plans/preview`), refreshed as the draft changes. Saving creates or updates the
 //! plan; the server then generates its work orders (future occurrences only).
 
-use super::dispatch::{self, may_dispatch};
-use super::dispatch_model::{local_date, local_day_hm, zoned_hm};
-use super::plans_model::{DeviceScope, Occurrence, Plan, PlanDraft, RulePreset};
-use crate::command::Command;
 use crate::format;
-use crate::runtime::messages::{ApiCall, ApiError, ApiReply};
+use crate::runtime::messages::ApiCall;
 use crate::state::AppState;
+use crate::state::command::Command;
+use crate::state::dispatch::may_dispatch;
+use crate::state::dispatch_model::{local_date, local_day_hm, zoned_hm};
+use crate::state::plans::{opened, reset_preview};
+use crate::state::plans_model::{DeviceScope, Plan, PlanDraft, RulePreset};
 use egui::RichText;
-use fieldsync::TimestampMs;
 use fieldsync_i18n::t;
 
 /// Wait this long after the last keystroke before asking for a preview.
 const PREVIEW_DEBOUNCE_MS: i64 = 500;
 /// Occurrences shown in the preview.
 const PREVIEW_COUNT: usize = 8;
-
-#[derive(Debug, Default)]
-pub struct PlansState {
-    pub list: Vec<Plan>,
-    pub loaded: bool,
-    /// The server answered the list at least once (an empty list then means no plans).
-    pub answered: bool,
-    pub error: Option<String>,
-    pub editor: Option<PlanDraft>,
-    /// The server's preview of the draft, or why it could not expand it.
-    pub preview: Option<Result<Vec<Occurrence>, String>>,
-    /// JSON of the draft last sent for preview, and of the draft waiting to be sent.
-    previewed: Option<String>,
-    pending: Option<(String, TimestampMs)>,
-    pub saving: bool,
-    pub editor_error: Option<String>,
-}
-
-/// The tab was opened: (re)load the plans and the names they show.
-pub fn opened(state: &mut AppState, out: &mut Vec<Command>) {
-    out.push(Command::Api(ApiCall::get("dispatch.plans", "/v1/plans")));
-    if state.dispatch.sites.is_empty() {
-        out.push(Command::Api(ApiCall::get("dispatch.sites", "/v1/sites")));
-    }
-    if state.dispatch.engineers.is_empty() {
-        out.push(Command::Api(ApiCall::get(
-            "dispatch.engineers",
-            "/v1/engineers",
-        )));
-    }
-}
 
 pub fn plans_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     if !state.dispatch.plans.loaded {
@@ -181,14 +150,6 @@ fn list_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
             &changed,
         )));
     }
-}
-
-fn reset_preview(plans: &mut PlansState) {
-    plans.preview = None;
-    plans.previewed = None;
-    plans.pending = None;
-    plans.editor_error = None;
-    plans.saving = false;
 }
 
 /// Ask for a preview once the draft has been still for a moment.
@@ -469,66 +430,5 @@ fn preview_ui(ui: &mut egui::Ui, state: &AppState, d: &PlanDraft) {
                     .color(format::GREY),
             );
         }
-    }
-}
-
-/// Answers to `plans` and `plan.*` calls.
-pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiError>) {
-    let plans = &mut state.dispatch.plans;
-    match rest {
-        "plans" => match result
-            .map_err(|e| e.to_string())
-            .and_then(|r| dispatch::parse(&r))
-        {
-            Ok(list) => {
-                plans.list = list;
-                plans.answered = true;
-                plans.error = None;
-            }
-            Err(e) => plans.error = Some(e),
-        },
-        "plan.preview" => {
-            plans.preview = Some(
-                result
-                    .map_err(|e| server_words(&e))
-                    .and_then(|r| dispatch::parse(&r)),
-            );
-        }
-        "plan.save" => {
-            plans.saving = false;
-            match result {
-                Ok(_) => {
-                    plans.editor = None;
-                    reset_preview(plans);
-                    state
-                        .dispatch
-                        .outbox
-                        .push(Command::Api(ApiCall::get("dispatch.plans", "/v1/plans")));
-                    state.dispatch.reload_at_ms = Some(state.now_ms);
-                    dispatch::flash_ok(state, t!("plans-saved"));
-                }
-                Err(e) => {
-                    plans.editor_error = Some(t!("plans-not-saved", error = server_words(&e)))
-                }
-            }
-        }
-        other if other.starts_with("plan.pause.") => match result {
-            Ok(_) => {
-                state
-                    .dispatch
-                    .outbox
-                    .push(Command::Api(ApiCall::get("dispatch.plans", "/v1/plans")));
-            }
-            Err(e) => dispatch::flash_error(state, &t!("plans-pause-failed"), &e),
-        },
-        _ => {}
-    }
-}
-
-/// The server's refusal as the dispatcher should read it (its message names the field).
-fn server_words(e: &ApiError) -> String {
-    match e {
-        ApiError::Server { message, .. } => message.clone(),
-        other => other.to_string(),
     }
 }

@@ -4,9 +4,9 @@
 //! the engineer sees when the work order reopens on their device. "Report & history" opens
 //! one report with its change history ([`super::review_history`]).
 
-use crate::command::Command;
 use crate::format;
 use crate::state::AppState;
+use crate::state::command::Command;
 use egui::RichText;
 use fieldsync::status::EventKind;
 use fieldsync_i18n::t;

@@ -1,9 +1,9 @@
 //! Sign-in: server address, user name and password. The worker does the network call; once
 //! signed in the app works offline across restarts.
 
-use crate::command::Command;
 use crate::format;
 use crate::state::AppState;
+use crate::state::command::Command;
 use egui::RichText;
 use fieldsync_i18n::t;
 

@@ -1,8 +1,8 @@
 //! The sync status bar (always visible): online or offline, last sync, changes waiting,
 //! errors in plain words, "Sync now"; and the Sync page with rejected changes in quarantine.
 
-use crate::command::Command;
 use crate::format;
+use crate::state::command::Command;
 use crate::state::{AppState, Screen};
 use egui::RichText;
 use fieldsync_i18n::t;

@@ -1,52 +1,14 @@
 //! The supervisor dashboard's device figures: downtime from the outages recorded on work
 //! orders, and fault time (fault reported → completed, an upper bound that needs nothing
-//! recorded). Both as read from `/v1/kpis`.
+//! recorded). Both as read from `/v1/kpis` (the figures themselves are in
+//! [`crate::state::supervisor`]).
 
+use crate::state::supervisor::{DeviceFaultFigures, DowntimeFigures};
 use egui::RichText;
 use fieldsync_i18n::t;
-use serde::Deserialize;
-use std::collections::BTreeMap;
 
 /// Devices listed under each figure (the most hours first).
 const DEVICES_SHOWN: usize = 10;
-
-/// Hours devices had a fault open (created → completed): an upper bound of downtime.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-#[serde(default)]
-pub struct DeviceFaultFigures {
-    pub faults: u64,
-    pub fault_hours: Option<f64>,
-    pub by_device: BTreeMap<String, DeviceFigures>,
-}
-
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-#[serde(default)]
-pub struct DeviceFigures {
-    pub faults: u64,
-    pub still_open: u64,
-    pub fault_hours: f64,
-}
-
-/// Downtime from the outages recorded on the period's work orders.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-#[serde(default)]
-pub struct DowntimeFigures {
-    pub outages: u64,
-    pub still_down: u64,
-    pub downtime_hours: Option<f64>,
-    /// Hours the still-down outages have lasted so far (not in `downtime_hours`).
-    pub down_so_far_hours: Option<f64>,
-    pub by_device: BTreeMap<String, DeviceDowntime>,
-}
-
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-#[serde(default)]
-pub struct DeviceDowntime {
-    pub outages: u64,
-    pub still_down: u64,
-    pub downtime_hours: f64,
-    pub down_so_far_hours: f64,
-}
 
 /// Devices by recorded downtime, most first.
 pub fn downtime_ui(ui: &mut egui::Ui, d: &DowntimeFigures, period: &str) {

@@ -1,11 +1,11 @@
 //! The lower half of a work order: parts used (with the customer's consent), photos attached
 //! from files, and the customer's signature pad.
 
-use crate::command::Command;
 use crate::format;
 use crate::runtime::files::PickPurpose;
 use crate::signature;
 use crate::state::WorkOrderView;
+use crate::state::command::Command;
 use crate::thumbs::Thumb;
 use egui::RichText;
 use fieldsync_i18n::t;

@@ -3,10 +3,10 @@
 //! PDF, signature, time on site and the event history.
 
 use super::{checklist, outages, section, wo_extras};
-use crate::command::Command;
 use crate::format;
 use crate::runtime::files::PickPurpose;
 use crate::state::ReportPdfStatus;
+use crate::state::command::Command;
 use crate::state::{AppState, Screen, WorkOrderView};
 use egui::RichText;
 use fieldsync::Role;
@@ -100,7 +100,7 @@ fn header_ui(
     ui: &mut egui::Ui,
     v: &WorkOrderView,
     now: i64,
-    countdown: Option<&crate::sla_clocks::Countdown>,
+    countdown: Option<&crate::state::sla_clocks::Countdown>,
     out: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
@@ -138,7 +138,7 @@ fn header_ui(
                 ui.label("·");
                 ui.label(
                     RichText::new(t!("eng-wo-sla", clock = &c.text))
-                        .color(crate::sla_clocks::color(c.state)),
+                        .color(crate::state::sla_clocks::color(c.state)),
                 )
                 .on_hover_text(cd.details());
             }
@@ -273,7 +273,7 @@ fn conflicts_ui(ui: &mut egui::Ui, v: &WorkOrderView, out: &mut Vec<Command>) {
             .names
             .get(&c.by)
             .cloned()
-            .unwrap_or_else(|| t!("eng-wo-user", id = crate::views::short_id(&c.by)));
+            .unwrap_or_else(|| t!("eng-wo-user", id = crate::format::short_id(&c.by)));
         ui.label(
             RichText::new(t!(
                 "eng-wo-status-conflict",
@@ -398,7 +398,7 @@ fn history_ui(ui: &mut egui::Ui, v: &WorkOrderView) {
                     .names
                     .get(&e.by)
                     .cloned()
-                    .unwrap_or_else(|| t!("eng-wo-user", id = crate::views::short_id(&e.by)));
+                    .unwrap_or_else(|| t!("eng-wo-user", id = crate::format::short_id(&e.by)));
                 ui.label(RichText::new(who).color(format::GREY));
                 ui.end_row();
             }

@@ -1,8 +1,25 @@
-//! What the screens show and edit. Plain data, no handles: the store, the worker and the clock
-//! live in [`crate::app::FieldApp`]. Text being typed lives here until it is saved (on focus
-//! loss or a Save button); everything else shown comes from the store.
+//! State layer: may import runtime's message and file types and leaf helpers; never screens or app.
+//!
+//! What the screens show and edit, the `Command`s they push, and the reducers that fold
+//! server answers in. Plain data, no handles: the store, the worker and the clock live in `crate::app::FieldApp`.
+//! Text being typed lives here until it is saved (on focus loss or a Save button); everything
+//! else shown comes from the store. Each server-backed screen has its module here (its state
+//! and `on_api_answer`); [`on_api_answer`] routes an answer to it by tag prefix.
+
+pub mod command;
+pub mod devices;
+pub mod dispatch;
+pub mod dispatch_board;
+pub mod dispatch_call;
+pub mod dispatch_model;
+pub mod plans;
+pub mod plans_model;
+pub mod review_history;
+pub mod sla_clocks;
+pub mod supervisor;
 
 use crate::runtime::files::{FileEntry, PickPurpose};
+use crate::runtime::messages::ApiAnswer;
 use fieldsync::model::{DeviceRecord, KnowledgeArticle, PartUsed, Site, WorkOrder};
 use fieldsync::status::Folded;
 use fieldsync::store::{DeviceRow, Identity, KnowledgeRow, SyncBadge, WorkOrderRow};
@@ -78,16 +95,16 @@ pub struct AppState {
     /// Draft review comments per work order.
     pub review_comments: BTreeMap<DocId, String>,
     /// Dispatcher screens (server-backed).
-    pub dispatch: crate::screens::dispatch::DispatchState,
+    pub dispatch: dispatch::DispatchState,
     /// Contracts on this device and SLA inputs for the offline countdowns.
-    pub sla_clocks: crate::sla_clocks::SlaClocks,
+    pub sla_clocks: sla_clocks::SlaClocks,
     /// Site id → the clock its times are shown on (learnt as sites appear in the lists).
     pub site_zones: BTreeMap<String, crate::format::Zone>,
     /// The file dialog (open while `purpose` is set).
     pub file_picker: FilePicker,
-    pub supervisor: crate::screens::supervisor::SupervisorState,
+    pub supervisor: supervisor::SupervisorState,
     /// The review page's history of one work order (server-backed) and the past state shown.
-    pub review_history: crate::screens::review_history::HistoryState,
+    pub review_history: review_history::HistoryState,
     /// The last "Save report PDF" of a work order: running, saved where, or why not.
     pub report_pdf: Option<ReportPdfStatus>,
 }
@@ -369,5 +386,27 @@ impl ReportPdfStatus {
         match self {
             Self::Saving { doc, .. } | Self::Saved { doc, .. } | Self::Failed { doc, .. } => *doc,
         }
+    }
+}
+
+/// Route an office-API answer to the screen that asked, by tag prefix (`dispatch.`,
+/// `supervisor.` …). An error nobody handles becomes a flash, so no failure goes unseen.
+pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
+    // Screens hook in here by prefix:
+    // `if answer.tag.starts_with("x.") { return x::on_api_answer(state, answer); }`
+    if answer.tag.starts_with(dispatch::TAG) {
+        return dispatch::on_api_answer(state, answer);
+    }
+    if answer.tag.starts_with(review_history::TAG) {
+        return review_history::on_api_answer(state, answer);
+    }
+    if answer.tag.starts_with("supervisor.") {
+        return supervisor::on_api_answer(state, answer);
+    }
+    if let Err(e) = answer.result {
+        state.flash = Some(Flash {
+            text: e.to_string(),
+            error: true,
+        });
     }
 }

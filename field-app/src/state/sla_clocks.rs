@@ -229,23 +229,13 @@ impl SlaClocks {
     }
 }
 
-/// After the app re-read its lists: keep learned contracts, re-read the SLA inputs.
-pub fn refresh_app(
-    store: &crate::runtime::store::SharedStore,
-    state: &mut crate::state::AppState,
-) -> Result<()> {
-    let mut store = crate::runtime::store::lock(store);
-    state.sla_clocks.persist(&store)?;
-    state.sla_clocks.refresh(&mut store, &state.my_work)
-}
-
 /// `GET /v1/contracts/{customer}` with the tag this module answers to.
 pub fn contract_call(customer_id: &str) -> ApiCall {
     ApiCall::get(
         format!("{CONTRACT_TAG}{customer_id}"),
         format!(
             "/v1/contracts/{}",
-            crate::screens::dispatch::path_segment(customer_id)
+            crate::runtime::messages::path_segment(customer_id)
         ),
     )
 }
