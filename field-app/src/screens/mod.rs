@@ -1,26 +1,18 @@
-//! One module per screen, each `fn <screen>_ui(ui, &mut AppState) -> Vec<Command>`; this
-//! module lays them out: navigation on top, the sync status bar always at the bottom.
+//! Screens layer (drawing only): may import state, runtime's message and file types and leaf helpers; never app.
+//!
+//! One module per screen, grouped by role, each `fn <screen>_ui(ui, &mut AppState, &mut
+//! Vec<Command>)`: it reads and edits the state and pushes commands, and never does I/O.
+//! This module lays them out: navigation on top, the sync status bar always at the bottom.
 
-pub mod checklist;
-pub mod devices;
-pub mod dispatch;
-pub mod dispatch_board;
-pub mod dispatch_call;
-pub mod file_picker;
-pub mod knowledge;
-pub mod my_work;
-pub mod new_incident;
-pub mod outages;
-pub mod plans;
-pub mod review;
-pub mod review_history;
-pub mod sign_in;
-pub mod status_bar;
+pub mod common;
+pub mod dispatcher;
+pub mod engineer;
 pub mod supervisor;
-pub mod supervisor_devices;
-pub mod wo_extras;
-pub mod work_order;
 
+use self::common::{file_picker, sign_in, status_bar};
+use self::dispatcher::dispatch;
+use self::engineer::{devices, knowledge, my_work, new_incident, work_order};
+use self::supervisor::{dashboard, review};
 use crate::format;
 use crate::state::command::Command;
 use crate::state::dispatch::{every_frame, may_see};
@@ -45,7 +37,7 @@ pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
             Screen::SyncDetails => status_bar::sync_details_ui(ui, state, &mut out),
             Screen::Review => review::review_ui(ui, state, &mut out),
             Screen::Dispatch => dispatch::dispatch_ui(ui, state, &mut out),
-            Screen::Supervisor => supervisor::supervisor_ui(ui, state, &mut out),
+            Screen::Supervisor => dashboard::supervisor_ui(ui, state, &mut out),
         }
     });
     every_frame(state, &mut out);
@@ -158,11 +150,4 @@ fn flash_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
             });
         });
     ui.add_space(4.0);
-}
-
-/// A bold section heading with some space above.
-pub fn section(ui: &mut egui::Ui, title: &str) {
-    ui.add_space(10.0);
-    ui.label(RichText::new(title).strong().size(16.0));
-    ui.separator();
 }

@@ -101,7 +101,7 @@ fn status_words(row: &BoardRow) -> String {
 /// What a row is about in words: its fault category, else its kind.
 fn what_words(row: &BoardRow) -> String {
     match (row.category.as_deref(), row.kind.as_str()) {
-        (Some(c), _) => super::supervisor::category_label(c),
+        (Some(c), _) => crate::screens::common::category_label(c),
         (None, "incident") => t!("board-kind-incident"),
         (None, "inspection") => t!("board-kind-inspection"),
         (None, other) => other.to_string(),
@@ -497,7 +497,7 @@ fn card_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         ));
     }
     let can = may_dispatch(state);
-    super::section(ui, &t!("board-assigned"));
+    crate::screens::common::section(ui, &t!("board-assigned"));
     if row.assignees.is_empty() {
         ui.label(t!("board-nobody"));
     }
@@ -529,9 +529,9 @@ fn card_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     if !row.is_open() {
         return;
     }
-    super::section(ui, &t!("board-assign-engineer"));
+    crate::screens::common::section(ui, &t!("board-assign-engineer"));
     pick_ui(ui, state, &row);
-    super::section(ui, &t!("board-slot"));
+    crate::screens::common::section(ui, &t!("board-slot"));
     slot_ui(ui, state, &row, tz);
     ui.add_space(8.0);
     let b = &state.dispatch.board;

@@ -2,9 +2,10 @@
 //! devices with their outages, the checklist, findings, parts, photos, the service report
 //! PDF, signature, time on site and the event history.
 
-use super::{checklist, outages, section, wo_extras};
+use super::{checklist, outages, wo_extras};
 use crate::format;
 use crate::runtime::files::PickPurpose;
+use crate::screens::common::section;
 use crate::state::ReportPdfStatus;
 use crate::state::command::Command;
 use crate::state::{AppState, Screen, WorkOrderView};

@@ -278,7 +278,7 @@ fn changes_ui(ui: &mut egui::Ui, state: &AppState) -> Option<usize> {
         }
         return None;
     };
-    super::section(ui, &t!("review-history-changes", count = changes.len()));
+    crate::screens::common::section(ui, &t!("review-history-changes", count = changes.len()));
     let received = changes.iter().any(|c| c.received_at_ms.is_some());
     let mut clicked = None;
     egui::Grid::new("review_history")
@@ -379,7 +379,7 @@ pub fn report_ui(
                 ui.end_row();
             }
         });
-    super::section(ui, &t!("review-report-findings"));
+    crate::screens::common::section(ui, &t!("review-report-findings"));
     let findings = wo.findings.as_str();
     ui.label(if findings.trim().is_empty() {
         "—"
@@ -387,7 +387,7 @@ pub fn report_ui(
         findings
     });
     if !wo.checklist.is_empty() {
-        super::section(ui, &t!("review-report-checks"));
+        crate::screens::common::section(ui, &t!("review-report-checks"));
         egui::Grid::new("review_report_checks")
             .striped(true)
             .num_columns(3)
@@ -408,7 +408,7 @@ pub fn report_ui(
             });
     }
     if !wo.outages.is_empty() {
-        super::section(ui, &t!("review-report-outages"));
+        crate::screens::common::section(ui, &t!("review-report-outages"));
         for (dev, o) in wo.outages.iter() {
             let device = names
                 .get(dev)
@@ -444,7 +444,7 @@ pub fn report_ui(
         }
     }
     if !wo.parts.is_empty() {
-        super::section(ui, &t!("review-report-parts"));
+        crate::screens::common::section(ui, &t!("review-report-parts"));
         for p in wo.parts.values() {
             let line = if p.customer_consent {
                 t!(
@@ -462,7 +462,7 @@ pub fn report_ui(
             ui.label(line);
         }
     }
-    super::section(ui, &t!("review-report-photos-signature"));
+    crate::screens::common::section(ui, &t!("review-report-photos-signature"));
     ui.label(t!("review-report-photos", count = wo.photos.len()));
     match &wo.signature {
         Some(s) => ui.label(t!(

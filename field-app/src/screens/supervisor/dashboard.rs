@@ -7,6 +7,7 @@
 
 use crate::format;
 use crate::runtime::messages::ApiCall;
+use crate::screens::common::category_label;
 use crate::state::AppState;
 use crate::state::command::Command;
 use crate::state::supervisor::{
@@ -202,18 +203,6 @@ pub fn period_label(period: &str) -> String {
     }
 }
 
-/// A fault category in words.
-pub(crate) fn category_label(c: &str) -> String {
-    match c {
-        "network" => t!("dash-category-network"),
-        "security" => t!("dash-category-security"),
-        "software" => t!("dash-category-software"),
-        "hardware" => t!("dash-category-hardware"),
-        "other" => t!("dash-category-other"),
-        other => other.to_string(),
-    }
-}
-
 fn summary_ui(ui: &mut egui::Ui, r: &Summary, customer: &str, loaded: Option<TimestampMs>) {
     let (k, p) = (&r.current, &r.previous);
     ui.add_space(6.0);
@@ -364,10 +353,10 @@ fn summary_ui(ui: &mut egui::Ui, r: &Summary, customer: &str, loaded: Option<Tim
     });
     ui.columns(2, |cols| {
         inspections_ui(&mut cols[0], k, &period);
-        super::supervisor_devices::downtime_ui(&mut cols[1], &k.device_downtime, &period);
+        super::devices::downtime_ui(&mut cols[1], &k.device_downtime, &period);
     });
     ui.columns(2, |cols| {
-        super::supervisor_devices::fault_time_ui(&mut cols[0], &k.device_faults, &period);
+        super::devices::fault_time_ui(&mut cols[0], &k.device_faults, &period);
     });
 }
 
@@ -482,7 +471,7 @@ fn level_lines(ui: &mut egui::Ui, trend: &[PeriodFigures]) {
 }
 
 fn feedback_ui(ui: &mut egui::Ui, s: &mut SupervisorState, out: &mut Vec<Command>) {
-    super::section(ui, &t!("dash-feedback"));
+    crate::screens::common::section(ui, &t!("dash-feedback"));
     // The loaded customer's work orders to choose from.
     let customer = s.summary.as_ref().map(|r| r.customer.clone());
     if customer.is_some() && s.feedback_for != customer {

@@ -1,8 +1,8 @@
 //! Devices: full-text search (asset tag, model, serial, IP, location) over a virtualised list,
 //! and a device's page with its fields, on-site edits and maintenance history.
 
-use super::section;
 use crate::format;
+use crate::screens::common::section;
 use crate::state::command::Command;
 use crate::state::devices::{device_field, label_of};
 use crate::state::{AppState, DeviceView};

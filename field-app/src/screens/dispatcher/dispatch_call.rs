@@ -136,10 +136,10 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
             ui.end_row();
             let l = ui.label(t!("call-category"));
             egui::ComboBox::from_id_salt("call_category")
-                .selected_text(super::supervisor::category_label(&f.category))
+                .selected_text(crate::screens::common::category_label(&f.category))
                 .show_ui(ui, |ui| {
                     for c in CATEGORIES {
-                        let word = super::supervisor::category_label(c);
+                        let word = crate::screens::common::category_label(c);
                         ui.selectable_value(&mut f.category, c.to_string(), word);
                     }
                 })
