@@ -1,5 +1,13 @@
-//! The app: screen state plus the runtime handles (shared store, sync worker, clock). Each
-//! frame it reads the worker's reports, draws the screens, then applies their commands.
+//! App layer: may import everything below it (screens, state, runtime, leaf helpers).
+//!
+//! `FieldApp`: screen state plus the runtime handles (shared store, sync worker, clock). Each
+//! frame it reads the worker's reports, draws the screens, then applies their commands
+//! ([`command`], [`edits`], [`files`]); [`views`] reads the store into what the screens show.
+
+mod command;
+mod edits;
+mod files;
+pub mod views;
 
 use crate::runtime::files::ReportSaved;
 use crate::runtime::messages::{FromWorker, ToWorker};
@@ -8,7 +16,6 @@ use crate::runtime::worker::WorkerHandle;
 use crate::state::command::Command;
 use crate::state::{AppState, Flash, Screen};
 use crate::thumbs::{Thumb, Thumbnailer};
-use crate::views;
 use fieldsync::TimestampMs;
 use fieldsync::store::LocalStore;
 use fieldsync_i18n::t;
