@@ -3,7 +3,7 @@
 //! "fieldsync-api" thread so a slow board query never delays a sync and the UI never waits.
 //!
 //! A screen pushes `Command::Api(ApiCall)`; the answer comes back tagged, as
-//! `FromWorker::Api(ApiAnswer)`, and [`crate::screens::on_api_answer`] routes it by tag prefix.
+//! `FromWorker::Api(ApiAnswer)`, and [`crate::state::on_api_answer`] routes it by tag prefix.
 //! `Command::Subscribe` opens a Server-Sent-Events stream whose events arrive the same way.
 
 use super::messages::{ApiAnswer, ApiBody, ApiCall, ApiError, ApiMethod, ApiReply, FromWorker};

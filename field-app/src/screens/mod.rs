@@ -1,4 +1,4 @@
-//! Screens layer (drawing only): may import state, runtime's message and file types and leaf helpers; never app.
+//! Screens layer (drawing only): may import state, runtime types and leaf helpers; never app.
 //!
 //! One module per screen, grouped by role, each `fn <screen>_ui(ui, &mut AppState, &mut
 //! Vec<Command>)`: it reads and edits the state and pushes commands, and never does I/O.

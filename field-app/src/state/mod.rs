@@ -1,10 +1,11 @@
-//! State layer: may import runtime's message and file types and leaf helpers; never screens or app.
+//! State layer: may import runtime's message and file types, leaf helpers; never screens or app.
 //!
 //! What the screens show and edit, the `Command`s they push, and the reducers that fold
-//! server answers in. Plain data, no handles: the store, the worker and the clock live in `crate::app::FieldApp`.
-//! Text being typed lives here until it is saved (on focus loss or a Save button); everything
-//! else shown comes from the store. Each server-backed screen has its module here (its state
-//! and `on_api_answer`); [`on_api_answer`] routes an answer to it by tag prefix.
+//! server answers in. Plain data, no handles: the store, the worker and the clock live in
+//! `crate::app::FieldApp`. Text being typed lives here until it is saved (on focus loss or a
+//! Save button); everything else shown comes from the store. Each server-backed screen has
+//! its module here (its state and `on_api_answer`); [`on_api_answer`] routes an answer to it
+//! by tag prefix.
 
 pub mod command;
 pub mod devices;

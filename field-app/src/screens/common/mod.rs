@@ -1,4 +1,4 @@
-//! Screens every role sees and shared drawing helpers; may import state, runtime types, leaf helpers.
+//! Screens every role sees, shared drawing helpers; may import state, runtime types, leaf helpers.
 //!
 //! Sign-in, the sync status bar and sync details, the file dialog; `section` headings and
 //! fault-category words used by several roles.

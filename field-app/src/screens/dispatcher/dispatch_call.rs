@@ -1,8 +1,8 @@
 //! An incident from a phone call: customer, site, device, category, impact and urgency; the
-//! priority and the response/resolution due times are computed here with the customer's
-//! contract (`fieldsync::sla`, the same rules the server applies) and shown BEFORE saving;
-//! saving posts to `/v1/work-orders`, and the new incident opens on the board to assign. The form's
-//! state and the answers are in [`crate::state::dispatch_call`].
+//! priority and the response/resolution due times, computed with the customer's contract
+//! (`fieldsync::sla`, the same rules the server applies), are shown BEFORE saving; saving
+//! posts to `/v1/work-orders`, and the new incident opens on the board to assign. The form's
+//! state, the preview and the answers are in [`crate::state::dispatch_call`].
 
 use crate::format;
 use crate::runtime::messages::{ApiCall, path_segment};
