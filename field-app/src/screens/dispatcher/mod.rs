@@ -2,6 +2,7 @@
 //!
 //! The dispatch screen and its tabs: the board, an incident from a phone call, plans.
 
+pub mod board_card;
 pub mod dispatch;
 pub mod dispatch_board;
 pub mod dispatch_call;
