@@ -355,11 +355,12 @@ fn dispatcher_logs_a_phone_call_and_assigns_it_on_the_board() {
     let app = h.state();
     let rows = &app.state.dispatch.board.rows;
     let tz = app.state.dispatch.zone();
-    let day = fieldsync_app::state::dispatch_model::local_date(tz, NOW);
-    let zhang_day = fieldsync_app::state::dispatch_model::engineer_day(rows, ZHANG, tz, day);
+    let day = fieldsync_app::state::dispatch::dispatch_model::local_date(tz, NOW);
+    let zhang_day =
+        fieldsync_app::state::dispatch::dispatch_model::engineer_day(rows, ZHANG, tz, day);
     assert_eq!(zhang_day.blocks.len(), 1);
     assert!(
-        fieldsync_app::state::dispatch_model::engineer_day(rows, LI, tz, day)
+        fieldsync_app::state::dispatch::dispatch_model::engineer_day(rows, LI, tz, day)
             .blocks
             .is_empty()
     );
@@ -886,7 +887,7 @@ mod live {
             let li = app.state.dispatch.engineers[0].user_id.clone();
             let tz = app.state.dispatch.zone();
             let day = app.state.dispatch.board.shown_day(tz, app.state.now_ms);
-            let li_day = fieldsync_app::state::dispatch_model::engineer_day(
+            let li_day = fieldsync_app::state::dispatch::dispatch_model::engineer_day(
                 &app.state.dispatch.board.rows,
                 &li,
                 tz,

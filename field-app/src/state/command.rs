@@ -1,7 +1,7 @@
 //! What the screens ask for, as plain data: each frame's drawing pushes [`Command`]s, and the
 //! app applies them after drawing (`crate::app::command`).
 
-use super::Screen;
+use super::screen::Screen;
 use crate::runtime::files::PickPurpose;
 use crate::runtime::messages::ApiCall;
 use fieldsync::model::{CheckAnswer, PartUsed};

@@ -10,14 +10,12 @@
 pub mod command;
 pub mod devices;
 pub mod dispatch;
-pub mod dispatch_board;
-pub mod dispatch_call;
-pub mod dispatch_model;
-pub mod plans;
-pub mod plans_model;
 pub mod review_history;
+pub mod screen;
 pub mod sla_clocks;
 pub mod supervisor;
+
+pub use screen::Screen;
 
 use crate::runtime::files::{FileEntry, PickPurpose};
 use crate::runtime::messages::ApiAnswer;
@@ -28,43 +26,6 @@ use fieldsync::{DocId, TimestampMs};
 use fieldsync_i18n::t;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-
-/// The screens of the engineer's app.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Screen {
-    SignIn,
-    #[default]
-    MyWork,
-    WorkOrder,
-    Devices,
-    NewIncident,
-    Knowledge,
-    SyncDetails,
-    /// Supervisor: completed work orders awaiting a decision.
-    Review,
-    /// Dispatcher: the dispatch board, incidents from calls, inspection plans.
-    Dispatch,
-    /// Supervisor: KPI dashboard and customer feedback.
-    Supervisor,
-}
-
-impl Screen {
-    pub fn title(self) -> String {
-        use fieldsync_i18n::t;
-        match self {
-            Screen::SignIn => t!("screen-sign-in"),
-            Screen::MyWork => t!("screen-my-work"),
-            Screen::WorkOrder => t!("screen-work-order"),
-            Screen::Devices => t!("screen-devices"),
-            Screen::NewIncident => t!("screen-new-incident"),
-            Screen::Knowledge => t!("screen-knowledge"),
-            Screen::SyncDetails => t!("screen-sync"),
-            Screen::Review => t!("screen-review"),
-            Screen::Dispatch => t!("screen-dispatch"),
-            Screen::Supervisor => t!("screen-dashboard"),
-        }
-    }
-}
 
 /// A message for the engineer at the top of the screen.
 #[derive(Clone, Debug, PartialEq)]

@@ -4,7 +4,7 @@
 //! history needs a connection; the current report comes from this device.
 
 use super::command::Command;
-use super::dispatch_model::Engineer;
+use super::dispatch::dispatch_model::Engineer;
 use super::{AppState, Flash};
 use crate::runtime::messages::{ApiAnswer, ApiCall, ApiError};
 use fieldsync::DocId;

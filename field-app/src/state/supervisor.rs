@@ -238,11 +238,13 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
             s.feedback_targets = reply.json::<Vec<FeedbackTarget>>().ok().map(feedback_order);
         }
         (TAG_WORK_ORDERS, Err(_)) => s.feedback_targets = None,
-        (TAG_CUSTOMERS, Ok(reply)) => match reply.json::<Vec<super::dispatch_model::SiteInfo>>() {
-            Ok(sites) => s.customers = Some(customers_of(&sites)),
-            // An answer that cannot be read is asked again with the next Load, like a failure.
-            Err(_) => s.customers_failed = true,
-        },
+        (TAG_CUSTOMERS, Ok(reply)) => {
+            match reply.json::<Vec<super::dispatch::dispatch_model::SiteInfo>>() {
+                Ok(sites) => s.customers = Some(customers_of(&sites)),
+                // An answer that cannot be read is asked again with the next Load, like a failure.
+                Err(_) => s.customers_failed = true,
+            }
+        }
         // Without the list the id can still be typed; asked again with the next Load.
         (TAG_CUSTOMERS, Err(_)) => s.customers_failed = true,
         (TAG_COMPLAINT, Ok(reply)) => {
@@ -275,7 +277,7 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
 }
 
 /// Each customer once (id, name), by name.
-fn customers_of(sites: &[super::dispatch_model::SiteInfo]) -> Vec<(String, String)> {
+fn customers_of(sites: &[super::dispatch::dispatch_model::SiteInfo]) -> Vec<(String, String)> {
     let mut by_id: BTreeMap<&str, &str> = BTreeMap::new();
     for site in sites {
         let name = if site.customer_name.is_empty() {

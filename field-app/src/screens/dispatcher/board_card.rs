@@ -7,11 +7,11 @@ use crate::format;
 use crate::runtime::messages::ApiCall;
 use crate::state::AppState;
 use crate::state::command::Command;
-use crate::state::dispatch::may_dispatch;
-use crate::state::dispatch_board::reschedule_call;
-use crate::state::dispatch_model::{
+use crate::state::dispatch::dispatch_board::reschedule_call;
+use crate::state::dispatch::dispatch_model::{
     self as model, BoardRow, MINUTE_MS, Suggestion, local_hm, zoned_day_hm, zoned_hm,
 };
+use crate::state::dispatch::may_dispatch;
 use egui::RichText;
 use fieldsync_i18n::{self as i18n, t};
 

@@ -65,7 +65,9 @@ pub fn dispatch_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comman
                 state.dispatch.tab = tab;
                 match tab {
                     DispatchTab::Board => {}
-                    DispatchTab::PhoneCall => crate::state::dispatch_call::opened(state, out),
+                    DispatchTab::PhoneCall => {
+                        crate::state::dispatch::dispatch_call::opened(state, out)
+                    }
                     // The tab reloads the plans when drawn.
                     DispatchTab::Plans => state.dispatch.plans.loaded = false,
                 }

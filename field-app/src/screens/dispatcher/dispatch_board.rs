@@ -7,8 +7,8 @@
 use crate::format;
 use crate::state::AppState;
 use crate::state::command::Command;
-use crate::state::dispatch_board::select;
-use crate::state::dispatch_model::{
+use crate::state::dispatch::dispatch_board::select;
+use crate::state::dispatch::dispatch_model::{
     self as model, BoardRow, HOUR_MS, QueueSort, local_hm, zoned_day_hm, zoned_hm,
 };
 use chrono::NaiveDate;
@@ -436,7 +436,7 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, day: NaiveDate, out: &mu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::dispatch_model::MINUTE_MS;
+    use crate::state::dispatch::dispatch_model::MINUTE_MS;
 
     #[test]
     fn sla_line_without_a_report_uses_due_times() {

@@ -2,15 +2,15 @@
 //! priority and the response/resolution due times, computed with the customer's contract
 //! (`fieldsync::sla`, the same rules the server applies), are shown BEFORE saving; saving
 //! posts to `/v1/work-orders`, and the new incident opens on the board to assign. The form's
-//! state, the preview and the answers are in [`crate::state::dispatch_call`].
+//! state, the preview and the answers are in [`crate::state::dispatch::dispatch_call`].
 
 use crate::format;
 use crate::runtime::messages::{ApiCall, path_segment};
 use crate::state::AppState;
 use crate::state::command::Command;
+use crate::state::dispatch::dispatch_call::{CallForm, Preview, preview, request};
+use crate::state::dispatch::dispatch_model::{DeviceInfo, zoned_day_hm};
 use crate::state::dispatch::may_dispatch;
-use crate::state::dispatch_call::{CallForm, Preview, preview, request};
-use crate::state::dispatch_model::{DeviceInfo, zoned_day_hm};
 use crate::state::sla_clocks::contract_call;
 use egui::RichText;
 use fieldsync::model::CATEGORIES;

@@ -7,10 +7,10 @@ use crate::format;
 use crate::runtime::messages::ApiCall;
 use crate::state::AppState;
 use crate::state::command::Command;
+use crate::state::dispatch::dispatch_model::{local_date, local_day_hm, zoned_hm};
 use crate::state::dispatch::may_dispatch;
-use crate::state::dispatch_model::{local_date, local_day_hm, zoned_hm};
-use crate::state::plans::{opened, reset_preview};
-use crate::state::plans_model::{DeviceScope, Plan, PlanDraft, RulePreset};
+use crate::state::dispatch::plans::{opened, reset_preview};
+use crate::state::dispatch::plans_model::{DeviceScope, Plan, PlanDraft, RulePreset};
 use egui::RichText;
 use fieldsync_i18n::t;
 

@@ -1,11 +1,11 @@
 //! The dispatch board's state: the rows, the sort, the day shown, the selected work order and
 //! what the dispatcher is choosing in its card, and the answers to the board's calls.
 
-use super::AppState;
-use super::command::Command;
-use super::dispatch::{self, may_dispatch};
 use super::dispatch_model::{self as model, BoardRow, QueueSort, Suggestion};
+use super::{flash_error, flash_ok, may_dispatch, parse};
 use crate::runtime::messages::{ApiCall, ApiError, ApiReply};
+use crate::state::AppState;
+use crate::state::command::Command;
 use chrono::NaiveDate;
 use fieldsync::TimestampMs;
 use fieldsync_i18n::t;
@@ -109,7 +109,7 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
             let b = &mut state.dispatch.board;
             if b.selected.as_deref() == Some(id) {
                 b.suggestions = Some(match result {
-                    Ok(r) => dispatch::parse::<Vec<Suggestion>>(&r),
+                    Ok(r) => parse::<Vec<Suggestion>>(&r),
                     Err(e) => Err(e.to_string()),
                 });
             }
@@ -138,7 +138,7 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
                         _ if second_half => t!("board-done-assigned-scheduled"),
                         _ => t!("board-done-rescheduled"),
                     };
-                    dispatch::flash_ok(state, text);
+                    flash_ok(state, text);
                 }
                 Err(e) => {
                     d.reload_at_ms = Some(now);
@@ -149,7 +149,7 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
                         _ if second_half => t!("board-fail-slot"),
                         _ => t!("board-fail-reschedule"),
                     };
-                    dispatch::flash_error(state, &what, &e);
+                    flash_error(state, &what, &e);
                 }
             }
         }
@@ -158,7 +158,7 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
                 Ok(_) => t!("board-unexpected-answer", tag = other),
                 Err(e) => e.to_string(),
             };
-            dispatch::flash_error(state, &t!("board-dispatch"), &ApiError::Other(msg));
+            flash_error(state, &t!("board-dispatch"), &ApiError::Other(msg));
         }
     }
 }

@@ -2,11 +2,11 @@
 //! times computed with the customer's contract (`fieldsync::sla`, the same rules the server
 //! applies) before saving, the request body, and the answer to saving it.
 
-use super::AppState;
-use super::command::Command;
-use super::dispatch::{self, DispatchTab};
 use super::dispatch_model::zoned_day_hm;
+use super::{DispatchTab, flash_ok, parse};
 use crate::runtime::messages::{ApiCall, ApiError, ApiReply};
+use crate::state::AppState;
+use crate::state::command::Command;
 use fieldsync::TimestampMs;
 use fieldsync::model::priority_for;
 use fieldsync::sla::CompiledContract;
@@ -173,7 +173,7 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
     }
     state.dispatch.call.busy = false;
     let created = match result {
-        Ok(r) => dispatch::parse::<Created>(&r),
+        Ok(r) => parse::<Created>(&r),
         Err(e) => Err(e.to_string()),
     };
     match created {
@@ -196,7 +196,7 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
             let mut follow = Vec::new();
             super::dispatch_board::select(state, &c.doc_id, &mut follow);
             state.dispatch.outbox.append(&mut follow);
-            dispatch::flash_ok(state, text);
+            flash_ok(state, text);
         }
         Err(e) => state.dispatch.call.error = Some(t!("call-not-saved", error = e)),
     }

@@ -1,12 +1,20 @@
 //! The dispatcher's screen state (same binary, role from the login): the dispatch board, an
 //! incident from a phone call, and inspection plans — all server-backed through the API
 //! channel. This module holds their state, routes the server's answers, and decides when the
-//! board reloads (server-sent events, polling every 15 s when the stream is missing).
+//! board reloads (server-sent events, polling every 15 s when the stream is missing). Each
+//! tab's own state and answers are in a child module; the data the server sends in
+//! [`dispatch_model`] and [`plans_model`].
 
+pub mod dispatch_board;
+pub mod dispatch_call;
+pub mod dispatch_model;
+pub mod plans;
+pub mod plans_model;
+
+use self::dispatch_model::{BoardRow, DeviceInfo, Engineer, SiteInfo};
 use super::command::Command;
-use super::dispatch_model::{BoardRow, DeviceInfo, Engineer, SiteInfo};
 use super::sla_clocks::CONTRACT_TAG;
-use super::{AppState, Flash, Screen, dispatch_board, dispatch_call, plans};
+use super::{AppState, Flash, Screen};
 use crate::runtime::messages::{ApiAnswer, ApiCall, ApiError, ApiReply};
 use fieldsync::sla::Contract;
 use fieldsync::{Role, TimestampMs};
@@ -102,9 +110,7 @@ impl DispatchState {
 
     /// The zone the board shows times in.
     pub fn zone(&self) -> chrono_tz::Tz {
-        super::dispatch_model::board_zone(
-            self.contracts.iter().map(|c| c.calendar.time_zone.as_str()),
-        )
+        dispatch_model::board_zone(self.contracts.iter().map(|c| c.calendar.time_zone.as_str()))
     }
 }
 

@@ -1,11 +1,11 @@
 //! The inspection plans tab's state: the list, the draft in the editor and the server's
 //! preview of its occurrences, and the answers to the plans calls.
 
-use super::AppState;
-use super::command::Command;
-use super::dispatch;
 use super::plans_model::{Occurrence, Plan, PlanDraft};
+use super::{flash_error, flash_ok, parse};
 use crate::runtime::messages::{ApiCall, ApiError, ApiReply};
+use crate::state::AppState;
+use crate::state::command::Command;
 use fieldsync::TimestampMs;
 use fieldsync_i18n::t;
 
@@ -54,10 +54,7 @@ pub fn reset_preview(plans: &mut PlansState) {
 pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiError>) {
     let plans = &mut state.dispatch.plans;
     match rest {
-        "plans" => match result
-            .map_err(|e| e.to_string())
-            .and_then(|r| dispatch::parse(&r))
-        {
+        "plans" => match result.map_err(|e| e.to_string()).and_then(|r| parse(&r)) {
             Ok(list) => {
                 plans.list = list;
                 plans.answered = true;
@@ -66,11 +63,7 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
             Err(e) => plans.error = Some(e),
         },
         "plan.preview" => {
-            plans.preview = Some(
-                result
-                    .map_err(|e| server_words(&e))
-                    .and_then(|r| dispatch::parse(&r)),
-            );
+            plans.preview = Some(result.map_err(|e| server_words(&e)).and_then(|r| parse(&r)));
         }
         "plan.save" => {
             plans.saving = false;
@@ -83,7 +76,7 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
                         .outbox
                         .push(Command::Api(ApiCall::get("dispatch.plans", "/v1/plans")));
                     state.dispatch.reload_at_ms = Some(state.now_ms);
-                    dispatch::flash_ok(state, t!("plans-saved"));
+                    flash_ok(state, t!("plans-saved"));
                 }
                 Err(e) => {
                     plans.editor_error = Some(t!("plans-not-saved", error = server_words(&e)))
@@ -97,7 +90,7 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
                     .outbox
                     .push(Command::Api(ApiCall::get("dispatch.plans", "/v1/plans")));
             }
-            Err(e) => dispatch::flash_error(state, &t!("plans-pause-failed"), &e),
+            Err(e) => flash_error(state, &t!("plans-pause-failed"), &e),
         },
         _ => {}
     }
