@@ -186,6 +186,11 @@ pub fn reject_reason(code: &str) -> String {
     }
 }
 
+/// The first eight characters of an id, enough to tell ids apart on screen.
+pub fn short_id(id: &str) -> String {
+    id.chars().take(8).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::Parser;
 use fieldsync::store::LocalStore;
 use fieldsync_app::config::Args;
-use fieldsync_app::worker::{WorkerHandle, lock};
+use fieldsync_app::runtime::{WorkerHandle, lock};
 use fieldsync_app::{FieldApp, app, fonts, sample};
 use std::sync::{Arc, Mutex};
 
@@ -24,7 +24,7 @@ fn main() -> anyhow::Result<()> {
     if args.sample_data {
         let fresh = store.identity()?.is_none()
             && store
-                .meta(fieldsync_app::worker::meta::SERVER_URL)?
+                .meta(fieldsync_app::runtime::meta::SERVER_URL)?
                 .is_none();
         anyhow::ensure!(
             fresh,

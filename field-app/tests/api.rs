@@ -4,8 +4,8 @@
 
 use fieldsync::Role;
 use fieldsync::store::LocalStore;
-use fieldsync_app::api::{ApiAnswer, ApiCall, ApiError};
-use fieldsync_app::worker::{FromWorker, ToWorker, WorkerHandle};
+use fieldsync_app::runtime::{ApiAnswer, ApiCall, ApiError};
+use fieldsync_app::runtime::{FromWorker, ToWorker, WorkerHandle};
 use fieldsync_server::testing::TestServer;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

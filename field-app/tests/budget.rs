@@ -72,7 +72,7 @@ fn cold_start_and_tick_latency() {
     let mut samples = Vec::new();
     for (n, id) in ids.iter().take(200).enumerate() {
         let t = Instant::now();
-        fieldsync_app::worker::lock(&store)
+        fieldsync_app::runtime::lock(&store)
             .edit(*id, now + n as i64, |d| {
                 model::answer_checklist_item(
                     d,

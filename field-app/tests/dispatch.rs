@@ -8,10 +8,10 @@ use egui_kittest::kittest::Queryable;
 use fieldsync::sla::Contract;
 use fieldsync::store::{Identity, LocalStore};
 use fieldsync::{Role, TimestampMs};
-use fieldsync_app::api::{ApiAnswer, ApiBody, ApiCall, ApiError, ApiMethod, ApiReply};
-use fieldsync_app::screens::dispatch::{DispatchTab, Liveness};
+use fieldsync_app::runtime::{ApiAnswer, ApiBody, ApiCall, ApiError, ApiMethod, ApiReply};
+use fieldsync_app::runtime::{FromWorker, ToWorker, lock};
 use fieldsync_app::state::Screen;
-use fieldsync_app::worker::{FromWorker, ToWorker, lock};
+use fieldsync_app::state::dispatch::{DispatchTab, Liveness};
 use fieldsync_app::{FieldApp, fonts};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -355,11 +355,12 @@ fn dispatcher_logs_a_phone_call_and_assigns_it_on_the_board() {
     let app = h.state();
     let rows = &app.state.dispatch.board.rows;
     let tz = app.state.dispatch.zone();
-    let day = fieldsync_app::screens::dispatch_model::local_date(tz, NOW);
-    let zhang_day = fieldsync_app::screens::dispatch_model::engineer_day(rows, ZHANG, tz, day);
+    let day = fieldsync_app::state::dispatch::dispatch_model::local_date(tz, NOW);
+    let zhang_day =
+        fieldsync_app::state::dispatch::dispatch_model::engineer_day(rows, ZHANG, tz, day);
     assert_eq!(zhang_day.blocks.len(), 1);
     assert!(
-        fieldsync_app::screens::dispatch_model::engineer_day(rows, LI, tz, day)
+        fieldsync_app::state::dispatch::dispatch_model::engineer_day(rows, LI, tz, day)
             .blocks
             .is_empty()
     );
@@ -587,7 +588,7 @@ fn my_work_counts_down_offline_with_the_cached_contract() {
         .set_meta(
             &format!(
                 "{}cust-northwind",
-                fieldsync_app::sla_clocks::CONTRACT_META_PREFIX
+                fieldsync_app::state::sla_clocks::CONTRACT_META_PREFIX
             ),
             Some(&serde_json::to_string(&contract).unwrap()),
         )
@@ -654,8 +655,8 @@ fn my_work_counts_down_offline_with_the_cached_contract() {
 mod live {
     use super::*;
     use fieldsync::wire::LoginRequest;
-    use fieldsync_app::net;
-    use fieldsync_app::worker::{SharedStore, WorkerHandle};
+    use fieldsync_app::runtime::net;
+    use fieldsync_app::runtime::{SharedStore, WorkerHandle};
     use fieldsync_server::testing::TestServer;
     use std::sync::Mutex;
     use std::time::Duration;
@@ -670,7 +671,7 @@ mod live {
             actors: vec![store.actor().to_hex_string()],
         };
         net::login(
-            &net::client(fieldsync_app::trust::Pins::new(None)).unwrap(),
+            &net::client(fieldsync_app::runtime::trust::Pins::new(None)).unwrap(),
             url,
             &req,
         )
@@ -886,7 +887,7 @@ mod live {
             let li = app.state.dispatch.engineers[0].user_id.clone();
             let tz = app.state.dispatch.zone();
             let day = app.state.dispatch.board.shown_day(tz, app.state.now_ms);
-            let li_day = fieldsync_app::screens::dispatch_model::engineer_day(
+            let li_day = fieldsync_app::state::dispatch::dispatch_model::engineer_day(
                 &app.state.dispatch.board.rows,
                 &li,
                 tz,

@@ -8,9 +8,9 @@ use egui_kittest::kittest::Queryable;
 use fieldsync::sla::Contract;
 use fieldsync::store::{Identity, LocalStore};
 use fieldsync::{Role, TimestampMs};
-use fieldsync_app::api::{ApiAnswer, ApiReply};
-use fieldsync_app::screens::dispatch::DispatchTab;
-use fieldsync_app::worker::FromWorker;
+use fieldsync_app::runtime::FromWorker;
+use fieldsync_app::runtime::{ApiAnswer, ApiReply};
+use fieldsync_app::state::dispatch::DispatchTab;
 use fieldsync_app::{FieldApp, fonts};
 use serde_json::{Value, json};
 

@@ -6,7 +6,7 @@ use fieldsync::model::{self, EventExtra, NewWorkOrder};
 use fieldsync::status::{EventKind, Status};
 use fieldsync::store::{Identity, LocalStore};
 use fieldsync::{DocKind, Role};
-use fieldsync_app::worker::{FromWorker, SharedStore, SyncSummary, ToWorker, WorkerHandle, lock};
+use fieldsync_app::runtime::{FromWorker, SharedStore, SyncSummary, ToWorker, WorkerHandle, lock};
 use fieldsync_server::testing::TestServer;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -145,11 +145,11 @@ fn offline_sync_reports_in_plain_words_and_backs_off() {
     {
         let s = lock(&store);
         s.set_meta(
-            fieldsync_app::worker::meta::SERVER_URL,
+            fieldsync_app::runtime::meta::SERVER_URL,
             Some("http://127.0.0.1:9"),
         )
         .unwrap();
-        s.set_meta(fieldsync_app::worker::meta::TOKEN, Some("t"))
+        s.set_meta(fieldsync_app::runtime::meta::TOKEN, Some("t"))
             .unwrap();
     }
     let worker = WorkerHandle::spawn(store, || {});

@@ -6,7 +6,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use fieldsync::TimestampMs;
 use fieldsync::store::{LocalStore, SyncBadge};
-use fieldsync_app::worker::lock;
+use fieldsync_app::runtime::lock;
 use fieldsync_app::{FieldApp, fonts, sample};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};

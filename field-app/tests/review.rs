@@ -77,7 +77,7 @@ fn supervisor_sends_back_with_a_comment() {
     h.get_by_label("Send back").click();
     h.run();
     assert!(h.query_by_label_contains("Sent back").is_some());
-    let wo = fieldsync_app::worker::lock(h.state().store())
+    let wo = fieldsync_app::runtime::lock(h.state().store())
         .work_order(id)
         .unwrap();
     let folded = wo.fold();

@@ -12,8 +12,8 @@ use fieldsync::TimestampMs;
 use fieldsync::model::{self, CheckAnswer};
 use fieldsync::status::EventKind;
 use fieldsync::store::LocalStore;
-use fieldsync_app::api::{ApiAnswer, ApiError, ApiReply};
-use fieldsync_app::worker::FromWorker;
+use fieldsync_app::runtime::FromWorker;
+use fieldsync_app::runtime::{ApiAnswer, ApiError, ApiReply};
 use fieldsync_app::{FieldApp, fonts, sample};
 
 /// Tue 24 Nov 2026 08:30 UTC.
@@ -112,7 +112,7 @@ fn canned_history() -> serde_json::Value {
 
 /// The work order as it was after change 2: checks answered, no findings, on site.
 fn state_after_change_2(h: &Harness<'static, FieldApp>, id: fieldsync::DocId) -> ApiReply {
-    let mut wo = fieldsync_app::worker::lock(h.state().store())
+    let mut wo = fieldsync_app::runtime::lock(h.state().store())
         .work_order(id)
         .unwrap();
     wo.findings = "Past findings: fans noisy 风扇噪音".into();

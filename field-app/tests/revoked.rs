@@ -5,7 +5,7 @@
 use fieldsync::model::{self, NewWorkOrder};
 use fieldsync::store::LocalStore;
 use fieldsync::{DocKind, Role};
-use fieldsync_app::worker::{FromWorker, ToWorker, WorkerHandle};
+use fieldsync_app::runtime::{FromWorker, ToWorker, WorkerHandle};
 use fieldsync_i18n::Lang;
 use fieldsync_server::testing::TestServer;
 use std::sync::{Arc, Mutex};

@@ -8,9 +8,9 @@ use fieldsync::TimestampMs;
 use fieldsync::status::Status;
 use fieldsync::store::{LocalStore, SyncBadge};
 use fieldsync::wire::{PROTOCOL_VERSION, PushOutcome, PushResult, SyncResponse};
+use fieldsync_app::runtime::{FromWorker, ToWorker, lock};
 use fieldsync_app::sample::{self, SampleIds};
 use fieldsync_app::state::Screen;
-use fieldsync_app::worker::{FromWorker, ToWorker, lock};
 use fieldsync_app::{FieldApp, fonts};
 
 /// Tue 24 Nov 2026 08:30 UTC.
@@ -260,7 +260,9 @@ fn device_field_edit_on_site() {
     let mut h = harness(app, 1400.0);
     h.run();
     h.state_mut()
-        .apply_for_test(fieldsync_app::command::Command::OpenDevice(ids.switch));
+        .apply_for_test(fieldsync_app::state::command::Command::OpenDevice(
+            ids.switch,
+        ));
     h.run();
     type_into(&mut h, "Edit firmware version", "V200R022C10SPC500");
     h.get_by_role_and_label(Role::TextInput, "Edit notes")
@@ -305,7 +307,9 @@ fn signature_is_stored_as_strokes_and_png() {
     let mut h = harness(FieldApp::offline(store, NOW), 3000.0);
     h.run();
     h.state_mut()
-        .apply_for_test(fieldsync_app::command::Command::OpenWorkOrder(ids.incident));
+        .apply_for_test(fieldsync_app::state::command::Command::OpenWorkOrder(
+            ids.incident,
+        ));
     h.run();
     // Saving with an empty pad is refused in words.
     h.get_by_label("Save signature").click();
@@ -435,7 +439,9 @@ fn same_field_conflict_shows_both_values_and_a_person_picks_one() {
     let mut h = harness(FieldApp::offline(a, NOW), 1400.0);
     h.run();
     h.state_mut()
-        .apply_for_test(fieldsync_app::command::Command::OpenDevice(ids.switch));
+        .apply_for_test(fieldsync_app::state::command::Command::OpenDevice(
+            ids.switch,
+        ));
     h.run();
     assert!(h.query_by_label("⚠ Conflicting values").is_some());
     assert!(h.query_by_label("“V200R022” set by you").is_some());

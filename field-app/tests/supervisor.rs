@@ -9,8 +9,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use fieldsync::TimestampMs;
 use fieldsync::store::{Identity, LocalStore};
-use fieldsync_app::api::{ApiAnswer, ApiBody, ApiError, ApiMethod, ApiReply};
-use fieldsync_app::worker::FromWorker;
+use fieldsync_app::runtime::FromWorker;
+use fieldsync_app::runtime::{ApiAnswer, ApiBody, ApiError, ApiMethod, ApiReply};
 use fieldsync_app::{FieldApp, fonts};
 
 /// Wed 18 Nov 2026 08:30 UTC.
@@ -226,7 +226,7 @@ fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
         "last figures kept"
     );
     // Quarters are asked as quarters.
-    let call = fieldsync_app::screens::supervisor::kpi_call("acme", "2026-Q4");
+    let call = fieldsync_app::state::supervisor::kpi_call("acme", "2026-Q4");
     assert_eq!(call.path, "/v1/kpis?customer=acme&quarter=2026-Q4");
 }
 
@@ -299,8 +299,8 @@ fn customers_are_picked_by_name_from_the_sites() {
 
 #[test]
 fn the_loaded_summary_is_saved_as_pdf_and_csv_where_the_supervisor_chooses() {
-    use fieldsync_app::command::Command;
-    use fieldsync_app::screens::supervisor::SummaryFile;
+    use fieldsync_app::state::command::Command;
+    use fieldsync_app::state::supervisor::SummaryFile;
     let dir = tempfile::tempdir().unwrap();
     let mut h = supervisor_app();
     calls(&mut h);

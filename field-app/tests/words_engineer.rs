@@ -179,8 +179,8 @@ fn work_order_times_are_on_the_sites_clock_with_its_label() {
 
 #[test]
 fn server_errors_are_translated_by_code_with_the_servers_words_kept() {
-    use fieldsync_app::api::ApiError;
-    use fieldsync_app::net::NetError;
+    use fieldsync_app::runtime::ApiError;
+    use fieldsync_app::runtime::net::NetError;
     let refused = NetError::Server {
         code: "forbidden".into(),
         message: "role engineer may not approve".into(),
@@ -212,7 +212,8 @@ fn server_errors_are_translated_by_code_with_the_servers_words_kept() {
         "服务器拒绝（409）：有人同时修改了此项，请同步后重试（changed meanwhile）"
     );
     // An address the app refuses, in words.
-    let bad = fieldsync_app::net::check_server_url("ftp://hub.example", false).unwrap_err();
+    let bad =
+        fieldsync_app::runtime::net::check_server_url("ftp://hub.example", false).unwrap_err();
     assert!(bad.to_string().contains("不支持的地址协议"), "{bad}");
 }
 
@@ -223,7 +224,9 @@ fn devices_new_incident_and_knowledge_in_chinese() {
     h.run();
     // The device page: field names, the ledger status in words, history on the site's clock.
     h.state_mut()
-        .apply_for_test(fieldsync_app::command::Command::OpenDevice(ids.switch));
+        .apply_for_test(fieldsync_app::state::command::Command::OpenDevice(
+            ids.switch,
+        ));
     h.run();
     for label in ["配置信息", "固件版本", "资产编号", "维护记录", "状态"] {
         assert!(h.query_all_by_label(label).count() > 0, "{label}");

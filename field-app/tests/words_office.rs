@@ -10,8 +10,8 @@ use fieldsync::TimestampMs;
 use fieldsync::model::{self, CheckAnswer};
 use fieldsync::status::EventKind;
 use fieldsync::store::{Identity, LocalStore};
-use fieldsync_app::api::{ApiAnswer, ApiError, ApiReply};
-use fieldsync_app::worker::FromWorker;
+use fieldsync_app::runtime::FromWorker;
+use fieldsync_app::runtime::{ApiAnswer, ApiError, ApiReply};
 use fieldsync_app::{FieldApp, fonts, sample};
 use fieldsync_i18n::{Lang, ThreadLang};
 

@@ -2,7 +2,7 @@
 //! `fuzz/fuzz_targets/*.rs` and the corpus replay in `field-app/tests/fuzz_corpus.rs`, so the
 //! fuzzer and `cargo test` call exactly the same entry points. Must never panic.
 
-use fieldsync_app::net::check_server_url;
+use fieldsync_app::runtime::net::check_server_url;
 
 /// The server address typed or pasted on the sign-in screen. An accepted address is
 /// accepted again, unchanged (the normalised form is what the app stores and connects to).

@@ -1,56 +1,24 @@
-//! One module per screen, each `fn <screen>_ui(ui, &mut AppState) -> Vec<Command>`; this
-//! module lays them out: navigation on top, the sync status bar always at the bottom.
+//! Screens layer (drawing only): may import state, runtime types and leaf helpers; never app.
+//!
+//! One module per screen, grouped by role, each `fn <screen>_ui(ui, &mut AppState, &mut
+//! Vec<Command>)`: it reads and edits the state and pushes commands, and never does I/O.
+//! This module lays them out: navigation on top, the sync status bar always at the bottom.
 
-pub mod checklist;
-pub mod devices;
-pub mod dispatch;
-pub mod dispatch_board;
-pub mod dispatch_call;
-pub mod dispatch_model;
-pub mod file_picker;
-pub mod knowledge;
-pub mod my_work;
-pub mod new_incident;
-pub mod outages;
-pub mod plans;
-pub mod plans_model;
-pub mod review;
-pub mod review_history;
-pub mod sign_in;
-pub mod status_bar;
+pub mod common;
+pub mod dispatcher;
+pub mod engineer;
 pub mod supervisor;
-pub mod supervisor_devices;
-pub mod wo_extras;
-pub mod work_order;
 
-use crate::api::ApiAnswer;
-use crate::command::Command;
+use self::common::{file_picker, sign_in, status_bar};
+use self::dispatcher::dispatch;
+use self::engineer::{devices, knowledge, my_work, new_incident, work_order};
+use self::supervisor::{dashboard, review};
 use crate::format;
-use crate::state::{AppState, Flash, Screen};
+use crate::state::command::Command;
+use crate::state::dispatch::{every_frame, may_see};
+use crate::state::{AppState, Screen};
 use egui::RichText;
 use fieldsync_i18n::{self as i18n, Lang, t};
-
-/// Route an office-API answer to the screen that asked, by tag prefix (`dispatch.`,
-/// `supervisor.` …). An error nobody handles becomes a flash, so no failure goes unseen.
-pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
-    // Screens hook in here by prefix:
-    // `if answer.tag.starts_with("x.") { return x::on_api_answer(state, answer); }`
-    if answer.tag.starts_with(dispatch::TAG) {
-        return dispatch::on_api_answer(state, answer);
-    }
-    if answer.tag.starts_with(review_history::TAG) {
-        return review_history::on_api_answer(state, answer);
-    }
-    if answer.tag.starts_with("supervisor.") {
-        return supervisor::on_api_answer(state, answer);
-    }
-    if let Err(e) = answer.result {
-        state.flash = Some(Flash {
-            text: e.to_string(),
-            error: true,
-        });
-    }
-}
 
 /// The whole window.
 pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
@@ -69,10 +37,10 @@ pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
             Screen::SyncDetails => status_bar::sync_details_ui(ui, state, &mut out),
             Screen::Review => review::review_ui(ui, state, &mut out),
             Screen::Dispatch => dispatch::dispatch_ui(ui, state, &mut out),
-            Screen::Supervisor => supervisor::supervisor_ui(ui, state, &mut out),
+            Screen::Supervisor => dashboard::supervisor_ui(ui, state, &mut out),
         }
     });
-    dispatch::every_frame(state, &mut out);
+    every_frame(state, &mut out);
     file_picker::file_picker_ui(ui, state, &mut out);
     out
 }
@@ -104,10 +72,7 @@ fn nav_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
             if matches!(screen, Screen::Review | Screen::Supervisor) && !supervisor {
                 continue;
             }
-            let office = state
-                .identity
-                .as_ref()
-                .is_some_and(|i| dispatch::may_see(i.role));
+            let office = state.identity.as_ref().is_some_and(|i| may_see(i.role));
             if screen == Screen::Dispatch && !office {
                 continue;
             }
@@ -185,11 +150,4 @@ fn flash_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
             });
         });
     ui.add_space(4.0);
-}
-
-/// A bold section heading with some space above.
-pub fn section(ui: &mut egui::Ui, title: &str) {
-    ui.add_space(10.0);
-    ui.label(RichText::new(title).strong().size(16.0));
-    ui.separator();
 }

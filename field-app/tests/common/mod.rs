@@ -2,8 +2,8 @@
 
 use egui_kittest::Harness;
 use fieldsync_app::FieldApp;
-use fieldsync_app::api::ApiCall;
-use fieldsync_app::worker::ToWorker;
+use fieldsync_app::runtime::ApiCall;
+use fieldsync_app::runtime::ToWorker;
 
 /// The API calls the screen sent since the last look.
 pub fn calls(h: &mut Harness<'static, FieldApp>) -> Vec<ApiCall> {

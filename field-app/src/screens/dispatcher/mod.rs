@@ -1,0 +1,9 @@
+//! The dispatcher's screen; may import state, runtime types, leaf helpers and `screens::common`.
+//!
+//! The dispatch screen and its tabs: the board, an incident from a phone call, plans.
+
+pub mod board_card;
+pub mod dispatch;
+pub mod dispatch_board;
+pub mod dispatch_call;
+pub mod plans;

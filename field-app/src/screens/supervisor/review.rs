@@ -1,0 +1,104 @@
+//! Review (supervisor): completed work orders from the local store, each with a comment box
+//! and Approve / Send back. A decision is an `approved` / `rejected` event appended through
+//! `LocalStore::edit`, so it syncs like any other edit; sending back needs a comment, which
+//! the engineer sees when the work order reopens on their device. "Report & history" opens
+//! one report with its change history ([`super::review_history`]).
+
+use crate::format;
+use crate::state::AppState;
+use crate::state::command::Command;
+use egui::RichText;
+use fieldsync::status::EventKind;
+use fieldsync_i18n::t;
+
+pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    if state.review_history.doc.is_some() {
+        return super::review_history::history_page_ui(ui, state, out);
+    }
+    ui.horizontal(|ui| {
+        ui.heading(t!("review-title"));
+        ui.label(t!("review-awaiting", count = state.review_queue.len()));
+    });
+    if state.review_queue.is_empty() {
+        ui.add_space(20.0);
+        ui.label(t!("review-empty"));
+        return;
+    }
+    // Both ways: at 800 px the table is wider than the window.
+    egui::ScrollArea::both()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("review_queue")
+                .striped(true)
+                .num_columns(6)
+                .spacing([14.0, 8.0])
+                .show(ui, |ui| {
+                    for h in [
+                        t!("review-col-completed"),
+                        t!("review-col-work-order"),
+                        t!("review-col-site"),
+                        t!("review-col-priority"),
+                        t!("review-col-comment"),
+                        String::new(),
+                    ] {
+                        ui.label(RichText::new(h).strong());
+                    }
+                    ui.end_row();
+                    for row in &state.review_queue {
+                        // On the site's clock, labelled with its zone.
+                        let zone = row
+                            .site_id
+                            .as_ref()
+                            .and_then(|s| state.site_zones.get(s).copied())
+                            .unwrap_or_default();
+                        ui.label(
+                            row.completed_at_ms
+                                .map_or("—".to_string(), |ms| format::time_in(ms, zone)),
+                        );
+                        let title = match &row.number {
+                            Some(n) => format!("{n} · {}", row.title),
+                            None => row.title.clone(),
+                        };
+                        if ui.link(RichText::new(title).strong()).clicked() {
+                            out.push(Command::OpenWorkOrder(row.doc_id));
+                        }
+                        ui.label(row.site_name.as_deref().unwrap_or("—"));
+                        ui.label(row.priority.as_deref().unwrap_or("—"));
+                        let comment = state.review_comments.entry(row.doc_id).or_default();
+                        // Sized explicitly: in a grid the field would shrink to its column.
+                        ui.add_sized(
+                            [240.0, 20.0],
+                            egui::TextEdit::singleline(comment)
+                                .hint_text(t!("review-comment-hint")),
+                        );
+                        let has_comment = !comment.trim().is_empty();
+                        ui.horizontal(|ui| {
+                            if ui.button(t!("review-approve")).clicked() {
+                                out.push(Command::Review {
+                                    id: row.doc_id,
+                                    kind: EventKind::Approved,
+                                    comment: comment.trim().to_owned(),
+                                });
+                            }
+                            let back = ui
+                                .add_enabled(has_comment, egui::Button::new(t!("review-send-back")))
+                                .on_disabled_hover_text(t!("review-send-back-needs-comment"));
+                            if back.clicked() {
+                                out.push(Command::Review {
+                                    id: row.doc_id,
+                                    kind: EventKind::Rejected,
+                                    comment: comment.trim().to_owned(),
+                                });
+                            }
+                            let history = ui
+                                .button(t!("review-open-history"))
+                                .on_hover_text(t!("review-open-history-hint"));
+                            if history.clicked() {
+                                out.push(Command::OpenReviewHistory(row.doc_id));
+                            }
+                        });
+                        ui.end_row();
+                    }
+                });
+        });
+}

@@ -1,0 +1,91 @@
+//! What the screens ask for, as plain data: each frame's drawing pushes [`Command`]s, and the
+//! app applies them after drawing (`crate::app::command`).
+
+use super::screen::Screen;
+use crate::runtime::files::PickPurpose;
+use crate::runtime::messages::ApiCall;
+use fieldsync::model::{CheckAnswer, PartUsed};
+use fieldsync::status::EventKind;
+use fieldsync::{DocId, TimestampMs};
+use std::path::PathBuf;
+
+/// One thing a screen asked for, applied by the app after the frame is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Go(Screen),
+    /// Ask the server's office API (answers come back to `state::on_api_answer`).
+    Api(ApiCall),
+    /// Open a server event stream (see `crate::runtime::api`); `Unsubscribe` closes it by tag.
+    Subscribe(ApiCall),
+    Unsubscribe(String),
+    OpenWorkOrder(DocId),
+    OpenDevice(DocId),
+    OpenArticle(DocId),
+    SearchDevices(String),
+    SearchKnowledge(String),
+    SearchIncidentDevices(String),
+    /// A status action on the open work order.
+    Status {
+        kind: EventKind,
+        note: Option<String>,
+    },
+    Answer {
+        item: String,
+        answer: CheckAnswer,
+    },
+    SaveFindings(String),
+    AddPart(PartUsed),
+    /// Record or correct a linked device's outage (`None`: still down).
+    RecordOutage {
+        device: String,
+        down_from_ms: TimestampMs,
+        restored_at_ms: Option<TimestampMs>,
+    },
+    /// The device is serving again, now.
+    DeviceRestored(String),
+    /// Remove an outage entered by mistake.
+    ClearOutage(String),
+    CancelOutageForm,
+    AttachPhoto {
+        path: String,
+        caption: String,
+    },
+    /// Open the file dialog (or another folder in it); `None` = where the last pick was.
+    BrowseFiles {
+        purpose: PickPurpose,
+        dir: Option<PathBuf>,
+    },
+    /// The file chosen in the dialog.
+    PickFile(PathBuf),
+    ClosePicker,
+    Sign {
+        signer: String,
+        strokes: Vec<Vec<[f32; 2]>>,
+    },
+    /// Pick one of several concurrent values of a work-order field.
+    PickWorkOrderValue {
+        path: Vec<String>,
+        value: String,
+    },
+    SetDeviceField {
+        field: String,
+        value: Option<String>,
+    },
+    /// Prefill the incident form from the open work order (site, devices, parent).
+    IncidentFromWorkOrder,
+    CreateIncident,
+    SignIn,
+    SyncNow,
+    /// Supervisor decision on a completed work order: `Approved` or `Rejected` (send back).
+    Review {
+        id: DocId,
+        kind: EventKind,
+        comment: String,
+    },
+    DismissQuarantine(i64),
+    DismissFlash,
+    /// Show the app in this language from the next frame on, and remember it.
+    SetLanguage(fieldsync_i18n::Lang),
+    /// Review page: show this work order's report with its change history (asks the server).
+    OpenReviewHistory(DocId),
+}
