@@ -200,7 +200,8 @@ fn dispatcher_logs_a_phone_call_and_assigns_it_on_the_board() {
     h.run();
     h.get_by_label("Northwind Tower").click();
     h.run();
-    type_into(&mut h, "Caller", "Ms Chen, ext. 4410");
+    type_into(&mut h, "Caller", "Ms Chen");
+    type_into(&mut h, "Phone", "010-6888 4410");
     type_into(&mut h, "Title", "Core switch down");
     h.get_by_label("Category").click();
     h.run();
@@ -243,7 +244,12 @@ fn dispatcher_logs_a_phone_call_and_assigns_it_on_the_board() {
         ),
         (Some("network"), Some(2), Some(1))
     );
-    assert_eq!(b["description"], "Caller: Ms Chen, ext. 4410");
+    // Who called is kept in fields of its own (searchable), not folded into the text.
+    assert_eq!(
+        (b["caller_name"].as_str(), b["caller_phone"].as_str()),
+        (Some("Ms Chen"), Some("010-6888 4410"))
+    );
+    assert_eq!(b["description"], "");
 
     answer(
         &mut h,
@@ -934,4 +940,39 @@ mod live {
         .await
         .unwrap();
     }
+}
+
+/// A second call about the same fault: the call form lists the customer's open tickets and
+/// marks the one with the caller's number as likely the same fault; a click opens it on the
+/// board instead of a second ticket.
+#[test]
+fn a_repeated_call_is_shown_its_open_ticket() {
+    let mut h = loaded_board();
+    let mut row = incident_row(&[LI], None);
+    row["caller_name"] = json!("Ms Chen");
+    row["caller_phone"] = json!("010-6888 4410");
+    answer(&mut h, "dispatch.board", 200, json!([row]));
+    h.get_by_label("Phone call → incident").click();
+    h.run();
+    h.get_by_label("Customer").click();
+    h.run();
+    h.get_by_label("Northwind Trading").click();
+    h.run();
+    assert!(
+        h.query_by_label("Open tickets of this customer (1)")
+            .is_some()
+    );
+    assert!(h.query_by_label("likely the same fault:").is_none());
+    // The same number, typed as the caller says it.
+    type_into(&mut h, "Phone", "01068884410");
+    assert!(h.query_by_label("likely the same fault:").is_some());
+    h.get_by_label_contains("Core switch down · Ms Chen")
+        .click();
+    h.run();
+    assert_eq!(h.state().state.dispatch.tab, DispatchTab::Board);
+    assert_eq!(h.state().state.dispatch.board.selected.as_deref(), Some(WO));
+    assert!(
+        h.query_by_label("Caller: Ms Chen · 010-6888 4410")
+            .is_some()
+    );
 }

@@ -81,3 +81,4 @@ board-unexpected-answer = unexpected answer "{ $tag }"
 board-dispatch = Dispatch
 board-kind-incident = incident
 board-kind-inspection = inspection
+board-caller = Caller: { $caller }

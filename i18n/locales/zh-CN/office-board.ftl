@@ -81,3 +81,4 @@ board-unexpected-answer = 意外的应答“{ $tag }”
 board-dispatch = 调度
 board-kind-incident = 故障
 board-kind-inspection = 巡检
+board-caller = 报修人：{ $caller }

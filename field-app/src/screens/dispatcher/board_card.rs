@@ -54,6 +54,14 @@ pub fn card_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
     } else if let Some(c) = &row.customer_id {
         ui.label(t!("board-customer", name = d.customer_name(c)));
     }
+    let caller = [row.caller_name.as_deref(), row.caller_phone.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>();
+    if !caller.is_empty() {
+        ui.label(t!("board-caller", caller = caller.join(" · ")));
+    }
     ui.label(RichText::new(sla_line(&row, tz, now)).color(sla_text(ui, row.sla_state())));
     if let Some(r) = &row.sla {
         for (what, c) in [("response", &r.response), ("resolution", &r.resolution)] {

@@ -8,7 +8,7 @@ use crate::format;
 use crate::runtime::messages::{ApiCall, path_segment};
 use crate::state::AppState;
 use crate::state::command::Command;
-use crate::state::dispatch::dispatch_call::{CallForm, Preview, preview, request};
+use crate::state::dispatch::dispatch_call::{CallForm, Preview, open_tickets, preview, request};
 use crate::state::dispatch::dispatch_model::{DeviceInfo, zoned_day_hm};
 use crate::state::dispatch::may_dispatch;
 use crate::state::sla_clocks::contract_call;
@@ -58,9 +58,17 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
         .show(ui, |ui| {
             let l = ui.label(t!("call-caller"));
             ui.add(
-                egui::TextEdit::singleline(&mut f.caller)
+                egui::TextEdit::singleline(&mut f.caller_name)
                     .hint_text(t!("call-caller-hint"))
-                    .desired_width(420.0),
+                    .desired_width(240.0),
+            )
+            .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label(t!("call-caller-phone"));
+            ui.add(
+                egui::TextEdit::singleline(&mut f.caller_phone)
+                    .hint_text(t!("call-caller-phone-hint"))
+                    .desired_width(240.0),
             )
             .labelled_by(l.id);
             ui.end_row();
@@ -205,6 +213,63 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
     });
     if let Some(e) = &f.error {
         ui.label(RichText::new(e).color(format::RED));
+    }
+    open_tickets_ui(ui, state, out);
+}
+
+/// The chosen customer's open tickets, likely repeats of this call first and marked: a
+/// second call about the same fault is added to the open ticket, not opened again.
+fn open_tickets_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let f = &state.dispatch.call;
+    if f.customer_id.is_none() {
+        return;
+    }
+    let open = open_tickets(f, &state.dispatch.board.rows);
+    ui.add_space(10.0);
+    crate::screens::common::section(ui, &t!("call-open-tickets", count = open.len()));
+    if open.is_empty() {
+        ui.label(RichText::new(t!("call-no-open-tickets")).color(format::GREY));
+        return;
+    }
+    let mut chosen = None;
+    for (row, repeat) in open.iter().take(8) {
+        ui.horizontal_wrapped(|ui| {
+            if *repeat {
+                ui.label(
+                    RichText::new(t!("call-likely-repeat"))
+                        .color(format::RED)
+                        .strong(),
+                );
+            }
+            let caller = row
+                .caller_name
+                .as_deref()
+                .filter(|n| !n.is_empty())
+                .map(|n| format!(" · {n}"))
+                .unwrap_or_default();
+            if ui
+                .link(format!("{}{caller}", row.label()))
+                .on_hover_text(t!("call-open-ticket-hint"))
+                .clicked()
+            {
+                chosen = Some(row.doc_id.clone());
+            }
+            ui.label(
+                RichText::new(crate::screens::dispatcher::dispatch_board::status_words(
+                    row,
+                ))
+                .color(format::GREY),
+            );
+        });
+    }
+    if open.len() > 8 {
+        ui.label(
+            RichText::new(t!("call-more-open-tickets", count = open.len() - 8)).color(format::GREY),
+        );
+    }
+    if let Some(id) = chosen {
+        state.dispatch.tab = crate::state::dispatch::DispatchTab::Board;
+        crate::state::dispatch::dispatch_board::select(state, &id, out);
     }
 }
 

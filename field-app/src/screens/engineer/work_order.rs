@@ -36,6 +36,24 @@ fn action_label(kind: EventKind) -> String {
     }
 }
 
+/// A person to call: name, number, and a button that copies the number (to dial it on a
+/// phone, or paste it into a softphone).
+fn person_ui(ui: &mut egui::Ui, name: &str, phone: &str) {
+    ui.horizontal(|ui| {
+        ui.label(name);
+        if !phone.is_empty() {
+            ui.label(RichText::new(phone).monospace());
+            if ui
+                .small_button(t!("eng-wo-copy-phone"))
+                .on_hover_text(t!("eng-wo-copy-phone-hint"))
+                .clicked()
+            {
+                ui.ctx().copy_text(phone.to_owned());
+            }
+        }
+    });
+}
+
 pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let now = state.now_ms;
     let report_pdf = state.report_pdf.clone();
@@ -184,9 +202,14 @@ fn header_ui(
                 }
                 for c in site.contacts.values() {
                     ui.label(t!("eng-wo-contact"));
-                    ui.label(format!("{} {}", c.name, c.phone.as_deref().unwrap_or("")));
+                    person_ui(ui, &c.name, c.phone.as_deref().unwrap_or(""));
                     ui.end_row();
                 }
+            }
+            if let Some(c) = &v.wo.caller {
+                ui.label(t!("eng-wo-caller"));
+                person_ui(ui, &c.name, &c.phone);
+                ui.end_row();
             }
             if let (Some(a), b) = (v.wo.scheduled_start_ms, v.wo.scheduled_end_ms) {
                 ui.label(t!("eng-wo-scheduled"));

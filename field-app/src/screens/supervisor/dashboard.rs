@@ -20,13 +20,25 @@ use fieldsync::TimestampMs;
 use fieldsync_i18n::{self as i18n, t};
 
 /// Fault categories in chart order, with their colours.
-const CATEGORIES: [(&str, egui::Color32); 5] = [
+/// Every category of `fieldsync::model::CATEGORIES` with its chart colour (a test checks
+/// that none is missing).
+pub(crate) const CATEGORIES: [(&str, egui::Color32); 6] = [
     ("network", egui::Color32::from_rgb(47, 110, 186)),
     ("security", egui::Color32::from_rgb(192, 80, 77)),
     ("software", egui::Color32::from_rgb(96, 160, 80)),
     ("hardware", egui::Color32::from_rgb(230, 150, 40)),
+    ("account", egui::Color32::from_rgb(142, 108, 180)),
     ("other", egui::Color32::from_rgb(140, 140, 140)),
 ];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_category_has_a_chart_colour() {
+        let charted: Vec<&str> = super::CATEGORIES.iter().map(|(c, _)| *c).collect();
+        assert_eq!(charted, fieldsync::model::CATEGORIES);
+    }
+}
 
 pub fn supervisor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     // The summary is taller than a laptop screen.

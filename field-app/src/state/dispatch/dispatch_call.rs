@@ -2,7 +2,7 @@
 //! times computed with the customer's contract (`fieldsync::sla`, the same rules the server
 //! applies) before saving, the request body, and the answer to saving it.
 
-use super::dispatch_model::zoned_day_hm;
+use super::dispatch_model::{BoardRow, zoned_day_hm};
 use super::{DispatchTab, flash_ok, parse};
 use crate::runtime::messages::{ApiCall, ApiError, ApiReply};
 use crate::state::AppState;
@@ -17,7 +17,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The phone-call form.
 #[derive(Debug, Clone)]
 pub struct CallForm {
-    pub caller: String,
+    /// Who called and their number: fields of the incident of their own (searchable), not
+    /// lines in its description.
+    pub caller_name: String,
+    pub caller_phone: String,
     pub title: String,
     pub description: String,
     pub customer_id: Option<String>,
@@ -38,7 +41,8 @@ pub struct CallForm {
 impl Default for CallForm {
     fn default() -> Self {
         CallForm {
-            caller: String::new(),
+            caller_name: String::new(),
+            caller_phone: String::new(),
             title: String::new(),
             description: String::new(),
             customer_id: None,
@@ -109,6 +113,37 @@ pub fn preview(
     }
 }
 
+/// The customer's open tickets as the board has them, the likely repeats of this call first:
+/// the same caller's number, or the same site with a device or a title in common. A repeated
+/// call then adds to the open ticket instead of opening a second one.
+pub fn open_tickets<'a>(f: &CallForm, rows: &'a [BoardRow]) -> Vec<(&'a BoardRow, bool)> {
+    let Some(customer) = &f.customer_id else {
+        return Vec::new();
+    };
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let phone = digits(&f.caller_phone);
+    let title = f.title.trim().to_lowercase();
+    let repeat = |r: &BoardRow| {
+        let same_phone = phone.len() >= 3
+            && r.caller_phone
+                .as_deref()
+                .is_some_and(|p| digits(p) == phone);
+        let same_site = f.site_id.is_some() && r.site_id == f.site_id;
+        let same_device = f.devices.iter().any(|(id, _)| r.device_ids.contains(id));
+        let title_lower = r.title.to_lowercase();
+        let same_title = title.chars().count() >= 2
+            && (title_lower.contains(&title) || title.contains(&title_lower));
+        same_phone || (same_site && (same_device || same_title))
+    };
+    let mut open: Vec<(&BoardRow, bool)> = rows
+        .iter()
+        .filter(|r| r.customer_id.as_ref() == Some(customer) && r.is_open())
+        .map(|r| (r, repeat(r)))
+        .collect();
+    open.sort_by_key(|(r, dup)| (!dup, std::cmp::Reverse(r.created_at_ms)));
+    open
+}
+
 /// The tab was opened: fetch what the form chooses from.
 pub fn opened(state: &mut AppState, out: &mut Vec<Command>) {
     if state.dispatch.sites.is_empty() {
@@ -138,16 +173,18 @@ pub fn request(f: &CallForm) -> Result<serde_json::Value, String> {
     let Some(customer) = &f.customer_id else {
         return Err(t!("call-need-customer"));
     };
-    let mut description = f.description.trim().to_string();
-    if !f.caller.trim().is_empty() {
-        description = format!(
-            "{}\n{description}",
-            t!("call-caller-line", caller = f.caller.trim())
-        );
+    let caller = fieldsync::model::Caller::new(&f.caller_name, &f.caller_phone);
+    if let Some(c) = &caller
+        && c.check().is_err()
+    {
+        return Err(t!("call-bad-phone"));
     }
+    let caller = caller.unwrap_or_default();
     Ok(serde_json::json!({
         "title": title,
-        "description": description.trim_end(),
+        "description": f.description.trim(),
+        "caller_name": caller.name,
+        "caller_phone": caller.phone,
         "customer_id": customer,
         "site_id": f.site_id,
         "device_ids": f.devices.iter().map(|(id, _)| id).collect::<Vec<_>>(),
@@ -230,16 +267,70 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_call_finds_the_open_ticket_first() {
+        let row = |n: &str, title: &str, site: &str, phone: Option<&str>, status: &str| BoardRow {
+            doc_id: n.into(),
+            number: Some(n.into()),
+            title: title.into(),
+            status: status.into(),
+            customer_id: Some("c1".into()),
+            site_id: Some(site.into()),
+            caller_phone: phone.map(Into::into),
+            ..Default::default()
+        };
+        let rows = vec![
+            row(
+                "WO-1",
+                "三楼打印机卡纸",
+                "s1",
+                Some("138 0013 8000"),
+                "assigned",
+            ),
+            row("WO-2", "交换机端口闪断", "s1", None, "new"),
+            row("WO-3", "打印机卡纸", "s1", None, "completed"),
+            BoardRow {
+                customer_id: Some("c2".into()),
+                ..row("WO-4", "打印机卡纸", "s1", None, "new")
+            },
+        ];
+        let mut f = CallForm {
+            customer_id: Some("c1".into()),
+            ..CallForm::default()
+        };
+        // Only the customer's open tickets, none marked yet.
+        let found = open_tickets(&f, &rows);
+        let numbers: Vec<_> = found.iter().map(|(r, d)| (r.doc_id.as_str(), *d)).collect();
+        assert_eq!(numbers.len(), 2);
+        assert!(numbers.iter().all(|(_, d)| !d));
+        // The same caller's number, typed without spaces: the printer ticket is a repeat.
+        f.caller_phone = "13800138000".into();
+        assert_eq!(open_tickets(&f, &rows)[0], (&rows[0], true));
+        // Same site and a title in common.
+        f.caller_phone.clear();
+        f.site_id = Some("s1".into());
+        f.title = "交换机端口".into();
+        assert_eq!(open_tickets(&f, &rows)[0], (&rows[1], true));
+        assert!(!open_tickets(&f, &rows)[1].1);
+    }
+
+    #[test]
     fn request_needs_title_and_customer() {
         let mut f = CallForm::default();
         assert!(request(&f).unwrap_err().contains("title"));
         f.title = "Printer jam".into();
         assert!(request(&f).unwrap_err().contains("customer"));
         f.customer_id = Some("c1".into());
-        f.caller = "Ms Chen, 555-0101".into();
+        f.caller_name = " Ms Chen ".into();
+        f.caller_phone = "555-0101".into();
+        f.description = "Paper jam on the 3rd floor".into();
         let body = request(&f).unwrap();
         assert_eq!(body["customer_id"], "c1");
-        assert_eq!(body["description"], "Caller: Ms Chen, 555-0101");
+        // The caller is a field of the incident, not a line of its description.
+        assert_eq!(body["description"], "Paper jam on the 3rd floor");
+        assert_eq!(body["caller_name"], "Ms Chen");
+        assert_eq!(body["caller_phone"], "555-0101");
         assert_eq!(body["impact"], 2);
+        f.caller_phone = "front desk".into();
+        assert!(request(&f).unwrap_err().contains("phone"));
     }
 }

@@ -43,6 +43,10 @@ pub struct BoardRow {
     pub created_at_ms: TimestampMs,
     #[serde(default)]
     pub sla: Option<SlaReport>,
+    #[serde(default)]
+    pub caller_name: Option<String>,
+    #[serde(default)]
+    pub caller_phone: Option<String>,
 }
 
 impl BoardRow {

@@ -26,6 +26,7 @@ fn category_color(c: &str) -> (u8, u8, u8) {
         "security" => (192, 80, 77),
         "software" => (96, 160, 80),
         "hardware" => (230, 150, 40),
+        "account" => (142, 108, 180),
         _ => (140, 140, 140),
     }
 }
