@@ -367,8 +367,8 @@ pub fn seed_demo(
         (2, "hardware", Some("ups"), 1, 1, None, true),
         (0, "security", Some("firewall"), 2, 1, None, false),
     ];
-    for ((site_idx, cat, device, impact, urgency, eng, outage), title) in
-        incidents.into_iter().zip(text.incidents)
+    for (((site_idx, cat, device, impact, urgency, eng, outage), title), (who, phone)) in
+        incidents.into_iter().zip(text.incidents).zip(text.callers)
     {
         let (c, names, site_id, room) = &sites[site_idx];
         let new = NewWorkOrder {
@@ -390,6 +390,7 @@ pub fn seed_demo(
                 .and_then(|e: usize| engineers.get(e).cloned())
                 .into_iter()
                 .collect(),
+            caller: model::Caller::new(who, phone),
             ..Default::default()
         };
         orders.push((new, outage));

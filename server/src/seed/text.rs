@@ -94,6 +94,8 @@ pub struct DemoText {
     pub incidents: [&'static str; 5],
     /// `{}` is the customer who called.
     pub incident_description: &'static str,
+    /// Who called about each incident and their number (name, phone), in the same order.
+    pub callers: [(&'static str, &'static str); 5],
     pub finished: FinishedText,
     pub plans: PlanText,
 }
@@ -189,6 +191,13 @@ static EN: DemoText = DemoText {
         "Suspicious e-mail attachment opened on reception PC",
     ],
     incident_description: "Reported by phone to the service desk ({}).",
+    callers: [
+        ("Ms Chen", "010-6888 4410"),
+        ("Mr Li", "010-6888 1234 ext. 8021"),
+        ("Mr Zhao (IT teacher)", "139 1100 2233"),
+        ("Head nurse Liu", "0755-8612 3456"),
+        ("Ms Zhou (reception)", "010-6888 1000 ext. 8001"),
+    ],
     finished: FinishedText {
         patrol_description: "Walk the server room, record readings.",
         room_temp_note: "CRAC unit filter clogged",
@@ -287,6 +296,13 @@ static ZH: DemoText = DemoText {
         "前台电脑打开了可疑邮件附件",
     ],
     incident_description: "用户电话报修至服务台（{}）。",
+    callers: [
+        ("王芳", "138 0013 8000"),
+        ("李强", "010-6888 1234 转 8021"),
+        ("赵老师（信息课）", "139 1100 2233"),
+        ("刘护士长", "0755-8612 3456"),
+        ("周敏（前台）", "010-6888 1000 转 8001"),
+    ],
     finished: FinishedText {
         patrol_description: "巡查机房，记录读数。",
         room_temp_note: "精密空调滤网堵塞",
