@@ -84,7 +84,14 @@ pub fn dispatch_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comman
     ui.separator();
     match state.dispatch.tab {
         DispatchTab::Board => dispatch_board::board_ui(ui, state, out),
-        DispatchTab::PhoneCall => dispatch_call::call_ui(ui, state, out),
+        // The form and the customer's open tickets scroll: at 800×500 the save button and the
+        // list are below the fold.
+        DispatchTab::PhoneCall => {
+            egui::ScrollArea::vertical()
+                .id_salt("call_scroll")
+                .auto_shrink([false, false])
+                .show(ui, |ui| dispatch_call::call_ui(ui, state, out));
+        }
         DispatchTab::Plans => plans::plans_ui(ui, state, out),
     }
 }

@@ -113,7 +113,7 @@ pub fn preview(
     }
 }
 
-/// The customer's open tickets as the board has them, the likely repeats of this call first:
+/// The customer's open incidents as the board has them, the likely repeats of this call first:
 /// the same caller's number, or the same site with a device or a title in common. A repeated
 /// call then adds to the open ticket instead of opening a second one.
 pub fn open_tickets<'a>(f: &CallForm, rows: &'a [BoardRow]) -> Vec<(&'a BoardRow, bool)> {
@@ -137,7 +137,12 @@ pub fn open_tickets<'a>(f: &CallForm, rows: &'a [BoardRow]) -> Vec<(&'a BoardRow
     };
     let mut open: Vec<(&BoardRow, bool)> = rows
         .iter()
-        .filter(|r| r.customer_id.as_ref() == Some(customer) && r.is_open())
+        .filter(|r| {
+            // Tickets are incidents: planned patrols are not what a caller reports again.
+            r.customer_id.as_ref() == Some(customer)
+                && r.is_open()
+                && matches!(r.kind.as_str(), "incident" | "")
+        })
         .map(|r| (r, repeat(r)))
         .collect();
     open.sort_by_key(|(r, dup)| (!dup, std::cmp::Reverse(r.created_at_ms)));
