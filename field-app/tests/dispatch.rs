@@ -976,3 +976,43 @@ fn a_repeated_call_is_shown_its_open_ticket() {
             .is_some()
     );
 }
+
+/// Messages are toasts over the corner: the screen under the pointer does not move when one
+/// appears; a success fades after a few seconds, an error stays until it is dismissed.
+#[test]
+fn messages_do_not_move_the_screen_and_successes_fade() {
+    use fieldsync_app::state::Flash;
+    let mut h = loaded_board();
+    let tab = h.get_by_label("Phone call → incident").rect();
+    h.state_mut().state.flash = Some(Flash {
+        text: "Assigned and scheduled".into(),
+        error: false,
+    });
+    h.run();
+    assert!(h.query_by_label("Assigned and scheduled").is_some());
+    assert_eq!(
+        h.get_by_label("Phone call → incident").rect(),
+        tab,
+        "the message moved the screen"
+    );
+    set_now(&mut h, NOW + 5_000);
+    assert!(h.query_by_label("Assigned and scheduled").is_some());
+    set_now(&mut h, NOW + 7_000);
+    assert!(
+        h.query_by_label("Assigned and scheduled").is_none(),
+        "a success fades"
+    );
+    h.state_mut().state.flash = Some(Flash {
+        text: "Not saved: the server refused".into(),
+        error: true,
+    });
+    h.run();
+    set_now(&mut h, NOW + 60_000);
+    assert!(
+        h.query_by_label("Not saved: the server refused").is_some(),
+        "an error stays until read"
+    );
+    h.get_by_label("×").click();
+    h.run();
+    assert!(h.query_by_label("Not saved: the server refused").is_none());
+}

@@ -16,7 +16,7 @@ use self::supervisor::{dashboard, review};
 use crate::format;
 use crate::state::command::Command;
 use crate::state::dispatch::{every_frame, may_see};
-use crate::state::{AppState, Screen};
+use crate::state::{AppState, FLASH_FADE_MS, Screen};
 use egui::RichText;
 use fieldsync_i18n::{self as i18n, Lang, t};
 
@@ -25,22 +25,20 @@ pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
     let mut out = Vec::new();
     egui::Panel::top("nav").show(ui, |ui| nav_ui(ui, state, &mut out));
     egui::Panel::bottom("sync_bar").show(ui, |ui| status_bar::status_bar_ui(ui, state, &mut out));
-    egui::CentralPanel::default().show(ui, |ui| {
-        flash_ui(ui, state, &mut out);
-        match state.screen {
-            Screen::SignIn => sign_in::sign_in_ui(ui, state, &mut out),
-            Screen::MyWork => my_work::my_work_ui(ui, state, &mut out),
-            Screen::WorkOrder => work_order::work_order_ui(ui, state, &mut out),
-            Screen::Devices => devices::devices_ui(ui, state, &mut out),
-            Screen::NewIncident => new_incident::new_incident_ui(ui, state, &mut out),
-            Screen::Knowledge => knowledge::knowledge_ui(ui, state, &mut out),
-            Screen::SyncDetails => status_bar::sync_details_ui(ui, state, &mut out),
-            Screen::Review => review::review_ui(ui, state, &mut out),
-            Screen::Dispatch => dispatch::dispatch_ui(ui, state, &mut out),
-            Screen::Supervisor => dashboard::supervisor_ui(ui, state, &mut out),
-        }
+    egui::CentralPanel::default().show(ui, |ui| match state.screen {
+        Screen::SignIn => sign_in::sign_in_ui(ui, state, &mut out),
+        Screen::MyWork => my_work::my_work_ui(ui, state, &mut out),
+        Screen::WorkOrder => work_order::work_order_ui(ui, state, &mut out),
+        Screen::Devices => devices::devices_ui(ui, state, &mut out),
+        Screen::NewIncident => new_incident::new_incident_ui(ui, state, &mut out),
+        Screen::Knowledge => knowledge::knowledge_ui(ui, state, &mut out),
+        Screen::SyncDetails => status_bar::sync_details_ui(ui, state, &mut out),
+        Screen::Review => review::review_ui(ui, state, &mut out),
+        Screen::Dispatch => dispatch::dispatch_ui(ui, state, &mut out),
+        Screen::Supervisor => dashboard::supervisor_ui(ui, state, &mut out),
     });
     every_frame(state, &mut out);
+    flash_ui(ui, state, &mut out);
     file_picker::file_picker_ui(ui, state, &mut out);
     out
 }
@@ -124,30 +122,56 @@ fn language_menu(ui: &mut egui::Ui, out: &mut Vec<Command>) {
         .on_hover_text(t!("nav-language"));
 }
 
-fn flash_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
-    let Some(f) = &state.flash else { return };
+/// The message of the moment as a toast over the bottom-right corner, above the sync bar:
+/// drawn on top, so nothing under the pointer moves when it appears. A success fades after
+/// [`FLASH_FADE_MS`]; an error stays until its × is clicked.
+fn flash_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let Some(f) = state.flash.clone() else {
+        state.flash_shown = None;
+        return;
+    };
+    let now = state.now_ms;
+    let since = match &state.flash_shown {
+        Some((shown, at)) if *shown == f => *at,
+        _ => {
+            state.flash_shown = Some((f.clone(), now));
+            now
+        }
+    };
+    if !f.error {
+        let left = FLASH_FADE_MS - (now - since);
+        if left <= 0 {
+            state.flash = None;
+            state.flash_shown = None;
+            return;
+        }
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(left as u64));
+    }
     let (fill, color) = if f.error {
         (egui::Color32::from_rgb(253, 236, 236), format::RED)
     } else {
         (egui::Color32::from_rgb(234, 246, 236), format::GREEN)
     };
-    egui::Frame::new()
-        .fill(fill)
-        .inner_margin(6.0)
-        .corner_radius(4.0)
-        .show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.label(RichText::new(&f.text).color(color));
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui
-                        .small_button("×")
-                        .on_hover_text(t!("flash-dismiss"))
-                        .clicked()
-                    {
-                        out.push(Command::DismissFlash);
-                    }
+    egui::Area::new(egui::Id::unique("flash_toast"))
+        .order(egui::Order::Foreground)
+        .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -40.0])
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style())
+                .fill(fill)
+                .inner_margin(8.0)
+                .show(ui, |ui| {
+                    ui.set_max_width(460.0);
+                    ui.horizontal_top(|ui| {
+                        ui.add(egui::Label::new(RichText::new(&f.text).color(color)).wrap());
+                        if ui
+                            .small_button("×")
+                            .on_hover_text(t!("flash-dismiss"))
+                            .clicked()
+                        {
+                            out.push(Command::DismissFlash);
+                        }
+                    });
                 });
-            });
         });
-    ui.add_space(4.0);
 }

@@ -27,7 +27,10 @@ use fieldsync_i18n::t;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// A message for the engineer at the top of the screen.
+/// How long a success message stays before it fades (errors stay until dismissed).
+pub const FLASH_FADE_MS: TimestampMs = 6_000;
+
+/// A message for the user, shown over the screen's corner (it never moves the content).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Flash {
     pub text: String,
@@ -42,6 +45,9 @@ pub struct AppState {
     pub now_ms: TimestampMs,
     pub identity: Option<Identity>,
     pub flash: Option<Flash>,
+    /// The flash on screen and when it first showed (a success fades after
+    /// [`FLASH_FADE_MS`]; an error stays until dismissed).
+    pub flash_shown: Option<(Flash, TimestampMs)>,
     pub sign_in: SignInForm,
     pub my_work: Vec<WorkOrderRow>,
     pub my_work_badges: BTreeMap<DocId, SyncBadge>,
