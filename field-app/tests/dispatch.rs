@@ -277,8 +277,12 @@ fn dispatcher_logs_a_phone_call_and_assigns_it_on_the_board() {
         200,
         json!([
             {"user_id": ZHANG, "username": "zhang.min", "display_name": "Zhang Min", "score": 61.0,
+             "matched_skills": ["network"], "same_site": true, "same_customer": true,
+             "open_work": 0, "schedule_conflicts": 0,
              "reasons": ["skills: network", "knows the site", "0 open work orders"]},
             {"user_id": LI, "username": "li.wei", "display_name": "Li Wei", "score": 18.0,
+             "matched_skills": [], "same_site": false, "same_customer": true,
+             "open_work": 2, "schedule_conflicts": 0,
              "reasons": ["serves this customer", "2 open work orders"]},
         ]),
     );
@@ -294,9 +298,13 @@ fn dispatcher_logs_a_phone_call_and_assigns_it_on_the_board() {
             .count()
             >= 1
     );
-    // Suggestions first, with their reasons.
+    // Suggestions first, with their reasons in words (the server's fields, not its English).
     assert!(
-        h.query_by_label("skills: network · knows the site · 0 open work orders")
+        h.query_by_label("skills: Network · knows the site · 0 open work orders")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("serves this customer · 2 open work orders")
             .is_some()
     );
 

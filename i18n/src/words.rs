@@ -28,6 +28,19 @@ pub fn category(lang: Lang, code: &str) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
+/// "Switch" / "交换机": a device type as the asset ledger stores it (`switch`, `access_point`);
+/// a type this version does not know shows as written.
+pub fn device_type(lang: Lang, code: &str) -> String {
+    lang.tr_opt(&format!("device-type-{}", code.replace('_', "-")))
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// An engineer's skill: a fault category or a device type, in words.
+pub fn skill(lang: Lang, code: &str) -> String {
+    lang.tr_opt(&format!("category-{code}"))
+        .unwrap_or_else(|| device_type(lang, code))
+}
+
 /// The outcome recorded on completion ("fixed"), in words where it is a known code.
 pub fn outcome(lang: Lang, code: &str) -> String {
     lang.tr_opt(&format!("outcome-{code}"))

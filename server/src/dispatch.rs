@@ -28,6 +28,10 @@ pub struct Suggestion {
     pub schedule_conflicts: usize,
     /// Level above every current assignee (what functional escalation looks for).
     pub more_expert_than_assignees: bool,
+    /// The needed skills (device types, category) the engineer has, as codes, sorted: what
+    /// a client words ("技能：硬件、UPS 电源").
+    pub matched_skills: Vec<String>,
+    /// The same in English, for logs and API users; the app words the fields above instead.
     pub reasons: Vec<String>,
 }
 
@@ -100,13 +104,14 @@ pub fn suggestions(
         };
         let mut score = 40.0 * skill_match - 6.0 * open.len() as f64 + 3.0 * level as f64;
         let mut reasons = Vec::new();
+        let mut matched_skills: Vec<String> = needed
+            .iter()
+            .filter(|n| skills.contains(*n))
+            .cloned()
+            .collect();
+        matched_skills.sort();
         if matched > 0 {
-            let mut m: Vec<&String> = needed.iter().filter(|n| skills.contains(*n)).collect();
-            m.sort();
-            reasons.push(format!(
-                "skills: {}",
-                m.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-            ));
+            reasons.push(format!("skills: {}", matched_skills.join(", ")));
         }
         if same_site {
             score += 25.0;
@@ -137,6 +142,7 @@ pub fn suggestions(
             open_work: open.len(),
             schedule_conflicts: conflicts,
             more_expert_than_assignees: level > assignee_level,
+            matched_skills,
             reasons,
         });
     }

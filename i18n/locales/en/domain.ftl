@@ -40,3 +40,21 @@ outcome-fixed = fixed
 outcome-workaround = worked around
 outcome-resolved = resolved
 outcome-unfounded = unfounded
+
+# Device types as the asset ledger stores them (server/src/cli/import/values.rs).
+device-type-server = Server
+device-type-switch = Switch
+device-type-router = Router
+device-type-firewall = Firewall
+device-type-storage = Storage
+device-type-ups = UPS
+device-type-pc = Desktop PC
+device-type-laptop = Laptop
+device-type-printer = Printer
+device-type-scanner = Scanner
+device-type-projector = Projector
+device-type-phone = Phone
+device-type-camera = Camera
+device-type-access-point = Wireless access point
+device-type-monitor = Monitor
+device-type-other = Other device

@@ -82,3 +82,16 @@ board-dispatch = Dispatch
 board-kind-incident = incident
 board-kind-inspection = inspection
 board-caller = Caller: { $caller }
+board-why-skills = skills: { $skills }
+board-why-sep = {", "}
+board-why-site = knows the site
+board-why-customer = serves this customer
+board-why-open = { $count ->
+    [one] 1 open work order
+   *[other] { $count } open work orders
+}
+board-why-free = free in the scheduled window
+board-why-clashes = { $count ->
+    [one] 1 clash in the scheduled window
+   *[other] { $count } clashes in the scheduled window
+}

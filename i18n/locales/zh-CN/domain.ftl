@@ -40,3 +40,21 @@ outcome-fixed = 已修复
 outcome-workaround = 临时解决
 outcome-resolved = 已解决
 outcome-unfounded = 不成立
+
+# 资产台账中的设备类型（server/src/cli/import/values.rs）。
+device-type-server = 服务器
+device-type-switch = 交换机
+device-type-router = 路由器
+device-type-firewall = 防火墙
+device-type-storage = 存储设备
+device-type-ups = UPS 电源
+device-type-pc = 台式机
+device-type-laptop = 笔记本
+device-type-printer = 打印机
+device-type-scanner = 扫描仪
+device-type-projector = 投影仪
+device-type-phone = 电话机
+device-type-camera = 摄像头
+device-type-access-point = 无线 AP
+device-type-monitor = 显示器
+device-type-other = 其他设备

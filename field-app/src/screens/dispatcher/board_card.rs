@@ -197,7 +197,7 @@ fn pick_ui(ui: &mut egui::Ui, state: &mut AppState, row: &BoardRow) {
             d.board.pick = Some(s.user_id.clone());
             d.board.slot = None;
         }
-        let mut why = s.reasons.join(" · ");
+        let mut why = s.why(row.window().is_some());
         if row.assignees.contains(&s.user_id) {
             why = t!("board-already-assigned", why = why);
         }

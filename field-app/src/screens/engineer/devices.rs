@@ -83,8 +83,12 @@ pub fn devices_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
                     if cell(ui, widths[0], row_h, egui::Link::new(&row.asset_tag)).clicked() {
                         out.push(Command::OpenDevice(row.doc_id));
                     }
+                    let kind = fieldsync_i18n::words::device_type(
+                        fieldsync_i18n::current(),
+                        &row.device_type,
+                    );
                     let cells = [
-                        row.device_type.as_str(),
+                        kind.as_str(),
                         row.model.as_deref().unwrap_or("—"),
                         row.serial.as_deref().unwrap_or("—"),
                         row.ip.as_deref().unwrap_or("—"),
