@@ -142,6 +142,27 @@ fn work_order_checklist_findings_and_completion() {
     h.get_by_label("Save reading: Server room temperature")
         .click();
     h.run();
+    // The out-of-range reading is a finding: completion asks for its reason first.
+    h.get_by_label("Complete").click();
+    h.run();
+    assert_eq!(
+        h.state()
+            .state
+            .work_order
+            .as_ref()
+            .unwrap()
+            .notice
+            .as_deref(),
+        Some("give a reason for each failed check before completing: UPS load")
+    );
+    type_into(
+        &mut h,
+        "Reason for UPS load",
+        "new blade chassis; load moved to UPS 2",
+    );
+    h.get_by_label("Save reason: UPS load").click();
+    h.run();
+    assert!(h.query_by_label("Open a follow-up incident").is_some());
     h.get_by_label("Complete").click();
     h.run();
 
@@ -454,4 +475,66 @@ fn same_field_conflict_shows_both_values_and_a_person_picks_one() {
     let d = h.state().state.devices.open.as_ref().unwrap();
     assert!(d.conflicts.is_empty(), "picking a value settles the clash");
     assert!(h.query_by_label("⚠ Conflicting values").is_none());
+}
+
+/// A failed check leads somewhere: its reason, a follow-up incident filled from the item and
+/// the inspection, and the two naming each other — all offline, in the local store.
+#[test]
+fn a_failed_check_opens_a_follow_up_incident_linked_both_ways() {
+    let (app, ids) = seeded();
+    let mut h = harness(app, 3000.0);
+    h.run();
+    h.get_by_label_contains("Weekly server room round").click();
+    h.run();
+    h.get_by_label("Accept").click();
+    h.run();
+    h.get_by_label("On site").click();
+    h.run();
+    assert!(h.query_by_label("Open a follow-up incident").is_none());
+    h.get_by_label("Fail: Core switch fans and LEDs normal")
+        .click();
+    h.run();
+    type_into(
+        &mut h,
+        "Reason for Core switch fans and LEDs normal",
+        "fan 2 stopped",
+    );
+    h.get_by_label("Save reason: Core switch fans and LEDs normal")
+        .click();
+    h.run();
+    h.get_by_label("Open a follow-up incident").click();
+    h.run();
+    let form = &h.state().state.incident;
+    assert_eq!(h.state().state.screen, Screen::NewIncident);
+    assert_eq!(form.title, "Core switch fans and LEDs normal: failed check");
+    assert!(
+        form.description.contains("Reason: fan 2 stopped"),
+        "{}",
+        form.description
+    );
+    assert_eq!(form.parent_id, Some(ids.inspection.to_string()));
+    assert!(!form.devices.is_empty() || form.site_id.is_some());
+    h.get_by_label("Create incident").click();
+    h.run();
+    // The new incident names the item; the item names the incident.
+    let incident = h.state().state.work_order.as_ref().unwrap().clone();
+    assert_eq!(incident.wo.parent_id, Some(ids.inspection.to_string()));
+    assert_eq!(incident.wo.parent_check.as_deref(), Some("switch-fans"));
+    let store = h.state().store().clone();
+    let inspection = lock(&store).work_order(ids.inspection).unwrap();
+    assert_eq!(
+        inspection.checklist["switch-fans"].follow_up,
+        Some(incident.id.to_string())
+    );
+    assert_eq!(
+        inspection.checklist["switch-fans"].note.as_deref(),
+        Some("fan 2 stopped")
+    );
+    // Back on the inspection the finding links to its incident.
+    h.state_mut()
+        .apply_for_test(fieldsync_app::state::command::Command::OpenWorkOrder(
+            ids.inspection,
+        ));
+    h.run();
+    assert!(h.query_by_label_contains("Follow-up: ").is_some());
 }

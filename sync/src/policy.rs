@@ -79,12 +79,12 @@ pub enum Seg {
 }
 
 /// Fields of a checklist item beside the answer itself that the engineer writes with it.
-const CHECK_STAMP_FIELDS: [&str; 3] = ["note", "by", "at_ms"];
+const CHECK_STAMP_FIELDS: [&str; 4] = ["note", "by", "at_ms", "follow_up"];
 /// Header fields nobody rewrites once a document exists (`created_by` is the pushing user,
 /// checked when the document is created).
 const IDENTITY_FIELDS: [&str; 3] = ["id", "doc_type", "created_by"];
 /// Work-order fields an engineer may fill in when they create an incident on site.
-const WO_CREATION_FIELDS: [&str; 23] = [
+const WO_CREATION_FIELDS: [&str; 24] = [
     "schema_version",
     "doc_type",
     "id",
@@ -108,6 +108,7 @@ const WO_CREATION_FIELDS: [&str; 23] = [
     "parent_id",
     "checklist",
     "caller",
+    "parent_check",
 ];
 /// Work-order fields the engineer writes on their own work orders.
 const WO_ENGINEER_FIELDS: [&str; 7] = [

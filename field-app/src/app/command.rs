@@ -107,11 +107,22 @@ impl FieldApp {
                 // The model refuses these too (in English); say it here in the user's words.
                 if let Some(v) = &mut self.state.work_order {
                     let missing = v.wo.missing_required();
+                    let unexplained: Vec<&str> =
+                        v.wo.checklist
+                            .values()
+                            .filter(|i| i.needs_reason())
+                            .map(|i| i.label.as_str())
+                            .collect();
                     let refusal = if kind == EventKind::Completed && !missing.is_empty() {
                         let names: Vec<&str> = missing.iter().map(|i| i.label.as_str()).collect();
                         Some(t!(
                             "eng-cmd-required-empty",
                             items = names.join(&t!("eng-wo-list-sep"))
+                        ))
+                    } else if kind == EventKind::Completed && !unexplained.is_empty() {
+                        Some(t!(
+                            "eng-cmd-findings-need-reasons",
+                            items = unexplained.join(&t!("eng-wo-list-sep"))
                         ))
                     } else if kind == EventKind::OnHold
                         && note.as_deref().is_none_or(|n| n.trim().is_empty())
@@ -229,6 +240,30 @@ impl FieldApp {
                 }
             }
             Command::SetDeviceField { field, value } => self.set_device_field(&field, value, now),
+            Command::CheckNote { item, note } => {
+                self.edit_work_order(|doc, now| model::set_check_note(doc, &item, &note, now));
+            }
+            Command::LinkPhoto { sha, item } => {
+                self.edit_work_order(|doc, now| {
+                    model::link_photo_to_check(doc, &sha, item.as_deref(), now)
+                });
+            }
+            Command::IncidentFromCheck(item_id) => {
+                if let Some(v) = &self.state.work_order
+                    && let Some(item) = v.wo.checklist.get(&item_id)
+                {
+                    let form = &mut self.state.incident;
+                    *form = Default::default();
+                    form.site_id = v.wo.site_id.clone();
+                    form.devices = v.devices.clone();
+                    form.parent_id = Some(v.id.to_string());
+                    form.parent_check = Some(item_id.clone());
+                    form.category = v.wo.category.clone().unwrap_or_else(|| "hardware".into());
+                    form.title = t!("eng-finding-title", item = &item.label);
+                    form.description = crate::state::finding_description(&v.wo, item);
+                }
+                self.state.screen = Screen::NewIncident;
+            }
             Command::IncidentFromWorkOrder => {
                 if let Some(v) = &self.state.work_order {
                     let form = &mut self.state.incident;

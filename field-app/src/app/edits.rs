@@ -219,6 +219,7 @@ impl FieldApp {
             urgency: Some(form.urgency),
             assignees: vec![me.clone()],
             parent_id: form.parent_id.clone(),
+            parent_check: form.parent_check.clone(),
             ..Default::default()
         };
         // The customer comes from the site when it is known here.
@@ -236,6 +237,19 @@ impl FieldApp {
         let created = lock(&self.store).create(DocKind::WorkOrder, now, |doc, id| {
             model::create_work_order(doc, id, &new, &me, now)
         });
+        // A finding's incident: the inspection's item names it back, in the same store, so
+        // both travel in the next sync.
+        let link = match (&new.parent_id, &new.parent_check, &created) {
+            (Some(parent), Some(item), Ok(id)) => parent.parse::<DocId>().ok().map(|p| {
+                lock(&self.store).edit(p, now, |doc| {
+                    model::set_check_follow_up(doc, item, *id, now)
+                })
+            }),
+            _ => None,
+        };
+        if let Some(Err(e)) = link {
+            self.flash(explain(&e), true);
+        }
         match created {
             Ok(id) => {
                 self.state.incident = Default::default();

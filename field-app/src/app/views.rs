@@ -167,9 +167,24 @@ pub fn load_work_order(
             (p.sha256.clone(), crate::thumbs::state_of(blob.as_deref()))
         })
         .collect();
+    // The follow-up incidents of findings that this computer holds, by id, as their label.
+    let follow_ups = wo
+        .checklist
+        .values()
+        .filter_map(|i| i.follow_up.as_deref()?.parse::<DocId>().ok())
+        .filter_map(|f| {
+            let w = store.work_order(f).ok()?;
+            let label = match &w.number {
+                Some(n) => format!("{n} · {}", w.title),
+                None => w.title.clone(),
+            };
+            Some((f, label))
+        })
+        .collect();
     Ok(WorkOrderView {
         id,
         thumbs,
+        follow_ups,
         badge: store.badge(id)?,
         rejection: store.rejection(id)?,
         wo,

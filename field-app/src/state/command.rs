@@ -33,6 +33,19 @@ pub enum Command {
         item: String,
         answer: CheckAnswer,
     },
+    /// The reason for a finding (a failed check or an out-of-range reading).
+    CheckNote {
+        item: String,
+        note: String,
+    },
+    /// Show a photo of the work order as the evidence of a checklist item (`None`: of none).
+    LinkPhoto {
+        sha: String,
+        item: Option<String>,
+    },
+    /// Open the new-incident form for a finding, filled from the item and the work order; the
+    /// incident and the item then name each other.
+    IncidentFromCheck(String),
     SaveFindings(String),
     AddPart(PartUsed),
     /// Record or correct a linked device's outage (`None`: still down).

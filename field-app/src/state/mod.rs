@@ -177,6 +177,8 @@ pub struct WorkOrderView {
     pub notice: Option<String>,
     /// Photo previews by sha256.
     pub thumbs: BTreeMap<String, crate::thumbs::Thumb>,
+    /// Follow-up incidents of this work order's findings held here: id → "number · title".
+    pub follow_ups: BTreeMap<DocId, String>,
 }
 
 impl WorkOrderView {
@@ -193,6 +195,8 @@ pub struct WorkOrderDrafts {
     pub findings_dirty: bool,
     pub readings: BTreeMap<String, String>,
     pub texts: BTreeMap<String, String>,
+    /// Reasons being typed for findings, by checklist item.
+    pub notes: BTreeMap<String, String>,
     pub hold_reason: String,
     pub part: PartForm,
     pub photo_path: String,
@@ -289,6 +293,8 @@ pub struct IncidentForm {
     pub device_results: Vec<DeviceRow>,
     pub devices: Vec<(DocId, String)>,
     pub parent_id: Option<String>,
+    /// The checklist item of the parent whose finding this incident follows up.
+    pub parent_check: Option<String>,
     pub error: Option<String>,
 }
 
@@ -305,6 +311,7 @@ impl Default for IncidentForm {
             device_results: Vec::new(),
             devices: Vec::new(),
             parent_id: None,
+            parent_check: None,
             error: None,
         }
     }
@@ -377,4 +384,36 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
             error: true,
         });
     }
+}
+
+/// What a finding's follow-up incident says at first: the item, its answer or reading with
+/// limits, and the engineer's reason.
+pub fn finding_description(
+    wo: &fieldsync::model::WorkOrder,
+    item: &fieldsync::model::ChecklistItem,
+) -> String {
+    let answer = match (item.reading, item.result.as_deref()) {
+        (Some(r), _) => {
+            let unit = item.unit.as_deref().unwrap_or("");
+            let limits = match (item.min, item.max) {
+                (Some(a), Some(b)) => format!(" ({a}–{b}{unit})"),
+                (Some(a), None) => format!(" (≥ {a}{unit})"),
+                (None, Some(b)) => format!(" (≤ {b}{unit})"),
+                (None, None) => String::new(),
+            };
+            t!("eng-finding-reading", value = format!("{r}{unit}{limits}"))
+        }
+        _ => t!("eng-finding-failed"),
+    };
+    let mut text = t!(
+        "eng-finding-description",
+        work = wo.number.clone().unwrap_or_else(|| wo.title.clone()),
+        item = &item.label,
+        answer = answer
+    );
+    if let Some(n) = item.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        text.push('\n');
+        text.push_str(&t!("eng-finding-reason", reason = n.trim()));
+    }
+    text
 }

@@ -44,3 +44,4 @@ eng-cmd-incident-created = Incident “{ $title }” created on this device; it 
 eng-cmd-credentials-missing = Enter your user name and password.
 eng-cmd-required-empty = Required checklist items are empty: { $items }
 eng-cmd-hold-needs-reason = A hold needs a reason: write why the work is on hold.
+eng-cmd-findings-need-reasons = give a reason for each failed check before completing: { $items }

@@ -29,3 +29,4 @@ eng-cmd-incident-created = 故障“{ $title }”已在本机创建，联网后�
 eng-cmd-credentials-missing = 请输入用户名和密码。
 eng-cmd-required-empty = 必填检查项尚未填写：{ $items }
 eng-cmd-hold-needs-reason = 挂起需要填写原因：请写明工作挂起的原因。
+eng-cmd-findings-need-reasons = 完成前请为每项不合格的检查填写原因：{ $items }

@@ -58,6 +58,8 @@ pub struct WorkOrder {
     pub plan_id: Option<String>,
     /// The inspection this follow-up incident came from.
     pub parent_id: Option<String>,
+    /// The checklist item of that inspection whose finding it follows up.
+    pub parent_check: Option<String>,
     /// Who reported it and how to call them back (the service desk asks both).
     pub caller: Option<Caller>,
     pub created_by: String,
@@ -158,6 +160,10 @@ pub struct ChecklistItem {
     pub by: Option<String>,
     #[autosurgeon(missing = "Option::default")]
     pub at_ms: Option<TimestampMs>,
+    /// The incident opened for this finding (its id); the incident names this item back in
+    /// `parent_check`.
+    #[autosurgeon(missing = "Option::default")]
+    pub follow_up: Option<String>,
 }
 
 impl ChecklistItem {
@@ -184,6 +190,11 @@ impl ChecklistItem {
     /// A failed pass/fail item or an out-of-range reading: a finding.
     pub fn is_failed(&self) -> bool {
         self.result.as_deref() == Some("fail") || self.out_of_range()
+    }
+
+    /// A finding without a reason written: completion asks for one.
+    pub fn needs_reason(&self) -> bool {
+        self.is_failed() && self.note.as_deref().is_none_or(|n| n.trim().is_empty())
     }
 }
 
@@ -378,6 +389,7 @@ pub struct NewWorkOrder {
     pub template_id: Option<String>,
     pub plan_id: Option<String>,
     pub parent_id: Option<String>,
+    pub parent_check: Option<String>,
     pub number: Option<String>,
     pub caller: Option<Caller>,
 }
@@ -420,6 +432,7 @@ pub fn create_work_order(
     put_opt(doc, &ROOT, "template_id", new.template_id.clone())?;
     put_opt(doc, &ROOT, "plan_id", new.plan_id.clone())?;
     put_opt(doc, &ROOT, "parent_id", new.parent_id.clone())?;
+    put_opt(doc, &ROOT, "parent_check", new.parent_check.clone())?;
     if let Some(caller) = &new.caller {
         caller.check().map_err(ModelError::Invalid)?;
         autosurgeon::reconcile_prop(doc, ROOT, "caller", caller)?;
@@ -655,6 +668,70 @@ pub fn answer_checklist_item(
     doc.put(&item, "at_ms", now)?;
     commit(doc, &format!("checklist {item_id}"), now);
     Ok(())
+}
+
+/// The engineer's reason for a finding (why it failed, what was done), written alone so an
+/// answer given meanwhile on another device is kept.
+pub fn set_check_note(
+    doc: &mut AutoCommit,
+    item_id: &str,
+    note: &str,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    let item = checklist_item(doc, item_id)?;
+    doc.put(&item, "note", note.trim())?;
+    commit(doc, &format!("checklist {item_id} note"), now);
+    Ok(())
+}
+
+/// Record the incident opened for a finding on the item (the incident's `parent_check`
+/// names the item back).
+pub fn set_check_follow_up(
+    doc: &mut AutoCommit,
+    item_id: &str,
+    incident: DocId,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    let item = checklist_item(doc, item_id)?;
+    doc.put(&item, "follow_up", incident.to_string())?;
+    commit(doc, &format!("checklist {item_id} follow-up"), now);
+    Ok(())
+}
+
+/// Show photo `sha` as evidence of checklist item `item_id` (or of none).
+pub fn link_photo_to_check(
+    doc: &mut AutoCommit,
+    sha: &str,
+    item_id: Option<&str>,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    let photos = get_map(doc, &ROOT, "photos")?.ok_or_else(|| ModelError::NotFound {
+        what: "photo",
+        id: sha.into(),
+    })?;
+    let photo = get_map(doc, &photos, sha)?.ok_or_else(|| ModelError::NotFound {
+        what: "photo",
+        id: sha.into(),
+    })?;
+    if let Some(item) = item_id {
+        checklist_item(doc, item)?;
+        doc.put(&photo, "checklist_item", item)?;
+    } else if doc.get(&photo, "checklist_item")?.is_some() {
+        doc.delete(&photo, "checklist_item")?;
+    }
+    commit(doc, &format!("photos {sha} item"), now);
+    Ok(())
+}
+
+fn checklist_item(doc: &AutoCommit, item_id: &str) -> Result<automerge::ObjId, ModelError> {
+    let checklist = get_map(doc, &ROOT, "checklist")?.ok_or_else(|| ModelError::NotFound {
+        what: "checklist",
+        id: item_id.into(),
+    })?;
+    get_map(doc, &checklist, item_id)?.ok_or_else(|| ModelError::NotFound {
+        what: "checklist item",
+        id: item_id.into(),
+    })
 }
 
 /// Replace the findings text by splicing the difference (concurrent edits merge by character).

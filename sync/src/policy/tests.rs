@@ -906,3 +906,44 @@ fn the_caller_is_written_at_creation_and_corrected_by_the_office_only() {
     let bad = wo::Caller::new("x", "call the front desk").unwrap();
     assert!(wo::set_caller(&mut doc, Some(&bad), NOW).is_err());
 }
+
+#[test]
+fn the_assigned_engineer_links_a_finding_to_its_follow_up_and_nobody_else_does() {
+    let disp = person("disp", Role::Dispatcher);
+    let li = person("li.wei", Role::Engineer);
+    let zhang = person("zhang.min", Role::Engineer);
+    let server = server_work_order(&disp, "li.wei");
+    let incident = DocId::new();
+    push(&server, &li, |d| {
+        wo::answer_checklist_item(
+            d,
+            "temp",
+            &CheckAnswer::PassFail("fail".into()),
+            None,
+            "li.wei",
+            NOW,
+        )
+        .unwrap();
+        wo::set_check_note(d, "temp", "CRAC filter clogged", NOW).unwrap();
+        wo::set_check_follow_up(d, "temp", incident, NOW).unwrap();
+    })
+    .expect("the engineer's finding, reason and follow-up");
+    let r = push(&server, &zhang, |d| {
+        wo::set_check_follow_up(d, "temp", incident, NOW).unwrap()
+    });
+    assert_eq!(code(r), RejectCode::NotYours);
+    // The follow-up incident itself names the inspection and the item.
+    let empty = Automerge::new();
+    let new = NewWorkOrder {
+        kind: "incident".into(),
+        title: "Room temperature ok: failed check".into(),
+        parent_id: Some(DocId::new().to_string()),
+        parent_check: Some("temp".into()),
+        assignees: vec!["li.wei".into()],
+        ..Default::default()
+    };
+    push(&empty, &li, |d| {
+        wo::create_work_order(d, incident, &new, "li.wei", NOW).unwrap()
+    })
+    .expect("an engineer's follow-up incident");
+}

@@ -88,9 +88,119 @@ pub fn checklist_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Comm
                     }
                 });
                 ui.add_enabled_ui(editable, |ui| item_ui(ui, v, &id, &item, &photos, out));
+                if item.is_failed() {
+                    ui.add_enabled_ui(editable, |ui| finding_ui(ui, v, &id, &item, &photos, out));
+                }
             });
         ui.add_space(4.0);
     }
+}
+
+/// A failed check or an out-of-range reading leads somewhere: a reason (asked for until
+/// given; completion waits for it), a photo as evidence, and a follow-up incident linked both
+/// ways.
+fn finding_ui(
+    ui: &mut egui::Ui,
+    v: &mut WorkOrderView,
+    id: &str,
+    item: &ChecklistItem,
+    photos: &[(String, String)],
+    out: &mut Vec<Command>,
+) {
+    let stored = item.note.clone().unwrap_or_default();
+    let draft = v
+        .drafts
+        .notes
+        .entry(id.to_string())
+        .or_insert_with(|| stored.clone());
+    ui.horizontal(|ui| {
+        let color = if item.needs_reason() {
+            format::RED
+        } else {
+            format::GREY
+        };
+        ui.label(RichText::new(t!("eng-finding-reason-label")).color(color));
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(draft)
+                    .desired_width(360.0)
+                    .hint_text(t!("eng-finding-reason-hint")),
+            )
+            .accessible_name(t!("eng-finding-reason-name", item = &item.label));
+        let save = ui
+            .small_button(t!("eng-check-save"))
+            .accessible_name(t!("eng-finding-save-reason-name", item = &item.label))
+            .clicked();
+        if (r.lost_focus() || save) && draft.trim() != stored.trim() && !draft.trim().is_empty() {
+            out.push(Command::CheckNote {
+                item: id.to_string(),
+                note: draft.trim().to_string(),
+            });
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        let linked: Vec<&str> =
+            v.wo.photos
+                .values()
+                .filter(|p| p.checklist_item.as_deref() == Some(id))
+                .map(|p| p.sha256.as_str())
+                .collect();
+        for sha in &linked {
+            let caption = photos
+                .iter()
+                .find(|(s, _)| s == sha)
+                .map_or(&sha[..8.min(sha.len())], |(_, c)| c.as_str());
+            ui.label(RichText::new(format!("▣ {caption}")).color(format::GREY));
+        }
+        let free: Vec<&(String, String)> = photos
+            .iter()
+            .filter(|(s, _)| !linked.contains(&s.as_str()))
+            .collect();
+        if !free.is_empty() {
+            egui::ComboBox::from_id_salt(("finding_photo", id))
+                .selected_text(t!("eng-finding-add-photo"))
+                .show_ui(ui, |ui| {
+                    for (sha, caption) in free {
+                        if ui.selectable_label(false, caption).clicked() {
+                            out.push(Command::LinkPhoto {
+                                sha: sha.clone(),
+                                item: Some(id.to_string()),
+                            });
+                        }
+                    }
+                })
+                .response
+                .accessible_name(t!("eng-finding-photo-name", item = &item.label));
+        } else if linked.is_empty() {
+            ui.label(RichText::new(t!("eng-finding-no-photo")).color(format::GREY));
+        }
+        match &item.follow_up {
+            Some(incident) => {
+                let shown = incident
+                    .parse::<fieldsync::DocId>()
+                    .ok()
+                    .and_then(|d| v.follow_ups.get(&d).cloned().map(|label| (d, label)));
+                match shown {
+                    Some((d, label)) => {
+                        if ui
+                            .link(t!("eng-finding-follow-up", label = label))
+                            .clicked()
+                        {
+                            out.push(Command::OpenWorkOrder(d));
+                        }
+                    }
+                    None => {
+                        ui.label(t!("eng-finding-follow-up-elsewhere"));
+                    }
+                }
+            }
+            None => {
+                if ui.button(t!("eng-finding-new-incident")).clicked() {
+                    out.push(Command::IncidentFromCheck(id.to_string()));
+                }
+            }
+        }
+    });
 }
 
 fn item_ui(
