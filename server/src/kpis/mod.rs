@@ -126,6 +126,10 @@ pub struct PeriodKpis {
     pub device_faults: DeviceFaults,
     /// Downtime from the outages recorded on the period's work orders.
     pub device_downtime: DeviceDowntime,
+    /// 巡检发现问题: failed checks and out-of-range readings on the period's work orders, and
+    /// how many have a follow-up incident.
+    pub findings: u64,
+    pub findings_followed_up: u64,
 }
 
 /// Everything the summary reads for one customer ([`gather`]).
@@ -342,6 +346,8 @@ pub fn compute(records: &Records, period: Period, now: TimestampMs) -> PeriodKpi
             .map(|i| inspections::adherence(i, period.range_in(records.zone()), now)),
         device_faults: devices::device_faults(&faults),
         device_downtime: devices::device_downtime(&live, now),
+        findings: live.iter().map(|s| s.findings).sum(),
+        findings_followed_up: live.iter().map(|s| s.findings_followed_up).sum(),
     }
 }
 
@@ -424,6 +430,11 @@ pub fn headline(k: &PeriodKpis) -> Vec<(String, Option<f64>)> {
         (
             "device_downtime_hours".into(),
             k.device_downtime.downtime_hours,
+        ),
+        ("findings".into(), Some(k.findings as f64)),
+        (
+            "findings_followed_up".into(),
+            Some(k.findings_followed_up as f64),
         ),
     ]);
     v

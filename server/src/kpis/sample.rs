@@ -47,6 +47,10 @@ pub struct Sample {
     pub scores: Vec<i64>,
     /// Device outages recorded on the work order.
     pub outages: Vec<OutageSample>,
+    /// Checklist findings: failed checks and out-of-range readings.
+    pub findings: u64,
+    /// Findings with a follow-up incident opened for them.
+    pub findings_followed_up: u64,
 }
 
 impl Sample {
@@ -93,6 +97,12 @@ impl Sample {
                     restored_at_ms: o.restored_at_ms,
                 })
                 .collect(),
+            findings: wo.checklist.values().filter(|i| i.is_failed()).count() as u64,
+            findings_followed_up: wo
+                .checklist
+                .values()
+                .filter(|i| i.is_failed() && i.follow_up.is_some())
+                .count() as u64,
             ..Default::default()
         }
     }

@@ -561,3 +561,71 @@ fn periods_parse_and_wrap() {
     assert_eq!(Period::quarter_of(nov(15, 0)), q4);
     assert_eq!(Period::month_of(nov(15, 0)).label(), "2026-11");
 }
+
+/// Findings on checks, by hand: a November patrol with two failed items (one followed up)
+/// and one passed, a cancelled patrol with a failure (left out), and an October patrol with a
+/// failure (another month). Read through the same path as stored work orders.
+#[test]
+fn findings_on_checks_by_hand() {
+    use fieldsync::model::{self, CheckAnswer, ChecklistItem, NewWorkOrder, WorkOrder};
+    let patrol = |when: TimestampMs, cancelled: bool| -> Sample {
+        let mut doc = automerge::AutoCommit::new();
+        let item = |label: &str, kind: &str| ChecklistItem {
+            label: label.into(),
+            kind: kind.into(),
+            min: Some(0.0),
+            max: Some(80.0),
+            ..Default::default()
+        };
+        let new = NewWorkOrder {
+            kind: "inspection".into(),
+            title: "Weekly round".into(),
+            scheduled_start_ms: Some(when),
+            scheduled_end_ms: Some(when + 3_600_000),
+            checklist: vec![
+                ("fans".into(), item("Fans", "pass_fail")),
+                ("ups".into(), item("UPS load", "reading")),
+                ("temp".into(), item("Temperature", "pass_fail")),
+            ],
+            ..Default::default()
+        };
+        let id = fieldsync::DocId::new();
+        model::create_work_order(&mut doc, id, &new, "disp", when).unwrap();
+        let answer = |doc: &mut automerge::AutoCommit, item: &str, a: CheckAnswer| {
+            model::answer_checklist_item(doc, item, &a, None, "eng", when).unwrap()
+        };
+        answer(&mut doc, "fans", CheckAnswer::PassFail("fail".into()));
+        answer(&mut doc, "ups", CheckAnswer::Reading(93.5));
+        answer(&mut doc, "temp", CheckAnswer::PassFail("pass".into()));
+        model::set_check_follow_up(&mut doc, "fans", fieldsync::DocId::new(), when).unwrap();
+        let mut s =
+            Sample::from_work_order(&WorkOrder::from_doc(&doc).unwrap(), &Default::default());
+        if cancelled {
+            s.status = "cancelled".into();
+        }
+        s
+    };
+    let records = Records {
+        work_orders: vec![
+            patrol(nov(4, 1), false),
+            patrol(nov(11, 1), true),
+            patrol(nov(-20, 1), false),
+        ],
+        ..Default::default()
+    };
+    let r = report(
+        "acme",
+        &records,
+        Period::parse("2026-11").unwrap(),
+        nov(30, 0),
+    );
+    // November: 2 findings (fans failed, UPS 93.5 > 80), 1 with a follow-up; the cancelled
+    // patrol and October's are not counted; the passed check is not a finding.
+    assert_eq!((r.current.findings, r.current.findings_followed_up), (2, 1));
+    assert_eq!(
+        (r.previous.findings, r.previous.findings_followed_up),
+        (2, 1)
+    );
+    let csv = String::from_utf8(to_csv(&r).unwrap()).unwrap();
+    assert!(csv.contains("acme,findings,2,2,0,0,0,0,0\n"), "{csv}");
+}

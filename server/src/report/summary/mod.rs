@@ -109,6 +109,8 @@ const FIGURES: &[Figure] = &[
     fig("inspections_planned", ""),
     fig("inspection_adherence_pct", " %"),
     fig("inspections_missed", ""),
+    fig("findings", ""),
+    fig("findings_followed_up", ""),
     fig("device_outages", ""),
     fig("device_downtime_hours", " h"),
     fig("device_faults", ""),
