@@ -81,6 +81,13 @@ fn work_order_checklist_findings_and_completion() {
     h.run();
     assert_eq!(h.state().state.screen, Screen::MyWork);
     assert_eq!(h.query_all_by_label("● synced").count(), 3);
+    // My work is an agenda: sections with their counts (the sample's work is all open).
+    let sections = ["Overdue (", "Today (", "Next days ("]
+        .iter()
+        .filter(|s| h.query_by_label_contains(s).is_some())
+        .count();
+    assert!(sections >= 1, "agenda sections shown");
+    assert!(h.query_by_label_contains("Done (").is_none());
 
     h.get_by_label_contains("Weekly server room round").click();
     h.run();

@@ -7,6 +7,7 @@
 //! its module here (its state and `on_api_answer`); [`on_api_answer`] routes an answer to it
 //! by tag prefix.
 
+pub mod agenda;
 pub mod command;
 pub mod devices;
 pub mod dispatch;
