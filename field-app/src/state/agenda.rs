@@ -66,11 +66,11 @@ pub fn section(row: &WorkOrderRow, now: TimestampMs, zone: Zone) -> Agenda {
 
 /// The rows by section, in [`Agenda::ALL`] order, keeping each section's row order; empty
 /// sections are left out.
-pub fn sections<'a>(
-    rows: &'a [WorkOrderRow],
+pub fn sections(
+    rows: &[WorkOrderRow],
     now: TimestampMs,
     zone_of: impl Fn(&WorkOrderRow) -> Zone,
-) -> Vec<(Agenda, Vec<&'a WorkOrderRow>)> {
+) -> Vec<(Agenda, Vec<&WorkOrderRow>)> {
     Agenda::ALL
         .into_iter()
         .map(|a| {
