@@ -545,3 +545,38 @@ fn a_failed_check_opens_a_follow_up_incident_linked_both_ways() {
     h.run();
     assert!(h.query_by_label_contains("Follow-up: ").is_some());
 }
+
+/// Work that arrives with a sync is told: a new assignment as a message that fades, work sent
+/// back as one that stays until read.
+#[test]
+fn a_sync_tells_new_and_sent_back_work() {
+    use fieldsync::model::{self, NewWorkOrder};
+    let (app, _ids) = seeded();
+    let mut h = harness(app, 1200.0);
+    h.run();
+    let me = sample::engineer().user_id;
+    let store = h.state().store().clone();
+    // The server's answer brought a new incident assigned to this engineer.
+    let new = NewWorkOrder {
+        kind: "incident".into(),
+        title: "Scanner offline".into(),
+        number: Some("WO-2026-00077".into()),
+        assignees: vec![me.clone()],
+        ..Default::default()
+    };
+    lock(&store)
+        .create(fieldsync::DocKind::WorkOrder, NOW, |d, id| {
+            model::create_work_order(d, id, &new, "dispatcher", NOW)
+        })
+        .unwrap();
+    h.state_mut()
+        .on_worker(FromWorker::Synced(Default::default()));
+    h.run();
+    let flash = h.state().state.flash.clone().unwrap();
+    assert_eq!(
+        flash.text,
+        "New work for you: WO-2026-00077 Scanner offline"
+    );
+    assert!(!flash.error);
+    assert!(h.query_by_label_contains("New work for you").is_some());
+}

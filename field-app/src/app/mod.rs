@@ -373,8 +373,21 @@ impl FieldApp {
                         error: true,
                     });
                 }
+                let before: std::collections::BTreeMap<_, _> = self
+                    .state
+                    .my_work
+                    .iter()
+                    .map(|r| (r.doc_id, r.status))
+                    .collect();
                 self.reload_open_views();
                 self.refresh();
+                // Rejections keep their (error) message; otherwise say what arrived.
+                if self.state.flash.as_ref().is_none_or(|f| !f.error)
+                    && let Some((text, stays)) =
+                        crate::state::notices::after_sync(&before, &self.state.my_work)
+                {
+                    self.state.flash = Some(Flash { text, error: stays });
+                }
             }
             FromWorker::SyncFailed {
                 error,

@@ -11,6 +11,7 @@ pub mod agenda;
 pub mod command;
 pub mod devices;
 pub mod dispatch;
+pub mod notices;
 pub mod review_history;
 pub mod screen;
 pub mod sla_clocks;

@@ -45,3 +45,7 @@ eng-cmd-credentials-missing = Enter your user name and password.
 eng-cmd-required-empty = Required checklist items are empty: { $items }
 eng-cmd-hold-needs-reason = A hold needs a reason: write why the work is on hold.
 eng-cmd-findings-need-reasons = give a reason for each failed check before completing: { $items }
+eng-notice-sep = {", "}
+eng-notice-sent-back = Sent back to redo: { $list }
+eng-notice-assigned = New work for you: { $list }
+eng-notice-approved = Approved: { $list }

@@ -30,3 +30,7 @@ eng-cmd-credentials-missing = 请输入用户名和密码。
 eng-cmd-required-empty = 必填检查项尚未填写：{ $items }
 eng-cmd-hold-needs-reason = 挂起需要填写原因：请写明工作挂起的原因。
 eng-cmd-findings-need-reasons = 完成前请为每项不合格的检查填写原因：{ $items }
+eng-notice-sep = 、
+eng-notice-sent-back = 被退回重做：{ $list }
+eng-notice-assigned = 新派给你的工单：{ $list }
+eng-notice-approved = 已审核通过：{ $list }
