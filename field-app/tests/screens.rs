@@ -580,3 +580,36 @@ fn a_sync_tells_new_and_sent_back_work() {
     assert!(!flash.error);
     assert!(h.query_by_label_contains("New work for you").is_some());
 }
+
+/// Status clicks do not move the screen: the buttons and the checklist stay where the
+/// pointer is after Accept and On site (rows and hints used to appear above them).
+#[test]
+fn status_clicks_do_not_move_the_screen() {
+    let (app, _ids) = seeded();
+    let mut h = harness(app, 3000.0);
+    h.run();
+    h.get_by_label_contains("Weekly server room round").click();
+    h.run();
+    let on_site = h.get_by_role_and_label(Role::Button, "On site").rect();
+    let complete = h.get_by_role_and_label(Role::Button, "Complete").rect();
+    let first_check = h
+        .get_by_label("Pass: Core switch fans and LEDs normal")
+        .rect();
+    h.get_by_label("Accept").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "On site").click();
+    h.run();
+    assert_eq!(
+        h.get_by_role_and_label(Role::Button, "On site").rect(),
+        on_site
+    );
+    assert_eq!(
+        h.get_by_role_and_label(Role::Button, "Complete").rect(),
+        complete
+    );
+    assert_eq!(
+        h.get_by_label("Pass: Core switch fans and LEDs normal")
+            .rect(),
+        first_check
+    );
+}

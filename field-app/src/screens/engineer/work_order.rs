@@ -219,19 +219,20 @@ fn header_ui(
                 ui.label(format!("{}{end}", format::time_in(a, v.zone())));
                 ui.end_row();
             }
-            if let Some(on_site) = v.folded.first_on_site_ms {
-                ui.label(t!("eng-wo-time-on-site"));
-                let t = match v.wo.time_on_site_ms() {
-                    Some(ms) => format::duration(ms),
-                    None => t!(
-                        "eng-wo-on-site-since",
-                        time = format::time_in(on_site, v.zone()),
-                        span = format::duration(now - on_site - v.folded.on_hold_ms)
-                    ),
-                };
-                ui.label(t);
-                ui.end_row();
-            }
+            // Always there ("—" before arrival): a row appearing on "On site" pushed the
+            // status buttons down under the pointer.
+            ui.label(t!("eng-wo-time-on-site"));
+            let t = match (v.folded.first_on_site_ms, v.wo.time_on_site_ms()) {
+                (_, Some(ms)) => format::duration(ms),
+                (Some(on_site), None) => t!(
+                    "eng-wo-on-site-since",
+                    time = format::time_in(on_site, v.zone()),
+                    span = format::duration(now - on_site - v.folded.on_hold_ms)
+                ),
+                (None, None) => "—".to_owned(),
+            };
+            ui.label(t);
+            ui.end_row();
         });
 }
 
@@ -253,15 +254,21 @@ fn status_actions_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, role: Role, out: 
                 out.push(Command::Status { kind, note: None });
             }
         }
-        if allowed(EventKind::OnHold) {
+        // The hold form keeps its place too, enabled only while a hold is possible.
+        if v.rights.findings && may_append_event(role, EventKind::OnHold) {
             ui.separator();
-            ui.add(
+            let can_hold = allowed(EventKind::OnHold);
+            ui.add_enabled(
+                can_hold,
                 egui::TextEdit::singleline(&mut v.drafts.hold_reason)
                     .hint_text(t!("eng-wo-hold-reason-hint"))
                     .desired_width(200.0),
             )
             .accessible_name(t!("eng-wo-hold-reason"));
-            if ui.button(t!("eng-wo-put-on-hold")).clicked() {
+            if ui
+                .add_enabled(can_hold, egui::Button::new(t!("eng-wo-put-on-hold")))
+                .clicked()
+            {
                 out.push(Command::Status {
                     kind: EventKind::OnHold,
                     note: Some(v.drafts.hold_reason.clone()),
@@ -269,8 +276,10 @@ fn status_actions_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, role: Role, out: 
             }
         }
     });
+    // Shown from the start, not when "Complete" becomes possible: a line appearing after a
+    // click moves everything below it.
     let missing = v.wo.missing_required();
-    if allowed(EventKind::Completed) && !missing.is_empty() {
+    if status.is_open() && v.rights.findings && !missing.is_empty() {
         let names: Vec<&str> = missing.iter().map(|i| i.label.as_str()).collect();
         ui.label(
             RichText::new(t!(
