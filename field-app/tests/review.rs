@@ -65,6 +65,9 @@ fn supervisor_sends_back_with_a_comment() {
     // A supervisor starts on the review queue.
     assert_eq!(h.state().state.screen, fieldsync_app::state::Screen::Review);
     assert!(h.query_by_label_contains(&title).is_some(), "listed");
+    // The row says what the report holds: no failed check, no signature yet.
+    assert!(h.query_by_label("none").is_some());
+    assert!(h.query_by_label("not signed").is_some());
     // Send back is disabled until there is a comment; clicking it does nothing.
     h.get_by_label("Send back").click();
     h.run();
@@ -108,4 +111,49 @@ fn store_title(store: &LocalStore, id: fieldsync::DocId) -> String {
         .find(|r| r.doc_id == id)
         .map(|r| r.title)
         .unwrap()
+}
+
+#[test]
+fn the_queue_flags_a_report_with_failed_checks() {
+    let mut store = LocalStore::open_in_memory().unwrap();
+    let eng = sample::engineer();
+    let ids = sample::seed(&mut store, &eng, NOW).unwrap();
+    let me = eng.user_id.as_str();
+    store
+        .edit(ids.inspection, NOW, |doc| {
+            model::record_event(doc, EventKind::OnSite, me, NOW, Default::default())?;
+            let wo = model::WorkOrder::from_doc(doc)?;
+            for (item_id, item) in wo.checklist_sorted() {
+                // Every pass/fail item fails; readings sit at their minimum.
+                let answer = match item.kind.as_str() {
+                    "pass_fail" => CheckAnswer::PassFail("fail".into()),
+                    "reading" => CheckAnswer::Reading(item.min.unwrap_or(1.0)),
+                    "choice" => {
+                        CheckAnswer::Choice(item.choices.first().cloned().unwrap_or_default())
+                    }
+                    _ => CheckAnswer::Text("ok".into()),
+                };
+                model::answer_checklist_item(doc, item_id, &answer, Some("why"), me, NOW + 1)?;
+            }
+            model::record_event(doc, EventKind::Completed, me, NOW + 2, Default::default())
+                .map(|_| ())
+        })
+        .unwrap();
+    let failed = store
+        .work_order(ids.inspection)
+        .unwrap()
+        .checklist
+        .values()
+        .filter(|i| i.is_failed())
+        .count();
+    assert!(failed > 0);
+    store.set_identity(&sample::supervisor()).unwrap();
+    let mut h = harness(FieldApp::offline(store, NOW + 60_000));
+    h.run();
+    let words = if failed == 1 {
+        "⚠ 1 failed check".to_string()
+    } else {
+        format!("⚠ {failed} failed checks")
+    };
+    assert!(h.query_by_label(&words).is_some(), "{words}");
 }

@@ -158,7 +158,7 @@ impl FieldApp {
     /// Re-read lists and sync counters from the store.
     pub fn refresh(&mut self) {
         self.learn_site_zones();
-        let r = views::refresh_lists(&lock(&self.store), &mut self.state);
+        let r = views::refresh_lists(&mut lock(&self.store), &mut self.state);
         // Separate statement: the lock above is released before the clocks take it again.
         let r = r.and_then(|()| refresh_clocks(&self.store, &mut self.state));
         if let Err(e) = r {

@@ -16,7 +16,7 @@ use fieldsync_i18n::t;
 use std::collections::BTreeMap;
 
 /// Refresh the lists and the sync counters.
-pub fn refresh_lists(store: &LocalStore, state: &mut AppState) -> Result<()> {
+pub fn refresh_lists(store: &mut LocalStore, state: &mut AppState) -> Result<()> {
     let me = state.identity.as_ref().map(|i| i.user_id.clone());
     state.my_work = store.list_work_orders(me.as_deref())?;
     state.my_work_badges.clear();
@@ -41,6 +41,21 @@ pub fn refresh_lists(store: &LocalStore, state: &mut AppState) -> Result<()> {
         .filter(|r| r.status == fieldsync::status::Status::Completed)
         .collect();
     queue.sort_by_key(|r| r.completed_at_ms);
+    // What the supervisor weighs before opening a report: findings, signature, time on site.
+    state.review_facts = queue
+        .iter()
+        .filter_map(|r| {
+            let wo = store.work_order(r.doc_id).ok()?;
+            Some((
+                r.doc_id,
+                crate::state::ReviewFacts {
+                    findings: wo.checklist.values().filter(|i| i.is_failed()).count(),
+                    signed: wo.signature.is_some(),
+                    on_site_ms: wo.time_on_site_ms(),
+                },
+            ))
+        })
+        .collect();
     state.review_queue = queue;
     refresh_sync_counts(store, state)
 }

@@ -29,6 +29,15 @@ use fieldsync_i18n::t;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+/// What a completed report holds that the supervisor weighs in the review queue.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReviewFacts {
+    /// Failed checks and out-of-range readings.
+    pub findings: usize,
+    pub signed: bool,
+    pub on_site_ms: Option<i64>,
+}
+
 /// How long a success message stays before it fades (errors stay until dismissed).
 pub const FLASH_FADE_MS: TimestampMs = 6_000;
 
@@ -62,6 +71,8 @@ pub struct AppState {
     pub sites: Vec<(String, String)>,
     /// Completed work orders (supervisor review), oldest completion first.
     pub review_queue: Vec<WorkOrderRow>,
+    /// Per queued work order: what its report holds that a decision weighs.
+    pub review_facts: BTreeMap<DocId, ReviewFacts>,
     /// Draft review comments per work order.
     pub review_comments: BTreeMap<DocId, String>,
     /// Dispatcher screens (server-backed).

@@ -67,3 +67,13 @@ review-report-photos = { $count ->
 }
 review-report-signed = Signed by { $name } at { $when }
 review-report-not-signed = Not signed by the customer.
+review-col-findings = Findings
+review-col-signed = Signature
+review-col-on-site = On site
+review-findings = { $count ->
+    [one] ⚠ 1 failed check
+   *[other] ⚠ { $count } failed checks
+}
+review-no-findings = none
+review-signed = ✓ signed
+review-not-signed = not signed

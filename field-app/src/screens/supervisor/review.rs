@@ -30,7 +30,7 @@ pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>
         .show(ui, |ui| {
             egui::Grid::new("review_queue")
                 .striped(true)
-                .num_columns(6)
+                .num_columns(9)
                 .spacing([14.0, 8.0])
                 .show(ui, |ui| {
                     for h in [
@@ -38,6 +38,9 @@ pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>
                         t!("review-col-work-order"),
                         t!("review-col-site"),
                         t!("review-col-priority"),
+                        t!("review-col-findings"),
+                        t!("review-col-signed"),
+                        t!("review-col-on-site"),
                         t!("review-col-comment"),
                         String::new(),
                     ] {
@@ -64,6 +67,26 @@ pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>
                         }
                         ui.label(row.site_name.as_deref().unwrap_or("—"));
                         ui.label(row.priority.as_deref().unwrap_or("—"));
+                        let facts = state
+                            .review_facts
+                            .get(&row.doc_id)
+                            .cloned()
+                            .unwrap_or_default();
+                        if facts.findings > 0 {
+                            ui.label(
+                                RichText::new(t!("review-findings", count = facts.findings))
+                                    .color(format::RED)
+                                    .strong(),
+                            );
+                        } else {
+                            ui.label(RichText::new(t!("review-no-findings")).color(format::GREY));
+                        }
+                        if facts.signed {
+                            ui.label(RichText::new(t!("review-signed")).color(format::GREEN));
+                        } else {
+                            ui.label(RichText::new(t!("review-not-signed")).color(format::AMBER));
+                        }
+                        ui.label(facts.on_site_ms.map_or("—".to_string(), format::duration));
                         let comment = state.review_comments.entry(row.doc_id).or_default();
                         // Sized explicitly: in a grid the field would shrink to its column.
                         ui.add_sized(
