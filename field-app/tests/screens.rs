@@ -613,3 +613,28 @@ fn status_clicks_do_not_move_the_screen() {
         first_check
     );
 }
+
+/// The Sync page names what is waiting to be sent and why, not only how many.
+#[test]
+fn the_sync_page_names_what_is_waiting() {
+    let (app, _ids) = seeded();
+    let mut h = harness(app, 1200.0);
+    h.run();
+    h.get_by_label_contains("Weekly server room round").click();
+    h.run();
+    h.get_by_label("Accept").click();
+    h.run();
+    h.state_mut()
+        .apply_for_test(fieldsync_app::state::command::Command::Go(
+            Screen::SyncDetails,
+        ));
+    h.run();
+    assert!(h.query_by_label("Waiting to be sent (1)").is_some());
+    assert!(
+        h.query_by_label("Saved here; they go with the next sync.")
+            .is_some()
+    );
+    h.get_by_label_contains("Weekly server room round").click();
+    h.run();
+    assert_eq!(h.state().state.screen, Screen::WorkOrder);
+}

@@ -57,7 +57,38 @@ pub fn refresh_lists(store: &mut LocalStore, state: &mut AppState) -> Result<()>
         })
         .collect();
     state.review_queue = queue;
-    refresh_sync_counts(store, state)
+    refresh_sync_counts(store, state)?;
+    state.sync.pending_items = pending_lines(store)?;
+    Ok(())
+}
+
+/// The documents waiting to be sent, named as people know them.
+fn pending_lines(store: &mut LocalStore) -> Result<Vec<crate::state::PendingLine>> {
+    let mut out = Vec::new();
+    for (id, kind, at) in store.pending_docs()? {
+        let name = match kind {
+            DocKind::WorkOrder => store.work_order(id).ok().map(|w| match w.number {
+                Some(n) => format!("{n} · {}", w.title),
+                None => w.title,
+            }),
+            DocKind::Device => store.device(id).ok().map(|d| d.asset_tag),
+            _ => None,
+        }
+        .unwrap_or_else(|| {
+            format!(
+                "{} {}",
+                kind.as_str(),
+                crate::format::short_id(&id.to_string())
+            )
+        });
+        out.push(crate::state::PendingLine {
+            doc_id: id,
+            name,
+            is_work_order: kind == DocKind::WorkOrder,
+            edited_at_ms: at,
+        });
+    }
+    Ok(out)
 }
 
 /// Pending changes, blobs, last sync and the quarantine list.

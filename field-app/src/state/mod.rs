@@ -128,6 +128,8 @@ pub struct SyncStatus {
     pub progress: Option<String>,
     pub last_sync_ms: Option<TimestampMs>,
     pub pending: usize,
+    /// What is waiting, by name: document, what it is, when it was last edited here.
+    pub pending_items: Vec<PendingLine>,
     pub pending_blobs: usize,
     pub error: Option<String>,
     pub needs_sign_in: bool,
@@ -136,6 +138,16 @@ pub struct SyncStatus {
     /// Rejected changes kept in quarantine: doc, code, reason, when.
     pub quarantine: Vec<QuarantineLine>,
     pub server: Option<String>,
+}
+
+/// One document waiting to be sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingLine {
+    pub doc_id: DocId,
+    /// "WO-2026-00007 · Printer jam", "NORTHWIND-0005", or the kind and a short id.
+    pub name: String,
+    pub is_work_order: bool,
+    pub edited_at_ms: TimestampMs,
 }
 
 #[derive(Debug, Clone, PartialEq)]

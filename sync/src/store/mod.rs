@@ -421,6 +421,30 @@ impl LocalStore {
             })? as usize)
     }
 
+    /// The documents with changes the server has not acknowledged, oldest edit first: what
+    /// the Sync page names as waiting.
+    pub fn pending_docs(&self) -> Result<Vec<(DocId, DocKind, TimestampMs)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT doc_id, kind, updated_at_ms FROM docs WHERE dirty = 1 ORDER BY updated_at_ms",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, TimestampMs>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind, at) = row?;
+            // A row this version cannot read is skipped here; it still counts as pending.
+            if let (Ok(id), Some(kind)) = (id.parse::<DocId>(), DocKind::parse(&kind)) {
+                out.push((id, kind, at));
+            }
+        }
+        Ok(out)
+    }
+
     pub fn badge(&self, id: DocId) -> Result<SyncBadge> {
         let rejected: bool = self
             .conn

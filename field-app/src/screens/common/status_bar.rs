@@ -117,6 +117,39 @@ pub fn sync_details_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Comman
             out.push(Command::Go(Screen::SignIn));
         }
     });
+    if !s.pending_items.is_empty() {
+        super::section(ui, &t!("sync-waiting-list", count = s.pending_items.len()));
+        // Why they wait: the last problem, or simply that the next sync has not run yet.
+        let why = match (&s.error, s.online) {
+            (Some(e), _) => t!("sync-waiting-because", why = e.clone()),
+            (None, Some(false)) => t!("sync-waiting-offline"),
+            _ => t!("sync-waiting-next"),
+        };
+        ui.label(RichText::new(why).color(format::GREY));
+        egui::Grid::new("pending")
+            .striped(true)
+            .num_columns(2)
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| {
+                for p in &s.pending_items {
+                    if p.is_work_order {
+                        if ui.link(&p.name).clicked() {
+                            out.push(Command::OpenWorkOrder(p.doc_id));
+                        }
+                    } else {
+                        ui.label(&p.name);
+                    }
+                    ui.label(
+                        RichText::new(t!(
+                            "sync-edited-here",
+                            when = format::ago(state.now_ms, p.edited_at_ms)
+                        ))
+                        .color(format::GREY),
+                    );
+                    ui.end_row();
+                }
+            });
+    }
     super::section(ui, &t!("sync-quarantine"));
     if s.quarantine.is_empty() {
         ui.label(t!("sync-quarantine-empty"));
