@@ -170,7 +170,20 @@ fn work_order_checklist_findings_and_completion() {
     h.get_by_label("Save reason: UPS load").click();
     h.run();
     assert!(h.query_by_label("Open a follow-up incident").is_some());
+    // "Complete" shows what the report will hold first; nothing is completed yet.
     h.get_by_label("Complete").click();
+    h.run();
+    assert!(h.query_by_label("Complete this work?").is_some());
+    assert!(h.query_by_label("1 failed check, with its reason").is_some());
+    assert!(
+        h.query_by_label("not signed — the report will say so")
+            .is_some()
+    );
+    assert_eq!(
+        h.state().state.work_order.as_ref().unwrap().folded.status,
+        Status::OnSite
+    );
+    h.get_by_label("Confirm completion").click();
     h.run();
 
     let app = h.state();

@@ -135,6 +135,12 @@ impl FieldApp {
                         v.notice = Some(r);
                         return;
                     }
+                    // Completing shows the summary first; its button completes.
+                    if kind == EventKind::Completed && !v.drafts.confirming_complete {
+                        v.drafts.confirming_complete = true;
+                        return;
+                    }
+                    v.drafts.confirming_complete = false;
                 }
                 let me = self.me();
                 // The fold orders events by device time, then by random id: never stamp an
@@ -240,6 +246,20 @@ impl FieldApp {
                 }
             }
             Command::SetDeviceField { field, value } => self.set_device_field(&field, value, now),
+            Command::ConfirmComplete => {
+                if let Some(v) = &mut self.state.work_order {
+                    v.drafts.confirming_complete = true;
+                }
+                self.apply(Command::Status {
+                    kind: EventKind::Completed,
+                    note: None,
+                });
+            }
+            Command::CancelComplete => {
+                if let Some(v) = &mut self.state.work_order {
+                    v.drafts.confirming_complete = false;
+                }
+            }
             Command::CheckNote { item, note } => {
                 self.edit_work_order(|doc, now| model::set_check_note(doc, &item, &note, now));
             }

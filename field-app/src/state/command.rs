@@ -33,6 +33,10 @@ pub enum Command {
         item: String,
         answer: CheckAnswer,
     },
+    /// Complete after the summary was looked at (the "Complete" button opens the summary).
+    ConfirmComplete,
+    /// Close the completion summary without completing.
+    CancelComplete,
     /// The reason for a finding (a failed check or an out-of-range reading).
     CheckNote {
         item: String,

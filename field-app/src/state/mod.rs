@@ -230,6 +230,8 @@ pub struct WorkOrderDrafts {
     pub signer: String,
     /// The customer signs again over an existing signature.
     pub resign: bool,
+    /// The completion summary is open: what the report will hold, before "Complete".
+    pub confirming_complete: bool,
     /// A device outage being entered or corrected.
     pub outage: Option<OutageForm>,
 }

@@ -55,3 +55,19 @@ eng-wo-pdf-saved = Saved: { $path }
 eng-wo-pdf-failed = Not saved: { $error }
 eng-wo-pdf-offline = Works offline: the customer can read it before signing.
 eng-wo-event-note = { $event } — { $note }
+eng-complete-title = Complete this work?
+eng-complete-checks = Checks
+eng-complete-checks-answered = { $answered } of { $total } answered
+eng-complete-findings = Findings
+eng-complete-findings-count = { $count ->
+    [one] 1 failed check, with its reason
+   *[other] { $count } failed checks, with their reasons
+}
+eng-complete-none = none
+eng-complete-signature = Customer signature
+eng-complete-signed-by = signed by { $name }
+eng-complete-not-signed = not signed — the report will say so
+eng-complete-parts = Parts
+eng-complete-photos = Photos
+eng-complete-confirm = Confirm completion
+eng-complete-back = Back

@@ -87,6 +87,7 @@ pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
                     });
             }
             status_actions_ui(ui, v, role, out);
+            complete_summary_ui(ui, v, now, out);
             conflicts_ui(ui, v, out);
             if !v.wo.description.as_str().trim().is_empty() {
                 section(ui, &t!("eng-wo-description"));
@@ -234,6 +235,86 @@ fn header_ui(
             ui.label(t);
             ui.end_row();
         });
+}
+
+/// The completion summary, over the screen: what the report will hold (checks, findings,
+/// signature, time on site, parts, photos) before the work is completed.
+fn complete_summary_ui(
+    ui: &mut egui::Ui,
+    v: &WorkOrderView,
+    now: fieldsync::TimestampMs,
+    out: &mut Vec<Command>,
+) {
+    if !v.drafts.confirming_complete {
+        return;
+    }
+    let wo = &v.wo;
+    let answered = wo.checklist.values().filter(|i| i.is_answered()).count();
+    let findings = wo.checklist.values().filter(|i| i.is_failed()).count();
+    let on_site = v
+        .folded
+        .first_on_site_ms
+        .map(|at| format::duration(now - at - v.folded.on_hold_ms));
+    let modal = egui::Modal::new(egui::Id::unique("complete_summary")).show(ui.ctx(), |ui| {
+        ui.set_max_width(460.0);
+        ui.heading(t!("eng-complete-title"));
+        egui::Grid::new("complete_summary_grid")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                ui.label(t!("eng-complete-checks"));
+                ui.label(t!(
+                    "eng-complete-checks-answered",
+                    answered = answered,
+                    total = wo.checklist.len()
+                ));
+                ui.end_row();
+                ui.label(t!("eng-complete-findings"));
+                let f = if findings > 0 {
+                    RichText::new(t!("eng-complete-findings-count", count = findings))
+                        .color(format::RED)
+                } else {
+                    RichText::new(t!("eng-complete-none"))
+                };
+                ui.label(f);
+                ui.end_row();
+                ui.label(t!("eng-complete-signature"));
+                match &wo.signature {
+                    Some(s) => ui.label(
+                        RichText::new(t!("eng-complete-signed-by", name = &s.signer_name))
+                            .color(format::GREEN),
+                    ),
+                    None => {
+                        ui.label(RichText::new(t!("eng-complete-not-signed")).color(format::AMBER))
+                    }
+                };
+                ui.end_row();
+                ui.label(t!("eng-wo-time-on-site"));
+                ui.label(on_site.unwrap_or_else(|| "—".into()));
+                ui.end_row();
+                ui.label(t!("eng-complete-parts"));
+                ui.label(wo.parts.len().to_string());
+                ui.end_row();
+                ui.label(t!("eng-complete-photos"));
+                ui.label(wo.photos.len().to_string());
+                ui.end_row();
+            });
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui
+                .button(RichText::new(t!("eng-complete-confirm")).strong())
+                .clicked()
+            {
+                out.push(Command::ConfirmComplete);
+            }
+            if ui.button(t!("eng-complete-back")).clicked() {
+                out.push(Command::CancelComplete);
+            }
+        });
+    });
+    if modal.should_close() {
+        out.push(Command::CancelComplete);
+    }
 }
 
 fn status_actions_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, role: Role, out: &mut Vec<Command>) {
