@@ -174,7 +174,10 @@ fn work_order_checklist_findings_and_completion() {
     h.get_by_label("Complete").click();
     h.run();
     assert!(h.query_by_label("Complete this work?").is_some());
-    assert!(h.query_by_label("1 failed check, with its reason").is_some());
+    assert!(
+        h.query_by_label("1 failed check, with its reason")
+            .is_some()
+    );
     assert!(
         h.query_by_label("not signed — the report will say so")
             .is_some()
@@ -650,4 +653,66 @@ fn the_sync_page_names_what_is_waiting() {
     h.get_by_label_contains("Weekly server room round").click();
     h.run();
     assert_eq!(h.state().state.screen, Screen::WorkOrder);
+}
+
+/// Parts are corrected and removed, not only added: a wrong quantity is edited in place and a
+/// part entered by mistake is taken off.
+#[test]
+fn parts_can_be_corrected_and_removed() {
+    let (app, _ids) = seeded();
+    let mut h = harness(app, 3000.0);
+    h.run();
+    h.get_by_label_contains("Weekly server room round").click();
+    h.run();
+    h.get_by_label("Accept").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "On site").click();
+    h.run();
+    type_into(&mut h, "Part name", "UPS battery 12V 9Ah");
+    h.get_by_label("customer agreed to the replacement").click();
+    h.run();
+    h.get_by_label("Add part").click();
+    h.run();
+    let parts = |h: &Harness<'_, FieldApp>| -> Vec<(String, i64)> {
+        h.state()
+            .state
+            .work_order
+            .as_ref()
+            .unwrap()
+            .wo
+            .parts
+            .values()
+            .map(|p| (p.name.clone(), p.quantity))
+            .collect()
+    };
+    assert_eq!(parts(&h), vec![("UPS battery 12V 9Ah".to_string(), 1)]);
+    // Correct the quantity: the same part, not a second one.
+    h.get_by_label("Edit part UPS battery 12V 9Ah").click();
+    h.run();
+    assert_eq!(
+        h.state()
+            .state
+            .work_order
+            .as_ref()
+            .unwrap()
+            .drafts
+            .part
+            .name,
+        "UPS battery 12V 9Ah",
+        "the form holds the part"
+    );
+    h.state_mut()
+        .state
+        .work_order
+        .as_mut()
+        .unwrap()
+        .drafts
+        .part
+        .quantity = "2".into();
+    h.get_by_label("Save part").click();
+    h.run();
+    assert_eq!(parts(&h), vec![("UPS battery 12V 9Ah".to_string(), 2)]);
+    h.get_by_label("Remove part UPS battery 12V 9Ah").click();
+    h.run();
+    assert!(parts(&h).is_empty());
 }

@@ -187,8 +187,11 @@ impl FieldApp {
                     v.drafts.findings = v.wo.findings.as_str().to_string();
                 }
             }
-            Command::AddPart(part) => {
-                let key = uuid::Uuid::new_v4().to_string();
+            Command::RemovePart(key) => {
+                self.edit_work_order(|doc, now| model::remove_part(doc, &key, now));
+            }
+            Command::PutPart { key, part } => {
+                let key = key.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
                 self.edit_work_order(|doc, now| model::put_part(doc, &key, &part, now));
                 if let Some(v) = &mut self.state.work_order
                     && v.notice.is_none()

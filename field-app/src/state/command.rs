@@ -51,7 +51,13 @@ pub enum Command {
     /// incident and the item then name each other.
     IncidentFromCheck(String),
     SaveFindings(String),
-    AddPart(PartUsed),
+    /// Add a part (`key: None`) or replace the one under `key` (an edit).
+    PutPart {
+        key: Option<String>,
+        part: PartUsed,
+    },
+    /// Take a part off the work order.
+    RemovePart(String),
     /// Record or correct a linked device's outage (`None`: still down).
     RecordOutage {
         device: String,

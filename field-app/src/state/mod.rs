@@ -247,6 +247,8 @@ pub struct OutageForm {
 
 #[derive(Debug, Clone, Default)]
 pub struct PartForm {
+    /// The part being corrected (its key), `None` while adding a new one.
+    pub editing: Option<String>,
     pub name: String,
     pub part_number: String,
     pub serial: String,
@@ -255,6 +257,18 @@ pub struct PartForm {
 }
 
 impl PartForm {
+    /// The form filled with a recorded part, to correct it.
+    pub fn editing(key: &str, p: &fieldsync::model::PartUsed) -> PartForm {
+        PartForm {
+            editing: Some(key.to_owned()),
+            name: p.name.clone(),
+            part_number: p.part_number.clone().unwrap_or_default(),
+            serial: p.serial.clone().unwrap_or_default(),
+            quantity: p.quantity.to_string(),
+            consent: p.customer_consent,
+        }
+    }
+
     /// Turn the form into a part, or say in words what is missing.
     pub fn to_part(&self, by: &str, now: TimestampMs) -> Result<PartUsed, String> {
         let name = self.name.trim();

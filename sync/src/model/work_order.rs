@@ -755,6 +755,27 @@ fn put_record<R: Reconcile>(
     Ok(())
 }
 
+/// Take a part off the work order (entered by mistake); the history keeps it.
+pub fn remove_part(
+    doc: &mut AutoCommit,
+    part_id: &str,
+    now: TimestampMs,
+) -> Result<(), ModelError> {
+    let parts = get_map(doc, &ROOT, "parts")?.ok_or_else(|| ModelError::NotFound {
+        what: "part",
+        id: part_id.into(),
+    })?;
+    if doc.get(&parts, part_id)?.is_none() {
+        return Err(ModelError::NotFound {
+            what: "part",
+            id: part_id.into(),
+        });
+    }
+    doc.delete(&parts, part_id)?;
+    commit(doc, &format!("parts {part_id} removed"), now);
+    Ok(())
+}
+
 pub fn put_part(
     doc: &mut AutoCommit,
     part_id: &str,

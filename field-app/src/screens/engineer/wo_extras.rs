@@ -22,7 +22,7 @@ pub fn parts_ui(
     } else {
         egui::Grid::new("parts")
             .striped(true)
-            .num_columns(5)
+            .num_columns(6)
             .spacing([12.0, 4.0])
             .show(ui, |ui| {
                 for h in [
@@ -31,11 +31,12 @@ pub fn parts_ui(
                     t!("eng-extras-col-serial"),
                     t!("eng-extras-col-qty"),
                     t!("eng-extras-col-consent"),
+                    String::new(),
                 ] {
                     ui.label(RichText::new(h).strong());
                 }
                 ui.end_row();
-                for p in v.wo.parts.values() {
+                for (key, p) in &v.wo.parts {
                     ui.label(&p.name);
                     ui.label(p.part_number.as_deref().unwrap_or("—"));
                     ui.label(p.serial.as_deref().unwrap_or("—"));
@@ -48,6 +49,24 @@ pub fn parts_ui(
                         ui.label(
                             RichText::new(t!("eng-extras-consent-missing")).color(format::RED),
                         );
+                    }
+                    if v.rights.parts {
+                        ui.horizontal(|ui| {
+                            let edit = ui
+                                .small_button(t!("eng-extras-edit-part"))
+                                .accessible_name(t!("eng-extras-edit-part-name", part = &p.name));
+                            if edit.clicked() {
+                                v.drafts.part = crate::state::PartForm::editing(key, p);
+                            }
+                            let remove = ui
+                                .small_button(t!("eng-extras-remove-part"))
+                                .accessible_name(t!("eng-extras-remove-part-name", part = &p.name));
+                            if remove.clicked() {
+                                out.push(Command::RemovePart(key.clone()));
+                            }
+                        });
+                    } else {
+                        ui.label("");
                     }
                     ui.end_row();
                 }
@@ -81,12 +100,23 @@ pub fn parts_ui(
                 .desired_width(50.0),
         );
         ui.checkbox(&mut f.consent, t!("eng-extras-consent"));
-        if ui.button(t!("eng-extras-add-part")).clicked() {
+        let label = if f.editing.is_some() {
+            t!("eng-extras-save-part")
+        } else {
+            t!("eng-extras-add-part")
+        };
+        if ui.button(label).clicked() {
             match f.to_part(me, now) {
                 Ok(p) if !p.customer_consent => v.notice = Some(t!("eng-extras-consent-needed")),
-                Ok(p) => out.push(Command::AddPart(p)),
+                Ok(part) => out.push(Command::PutPart {
+                    key: f.editing.clone(),
+                    part,
+                }),
                 Err(e) => v.notice = Some(e),
             }
+        }
+        if f.editing.is_some() && ui.button(t!("eng-extras-cancel-edit")).clicked() {
+            *f = Default::default();
         }
     });
 }
