@@ -59,6 +59,11 @@ pub fn refresh_lists(store: &mut LocalStore, state: &mut AppState) -> Result<()>
     state.review_queue = queue;
     refresh_sync_counts(store, state)?;
     state.sync.pending_items = pending_lines(store)?;
+    state.templates = store
+        .templates()?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
     Ok(())
 }
 

@@ -71,6 +71,8 @@ pub struct AppState {
     pub sites: Vec<(String, String)>,
     /// Completed work orders (supervisor review), oldest completion first.
     pub review_queue: Vec<WorkOrderRow>,
+    /// Checklist templates held here (id, name), for the plan form.
+    pub templates: Vec<(String, String)>,
     /// Per queued work order: what its report holds that a decision weighs.
     pub review_facts: BTreeMap<DocId, ReviewFacts>,
     /// Draft review comments per work order.

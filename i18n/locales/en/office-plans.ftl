@@ -74,3 +74,6 @@ plans-window-order = The window must end after it starts.
 plans-bad-zone = “{ $value }” is not a time zone name (e.g. Asia/Shanghai).
 plans-bad-horizon = Create ahead: 1 to 366 days.
 plans-need-device-type = Enter the device type to inspect (e.g. ups).
+plans-template = Checklist
+plans-template-none = (no checklist)
+plans-template-elsewhere = a checklist not on this computer

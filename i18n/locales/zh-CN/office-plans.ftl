@@ -71,3 +71,6 @@ plans-window-order = 结束时间必须晚于开始时间。
 plans-bad-zone = “{ $value }”不是时区名称（例如 Asia/Shanghai）。
 plans-bad-horizon = 提前生成天数：1 到 366 天。
 plans-need-device-type = 请输入要巡检的设备类型（例如 ups）。
+plans-template = 检查模板
+plans-template-none = （不带检查项）
+plans-template-elsewhere = 本机没有的检查模板

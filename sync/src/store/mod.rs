@@ -408,6 +408,26 @@ impl LocalStore {
         Ok(model::KnowledgeArticle::from_doc(self.load(id)?)?)
     }
 
+    /// The checklist templates held here, by name: what a plan's form offers.
+    pub fn templates(&mut self) -> Result<Vec<(DocId, String)>> {
+        let ids: Vec<String> = {
+            let mut st = self
+                .conn
+                .prepare_cached("SELECT doc_id FROM docs WHERE kind = ?1")?;
+            st.query_map([DocKind::ChecklistTemplate.as_str()], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let mut out = Vec::new();
+        for id in ids.iter().filter_map(|i| i.parse::<DocId>().ok()) {
+            // One this version cannot read is left out of the choice, not an error.
+            if let Ok(t) = self.template(id) {
+                out.push((id, t.name));
+            }
+        }
+        out.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(out)
+    }
+
     pub fn template(&mut self, id: DocId) -> Result<model::ChecklistTemplate> {
         Ok(model::ChecklistTemplate::from_doc(self.load(id)?)?)
     }

@@ -196,6 +196,7 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         .iter()
         .map(|e| (e.user_id.clone(), e.display_name.clone()))
         .collect();
+    let templates = state.templates.clone();
     let Some(mut draft) = state.dispatch.plans.editor.take() else {
         return;
     };
@@ -210,7 +211,7 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     }
     let mut close = false;
     ui.columns(2, |cols| {
-        form_ui(&mut cols[0], &mut draft, &sites, &engineers);
+        form_ui(&mut cols[0], &mut draft, &sites, &engineers, &templates);
         preview_ui(&mut cols[1], state, &draft);
     });
     let checked = draft.to_plan();
@@ -260,6 +261,7 @@ fn form_ui(
     d: &mut PlanDraft,
     sites: &[(String, String, String)],
     engineers: &[(String, String)],
+    templates: &[(String, String)],
 ) {
     egui::Grid::new("plan_form")
         .num_columns(2)
@@ -320,6 +322,29 @@ fn form_ui(
                     );
                 }
             });
+            ui.end_row();
+            let l = ui.label(t!("plans-template"));
+            let current = d
+                .template_id
+                .as_ref()
+                .map(|id| {
+                    templates
+                        .iter()
+                        .find(|(t, _)| t == id)
+                        .map_or_else(|| t!("plans-template-elsewhere"), |(_, n)| n.clone())
+                })
+                .unwrap_or_else(|| t!("plans-template-none"));
+            egui::ComboBox::from_id_salt("plan_template")
+                .selected_text(current)
+                .width(300.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut d.template_id, None, t!("plans-template-none"));
+                    for (id, name) in templates {
+                        ui.selectable_value(&mut d.template_id, Some(id.clone()), name);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
             ui.end_row();
             let l = ui.label(t!("plans-recurrence"));
             egui::ComboBox::from_id_salt("plan_rule")

@@ -199,6 +199,8 @@ pub struct PlanDraft {
     pub default_engineer: Option<String>,
     pub priority: String,
     pub paused: bool,
+    /// The checklist the visits carry (a template's id).
+    pub template_id: Option<String>,
 }
 
 impl PlanDraft {
@@ -253,6 +255,7 @@ impl PlanDraft {
             default_engineer: p.default_engineer.clone(),
             priority: p.priority.clone().unwrap_or_default(),
             paused: p.paused,
+            template_id: p.template_id.clone(),
         }
     }
 
@@ -333,7 +336,7 @@ impl PlanDraft {
             site_id: site_id.clone(),
             device_ids,
             device_filter,
-            template_id: base.as_ref().and_then(|p| p.template_id.clone()),
+            template_id: self.template_id.clone(),
             rrule,
             starts_on,
             window_start: self.window_start.trim().to_string(),
@@ -459,5 +462,21 @@ mod tests {
         assert_eq!(d.scope, DeviceScope::Listed);
         assert_eq!(d.preset, RulePreset::WeeklyWednesday);
         assert_eq!(d.to_plan().unwrap(), p);
+    }
+
+    #[test]
+    fn the_checklist_is_chosen_in_the_form() {
+        let mut d = draft();
+        assert_eq!(d.to_plan().unwrap().template_id, None);
+        d.template_id = Some("tpl-server-room".into());
+        assert_eq!(
+            d.to_plan().unwrap().template_id.as_deref(),
+            Some("tpl-server-room")
+        );
+        // Editing another plan starts from its checklist, and clearing it is kept.
+        let mut e = PlanDraft::from_plan(&d.to_plan().unwrap());
+        assert_eq!(e.template_id.as_deref(), Some("tpl-server-room"));
+        e.template_id = None;
+        assert_eq!(e.to_plan().unwrap().template_id, None);
     }
 }
