@@ -52,6 +52,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_device_type_has_words_in_every_language() {
+        for lang in Lang::ALL {
+            for code in fieldsync::model::device::DEVICE_TYPES {
+                let key = format!("device-type-{}", code.replace('_', "-"));
+                assert!(lang.has(&key), "{key} missing in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
     fn every_variant_has_words_in_every_language() {
         for lang in Lang::ALL {
             for s in Status::ALL {

@@ -8,6 +8,27 @@ use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Device types as the asset ledger stores them (a ledger's Chinese names are mapped to
+/// these on import; `fieldsync_i18n::words::device_type` words them).
+pub const DEVICE_TYPES: [&str; 16] = [
+    "server",
+    "switch",
+    "router",
+    "firewall",
+    "storage",
+    "ups",
+    "pc",
+    "laptop",
+    "printer",
+    "scanner",
+    "projector",
+    "phone",
+    "camera",
+    "access_point",
+    "monitor",
+    "other",
+];
+
 /// Scalar text fields of a device record an edit may set (besides location and attributes).
 pub const DEVICE_FIELDS: [&str; 15] = [
     "asset_tag",

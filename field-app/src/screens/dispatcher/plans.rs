@@ -306,12 +306,26 @@ fn form_ui(
                     t!("plans-devices-of-type"),
                 );
                 if d.scope == DeviceScope::OfType {
-                    ui.add(
-                        egui::TextEdit::singleline(&mut d.device_type)
-                            .hint_text("ups")
-                            .desired_width(80.0),
-                    )
-                    .accessible_name(t!("plans-device-type"));
+                    // The ledger's types, in words: a typed "UPS" would match nothing.
+                    let lang = fieldsync_i18n::current();
+                    let shown = if d.device_type.is_empty() {
+                        t!("plans-choose")
+                    } else {
+                        fieldsync_i18n::words::device_type(lang, &d.device_type)
+                    };
+                    egui::ComboBox::from_id_salt("plan_device_type")
+                        .selected_text(shown)
+                        .show_ui(ui, |ui| {
+                            for code in fieldsync::model::device::DEVICE_TYPES {
+                                ui.selectable_value(
+                                    &mut d.device_type,
+                                    code.to_owned(),
+                                    fieldsync_i18n::words::device_type(lang, code),
+                                );
+                            }
+                        })
+                        .response
+                        .accessible_name(t!("plans-device-type"));
                 }
                 if d.base.as_ref().is_some_and(|p| !p.device_ids.is_empty()) {
                     let n = d.base.as_ref().map_or(0, |p| p.device_ids.len());

@@ -1,25 +1,8 @@
 //! Cell values as offices write them: device types and statuses in Chinese or as the codes
 //! fieldsync stores, dates as 2027-12-31, 2027/12/31, 2027.12.31 or 2027年12月31日.
 
-/// Device types a ledger may name, as stored.
-pub const DEVICE_TYPES: [&str; 16] = [
-    "server",
-    "switch",
-    "router",
-    "firewall",
-    "storage",
-    "ups",
-    "pc",
-    "laptop",
-    "printer",
-    "scanner",
-    "projector",
-    "phone",
-    "camera",
-    "access_point",
-    "monitor",
-    "other",
-];
+/// Device types a ledger may name, as stored (the model owns the list).
+pub use fieldsync::model::device::DEVICE_TYPES;
 
 /// Chinese (and common English) names of each device type.
 const DEVICE_TYPE_NAMES: [(&str, &[&str]); 16] = [
