@@ -308,12 +308,26 @@ fn device_field_edit_on_site() {
             ids.switch,
         ));
     h.run();
+    // The fields read as text until "Edit": no box to type into by accident.
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "Edit firmware version")
+            .is_none()
+    );
+    h.get_by_label("Edit").click();
+    h.run();
     type_into(&mut h, "Edit firmware version", "V200R022C10SPC500");
     h.get_by_role_and_label(Role::TextInput, "Edit notes")
         .focus(); // focus moves: it saves
     h.run();
     let d = lock(h.state().store()).device(ids.switch).unwrap();
     assert_eq!(d.firmware_version.as_deref(), Some("V200R022C10SPC500"));
+    // The type is a choice in words, not a code typed by hand.
+    h.get_by_label("Edit device type").click();
+    h.run();
+    h.get_by_label("Router").click();
+    h.run();
+    let d = lock(h.state().store()).device(ids.switch).unwrap();
+    assert_eq!(d.device_type, "router");
     assert_eq!(
         h.state().state.devices.open.as_ref().unwrap().badge,
         SyncBadge::Pending

@@ -231,6 +231,10 @@ fn devices_new_incident_and_knowledge_in_chinese() {
     for label in ["配置信息", "固件版本", "资产编号", "维护记录", "状态"] {
         assert!(h.query_all_by_label(label).count() > 0, "{label}");
     }
+    // Read as words; in edit mode the status is a choice showing its words too.
+    assert!(h.query_by_label("在用").is_some(), "in_service in words");
+    h.get_by_label("编辑").click();
+    h.run();
     assert_eq!(
         h.get_by_label("修改状态").value().as_deref(),
         Some("在用"),

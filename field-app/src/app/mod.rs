@@ -209,6 +209,7 @@ impl FieldApp {
             let mut store = lock(&self.store);
             if let Ok(mut nd) = views::load_device(&mut store, d.id, me.as_ref()) {
                 nd.drafts = d.drafts;
+                nd.editing = d.editing;
                 self.state.devices.open = Some(nd);
             }
         }

@@ -401,6 +401,7 @@ pub fn load_device(store: &mut LocalStore, id: DocId, me: Option<&Identity>) -> 
         conflicts,
         drafts: BTreeMap::new(),
         editable,
+        editing: false,
         record,
     })
 }

@@ -322,6 +322,8 @@ pub struct DeviceView {
     pub drafts: BTreeMap<String, String>,
     /// Fields the engineer may change.
     pub editable: Vec<String>,
+    /// The fields are open for editing ("Edit" pressed); otherwise they read as text.
+    pub editing: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -40,3 +40,5 @@ eng-dev-edit-explainer = Edit a value and press Enter (or leave the field) to sa
 eng-dev-edit-field = Edit { $field }
 eng-dev-history = Maintenance history
 eng-dev-history-empty = No work orders on this device yet (that this device knows of).
+eng-dev-edit = Edit
+eng-dev-done-editing = Done

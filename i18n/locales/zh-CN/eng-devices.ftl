@@ -37,3 +37,5 @@ eng-dev-edit-explainer = 修改后按回车（或离开输入框）即保存在�
 eng-dev-edit-field = 修改{ $field }
 eng-dev-history = 维护记录
 eng-dev-history-empty = 此设备暂无工单（本机所知）。
+eng-dev-edit = 编辑
+eng-dev-done-editing = 完成编辑

@@ -151,8 +151,22 @@ fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &
                     });
                 }
             }
-            section(ui, &t!("eng-dev-configuration"));
-            ui.label(RichText::new(t!("eng-dev-edit-explainer")).color(format::GREY));
+            ui.horizontal(|ui| {
+                section(ui, &t!("eng-dev-configuration"));
+                if !d.editable.is_empty() {
+                    let label = if d.editing {
+                        t!("eng-dev-done-editing")
+                    } else {
+                        t!("eng-dev-edit")
+                    };
+                    if ui.button(label).clicked() {
+                        d.editing = !d.editing;
+                    }
+                }
+            });
+            if d.editing {
+                ui.label(RichText::new(t!("eng-dev-edit-explainer")).color(format::GREY));
+            }
             let mut fields: Vec<String> = DEVICE_FIELDS.iter().map(|f| f.to_string()).collect();
             fields.extend(
                 d.editable
@@ -171,9 +185,12 @@ fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &
                         }
                         let stored = device_field(&d.record, field);
                         ui.label(label_of(field));
-                        if field == "status" && d.editable.contains(field) {
+                        let editing = d.editing && d.editable.contains(field);
+                        if field == "status" && editing {
                             status_ui(ui, &stored, out);
-                        } else if d.editable.contains(field) {
+                        } else if field == "device_type" && editing {
+                            device_type_ui(ui, &stored, out);
+                        } else if editing {
                             let draft = d
                                 .drafts
                                 .entry(field.clone())
@@ -195,6 +212,8 @@ fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &
                                 "—".to_string()
                             } else if field == "status" {
                                 device_status(&stored)
+                            } else if field == "device_type" {
+                                i18n::words::device_type(i18n::current(), &stored)
                             } else {
                                 stored
                             });
@@ -237,6 +256,37 @@ fn device_page_ui(ui: &mut egui::Ui, d: &mut DeviceView, back: &mut bool, out: &
 }
 
 /// The device's status as a choice of the ledger's statuses, in words.
+/// The device type as a choice among the ledger's types, in words.
+fn device_type_ui(ui: &mut egui::Ui, stored: &str, out: &mut Vec<Command>) {
+    let lang = i18n::current();
+    let shown = if stored.is_empty() {
+        "—".to_string()
+    } else {
+        i18n::words::device_type(lang, stored)
+    };
+    egui::ComboBox::from_id_salt("device_type_edit")
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            for code in fieldsync::model::device::DEVICE_TYPES {
+                if ui
+                    .selectable_label(code == stored, i18n::words::device_type(lang, code))
+                    .clicked()
+                    && code != stored
+                {
+                    out.push(Command::SetDeviceField {
+                        field: "device_type".into(),
+                        value: Some(code.to_owned()),
+                    });
+                }
+            }
+        })
+        .response
+        .accessible_name(t!(
+            "eng-dev-edit-field",
+            field = label_of("device_type").to_lowercase()
+        ));
+}
+
 fn status_ui(ui: &mut egui::Ui, stored: &str, out: &mut Vec<Command>) {
     let shown = if stored.is_empty() {
         "—".to_string()
