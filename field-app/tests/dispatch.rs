@@ -1024,3 +1024,17 @@ fn messages_do_not_move_the_screen_and_successes_fade() {
     h.run();
     assert!(h.query_by_label("Not saved: the server refused").is_none());
 }
+
+/// The board shows where each engineer is now, from the work they report on.
+#[test]
+fn the_board_shows_each_engineers_live_status() {
+    let mut h = loaded_board();
+    let mut row = incident_row(&[ZHANG], None);
+    row["status"] = json!("on_site");
+    answer(&mut h, "dispatch.board", 200, json!([row]));
+    assert!(
+        h.query_by_label("● on site: WO-2026-00042 · Core switch down")
+            .is_some()
+    );
+    assert!(h.query_by_label("nothing in progress").is_some(), "Li Wei");
+}

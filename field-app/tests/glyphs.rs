@@ -1,8 +1,9 @@
 //! Every symbol the app's source writes has a glyph in the fonts the app installs: a symbol
 //! without one renders as a box (the "✔" of every answered check did, on the most used
 //! screen). egui_kittest fails a frame that shows a missing glyph; this test draws each
-//! non-ASCII character found in `field-app/src` (CJK text aside: it depends on the machine's
-//! CJK font, which `fonts` finds or reports) and names the ones that would be boxes.
+//! non-ASCII character found in `field-app/src` and in the translation files the screens
+//! read (`i18n/locales`; CJK text aside: it depends on the machine's CJK font, which `fonts`
+//! finds or reports) and names the ones that would be boxes.
 
 use egui_kittest::Harness;
 use fieldsync_app::fonts;
@@ -21,7 +22,7 @@ fn symbols_in(dir: &Path, out: &mut BTreeSet<char>) {
         let path = entry.unwrap().path();
         if path.is_dir() {
             symbols_in(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
+        } else if path.extension().is_some_and(|e| e == "rs" || e == "ftl") {
             let text = std::fs::read_to_string(&path).unwrap();
             out.extend(text.chars().filter(|c| !c.is_ascii() && !is_cjk(*c)));
         }
@@ -48,7 +49,15 @@ fn every_symbol_the_screens_use_has_a_glyph() {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
         &mut symbols,
     );
+    symbols_in(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../i18n/locales"),
+        &mut symbols,
+    );
     assert!(symbols.contains(&'→'), "the scan found the app's symbols");
+    assert!(
+        symbols.contains(&'⚠'),
+        "the scan read the translation files"
+    );
     let missing: Vec<String> = symbols
         .into_iter()
         .filter(|c| !renders(*c))

@@ -95,3 +95,7 @@ board-why-clashes = { $count ->
     [one] 1 clash in the scheduled window
    *[other] { $count } clashes in the scheduled window
 }
+board-live-on-site = ● on site: { $work }
+board-live-en-route = → on the way: { $work }
+board-live-on-hold = on hold: { $work }
+board-live-idle = nothing in progress

@@ -89,3 +89,7 @@ board-why-customer = 服务过该客户
 board-why-open = 未完成 { $count } 张
 board-why-free = 计划时段空闲
 board-why-clashes = 计划时段有 { $count } 项冲突
+board-live-on-site = ● 在现场：{ $work }
+board-live-en-route = → 在路上：{ $work }
+board-live-on-hold = 挂起中：{ $work }
+board-live-idle = 当前没有进行中的工单

@@ -346,10 +346,23 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, day: NaiveDate, out: &mu
                     .iter()
                     .filter(|r| r.is_open() && r.assignees.contains(user_id))
                     .count();
+                let lang = fieldsync_i18n::current();
+                let skills: Vec<String> = e
+                    .skills
+                    .iter()
+                    .map(|s| fieldsync_i18n::words::skill(lang, s))
+                    .collect();
                 ui.label(
                     RichText::new(t!("board-engineer-load", open = open, level = e.level)).small(),
                 )
-                .on_hover_text(t!("board-engineer-skills", skills = e.skills.join(", ")));
+                .on_hover_text(t!(
+                    "board-engineer-skills",
+                    skills = skills.join(&t!("board-why-sep"))
+                ));
+                // Where they are now, from the work they report on: on site, on the way, on
+                // hold, or nothing in progress.
+                let (text, color) = live_status(&d.board.rows, user_id);
+                ui.label(RichText::new(text).small().color(color));
             });
             let (rect, _) = ui.allocate_exact_size(egui::vec2(width, ROW_H), egui::Sense::hover());
             let painter = ui.painter_at(rect);
@@ -430,6 +443,36 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, day: NaiveDate, out: &mu
     }
     if let Some(id) = clicked {
         select(state, &id, out);
+    }
+}
+
+/// An engineer's live status from the board's rows: the work they are on site for, on the
+/// way to, or holding (the latest such), else that nothing is in progress.
+fn live_status(
+    rows: &[crate::state::dispatch::dispatch_model::BoardRow],
+    user_id: &str,
+) -> (String, egui::Color32) {
+    use fieldsync::status::Status;
+    let current = rows
+        .iter()
+        .filter(|r| r.assignees.iter().any(|a| a == user_id))
+        .filter(|r| {
+            matches!(
+                r.status(),
+                Some(Status::OnSite | Status::EnRoute | Status::OnHold)
+            )
+        })
+        .max_by_key(|r| r.created_at_ms);
+    match current {
+        Some(r) => {
+            let label = r.label();
+            match r.status() {
+                Some(Status::OnSite) => (t!("board-live-on-site", work = label), format::GREEN),
+                Some(Status::EnRoute) => (t!("board-live-en-route", work = label), format::AMBER),
+                _ => (t!("board-live-on-hold", work = label), format::GREY),
+            }
+        }
+        None => (t!("board-live-idle"), format::GREY),
     }
 }
 
