@@ -59,7 +59,7 @@ async fn a_revoked_laptop_is_told_why_and_keeps_its_unsent_work() {
     let rt = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
         // Global, not per thread: the words are made on the sync worker's thread. This
-        // binary holds only this test.
+        // binary checks no other words.
         fieldsync_i18n::set_current(Lang::ZhCn);
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(Mutex::new(LocalStore::open(dir.path()).unwrap()));
@@ -114,6 +114,79 @@ async fn a_revoked_laptop_is_told_why_and_keeps_its_unsent_work() {
             }
         };
         assert!(accepted >= 1);
+        assert_eq!(store.lock().unwrap().pending_count().unwrap(), 0);
+        w.send(ToWorker::Shutdown);
+    })
+    .await
+    .unwrap();
+}
+
+/// Signing out forgets the token here and has the server revoke it; the work not yet sent
+/// stays in the store and goes with the next sign-in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_revokes_the_token_and_keeps_unsent_work() {
+    let server = TestServer::start().await.unwrap();
+    server
+        .add_user("eng", "pw-eng-123", Role::Engineer)
+        .await
+        .unwrap();
+    let url = server.base_url.clone();
+    tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Mutex::new(LocalStore::open(dir.path()).unwrap()));
+        let w = WorkerHandle::spawn(store.clone(), || {});
+        sign_in(&w, &url).unwrap();
+        next_sync(&w).expect("first sync");
+        let token = store
+            .lock()
+            .unwrap()
+            .meta("app.token")
+            .unwrap()
+            .expect("a token while signed in");
+        // An incident written while the network is about to be gone from this laptop.
+        let me = store.lock().unwrap().identity().unwrap().unwrap().user_id;
+        let now = fieldsync_server::now_ms();
+        let new = NewWorkOrder {
+            kind: "incident".into(),
+            title: "扫描仪离线".into(),
+            ..Default::default()
+        };
+        store
+            .lock()
+            .unwrap()
+            .create(DocKind::WorkOrder, now, |d, id| {
+                model::create_work_order(d, id, &new, &me, now)
+            })
+            .unwrap();
+        w.send(ToWorker::SignOut);
+        let told = loop {
+            if let FromWorker::SignedOut { told_server } =
+                w.rx.recv_timeout(Duration::from_secs(60)).unwrap()
+            {
+                break told_server;
+            }
+        };
+        assert!(told, "the server was told");
+        assert_eq!(store.lock().unwrap().meta("app.token").unwrap(), None);
+        // The old token is refused by the server.
+        let status = reqwest::blocking::Client::new()
+            .post(format!("{url}/v1/devices/actors"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"actors": []}))
+            .send()
+            .unwrap()
+            .status();
+        assert_eq!(status.as_u16(), 401);
+        // Nothing was lost; the next sign-in sends it.
+        assert!(store.lock().unwrap().pending_count().unwrap() >= 1);
+        sign_in(&w, &url).unwrap();
+        loop {
+            match next_sync(&w) {
+                Ok(n) if n > 0 => break,
+                Ok(_) => w.send(ToWorker::SyncNow),
+                Err((e, _)) => panic!("sync after signing in again failed: {e}"),
+            }
+        }
         assert_eq!(store.lock().unwrap().pending_count().unwrap(), 0);
         w.send(ToWorker::Shutdown);
     })

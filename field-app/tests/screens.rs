@@ -730,3 +730,48 @@ fn parts_can_be_corrected_and_removed() {
     h.run();
     assert!(parts(&h).is_empty());
 }
+
+/// Sign out from the Sync page: the worker is asked, and once it has signed out the app is
+/// back on the sign-in screen saying that the unsent work stays.
+#[test]
+fn signing_out_from_the_sync_page() {
+    let (app, _ids) = seeded();
+    let mut h = harness(app, 1200.0);
+    h.run();
+    h.get_by_label_contains("Weekly server room round").click();
+    h.run();
+    lock(h.state().store())
+        .set_meta("app.server_url", Some("http://127.0.0.1:9"))
+        .unwrap();
+    h.get_by_label("Accept").click();
+    h.run();
+    h.state_mut()
+        .apply_for_test(fieldsync_app::state::command::Command::Go(
+            Screen::SyncDetails,
+        ));
+    h.run();
+    assert!(
+        h.query_by_label_contains("signing out keeps it here")
+            .is_some()
+    );
+    h.state_mut().unsent.clear();
+    h.get_by_label("Sign out").click();
+    h.run();
+    assert!(
+        h.state()
+            .unsent
+            .iter()
+            .any(|m| matches!(m, ToWorker::SignOut))
+    );
+    h.state_mut()
+        .on_worker(FromWorker::SignedOut { told_server: true });
+    h.run();
+    assert_eq!(h.state().state.screen, Screen::SignIn);
+    let flash = h.state().state.flash.clone().unwrap();
+    assert!(flash.text.starts_with("Signed out"), "{}", flash.text);
+    assert!(
+        flash.text.contains("1 change not sent yet stays"),
+        "{}",
+        flash.text
+    );
+}

@@ -300,6 +300,7 @@ impl FieldApp {
             }
             Command::CreateIncident => self.create_incident(now),
             Command::SignIn => self.sign_in(),
+            Command::SignOut => self.send(ToWorker::SignOut),
             Command::SyncNow => {
                 if self.state.identity.is_none() || self.state.sync.server.is_none() {
                     self.state.screen = Screen::SignIn;

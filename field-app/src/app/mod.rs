@@ -330,6 +330,26 @@ impl FieldApp {
                 });
                 s.sign_in.pinned_certificate = Some(print);
             }
+            FromWorker::SignedOut { told_server } => {
+                let pending = s.sync.pending;
+                s.identity = None;
+                s.sync.needs_sign_in = true;
+                s.sync.running = false;
+                s.screen = Screen::SignIn;
+                let mut text = if told_server {
+                    t!("eng-app-signed-out")
+                } else {
+                    t!("eng-app-signed-out-offline")
+                };
+                if pending > 0 {
+                    text.push('\n');
+                    text.push_str(&t!("eng-app-signed-out-pending", count = pending));
+                }
+                s.flash = Some(Flash {
+                    text,
+                    error: !told_server,
+                });
+            }
             FromWorker::SignInFailed(msg) => {
                 s.sign_in.busy = false;
                 s.sign_in.error = Some(msg.clone());

@@ -19,6 +19,9 @@ pub enum ToWorker {
         /// Keep retrying while the server is not up yet (the demo starts one).
         wait_for_server: bool,
     },
+    /// Sign out: forget the token here (unsent work stays in the store) and tell the server
+    /// to revoke it when it can be reached.
+    SignOut,
     /// "Sync now" (also clears any backoff).
     SyncNow,
     /// A local edit was saved: sync soon unless offline.
@@ -55,6 +58,11 @@ pub enum FromWorker {
     SignInFailed(String),
     /// Signing in pinned the server's self-signed certificate (its fingerprint, to show).
     ServerPinned(String),
+    /// Signed out here; `told_server`: the server revoked the token too (else it lapses at
+    /// its expiry, or an administrator revokes the device).
+    SignedOut {
+        told_server: bool,
+    },
     SyncStarted,
     Progress {
         round_trips: usize,

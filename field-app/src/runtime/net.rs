@@ -269,6 +269,28 @@ pub(crate) fn status_error(
 }
 
 /// `POST /v1/auth/login`.
+/// `POST /v1/logout`: the server revokes this token. A token it no longer knows is signed
+/// out already.
+pub fn logout(
+    client: &reqwest::blocking::Client,
+    server: &str,
+    token: &str,
+) -> Result<(), NetError> {
+    let resp = client
+        .post(format!("{server}/v1/logout"))
+        .bearer_auth(token)
+        .send()
+        .map_err(send_error)?;
+    let status = resp.status();
+    let retry = retry_after(resp.headers());
+    let body = resp.bytes().map_err(send_error)?;
+    match status.as_u16() {
+        s if (200..300).contains(&s) => Ok(()),
+        401 => Ok(()),
+        _ => Err(status_error(status, retry, &body)),
+    }
+}
+
 pub fn login(
     client: &reqwest::blocking::Client,
     server: &str,

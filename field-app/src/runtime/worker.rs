@@ -153,6 +153,7 @@ impl Worker {
                 }
                 // `WorkerHandle::send` routes these to the API thread.
                 Some(ToWorker::Api(_) | ToWorker::Subscribe(_) | ToWorker::Unsubscribe(_)) => {}
+                Some(ToWorker::SignOut) => self.sign_out(),
                 Some(ToWorker::SignIn {
                     server,
                     username,
@@ -191,6 +192,37 @@ impl Worker {
     /// Signed in, or unable to tell (then a sync runs and reports why).
     fn may_sync(&self) -> bool {
         !matches!(self.credentials(), Ok(None))
+    }
+
+    /// Forget the token here first (durable, works offline), then ask the server to revoke
+    /// it. The profile, its identity and every unsent edit stay: signing in again sends them.
+    fn sign_out(&mut self) {
+        let creds = self.credentials().ok().flatten();
+        let cleared = {
+            let store = lock(&self.store);
+            store
+                .set_meta(meta::TOKEN, None)
+                .and_then(|_| store.set_meta(meta::TOKEN_EXPIRES_MS, None))
+        };
+        if let Err(e) = cleared {
+            self.report(FromWorker::SyncFailed {
+                error: t!("eng-worker-local-db", error = e.to_string()),
+                offline: false,
+                needs_sign_in: false,
+                retry_in_secs: None,
+            });
+            return;
+        }
+        self.next_due = None;
+        self.backoff = None;
+        let told_server = match creds {
+            Some((server, token)) => self
+                .client()
+                .and_then(|c| net::logout(c, &server, &token))
+                .is_ok(),
+            None => false,
+        };
+        self.report(FromWorker::SignedOut { told_server });
     }
 
     fn sign_in(&mut self, server: &str, username: &str, password: &str, wait: bool) -> bool {

@@ -33,6 +33,8 @@ pub enum Command {
         item: String,
         answer: CheckAnswer,
     },
+    /// Sign out of the server (unsent work stays here).
+    SignOut,
     /// Complete after the summary was looked at (the "Complete" button opens the summary).
     ConfirmComplete,
     /// Close the completion summary without completing.

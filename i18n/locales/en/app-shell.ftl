@@ -70,3 +70,9 @@ sync-waiting-because = Not sent yet: { $why }
 sync-waiting-offline = Not sent yet: this computer is offline; they go with the next sync once it is back.
 sync-waiting-next = Saved here; they go with the next sync.
 sync-edited-here = edited here { $when }
+sync-sign-out = Sign out
+sync-sign-out-hint = forget this computer's sign-in; your work stays here
+sync-sign-out-pending = { $count ->
+    [one] 1 change is not sent yet: signing out keeps it here, and it goes after the next sign-in.
+   *[other] { $count } changes are not sent yet: signing out keeps them here, and they go after the next sign-in.
+}

@@ -49,3 +49,9 @@ eng-notice-sep = {", "}
 eng-notice-sent-back = Sent back to redo: { $list }
 eng-notice-assigned = New work for you: { $list }
 eng-notice-approved = Approved: { $list }
+eng-app-signed-out = Signed out: the server has revoked this computer's sign-in.
+eng-app-signed-out-offline = Signed out on this computer. The server could not be told: its sign-in lapses at its expiry, or ask an administrator to revoke this device.
+eng-app-signed-out-pending = { $count ->
+    [one] 1 change not sent yet stays on this computer and goes with the next sign-in.
+   *[other] { $count } changes not sent yet stay on this computer and go with the next sign-in.
+}

@@ -55,3 +55,6 @@ sync-waiting-because = 尚未发送：{ $why }
 sync-waiting-offline = 尚未发送：这台电脑处于离线状态，恢复联网后随下次同步发送。
 sync-waiting-next = 已保存在本机，将随下次同步发送。
 sync-edited-here = 本机修改于 { $when }
+sync-sign-out = 退出登录
+sync-sign-out-hint = 清除本机的登录；你的工作仍保存在本机
+sync-sign-out-pending = 还有 { $count } 项修改尚未发送：退出登录后仍保存在本机，下次登录后发送。

@@ -34,3 +34,6 @@ eng-notice-sep = 、
 eng-notice-sent-back = 被退回重做：{ $list }
 eng-notice-assigned = 新派给你的工单：{ $list }
 eng-notice-approved = 已审核通过：{ $list }
+eng-app-signed-out = 已退出登录：服务器已注销本机的登录。
+eng-app-signed-out-offline = 已在本机退出登录。未能通知服务器：该登录将在到期后失效，或请管理员吊销此设备。
+eng-app-signed-out-pending = 尚未发送的 { $count } 项修改仍保存在本机，下次登录后发送。

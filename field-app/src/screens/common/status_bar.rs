@@ -116,7 +116,18 @@ pub fn sync_details_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Comman
         if ui.button(t!("sync-sign-in-again")).clicked() {
             out.push(Command::Go(Screen::SignIn));
         }
+        if state.identity.is_some() && s.server.is_some() {
+            let b = ui
+                .button(t!("sync-sign-out"))
+                .on_hover_text(t!("sync-sign-out-hint"));
+            if b.clicked() {
+                out.push(Command::SignOut);
+            }
+        }
     });
+    if state.identity.is_some() && s.pending > 0 {
+        ui.label(RichText::new(t!("sync-sign-out-pending", count = s.pending)).color(format::GREY));
+    }
     if !s.pending_items.is_empty() {
         super::section(ui, &t!("sync-waiting-list", count = s.pending_items.len()));
         // Why they wait: the last problem, or simply that the next sync has not run yet.
