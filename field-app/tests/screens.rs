@@ -775,3 +775,38 @@ fn signing_out_from_the_sync_page() {
         flash.text
     );
 }
+
+/// First contact with a self-signed server: the sign-in screen shows the fingerprint and
+/// trusts it only when asked to; "Do not trust" leaves nothing pinned.
+#[test]
+fn a_new_certificate_is_shown_and_trusted_only_on_request() {
+    let store = LocalStore::open_in_memory().unwrap();
+    let mut h = harness(FieldApp::offline(store, NOW), 800.0);
+    h.run();
+    type_into(&mut h, "Server", "https://hub.example.com");
+    type_into(&mut h, "User name", "li.wei");
+    type_into(&mut h, "Password", "secret");
+    h.get_by_label("Sign in").click();
+    h.run_steps(2);
+    let print = "AB".repeat(32);
+    h.state_mut()
+        .on_worker(FromWorker::CertificateToConfirm(print.clone()));
+    h.run_steps(2);
+    assert!(h.query_by_label("First contact with this server").is_some());
+    assert!(h.query_by_label(&print).is_some());
+    h.state_mut().unsent.clear();
+    h.get_by_label("Do not trust").click();
+    h.run_steps(2);
+    assert!(h.query_by_label(&print).is_none());
+    assert!(h.state().unsent.is_empty(), "nothing trusted, nothing sent");
+    h.state_mut()
+        .on_worker(FromWorker::CertificateToConfirm(print.clone()));
+    h.run_steps(2);
+    h.get_by_label("Same fingerprint: trust and sign in")
+        .click();
+    h.run_steps(2);
+    assert!(matches!(
+        h.state().unsent.as_slice(),
+        [ToWorker::TrustCertificate(p), ToWorker::SignIn { .. }] if *p == print
+    ));
+}

@@ -301,6 +301,12 @@ impl FieldApp {
             Command::CreateIncident => self.create_incident(now),
             Command::SignIn => self.sign_in(),
             Command::SignOut => self.send(ToWorker::SignOut),
+            Command::TrustAndSignIn(print) => {
+                self.state.sign_in.to_confirm = None;
+                self.send(ToWorker::TrustCertificate(print));
+                self.sign_in();
+            }
+            Command::DistrustCertificate => self.state.sign_in.to_confirm = None,
             Command::SyncNow => {
                 if self.state.identity.is_none() || self.state.sync.server.is_none() {
                     self.state.screen = Screen::SignIn;

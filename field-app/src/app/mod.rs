@@ -330,6 +330,12 @@ impl FieldApp {
                 });
                 s.sign_in.pinned_certificate = Some(print);
             }
+            FromWorker::CertificateToConfirm(print) => {
+                s.sign_in.busy = false;
+                s.sign_in.error = None;
+                s.sign_in.to_confirm = Some(print);
+                s.screen = Screen::SignIn;
+            }
             FromWorker::SignedOut { told_server } => {
                 let pending = s.sync.pending;
                 s.identity = None;

@@ -101,7 +101,7 @@ impl ApiThread {
     fn call(&mut self, call: &ApiCall) -> Result<ApiReply, ApiError> {
         let (server, token) = credentials(&self.store)?;
         if self.client.is_none() {
-            let pins = super::trust::Pins::new(pinned_certificate(&self.store));
+            let pins = super::trust::Pins::asking(pinned_certificate(&self.store), None);
             self.client = Some(net::client(pins).map_err(|e| ApiError::from_net(e, 0))?);
         }
         let client = self.client.as_ref().expect("set above");
@@ -250,7 +250,7 @@ impl EventStream {
     fn read_stream(&self) -> Result<bool, ApiError> {
         let (server, token) = credentials(&self.store)?;
         // No overall timeout: the stream stays open; the server's keep-alives show it is alive.
-        let pins = super::trust::Pins::new(pinned_certificate(&self.store));
+        let pins = super::trust::Pins::asking(pinned_certificate(&self.store), None);
         let client = net::builder(pins)
             .map_err(|e| ApiError::from_net(e, 0))?
             .connect_timeout(Duration::from_secs(10))

@@ -19,6 +19,9 @@ pub enum ToWorker {
         /// Keep retrying while the server is not up yet (the demo starts one).
         wait_for_server: bool,
     },
+    /// The user compared this fingerprint with the server's and trusts it: the next sign-in
+    /// pins it.
+    TrustCertificate(String),
     /// Sign out: forget the token here (unsent work stays in the store) and tell the server
     /// to revoke it when it can be reached.
     SignOut,
@@ -58,6 +61,9 @@ pub enum FromWorker {
     SignInFailed(String),
     /// Signing in pinned the server's self-signed certificate (its fingerprint, to show).
     ServerPinned(String),
+    /// The server's self-signed certificate must be confirmed before signing in: its
+    /// fingerprint, to compare with the one the server printed.
+    CertificateToConfirm(String),
     /// Signed out here; `told_server`: the server revoked the token too (else it lapses at
     /// its expiry, or an administrator revokes the device).
     SignedOut {

@@ -32,6 +32,8 @@ pub enum NetError {
     Busy { retry_after_secs: u64 },
     /// The server's self-signed certificate is not the one pinned on first contact.
     CertificateChanged(String),
+    /// A self-signed certificate nobody has confirmed yet (its fingerprint).
+    CertificateUnconfirmed(String),
 }
 
 impl std::fmt::Display for NetError {
@@ -48,6 +50,9 @@ impl std::fmt::Display for NetError {
                 t!("eng-net-busy", secs = *retry_after_secs)
             }
             NetError::CertificateChanged(why) => t!("eng-net-certificate", why = why),
+            NetError::CertificateUnconfirmed(print) => {
+                t!("eng-net-certificate-unconfirmed", fingerprint = print)
+            }
         };
         f.write_str(&text)
     }
@@ -94,9 +99,10 @@ impl NetError {
 
     /// A failed connection is a refusal of the server's certificate if the pins say so.
     pub fn or_refusal(self, pins: &Pins) -> Self {
-        match (self, pins.take_refusal()) {
-            (NetError::Offline(_), Some(r)) => NetError::CertificateChanged(r.to_string()),
-            (e, _) => e,
+        match (self, pins.take_refusal(), pins.take_unconfirmed()) {
+            (NetError::Offline(_), Some(r), _) => NetError::CertificateChanged(r.to_string()),
+            (NetError::Offline(_), None, Some(print)) => NetError::CertificateUnconfirmed(print),
+            (e, _, _) => e,
         }
     }
 }

@@ -1,7 +1,10 @@
 //! Which https servers the app trusts: a certificate that chains to the system's roots, or —
-//! for a small office's self-signed server — the one certificate seen on first contact, pinned
-//! by its SHA-256 fingerprint (trust on first use, like SSH). Once pinned, a different
-//! self-signed certificate is refused: on hotel Wi-Fi that is what an interception looks like.
+//! for a small office's self-signed server — one certificate pinned by its SHA-256
+//! fingerprint. The app asks first ([`Pins::asking`]): a certificate nobody confirmed is
+//! refused and its fingerprint shown, to be compared with the one the server printed; only a
+//! confirmed one is pinned. (Plain trust on first use, [`Pins::new`], is kept for tools and
+//! tests.) Once pinned, a different self-signed certificate is refused: on hotel Wi-Fi that
+//! is what an interception looks like.
 
 use fieldsync_i18n::t;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -35,6 +38,8 @@ pub enum PinDecision {
     Pinned,
     /// Nothing was pinned yet: trusted now, and pinned from here on.
     FirstUse,
+    /// Nothing was pinned and the user must confirm this fingerprint first.
+    Unconfirmed(String),
     Refused(Refusal),
 }
 
@@ -50,6 +55,10 @@ struct PinState {
     /// Pinned by this process on first use and not yet saved with the server settings.
     new: bool,
     refused: Option<Refusal>,
+    /// Refuse an unpinned certificate until the user confirms it (the app's mode).
+    ask_first: bool,
+    /// The fingerprint last refused for want of a confirmation.
+    unconfirmed: Option<String>,
 }
 
 impl Pins {
@@ -61,6 +70,26 @@ impl Pins {
                 ..PinState::default()
             }),
         })
+    }
+
+    /// The app's trust: the saved pin, else the fingerprint the user just confirmed (pinned
+    /// then, and reported by [`Pins::take_new`]); with neither, an unknown self-signed
+    /// certificate is refused and its fingerprint kept for [`Pins::take_unconfirmed`].
+    pub fn asking(pinned: Option<String>, confirmed: Option<String>) -> Arc<Self> {
+        let new = pinned.is_none() && confirmed.is_some();
+        Arc::new(Self {
+            state: Mutex::new(PinState {
+                pinned: pinned.or(confirmed),
+                new,
+                ask_first: true,
+                ..PinState::default()
+            }),
+        })
+    }
+
+    /// The fingerprint refused last for want of a confirmation, if any.
+    pub fn take_unconfirmed(&self) -> Option<String> {
+        self.state().unconfirmed.take()
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, PinState> {
@@ -79,6 +108,10 @@ impl Pins {
                 };
                 s.refused = Some(refusal.clone());
                 PinDecision::Refused(refusal)
+            }
+            None if s.ask_first => {
+                s.unconfirmed = Some(presented.to_owned());
+                PinDecision::Unconfirmed(presented.to_owned())
             }
             None => {
                 s.pinned = Some(presented.to_owned());
@@ -134,6 +167,9 @@ impl ServerCertVerifier for PinningVerifier {
         }
         match self.pins.decide(&fieldsync::cert_fingerprint(end_entity)) {
             PinDecision::Pinned | PinDecision::FirstUse => Ok(ServerCertVerified::assertion()),
+            PinDecision::Unconfirmed(_) => Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::UnknownIssuer,
+            )),
             PinDecision::Refused(r) => Err(rustls::Error::InvalidCertificate(
                 rustls::CertificateError::Other(rustls::OtherError(Arc::new(r))),
             )),
@@ -182,6 +218,22 @@ pub fn client_config(pins: Arc<Pins>) -> Result<rustls::ClientConfig, rustls::Er
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn asking_refuses_an_unconfirmed_certificate_and_pins_a_confirmed_one() {
+        let pins = Pins::asking(None, None);
+        assert_eq!(pins.decide("AA"), PinDecision::Unconfirmed("AA".into()));
+        assert_eq!(pins.pinned(), None, "nothing pinned without a confirmation");
+        assert_eq!(pins.take_unconfirmed().as_deref(), Some("AA"));
+        let confirmed = Pins::asking(None, Some("AA".into()));
+        assert_eq!(confirmed.decide("AA"), PinDecision::Pinned);
+        assert_eq!(confirmed.take_new().as_deref(), Some("AA"), "shown once");
+        assert!(matches!(confirmed.decide("BB"), PinDecision::Refused(_)));
+        // A saved pin wins over anything confirmed later for another server.
+        let saved = Pins::asking(Some("CC".into()), None);
+        assert_eq!(saved.decide("CC"), PinDecision::Pinned);
+        assert_eq!(saved.take_new(), None);
+    }
 
     #[test]
     fn first_use_pins_then_only_that_certificate_passes() {

@@ -54,7 +54,8 @@ impl WorkerHandle {
                     tx: worker_tx,
                     repaint: Box::new(move || repaint()),
                     client: None,
-                    pins: Pins::new(None),
+                    pins: Pins::asking(None, None),
+                    trusted: None,
                     backoff: None,
                     next_due: None,
                 };
@@ -105,6 +106,8 @@ struct Worker {
     client: Option<reqwest::blocking::Client>,
     /// The certificate pin `client` checks against.
     pins: Arc<Pins>,
+    /// A fingerprint the user confirmed, for the next sign-in to pin.
+    trusted: Option<String>,
     backoff: Option<Duration>,
     next_due: Option<Instant>,
 }
@@ -154,6 +157,7 @@ impl Worker {
                 // `WorkerHandle::send` routes these to the API thread.
                 Some(ToWorker::Api(_) | ToWorker::Subscribe(_) | ToWorker::Unsubscribe(_)) => {}
                 Some(ToWorker::SignOut) => self.sign_out(),
+                Some(ToWorker::TrustCertificate(print)) => self.trusted = Some(print),
                 Some(ToWorker::SignIn {
                     server,
                     username,
@@ -175,7 +179,8 @@ impl Worker {
                 .meta(meta::SERVER_CERT_SHA256)
                 .ok()
                 .flatten();
-            self.pins = Pins::new(pinned);
+            // Never pin silently while syncing: an unknown certificate waits for a sign-in.
+            self.pins = Pins::asking(pinned, None);
             self.client = Some(net::client(self.pins.clone())?);
         }
         Ok(self.client.as_ref().expect("set above"))
@@ -250,7 +255,7 @@ impl Worker {
             let same_server =
                 store.meta(meta::SERVER_URL).ok().flatten().as_deref() == Some(server);
             let pinned = store.meta(meta::SERVER_CERT_SHA256).ok().flatten();
-            self.pins = Pins::new(pinned.filter(|_| same_server));
+            self.pins = Pins::asking(pinned.filter(|_| same_server), self.trusted.take());
             self.client = None;
             // Whose profile this is decides who may sign in to it: unreadable is not "nobody's".
             let existing = match store.identity() {
@@ -286,8 +291,12 @@ impl Worker {
         let resp = match result {
             Ok(r) => r,
             Err(e) => {
-                let e = e.or_refusal(&self.pins);
-                self.report(FromWorker::SignInFailed(e.to_string()));
+                match e.or_refusal(&self.pins) {
+                    NetError::CertificateUnconfirmed(print) => {
+                        self.report(FromWorker::CertificateToConfirm(print))
+                    }
+                    e => self.report(FromWorker::SignInFailed(e.to_string())),
+                }
                 return false;
             }
         };

@@ -33,6 +33,10 @@ pub enum Command {
         item: String,
         answer: CheckAnswer,
     },
+    /// The user compared the fingerprint and trusts the certificate: pin it and sign in.
+    TrustAndSignIn(String),
+    /// Do not trust the certificate met on first contact.
+    DistrustCertificate,
     /// Sign out of the server (unsent work stays here).
     SignOut,
     /// Complete after the summary was looked at (the "Complete" button opens the summary).

@@ -119,6 +119,9 @@ pub struct SignInForm {
     pub error: Option<String>,
     /// The server's self-signed certificate this profile trusts (SHA-256), if pinned.
     pub pinned_certificate: Option<String>,
+    /// A self-signed certificate met on first contact, waiting for the user to compare its
+    /// fingerprint with the server's and trust it (or not).
+    pub to_confirm: Option<String>,
 }
 
 /// The sync status bar's data.

@@ -64,7 +64,7 @@ sign-in-user = User name
 sign-in-password = Password
 sign-in-busy = Signing in…
 sign-in-pinned = Server certificate trusted on this device (SHA-256): { $fingerprint }. A different certificate is refused.
-sign-in-tofu = A server with a self-signed certificate is trusted on first sign-in: compare the fingerprint shown then with the one the server printed.
+sign-in-tofu = A server with a self-signed certificate is shown with its fingerprint on first contact: compare it with the one the server printed before trusting it.
 sync-waiting-list = Waiting to be sent ({ $count })
 sync-waiting-because = Not sent yet: { $why }
 sync-waiting-offline = Not sent yet: this computer is offline; they go with the next sync once it is back.
@@ -76,3 +76,7 @@ sync-sign-out-pending = { $count ->
     [one] 1 change is not sent yet: signing out keeps it here, and it goes after the next sign-in.
    *[other] { $count } changes are not sent yet: signing out keeps them here, and they go after the next sign-in.
 }
+sign-in-confirm-title = First contact with this server
+sign-in-confirm-explain = It uses a self-signed certificate. Compare this fingerprint, character by character, with the one the server printed when it made its certificate (ask your administrator). Trust it only if they are the same: anyone on this network could show you another.
+sign-in-confirm-trust = Same fingerprint: trust and sign in
+sign-in-confirm-cancel = Do not trust

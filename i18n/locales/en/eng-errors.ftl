@@ -49,3 +49,4 @@ eng-trust-changed = the server's certificate has changed since this device first
 eng-report-not-made = the report could not be made: { $error }
 eng-report-cannot-write = cannot write { $path }: { $error }. Choose another folder, or check the disk has free space.
 eng-report-not-started = could not start making the report: { $error }
+eng-net-certificate-unconfirmed = the server's self-signed certificate (SHA-256 { $fingerprint }) is not trusted on this computer yet: sign in again and compare its fingerprint with the one the server printed

@@ -49,3 +49,4 @@ eng-trust-changed = 服务器证书与本机首次信任时不同（已信任 SH
 eng-report-not-made = 无法生成报告：{ $error }
 eng-report-cannot-write = 无法写入 { $path }：{ $error }。请选择其他文件夹，或确认磁盘有剩余空间。
 eng-report-not-started = 无法开始生成报告：{ $error }
+eng-net-certificate-unconfirmed = 服务器的自签名证书（SHA-256 { $fingerprint }）尚未在本机获得信任：请重新登录，并将指纹与服务器打印的指纹核对

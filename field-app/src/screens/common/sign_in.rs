@@ -69,6 +69,24 @@ pub fn sign_in_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
         if let Some(e) = &form.error {
             ui.label(RichText::new(e).color(format::RED));
         }
+        // First contact with a self-signed server: nothing is pinned until the user has
+        // compared the fingerprint with the one the server printed when it made it.
+        if let Some(print) = form.to_confirm.clone() {
+            ui.add_space(8.0);
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.label(RichText::new(t!("sign-in-confirm-title")).strong());
+                ui.label(t!("sign-in-confirm-explain"));
+                ui.add(egui::Label::new(RichText::new(&print).monospace().strong()).wrap());
+                ui.horizontal(|ui| {
+                    if ui.button(t!("sign-in-confirm-trust")).clicked() {
+                        out.push(Command::TrustAndSignIn(print.clone()));
+                    }
+                    if ui.button(t!("sign-in-confirm-cancel")).clicked() {
+                        out.push(Command::DistrustCertificate);
+                    }
+                });
+            });
+        }
         ui.add_space(8.0);
         match &form.pinned_certificate {
             Some(print) => ui.small(t!("sign-in-pinned", fingerprint = print)),
