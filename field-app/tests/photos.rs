@@ -131,3 +131,52 @@ fn choose_attach_and_preview_a_photo() {
     let pending = lock(h.state().store()).pending_blobs().unwrap();
     assert_eq!(pending, vec![(sha, "image/jpeg".to_string())]);
 }
+
+/// A photo dropped on the window from the file manager.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_photo_dropped_on_the_window_is_attached() {
+    let data = tempfile::tempdir().unwrap();
+    let mut store = LocalStore::open(data.path()).unwrap();
+    let ids = sample::seed(&mut store, &sample::engineer(), NOW).unwrap();
+    let mut app = FieldApp::offline(store, NOW);
+    app.apply_for_test(Command::OpenWorkOrder(ids.inspection));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rack-rear.jpg");
+    image::RgbImage::from_fn(64, 48, |x, _| image::Rgb([x as u8, 90, 160]))
+        .save(&path)
+        .unwrap();
+    let mut h = Harness::builder()
+        .with_size([1280.0, 3000.0])
+        .allow_missing_glyphs()
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app);
+    h.run();
+    assert!(h.query_by_label("or drop photos on this window").is_some());
+    let photos = |h: &Harness<'_, FieldApp>| {
+        lock(h.state().store())
+            .work_order(ids.inspection)
+            .unwrap()
+            .photos
+            .len()
+    };
+    let before = photos(&h);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path)));
+    // Steps, not run: the new photo's preview shows a spinner while it is made.
+    h.run_steps(3);
+    assert_eq!(photos(&h), before + 1, "the dropped photo is attached");
+}

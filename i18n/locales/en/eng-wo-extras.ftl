@@ -35,3 +35,4 @@ eng-extras-remove-part = Remove
 eng-extras-remove-part-name = Remove part { $part }
 eng-extras-save-part = Save part
 eng-extras-cancel-edit = Cancel
+eng-extras-drop-photos = or drop photos on this window

@@ -35,3 +35,4 @@ eng-extras-remove-part = 移除
 eng-extras-remove-part-name = 移除备件 { $part }
 eng-extras-save-part = 保存备件
 eng-extras-cancel-edit = 取消
+eng-extras-drop-photos = 也可以把照片拖到这个窗口

@@ -148,6 +148,27 @@ pub fn photos_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command
     if !v.rights.photos {
         return;
     }
+    // Photos dropped on the window (from the file manager or a camera's folder) are attached
+    // as they are, one command each; the caption field applies to them too.
+    let dropped: Vec<std::path::PathBuf> = ui.ctx().input(|i| {
+        i.raw
+            .dropped_files
+            .iter()
+            .map(|f| f.path().to_path_buf())
+            .collect()
+    });
+    for path in dropped {
+        out.push(Command::AttachPhoto {
+            path: path.display().to_string(),
+            caption: v.drafts.photo_caption.clone(),
+        });
+    }
+    let hovering = ui.ctx().input(|i| !i.raw.hovered_files.is_empty());
+    ui.label(
+        RichText::new(t!("eng-extras-drop-photos"))
+            .small()
+            .color(if hovering { format::BLUE } else { format::GREY }),
+    );
     ui.horizontal_wrapped(|ui| {
         if ui.button(t!("eng-extras-choose-photo")).clicked() {
             out.push(Command::BrowseFiles {
