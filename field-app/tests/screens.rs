@@ -810,3 +810,32 @@ fn a_new_certificate_is_shown_and_trusted_only_on_request() {
         [ToWorker::TrustCertificate(p), ToWorker::SignIn { .. }] if *p == print
     ));
 }
+
+/// One owner for "am I online?": an office call that cannot reach the server turns the status
+/// bar offline too, and a server asking to wait (429) is not "offline".
+#[test]
+fn every_answer_updates_the_one_connectivity_state() {
+    use fieldsync_app::runtime::{ApiAnswer, ApiError};
+    let (app, _ids) = seeded();
+    let mut h = harness(app, 900.0);
+    lock(h.state().store())
+        .set_meta("app.server_url", Some("http://127.0.0.1:9"))
+        .unwrap();
+    h.state_mut().refresh();
+    h.run();
+    h.state_mut().on_worker(FromWorker::Api(ApiAnswer {
+        tag: "dispatch.board".into(),
+        result: Err(ApiError::Offline("connection refused".into())),
+    }));
+    h.run();
+    assert!(h.query_by_label_contains("offline for").is_some());
+    h.state_mut().on_worker(FromWorker::SyncFailed {
+        error: "the server is busy: try again in 30 s".into(),
+        offline: false,
+        needs_sign_in: false,
+        retry_in_secs: Some(30),
+    });
+    h.run();
+    assert!(h.query_by_label("online").is_some(), "busy is not offline");
+    assert!(h.query_by_label_contains("offline for").is_none());
+}

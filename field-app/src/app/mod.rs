@@ -338,6 +338,7 @@ impl FieldApp {
             }
             FromWorker::SignedOut { told_server } => {
                 let pending = s.sync.pending;
+                s.connectivity.signed_out();
                 s.identity = None;
                 s.sync.needs_sign_in = true;
                 s.sync.running = false;
@@ -381,7 +382,7 @@ impl FieldApp {
             FromWorker::Synced(sum) => {
                 s.sync.running = false;
                 s.sync.progress = None;
-                s.sync.online = Some(true);
+                s.connectivity.reached();
                 s.sync.error = None;
                 s.sync.retry_in_secs = None;
                 s.sync.last_summary = Some(t!(
@@ -424,7 +425,14 @@ impl FieldApp {
             } => {
                 s.sync.running = false;
                 s.sync.progress = None;
-                s.sync.online = Some(!offline);
+                if offline {
+                    s.connectivity.unreachable(s.now_ms);
+                } else if needs_sign_in {
+                    s.connectivity.signed_out();
+                } else {
+                    // Refused or asked to wait: the server answered.
+                    s.connectivity.reached();
+                }
                 s.sync.error = Some(error);
                 s.sync.needs_sign_in = needs_sign_in;
                 s.sync.retry_in_secs = retry_in_secs;

@@ -9,6 +9,7 @@
 
 pub mod agenda;
 pub mod command;
+pub mod connectivity;
 pub mod devices;
 pub mod dispatch;
 pub mod notices;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub now_ms: TimestampMs,
     pub identity: Option<Identity>,
     pub flash: Option<Flash>,
+    /// Whether the server can be reached: one owner, updated by every answer.
+    pub connectivity: connectivity::Connectivity,
     /// The flash on screen and when it first showed (a success fades after
     /// [`FLASH_FADE_MS`]; an error stays until dismissed).
     pub flash_shown: Option<(Flash, TimestampMs)>,
@@ -127,8 +130,6 @@ pub struct SignInForm {
 /// The sync status bar's data.
 #[derive(Debug, Default, Clone)]
 pub struct SyncStatus {
-    /// `None` until the first attempt.
-    pub online: Option<bool>,
     pub running: bool,
     pub progress: Option<String>,
     pub last_sync_ms: Option<TimestampMs>,
@@ -415,6 +416,13 @@ impl ReportPdfStatus {
 /// Route an office-API answer to the screen that asked, by tag prefix (`dispatch.`,
 /// `supervisor.` …). An error nobody handles becomes a flash, so no failure goes unseen.
 pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
+    match &answer.result {
+        Err(crate::runtime::messages::ApiError::Offline(_)) => {
+            state.connectivity.unreachable(state.now_ms)
+        }
+        Err(crate::runtime::messages::ApiError::NeedsSignIn) => state.connectivity.signed_out(),
+        _ => state.connectivity.reached(),
+    }
     // Screens hook in here by prefix:
     // `if answer.tag.starts_with("x.") { return x::on_api_answer(state, answer); }`
     if answer.tag.starts_with(dispatch::TAG) {

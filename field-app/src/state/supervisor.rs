@@ -3,7 +3,7 @@
 
 use super::{AppState, Flash};
 use crate::format;
-use crate::runtime::messages::{ApiAnswer, ApiCall, ApiError};
+use crate::runtime::messages::{ApiAnswer, ApiCall};
 use fieldsync::TimestampMs;
 use fieldsync_i18n::{self as i18n, t};
 use serde::Deserialize;
@@ -154,7 +154,6 @@ pub struct SupervisorState {
     pub loading: bool,
     /// Why the last load failed (offline, refused …); the last summary stays shown.
     pub problem: Option<String>,
-    pub offline: bool,
     /// The last save of the summary as a file.
     pub file: Option<SummaryFile>,
     /// Work order (document id) the feedback is about.
@@ -224,14 +223,12 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
                     s.summary = Some(summary);
                     s.loaded_at_ms = Some(state.now_ms);
                     s.problem = None;
-                    s.offline = false;
                 }
                 Err(e) => s.problem = Some(e),
             }
         }
         (TAG_KPIS, Err(e)) => {
             s.loading = false;
-            s.offline = matches!(e, ApiError::Offline(_));
             s.problem = Some(e.to_string());
         }
         (TAG_WORK_ORDERS, Ok(reply)) => {

@@ -3,6 +3,7 @@
 
 use crate::format;
 use crate::state::command::Command;
+use crate::state::connectivity::Connectivity;
 use crate::state::{AppState, Screen};
 use egui::RichText;
 use fieldsync_i18n::t;
@@ -10,12 +11,19 @@ use fieldsync_i18n::t;
 pub fn status_bar_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
     let s = &state.sync;
     ui.horizontal(|ui| {
-        let (dot, text) = match (s.running, s.online, s.server.is_some()) {
+        let (dot, text) = match (s.running, state.connectivity, s.server.is_some()) {
             (true, _, _) => (format::BLUE, t!("bar-syncing")),
             (_, _, false) => (format::GREY, t!("bar-no-server")),
-            (_, Some(true), _) => (format::GREEN, t!("bar-online")),
-            (_, Some(false), _) => (format::RED, t!("bar-offline")),
-            (_, None, _) => (format::GREY, t!("bar-not-synced-yet")),
+            (_, Connectivity::Online, _) => (format::GREEN, t!("bar-online")),
+            (_, Connectivity::Offline { since_ms }, _) => (
+                format::RED,
+                t!(
+                    "bar-offline-since",
+                    span = format::duration((state.now_ms - since_ms).max(60_000))
+                ),
+            ),
+            (_, Connectivity::SignedOut, _) => (format::GREY, t!("bar-signed-out")),
+            (_, Connectivity::Unknown, _) => (format::GREY, t!("bar-not-synced-yet")),
         };
         ui.label(RichText::new("●").color(dot));
         ui.label(text);
@@ -131,9 +139,9 @@ pub fn sync_details_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Comman
     if !s.pending_items.is_empty() {
         super::section(ui, &t!("sync-waiting-list", count = s.pending_items.len()));
         // Why they wait: the last problem, or simply that the next sync has not run yet.
-        let why = match (&s.error, s.online) {
+        let why = match (&s.error, state.connectivity.is_offline()) {
             (Some(e), _) => t!("sync-waiting-because", why = e.clone()),
-            (None, Some(false)) => t!("sync-waiting-offline"),
+            (None, true) => t!("sync-waiting-offline"),
             _ => t!("sync-waiting-next"),
         };
         ui.label(RichText::new(why).color(format::GREY));

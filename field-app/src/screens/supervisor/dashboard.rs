@@ -80,7 +80,7 @@ fn dashboard_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
         }
     });
     if let Some(p) = &s.problem {
-        let text = match (s.offline, s.loaded_at_ms) {
+        let text = match (state.connectivity.is_offline(), s.loaded_at_ms) {
             (true, Some(at)) => t!("dash-offline-loaded", when = format::time(at)),
             (true, None) => t!("dash-offline"),
             _ => p.clone(),

@@ -164,7 +164,7 @@ pub fn every_frame(state: &mut AppState, out: &mut Vec<Command>) {
         d.subscribed = false;
         d.liveness = Liveness::Idle;
     }
-    if state.sync.online == Some(true) && state.identity.is_some() {
+    if state.connectivity.is_online() && state.identity.is_some() {
         out.extend(state.sla_clocks.fetches().into_iter().map(Command::Api));
     }
 }
