@@ -229,3 +229,21 @@ fn a_late_answer_for_another_work_order_is_ignored() {
     assert!(h.query_by_label_contains("History: 3 changes").is_none());
     assert!(h.query_by_label_contains("Loading the history").is_some());
 }
+
+/// The supervisor decides on the report page, with the report in view: sending back needs a
+/// comment; approving there returns to the queue with the report approved.
+#[test]
+fn approve_from_the_report_page() {
+    let (mut h, id) = open_history();
+    assert!(h.query_by_label("Approve").is_some(), "decide on the page");
+    h.get_by_label("Approve").click();
+    h.run_steps(3);
+    let wo = fieldsync_app::runtime::lock(h.state().store())
+        .work_order(id)
+        .unwrap();
+    assert_eq!(wo.fold().status, fieldsync::status::Status::Approved);
+    assert!(
+        h.state().state.review_history.doc.is_none(),
+        "back to the queue"
+    );
+}

@@ -77,3 +77,4 @@ review-findings = { $count ->
 review-no-findings = none
 review-signed = ✓ signed
 review-not-signed = not signed
+review-page-comment = Comment for the engineer

@@ -68,3 +68,4 @@ review-findings = ⚠ { $count } 项不合格
 review-no-findings = 无
 review-signed = ✓ 已签字
 review-not-signed = 未签字
+review-page-comment = 给工程师的意见

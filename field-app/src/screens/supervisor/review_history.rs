@@ -34,6 +34,7 @@ pub(super) fn history_page_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut
     if state.review_history.doc.is_none() {
         return;
     }
+    decision_ui(ui, state, id, out);
     let picked = timeline_ui(ui, state, out);
     if let Some(k) = picked {
         show_change(state, k, out);
@@ -56,6 +57,59 @@ pub(super) fn history_page_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut
     });
     if let Some(k) = chosen {
         show_change(state, k, out);
+    }
+}
+
+/// Decide here, with the report in view: a comment, Approve, Send back (needs the comment).
+/// Only while the report waits for review; the decision returns to the queue.
+fn decision_ui(
+    ui: &mut egui::Ui,
+    state: &mut AppState,
+    id: fieldsync::DocId,
+    out: &mut Vec<Command>,
+) {
+    let waiting = state
+        .review_history
+        .current
+        .as_deref()
+        .is_some_and(|wo| wo.fold().status == Status::Completed);
+    if !waiting {
+        return;
+    }
+    let comment = state.review_comments.entry(id).or_default();
+    let mut decided = false;
+    ui.horizontal_wrapped(|ui| {
+        ui.add(
+            egui::TextEdit::singleline(comment)
+                .hint_text(t!("review-comment-hint"))
+                .desired_width(320.0),
+        )
+        .accessible_name(t!("review-page-comment"));
+        if ui.button(t!("review-approve")).clicked() {
+            out.push(Command::Review {
+                id,
+                kind: fieldsync::status::EventKind::Approved,
+                comment: comment.trim().to_owned(),
+            });
+            decided = true;
+        }
+        let back = ui
+            .add_enabled(
+                !comment.trim().is_empty(),
+                egui::Button::new(t!("review-send-back")),
+            )
+            .on_disabled_hover_text(t!("review-send-back-needs-comment"));
+        if back.clicked() {
+            out.push(Command::Review {
+                id,
+                kind: fieldsync::status::EventKind::Rejected,
+                comment: comment.trim().to_owned(),
+            });
+            decided = true;
+        }
+    });
+    if decided {
+        state.review_history = Default::default();
     }
 }
 
