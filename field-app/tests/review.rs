@@ -157,3 +157,34 @@ fn the_queue_flags_a_report_with_failed_checks() {
     };
     assert!(h.query_by_label(&words).is_some(), "{words}");
 }
+
+/// At 800 px the navigation bar holds every office screen without overlapping: the signed-in
+/// name leaves the bar (it overlapped "Dashboard"); at 1280 px it is there.
+#[test]
+fn the_navigation_bar_does_not_overlap_at_800_px() {
+    let narrow = |width: f32| {
+        let (store, _id) = completed_store();
+        store.set_identity(&sample::supervisor()).unwrap();
+        let mut h = Harness::builder()
+            .with_size([width, 500.0])
+            .allow_missing_glyphs()
+            .with_context_setup(fonts::install)
+            .build_ui_state(
+                |ui, app: &mut FieldApp| app.ui(ui),
+                FieldApp::offline(store, NOW + 60_000),
+            );
+        h.run();
+        h
+    };
+    let h = narrow(800.0);
+    let name = format!("{} · Supervisor", sample::supervisor().display_name);
+    assert!(h.query_by_label(&name).is_none(), "no room for the name");
+    // The language menu is 90 px wide at the right edge.
+    let last = h.get_by_label("Dashboard").rect();
+    assert!(
+        last.right() <= 800.0 - 90.0,
+        "Dashboard {last:?} runs into the language menu"
+    );
+    let h = narrow(1280.0);
+    assert!(h.query_by_label(&name).is_some());
+}

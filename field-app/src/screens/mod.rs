@@ -43,14 +43,31 @@ pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
     out
 }
 
+/// Below this window width the signed-in name leaves the bar (it is on the brand's hover):
+/// with every office screen it overlapped the last buttons at 800 px.
+const NAV_NAME_MIN_WIDTH: f32 = 1000.0;
+
 fn nav_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
+    let who = state.identity.as_ref().map(|me| {
+        format!(
+            "{} · {}",
+            me.display_name,
+            i18n::words::role(i18n::current(), me.role)
+        )
+    });
+    let wide = ui.available_width() >= NAV_NAME_MIN_WIDTH;
     ui.horizontal(|ui| {
-        ui.label(
+        let brand = ui.label(
             RichText::new("fieldsync")
                 .strong()
                 .size(18.0)
                 .color(format::BLUE),
         );
+        if let Some(who) = &who
+            && !wide
+        {
+            brand.on_hover_text(who);
+        }
         ui.separator();
         let signed_in = state.identity.is_some();
         for screen in [
@@ -83,14 +100,12 @@ fn nav_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
         }
         ui.with_layout(
             egui::Layout::right_to_left(egui::Align::Center),
-            |ui| match &state.identity {
-                Some(me) => {
+            |ui| match &who {
+                Some(who) => {
                     language_menu(ui, out);
-                    ui.label(format!(
-                        "{} · {}",
-                        me.display_name,
-                        i18n::words::role(i18n::current(), me.role)
-                    ));
+                    if wide {
+                        ui.label(who);
+                    }
                 }
                 None => {
                     language_menu(ui, out);
