@@ -312,7 +312,7 @@ impl FieldApp {
                 s.sign_in.busy = false;
                 s.sign_in.password.clear();
                 s.sign_in.error = None;
-                s.sync.needs_sign_in = false;
+                s.connectivity.reached();
                 s.flash = Some(Flash {
                     text: t!("eng-app-signed-in", name = &identity.display_name),
                     error: false,
@@ -340,7 +340,6 @@ impl FieldApp {
                 let pending = s.sync.pending;
                 s.connectivity.signed_out();
                 s.identity = None;
-                s.sync.needs_sign_in = true;
                 s.sync.running = false;
                 s.screen = Screen::SignIn;
                 let mut text = if told_server {
@@ -434,7 +433,6 @@ impl FieldApp {
                     s.connectivity.reached();
                 }
                 s.sync.error = Some(error);
-                s.sync.needs_sign_in = needs_sign_in;
                 s.sync.retry_in_secs = retry_in_secs;
             }
             FromWorker::Api(answer) if answer.tag == crate::state::supervisor::TAG_FILE => {

@@ -138,7 +138,6 @@ pub struct SyncStatus {
     pub pending_items: Vec<PendingLine>,
     pub pending_blobs: usize,
     pub error: Option<String>,
-    pub needs_sign_in: bool,
     pub retry_in_secs: Option<u64>,
     pub last_summary: Option<String>,
     /// Rejected changes kept in quarantine: doc, code, reason, when.

@@ -56,7 +56,7 @@ pub fn status_bar_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>
             ui.label(p);
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if s.needs_sign_in {
+            if state.connectivity == Connectivity::SignedOut {
                 if ui.button(t!("bar-sign-in-again")).clicked() {
                     out.push(Command::Go(Screen::SignIn));
                 }
