@@ -42,8 +42,13 @@ pub fn refresh_lists(store: &mut LocalStore, state: &mut AppState) -> Result<()>
         .collect();
     queue.sort_by_key(|r| r.completed_at_ms);
     // What the supervisor weighs before opening a report: findings, signature, time on site.
+    // Read only for those who review: this runs after every edit. A report that cannot be
+    // read has no facts (shown as unknown, not as "no findings, not signed").
+    let role = state.identity.as_ref().map(|i| i.role);
+    let reviews = matches!(role, Some(Role::Supervisor | Role::Admin));
     state.review_facts = queue
         .iter()
+        .filter(|_| reviews)
         .filter_map(|r| {
             let wo = store.work_order(r.doc_id).ok()?;
             Some((
@@ -59,11 +64,16 @@ pub fn refresh_lists(store: &mut LocalStore, state: &mut AppState) -> Result<()>
     state.review_queue = queue;
     refresh_sync_counts(store, state)?;
     state.sync.pending_items = pending_lines(store)?;
-    state.templates = store
-        .templates()?
-        .into_iter()
-        .map(|(id, name)| (id.to_string(), name))
-        .collect();
+    // The plan form's choice: loaded for the office only (every template is read).
+    state.templates = if matches!(role, Some(Role::Dispatcher | Role::Admin)) {
+        store
+            .templates()?
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(())
 }
 

@@ -67,26 +67,15 @@ pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>
                         }
                         ui.label(row.site_name.as_deref().unwrap_or("—"));
                         ui.label(row.priority.as_deref().unwrap_or("—"));
-                        let facts = state
-                            .review_facts
-                            .get(&row.doc_id)
-                            .cloned()
-                            .unwrap_or_default();
-                        if facts.findings > 0 {
-                            ui.label(
-                                RichText::new(t!("review-findings", count = facts.findings))
-                                    .color(format::RED)
-                                    .strong(),
-                            );
-                        } else {
-                            ui.label(RichText::new(t!("review-no-findings")).color(format::GREY));
+                        match state.review_facts.get(&row.doc_id) {
+                            Some(facts) => facts_ui(ui, facts),
+                            // Not read (a report this device cannot open): unknown, not "none".
+                            None => {
+                                for _ in 0..3 {
+                                    ui.label("—");
+                                }
+                            }
                         }
-                        if facts.signed {
-                            ui.label(RichText::new(t!("review-signed")).color(format::GREEN));
-                        } else {
-                            ui.label(RichText::new(t!("review-not-signed")).color(format::AMBER));
-                        }
-                        ui.label(facts.on_site_ms.map_or("—".to_string(), format::duration));
                         let comment = state.review_comments.entry(row.doc_id).or_default();
                         // Sized explicitly: in a grid the field would shrink to its column.
                         ui.add_sized(
@@ -124,4 +113,23 @@ pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>
                     }
                 });
         });
+}
+
+/// Findings (red when any), signature and time on site of one queued report.
+fn facts_ui(ui: &mut egui::Ui, facts: &crate::state::ReviewFacts) {
+    if facts.findings > 0 {
+        ui.label(
+            RichText::new(t!("review-findings", count = facts.findings))
+                .color(format::RED)
+                .strong(),
+        );
+    } else {
+        ui.label(RichText::new(t!("review-no-findings")).color(format::GREY));
+    }
+    if facts.signed {
+        ui.label(RichText::new(t!("review-signed")).color(format::GREEN));
+    } else {
+        ui.label(RichText::new(t!("review-not-signed")).color(format::AMBER));
+    }
+    ui.label(facts.on_site_ms.map_or("—".to_string(), format::duration));
 }
