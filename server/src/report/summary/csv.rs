@@ -5,34 +5,10 @@
 //! period. UTF-8 with a byte-order mark and formula cells defused, so Excel on a Chinese
 //! Windows opens it as it is.
 
-use super::period_title;
+use super::{figure_name, period_title};
 use crate::kpis::{KpiReport, headline};
 use fieldsync_i18n::{Lang, tl};
 use std::collections::BTreeMap;
-
-/// A headline figure's name in words: `summary-fig-<code>`, or for the per-category figures
-/// (`faults_<cat>`, `fault_rate_<cat>_pct`, `fault_share_<cat>_pct`) the category in words.
-pub fn figure_name(code: &str, lang: Lang) -> String {
-    let key = format!("summary-fig-{code}");
-    if lang.has(&key) {
-        return lang.tr(&key);
-    }
-    let category = |prefix: &str, suffix: &str| {
-        code.strip_prefix(prefix)
-            .and_then(|rest| rest.strip_suffix(suffix))
-            .map(|cat| fieldsync_i18n::words::category(lang, cat))
-    };
-    if let Some(c) = category("fault_rate_", "_pct") {
-        return tl!(lang, "summary-fig-fault-rate-of", category = c);
-    }
-    if let Some(c) = category("fault_share_", "_pct") {
-        return tl!(lang, "summary-fig-fault-share-of", category = c);
-    }
-    if let Some(c) = category("faults_", "") {
-        return tl!(lang, "summary-fig-faults-of", category = c);
-    }
-    code.to_owned()
-}
 
 /// The CSV bytes of `r` in `lang`.
 pub fn to_csv(r: &KpiReport, lang: Lang) -> Result<Vec<u8>, csv::Error> {

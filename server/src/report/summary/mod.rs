@@ -78,6 +78,30 @@ fn signed(v: Option<f64>, unit: &str) -> String {
     }
 }
 
+/// A headline figure's name in words: `summary-fig-<code>`, or for the per-category figures
+/// (`faults_<cat>`, `fault_rate_<cat>_pct`, `fault_share_<cat>_pct`) the category in words.
+pub fn figure_name(code: &str, lang: Lang) -> String {
+    let key = format!("summary-fig-{code}");
+    if lang.has(&key) {
+        return lang.tr(&key);
+    }
+    let category = |prefix: &str, suffix: &str| {
+        code.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(suffix))
+            .map(|cat| fieldsync_i18n::words::category(lang, cat))
+    };
+    if let Some(c) = category("fault_rate_", "_pct") {
+        return tl!(lang, "summary-fig-fault-rate-of", category = c);
+    }
+    if let Some(c) = category("fault_share_", "_pct") {
+        return tl!(lang, "summary-fig-fault-share-of", category = c);
+    }
+    if let Some(c) = category("faults_", "") {
+        return tl!(lang, "summary-fig-faults-of", category = c);
+    }
+    code.to_owned()
+}
+
 /// A key figure: headline metric name (its words are `summary-fig-<metric>`), unit, and
 /// the target it must meet (flagged when the current value falls below it).
 struct Figure {
@@ -158,7 +182,7 @@ fn key_figures(l: &mut Layout, r: &KpiReport, lang: Lang) {
             let target = f.min_target.map(|t| format!("≥ {}", num(Some(t), &u)));
             Row {
                 cells: vec![
-                    lang.tr(&format!("summary-fig-{}", f.metric)),
+                    figure_name(f.metric, lang),
                     num(cur, &u),
                     num(value(&r.previous, f.metric), &u),
                     signed(r.change.get(f.metric).copied().flatten(), &u),
