@@ -23,6 +23,11 @@ const FIRST: &[&str] = &[
     "change_log",
 ];
 
+/// SQLite-only bookkeeping the PostgreSQL backend does without: not copied. (`briefcase_mark`
+/// lets a SQLite answer page skip comparing a device's briefcase with what it holds; without
+/// it the pages compare, as PostgreSQL's always do.)
+const SQLITE_ONLY: &[(&str, &str)] = &[("devices", "briefcase_mark")];
+
 /// What was copied.
 #[derive(Clone, Debug, Default)]
 pub struct CopyReport {
@@ -146,7 +151,10 @@ fn copy_table(
 ) -> Result<u64> {
     let sqlite_cols: Vec<String> = {
         let st = conn.prepare(&format!("SELECT * FROM \"{table}\" LIMIT 0"))?;
-        st.column_names().map(str::to_owned).collect()
+        st.column_names()
+            .filter(|c| !SQLITE_ONLY.contains(&(table, *c)))
+            .map(str::to_owned)
+            .collect()
     };
     let cols: Vec<&(String, Type)> = pg_cols
         .iter()

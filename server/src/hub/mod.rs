@@ -188,17 +188,19 @@ impl Hub {
         {
             tracing::warn!(doc = %id, error = %e, "could not notify the office of late work");
         }
+        // A document not kept loaded is compacted by a later push that loads it.
+        let Some(after) = p.after else { return };
         if outcome.chunks_since_snapshot >= self.config.compact_after_chunks {
             // Compaction failing is not the push's failure: the log still holds everything.
             if let Err(e) = self
                 .db
                 .blocking()
-                .write_snapshot(id, &p.after.save(), outcome.seq)
+                .write_snapshot(id, &after.save(), outcome.seq)
             {
                 tracing::warn!(doc = %id, error = %e, "snapshot failed; will retry on a later push");
             }
         }
-        self.cache().put_with(id, p.after, p.work_order);
+        self.cache().put_with(id, after, p.work_order);
     }
 
     /// A notification (kind `late_work`) to every enabled dispatcher. Backends without the
@@ -296,8 +298,11 @@ impl Hub {
 struct Pending {
     rec: AppendRecord,
     base: Vec<String>,
-    /// The merged document, cached once the append is stored.
-    after: Automerge,
+    /// The merged document, cached once the append is stored; `None` when it is not kept
+    /// loaded (see [`Pending::unloaded`]).
+    after: Option<Automerge>,
+    /// The merged document's heads.
+    heads: Vec<ChangeHash>,
     /// The work order read from `after`, if one was (cached with it).
     work_order: Option<Arc<fieldsync::model::WorkOrder>>,
     /// What to tell the office once stored: an engineer's offline work on a work order they
@@ -323,6 +328,7 @@ impl Pending {
         for c in new_changes {
             bytes.extend_from_slice(c.raw_bytes());
         }
+        let heads = after.get_heads();
         let rec = AppendRecord {
             doc_id: id,
             kind,
@@ -330,7 +336,7 @@ impl Pending {
             origin_device: origin,
             bytes,
             change_count: new_changes.len() as u32,
-            heads: after.get_heads().iter().map(|h| h.to_string()).collect(),
+            heads: heads.iter().map(|h| h.to_string()).collect(),
             received_at_ms: now,
             projection,
             created,
@@ -338,7 +344,8 @@ impl Pending {
         Self {
             rec,
             base: base.iter().map(|h| h.to_string()).collect(),
-            after,
+            after: Some(after),
+            heads,
             work_order: None,
             late_work: None,
         }
@@ -355,6 +362,15 @@ impl Pending {
         if pushed.len() <= self.rec.bytes.len() {
             self.rec.bytes = pushed.to_vec();
         }
+        self
+    }
+
+    /// Drop the merged document and its work order now instead of caching them once stored:
+    /// a request bringing thousands of new documents (an office's first upload) would
+    /// otherwise hold every one loaded until its commit. What is stored is unchanged.
+    fn unloaded(mut self) -> Self {
+        self.after = None;
+        self.work_order = None;
         self
     }
 

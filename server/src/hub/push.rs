@@ -10,6 +10,11 @@ use fieldsync::wire::{Heads, PushDoc, PushOutcome, RejectCode};
 use fieldsync::{DeviceId, Role, TimestampMs};
 use std::collections::HashSet;
 
+/// Documents of one request kept loaded from validation to commit and cached afterwards. A
+/// device's first sync of its briefcase (hundreds of work orders) fits; an office's upload
+/// of thousands does not hold them all (each loaded work order is ~20 times its stored size).
+const KEEP_LOADED_PER_REQUEST: usize = 512;
+
 /// The authenticated device behind a sync request.
 #[derive(Clone, Debug)]
 pub struct CallerCtx {
@@ -189,10 +194,21 @@ impl Hub {
         pushes: &[PushDoc],
         now: TimestampMs,
     ) -> Vec<Result<Checked, HubError>> {
-        super::on_all_cores(pushes.iter().collect(), |p: &PushDoc| {
-            let _g = self.lock(&p.doc_id);
-            self.check_and_store(caller, p, now)
-        })
+        super::on_all_cores(
+            pushes.iter().enumerate().collect(),
+            |(i, p): (usize, &PushDoc)| {
+                let _g = self.lock(&p.doc_id);
+                let checked = self.check_and_store(caller, p, now);
+                // Only the first documents of a large request stay loaded until its commit
+                // (and are cached then): memory for the rest is what they store.
+                match checked {
+                    Ok(Checked::Ready(pending, heads)) if i >= KEEP_LOADED_PER_REQUEST => {
+                        Ok(Checked::Ready(Box::new((*pending).unloaded()), heads))
+                    }
+                    other => other,
+                }
+            },
+        )
     }
 
     /// Record a rejection (for the admin's view and the device's quarantine) and answer it.

@@ -26,7 +26,7 @@ impl Hub {
             return Err(HubError::Invalid(format!("document {id} exists already")));
         }
         let pending = self.new_doc(id, kind, f, created_by, now)?;
-        let heads = Heads::from(pending.after.get_heads());
+        let heads = Heads::from(pending.heads.clone());
         if !self.commit_pending(pending)? {
             return Err(HubError::Invalid(format!("document {id} exists already")));
         }

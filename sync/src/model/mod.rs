@@ -9,6 +9,7 @@ pub mod conflicts;
 pub mod device;
 pub mod doc;
 pub mod feedback;
+mod hydrated;
 pub mod json;
 pub mod knowledge;
 pub mod outage;

@@ -45,8 +45,8 @@ pub(crate) fn scalar(s: &ScalarValue) -> J {
 
 /// Read a whole document into a view struct; a wrong type names the field.
 pub fn read<T: DeserializeOwned>(doc: &impl ReadDoc, kind: &'static str) -> Result<T, ModelError> {
-    let tree = to_json(doc)?;
-    serde_json::from_value(tree).map_err(|e| ModelError::Shape {
+    let tree = doc.hydrate(automerge::ROOT, None)?;
+    super::hydrated::from_hydrated(&tree).map_err(|e| ModelError::Shape {
         kind,
         detail: e.to_string(),
     })

@@ -398,9 +398,18 @@ async fn a_lost_answer_is_sent_again_and_a_confirmed_one_is_not() {
     env.state.hub.unassign(wo, eng.id, 2).unwrap();
     let gone = sync(&env.app, &l.token, &request(quiet.cursor, vec![])).await;
     assert_eq!(gone.removed, vec![wo]);
-    let _ = disp;
-    let after = sync(&env.app, &l.token, &request(gone.cursor, vec![])).await;
+    // That answer was lost too: the removal is announced again until an answer is stored.
+    let again = sync(&env.app, &l.token, &request(quiet.cursor, vec![])).await;
+    assert_eq!(again.removed, vec![wo]);
+    let after = sync(&env.app, &l.token, &request(again.cursor, vec![])).await;
     assert!(after.removed.is_empty());
+    // Assigned again: it comes back whole, and once stored is not sent again.
+    env.state.hub.assign(wo, eng.id, disp.id, 3).unwrap();
+    let back = sync(&env.app, &l.token, &request(after.cursor, vec![])).await;
+    assert_eq!(back.pull.len(), 1);
+    assert!(back.pull[0].whole && back.removed.is_empty());
+    let settled = sync(&env.app, &l.token, &request(back.cursor, vec![])).await;
+    assert!(settled.pull.is_empty() && settled.removed.is_empty());
 }
 
 #[tokio::test]

@@ -258,7 +258,10 @@ fn append_in(
             params![dev.to_string(), id],
         )?;
     }
-    super::projections::write(tx, &id, &rec.projection, rec.received_at_ms)?;
+    let links_changed = super::projections::write(tx, &id, &rec.projection, rec.received_at_ms)?;
+    if rec.created || links_changed {
+        set_membership_mark(tx, seq)?;
+    }
     let chunks_since_snapshot: i64 = tx
         .prepare_cached(
             "SELECT COUNT(*) FROM change_log c JOIN docs d ON d.doc_id = c.doc_id
@@ -279,6 +282,37 @@ pub fn in_briefcase(conn: &Connection, user: UserId, role: Role, doc: DocId) -> 
     Ok(conn
         .prepare_cached(&sql)?
         .query_row(params![user.to_string(), doc.to_string()], |r| r.get(0))?)
+}
+
+/// The change-log position of the latest append that may have changed whose briefcase
+/// anything is in (a new document, or a work order's or device's links): 0 if none yet.
+fn membership_mark(tx: &Connection) -> Result<i64> {
+    let mark: Option<i64> = tx
+        .prepare_cached("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'membership_mark'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(mark.unwrap_or(0))
+}
+
+fn set_membership_mark(tx: &Connection, seq: i64) -> Result<()> {
+    exec(
+        tx,
+        "INSERT INTO meta (key, value) VALUES ('membership_mark', ?1)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [seq.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Forget that `device` was found to hold exactly its briefcase: its next answer page
+/// compares the two again.
+fn forget_briefcase_match(tx: &Connection, dev: &str) -> Result<()> {
+    exec(
+        tx,
+        "UPDATE devices SET briefcase_mark = NULL WHERE device_id = ?1",
+        [dev],
+    )?;
+    Ok(())
 }
 
 fn briefcase(tx: &Connection, user: UserId, role: Role) -> Result<Vec<(String, DocKind)>> {
@@ -346,7 +380,7 @@ fn confirm_cursor_in(tx: &Connection, device: DeviceId, cursor: u64) -> Result<u
                 params![dev, c],
             )?;
             // Whole sends of lost answers: the device does not hold them.
-            exec(
+            let lost = exec(
                 tx,
                 "DELETE FROM device_docs WHERE device_id = ?1 AND state = 'pending' AND delivery_no > ?2",
                 params![dev, c],
@@ -357,6 +391,16 @@ fn confirm_cursor_in(tx: &Connection, device: DeviceId, cursor: u64) -> Result<u
                 "DELETE FROM device_docs WHERE device_id = ?1 AND state = 'removing' AND delivery_no <= ?2",
                 params![dev, c],
             )?;
+            // Documents to send again or removals to announce again: the answer page must
+            // compare the briefcase with what the device holds.
+            let unconfirmed_removals: bool = tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM device_docs WHERE device_id = ?1 AND state = 'removing')",
+                )?
+                .query_row([&dev], |r| r.get(0))?;
+            if lost > 0 || unconfirmed_removals {
+                forget_briefcase_match(tx, &dev)?;
+            }
             exec(
                 tx,
                 "DELETE FROM deliveries WHERE device_id = ?1 AND delivery_no < ?2",
@@ -365,6 +409,7 @@ fn confirm_cursor_in(tx: &Connection, device: DeviceId, cursor: u64) -> Result<u
         }
         None => {
             exec(tx, "DELETE FROM device_docs WHERE device_id = ?1", [&dev])?;
+            forget_briefcase_match(tx, &dev)?;
         }
     }
     Ok(from.unwrap_or(0).max(0) as u64)
@@ -377,27 +422,25 @@ pub fn pull(conn: &mut Connection, p: &PullParams) -> Result<PullPage> {
     Ok(page)
 }
 
-fn pull_in(tx: &Connection, p: &PullParams) -> Result<PullPage> {
-    let dev = p.device.to_string();
-    let n: i64 = tx
-        .prepare_cached(
-            "SELECT COALESCE(MAX(delivery_no), 0) + 1 FROM deliveries WHERE device_id = ?1",
-        )?
-        .query_row([&dev], |r| r.get(0))?;
-    let top: i64 = tx
-        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM change_log")?
-        .query_row([], |r| r.get(0))?;
-    let bc = briefcase(tx, p.user, p.role)?;
-    let held: HashMap<String, String> = {
-        let mut st =
-            tx.prepare_cached("SELECT doc_id, state FROM device_docs WHERE device_id = ?1")?;
-        st.query_map([&dev], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?
-    };
-    let in_bc: HashSet<&str> = bc.iter().map(|(id, _)| id.as_str()).collect();
+/// What comparing a device's briefcase with what it holds put on the answer page.
+#[derive(Default)]
+struct Reconciled {
+    /// Documents sent whole (in the briefcase, not held).
+    docs: Vec<PullItem>,
+    size: u64,
+    /// The whole sends did not all fit on the page.
+    more: bool,
+    /// Documents the device must drop (held, no longer in the briefcase).
+    removed: Vec<DocId>,
+}
 
-    // Removals: announced (again) until a stored answer confirms them.
-    let mut removed = Vec::new();
+/// Compare `p.user`'s briefcase with what the device holds: announce removals (again, until
+/// confirmed) and send the missing documents whole, as many as fit the page.
+fn reconcile_briefcase(tx: &Connection, p: &PullParams, dev: &str, n: i64) -> Result<Reconciled> {
+    let bc = briefcase(tx, p.user, p.role)?;
+    let held = held_by(tx, dev)?;
+    let in_bc: HashSet<&str> = bc.iter().map(|(id, _)| id.as_str()).collect();
+    let mut out = Reconciled::default();
     for (doc, state) in &held {
         if in_bc.contains(doc.as_str()) {
             if state == "removing" {
@@ -414,32 +457,108 @@ fn pull_in(tx: &Connection, p: &PullParams) -> Result<PullPage> {
             "UPDATE device_docs SET state = 'removing', delivery_no = ?3 WHERE device_id = ?1 AND doc_id = ?2",
             params![dev, doc, n],
         )?;
-        removed.push(parse_col::<DocId>(0, doc.clone())?);
+        out.removed.push(parse_col::<DocId>(0, doc.clone())?);
     }
-
-    let mut docs: Vec<PullItem> = Vec::new();
-    let mut size: u64 = 0;
-    let mut more = false;
     for (doc, kind) in bc.iter().filter(|(d, _)| !held.contains_key(d)) {
         let bytes = whole_bytes(tx, doc)?;
-        if !docs.is_empty() && size + bytes.len() as u64 > p.max_bytes {
-            more = true;
+        if !out.docs.is_empty() && out.size + bytes.len() as u64 > p.max_bytes {
+            out.more = true;
             break;
         }
-        size += bytes.len() as u64;
+        out.size += bytes.len() as u64;
         exec(
             tx,
             "INSERT OR REPLACE INTO device_docs (device_id, doc_id, state, delivery_no) VALUES (?1, ?2, 'pending', ?3)",
             params![dev, doc, n],
         )?;
-        docs.push(PullItem {
+        out.docs.push(PullItem {
             doc_id: parse_col(0, doc.clone())?,
             kind: *kind,
             whole: true,
             bytes,
         });
     }
+    Ok(out)
+}
 
+/// What the server counts as on the device, by document: `held`, `pending` (sent, not yet
+/// confirmed) or `removing`.
+fn held_by(tx: &Connection, dev: &str) -> Result<HashMap<String, String>> {
+    let mut st = tx.prepare_cached("SELECT doc_id, state FROM device_docs WHERE device_id = ?1")?;
+    Ok(st
+        .query_map([dev], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The debug builds' check of the answer page's shortcut: the briefcase documents the device
+/// lacks, and what it holds (or is told to remove) outside its briefcase.
+#[cfg(debug_assertions)]
+fn briefcase_difference(
+    tx: &Connection,
+    p: &PullParams,
+    dev: &str,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let bc = briefcase(tx, p.user, p.role)?;
+    let held = held_by(tx, dev)?;
+    let in_bc: HashSet<&str> = bc.iter().map(|(id, _)| id.as_str()).collect();
+    let missing = bc
+        .iter()
+        .filter(|(d, _)| !held.contains_key(d))
+        .map(|(d, _)| d.clone())
+        .collect();
+    let extra = held
+        .iter()
+        .filter(|(d, state)| !in_bc.contains(d.as_str()) || *state == "removing")
+        .map(|(d, _)| d.clone())
+        .collect();
+    Ok((missing, extra))
+}
+
+fn pull_in(tx: &Connection, p: &PullParams) -> Result<PullPage> {
+    let dev = p.device.to_string();
+    let n: i64 = tx
+        .prepare_cached(
+            "SELECT COALESCE(MAX(delivery_no), 0) + 1 FROM deliveries WHERE device_id = ?1",
+        )?
+        .query_row([&dev], |r| r.get(0))?;
+    let top: i64 = tx
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM change_log")?
+        .query_row([], |r| r.get(0))?;
+    let mark = membership_mark(tx)?;
+    let matched: Option<i64> = tx
+        .prepare_cached("SELECT briefcase_mark FROM devices WHERE device_id = ?1")?
+        .query_row([&dev], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let page = if matched == Some(mark) {
+        // Nothing changed whose briefcase anything is in since the device was found to hold
+        // exactly its own, and it confirmed every answer since: only changes to send.
+        #[cfg(debug_assertions)]
+        {
+            let (missing, extra) = briefcase_difference(tx, p, &dev)?;
+            debug_assert!(
+                missing.is_empty() && extra.is_empty(),
+                "device {dev} was taken to hold its briefcase: missing {missing:?}, extra {extra:?}"
+            );
+        }
+        Reconciled::default()
+    } else {
+        let r = reconcile_briefcase(tx, p, &dev, n)?;
+        if !r.more {
+            exec(
+                tx,
+                "UPDATE devices SET briefcase_mark = ?2 WHERE device_id = ?1",
+                params![dev, mark],
+            )?;
+        }
+        r
+    };
+    let Reconciled {
+        mut docs,
+        mut size,
+        mut more,
+        removed,
+    } = page;
     let mut upto = p.from_seq as i64;
     if !more {
         let mut index: HashMap<String, usize> = HashMap::new();

@@ -1,13 +1,21 @@
 //! Relational projections of the documents (dispatch board, device lists, event history):
 //! written in the append transaction, read by the JSON endpoints.
 
-use crate::storage::{DeviceRecordRow, Projection, Result, SiteRow, WorkOrderFilter, WorkOrderRow};
+use crate::storage::{
+    DeviceRecordRow, Projection, Result, SiteRow, WorkOrderFilter, WorkOrderProj, WorkOrderRow,
+};
 use fieldsync::TimestampMs;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::BTreeSet;
 
-pub fn write(tx: &Connection, id: &str, p: &Projection, now: TimestampMs) -> Result<()> {
+/// Write the rows derived from a merged document. Answers whether the write may have changed
+/// whose briefcase the document (or what it links) is in: its assignees, creator, site or
+/// devices for a work order, its site for a device record. The answer pages of every device
+/// are recomputed in full only after such a change (see `docs::pull_in`).
+pub fn write(tx: &Connection, id: &str, p: &Projection, now: TimestampMs) -> Result<bool> {
     match p {
         Projection::WorkOrder(w) => {
+            let membership_changed = work_order_links_differ(tx, id, w)?;
             exec(
                 tx,
                 "INSERT OR REPLACE INTO work_orders (doc_id, number, title, kind, status, conflict, priority,
@@ -23,21 +31,25 @@ pub fn write(tx: &Connection, id: &str, p: &Projection, now: TimestampMs) -> Res
                     w.created_by, w.created_at_ms, now, w.caller_name, w.caller_phone, w.search
                 ],
             )?;
-            exec(tx, "DELETE FROM wo_assignees WHERE doc_id = ?1", [id])?;
-            for a in &w.assignees {
-                exec(
-                    tx,
-                    "INSERT OR IGNORE INTO wo_assignees (doc_id, user_id) VALUES (?1, ?2)",
-                    params![id, a],
-                )?;
-            }
-            exec(tx, "DELETE FROM wo_devices WHERE doc_id = ?1", [id])?;
-            for d in &w.device_ids {
-                exec(
-                    tx,
-                    "INSERT OR IGNORE INTO wo_devices (doc_id, device_doc_id) VALUES (?1, ?2)",
-                    params![id, d],
-                )?;
+            // The link rows are rewritten only when they changed: most merges are a
+            // checklist tick, and rewriting them each time showed in the load profile.
+            if membership_changed {
+                exec(tx, "DELETE FROM wo_assignees WHERE doc_id = ?1", [id])?;
+                for a in &w.assignees {
+                    exec(
+                        tx,
+                        "INSERT OR IGNORE INTO wo_assignees (doc_id, user_id) VALUES (?1, ?2)",
+                        params![id, a],
+                    )?;
+                }
+                exec(tx, "DELETE FROM wo_devices WHERE doc_id = ?1", [id])?;
+                for d in &w.device_ids {
+                    exec(
+                        tx,
+                        "INSERT OR IGNORE INTO wo_devices (doc_id, device_doc_id) VALUES (?1, ?2)",
+                        params![id, d],
+                    )?;
+                }
             }
             exec(tx, "DELETE FROM wo_blobs WHERE doc_id = ?1", [id])?;
             for b in &w.blobs {
@@ -54,8 +66,13 @@ pub fn write(tx: &Connection, id: &str, p: &Projection, now: TimestampMs) -> Res
             for e in &w.events {
                 st.execute(params![id, e.id, e.kind, e.at_ms, e.by, e.note, now])?;
             }
+            Ok(membership_changed)
         }
         Projection::Device(d) => {
+            let stored_site: Option<Option<String>> = tx
+                .prepare_cached("SELECT site_id FROM device_records WHERE doc_id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
             exec(
                 tx,
                 "INSERT OR REPLACE INTO device_records (doc_id, asset_tag, device_type, vendor, model, serial, ip,
@@ -66,6 +83,7 @@ pub fn write(tx: &Connection, id: &str, p: &Projection, now: TimestampMs) -> Res
                     d.customer_id, d.location, d.status, fieldsync::store::fold(&d.search), now
                 ],
             )?;
+            Ok(stored_site.is_none_or(|site| site != d.site_id))
         }
         Projection::Site(s) => {
             exec(
@@ -74,10 +92,37 @@ pub fn write(tx: &Connection, id: &str, p: &Projection, now: TimestampMs) -> Res
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![id, s.name, s.customer_id, s.customer_name, s.address, now],
             )?;
+            // Whose briefcase a site is in follows from the work orders and devices at it.
+            Ok(false)
         }
-        Projection::None => {}
+        Projection::None => Ok(false),
     }
-    Ok(())
+}
+
+/// Do the stored links of work order `id` (assignees, devices, site, creator) differ from
+/// the new projection's? A work order not yet projected differs.
+fn work_order_links_differ(tx: &Connection, id: &str, w: &WorkOrderProj) -> Result<bool> {
+    let stored: Option<(Option<String>, String)> = tx
+        .prepare_cached("SELECT site_id, created_by FROM work_orders WHERE doc_id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((site, creator)) = stored else {
+        return Ok(true);
+    };
+    if site != w.site_id || creator != w.created_by {
+        return Ok(true);
+    }
+    let column = |sql: &str| -> Result<BTreeSet<String>> {
+        let mut st = tx.prepare_cached(sql)?;
+        let rows = st.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let assignees = column("SELECT user_id FROM wo_assignees WHERE doc_id = ?1")?;
+    if assignees != w.assignees.iter().cloned().collect() {
+        return Ok(true);
+    }
+    let devices = column("SELECT device_doc_id FROM wo_devices WHERE doc_id = ?1")?;
+    Ok(devices != w.device_ids.iter().cloned().collect())
 }
 
 /// `execute` through the connection's statement cache: the projection statements run for
