@@ -2,6 +2,7 @@
 //! first briefcase, and many devices at once. The server runs as a child process; bytes are
 //! counted by a proxy in front of it.
 
+use crate::floor::{self, FloorInput};
 use crate::report::{Table, ms, percentile};
 use crate::server_proc::{Cluster, Counters, ServerProc, counting_proxy};
 use crate::sync_bench::{fill_devices_at, new_work_order, seed_work_orders_as};
@@ -66,12 +67,14 @@ pub async fn first_sync_and_reconnect() -> anyhow::Result<Vec<Table>> {
         .iter()
         .map(|id| dev.store.doc(*id).map(|mut d| d.save().len()).unwrap_or(0))
         .sum();
+    let first_floor_input = FloorInput::of_next_sync(&mut dev.store)?;
 
     let (up0, down0) = counters.snapshot();
     let cpu0 = server.cpu();
     let t = Instant::now();
     let (trips, rejected, applying) = sync_timed(&mut dev).await?;
     let wall = t.elapsed();
+    let first_wall = wall;
     let (up1, down1) = counters.snapshot();
     let cpu = server.cpu() - cpu0;
     anyhow::ensure!(rejected == 0, "{rejected} documents were rejected");
@@ -136,6 +139,7 @@ pub async fn first_sync_and_reconnect() -> anyhow::Result<Vec<Table>> {
         })?;
         change_bytes += dev.store.doc(*id)?.save_after(&before).len();
     }
+    let reconnect_floor_input = FloorInput::of_next_sync(&mut dev.store)?;
     let (up0, down0) = counters.snapshot();
     let t = Instant::now();
     let (trips, _) = sync_counting(&mut dev).await?;
@@ -154,7 +158,29 @@ pub async fn first_sync_and_reconnect() -> anyhow::Result<Vec<Table>> {
         Some(up as f64 <= budget),
     );
     re.row("bytes down", kb(down1 - down0), "-", None);
-    Ok(vec![first, re])
+    // The floors, measured in this run once the syncs are over (the server is idle).
+    drop(dev);
+    drop(server);
+    let first_floor = floor::measure(&first_floor_input)?;
+    let reconnect_floor = floor::measure(&reconnect_floor_input)?;
+    let against = floor::multiples(
+        "first-sync and reconnect against their floors (measured in this run, see `floor`)",
+        &[
+            floor::Versus {
+                sync: "first sync",
+                wall: Ok(first_wall),
+                floor: &first_floor,
+                budget: Some(floor::FIRST_SYNC_BUDGET),
+            },
+            floor::Versus {
+                sync: "reconnect",
+                wall: Ok(wall),
+                floor: &reconnect_floor,
+                budget: None,
+            },
+        ],
+    );
+    Ok(vec![first, re, against])
 }
 
 /// An engineer's first sync of a briefcase of 500 work orders + 5,000 devices made in the office.

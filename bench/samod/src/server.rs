@@ -1,5 +1,7 @@
 //! The samod sync server: samod's own axum WebSocket acceptor on its filesystem storage, run
-//! as a child process of the benchmark so its CPU time and peak RSS are its own.
+//! as a child process of the benchmark so its CPU time and peak RSS are its own. It exits when
+//! its standard input closes: if the benchmark is killed (for instance by fieldsync-bench's
+//! bound), the server goes with it instead of being left behind.
 
 use axum::Router;
 use axum::extract::ws::WebSocketUpgrade;
@@ -9,11 +11,13 @@ use samod::storage::TokioFilesystemStorage;
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::Duration;
 
-/// Serve WebSocket sync at `ws://<addr>/` until killed. Prints `listening <addr>` once ready.
+/// Serve WebSocket sync at `ws://<addr>/` until killed or until standard input closes.
+/// Prints `listening <addr>` once ready.
 pub async fn serve(data_dir: &Path) -> anyhow::Result<()> {
+    exit_when_stdin_closes();
     let repo = Repo::build_tokio()
         .with_storage(TokioFilesystemStorage::new(data_dir))
         .with_peer_id("sync-server".into())
@@ -40,9 +44,21 @@ pub async fn serve(data_dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Exit the process once standard input reaches its end (the parent died or closed it).
+fn exit_when_stdin_closes() {
+    std::thread::spawn(|| {
+        let mut sink = [0u8; 64];
+        let mut stdin = std::io::stdin();
+        while matches!(std::io::Read::read(&mut stdin, &mut sink), Ok(n) if n > 0) {}
+        std::process::exit(0);
+    });
+}
+
 /// The server child process.
 pub struct ServerChild {
     child: Child,
+    /// Kept open while the server should run: closing it (also by dying) stops the server.
+    _stdin: Option<ChildStdin>,
     pub addr: SocketAddr,
 }
 
@@ -53,9 +69,11 @@ impl ServerChild {
             .arg("serve")
             .arg("--data-dir")
             .arg(data_dir)
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()?;
+        let stdin = child.stdin.take();
         let stdout = child.stdout.take().expect("stdout is piped");
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line)?;
@@ -67,7 +85,11 @@ impl ServerChild {
             let _ = child.kill();
             anyhow::bail!("samod server did not start (said {line:?})");
         };
-        Ok(ServerChild { child, addr })
+        Ok(ServerChild {
+            child,
+            _stdin: stdin,
+            addr,
+        })
     }
 
     /// User + system CPU time so far (from /proc/<pid>/stat, 100 ticks a second).
