@@ -26,7 +26,6 @@ use automerge::{Automerge, Change};
 use fieldsync::store::LocalStore;
 use fieldsync::wire;
 use std::io::{Read, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Passes per measurement (the median is reported).
@@ -145,28 +144,15 @@ impl Floor {
     }
 }
 
-/// Run `f` on every item, spread over the machine's cores (each worker takes the next item).
+/// `f` on every item, spread over the cores as the hub spreads a request's documents
+/// ([`fieldsync_server::hub::on_all_cores`]); the first error, if any.
 fn on_all_cores<T: Sync>(
     items: &[T],
     f: impl Fn(&T) -> anyhow::Result<()> + Sync,
 ) -> anyhow::Result<()> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let next = AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    while let Some(item) = items.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        f(item)?;
-                    }
-                    anyhow::Ok(())
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .try_for_each(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-    })
+    fieldsync_server::hub::on_all_cores(items.iter().collect(), f)
+        .into_iter()
+        .collect()
 }
 
 /// Stage 1: the body sent by another thread over a fresh loopback connection, read to its end.
@@ -379,6 +365,7 @@ pub fn run() -> anyhow::Result<Vec<Table>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn the_floor_adds_its_stages_and_the_load_on_top() {

@@ -388,8 +388,9 @@ impl Pending {
 }
 
 /// Run `f` on every item, spread over the machine's cores (each worker takes the next item, so
-/// uneven items balance out); results come back in input order.
-pub(crate) fn on_all_cores<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+/// uneven items balance out); results come back in input order. Public for the benchmarks'
+/// floor, which must spread its work exactly as the hub does.
+pub fn on_all_cores<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(items.len());
