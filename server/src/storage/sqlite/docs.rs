@@ -434,24 +434,57 @@ struct Reconciled {
     removed: Vec<DocId>,
 }
 
+/// How what a device holds differs from its briefcase.
+struct Difference<'a> {
+    /// In the briefcase, not on the device: sent whole (briefcase order: sites first).
+    missing: Vec<&'a (String, DocKind)>,
+    /// On the device (or being removed), no longer in the briefcase: announced removed.
+    extra: Vec<&'a String>,
+    /// Being removed, but back in the briefcase: held again.
+    returned: Vec<&'a String>,
+}
+
+impl Difference<'_> {
+    #[cfg(debug_assertions)]
+    fn is_empty(&self) -> bool {
+        self.missing.is_empty() && self.extra.is_empty() && self.returned.is_empty()
+    }
+}
+
+fn difference<'a>(
+    bc: &'a [(String, DocKind)],
+    held: &'a HashMap<String, String>,
+) -> Difference<'a> {
+    let in_bc: HashSet<&str> = bc.iter().map(|(id, _)| id.as_str()).collect();
+    let (kept, extra): (Vec<_>, Vec<_>) = held
+        .iter()
+        .partition(|(doc, _)| in_bc.contains(doc.as_str()));
+    Difference {
+        missing: bc.iter().filter(|(d, _)| !held.contains_key(d)).collect(),
+        extra: extra.into_iter().map(|(doc, _)| doc).collect(),
+        returned: kept
+            .into_iter()
+            .filter(|(_, state)| *state == "removing")
+            .map(|(doc, _)| doc)
+            .collect(),
+    }
+}
+
 /// Compare `p.user`'s briefcase with what the device holds: announce removals (again, until
 /// confirmed) and send the missing documents whole, as many as fit the page.
 fn reconcile_briefcase(tx: &Connection, p: &PullParams, dev: &str, n: i64) -> Result<Reconciled> {
     let bc = briefcase(tx, p.user, p.role)?;
     let held = held_by(tx, dev)?;
-    let in_bc: HashSet<&str> = bc.iter().map(|(id, _)| id.as_str()).collect();
+    let diff = difference(&bc, &held);
     let mut out = Reconciled::default();
-    for (doc, state) in &held {
-        if in_bc.contains(doc.as_str()) {
-            if state == "removing" {
-                exec(
-                    tx,
-                    "UPDATE device_docs SET state = 'held' WHERE device_id = ?1 AND doc_id = ?2",
-                    params![dev, doc],
-                )?;
-            }
-            continue;
-        }
+    for doc in diff.returned {
+        exec(
+            tx,
+            "UPDATE device_docs SET state = 'held' WHERE device_id = ?1 AND doc_id = ?2",
+            params![dev, doc],
+        )?;
+    }
+    for doc in diff.extra {
         exec(
             tx,
             "UPDATE device_docs SET state = 'removing', delivery_no = ?3 WHERE device_id = ?1 AND doc_id = ?2",
@@ -459,7 +492,7 @@ fn reconcile_briefcase(tx: &Connection, p: &PullParams, dev: &str, n: i64) -> Re
         )?;
         out.removed.push(parse_col::<DocId>(0, doc.clone())?);
     }
-    for (doc, kind) in bc.iter().filter(|(d, _)| !held.contains_key(d)) {
+    for (doc, kind) in diff.missing {
         let bytes = whole_bytes(tx, doc)?;
         if !out.docs.is_empty() && out.size + bytes.len() as u64 > p.max_bytes {
             out.more = true;
@@ -490,30 +523,6 @@ fn held_by(tx: &Connection, dev: &str) -> Result<HashMap<String, String>> {
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// The debug builds' check of the answer page's shortcut: the briefcase documents the device
-/// lacks, and what it holds (or is told to remove) outside its briefcase.
-#[cfg(debug_assertions)]
-fn briefcase_difference(
-    tx: &Connection,
-    p: &PullParams,
-    dev: &str,
-) -> Result<(Vec<String>, Vec<String>)> {
-    let bc = briefcase(tx, p.user, p.role)?;
-    let held = held_by(tx, dev)?;
-    let in_bc: HashSet<&str> = bc.iter().map(|(id, _)| id.as_str()).collect();
-    let missing = bc
-        .iter()
-        .filter(|(d, _)| !held.contains_key(d))
-        .map(|(d, _)| d.clone())
-        .collect();
-    let extra = held
-        .iter()
-        .filter(|(d, state)| !in_bc.contains(d.as_str()) || *state == "removing")
-        .map(|(d, _)| d.clone())
-        .collect();
-    Ok((missing, extra))
-}
-
 fn pull_in(tx: &Connection, p: &PullParams) -> Result<PullPage> {
     let dev = p.device.to_string();
     let n: i64 = tx
@@ -533,12 +542,17 @@ fn pull_in(tx: &Connection, p: &PullParams) -> Result<PullPage> {
     let page = if matched == Some(mark) {
         // Nothing changed whose briefcase anything is in since the device was found to hold
         // exactly its own, and it confirmed every answer since: only changes to send.
+        // Debug builds (every test) check the shortcut against the full comparison.
         #[cfg(debug_assertions)]
         {
-            let (missing, extra) = briefcase_difference(tx, p, &dev)?;
+            let (bc, held) = (briefcase(tx, p.user, p.role)?, held_by(tx, &dev)?);
+            let diff = difference(&bc, &held);
             debug_assert!(
-                missing.is_empty() && extra.is_empty(),
-                "device {dev} was taken to hold its briefcase: missing {missing:?}, extra {extra:?}"
+                diff.is_empty(),
+                "device {dev} was taken to hold its briefcase: missing {:?}, extra {:?}, returned {:?}",
+                diff.missing,
+                diff.extra,
+                diff.returned
             );
         }
         Reconciled::default()
