@@ -1,6 +1,8 @@
-//! Fast typed reads: one pass over the document (`Automerge::hydrate`) into a JSON tree, then
-//! serde into the view struct. Reading field by field through `get` costs ~10 µs per field
-//! in automerge 0.12; a 20-item checklist took milliseconds that way, this takes a fraction.
+//! Fast typed reads: one pass over the document (`Automerge::hydrate`), then serde straight
+//! from the hydrated value into the view struct (`super::hydrated`). Reading field by field
+//! through `get` costs ~10 µs per field in automerge 0.12; a 20-item checklist took
+//! milliseconds that way, this takes a fraction. The JSON conversion here is what the policy's
+//! partial re-read merges into, and the rule the direct read follows.
 
 use super::doc::ModelError;
 use automerge::hydrate::Value as H;
@@ -8,12 +10,7 @@ use automerge::{ReadDoc, ScalarValue};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value as J};
 
-/// The document as a JSON tree (text as strings, bytes as hex, counters as numbers).
-pub fn to_json(doc: &impl ReadDoc) -> Result<J, ModelError> {
-    Ok(convert(&doc.hydrate(automerge::ROOT, None)?))
-}
-
-/// One hydrated value as JSON (the conversion [`to_json`] applies to the whole document).
+/// One hydrated value as JSON (text as strings, bytes as hex, counters as numbers).
 pub(crate) fn convert(v: &H) -> J {
     match v {
         H::Scalar(s) => scalar(s),
