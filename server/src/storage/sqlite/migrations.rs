@@ -224,7 +224,7 @@ UPDATE work_orders SET search = lower(COALESCE(number, '') || ' ' || title);
 "#,
     // The membership mark (in `meta`) at which the device was last found to hold exactly its
     // briefcase: while no append changed anyone's briefcase since, its answer pages skip
-    // comparing the two (the comparison was the largest share of a sync's database time).
+    // comparing the two (for the office, every document on every page).
     r#"
 ALTER TABLE devices ADD COLUMN briefcase_mark INTEGER;
 "#,

@@ -32,7 +32,7 @@ pub fn write(tx: &Connection, id: &str, p: &Projection, now: TimestampMs) -> Res
                 ],
             )?;
             // The link rows are rewritten only when they changed: most merges are a
-            // checklist tick, and rewriting them each time showed in the load profile.
+            // checklist tick, which changes none of them.
             if membership_changed {
                 exec(tx, "DELETE FROM wo_assignees WHERE doc_id = ?1", [id])?;
                 for a in &w.assignees {
