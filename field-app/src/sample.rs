@@ -210,7 +210,7 @@ pub fn seed(store: &mut LocalStore, me: &Identity, now: TimestampMs) -> Result<S
     ];
     let inspection_new = NewWorkOrder {
         kind: "inspection".into(),
-        number: Some("WO-2026-0412".into()),
+        number: Some("WO-2026-00412".into()),
         title: "Weekly server room round".into(),
         description: "Wednesday 09:00–12:00 patrol: UPS, temperature, core switch, backups.".into(),
         customer_id: Some("cust-harbour".into()),
@@ -230,7 +230,7 @@ pub fn seed(store: &mut LocalStore, me: &Identity, now: TimestampMs) -> Result<S
     })?;
     let incident_new = NewWorkOrder {
         kind: "incident".into(),
-        number: Some("INC-2026-1187".into()),
+        number: Some("WO-2026-01187".into()),
         title: "打印机卡纸 — printer jams on every job (3F)".into(),
         description: "Reported by phone: paper jam error 13.B2 on every print job.".into(),
         customer_id: Some("cust-harbour".into()),
@@ -257,7 +257,7 @@ pub fn seed(store: &mut LocalStore, me: &Identity, now: TimestampMs) -> Result<S
     })?;
     let overdue_new = NewWorkOrder {
         kind: "incident".into(),
-        number: Some("INC-2026-1179".into()),
+        number: Some("WO-2026-01179".into()),
         title: "Wi-Fi drops in meeting room 5A".into(),
         site_id: Some(site.to_string()),
         category: Some("network".into()),

@@ -5,7 +5,7 @@
 use fieldsync::model::{self, EventExtra, NewWorkOrder};
 use fieldsync::status::{EventKind, Status};
 use fieldsync::store::{Identity, LocalStore};
-use fieldsync::{DocKind, Role};
+use fieldsync::Role;
 use fieldsync_app::runtime::{FromWorker, SharedStore, SyncSummary, ToWorker, WorkerHandle, lock};
 use fieldsync_server::testing::TestServer;
 use std::path::Path;
@@ -68,6 +68,17 @@ async fn offline_work_survives_a_restart_and_reaches_the_server() {
         let me = sign_in(&worker, &url);
         drop(worker); // the network goes away
 
+        // Its first sync leased work-order numbers (in December, next year's too).
+        let today = chrono::Utc::now().date_naive();
+        let year = chrono::Datelike::year(&today);
+        assert_eq!(lock(&store).numbers_left(year).unwrap(), 20);
+        let next_year = if chrono::Datelike::month(&today) == 12 {
+            20
+        } else {
+            0
+        };
+        assert_eq!(lock(&store).numbers_left(year + 1).unwrap(), next_year);
+
         let now = chrono::Utc::now().timestamp_millis();
         let new = NewWorkOrder {
             kind: "incident".into(),
@@ -76,13 +87,18 @@ async fn offline_work_survives_a_restart_and_reaches_the_server() {
             category: Some("hardware".into()),
             ..Default::default()
         };
-        let id = {
+        let (id, number) = {
             let mut s = lock(&store);
-            let id = s
-                .create(DocKind::WorkOrder, now, |d, id| {
+            let (id, number) = s
+                .create_numbered(now, year, |d, id, number| {
+                    let new = NewWorkOrder {
+                        number: number.map(str::to_owned),
+                        ..new.clone()
+                    };
                     model::create_work_order(d, id, &new, &me.user_id, now)
                 })
                 .unwrap();
+            assert!(number.is_some(), "numbered offline");
             s.edit(id, now + 1, |d| {
                 model::set_findings(d, "Battery 2 swollen; 电池鼓包", now + 1)
             })
@@ -98,7 +114,7 @@ async fn offline_work_survives_a_restart_and_reaches_the_server() {
                 .map(|_| ())
             })
             .unwrap();
-            id
+            (id, number)
         };
         drop(store); // the app is closed offline …
 
@@ -124,6 +140,7 @@ async fn offline_work_survives_a_restart_and_reaches_the_server() {
         sign_in(&worker2, &url);
         let wo = lock(&store2).work_order(id).unwrap();
         assert_eq!(wo.title, "UPS alarm in server room");
+        assert_eq!(wo.number, number, "the server kept the laptop's number");
         assert_eq!(wo.findings.as_str(), "Battery 2 swollen; 电池鼓包");
         assert_eq!(wo.fold().status, Status::Accepted);
         assert_eq!(

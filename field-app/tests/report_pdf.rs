@@ -104,7 +104,7 @@ fn the_offline_report_has_the_title_readings_cjk_and_attachments() {
     };
     for needle in [
         "Weekly server room round",
-        "WO-2026-0412",
+        "WO-2026-00412",
         "31.5 °C (out of range)",
         "42.5 %",
         "空调滤网堵塞",
@@ -132,7 +132,7 @@ fn save_report_pdf_writes_the_file_off_the_ui_thread_and_says_where() {
         dir: Some(out_dir.clone()),
     });
     assert_eq!(
-        app.state.file_picker.file_name, "service-report-WO-2026-0412.pdf",
+        app.state.file_picker.file_name, "service-report-WO-2026-00412.pdf",
         "the name is suggested"
     );
     // A name typed without the ending gets `.pdf`.

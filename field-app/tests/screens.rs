@@ -355,6 +355,53 @@ fn new_incident_offline_is_assigned_to_me() {
     assert_eq!(v.wo.customer_id.as_deref(), Some("cust-harbour"));
     assert_eq!(v.badge, SyncBadge::Pending);
     assert_eq!(app.state.my_work.len(), 4);
+    // No numbers leased to this laptop yet: it says when the number comes.
+    assert_eq!(v.wo.number, None);
+    assert!(
+        h.query_by_label_contains("no number yet").is_some(),
+        "the header says the number comes at the next sync"
+    );
+}
+
+#[test]
+fn new_incident_offline_takes_a_leased_number() {
+    let mut store = LocalStore::open_in_memory().unwrap();
+    let ids = sample::seed(&mut store, &sample::engineer(), NOW).unwrap();
+    accept_all(&mut store);
+    store
+        .add_number_block(&fieldsync::model::NumberBlock {
+            year: 2026,
+            first: 41,
+            last: 60,
+        })
+        .unwrap();
+    let mut h = harness(FieldApp::offline(store, NOW), 900.0);
+    h.run();
+    for (title, number) in [
+        ("Toner leak on 3F printer", "WO-2026-00041"),
+        ("Core switch fan noise", "WO-2026-00042"),
+    ] {
+        h.get_by_label("New incident").click();
+        h.run();
+        type_into(&mut h, "Title", title);
+        h.state_mut().state.incident.site_id = Some(ids.site.to_string());
+        h.run();
+        h.get_by_label("Create incident").click();
+        h.run();
+        let v = h.state().state.work_order.as_ref().unwrap();
+        assert_eq!(v.wo.number.as_deref(), Some(number));
+        assert!(
+            h.query_by_label(&format!("{number} · {title}")).is_some(),
+            "the header names {number}"
+        );
+        assert!(
+            h.query_by_label_contains("quote this number").is_some(),
+            "the message gives the number to quote"
+        );
+        assert!(h.query_by_label_contains("no number yet").is_none());
+    }
+    let left = lock(h.state().store()).numbers_left(2026).unwrap();
+    assert_eq!(left, 18);
 }
 
 #[test]

@@ -21,6 +21,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/auth/login", post(handlers::auth::login))
         .route("/v1/logout", post(handlers::auth::logout))
         .route("/v1/devices/actors", post(handlers::auth::add_actors))
+        .route("/v1/devices/numbers", post(handlers::numbers::lease))
         .route(
             "/v1/sync",
             post(handlers::sync::sync).layer(DefaultBodyLimit::max(sync_limit)),

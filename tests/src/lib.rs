@@ -138,6 +138,46 @@ impl SimDevice {
         Ok((status, resp.bytes().await?.to_vec()))
     }
 
+    /// `POST path` with a JSON body on the server's API as this device's user: status and body.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<(u16, Vec<u8>), BoxError> {
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base_url))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await?;
+        let status = resp.status().as_u16();
+        Ok((status, resp.bytes().await?.to_vec()))
+    }
+
+    /// Lease a block of `year`'s work-order numbers, as the app does after a sync, and keep it
+    /// in the store.
+    pub async fn lease_numbers(
+        &self,
+        year: i32,
+    ) -> Result<fieldsync::model::NumberBlock, BoxError> {
+        let (status, body) = self
+            .post_json(
+                "/v1/devices/numbers",
+                &fieldsync::model::NumberLeaseRequest { year },
+            )
+            .await?;
+        if status != 200 {
+            return Err(Box::new(HttpFailure {
+                status,
+                body: String::from_utf8_lossy(&body).into(),
+            }));
+        }
+        let block: fieldsync::model::NumberBlock = serde_json::from_slice(&body)?;
+        self.store.add_number_block(&block)?;
+        Ok(block)
+    }
+
     /// One request: build it, send it, return the decoded answer without applying it.
     pub async fn exchange(&mut self) -> Result<(Outgoing, SyncResponse), BoxError> {
         let out = self.store.prepare_sync(None)?;

@@ -7,7 +7,7 @@ use crate::runtime::messages::ToWorker;
 use crate::runtime::store::{explain, lock};
 use fieldsync::model::{self, ModelError, NewWorkOrder, PhotoRef, Signature};
 use fieldsync::status::EventKind;
-use fieldsync::{DocId, DocKind, TimestampMs};
+use fieldsync::{DocId, TimestampMs};
 use fieldsync_i18n::t;
 
 /// Largest photo the app copies into its store.
@@ -234,9 +234,19 @@ impl FieldApp {
             customer_id: customer,
             ..new
         };
-        let created = lock(&self.store).create(DocKind::WorkOrder, now, |doc, id| {
+        // Numbered from this laptop's leased numbers at once, offline too (the year's
+        // sequence is the server's UTC year, as its own numbering uses).
+        let year = chrono::DateTime::from_timestamp_millis(now)
+            .map_or(1970, |t| chrono::Datelike::year(&t));
+        let created = lock(&self.store).create_numbered(now, year, |doc, id, number| {
+            let new = NewWorkOrder {
+                number: number.map(str::to_owned),
+                ..new.clone()
+            };
             model::create_work_order(doc, id, &new, &me, now)
         });
+        let number = created.as_ref().ok().and_then(|(_, n)| n.clone());
+        let created = created.map(|(id, _)| id);
         // A finding's incident: the inspection's item names it back, in the same store, so
         // both travel in the next sync.
         let link = match (&new.parent_id, &new.parent_check, &created) {
@@ -253,7 +263,15 @@ impl FieldApp {
         match created {
             Ok(id) => {
                 self.state.incident = Default::default();
-                self.flash(t!("eng-cmd-incident-created", title = &new.title), false);
+                let words = match &number {
+                    Some(n) => t!(
+                        "eng-cmd-incident-created-numbered",
+                        number = n,
+                        title = &new.title
+                    ),
+                    None => t!("eng-cmd-incident-created", title = &new.title),
+                };
+                self.flash(words, false);
                 self.refresh();
                 self.send(ToWorker::Nudge);
                 self.open_work_order(id);

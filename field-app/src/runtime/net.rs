@@ -2,6 +2,7 @@
 //! sync round trip. Errors come back in plain words for the status bar.
 
 use super::trust::Pins;
+use fieldsync::model::{NumberBlock, NumberLeaseRequest};
 use fieldsync::wire::{self, ErrorBody, LoginRequest, LoginResponse, SyncRequest, SyncResponse};
 use fieldsync_i18n::t;
 use std::sync::Arc;
@@ -347,6 +348,28 @@ pub fn sync(
     }
     let decoded = wire::decode_response(&bytes).map_err(|e| NetError::Protocol(e.to_string()))?;
     Ok((decoded, sent, bytes.len()))
+}
+
+/// `POST /v1/devices/numbers`: lease a block of `year`'s work-order numbers to this device.
+pub fn lease_numbers(
+    client: &reqwest::blocking::Client,
+    server: &str,
+    token: &str,
+    year: i32,
+) -> Result<NumberBlock, NetError> {
+    let resp = client
+        .post(format!("{server}/v1/devices/numbers"))
+        .bearer_auth(token)
+        .json(&NumberLeaseRequest { year })
+        .send()
+        .map_err(send_error)?;
+    let status = resp.status();
+    let retry = retry_after(resp.headers());
+    let body = resp.bytes().map_err(send_error)?;
+    if !status.is_success() {
+        return Err(status_error(status, retry, &body));
+    }
+    serde_json::from_slice(&body).map_err(|e| NetError::Protocol(e.to_string()))
 }
 
 /// `PUT /v1/blobs/{sha256}`: upload one attachment (idempotent: the name is its hash).

@@ -23,6 +23,8 @@ pub const BACKOFF_START: Duration = Duration::from_secs(5);
 pub const BACKOFF_MAX: Duration = Duration::from_secs(300);
 /// Page size the app asks for, so a large first sync shows progress.
 const PAGE_BYTES: u64 = 2 * 1024 * 1024;
+/// Lease more work-order numbers when fewer than this many are left (a lease brings 20).
+const NUMBERS_LOW: i64 = 10;
 
 /// The UI's handle on the worker thread.
 pub struct WorkerHandle {
@@ -435,6 +437,42 @@ impl Worker {
         Ok(uploaded)
     }
 
+    /// Keep enough work-order numbers on an engineer's laptop to number the incidents they
+    /// open offline: lease a block when fewer than [`NUMBERS_LOW`] are left, and in December
+    /// one of the next year's too. A failure is logged and left for the next sync: without a
+    /// number an incident is still saved, and the server numbers it when it arrives.
+    fn top_up_numbers(&mut self, server: &str, token: &str) {
+        use chrono::Datelike;
+        let engineer = lock(&self.store)
+            .identity()
+            .ok()
+            .flatten()
+            .is_some_and(|i| i.role == fieldsync::Role::Engineer);
+        if !engineer {
+            return; // the office numbers its calls as it saves them
+        }
+        let today = chrono::Utc::now().date_naive();
+        let mut years = vec![today.year()];
+        if today.month() == 12 {
+            years.push(today.year() + 1);
+        }
+        for year in years {
+            let left = lock(&self.store).numbers_left(year).unwrap_or(0);
+            if left >= NUMBERS_LOW {
+                continue;
+            }
+            let leased = self
+                .client()
+                .and_then(|c| net::lease_numbers(c, server, token, year));
+            let kept = leased.map(|block| lock(&self.store).add_number_block(&block));
+            match kept {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!(year, "keeping leased numbers: {e}"),
+                Err(e) => tracing::warn!(year, "leasing work-order numbers: {e}"),
+            }
+        }
+    }
+
     fn sync(&mut self) -> Result<SyncSummary, SyncError> {
         let (server, token) = self
             .credentials()
@@ -468,6 +506,7 @@ impl Worker {
             });
         }
         summary.blobs_uploaded = self.upload_blobs(&server, &token)?;
+        self.top_up_numbers(&server, &token);
         summary.elapsed_ms = started.elapsed().as_millis();
         summary.at_ms = now_ms();
         Ok(summary)

@@ -41,6 +41,7 @@ eng-cmd-field-saved = { $field } saved on this device.
 eng-cmd-incident-sign-in = Sign in first: the incident is created in your name.
 eng-cmd-incident-title = Give the incident a short title.
 eng-cmd-incident-created = Incident “{ $title }” created on this device; it syncs when online.
+eng-cmd-incident-created-numbered = Incident { $number } “{ $title }” created on this device; quote this number to the customer. It syncs when online.
 eng-cmd-credentials-missing = Enter your user name and password.
 eng-cmd-required-empty = Required checklist items are empty: { $items }
 eng-cmd-hold-needs-reason = A hold needs a reason: write why the work is on hold.

@@ -7,6 +7,7 @@ eng-wo-act-complete = Complete
 eng-wo-none-open = No work order open.
 eng-wo-back-to-my-work = Back to My work
 eng-wo-back = ← My work
+eng-wo-number-pending = no number yet: the server gives one at the next sync
 eng-wo-description = Description
 eng-wo-devices = Devices
 eng-wo-new-incident = New incident from this visit…

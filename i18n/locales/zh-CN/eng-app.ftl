@@ -26,6 +26,7 @@ eng-cmd-field-saved = { $field }已保存在本机。
 eng-cmd-incident-sign-in = 请先登录：故障工单以你的名义创建。
 eng-cmd-incident-title = 请给故障写一个简短的标题。
 eng-cmd-incident-created = 故障“{ $title }”已在本机创建，联网后自动同步。
+eng-cmd-incident-created-numbered = 故障 { $number }“{ $title }”已在本机创建，可将此单号告知客户；联网后自动同步。
 eng-cmd-credentials-missing = 请输入用户名和密码。
 eng-cmd-required-empty = 必填检查项尚未填写：{ $items }
 eng-cmd-hold-needs-reason = 挂起需要填写原因：请写明工作挂起的原因。

@@ -7,6 +7,7 @@ eng-wo-act-complete = 完成
 eng-wo-none-open = 没有打开的工单。
 eng-wo-back-to-my-work = 返回我的工作
 eng-wo-back = ← 我的工作
+eng-wo-number-pending = 暂无单号：下次同步时由服务器分配
 eng-wo-description = 描述
 eng-wo-devices = 设备
 eng-wo-new-incident = 本次上门新建故障…

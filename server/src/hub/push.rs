@@ -7,7 +7,7 @@ use automerge::{ActorId, Automerge, ReadDoc};
 use fieldsync::DocKind;
 use fieldsync::policy::{self, Caller, DeviceView};
 use fieldsync::wire::{Heads, PushDoc, PushOutcome, RejectCode};
-use fieldsync::{DeviceId, Role, TimestampMs};
+use fieldsync::{DeviceId, DocId, Role, TimestampMs};
 use std::collections::HashSet;
 
 /// Documents of one request kept loaded from validation to commit and cached afterwards. A
@@ -294,6 +294,46 @@ impl Hub {
         result
     }
 
+    /// Why the work-order number a push writes is refused, if it is: a device may give only
+    /// a number the server leased to it, and only to one work order. The office's and the
+    /// server's own numbering do not come through here; an administrator's push is trusted.
+    fn number_refusal(
+        &self,
+        caller: &CallerCtx,
+        doc: DocId,
+        before: &Automerge,
+        after: &fieldsync::model::WorkOrder,
+    ) -> Result<Option<String>, HubError> {
+        let Some(number) = after.number.as_deref() else {
+            return Ok(None);
+        };
+        let before_number = match before.get(automerge::ROOT, "number") {
+            Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().map(str::to_owned),
+            _ => None,
+        };
+        if before_number.as_deref() == Some(number) || caller.user.role == Role::Admin {
+            return Ok(None);
+        }
+        let Some(parsed) = fieldsync::model::WorkOrderNumber::parse(number) else {
+            return Ok(Some(format!(
+                "{number:?} is not a work-order number (WO-<year>-<00001>)"
+            )));
+        };
+        let db = self.db.blocking();
+        if !db.number_leased_to(caller.device, parsed)? {
+            return Ok(Some(format!(
+                "work-order number {number} was not leased to this computer"
+            )));
+        }
+        let me = doc.to_string();
+        if db.work_orders_numbered(number)?.iter().any(|d| *d != me) {
+            return Ok(Some(format!(
+                "work-order number {number} is already given to another work order"
+            )));
+        }
+        Ok(None)
+    }
+
     fn check_loaded(
         &self,
         caller: &CallerCtx,
@@ -413,6 +453,11 @@ impl Hub {
             Ok(wo) => wo.map(std::sync::Arc::new),
             Err(r) => return rej(r.code, r.reason),
         };
+        if let Some(wo) = checked_wo.as_deref()
+            && let Some(reason) = self.number_refusal(caller, p.doc_id, before, wo)?
+        {
+            return rej(RejectCode::Forbidden, reason);
+        }
         // Schema rules on the merged result: the projection is built from the validated model.
         let projection =
             match super::project::project_checked(p.kind, &after, checked_wo.as_deref()) {

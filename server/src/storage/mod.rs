@@ -180,6 +180,23 @@ pub trait Storage: Send + Sync + 'static {
     fn device_keys(&self) -> Result<Vec<(String, String, Option<String>)>>;
     fn list_sites(&self) -> Result<Vec<SiteRow>>;
     fn next_work_order_number(&self, year: i32) -> Result<String>;
+    /// Lease the next `count` numbers of `year`'s sequence to `device` (the office's
+    /// numbering then continues after them).
+    fn lease_numbers(
+        &self,
+        device: DeviceId,
+        year: i32,
+        count: i64,
+        now: TimestampMs,
+    ) -> Result<fieldsync::model::NumberBlock>;
+    /// Was `number` leased to `device`?
+    fn number_leased_to(
+        &self,
+        device: DeviceId,
+        number: fieldsync::model::WorkOrderNumber,
+    ) -> Result<bool>;
+    /// The work orders (doc ids) that carry `number`.
+    fn work_orders_numbered(&self, number: &str) -> Result<Vec<String>>;
 
     // --- blobs ---
     fn put_blob_meta(&self, meta: &BlobMeta) -> Result<()>;

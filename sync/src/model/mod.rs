@@ -12,6 +12,7 @@ pub mod feedback;
 mod hydrated;
 pub mod json;
 pub mod knowledge;
+pub mod number;
 pub mod outage;
 pub mod read;
 pub mod site;
@@ -25,6 +26,7 @@ pub use doc::{DocHeader, ModelError, SCHEMA_VERSION, commit, header, new_documen
 pub use feedback::{Complaint, Feedback, NewComplaint, Score};
 pub use json::doc_to_json;
 pub use knowledge::KnowledgeArticle;
+pub use number::{NumberBlock, NumberLeaseRequest, WorkOrderNumber};
 pub use outage::{Outage, Outages, clear_outage, mark_device_restored, record_outage};
 pub use site::Site;
 pub use template::{ChecklistTemplate, TemplateItem};

@@ -6,6 +6,7 @@
 //! when [`LocalStore::edit`] returns, the edit survives a crash or power loss.
 
 mod index;
+mod numbers;
 mod schema;
 mod search;
 
@@ -288,6 +289,20 @@ impl LocalStore {
         now: TimestampMs,
         build: impl FnOnce(&mut AutoCommit, DocId) -> Result<(), ModelError>,
     ) -> Result<DocId> {
+        let (id, mut doc) = self.build_new(kind, build)?;
+        let tx = self.conn.unchecked_transaction()?;
+        write_doc(&tx, id, kind, &mut doc, &[], now)?;
+        tx.commit()?;
+        self.cache.insert(id, doc);
+        Ok(id)
+    }
+
+    /// A new document of `kind` made by `build` under this device's actor, its header checked.
+    fn build_new(
+        &self,
+        kind: DocKind,
+        build: impl FnOnce(&mut AutoCommit, DocId) -> Result<(), ModelError>,
+    ) -> Result<(DocId, AutoCommit)> {
         let id = DocId::new();
         let mut doc = AutoCommit::new().with_actor(self.actor.clone());
         build(&mut doc, id)?;
@@ -298,11 +313,7 @@ impl LocalStore {
             )
             .into());
         }
-        let tx = self.conn.unchecked_transaction()?;
-        write_doc(&tx, id, kind, &mut doc, &[], now)?;
-        tx.commit()?;
-        self.cache.insert(id, doc);
-        Ok(id)
+        Ok((id, doc))
     }
 
     /// Apply one user action to a document. The change and the index update are committed in

@@ -82,4 +82,16 @@ pub const MIGRATIONS: &[&str] = &[
     DROP TABLE search;
     ALTER TABLE search_folded RENAME TO search;
     "#,
+    // 3: blocks of work-order numbers the server leased to this device, so an incident made
+    // offline is numbered at once (`next_no` is the next one to give; a block is used up when
+    // it passes `last_no`). See "Numbers" in docs/sync-protocol.md.
+    r#"
+    CREATE TABLE number_blocks (
+        year INTEGER NOT NULL,
+        first_no INTEGER NOT NULL,
+        last_no INTEGER NOT NULL,
+        next_no INTEGER NOT NULL,
+        PRIMARY KEY (year, first_no)
+    );
+    "#,
 ];

@@ -132,6 +132,13 @@ fn header_ui(
             None => v.wo.title.clone(),
         };
         ui.heading(title);
+        if v.wo.number.is_none() {
+            ui.label(
+                RichText::new(t!("eng-wo-number-pending"))
+                    .small()
+                    .color(format::GREY),
+            );
+        }
     });
     ui.horizontal_wrapped(|ui| {
         let st = v.folded.status;

@@ -228,6 +228,18 @@ ALTER TABLE work_orders ADD COLUMN caller_phone TEXT;
 ALTER TABLE work_orders ADD COLUMN search TEXT NOT NULL DEFAULT '';
 UPDATE work_orders SET search = lower(COALESCE(number, '') || ' ' || title);
 "#,
+    // 6: blocks of the yearly work-order sequence leased to devices (same table as SQLite's).
+    r#"
+CREATE TABLE number_blocks (
+    device_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    first_no BIGINT NOT NULL,
+    last_no BIGINT NOT NULL,
+    leased_at_ms BIGINT NOT NULL,
+    PRIMARY KEY (device_id, year, first_no)
+);
+CREATE INDEX work_orders_number ON work_orders(number);
+"#,
 ];
 
 /// Bring the schema up to date, one transaction per step; returns the version in place.

@@ -458,6 +458,67 @@ impl super::Storage for PgStorage {
         })
     }
 
+    fn lease_numbers(
+        &self,
+        device: fieldsync::DeviceId,
+        year: i32,
+        count: i64,
+        now: fieldsync::TimestampMs,
+    ) -> Result<fieldsync::model::NumberBlock> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            let last: i64 = col(
+                &tx.query_one(
+                    "INSERT INTO wo_numbers (year, last) VALUES ($1, $2)
+                     ON CONFLICT (year) DO UPDATE SET last = wo_numbers.last + $2 RETURNING last",
+                    &[&year, &count],
+                )?,
+                0,
+            )?;
+            let block = fieldsync::model::NumberBlock {
+                year,
+                first: last - count + 1,
+                last,
+            };
+            tx.execute(
+                "INSERT INTO number_blocks (device_id, year, first_no, last_no, leased_at_ms)
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[&device.to_string(), &year, &block.first, &block.last, &now],
+            )?;
+            tx.commit()?;
+            Ok(block)
+        })
+    }
+
+    fn number_leased_to(
+        &self,
+        device: fieldsync::DeviceId,
+        number: fieldsync::model::WorkOrderNumber,
+    ) -> Result<bool> {
+        self.with(|c| {
+            col(
+                &c.query_one(
+                    "SELECT EXISTS (SELECT 1 FROM number_blocks WHERE device_id = $1 AND year = $2
+                         AND first_no <= $3 AND $3 <= last_no)",
+                    &[&device.to_string(), &number.year, &number.seq],
+                )?,
+                0,
+            )
+        })
+    }
+
+    fn work_orders_numbered(&self, number: &str) -> Result<Vec<String>> {
+        self.with(|c| {
+            c.query(
+                "SELECT doc_id FROM work_orders WHERE number = $1",
+                &[&number],
+            )?
+            .iter()
+            .map(|r| col(r, 0))
+            .collect()
+        })
+    }
+
     fn put_blob_meta(&self, m: &super::BlobMeta) -> Result<()> {
         self.with(|c| {
             c.execute(

@@ -228,6 +228,20 @@ UPDATE work_orders SET search = lower(COALESCE(number, '') || ' ' || title);
     r#"
 ALTER TABLE devices ADD COLUMN briefcase_mark INTEGER;
 "#,
+    // Blocks of the yearly work-order sequence leased to devices, which number their own
+    // incidents offline; a number a device writes must come from its blocks and be unused
+    // ("Numbers" in docs/sync-protocol.md).
+    r#"
+CREATE TABLE number_blocks (
+    device_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    first_no INTEGER NOT NULL,
+    last_no INTEGER NOT NULL,
+    leased_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (device_id, year, first_no)
+);
+CREATE INDEX work_orders_number ON work_orders(number);
+"#,
 ];
 
 /// Bring the schema up to date in one transaction per step; returns the version in place.

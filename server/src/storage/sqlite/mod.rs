@@ -624,6 +624,55 @@ impl super::Storage for SqliteStorage {
         Ok(format!("WO-{year}-{n:05}"))
     }
 
+    fn lease_numbers(
+        &self,
+        device: DeviceId,
+        year: i32,
+        count: i64,
+        now: TimestampMs,
+    ) -> Result<fieldsync::model::NumberBlock> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let last: i64 = tx.query_row(
+            "INSERT INTO wo_numbers (year, last) VALUES (?1, ?2)
+             ON CONFLICT(year) DO UPDATE SET last = last + ?2 RETURNING last",
+            params![year, count],
+            |r| r.get(0),
+        )?;
+        let block = fieldsync::model::NumberBlock {
+            year,
+            first: last - count + 1,
+            last,
+        };
+        tx.execute(
+            "INSERT INTO number_blocks (device_id, year, first_no, last_no, leased_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![device.to_string(), year, block.first, block.last, now],
+        )?;
+        tx.commit()?;
+        Ok(block)
+    }
+
+    fn number_leased_to(
+        &self,
+        device: DeviceId,
+        number: fieldsync::model::WorkOrderNumber,
+    ) -> Result<bool> {
+        Ok(self.reader()?.query_row(
+            "SELECT EXISTS (SELECT 1 FROM number_blocks WHERE device_id = ?1 AND year = ?2
+                 AND first_no <= ?3 AND ?3 <= last_no)",
+            params![device.to_string(), number.year, number.seq],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn work_orders_numbered(&self, number: &str) -> Result<Vec<String>> {
+        let conn = self.reader()?;
+        let mut st = conn.prepare_cached("SELECT doc_id FROM work_orders WHERE number = ?1")?;
+        let rows = st.query_map([number], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn put_blob_meta(&self, m: &BlobMeta) -> Result<()> {
         self.conn().execute(
             "INSERT OR IGNORE INTO blobs (sha256, size, uploaded_by, created_at_ms) VALUES (?1, ?2, ?3, ?4)",
