@@ -92,7 +92,9 @@ async fn calls_come_back_tagged_with_the_servers_words() {
         )));
         let a = next_answer(&w);
         match a.result {
-            Err(ApiError::Server { status, message }) => {
+            Err(ApiError::Server {
+                status, message, ..
+            }) => {
                 assert_eq!(status, 403);
                 assert!(!message.is_empty());
             }

@@ -409,7 +409,9 @@ fn board_polls_without_an_event_stream_and_keeps_data_offline() {
         "dispatch.events",
         ApiError::Server {
             status: 404,
+            code: "not_found".into(),
             message: "not found".into(),
+            refusal: None,
         },
     );
     assert!(matches!(
@@ -549,7 +551,9 @@ fn plans_editor_previews_presets_and_names_rrule_errors() {
         "dispatch.plan.preview",
         ApiError::Server {
             status: 400,
+            code: "bad_request".into(),
             message: "plan: rrule \"…\": BYDAY out of range".into(),
+            refusal: None,
         },
     );
     assert!(h.query_by_label_contains("BYDAY out of range").is_some());
@@ -741,11 +745,21 @@ mod live {
                 bytes,
             })
         } else {
-            let message = serde_json::from_slice::<Value>(&bytes)
-                .ok()
-                .and_then(|v| v["message"].as_str().map(String::from))
-                .unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned());
-            Err(ApiError::Server { status, message })
+            let body = serde_json::from_slice::<fieldsync::wire::ErrorBody>(&bytes).ok();
+            let (code, message, refusal) = match body {
+                Some(b) => (b.code, b.message, b.refusal),
+                None => (
+                    String::new(),
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                    None,
+                ),
+            };
+            Err(ApiError::Server {
+                status,
+                code,
+                message,
+                refusal,
+            })
         };
         ApiAnswer {
             tag: call.tag.clone(),

@@ -93,7 +93,7 @@ fn an_engineer_records_when_the_printer_was_down_and_restored() {
     let v = h.state().state.work_order.as_ref().unwrap();
     assert_eq!(
         v.notice.as_deref(),
-        Some("A device cannot be restored before it went down")
+        Some("A device cannot be restored before it went down.")
     );
     assert_eq!(
         v.wo.outages

@@ -259,7 +259,9 @@ fn a_complaint_is_recorded_against_a_work_order() {
     assert_eq!(sent[0].path, format!("/v1/work-orders/{wo}/satisfaction"));
     let refused = ApiError::Server {
         status: 403,
+        code: "forbidden".into(),
         message: "nobody scores their own work".into(),
+        refusal: None,
     };
     answer(&mut h, "supervisor.score", Err(refused));
     assert!(

@@ -184,6 +184,7 @@ fn server_errors_are_translated_by_code_with_the_servers_words_kept() {
     let refused = NetError::Server {
         code: "forbidden".into(),
         message: "role engineer may not approve".into(),
+        refusal: None,
     };
     let busy = NetError::Busy {
         retry_after_secs: 12,
@@ -205,11 +206,48 @@ fn server_errors_are_translated_by_code_with_the_servers_words_kept() {
     );
     let api = ApiError::Server {
         status: 409,
+        code: String::new(),
         message: "changed meanwhile".into(),
+        refusal: None,
     };
     assert_eq!(
         api.to_string(),
         "服务器拒绝（409）：有人同时修改了此项，请同步后重试（changed meanwhile）"
+    );
+    // A rule the request broke is worded here, not shown in the server's English.
+    let api = ApiError::Server {
+        status: 400,
+        code: "bad_request".into(),
+        message: "the complaint's reason is required".into(),
+        refusal: Some(fieldsync::model::Refusal::TextRequired {
+            what: fieldsync::model::FeedbackText::ComplaintReason,
+        }),
+    };
+    assert_eq!(api.to_string(), "请填写投诉原因。");
+    // The server's own code, when it sent one, names the problem (not only the status).
+    let api = ApiError::Server {
+        status: 409,
+        code: "actor_taken".into(),
+        message: "actor registered to another user".into(),
+        refusal: None,
+    };
+    assert!(
+        api.to_string()
+            .contains(&fieldsync_app::runtime::net::server_code_words(
+                "actor_taken"
+            )),
+        "{api}"
+    );
+    // The sync library's own refusals, in the same words.
+    let held = fieldsync::store::StoreError::from(fieldsync::model::ModelError::Refused(
+        fieldsync::model::Refusal::IllegalTransition {
+            action: fieldsync::status::EventKind::Completed,
+            status: fieldsync::status::Status::Assigned,
+        },
+    ));
+    assert_eq!(
+        fieldsync_app::runtime::store::explain(&held),
+        "该工单当前为“已派单”，现在不能记录“完成”。"
     );
     // An address the app refuses, in words.
     let bad =

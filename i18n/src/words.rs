@@ -4,6 +4,7 @@
 
 use crate::lang::Lang;
 use fieldsync::Role;
+use fieldsync::model::Refusal;
 use fieldsync::status::{EventKind, Status};
 
 /// "On site" / "已到场".
@@ -47,9 +48,96 @@ pub fn outcome(lang: Lang, code: &str) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
+/// Why an edit was refused, in words that say what to do (`refusal-<code>`).
+pub fn refusal(lang: Lang, r: &Refusal) -> String {
+    let id = format!("refusal-{}", r.code());
+    let text = |s: &str| crate::Arg::from(s.to_owned());
+    let args: Vec<(&str, crate::Arg)> = match r {
+        Refusal::UnknownWorkKind { kind } | Refusal::NotFeedback { kind } => {
+            vec![("kind", text(kind))]
+        }
+        Refusal::IllegalTransition { action, status: st } => vec![
+            ("action", text(&event(lang, *action))),
+            ("status", text(&status(lang, *st))),
+        ],
+        Refusal::RequiredItemsEmpty { items } => {
+            let sep = if lang == Lang::ZhCn { "、" } else { ", " };
+            vec![("items", text(&items.join(sep)))]
+        }
+        Refusal::NotPassFail { result } => vec![("result", text(result))],
+        Refusal::UnknownCategory { category } => vec![("category", text(category))],
+        Refusal::UnknownDeviceField { field } => vec![("field", text(field))],
+        Refusal::DeviceNotLinked { device } => vec![("device", text(device))],
+        Refusal::TextRequired { what } | Refusal::TextTooLong { what } => {
+            let words = lang.tr(&format!("refusal-text-{}", what.as_str()));
+            vec![("what", text(&words))]
+        }
+        Refusal::NoSuchComplaint { id } => vec![("id", text(id))],
+        Refusal::HoldNeedsReason
+        | Refusal::ReadingNotANumber
+        | Refusal::PartIncomplete
+        | Refusal::TimeEntryBackwards
+        | Refusal::PhotoNotADigest
+        | Refusal::SignerNameRequired
+        | Refusal::ImpactUrgencyRange
+        | Refusal::WindowBackwards
+        | Refusal::DownInTheFuture
+        | Refusal::RestoredBeforeDown
+        | Refusal::RestoredInTheFuture
+        | Refusal::ComplaintReceivedMissing
+        | Refusal::ComplaintReceivedAfterRecorded
+        | Refusal::ComplaintReceivedBeforeOpened
+        | Refusal::ComplaintDueBeforeReceived
+        | Refusal::ComplaintDueMissing
+        | Refusal::ComplaintNotNamed
+        | Refusal::ComplaintOutcome
+        | Refusal::ScoreRange
+        | Refusal::OnlyFinishedWorkScored
+        | Refusal::OwnWork => Vec::new(),
+    };
+    lang.tr_args(&id, &args)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fieldsync::model::FeedbackText;
+
+    #[test]
+    fn every_refusal_has_words_in_every_language_with_its_details() {
+        for lang in Lang::ALL {
+            for r in Refusal::samples() {
+                let key = format!("refusal-{}", r.code());
+                assert!(lang.has(&key), "{key} missing in {lang:?}");
+                let words = refusal(lang, &r);
+                assert!(
+                    !words.contains('{'),
+                    "{key} in {lang:?} left a placeholder: {words}"
+                );
+                // The details a person needs to act are in the words.
+                match &r {
+                    Refusal::RequiredItemsEmpty { items } => {
+                        assert!(items.iter().all(|i| words.contains(i.as_str())), "{words}");
+                    }
+                    Refusal::DeviceNotLinked { device } => {
+                        assert!(words.contains(device.as_str()), "{words}")
+                    }
+                    _ => {}
+                }
+            }
+            for what in [FeedbackText::ComplaintReason, FeedbackText::ReportedBack] {
+                assert!(lang.has(&format!("refusal-text-{}", what.as_str())));
+            }
+        }
+        let zh = refusal(
+            Lang::ZhCn,
+            &Refusal::IllegalTransition {
+                action: EventKind::Completed,
+                status: Status::Assigned,
+            },
+        );
+        assert!(zh.contains("已派单") && zh.contains("完成"), "{zh}");
+    }
 
     #[test]
     fn every_device_type_has_words_in_every_language() {

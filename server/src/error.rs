@@ -44,12 +44,18 @@ pub enum AppError {
     InsufficientStorage(String),
     #[error("internal error: {0}")]
     Internal(String),
+    /// 400 for a rule a person can put right; the body carries it as data
+    /// (`ErrorBody::refusal`) for the app to word in its reader's language.
+    #[error("{0}")]
+    Refused(fieldsync::model::Refusal),
 }
 
 impl AppError {
     fn parts(&self) -> (StatusCode, &'static str) {
         match self {
-            AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::BadRequest(_) | AppError::Refused(_) => {
+                (StatusCode::BAD_REQUEST, "bad_request")
+            }
             AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             AppError::DeviceRevoked(_) => (StatusCode::UNAUTHORIZED, "device_revoked"),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
@@ -86,9 +92,14 @@ impl IntoResponse for AppError {
             } => Some(axum::http::HeaderValue::from((*retry_after_secs).max(1))),
             _ => None,
         };
+        let refusal = match &self {
+            AppError::Refused(r) => Some(r.clone()),
+            _ => None,
+        };
         let body = ErrorBody {
             code: code.to_owned(),
             message,
+            refusal,
         };
         let mut response = (status, Json(body)).into_response();
         if let Some(secs) = retry_after {
@@ -116,7 +127,10 @@ impl From<HubError> for AppError {
         match e {
             HubError::Storage(s) => s.into(),
             HubError::NotFound(id) => AppError::NotFound(format!("no document {id}")),
-            HubError::Model(m) => AppError::BadRequest(m.to_string()),
+            HubError::Model(m) => match *m {
+                fieldsync::model::ModelError::Refused(r) => AppError::Refused(r),
+                other => AppError::BadRequest(other.to_string()),
+            },
             HubError::Invalid(m) => AppError::BadRequest(m),
             e @ HubError::Corrupt(..) => AppError::Internal(e.to_string()),
         }

@@ -196,7 +196,12 @@ pub struct LoginResponse {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub code: String,
+    /// English, for logs and administrators.
     pub message: String,
+    /// The rule the request broke, when it is one a person can put right: the app words it
+    /// in its reader's language instead of showing `message`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<crate::model::Refusal>,
 }
 
 #[derive(Debug, thiserror::Error)]

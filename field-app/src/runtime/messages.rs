@@ -194,7 +194,14 @@ impl ApiReply {
 pub enum ApiError {
     Offline(String),
     NeedsSignIn,
-    Server { status: u16, message: String },
+    /// The server refused: its HTTP status, its error `code` (empty when the answer had
+    /// none), its English message, and the rule broken when a person can put it right.
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+        refusal: Option<fieldsync::model::Refusal>,
+    },
     Other(String),
 }
 
@@ -203,12 +210,27 @@ impl std::fmt::Display for ApiError {
         let text = match self {
             ApiError::Offline(why) => t!("eng-net-offline", why = why),
             ApiError::NeedsSignIn => t!("eng-api-needs-sign-in"),
-            ApiError::Server { status, message } => t!(
-                "eng-api-refused",
-                status = status.to_string(),
-                what = super::net::server_code_words(code_of_status(*status)),
-                detail = message
-            ),
+            ApiError::Server {
+                refusal: Some(r), ..
+            } => fieldsync_i18n::words::refusal(fieldsync_i18n::current(), r),
+            ApiError::Server {
+                status,
+                code,
+                message,
+                ..
+            } => {
+                let code = if code.is_empty() {
+                    code_of_status(*status)
+                } else {
+                    code
+                };
+                t!(
+                    "eng-api-refused",
+                    status = status.to_string(),
+                    what = super::net::server_code_words(code),
+                    detail = message
+                )
+            }
             ApiError::Other(text) => text.clone(),
         };
         f.write_str(&text)
@@ -247,7 +269,16 @@ impl ApiError {
         match e {
             NetError::Offline(s) => ApiError::Offline(s),
             NetError::Unauthorized | NetError::BadCredentials => ApiError::NeedsSignIn,
-            NetError::Server { message, .. } => ApiError::Server { status, message },
+            NetError::Server {
+                code,
+                message,
+                refusal,
+            } => ApiError::Server {
+                status,
+                code,
+                message,
+                refusal,
+            },
             other => ApiError::Other(other.to_string()),
         }
     }

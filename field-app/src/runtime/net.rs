@@ -2,7 +2,7 @@
 //! sync round trip. Errors come back in plain words for the status bar.
 
 use super::trust::Pins;
-use fieldsync::model::{NumberBlock, NumberLeaseRequest};
+use fieldsync::model::{NumberBlock, NumberLeaseRequest, Refusal};
 use fieldsync::wire::{self, ErrorBody, LoginRequest, LoginResponse, SyncRequest, SyncResponse};
 use fieldsync_i18n::t;
 use std::sync::Arc;
@@ -23,8 +23,13 @@ pub enum NetError {
     /// until they restore it; local work is kept.
     DeviceRevoked,
     /// The server answered with an error: its `code` (`ErrorBody`, empty when the answer
-    /// had none) and its English `message`, kept as the detail.
-    Server { code: String, message: String },
+    /// had none), its English `message`, kept as the detail, and the rule broken when it is
+    /// one a person can put right (worded in the reader's language instead of `message`).
+    Server {
+        code: String,
+        message: String,
+        refusal: Option<Refusal>,
+    },
     /// The answer could not be read.
     Protocol(String),
     /// The address is not acceptable (in words).
@@ -44,7 +49,10 @@ impl std::fmt::Display for NetError {
             NetError::Unauthorized => t!("eng-net-unauthorized"),
             NetError::BadCredentials => t!("eng-net-bad-credentials"),
             NetError::DeviceRevoked => t!("eng-net-device-revoked"),
-            NetError::Server { code, message } => server_refused(code, message),
+            NetError::Server {
+                refusal: Some(r), ..
+            } => fieldsync_i18n::words::refusal(fieldsync_i18n::current(), r),
+            NetError::Server { code, message, .. } => server_refused(code, message),
             NetError::Protocol(detail) => t!("eng-net-protocol", detail = detail),
             NetError::BadAddress(why) => why.clone(),
             NetError::Busy { retry_after_secs } => {
@@ -249,11 +257,11 @@ pub(crate) fn status_error(
     retry_after: Option<u64>,
     body: &[u8],
 ) -> NetError {
-    let (code, detail) = serde_json::from_slice::<ErrorBody>(body)
-        .map(|b| (b.code, b.message))
+    let (code, detail, refusal) = serde_json::from_slice::<ErrorBody>(body)
+        .map(|b| (b.code, b.message, b.refusal))
         .unwrap_or_else(|_| {
             let text = String::from_utf8_lossy(body).chars().take(200).collect();
-            (String::new(), text)
+            (String::new(), text, None)
         });
     match status.as_u16() {
         401 if code == "device_revoked" => NetError::DeviceRevoked,
@@ -267,10 +275,12 @@ pub(crate) fn status_error(
         _ if detail.trim().is_empty() => NetError::Server {
             code,
             message: status.to_string(),
+            refusal,
         },
         _ => NetError::Server {
             code,
             message: detail,
+            refusal,
         },
     }
 }

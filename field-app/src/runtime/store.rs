@@ -32,6 +32,7 @@ pub fn explain(e: &StoreError) -> String {
     match e {
         // `Borrow` reads the model error whether the store boxes it or not.
         StoreError::Model(m) => match std::borrow::Borrow::<ModelError>::borrow(m) {
+            ModelError::Refused(r) => fieldsync_i18n::words::refusal(fieldsync_i18n::current(), r),
             ModelError::Invalid(msg) => capitalise(msg),
             ModelError::NotFound { what, id } => t!("eng-cmd-no-such", what = *what, id = id),
             other => t!("eng-cmd-not-saved", error = other.to_string()),

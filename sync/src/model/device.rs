@@ -187,9 +187,10 @@ pub fn set_device_field(
 ) -> Result<(), ModelError> {
     if let Some(loc) = field.strip_prefix("location.") {
         if !LOCATION_FIELDS.contains(&loc) {
-            return Err(ModelError::Invalid(format!(
-                "unknown location field {loc:?}"
-            )));
+            return Err(super::Refusal::UnknownDeviceField {
+                field: field.to_owned(),
+            }
+            .into());
         }
         let map = ensure_map(doc, &ROOT, "location")?;
         put_opt(doc, &map, loc, value)?;
@@ -203,9 +204,10 @@ pub fn set_device_field(
             put_opt(doc, &ROOT, field, value)?;
         }
     } else {
-        return Err(ModelError::Invalid(format!(
-            "unknown device field {field:?}"
-        )));
+        return Err(super::Refusal::UnknownDeviceField {
+            field: field.to_owned(),
+        }
+        .into());
     }
     commit(doc, &format!("device {field}"), now);
     Ok(())

@@ -20,6 +20,9 @@ pub enum ModelError {
     NotFound { what: &'static str, id: String },
     #[error("{0}")]
     Invalid(String),
+    /// A rule a person can put right, as data (worded in their language by the app).
+    #[error("{0}")]
+    Refused(super::refusal::Refusal),
     #[error("automerge: {0}")]
     Automerge(Box<automerge::AutomergeError>),
     #[error("reconcile: {0}")]
@@ -30,6 +33,12 @@ pub enum ModelError {
 impl From<automerge::AutomergeError> for ModelError {
     fn from(e: automerge::AutomergeError) -> Self {
         ModelError::Automerge(Box::new(e))
+    }
+}
+
+impl From<super::refusal::Refusal> for ModelError {
+    fn from(r: super::refusal::Refusal) -> Self {
+        ModelError::Refused(r)
     }
 }
 

@@ -10,6 +10,7 @@
 //! rule set, used by the edit functions here and by the server's push policy.
 
 use super::doc::{ModelError, commit};
+use super::refusal::{FeedbackText, Refusal};
 use super::work_order::{WorkOrder, append_event};
 use crate::ids::TimestampMs;
 use crate::status::{Event, EventKind, Status};
@@ -23,24 +24,37 @@ const RECEIPT_SLACK_MS: i64 = 10 * 60_000;
 /// Longest reason / outcome note kept.
 const MAX_TEXT: usize = 4000;
 
-/// Why a feedback event is refused.
+/// Why a feedback event is refused: a rule broken ([`Refusal`], worded for people), or
+/// scoring one's own work, which the push policy treats as forbidden rather than malformed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FeedbackError {
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Refusal),
     #[error("nobody scores their own work")]
     OwnWork,
 }
 
-fn invalid(m: impl Into<String>) -> FeedbackError {
-    FeedbackError::Invalid(m.into())
+impl FeedbackError {
+    /// The refusal to show a person.
+    pub fn refusal(&self) -> Refusal {
+        match self {
+            FeedbackError::Invalid(r) => r.clone(),
+            FeedbackError::OwnWork => Refusal::OwnWork,
+        }
+    }
 }
 
-fn text_given(t: &Option<String>, what: &str) -> Result<(), FeedbackError> {
+impl From<Refusal> for FeedbackError {
+    fn from(r: Refusal) -> Self {
+        FeedbackError::Invalid(r)
+    }
+}
+
+fn text_given(t: &Option<String>, what: FeedbackText) -> Result<(), FeedbackError> {
     match t.as_deref().map(str::trim) {
         Some(t) if !t.is_empty() && t.len() <= MAX_TEXT => Ok(()),
-        Some(t) if t.len() > MAX_TEXT => Err(invalid(format!("{what} is too long"))),
-        _ => Err(invalid(format!("{what} is required"))),
+        Some(t) if t.len() > MAX_TEXT => Err(Refusal::TextTooLong { what }.into()),
+        _ => Err(Refusal::TextRequired { what }.into()),
     }
 }
 
@@ -57,61 +71,54 @@ pub fn did_the_work(wo: &WorkOrder, user: &str) -> bool {
 pub fn check_feedback(wo: &WorkOrder, ev: &Event) -> Result<(), FeedbackError> {
     match ev.kind() {
         Some(EventKind::Complaint) => {
-            text_given(&ev.note, "the complaint's reason")?;
-            let received = ev
-                .received_at_ms
-                .ok_or_else(|| invalid("when the complaint was received is required"))?;
+            text_given(&ev.note, FeedbackText::ComplaintReason)?;
+            let received = ev.received_at_ms.ok_or(Refusal::ComplaintReceivedMissing)?;
             if received > ev.at_ms + RECEIPT_SLACK_MS {
-                return Err(invalid(
-                    "a complaint cannot be received after it is recorded",
-                ));
+                return Err(Refusal::ComplaintReceivedAfterRecorded.into());
             }
             if received < wo.created_at_ms {
-                return Err(invalid(
-                    "a complaint cannot be received before the work order was opened",
-                ));
+                return Err(Refusal::ComplaintReceivedBeforeOpened.into());
             }
             match ev.due_ms {
                 Some(due) if due >= received => Ok(()),
-                Some(_) => Err(invalid("a complaint cannot be due before it was received")),
-                None => Err(invalid("the complaint's resolution due time is required")),
+                Some(_) => Err(Refusal::ComplaintDueBeforeReceived.into()),
+                None => Err(Refusal::ComplaintDueMissing.into()),
             }
         }
         Some(EventKind::ComplaintClosed) => {
-            let target = ev
-                .ref_id
-                .as_deref()
-                .ok_or_else(|| invalid("which complaint?"))?;
+            let target = ev.ref_id.as_deref().ok_or(Refusal::ComplaintNotNamed)?;
             let known = wo
                 .events
                 .iter()
                 .any(|e| e.id == target && e.kind() == Some(EventKind::Complaint));
             if !known {
-                return Err(invalid(format!("no complaint {target} on this work order")));
+                return Err(Refusal::NoSuchComplaint {
+                    id: target.to_owned(),
+                }
+                .into());
             }
             match ev.outcome.as_deref() {
                 Some(o) if COMPLAINT_OUTCOMES.contains(&o) => {}
-                _ => {
-                    return Err(invalid(format!(
-                        "a complaint's outcome is one of {COMPLAINT_OUTCOMES:?}"
-                    )));
-                }
+                _ => return Err(Refusal::ComplaintOutcome.into()),
             }
-            text_given(&ev.note, "what was reported back to the customer")
+            text_given(&ev.note, FeedbackText::ReportedBack)
         }
         Some(EventKind::Satisfaction) => {
             if !ev.score.is_some_and(|s| (1..=5).contains(&s)) {
-                return Err(invalid("a satisfaction score is 1 to 5"));
+                return Err(Refusal::ScoreRange.into());
             }
             if !matches!(wo.fold().status, Status::Completed | Status::Approved) {
-                return Err(invalid("only finished work is scored"));
+                return Err(Refusal::OnlyFinishedWorkScored.into());
             }
             if did_the_work(wo, &ev.by) {
                 return Err(FeedbackError::OwnWork);
             }
             Ok(())
         }
-        _ => Err(invalid(format!("{:?} is not a feedback event", ev.kind))),
+        _ => Err(Refusal::NotFeedback {
+            kind: ev.kind.clone(),
+        }
+        .into()),
     }
 }
 
@@ -137,7 +144,7 @@ fn append_checked(doc: &mut AutoCommit, mut ev: Event) -> Result<String, ModelEr
     let wo = WorkOrder::from_doc(doc)?;
     let mut with = wo.clone();
     with.events.push(ev.clone());
-    check_feedback(&with, &ev).map_err(|e| ModelError::Invalid(e.to_string()))?;
+    check_feedback(&with, &ev).map_err(|e| ModelError::Refused(e.refusal()))?;
     let id = append_event(doc, &mut ev)?;
     commit(doc, ev.kind.as_str(), ev.at_ms);
     Ok(id)

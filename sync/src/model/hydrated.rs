@@ -25,7 +25,19 @@ impl<'de> de::Deserializer<'de> for Hydrated<'de> {
         match self.0 {
             H::Scalar(s) => scalar(s, v),
             H::Map(m) => v.visit_map(Entries::new(m)),
-            H::List(l) => v.visit_seq(Items::new(l)),
+            H::List(l) => {
+                // Items a visitor leaves (a struct read from a longer list) are an error, as
+                // serde_json makes them: the JSON reading and this one must agree.
+                let mut items = Items::new(l);
+                let value = v.visit_seq(&mut items)?;
+                match items.iter.count() {
+                    0 => Ok(value),
+                    _ => Err(de::Error::invalid_length(
+                        l.len(),
+                        &"fewer elements in array",
+                    )),
+                }
+            }
             H::Text(t) => v.visit_string(String::from(t)),
         }
     }

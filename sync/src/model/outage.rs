@@ -145,17 +145,11 @@ fn check_times(
     now: TimestampMs,
 ) -> Result<(), ModelError> {
     if down_from_ms > now {
-        return Err(ModelError::Invalid(
-            "a device cannot be down from a time still to come".into(),
-        ));
+        return Err(super::Refusal::DownInTheFuture.into());
     }
     match restored_at_ms {
-        Some(end) if end < down_from_ms => Err(ModelError::Invalid(
-            "a device cannot be restored before it went down".into(),
-        )),
-        Some(end) if end > now => Err(ModelError::Invalid(
-            "a device cannot be restored at a time still to come".into(),
-        )),
+        Some(end) if end < down_from_ms => Err(super::Refusal::RestoredBeforeDown.into()),
+        Some(end) if end > now => Err(super::Refusal::RestoredInTheFuture.into()),
         _ => Ok(()),
     }
 }
@@ -234,9 +228,10 @@ fn require_linked(doc: &AutoCommit, device_id: &str) -> Result<(), ModelError> {
     if linked {
         Ok(())
     } else {
-        Err(ModelError::Invalid(format!(
-            "device {device_id} is not linked to this work order"
-        )))
+        Err(super::Refusal::DeviceNotLinked {
+            device: device_id.to_string(),
+        }
+        .into())
     }
 }
 

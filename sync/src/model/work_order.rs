@@ -3,6 +3,7 @@
 
 use super::check_kind::CheckKind;
 use super::doc::{ModelError, commit, ensure_map, get_map, new_document, put_opt, update_text};
+use super::refusal::Refusal;
 use crate::ids::{DocId, DocKind, TimestampMs};
 use crate::status::{Event, EventKind, Folded, fold};
 use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, transaction::Transactable};
@@ -404,10 +405,10 @@ pub fn create_work_order(
     now: TimestampMs,
 ) -> Result<(), ModelError> {
     if !WORK_KINDS.contains(&new.kind.as_str()) {
-        return Err(ModelError::Invalid(format!(
-            "unknown work kind {:?}",
-            new.kind
-        )));
+        return Err(Refusal::UnknownWorkKind {
+            kind: new.kind.clone(),
+        }
+        .into());
     }
     new_document(doc, id, DocKind::WorkOrder, now)?;
     doc.put(ROOT, "kind", new.kind.as_str())?;
@@ -521,24 +522,21 @@ pub fn record_event(
     let wo = WorkOrder::from_doc(doc)?;
     let status = wo.fold().status;
     if crate::status::transition(status, kind).is_none() {
-        return Err(ModelError::Invalid(format!(
-            "cannot {} a work order that is {}",
-            kind.label().to_lowercase(),
-            status.label().to_lowercase()
-        )));
+        return Err(Refusal::IllegalTransition {
+            action: kind,
+            status,
+        }
+        .into());
     }
     if kind == EventKind::Completed {
         let missing = wo.missing_required();
         if !missing.is_empty() {
-            let names: Vec<_> = missing.iter().map(|i| i.label.as_str()).collect();
-            return Err(ModelError::Invalid(format!(
-                "required checklist items are empty: {}",
-                names.join(", ")
-            )));
+            let items = missing.iter().map(|i| i.label.clone()).collect();
+            return Err(Refusal::RequiredItemsEmpty { items }.into());
         }
     }
     if kind == EventKind::OnHold && extra.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-        return Err(ModelError::Invalid("a hold needs a reason".into()));
+        return Err(Refusal::HoldNeedsReason.into());
     }
     let id = push_event(doc, kind, by, now, extra)?;
     commit(doc, kind.as_str(), now);
@@ -645,15 +643,13 @@ pub fn answer_checklist_item(
     match answer {
         CheckAnswer::PassFail(r) => {
             if !["pass", "fail", "na"].contains(&r.as_str()) {
-                return Err(ModelError::Invalid(format!(
-                    "result {r:?} is not pass/fail/na"
-                )));
+                return Err(Refusal::NotPassFail { result: r.clone() }.into());
             }
             doc.put(&item, "result", r.as_str())?
         }
         CheckAnswer::Reading(v) => {
             if !v.is_finite() {
-                return Err(ModelError::Invalid("a reading must be a number".into()));
+                return Err(Refusal::ReadingNotANumber.into());
             }
             doc.put(&item, "reading", *v)?
         }
@@ -783,9 +779,7 @@ pub fn put_part(
     now: TimestampMs,
 ) -> Result<(), ModelError> {
     if part.quantity <= 0 || part.name.trim().is_empty() {
-        return Err(ModelError::Invalid(
-            "a part needs a name and a positive quantity".into(),
-        ));
+        return Err(Refusal::PartIncomplete.into());
     }
     put_record(doc, "parts", part_id, part, now)
 }
@@ -797,9 +791,7 @@ pub fn put_time_entry(
     now: TimestampMs,
 ) -> Result<(), ModelError> {
     if entry.end_ms < entry.start_ms {
-        return Err(ModelError::Invalid(
-            "a time entry cannot end before it starts".into(),
-        ));
+        return Err(Refusal::TimeEntryBackwards.into());
     }
     put_record(doc, "time_entries", entry_id, entry, now)
 }
@@ -810,9 +802,7 @@ pub fn put_photo(
     now: TimestampMs,
 ) -> Result<(), ModelError> {
     if photo.sha256.len() != 64 || !photo.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(ModelError::Invalid(
-            "a photo reference must be a sha256 hex digest".into(),
-        ));
+        return Err(Refusal::PhotoNotADigest.into());
     }
     put_record(doc, "photos", &photo.sha256.clone(), photo, now)
 }
@@ -824,7 +814,7 @@ pub fn sign(
     now: TimestampMs,
 ) -> Result<(), ModelError> {
     if signature.signer_name.trim().is_empty() {
-        return Err(ModelError::Invalid("the signer's name is required".into()));
+        return Err(Refusal::SignerNameRequired.into());
     }
     autosurgeon::reconcile_prop(doc, ROOT, "signature", signature)?;
     commit(doc, "customer signature", now);
@@ -852,14 +842,17 @@ pub fn set_triage(
     now: TimestampMs,
 ) -> Result<(), ModelError> {
     if !(1..=3).contains(&impact) || !(1..=3).contains(&urgency) {
-        return Err(ModelError::Invalid("impact and urgency are 1..=3".into()));
+        return Err(Refusal::ImpactUrgencyRange.into());
     }
     doc.put(ROOT, "impact", impact)?;
     doc.put(ROOT, "urgency", urgency)?;
     doc.put(ROOT, "priority", priority_for(impact, urgency))?;
     if let Some(c) = category {
         if !CATEGORIES.contains(&c) {
-            return Err(ModelError::Invalid(format!("unknown category {c:?}")));
+            return Err(Refusal::UnknownCategory {
+                category: c.to_owned(),
+            }
+            .into());
         }
         doc.put(ROOT, "category", c)?;
     }
@@ -901,9 +894,7 @@ pub fn set_schedule(
     now: TimestampMs,
 ) -> Result<(), ModelError> {
     if end_ms < start_ms {
-        return Err(ModelError::Invalid(
-            "the window cannot end before it starts".into(),
-        ));
+        return Err(Refusal::WindowBackwards.into());
     }
     doc.put(ROOT, "scheduled_start_ms", start_ms)?;
     doc.put(ROOT, "scheduled_end_ms", end_ms)?;

@@ -96,10 +96,15 @@ pub fn on_answer(state: &mut AppState, rest: &str, result: Result<ApiReply, ApiE
     }
 }
 
-/// The server's refusal as the dispatcher should read it (its message names the field).
+/// The server's refusal as the dispatcher should read it: a rule in words, else its
+/// message, which names the field.
 fn server_words(e: &ApiError) -> String {
     match e {
-        ApiError::Server { message, .. } => message.clone(),
+        ApiError::Server {
+            refusal: None,
+            message,
+            ..
+        } => message.clone(),
         other => other.to_string(),
     }
 }

@@ -479,7 +479,7 @@ async fn complaints_and_satisfaction_by_the_office_feed_the_kpis() {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = call(
+    let (status, bytes) = call(
         &env.app,
         post(
             &format!("{base}/complaints"),
@@ -492,6 +492,15 @@ async fn complaints_and_satisfaction_by_the_office_feed_the_kpis() {
         status,
         StatusCode::BAD_REQUEST,
         "a complaint needs a reason"
+    );
+    // The rule broken travels as data, for the app to word in its reader's language.
+    let err: fieldsync::wire::ErrorBody = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        err.refusal,
+        Some(fieldsync::model::Refusal::TextRequired {
+            what: fieldsync::model::FeedbackText::ComplaintReason
+        }),
+        "{err:?}"
     );
     let (status, bytes) = call(
         &env.app,

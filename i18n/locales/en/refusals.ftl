@@ -1,0 +1,36 @@
+# Why an edit was refused (fieldsync::model::Refusal), keyed by its stable code: each says what
+# is wrong and, where it is not obvious, what to do.
+refusal-unknown_work_kind = “{ $kind }” is not a kind of work this version knows.
+refusal-illegal_transition = This work order is { $status }: “{ $action }” cannot be recorded now.
+refusal-required_items_empty = Fill in the required checklist items first: { $items }.
+refusal-hold_needs_reason = Say why the work is on hold.
+refusal-not_pass_fail = “{ $result }” is not an answer: choose Pass, Fail or N/A.
+refusal-reading_not_a_number = A reading must be a number.
+refusal-part_incomplete = A part needs a name and a quantity of at least 1.
+refusal-time_entry_backwards = A time entry cannot end before it starts.
+refusal-photo_not_a_digest = The photo reference is damaged; attach the photo again.
+refusal-signer_name_required = Enter the name of the person signing.
+refusal-impact_urgency_range = Impact and urgency are 1 (high) to 3 (low).
+refusal-unknown_category = “{ $category }” is not a fault category.
+refusal-window_backwards = The visit window cannot end before it starts.
+refusal-unknown_device_field = “{ $field }” is not a field of a device record.
+refusal-down_in_the_future = A device cannot be down from a time still to come.
+refusal-restored_before_down = A device cannot be restored before it went down.
+refusal-restored_in_the_future = A device cannot be restored at a time still to come.
+refusal-device_not_linked = Device { $device } is not on this work order; add it to the work order first.
+refusal-text_required = { $what } is required.
+refusal-text_too_long = { $what } is too long; shorten it.
+refusal-complaint_received_missing = Enter when the customer complained.
+refusal-complaint_received_after_recorded = A complaint cannot be received after it is recorded; check the time.
+refusal-complaint_received_before_opened = A complaint cannot be received before the work order was opened; check the time.
+refusal-complaint_due_before_received = A complaint cannot be due before it was received.
+refusal-complaint_due_missing = The complaint's resolution due time is missing.
+refusal-complaint_not_named = Choose the complaint to close.
+refusal-no_such_complaint = This work order has no complaint { $id }; reload it.
+refusal-complaint_outcome = Choose how the complaint ended: resolved or unfounded.
+refusal-score_range = A satisfaction score is 1 to 5.
+refusal-only_finished_work_scored = Only finished work can be scored.
+refusal-own_work = Nobody scores their own work: ask a colleague to record the score.
+refusal-not_feedback = “{ $kind }” is not customer feedback.
+refusal-text-complaint_reason = The complaint's reason
+refusal-text-reported_back = What was reported back to the customer
