@@ -172,3 +172,46 @@ async fn the_board_stream_delivers_work_order_events() {
     .await
     .unwrap();
 }
+
+/// The access token lives a second here: after it lapses, an office call and a sync both go
+/// through on the device's refresh token, without asking the user to sign in again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lapsed_access_token_is_renewed_without_the_password() {
+    let server = TestServer::start_with(|c| c.token_ttl_secs = 1)
+        .await
+        .unwrap();
+    server
+        .add_user("disp", "pw-disp", Role::Dispatcher)
+        .await
+        .unwrap();
+    let url = server.base_url.clone();
+    tokio::task::spawn_blocking(move || {
+        let (w, dir) = signed_in_worker(&url, "disp", "pw-disp");
+        let first = LocalStore::open(dir.path())
+            .unwrap()
+            .meta(fieldsync_app::runtime::meta::TOKEN)
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(1_200));
+
+        w.send(ToWorker::Api(ApiCall::get("test.list", "/v1/work-orders")));
+        let a = next_answer(&w);
+        assert!(a.result.is_ok(), "{a:?}");
+        let renewed = LocalStore::open(dir.path())
+            .unwrap()
+            .meta(fieldsync_app::runtime::meta::TOKEN)
+            .unwrap();
+        assert_ne!(renewed, first, "a new access token was kept");
+
+        std::thread::sleep(Duration::from_millis(1_200));
+        w.send(ToWorker::SyncNow);
+        loop {
+            match w.rx.recv_timeout(Duration::from_secs(60)).unwrap() {
+                FromWorker::Synced(_) => break,
+                FromWorker::SyncFailed { error, .. } => panic!("sync failed: {error}"),
+                _ => {}
+            }
+        }
+    })
+    .await
+    .unwrap();
+}

@@ -12,7 +12,13 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// Overrides the data dir's SQLite file (e.g. `sqlite:///var/lib/fieldsync/db.sqlite`).
     pub database_url: Option<String>,
+    /// Lifetime of an access token (the bearer token of every request): short, so one read
+    /// off a compromised network or disk is worth little. The app renews it with its
+    /// device's refresh token.
     pub token_ttl_secs: u64,
+    /// Lifetime of a device's refresh token, sent only to `POST /v1/auth/refresh`: how long
+    /// a laptop stays signed in without its user typing the password again.
+    pub refresh_ttl_secs: u64,
     /// Compressed sync request bodies above this are refused (413).
     pub max_sync_body_bytes: usize,
     pub max_blob_bytes: usize,
@@ -68,7 +74,8 @@ impl Default for ServerConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("fieldsync-data"),
             database_url: None,
-            token_ttl_secs: 30 * 24 * 3600,
+            token_ttl_secs: 3600,
+            refresh_ttl_secs: 30 * 24 * 3600,
             max_sync_body_bytes: 64 * 1024 * 1024,
             max_blob_bytes: 32 * 1024 * 1024,
             partial_upload_quota_bytes: 64 * 1024 * 1024,
@@ -102,6 +109,7 @@ impl std::fmt::Debug for ServerConfig {
                 &self.database_url.as_deref().map(crate::storage::redact_url),
             )
             .field("token_ttl_secs", &self.token_ttl_secs)
+            .field("refresh_ttl_secs", &self.refresh_ttl_secs)
             .field("max_sync_body_bytes", &self.max_sync_body_bytes)
             .field("max_blob_bytes", &self.max_blob_bytes)
             .field(
@@ -145,6 +153,7 @@ pub struct Layer {
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub token_ttl_secs: Option<u64>,
+    pub refresh_ttl_secs: Option<u64>,
     pub max_sync_body_bytes: Option<usize>,
     pub max_blob_bytes: Option<usize>,
     pub partial_upload_quota_bytes: Option<u64>,
@@ -227,6 +236,7 @@ impl Layer {
             data_dir: env_parse(env, "DATA_DIR")?,
             database_url: env_parse(env, "DATABASE_URL")?,
             token_ttl_secs: env_parse(env, "TOKEN_TTL_SECS")?,
+            refresh_ttl_secs: env_parse(env, "REFRESH_TTL_SECS")?,
             max_sync_body_bytes: env_parse(env, "MAX_SYNC_BODY_BYTES")?,
             max_blob_bytes: env_parse(env, "MAX_BLOB_BYTES")?,
             partial_upload_quota_bytes: env_parse(env, "PARTIAL_UPLOAD_QUOTA_BYTES")?,
@@ -267,6 +277,7 @@ impl ServerConfig {
             addr,
             data_dir,
             token_ttl_secs,
+            refresh_ttl_secs,
             max_sync_body_bytes,
             max_blob_bytes,
             partial_upload_quota_bytes,
@@ -339,6 +350,12 @@ impl ServerConfig {
             (1..=TEN_YEARS_SECS).contains(&self.token_ttl_secs),
             "token_ttl_secs",
             &self.token_ttl_secs,
+            "must be between 1 and 316224000 (10 years)",
+        )?;
+        check(
+            (1..=TEN_YEARS_SECS).contains(&self.refresh_ttl_secs),
+            "refresh_ttl_secs",
+            &self.refresh_ttl_secs,
             "must be between 1 and 316224000 (10 years)",
         )?;
         check(

@@ -184,12 +184,32 @@ pub use crate::ids::DeviceId;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LoginResponse {
+    /// The access token: the bearer of every request, short-lived.
     pub token: String,
     pub expires_at_ms: TimestampMs,
     pub user_id: crate::ids::UserId,
     pub username: String,
     pub display_name: String,
     pub role: crate::ids::Role,
+    /// The device's refresh token, sent only to `POST /v1/auth/refresh` for a new access
+    /// token (absent from servers that issue long-lived access tokens only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_expires_at_ms: Option<TimestampMs>,
+}
+
+/// `POST /v1/auth/refresh`: a device's refresh token, for a new access token.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// The new access token.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RefreshResponse {
+    pub token: String,
+    pub expires_at_ms: TimestampMs,
 }
 
 /// JSON error body of every non-2xx answer.

@@ -7,7 +7,7 @@
 //! `Command::Subscribe` opens a Server-Sent-Events stream whose events arrive the same way.
 
 use super::messages::{ApiAnswer, ApiBody, ApiCall, ApiError, ApiMethod, ApiReply, FromWorker};
-use super::net;
+use super::net::{self, NetError};
 use super::store::{SharedStore, lock, meta};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -105,45 +105,16 @@ impl ApiThread {
             self.client = Some(net::client(pins).map_err(|e| ApiError::from_net(e, 0))?);
         }
         let client = self.client.as_ref().expect("set above");
-        let url = format!("{server}{}", call.path);
-        let req = match call.method {
-            ApiMethod::Get => client.get(url),
-            ApiMethod::Post => client.post(url),
-            ApiMethod::Put => client.put(url),
-            ApiMethod::Delete => client.delete(url),
+        match send(client, &server, &token, call) {
+            // The access token lapsed: renew it once with the refresh token, then again.
+            Err((NetError::Unauthorized, _)) => {
+                let token = super::session::renew(client, &server, &self.store)
+                    .map_err(|e| ApiError::from_net(e, 401))?;
+                send(client, &server, &token, call)
+            }
+            other => other,
         }
-        .bearer_auth(token)
-        .timeout(Duration::from_secs(60));
-        let req = match &call.body {
-            ApiBody::Empty => req,
-            ApiBody::Json(v) => req.json(v),
-            ApiBody::Bytes {
-                content_type,
-                bytes,
-            } => req
-                .header(reqwest::header::CONTENT_TYPE, content_type)
-                .body(bytes.clone()),
-        };
-        let resp = req
-            .send()
-            .map_err(|e| ApiError::from_net(net::send_error(e), 0))?;
-        let status = resp.status();
-        let retry = net::retry_after(resp.headers());
-        let content_type = content_type_of(&resp);
-        let bytes = resp
-            .bytes()
-            .map_err(|e| ApiError::from_net(net::send_error(e), status.as_u16()))?;
-        if !status.is_success() {
-            return Err(ApiError::from_net(
-                net::status_error(status, retry, &bytes),
-                status.as_u16(),
-            ));
-        }
-        Ok(ApiReply {
-            status: status.as_u16(),
-            content_type,
-            bytes: bytes.to_vec(),
-        })
+        .map_err(|(e, status)| ApiError::from_net(e, status))
     }
 
     fn subscribe(&mut self, call: ApiCall) {
@@ -166,6 +137,49 @@ impl ApiThread {
             tracing::warn!(error = %e, "could not start an event stream");
         }
     }
+}
+
+/// One office-API request with `token`; a failure with the answer's status (0: none came).
+fn send(
+    client: &reqwest::blocking::Client,
+    server: &str,
+    token: &str,
+    call: &ApiCall,
+) -> Result<ApiReply, (NetError, u16)> {
+    let url = format!("{server}{}", call.path);
+    let req = match call.method {
+        ApiMethod::Get => client.get(url),
+        ApiMethod::Post => client.post(url),
+        ApiMethod::Put => client.put(url),
+        ApiMethod::Delete => client.delete(url),
+    }
+    .bearer_auth(token)
+    .timeout(Duration::from_secs(60));
+    let req = match &call.body {
+        ApiBody::Empty => req,
+        ApiBody::Json(v) => req.json(v),
+        ApiBody::Bytes {
+            content_type,
+            bytes,
+        } => req
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(bytes.clone()),
+    };
+    let resp = req.send().map_err(|e| (net::send_error(e), 0))?;
+    let status = resp.status();
+    let retry = net::retry_after(resp.headers());
+    let content_type = content_type_of(&resp);
+    let bytes = resp
+        .bytes()
+        .map_err(|e| (net::send_error(e), status.as_u16()))?;
+    if !status.is_success() {
+        return Err((net::status_error(status, retry, &bytes), status.as_u16()));
+    }
+    Ok(ApiReply {
+        status: status.as_u16(),
+        content_type,
+        bytes: bytes.to_vec(),
+    })
 }
 
 fn answer(
@@ -267,10 +281,13 @@ impl EventStream {
         if !status.is_success() {
             let retry = net::retry_after(resp.headers());
             let bytes = resp.bytes().unwrap_or_default();
-            return Err(ApiError::from_net(
-                net::status_error(status, retry, &bytes),
-                status.as_u16(),
-            ));
+            return match net::status_error(status, retry, &bytes) {
+                // The access token lapsed: renew it and reconnect at once.
+                NetError::Unauthorized => super::session::renew(&client, &server, &self.store)
+                    .map(|_| true)
+                    .map_err(|e| ApiError::from_net(e, 401)),
+                e => Err(ApiError::from_net(e, status.as_u16())),
+            };
         }
         let mut parser = SseParser::default();
         let mut reader = BufReader::new(resp);

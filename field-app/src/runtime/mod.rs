@@ -2,12 +2,13 @@
 //!
 //! [`store`] is the shared store handle, [`messages`] what the UI, the sync [`worker`] and
 //! the office-API thread ([`api`]) say to each other, [`net`] and [`trust`] the HTTP client
-//! and certificate pinning, [`files`] the file dialog's listing and file saving.
+//! and certificate pinning, [`session`] renewing the short-lived access token, [`files`] the file dialog's listing and file saving.
 
 pub mod api;
 pub mod files;
 pub mod messages;
 pub mod net;
+pub mod session;
 pub mod store;
 pub mod trust;
 pub mod worker;

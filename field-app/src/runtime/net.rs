@@ -3,7 +3,10 @@
 
 use super::trust::Pins;
 use fieldsync::model::{NumberBlock, NumberLeaseRequest, Refusal};
-use fieldsync::wire::{self, ErrorBody, LoginRequest, LoginResponse, SyncRequest, SyncResponse};
+use fieldsync::wire::{
+    self, ErrorBody, LoginRequest, LoginResponse, RefreshRequest, RefreshResponse, SyncRequest,
+    SyncResponse,
+};
 use fieldsync_i18n::t;
 use std::sync::Arc;
 use std::time::Duration;
@@ -358,6 +361,28 @@ pub fn sync(
     }
     let decoded = wire::decode_response(&bytes).map_err(|e| NetError::Protocol(e.to_string()))?;
     Ok((decoded, sent, bytes.len()))
+}
+
+/// `POST /v1/auth/refresh`: a new access token for this device's refresh token.
+pub fn refresh(
+    client: &reqwest::blocking::Client,
+    server: &str,
+    refresh_token: &str,
+) -> Result<RefreshResponse, NetError> {
+    let resp = client
+        .post(format!("{server}/v1/auth/refresh"))
+        .json(&RefreshRequest {
+            refresh_token: refresh_token.to_owned(),
+        })
+        .send()
+        .map_err(send_error)?;
+    let status = resp.status();
+    let retry = retry_after(resp.headers());
+    let body = resp.bytes().map_err(send_error)?;
+    if !status.is_success() {
+        return Err(status_error(status, retry, &body));
+    }
+    serde_json::from_slice(&body).map_err(|e| NetError::Protocol(e.to_string()))
 }
 
 /// `POST /v1/devices/numbers`: lease a block of `year`'s work-order numbers to this device.

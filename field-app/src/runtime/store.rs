@@ -22,6 +22,9 @@ pub mod meta {
     /// (absent when the system roots vouch for the server, or over loopback http).
     pub const SERVER_CERT_SHA256: &str = "app.server_cert_sha256";
     pub const TOKEN_EXPIRES_MS: &str = "app.token_expires_at_ms";
+    /// The device's refresh token: renews the short-lived access token (`TOKEN`) without the
+    /// password (`runtime::session`).
+    pub const REFRESH_TOKEN: &str = "app.refresh_token";
     pub const LAST_SYNC_MS: &str = "last_sync_ms";
     /// The language chosen in the app (`en`, `zh-CN`); absent: follow the OS.
     pub const LANGUAGE: &str = "app.language";

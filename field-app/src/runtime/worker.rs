@@ -6,6 +6,7 @@
 use super::api::{ApiHandle, ApiRequest};
 use super::messages::{FromWorker, SyncSummary, ToWorker};
 use super::net::{self, NetError};
+use super::session;
 use super::store::{SharedStore, lock, meta};
 use super::trust::Pins;
 use fieldsync::TimestampMs;
@@ -210,6 +211,7 @@ impl Worker {
             store
                 .set_meta(meta::TOKEN, None)
                 .and_then(|_| store.set_meta(meta::TOKEN_EXPIRES_MS, None))
+                .and_then(|_| store.set_meta(meta::REFRESH_TOKEN, None))
         };
         if let Err(e) = cleared {
             self.report(FromWorker::SyncFailed {
@@ -326,6 +328,7 @@ impl Worker {
                 .set_identity(&identity)
                 .and_then(|_| store.set_meta(meta::SERVER_URL, Some(server)))
                 .and_then(|_| store.set_meta(meta::TOKEN, Some(&resp.token)))
+                .and_then(|_| store.set_meta(meta::REFRESH_TOKEN, resp.refresh_token.as_deref()))
                 .and_then(|_| {
                     store.set_meta(meta::SERVER_CERT_SHA256, self.pins.pinned().as_deref())
                 })
@@ -474,10 +477,12 @@ impl Worker {
     }
 
     fn sync(&mut self) -> Result<SyncSummary, SyncError> {
-        let (server, token) = self
+        let (server, mut token) = self
             .credentials()
             .map_err(SyncError::Store)?
             .ok_or(SyncError::NotSignedIn)?;
+        let mut renewed = false;
+        let store = self.store.clone();
         let started = Instant::now();
         let mut summary = SyncSummary::default();
         loop {
@@ -485,8 +490,16 @@ impl Worker {
                 .prepare_sync(Some(PAGE_BYTES))
                 .map_err(|e| SyncError::Store(e.to_string()))?;
             let client = self.client().map_err(SyncError::Net)?;
-            let (resp, up, down) =
-                net::sync(client, &server, &token, &out.request).map_err(SyncError::Net)?;
+            let answer = match net::sync(client, &server, &token, &out.request) {
+                // The access token lapsed: renew it once with the refresh token, then again.
+                Err(NetError::Unauthorized) if !renewed => {
+                    renewed = true;
+                    token = session::renew(client, &server, &store).map_err(SyncError::Net)?;
+                    net::sync(client, &server, &token, &out.request)
+                }
+                other => other,
+            };
+            let (resp, up, down) = answer.map_err(SyncError::Net)?;
             let report = lock(&self.store)
                 .apply_sync(&out, resp, now_ms())
                 .map_err(|e| SyncError::Store(e.to_string()))?;

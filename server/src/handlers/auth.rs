@@ -4,12 +4,12 @@ use crate::auth::{hash_password, new_token, token_hash, verify_password};
 use crate::error::{AppError, AppResult};
 use crate::handlers::extract::Auth;
 use crate::state::AppState;
-use crate::storage::{NewToken, StorageError, UserRecord};
+use crate::storage::{NewToken, StorageError, TokenKind, UserRecord};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
-use fieldsync::wire::{LoginRequest, LoginResponse};
+use fieldsync::wire::{LoginRequest, LoginResponse, RefreshRequest, RefreshResponse};
 use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Instant;
@@ -150,17 +150,22 @@ pub async fn login(
         return Err(AppError::Unauthorized("this account is disabled".into()));
     }
     state.login_limiter.succeeded(&req.username, ip);
-    let token = new_token();
     let now = crate::now_ms();
-    let expires_at_ms =
-        now.saturating_add((state.config.token_ttl_secs as i64).saturating_mul(1000));
-    let new = NewToken {
-        token_hash: token_hash(&token),
-        user: user.id,
-        device: Some(req.device_id),
-        created_at_ms: now,
-        expires_at_ms,
-    };
+    let (token, access) = issue(
+        user.id,
+        req.device_id,
+        TokenKind::Access,
+        state.config.token_ttl_secs,
+        now,
+    );
+    let (refresh_token, refresh) = issue(
+        user.id,
+        req.device_id,
+        TokenKind::Refresh,
+        state.config.refresh_ttl_secs,
+        now,
+    );
+    let (expires_at_ms, refresh_expires_at_ms) = (access.expires_at_ms, refresh.expires_at_ms);
     let (device, device_name, actors, uid) = (
         req.device_id,
         req.device_name.clone(),
@@ -177,7 +182,8 @@ pub async fn login(
             }
             s.upsert_device(device, uid, &device_name, now)?;
             s.register_actors(device, uid, &actors, now)?;
-            s.insert_token(&new)?;
+            s.insert_token(&access)?;
+            s.insert_token(&refresh)?;
             Ok(false)
         })
         .await
@@ -196,10 +202,84 @@ pub async fn login(
         username: user.username,
         display_name: user.display_name,
         role: user.role,
+        refresh_token: Some(refresh_token),
+        refresh_expires_at_ms: Some(refresh_expires_at_ms),
     }))
 }
 
-/// `POST /v1/logout`: revoke the caller's token (other devices stay signed in).
+/// A new token of `kind` for `user` on `device`, living `ttl_secs`: the secret to hand out
+/// and the record to store (its hash only).
+fn issue(
+    user: fieldsync::UserId,
+    device: fieldsync::DeviceId,
+    kind: TokenKind,
+    ttl_secs: u64,
+    now: fieldsync::TimestampMs,
+) -> (String, NewToken) {
+    let token = new_token();
+    let expires_at_ms = now.saturating_add(
+        i64::try_from(ttl_secs)
+            .unwrap_or(i64::MAX)
+            .saturating_mul(1000),
+    );
+    let record = NewToken {
+        token_hash: token_hash(&token),
+        user,
+        device: Some(device),
+        created_at_ms: now,
+        expires_at_ms,
+        kind,
+    };
+    (token, record)
+}
+
+/// `POST /v1/auth/refresh`: a new access token for the device whose refresh token this is.
+/// Refused (401) once the refresh token expired or was revoked, the user disabled, or the
+/// device revoked (`device_revoked`): then only the password signs in again.
+#[instrument(skip_all)]
+pub async fn refresh(
+    State(state): State<AppState>,
+    payload: Result<Json<RefreshRequest>, JsonRejection>,
+) -> AppResult<Json<RefreshResponse>> {
+    let Json(req) = payload?;
+    // A refresh token is 43 characters; anything much longer is not one (no hashing of
+    // megabytes for strangers).
+    if req.refresh_token.is_empty() || req.refresh_token.len() > 256 {
+        return Err(AppError::Unauthorized("not a refresh token".into()));
+    }
+    let hash = token_hash(&req.refresh_token);
+    let now = crate::now_ms();
+    let ttl = state.config.token_ttl_secs;
+    let issued = state
+        .db
+        .call(move |s| {
+            let Some(session) = s.session(&hash, TokenKind::Refresh, now)? else {
+                return Ok(Err(s.token_device_revoked(&hash)?));
+            };
+            let Some(device) = session.device else {
+                return Ok(Err(false));
+            };
+            let (token, access) = issue(session.user.id, device, TokenKind::Access, ttl, now);
+            s.insert_token(&access)?;
+            Ok(Ok((token, access.expires_at_ms)))
+        })
+        .await?;
+    match issued {
+        Ok((token, expires_at_ms)) => Ok(Json(RefreshResponse {
+            token,
+            expires_at_ms,
+        })),
+        Err(true) => Err(AppError::DeviceRevoked(
+            crate::handlers::extract::DEVICE_REVOKED.into(),
+        )),
+        Err(false) => Err(AppError::Unauthorized(
+            "the refresh token is unknown, expired or revoked; sign in with the password".into(),
+        )),
+    }
+}
+
+/// `POST /v1/logout`: sign this device out — its access and refresh tokens are revoked
+/// (the user's other devices stay signed in).
 #[instrument(skip_all)]
 pub async fn logout(
     State(state): State<AppState>,
@@ -207,7 +287,17 @@ pub async fn logout(
     headers: axum::http::HeaderMap,
 ) -> AppResult<axum::http::StatusCode> {
     let hash = crate::handlers::extract::bearer_token_hash(&headers)?;
-    state.db.call(move |s| s.revoke_token(&hash)).await?;
+    let (user, device) = (session.user.id, session.device);
+    state
+        .db
+        .call(move |s| {
+            s.revoke_token(&hash)?;
+            match device {
+                Some(d) => s.revoke_device_tokens(user, d),
+                None => Ok(()),
+            }
+        })
+        .await?;
     tracing::info!(user = %session.user.username, "logout");
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

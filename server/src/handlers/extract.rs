@@ -4,6 +4,7 @@ use crate::auth::token_hash;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::storage::Session;
+use crate::storage::TokenKind;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
@@ -43,10 +44,12 @@ pub async fn session_of(state: &AppState, token_hash: String) -> Result<Session,
     let now = crate::now_ms();
     let (session, revoked) = state
         .db
-        .call(move |s| match s.session(&token_hash, now)? {
-            Some(session) => Ok((Some(session), false)),
-            None => Ok((None, s.token_device_revoked(&token_hash)?)),
-        })
+        .call(
+            move |s| match s.session(&token_hash, TokenKind::Access, now)? {
+                Some(session) => Ok((Some(session), false)),
+                None => Ok((None, s.token_device_revoked(&token_hash)?)),
+            },
+        )
         .await?;
     match session {
         Some(session) => Ok(session),

@@ -58,11 +58,18 @@ pub trait Storage: Send + Sync + 'static {
     /// Changing the password revokes every token of the user.
     fn set_password_hash(&self, username: &str, hash: &str) -> Result<()>;
     fn insert_token(&self, token: &NewToken) -> Result<()>;
-    /// Revoke one token (logout); unknown hashes are ignored.
+    /// Revoke one token; unknown hashes are ignored.
     fn revoke_token(&self, token_hash: &str) -> Result<()>;
+    /// Revoke every token (access and refresh) `user` holds on `device`: signing out there.
+    fn revoke_device_tokens(&self, user: UserId, device: DeviceId) -> Result<()>;
     /// The session of a live (unexpired, unrevoked, user enabled, device not revoked) token
-    /// hash.
-    fn session(&self, token_hash: &str, now: TimestampMs) -> Result<Option<Session>>;
+    /// hash of `kind`.
+    fn session(
+        &self,
+        token_hash: &str,
+        kind: TokenKind,
+        now: TimestampMs,
+    ) -> Result<Option<Session>>;
 
     // --- devices and actors ---
     /// Register (or re-use) a device of `user`; a device id owned by another user is a conflict.

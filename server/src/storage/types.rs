@@ -32,6 +32,25 @@ pub struct NewToken {
     pub device: Option<DeviceId>,
     pub created_at_ms: TimestampMs,
     pub expires_at_ms: TimestampMs,
+    pub kind: TokenKind,
+}
+
+/// What a token is good for. An access token authorises requests for a short while; a
+/// device's refresh token is sent only to `POST /v1/auth/refresh`, which answers a new access
+/// token. Neither is accepted where the other is expected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    Access,
+    Refresh,
+}
+
+impl TokenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Access => "access",
+            TokenKind::Refresh => "refresh",
+        }
+    }
 }
 
 /// An authenticated caller.

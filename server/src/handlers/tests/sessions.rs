@@ -20,13 +20,19 @@ pub(super) struct Env {
 }
 
 pub(super) async fn env() -> Env {
+    env_with(|_| {}).await
+}
+
+/// [`env`] with a changed configuration.
+pub(super) async fn env_with(tweak: impl FnOnce(&mut ServerConfig)) -> Env {
     let dir = tempfile::tempdir().unwrap();
     let (url, pg) = test_database(dir.path());
-    let config = ServerConfig {
+    let mut config = ServerConfig {
         data_dir: dir.path().to_owned(),
         database_url: Some(url.clone()),
         ..ServerConfig::default()
     };
+    tweak(&mut config);
     let state = AppState::new(crate::storage::open(&url).unwrap(), config).unwrap();
     for (u, r) in [
         ("eng", Role::Engineer),
@@ -183,4 +189,86 @@ async fn a_revoked_device_is_cut_off_and_told_why_and_a_restore_lets_it_back() {
     );
 }
 
-also_on_postgres!(a_revoked_device_is_cut_off_and_told_why_and_a_restore_lets_it_back);
+#[tokio::test]
+async fn a_lapsed_access_token_is_renewed_by_the_devices_refresh_token_only() {
+    let env = env_with(|c| c.token_ttl_secs = 1).await;
+    let laptop = DeviceId::new();
+    let (s, v) = login(&env.app, "eng", laptop).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let access = v["token"].as_str().unwrap().to_owned();
+    let refresh = v["refresh_token"].as_str().unwrap().to_owned();
+    assert!(
+        v["refresh_expires_at_ms"].as_i64() > v["expires_at_ms"].as_i64(),
+        "{v}"
+    );
+    let renew = |t: &str| serde_json::json!({ "refresh_token": t });
+
+    // Each kind works only where it belongs.
+    assert_eq!(works(&env.app, &access).await.0, StatusCode::OK);
+    assert_eq!(works(&env.app, &refresh).await.0, StatusCode::UNAUTHORIZED);
+    let (s, _) = call(&env.app, "/v1/auth/refresh", None, Some(renew(&access))).await;
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "an access token does not refresh"
+    );
+
+    // The access token lapses (a second here); the refresh token gets a working one.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    assert_eq!(works(&env.app, &access).await.0, StatusCode::UNAUTHORIZED);
+    let (s, r) = call(&env.app, "/v1/auth/refresh", None, Some(renew(&refresh))).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let fresh = r["token"].as_str().unwrap().to_owned();
+    assert_ne!(fresh, access);
+    assert_eq!(works(&env.app, &fresh).await.0, StatusCode::OK);
+
+    // Signing out ends the device's refresh token too.
+    let (s, _) = call(
+        &env.app,
+        "/v1/logout",
+        Some(&fresh),
+        Some(serde_json::json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = call(&env.app, "/v1/auth/refresh", None, Some(renew(&refresh))).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    // A revoked laptop's refresh token is refused, saying why.
+    let lost = DeviceId::new();
+    let (_, v) = login(&env.app, "eng", lost).await;
+    let lost_refresh = v["refresh_token"].as_str().unwrap().to_owned();
+    let admin = token(&env.app, "boss", DeviceId::new()).await;
+    let (s, _) = call(
+        &env.app,
+        &format!("/v1/registered-devices/{lost}/revoke"),
+        Some(&admin),
+        Some(serde_json::json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, body) = call(
+        &env.app,
+        "/v1/auth/refresh",
+        None,
+        Some(renew(&lost_refresh)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "device_revoked", "{body}");
+
+    // Junk is refused before any work.
+    let (s, _) = call(
+        &env.app,
+        "/v1/auth/refresh",
+        None,
+        Some(renew(&"x".repeat(100_000))),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+also_on_postgres!(
+    a_revoked_device_is_cut_off_and_told_why_and_a_restore_lets_it_back,
+    a_lapsed_access_token_is_renewed_by_the_devices_refresh_token_only
+);

@@ -240,6 +240,10 @@ CREATE TABLE number_blocks (
 );
 CREATE INDEX work_orders_number ON work_orders(number);
 "#,
+    // 7: access and refresh tokens (same column as SQLite's).
+    r#"
+ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'access';
+"#,
 ];
 
 /// Bring the schema up to date, one transaction per step; returns the version in place.

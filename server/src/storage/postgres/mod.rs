@@ -270,12 +270,21 @@ impl super::Storage for PgStorage {
         self.with(|c| users::revoke_token(c, token_hash))
     }
 
+    fn revoke_device_tokens(
+        &self,
+        user: fieldsync::UserId,
+        device: fieldsync::DeviceId,
+    ) -> Result<()> {
+        self.with(|c| users::revoke_device_tokens(c, user, device))
+    }
+
     fn session(
         &self,
         token_hash: &str,
+        kind: super::TokenKind,
         now: fieldsync::TimestampMs,
     ) -> Result<Option<super::Session>> {
-        self.with(|c| users::session(c, token_hash, now))
+        self.with(|c| users::session(c, token_hash, kind, now))
     }
 
     fn upsert_device(

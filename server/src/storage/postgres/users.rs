@@ -98,8 +98,8 @@ pub fn set_password_hash(c: &mut Client, username: &str, hash: &str) -> Result<(
 
 pub fn insert_token(c: &mut Client, t: &NewToken) -> Result<()> {
     c.execute(
-        "INSERT INTO tokens (token_hash, user_id, device_id, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5)",
-        &[&t.token_hash, &t.user.to_string(), &t.device.map(|d| d.to_string()), &t.created_at_ms, &t.expires_at_ms],
+        "INSERT INTO tokens (token_hash, user_id, device_id, created_at_ms, expires_at_ms, kind) VALUES ($1, $2, $3, $4, $5, $6)",
+        &[&t.token_hash, &t.user.to_string(), &t.device.map(|d| d.to_string()), &t.created_at_ms, &t.expires_at_ms, &t.kind.as_str()],
     )?;
     Ok(())
 }
@@ -112,14 +112,27 @@ pub fn revoke_token(c: &mut Client, token_hash: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn session(c: &mut Client, token_hash: &str, now: TimestampMs) -> Result<Option<Session>> {
+pub fn revoke_device_tokens(c: &mut Client, user: UserId, device: DeviceId) -> Result<()> {
+    c.execute(
+        "UPDATE tokens SET revoked = TRUE WHERE user_id = $1 AND device_id = $2",
+        &[&user.to_string(), &device.to_string()],
+    )?;
+    Ok(())
+}
+
+pub fn session(
+    c: &mut Client,
+    token_hash: &str,
+    kind: crate::storage::TokenKind,
+    now: TimestampMs,
+) -> Result<Option<Session>> {
     let sql = format!(
         "SELECT {USER_COLS}, t.device_id, t.expires_at_ms FROM tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.token_hash = $1 AND NOT t.revoked AND t.expires_at_ms > $2 AND NOT u.disabled
+         WHERE t.token_hash = $1 AND t.kind = $3 AND NOT t.revoked AND t.expires_at_ms > $2 AND NOT u.disabled
            AND NOT EXISTS (SELECT 1 FROM devices d
                            WHERE d.device_id = t.device_id AND d.revoked_at_ms IS NOT NULL)"
     );
-    c.query_opt(&sql, &[&token_hash, &now])?
+    c.query_opt(&sql, &[&token_hash, &now, &kind.as_str()])?
         .map(|r| {
             Ok(Session {
                 user: user_row(&r)?,

@@ -242,6 +242,11 @@ CREATE TABLE number_blocks (
 );
 CREATE INDEX work_orders_number ON work_orders(number);
 "#,
+    // Short-lived access tokens renewed from a per-device refresh token; tokens issued
+    // before are access tokens and live out their (long) lifetime.
+    r#"
+ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'access';
+"#,
 ];
 
 /// Bring the schema up to date in one transaction per step; returns the version in place.

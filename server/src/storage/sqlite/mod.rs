@@ -247,8 +247,8 @@ impl super::Storage for SqliteStorage {
 
     fn insert_token(&self, t: &NewToken) -> Result<()> {
         self.conn().execute(
-            "INSERT INTO tokens (token_hash, user_id, device_id, created_at_ms, expires_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![t.token_hash, t.user.to_string(), t.device.map(|d| d.to_string()), t.created_at_ms, t.expires_at_ms],
+            "INSERT INTO tokens (token_hash, user_id, device_id, created_at_ms, expires_at_ms, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![t.token_hash, t.user.to_string(), t.device.map(|d| d.to_string()), t.created_at_ms, t.expires_at_ms, t.kind.as_str()],
         )?;
         Ok(())
     }
@@ -261,7 +261,20 @@ impl super::Storage for SqliteStorage {
         Ok(())
     }
 
-    fn session(&self, token_hash: &str, now: TimestampMs) -> Result<Option<Session>> {
+    fn revoke_device_tokens(&self, user: UserId, device: DeviceId) -> Result<()> {
+        self.conn().execute(
+            "UPDATE tokens SET revoked = 1 WHERE user_id = ?1 AND device_id = ?2",
+            params![user.to_string(), device.to_string()],
+        )?;
+        Ok(())
+    }
+
+    fn session(
+        &self,
+        token_hash: &str,
+        kind: super::TokenKind,
+        now: TimestampMs,
+    ) -> Result<Option<Session>> {
         let conn = self.reader()?;
         let cols = USER_COLS
             .split(", ")
@@ -272,11 +285,11 @@ impl super::Storage for SqliteStorage {
             .query_row(
                 &format!(
                     "SELECT {cols}, t.device_id, t.expires_at_ms FROM tokens t JOIN users u ON u.id = t.user_id
-                     WHERE t.token_hash = ?1 AND t.revoked = 0 AND t.expires_at_ms > ?2 AND u.disabled = 0
+                     WHERE t.token_hash = ?1 AND t.kind = ?3 AND t.revoked = 0 AND t.expires_at_ms > ?2 AND u.disabled = 0
                        AND NOT EXISTS (SELECT 1 FROM devices d
                                        WHERE d.device_id = t.device_id AND d.revoked_at_ms IS NOT NULL)"
                 ),
-                params![token_hash, now],
+                params![token_hash, now, kind.as_str()],
                 |r| {
                     let device: Option<String> = r.get(7)?;
                     Ok(Session {
