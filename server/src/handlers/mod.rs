@@ -10,6 +10,7 @@ pub mod extract;
 pub mod feedback;
 pub mod health;
 pub mod kpis;
+pub mod people;
 pub mod plans;
 pub mod review;
 pub mod sync;
