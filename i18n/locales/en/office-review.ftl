@@ -79,7 +79,6 @@ review-signed = ✓ signed
 review-not-signed = not signed
 review-page-comment = Comment for the engineer
 review-col-engineer = Engineer
-review-photos-none = No photos.
 review-photo-alt = Photo { $n } of { $count }
 review-photo-full-size = Photo { $n } of { $count } at full size
 review-photo-open-hint = Click to see it at full size

@@ -70,7 +70,6 @@ review-signed = ✓ 已签字
 review-not-signed = 未签字
 review-page-comment = 给工程师的意见
 review-col-engineer = 工程师
-review-photos-none = 没有照片。
 review-photo-alt = 照片 { $n } / { $count }
 review-photo-full-size = 照片 { $n } / { $count }（原图大小）
 review-photo-open-hint = 点击查看大图

@@ -26,6 +26,22 @@ pub fn evidence_ui(
     photos: &mut Photos,
     out: &mut Vec<Command>,
 ) {
+    // Not justified (the page's columns are): photos, placeholders and the signature keep
+    // their own widths.
+    ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+        photos_ui(ui, wo, names, zone, photos, out);
+        signature_ui(ui, wo, zone, photos, out);
+    });
+}
+
+fn photos_ui(
+    ui: &mut egui::Ui,
+    wo: &WorkOrder,
+    names: &BTreeMap<String, String>,
+    zone: format::Zone,
+    photos: &mut Photos,
+    out: &mut Vec<Command>,
+) {
     let list = photos::in_order(wo);
     crate::screens::common::section(
         ui,
@@ -35,9 +51,6 @@ pub fn evidence_ui(
             t!("review-report-photos", count = list.len())
         ),
     );
-    if list.is_empty() {
-        ui.label(RichText::new(t!("review-photos-none")).color(format::GREY));
-    }
     for (i, p) in list.iter().enumerate() {
         let alt = t!("review-photo-alt", n = i + 1, count = list.len());
         let width = ui.available_width();
@@ -48,7 +61,6 @@ pub fn evidence_ui(
         caption_ui(ui, wo, p, names, zone);
         ui.add_space(8.0);
     }
-    signature_ui(ui, wo, zone, photos, out);
 }
 
 /// One photo fitted into `max` (or its placeholder); returns whether it was clicked.
@@ -205,6 +217,8 @@ pub fn viewer_ui(
     let screen = ctx.content_rect().size();
     let max = [screen.x * 0.9 - 24.0, screen.y * 0.9 - 130.0];
     let modal = egui::Modal::new(egui::Id::unique("review_photo_viewer")).show(ctx, |ui| {
+        // One size for every photo, so the buttons stay under the pointer while stepping.
+        ui.set_min_width(max[0]);
         ui.horizontal(|ui| {
             ui.heading(t!("review-photo-alt", n = i + 1, count = n));
             if ui
@@ -224,7 +238,14 @@ pub fn viewer_ui(
             }
         });
         let alt = t!("review-photo-full-size", n = i + 1, count = n);
-        photo_ui(ui, &list[i].sha256, &alt, max, photos, out);
+        ui.allocate_ui_with_layout(
+            egui::vec2(max[0], max[1]),
+            egui::Layout::top_down(egui::Align::Center),
+            |ui| {
+                ui.set_min_size(egui::vec2(max[0], max[1]));
+                photo_ui(ui, &list[i].sha256, &alt, max, photos, out);
+            },
+        );
         caption_ui(ui, wo, list[i], names, zone);
     });
     let (left, right) = ctx.input(|k| {

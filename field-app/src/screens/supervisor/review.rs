@@ -12,8 +12,9 @@ use egui::RichText;
 use fieldsync::status::EventKind;
 use fieldsync_i18n::t;
 
-/// Widest a work order's title stands in the queue before it wraps.
-const TITLE_WIDTH: f32 = 240.0;
+/// Widest a work order's title stands in the queue before it wraps: a quarter of the
+/// window, within these bounds.
+const TITLE_WIDTH: (f32, f32) = (240.0, 480.0);
 
 pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     if state.review_history.doc.is_some() {
@@ -28,6 +29,7 @@ pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>
         ui.label(t!("review-empty"));
         return;
     }
+    let title_width = (ui.available_width() * 0.25).clamp(TITLE_WIDTH.0, TITLE_WIDTH.1);
     // Both ways: at 800 px the table is wider than the window.
     egui::ScrollArea::both()
         .auto_shrink([false, false])
@@ -69,7 +71,7 @@ pub fn review_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>
                         };
                         // Long titles wrap, so the decision buttons stay in view at 1280 px.
                         let open = ui.scope(|ui| {
-                            ui.set_max_width(TITLE_WIDTH);
+                            ui.set_max_width(title_width);
                             ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
                             ui.link(RichText::new(title).strong()).clicked()
                         });
