@@ -58,7 +58,9 @@ impl Photos {
 
 /// `GET /v1/blobs/{sha256}`.
 pub fn blob_call(sha256: &str) -> ApiCall {
-    ApiCall::get(format!("{TAG}{sha256}"), format!("/v1/blobs/{sha256}"))
+    // The name comes from a document: escaped, so it can only ever name a blob.
+    let segment = crate::runtime::messages::path_segment(sha256);
+    ApiCall::get(format!("{TAG}{sha256}"), format!("/v1/blobs/{segment}"))
 }
 
 /// A work order's photos in the order they were taken (then by key, for photos without a
