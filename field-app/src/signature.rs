@@ -71,12 +71,14 @@ pub fn from_flat(flat: &[Vec<f64>]) -> Vec<Vec<[f32; 2]>> {
         .collect()
 }
 
+/// Draw the pad with `strokes` at `scale` (pad points → screen points).
 fn paint(
     ui: &mut egui::Ui,
     strokes: &[Vec<[f32; 2]>],
     sense: Sense,
+    scale: f32,
 ) -> (egui::Response, egui::Rect) {
-    let (response, painter) = ui.allocate_painter(Vec2::new(PAD_W, PAD_H), sense);
+    let (response, painter) = ui.allocate_painter(Vec2::new(PAD_W, PAD_H) * scale, sense);
     let rect = response.rect;
     painter.rect_filled(rect, 4.0, Color32::WHITE);
     painter.rect_stroke(
@@ -85,20 +87,26 @@ fn paint(
         Stroke::new(1.0, Color32::GRAY),
         egui::StrokeKind::Inside,
     );
-    let base = rect.bottom() - 36.0;
+    let base = rect.bottom() - 36.0 * scale;
     painter.line_segment(
         [
-            Pos2::new(rect.left() + 20.0, base),
-            Pos2::new(rect.right() - 20.0, base),
+            Pos2::new(rect.left() + 20.0 * scale, base),
+            Pos2::new(rect.right() - 20.0 * scale, base),
         ],
         Stroke::new(1.0, Color32::LIGHT_GRAY),
     );
     for s in strokes {
-        let pts: Vec<Pos2> = s.iter().map(|p| rect.min + Vec2::new(p[0], p[1])).collect();
+        let pts: Vec<Pos2> = s
+            .iter()
+            .map(|p| rect.min + Vec2::new(p[0], p[1]) * scale)
+            .collect();
         if pts.len() == 1 {
             painter.circle_filled(pts[0], 1.5, Color32::BLACK);
         } else {
-            painter.add(egui::Shape::line(pts, Stroke::new(2.5, Color32::BLACK)));
+            painter.add(egui::Shape::line(
+                pts,
+                Stroke::new(2.5 * scale.max(0.5), Color32::BLACK),
+            ));
         }
     }
     (response, rect)
@@ -107,7 +115,7 @@ fn paint(
 /// The drawing pad widget.
 pub fn pad_ui(ui: &mut egui::Ui, pad: &mut SignaturePad) -> egui::Response {
     let strokes = pad.strokes.clone();
-    let (response, rect) = paint(ui, &strokes, Sense::drag());
+    let (response, rect) = paint(ui, &strokes, Sense::drag(), 1.0);
     if response.dragged()
         && let Some(pos) = response.interact_pointer_pos()
     {
@@ -120,9 +128,10 @@ pub fn pad_ui(ui: &mut egui::Ui, pad: &mut SignaturePad) -> egui::Response {
     response
 }
 
-/// Show stored strokes, read-only.
+/// Show stored strokes, read-only, shrunk to the width available (a narrow window).
 pub fn show_strokes(ui: &mut egui::Ui, flat: &[Vec<f64>]) {
-    paint(ui, &from_flat(flat), Sense::hover());
+    let scale = (ui.available_width() / PAD_W).clamp(0.3, 1.0);
+    paint(ui, &from_flat(flat), Sense::hover(), scale);
 }
 
 /// Render strokes to a PNG (white background, black ink) at 2× the pad's size.

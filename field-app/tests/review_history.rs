@@ -133,14 +133,14 @@ fn history_table_and_a_past_state_with_a_way_back() {
     let paths: Vec<&str> = sent.iter().map(|c| c.path.as_str()).collect();
     assert_eq!(
         paths,
-        [format!("/v1/docs/{id}/history").as_str(), "/v1/engineers"]
+        [format!("/v1/docs/{id}/history").as_str(), "/v1/people"]
     );
     assert!(
         h.query_by_label("user 7d1c2a7e").is_some(),
         "ids show short until names come"
     );
     let engineers = serde_json::json!([{
-        "user_id": sample::engineer().user_id, "username": "li.wei", "display_name": "Li Wei 李伟"
+        "user_id": sample::engineer().user_id, "display_name": "Li Wei 李伟", "role": "engineer"
     }]);
     answer(&mut h, &sent[1].tag, Ok(ApiReply::json_ok(&engineers)));
     assert!(h.query_by_label("user 7d1c2a7e").is_none());

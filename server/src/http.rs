@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/contracts/{customer_id}",
             get(handlers::dispatch::get_contract).put(handlers::dispatch::put_contract),
         )
+        .route("/v1/people", get(handlers::people::list))
         .route("/v1/engineers", get(handlers::dispatch::list_profiles))
         .route(
             "/v1/engineers/{user}/profile",

@@ -212,6 +212,22 @@ pub struct RefreshResponse {
     pub expires_at_ms: TimestampMs,
 }
 
+/// One entry of `GET /v1/people` (JSON): who a user id is, so a device can name the people
+/// a work order refers to by id, offline too. Login names are not in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub user_id: String,
+    pub display_name: String,
+    pub role: crate::ids::Role,
+    /// `false` for a disabled account (its name still stands in old reports).
+    #[serde(default = "active_default")]
+    pub active: bool,
+}
+
+fn active_default() -> bool {
+    true
+}
+
 /// JSON error body of every non-2xx answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {

@@ -53,6 +53,7 @@ impl FieldApp {
             Command::DismissFlash => self.state.flash = None,
             Command::SetLanguage(lang) => self.set_language(lang),
             Command::OpenReviewHistory(id) => self.open_review_history(id),
+            Command::LoadPhoto(sha256) => self.load_photo(sha256),
             Command::Api(call) => self.send(ToWorker::Api(call)),
             Command::Subscribe(call) => self.send(ToWorker::Subscribe(call)),
             Command::Unsubscribe(tag) => self.send(ToWorker::Unsubscribe(tag)),
@@ -384,7 +385,9 @@ impl FieldApp {
                 self.state.review_history =
                     crate::state::review_history::HistoryState::open(id, wo);
                 self.send(ToWorker::Api(call));
-                self.send(ToWorker::Api(crate::state::review_history::engineers_call()));
+                // Names may have changed since the directory was last received.
+                self.state.people.asked = false;
+                self.ask_people();
             }
             Err(e) => self.flash(explain(&e), true),
         }

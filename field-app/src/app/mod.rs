@@ -2,10 +2,12 @@
 //!
 //! `FieldApp`: screen state plus the runtime handles (shared store, sync worker, clock). Each
 //! frame it reads the worker's reports, draws the screens, then applies their commands
-//! ([`command`], [`edits`], [`files`]); [`views`] reads the store into what the screens show.
+//! ([`command`], [`edits`], [`files`], [`evidence`]); [`views`] reads the store into what the
+//! screens show.
 
 mod command;
 mod edits;
+mod evidence;
 mod files;
 pub mod views;
 
@@ -47,6 +49,11 @@ pub struct FieldApp {
     ),
     /// The window's context, so a background job can wake it (set on the first frame).
     ctx: Option<egui::Context>,
+    /// Photo decoding and small store writes, off the UI thread.
+    background: crate::runtime::background::Background,
+    /// Textures of the review page's photos, oldest first (at most
+    /// [`evidence::MAX_TEXTURES`]).
+    textures: std::collections::VecDeque<(String, egui::TextureHandle)>,
 }
 
 impl std::fmt::Debug for FieldApp {
@@ -62,7 +69,7 @@ impl FieldApp {
     pub fn new(store: SharedStore, clock: Clock, worker: Option<WorkerHandle>) -> Self {
         let mut app = FieldApp {
             state: AppState::default(),
-            store,
+            store: store.clone(),
             worker,
             clock,
             unsent: Vec::new(),
@@ -71,15 +78,20 @@ impl FieldApp {
             allow_insecure_http: false,
             reports: std::sync::mpsc::channel(),
             ctx: None,
+            background: crate::runtime::background::Background::spawn(store.clone()),
+            textures: Default::default(),
         };
         app.state.now_ms = (app.clock)();
-        let (identity, server) = {
+        let (identity, server, people) = {
             let store = lock(&app.store);
             (
                 store.identity().ok().flatten(),
                 store.meta(meta::SERVER_URL).ok().flatten(),
+                store.meta(meta::PEOPLE).ok().flatten(),
             )
         };
+        // Names as last received, so they show before (or without) a connection.
+        app.state.people = crate::state::people::People::from_saved(people.as_deref());
         app.state.screen = match &identity {
             Some(me) => crate::state::dispatch::home_screen(me.role),
             None => Screen::SignIn,
@@ -321,6 +333,8 @@ impl FieldApp {
                     s.screen = crate::state::dispatch::home_screen(identity.role);
                 }
                 s.identity = Some(identity);
+                self.state.people.asked = false;
+                self.ask_people();
                 self.refresh();
             }
             FromWorker::ServerPinned(print) => {
@@ -400,6 +414,9 @@ impl FieldApp {
                         error: true,
                     });
                 }
+                // The server is reached: names and photos that could not load are asked again.
+                self.ask_people();
+                self.state.photos.retry_unreachable();
                 let before: std::collections::BTreeMap<_, _> = self
                     .state
                     .my_work
@@ -438,7 +455,13 @@ impl FieldApp {
             FromWorker::Api(answer) if answer.tag == crate::state::supervisor::TAG_FILE => {
                 self.save_summary_file(answer.result)
             }
-            FromWorker::Api(answer) => crate::state::on_api_answer(s, answer),
+            FromWorker::Api(answer) if answer.tag.starts_with(crate::state::photos::TAG) => {
+                self.photo_answer(answer)
+            }
+            FromWorker::Api(answer) => {
+                crate::state::on_api_answer(s, answer);
+                self.save_people();
+            }
         }
     }
 
@@ -447,9 +470,11 @@ impl FieldApp {
         self.state.now_ms = (self.clock)();
         if self.ctx.is_none() {
             self.ctx = Some(ui.ctx().clone());
+            self.background.wake(ui.ctx());
         }
         self.poll_worker();
         self.poll_reports();
+        self.poll_background(&ui.ctx().clone());
         let commands: Vec<Command> = crate::screens::root_ui(ui, &mut self.state);
         for c in commands {
             self.apply(c);

@@ -2,9 +2,12 @@
 //!
 //! [`store`] is the shared store handle, [`messages`] what the UI, the sync [`worker`] and
 //! the office-API thread ([`api`]) say to each other, [`net`] and [`trust`] the HTTP client
-//! and certificate pinning, [`session`] renewing the short-lived access token, [`files`] the file dialog's listing and file saving.
+//! and certificate pinning, [`session`] renewing the short-lived access token, [`files`] the
+//! file dialog's listing and file saving, [`background`] photo decoding and small store writes
+//! off the UI thread.
 
 pub mod api;
+pub mod background;
 pub mod files;
 pub mod messages;
 pub mod net;

@@ -28,6 +28,9 @@ pub mod meta {
     pub const LAST_SYNC_MS: &str = "last_sync_ms";
     /// The language chosen in the app (`en`, `zh-CN`); absent: follow the OS.
     pub const LANGUAGE: &str = "app.language";
+    /// The people directory last received from the server (JSON list of
+    /// `fieldsync::wire::Person`), so names show offline.
+    pub const PEOPLE: &str = "app.people";
 }
 
 /// Plain words for a store error.

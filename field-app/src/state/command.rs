@@ -117,4 +117,6 @@ pub enum Command {
     SetLanguage(fieldsync_i18n::Lang),
     /// Review page: show this work order's report with its change history (asks the server).
     OpenReviewHistory(DocId),
+    /// Review page: load this photo (sha256) from this device, or else from the server.
+    LoadPhoto(String),
 }

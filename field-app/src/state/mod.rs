@@ -13,6 +13,8 @@ pub mod connectivity;
 pub mod devices;
 pub mod dispatch;
 pub mod notices;
+pub mod people;
+pub mod photos;
 pub mod review_history;
 pub mod screen;
 pub mod sla_clocks;
@@ -93,6 +95,10 @@ pub struct AppState {
     pub review_history: review_history::HistoryState,
     /// The last "Save report PDF" of a work order: running, saved where, or why not.
     pub report_pdf: Option<ReportPdfStatus>,
+    /// Who is who (user id → name, role), kept in the store for offline use.
+    pub people: people::People,
+    /// The review page's photos and signature image, and the full-size viewer.
+    pub photos: photos::Photos,
 }
 
 /// The in-app file dialog's listing and choice.
@@ -415,12 +421,9 @@ impl ReportPdfStatus {
 /// Route an office-API answer to the screen that asked, by tag prefix (`dispatch.`,
 /// `supervisor.` …). An error nobody handles becomes a flash, so no failure goes unseen.
 pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
-    match &answer.result {
-        Err(crate::runtime::messages::ApiError::Offline(_)) => {
-            state.connectivity.unreachable(state.now_ms)
-        }
-        Err(crate::runtime::messages::ApiError::NeedsSignIn) => state.connectivity.signed_out(),
-        _ => state.connectivity.reached(),
+    note_contact(state, &answer.result);
+    if answer.tag == people::TAG {
+        return people::on_api_answer(&mut state.people, answer);
     }
     // Screens hook in here by prefix:
     // `if answer.tag.starts_with("x.") { return x::on_api_answer(state, answer); }`
@@ -438,6 +441,20 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
             text: e.to_string(),
             error: true,
         });
+    }
+}
+
+/// What an answer tells about the connection: every answer updates it.
+pub fn note_contact(
+    state: &mut AppState,
+    result: &Result<crate::runtime::messages::ApiReply, crate::runtime::messages::ApiError>,
+) {
+    match result {
+        Err(crate::runtime::messages::ApiError::Offline(_)) => {
+            state.connectivity.unreachable(state.now_ms)
+        }
+        Err(crate::runtime::messages::ApiError::NeedsSignIn) => state.connectivity.signed_out(),
+        _ => state.connectivity.reached(),
     }
 }
 

@@ -4,7 +4,6 @@
 //! history needs a connection; the current report comes from this device.
 
 use super::command::Command;
-use super::dispatch::dispatch_model::Engineer;
 use super::{AppState, Flash};
 use crate::runtime::messages::{ApiAnswer, ApiCall, ApiError};
 use fieldsync::DocId;
@@ -19,8 +18,6 @@ pub const TAG: &str = "review.";
 const TAG_HISTORY: &str = "review.history:";
 
 const TAG_AT: &str = "review.at:";
-
-const TAG_ENGINEERS: &str = "review.engineers";
 
 /// One change of a document's history, as `GET /v1/docs/{id}/history` sends it.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -74,9 +71,6 @@ pub struct HistoryState {
     pub past: BTreeMap<usize, PastState>,
     pub past_loading: Option<usize>,
     pub past_problem: Option<String>,
-    /// User id → display name from the server's engineer list (the store knows only its own
-    /// user, and a work order names people by id).
-    pub names: BTreeMap<String, String>,
 }
 
 impl HistoryState {
@@ -96,11 +90,6 @@ pub fn history_call(id: DocId) -> ApiCall {
         format!("{TAG_HISTORY}{id}"),
         format!("/v1/docs/{id}/history"),
     )
-}
-
-/// The engineers' names, so the report shows "Li Wei" rather than a user id.
-pub fn engineers_call() -> ApiCall {
-    ApiCall::get(TAG_ENGINEERS, "/v1/engineers")
 }
 
 pub fn at_call(id: DocId, upto: usize) -> ApiCall {
@@ -123,17 +112,6 @@ fn problem_text(e: &ApiError) -> String {
 pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
     let h = &mut state.review_history;
     let shown = h.doc.map(|d| d.to_string()).unwrap_or_default();
-    if answer.tag == TAG_ENGINEERS {
-        // Names are a nicety: without them ids show short, so a failure is not reported.
-        let list = answer
-            .result
-            .ok()
-            .and_then(|r| r.json::<Vec<Engineer>>().ok());
-        for e in list.unwrap_or_default() {
-            h.names.insert(e.user_id, e.display_name);
-        }
-        return;
-    }
     if let Some(doc) = answer.tag.strip_prefix(TAG_HISTORY) {
         if doc != shown {
             return;

@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod health;
 pub mod kpis;
 pub mod numbers;
+pub mod people;
 pub mod plans;
 pub mod review;
 pub mod sync;

@@ -560,6 +560,27 @@ impl LocalStore {
 
     /// Copy a file's bytes into the blob store (content-addressed) and queue it for upload.
     pub fn add_blob(&self, bytes: &[u8], media_type: &str, now: TimestampMs) -> Result<String> {
+        self.put_blob(bytes, media_type, now, false)
+    }
+
+    /// Keep a blob fetched from the server (another device's photo), so it shows offline
+    /// next time. It is already on the server: it is not queued for upload.
+    pub fn keep_fetched_blob(
+        &self,
+        bytes: &[u8],
+        media_type: &str,
+        now: TimestampMs,
+    ) -> Result<String> {
+        self.put_blob(bytes, media_type, now, true)
+    }
+
+    fn put_blob(
+        &self,
+        bytes: &[u8],
+        media_type: &str,
+        now: TimestampMs,
+        uploaded: bool,
+    ) -> Result<String> {
         use sha2::Digest;
         let sha = hex::encode(sha2::Sha256::digest(bytes));
         if let Some(dir) = &self.blob_dir {
@@ -576,8 +597,8 @@ impl LocalStore {
             }
         }
         self.conn.execute(
-            "INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at_ms) VALUES (?1, ?2, ?3, ?4)",
-            params![sha, bytes.len() as i64, media_type, now],
+            "INSERT OR IGNORE INTO blobs (sha256, size, media_type, uploaded, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![sha, bytes.len() as i64, media_type, uploaded, now],
         )?;
         Ok(sha)
     }

@@ -211,6 +211,18 @@ fn blobs_are_content_addressed_and_queued() {
     assert!(store.blob_path("../../etc/passwd").is_none());
 }
 
+/// Another device's photo, fetched for review, is kept for offline use but never sent back.
+#[test]
+fn a_fetched_blob_is_kept_but_not_queued() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = LocalStore::open(dir.path()).unwrap();
+    let sha = store
+        .keep_fetched_blob(b"\xff\xd8 jpeg", "image/jpeg", T0)
+        .unwrap();
+    assert!(store.blob_path(&sha).is_some());
+    assert!(store.pending_blobs().unwrap().is_empty());
+}
+
 #[test]
 fn each_store_has_its_own_actor_kept_across_reopen() {
     let dir = tempfile::tempdir().unwrap();

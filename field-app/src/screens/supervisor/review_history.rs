@@ -5,10 +5,11 @@
 //! comes from this device. The page's state and the answers are in
 //! [`crate::state::review_history`].
 
+use super::names::{names_of, who};
 use crate::format;
 use crate::state::AppState;
 use crate::state::command::Command;
-use crate::state::review_history::{Change, history_call, show_change};
+use crate::state::review_history::{Change, HistoryState, history_call, show_change};
 use egui::RichText;
 use fieldsync::model::WorkOrder;
 use fieldsync::status::Status;
@@ -46,7 +47,7 @@ pub(super) fn history_page_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut
             .id_salt("review_report")
             .auto_shrink([false, false])
             .show(&mut cols[0], |ui| {
-                report_side_ui(ui, state);
+                report_side_ui(ui, state, out);
             });
         egui::ScrollArea::vertical()
             .id_salt("review_changes")
@@ -57,6 +58,10 @@ pub(super) fn history_page_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut
     });
     if let Some(k) = chosen {
         show_change(state, k, out);
+    }
+    let (names, zone) = (names_of(state), zone_of(state));
+    if let Some(wo) = shown_report(&state.review_history) {
+        super::evidence::viewer_ui(ui.ctx(), wo, &names, zone, &mut state.photos, out);
     }
 }
 
@@ -213,50 +218,43 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
     picked
 }
 
-/// The report of the chosen point: a past state from the server, or the current one.
-fn report_side_ui(ui: &mut egui::Ui, state: &AppState) {
-    let h = &state.review_history;
-    let names = names_of(state);
-    let zone = zone_of(state);
+/// The report shown: the past state picked, else the current one.
+fn shown_report(h: &HistoryState) -> Option<&WorkOrder> {
     match h.viewing {
-        Some(k) => match h.past.get(&k) {
-            Some(p) => report_ui(ui, &p.wo, &names, zone),
-            None if h.past_loading == Some(k) => {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label(t!("review-history-loading-past", k = k));
-                });
-            }
-            None => {
-                let why = h
-                    .past_problem
-                    .clone()
-                    .unwrap_or_else(|| t!("review-history-past-not-loaded"));
-                ui.label(RichText::new(why).color(format::RED));
-            }
-        },
-        None => match h.current.as_deref() {
-            Some(wo) => report_ui(ui, wo, &names, zone),
-            None => {
-                ui.label(t!("review-history-gone"));
-            }
-        },
+        Some(k) => h.past.get(&k).map(|p| &p.wo),
+        None => h.current.as_deref(),
     }
 }
 
-/// User id → name where known: the server's engineer list, the dispatch board's, this
-/// device's own user.
-fn names_of(state: &AppState) -> BTreeMap<String, String> {
-    let mut names = state.review_history.names.clone();
-    for e in &state.dispatch.engineers {
-        names
-            .entry(e.user_id.clone())
-            .or_insert_with(|| e.display_name.clone());
+/// The report of the chosen point: a past state from the server, or the current one, with
+/// its evidence.
+fn report_side_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let names = names_of(state);
+    let zone = zone_of(state);
+    let h = &state.review_history;
+    if let Some(wo) = shown_report(h) {
+        report_ui(ui, wo, &names, zone);
+        super::evidence::evidence_ui(ui, wo, &names, zone, &mut state.photos, out);
+        return;
     }
-    if let Some(me) = &state.identity {
-        names.insert(me.user_id.clone(), me.display_name.clone());
+    match h.viewing {
+        Some(k) if h.past_loading == Some(k) => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(t!("review-history-loading-past", k = k));
+            });
+        }
+        Some(_) => {
+            let why = h
+                .past_problem
+                .clone()
+                .unwrap_or_else(|| t!("review-history-past-not-loaded"));
+            ui.label(RichText::new(why).color(format::RED));
+        }
+        None => {
+            ui.label(t!("review-history-gone"));
+        }
     }
-    names
 }
 
 /// The clock the page shows times on: the work order's site's (the device's if unknown).
@@ -315,13 +313,6 @@ fn change_text(c: &Change) -> String {
     }
 }
 
-fn who(names: &BTreeMap<String, String>, user: &str) -> String {
-    names
-        .get(user)
-        .cloned()
-        .unwrap_or_else(|| t!("review-history-user-id", id = crate::format::short_id(user)))
-}
-
 /// The table of changes; returns the change clicked.
 fn changes_ui(ui: &mut egui::Ui, state: &AppState) -> Option<usize> {
     let h = &state.review_history;
@@ -376,8 +367,8 @@ fn changes_ui(ui: &mut egui::Ui, state: &AppState) -> Option<usize> {
     clicked
 }
 
-/// The parts of a report a supervisor reviews: status, visit, findings, checks, parts,
-/// photos, signature.
+/// The parts of a report a supervisor reviews: status, visit, findings, checks, parts (the
+/// photos and signature follow, [`super::evidence`]).
 pub fn report_ui(
     ui: &mut egui::Ui,
     wo: &WorkOrder,
@@ -516,14 +507,4 @@ pub fn report_ui(
             ui.label(line);
         }
     }
-    crate::screens::common::section(ui, &t!("review-report-photos-signature"));
-    ui.label(t!("review-report-photos", count = wo.photos.len()));
-    match &wo.signature {
-        Some(s) => ui.label(t!(
-            "review-report-signed",
-            name = s.signer_name.clone(),
-            when = format::time_in(s.signed_at_ms, zone)
-        )),
-        None => ui.label(RichText::new(t!("review-report-not-signed")).color(format::RED)),
-    };
 }

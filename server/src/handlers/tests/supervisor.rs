@@ -245,6 +245,49 @@ async fn nobody_reviews_their_own_work() {
     assert!(status.is_client_error());
 }
 
+/// The people directory names everyone for the office (disabled accounts too, marked), the
+/// active colleagues for an engineer, never a login name, and nobody without a token.
+#[tokio::test]
+async fn people_directory_by_role_and_only_signed_in() {
+    let env = env().await;
+    let sup = user(&env, "sup", Role::Supervisor).await;
+    let eng = user(&env, "eng", Role::Engineer).await;
+    let gone = user(&env, "gone", Role::Engineer).await;
+    env.state
+        .db
+        .call(|s| s.set_user_disabled("gone", true))
+        .await
+        .unwrap();
+
+    let req = Request::get("/v1/people").body(Body::empty()).unwrap();
+    let (status, _) = call(&env.app, req).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = call(&env.app, get("/v1/people", "not-a-token")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, body) = call(&env.app, get("/v1/people", &sup.token)).await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+    let people: Vec<fieldsync::wire::Person> = serde_json::from_slice(&body).unwrap();
+    let find = |id: &str| people.iter().find(|p| p.user_id == id).cloned();
+    let e = find(&eng.id).expect("the engineer is listed");
+    assert_eq!(
+        (e.display_name.as_str(), e.role),
+        ("eng display", Role::Engineer)
+    );
+    assert_eq!(find(&sup.id).map(|p| p.role), Some(Role::Supervisor));
+    assert_eq!(find(&gone.id).map(|p| p.active), Some(false));
+    assert!(!String::from_utf8_lossy(&body).contains("username"));
+
+    let (status, body) = call(&env.app, get("/v1/people", &eng.token)).await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+    let people: Vec<fieldsync::wire::Person> = serde_json::from_slice(&body).unwrap();
+    assert!(
+        people.iter().any(|p| p.user_id == sup.id),
+        "colleagues by name"
+    );
+    assert!(people.iter().all(|p| p.user_id != gone.id && p.active));
+}
+
 #[tokio::test]
 async fn report_pdf_for_office_and_assigned_engineer_only() {
     let env = env().await;
