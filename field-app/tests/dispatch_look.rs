@@ -1,6 +1,7 @@
 //! What the dispatcher saw on screen under Xvfb with the demo data (issue #5), kept as
 //! egui_kittest checks: the board's day in the contracts' zone, a long title inside the
-//! card, slots across a free day, titles on timeline blocks, and the plans' empty state.
+//! card, slots across a free day, readable timeline blocks in lanes, the board's day on a
+//! calendar, and the plans' empty state.
 
 use egui::Role as A11y;
 use egui_kittest::Harness;
@@ -145,20 +146,57 @@ fn a_long_title_wraps_inside_the_card_and_a_free_day_offers_every_hour() {
 }
 
 #[test]
-fn timeline_blocks_show_the_title() {
-    let title = "Core switch down";
-    let h = board(
-        NINE,
-        json!([row(title, &[ZHANG], Some((NINE + HOUR, NINE + 3 * HOUR)))]),
+fn timeline_blocks_show_number_and_title_and_never_hide_each_other() {
+    // A half-hour visit (a few pixels on a day's scale) and one overlapping it.
+    let short = row(
+        "Core switch down",
+        &[ZHANG],
+        Some((NINE + HOUR, NINE + HOUR + HOUR / 2)),
     );
-    // The block names the work, not just its number.
-    assert!(h.query_by_role_and_label(A11y::Button, title).is_some());
-    assert!(
-        h.query_by_role_and_label(A11y::Button, "WO-2026-00042 · Core switch down")
-            .is_none()
+    let mut other = row(
+        "UPS battery test",
+        &[ZHANG],
+        Some((NINE + HOUR + HOUR / 4, NINE + 2 * HOUR)),
     );
+    other["doc_id"] = "1b8e4d2c-5b1f-4c3e-9d7a-2f6b8c1e4a91".into();
+    other["number"] = "WO-2026-00043".into();
+    other["priority"] = "P4".into();
+    let h = board(NINE, json!([short, other]));
+    // Each block names priority, number, title and window (the queue's line has no time).
+    let a = h
+        .get_by_role_and_label(
+            A11y::Button,
+            "P1 · WO-2026-00042 · Core switch down · 10:00–10:30 CST",
+        )
+        .rect();
+    let b = h
+        .get_by_role_and_label(
+            A11y::Button,
+            "P4 · WO-2026-00043 · UPS battery test · 10:15–11:00 CST",
+        )
+        .rect();
+    // Wide and tall enough for "P1 · WO-2026-00042" over the title.
+    assert!(a.width() >= 120.0 && a.height() >= 30.0, "{a:?}");
+    // Overlapping visits sit in separate lanes: neither covers the other.
+    assert!(!a.intersects(b), "{a:?} and {b:?} overlap");
+    assert!(b.top() >= a.bottom() - 1.0, "{a:?} above {b:?}");
     // The Reload button has no glyph the fonts lack.
     assert!(h.query_by_label("Reload").is_some());
+}
+
+#[test]
+fn the_boards_day_is_picked_on_a_calendar() {
+    let mut h = board(NINE, json!([]));
+    h.get_by_label("Thu 19 Nov 2026").click();
+    h.run();
+    h.get_by_label("Tue 1 Dec 2026").click();
+    h.run();
+    assert!(h.query_by_label("Tue 1 Dec 2026").is_some());
+    assert!(h.query_by_label("Thu 19 Nov 2026").is_none());
+    // "Today" comes back to the site's date.
+    h.get_by_label("Today").click();
+    h.run();
+    assert!(h.query_by_label("Thu 19 Nov 2026").is_some());
 }
 
 #[test]

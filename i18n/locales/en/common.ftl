@@ -4,3 +4,9 @@ common-items = { $count ->
     [one] { $count } item
    *[other] { $count } items
 }
+date-picker-hint = Click to choose the date on a calendar
+date-picker-previous-month = Previous month
+date-picker-next-month = Next month
+date-picker-today = Today
+clock-hours = { $what }: hours
+clock-minutes = { $what }: minutes

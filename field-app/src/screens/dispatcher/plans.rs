@@ -1,5 +1,6 @@
-//! Inspection plans: the list (pause / resume, edit) and the editor with RRULE presets or
-//! free RRULE text and a preview of the next occurrences from the server
+//! Inspection plans: the list (pause / resume, edit) and the editor — the recurrence builder
+//! ([`super::plan_recurrence`]), a calendar for the first day, clock inputs for the window —
+//! with a preview of the next occurrences from the server
 //! (`POST /v1/plans/preview`), refreshed as the draft changes. Saving creates or updates the
 //! plan; the server then generates its work orders (future occurrences only).
 
@@ -10,7 +11,10 @@ use crate::state::command::Command;
 use crate::state::dispatch::dispatch_model::{local_date, local_day_hm, zoned_hm};
 use crate::state::dispatch::may_dispatch;
 use crate::state::dispatch::plans::{opened, reset_preview};
-use crate::state::dispatch::plans_model::{DeviceScope, Plan, PlanDraft, RulePreset};
+use crate::state::dispatch::plans_model::{DeviceScope, Plan, PlanDraft};
+use crate::state::dispatch::recurrence::Recurrence;
+use crate::widgets::{ClockInput, DatePicker};
+use chrono::NaiveDate;
 use egui::RichText;
 use fieldsync_i18n::t;
 
@@ -31,11 +35,9 @@ pub fn plans_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
     }
 }
 
-fn rule_words(rule: &str) -> String {
-    match RulePreset::of(rule) {
-        RulePreset::Custom => rule.to_string(),
-        p => p.label().to_string(),
-    }
+/// A stored plan's recurrence in words (the RRULE itself when only it can say it).
+fn rule_words(p: &Plan) -> String {
+    Recurrence::from_rule(&p.rrule, p.day_filter).describe()
 }
 
 fn list_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
@@ -95,7 +97,7 @@ fn list_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
                     for (i, p) in d.plans.list.iter().enumerate() {
                         ui.label(RichText::new(&p.title).strong());
                         ui.label(d.site_name(&p.site_id));
-                        ui.label(rule_words(&p.rrule)).on_hover_text(&p.rrule);
+                        ui.label(rule_words(p)).on_hover_text(&p.rrule);
                         ui.label(format!(
                             "{}–{} ({})",
                             p.window_start, p.window_end, p.time_zone
@@ -197,6 +199,7 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         .map(|e| (e.user_id.clone(), e.display_name.clone()))
         .collect();
     let templates = state.templates.clone();
+    let today = local_date(state.dispatch.zone(), state.now_ms);
     let Some(mut draft) = state.dispatch.plans.editor.take() else {
         return;
     };
@@ -211,7 +214,15 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     }
     let mut close = false;
     ui.columns(2, |cols| {
-        form_ui(&mut cols[0], &mut draft, &sites, &engineers, &templates);
+        let lists = FormLists {
+            sites: &sites,
+            engineers: &engineers,
+            templates: &templates,
+            today,
+        };
+        egui::ScrollArea::vertical()
+            .id_salt("plan_form_scroll")
+            .show(&mut cols[0], |ui| form_ui(ui, &mut draft, &lists));
         preview_ui(&mut cols[1], state, &draft);
     });
     let checked = draft.to_plan();
@@ -256,13 +267,22 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     }
 }
 
-fn form_ui(
-    ui: &mut egui::Ui,
-    d: &mut PlanDraft,
-    sites: &[(String, String, String)],
-    engineers: &[(String, String)],
-    templates: &[(String, String)],
-) {
+/// What the form offers to choose from: (id, name, customer) sites, (id, name) engineers
+/// and templates, and the site's today for the calendar.
+struct FormLists<'a> {
+    sites: &'a [(String, String, String)],
+    engineers: &'a [(String, String)],
+    templates: &'a [(String, String)],
+    today: NaiveDate,
+}
+
+fn form_ui(ui: &mut egui::Ui, d: &mut PlanDraft, lists: &FormLists<'_>) {
+    let FormLists {
+        sites,
+        engineers,
+        templates,
+        today,
+    } = *lists;
     egui::Grid::new("plan_form")
         .num_columns(2)
         .spacing([10.0, 8.0])
@@ -360,37 +380,22 @@ fn form_ui(
                 .response
                 .labelled_by(l.id);
             ui.end_row();
-            let l = ui.label(t!("plans-recurrence"));
-            egui::ComboBox::from_id_salt("plan_rule")
-                .selected_text(d.preset.label())
-                .width(280.0)
-                .show_ui(ui, |ui| {
-                    for p in RulePreset::ALL {
-                        if ui.selectable_value(&mut d.preset, p, p.label()).clicked()
-                            && let Some(r) = p.rule()
-                        {
-                            d.rule_text = r.to_string();
-                        }
-                    }
-                })
-                .response
-                .labelled_by(l.id);
+            super::plan_recurrence::recurrence_rows(ui, &mut d.recurrence);
+            // Not `labelled_by`: the button's own name is the date it shows.
+            ui.label(t!("plans-starts-on"));
+            ui.add(DatePicker::new("plan_starts_on", &mut d.starts_on, today));
             ui.end_row();
-            let l = ui.label("RRULE");
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(&mut d.rule_text)
-                        .desired_width(300.0)
-                        .interactive(d.preset == RulePreset::Custom)
-                        .hint_text(RulePreset::MonthlyFirstMonday.rule().unwrap_or_default()),
-                )
-                .labelled_by(l.id);
-            r.on_hover_text(t!("plans-rrule-hint"));
-            ui.end_row();
+            // The window is the site's wall clock: the zone is named beside each time.
+            let zone = d.time_zone.trim().to_string();
+            for (label, minutes) in [
+                (t!("plans-window-start"), &mut d.window_start),
+                (t!("plans-window-end"), &mut d.window_end),
+            ] {
+                ui.label(&label);
+                ui.add(ClockInput::new(minutes, label, zone.clone()));
+                ui.end_row();
+            }
             for (label, value, hint) in [
-                (t!("plans-starts-on"), &mut d.starts_on, "2026-11-18"),
-                (t!("plans-window-start"), &mut d.window_start, "09:00"),
-                (t!("plans-window-end"), &mut d.window_end, "12:00"),
                 (
                     t!("plans-time-zone"),
                     &mut d.time_zone,
