@@ -60,14 +60,14 @@ pub fn lanes(
     (out, n)
 }
 
-/// What a block says: "P1 · WO-2026-00042" and the title; the number alone when a row has
-/// none yet (planned visits get theirs from the server shortly after).
+/// What a block says: "P1 · WO-2026-00042" (priority and number as far as known) over the
+/// title; planned visits get their number from the server shortly after they are created.
 fn block_lines(r: &BoardRow) -> (String, String) {
-    let p = r.priority.as_deref().unwrap_or("—");
-    match &r.number {
-        Some(n) => (format!("{p} · {n}"), r.title.clone()),
-        None => (p.to_string(), r.title.clone()),
-    }
+    let head: Vec<&str> = [r.priority.as_deref(), r.number.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    (head.join(" · "), r.title.clone())
 }
 
 /// Priority stripe: P1 red and P2 amber stand out; routine work gets a quiet stripe.
@@ -243,7 +243,11 @@ pub fn timeline_ui(
                 let id = ui.scope_id().with(("timeline_block", &r.doc_id));
                 let resp = ui.interact(block, id, egui::Sense::click());
                 // Read as one button: number, title and window (the queue's line has no time).
-                let name = format!("{first} · {second} · {when}");
+                let name = [first.as_str(), second.as_str(), when.as_str()]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · ");
                 resp.widget_info(|| {
                     egui::WidgetInfo::labeled(egui::Role::Button, true, name.clone())
                 });

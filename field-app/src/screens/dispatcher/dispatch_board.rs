@@ -120,7 +120,9 @@ pub fn board_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
             });
     }
     egui::CentralPanel::default().show(ui, |ui| {
-        ui.horizontal(|ui| {
+        // Wrapped: at 800 px the zone note goes to a second line instead of widening the
+        // panel (which pushed the timeline's right end off screen).
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(t!("board-engineers-day")).strong().size(16.0));
             if ui
                 .small_button("◀")

@@ -159,9 +159,11 @@ fn rule_row(ui: &mut egui::Ui, r: &mut Recurrence) {
         .on_hover_text(t!("plans-rrule-hint"));
     } else {
         let mut produced = r.rule().unwrap_or_default();
+        let weak = ui.visuals().weak_text_color();
         ui.add(
             egui::TextEdit::singleline(&mut produced)
                 .desired_width(300.0)
+                .text_color(weak)
                 .interactive(false),
         )
         .labelled_by(l.id)

@@ -20,6 +20,9 @@ use fieldsync_i18n::t;
 
 /// Wait this long after the last keystroke before asking for a preview.
 const PREVIEW_DEBOUNCE_MS: i64 = 500;
+/// Width the form needs (labels, 300 px fields, the weekday row) and the preview beside it.
+const FORM_W: f32 = 520.0;
+const PREVIEW_W: f32 = 300.0;
 /// Occurrences shown in the preview.
 const PREVIEW_COUNT: usize = 8;
 
@@ -213,18 +216,34 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         ui.label(RichText::new(t!("plans-edit-note")).color(format::GREY));
     }
     let mut close = false;
-    ui.columns(2, |cols| {
-        let lists = FormLists {
-            sites: &sites,
-            engineers: &engineers,
-            templates: &templates,
-            today,
-        };
-        egui::ScrollArea::vertical()
-            .id_salt("plan_form_scroll")
-            .show(&mut cols[0], |ui| form_ui(ui, &mut draft, &lists));
-        preview_ui(&mut cols[1], state, &draft);
-    });
+    let lists = FormLists {
+        sites: &sites,
+        engineers: &engineers,
+        templates: &templates,
+        today,
+    };
+    // Side by side when both fit (the form is about 460 px wide); at 800 px the preview
+    // goes under the form. Either way the form scrolls and Save stays in view.
+    let wide = ui.available_width() >= FORM_W + PREVIEW_W;
+    egui::ScrollArea::vertical()
+        .id_salt("plan_form_scroll")
+        .max_height((ui.available_height() - 70.0).max(120.0))
+        .show(ui, |ui| {
+            if wide {
+                ui.horizontal_top(|ui| {
+                    ui.vertical(|ui| {
+                        ui.set_width(FORM_W);
+                        form_ui(ui, &mut draft, &lists);
+                    });
+                    ui.add_space(24.0);
+                    ui.vertical(|ui| preview_ui(ui, state, &draft));
+                });
+            } else {
+                form_ui(ui, &mut draft, &lists);
+                ui.separator();
+                preview_ui(ui, state, &draft);
+            }
+        });
     let checked = draft.to_plan();
     match &checked {
         Ok(plan) => schedule_preview(ui, state, plan, out),
