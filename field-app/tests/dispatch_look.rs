@@ -25,6 +25,10 @@ const WO: &str = "0a8e4d2c-5b1f-4c3e-9d7a-2f6b8c1e4a90";
 const WIDTH: f32 = 1280.0;
 
 fn harness(now: TimestampMs) -> Harness<'static, FieldApp> {
+    harness_sized(now, [WIDTH, 800.0])
+}
+
+fn harness_sized(now: TimestampMs, size: [f32; 2]) -> Harness<'static, FieldApp> {
     let store = LocalStore::open_in_memory().unwrap();
     store
         .set_identity(&Identity {
@@ -36,7 +40,7 @@ fn harness(now: TimestampMs) -> Harness<'static, FieldApp> {
         .unwrap();
     let app = FieldApp::offline(store, now);
     Harness::builder()
-        .with_size([WIDTH, 800.0])
+        .with_size(size)
         .allow_missing_glyphs()
         .with_context_setup(fonts::install)
         .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app)
@@ -73,7 +77,11 @@ fn row(title: &str, assignees: &[&str], window: Option<(TimestampMs, TimestampMs
 /// The board loaded in the order the demo's answers arrived: work orders and engineers
 /// first, the contracts (which give the zone) last.
 fn board(now: TimestampMs, rows: Value) -> Harness<'static, FieldApp> {
-    let mut h = harness(now);
+    board_sized(now, rows, [WIDTH, 800.0])
+}
+
+fn board_sized(now: TimestampMs, rows: Value, size: [f32; 2]) -> Harness<'static, FieldApp> {
+    let mut h = harness_sized(now, size);
     h.run();
     answer(&mut h, "dispatch.engineers", engineers());
     answer(&mut h, "dispatch.board", rows);
@@ -182,6 +190,41 @@ fn timeline_blocks_show_number_and_title_and_never_hide_each_other() {
     assert!(b.top() >= a.bottom() - 1.0, "{a:?} above {b:?}");
     // The Reload button has no glyph the fonts lack.
     assert!(h.query_by_label("Reload").is_some());
+}
+
+#[test]
+fn at_800_by_500_the_evening_end_of_the_timeline_is_on_screen() {
+    // A late visit, 17:00–18:00: its block used to sit past the window's right edge when
+    // the board's header row was wider than the panel.
+    let late = row(
+        "Core switch down",
+        &[ZHANG],
+        Some((NINE + 8 * HOUR, NINE + 9 * HOUR)),
+    );
+    let h = board_sized(NINE, json!([late]), [800.0, 500.0]);
+    let r = h
+        .get_by_role_and_label(
+            A11y::Button,
+            "P1 · WO-2026-00042 · Core switch down · 17:00–18:00 CST",
+        )
+        .rect();
+    assert!(r.right() <= 800.0 && r.width() >= 120.0, "{r:?}");
+}
+
+#[test]
+fn at_800_by_500_the_plan_form_keeps_save_in_view_and_the_preview_below() {
+    let mut h = board_sized(NINE, json!([]), [800.0, 500.0]);
+    h.get_by_label("Inspection plans").click();
+    h.run();
+    answer(&mut h, "dispatch.plans", json!([]));
+    h.get_by_label("＋ New plan").click();
+    h.run();
+    let save = h.get_by_label("Save plan").rect();
+    assert!(save.bottom() <= 500.0, "{save:?}");
+    // Stacked: the preview's heading is under the form, not beside it over the fields.
+    let title = h.get_by_role_and_label(A11y::TextInput, "Title").rect();
+    let next = h.get_by_label("Next visits").rect();
+    assert!(next.top() > title.bottom(), "{next:?} below {title:?}");
 }
 
 #[test]

@@ -1071,6 +1071,37 @@ mod http {
             (st, prev.as_array().map(Vec::len)),
             (StatusCode::OK, Some(3))
         );
+        // The draft preview keeps to working days when asked: every date it gives is one,
+        // while the same rule without the filter runs through a weekend.
+        let working = fieldsync::sla::Calendar::five_by_eight(TZ)
+            .with_prc_holidays()
+            .compile()
+            .unwrap();
+        let tz: chrono_tz::Tz = TZ.parse().unwrap();
+        let is_working = |o: &serde_json::Value| {
+            let d = chrono::DateTime::from_timestamp_millis(o["start_ms"].as_i64().unwrap())
+                .unwrap()
+                .with_timezone(&tz)
+                .date_naive();
+            working.is_service_day(d)
+        };
+        let mut daily = plan.clone();
+        daily["rrule"] = json!("FREQ=DAILY");
+        for (filter, all_working) in [(json!("working_days"), true), (json!("every"), false)] {
+            daily["day_filter"] = filter;
+            let (st, prev) = call(
+                &app,
+                Method::POST,
+                "/v1/plans/preview?n=14",
+                &disp,
+                Some(daily.clone()),
+            )
+            .await;
+            assert_eq!(st, StatusCode::OK, "{prev}");
+            let prev = prev.as_array().unwrap();
+            assert_eq!(prev.len(), 14);
+            assert_eq!(prev.iter().all(is_working), all_working, "{prev:?}");
+        }
         let (_, gen_report) = call(&app, Method::POST, "/v1/plans/generate", &disp, None).await;
         assert_eq!(gen_report["created"], 0, "{gen_report}");
         assert!(
