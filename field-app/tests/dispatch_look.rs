@@ -151,6 +151,18 @@ fn a_long_title_wraps_inside_the_card_and_a_free_day_offers_every_hour() {
     h.get_by_label("14:00–15:00").click();
     h.run();
     assert!(h.query_by_label("Assign Zhang Min · 14:00–15:00").is_some());
+    // Another day on the card's calendar: the board moves with it and that day's slots are
+    // offered, the morning ones too (they are not past there).
+    h.get_by_label("Thu 19 Nov").click();
+    h.run();
+    h.get_by_label("Mon 23 Nov 2026").click();
+    h.run();
+    assert!(
+        h.query_by_label("Mon 23 Nov 2026").is_some(),
+        "the board's day"
+    );
+    assert!(h.query_by_label("08:00–09:00").is_some());
+    assert!(h.query_by_label("Assign Zhang Min · 14:00–15:00").is_none());
 }
 
 #[test]
