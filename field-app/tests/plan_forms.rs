@@ -88,11 +88,9 @@ fn plans_tab(plans: Value) -> Harness<'static, FieldApp> {
                 "customer_id": "cust-northwind", "customer_name": "Northwind Trading",
                 "address": "1 Harbour Rd"}]),
     );
-    answer(
-        &mut h,
-        "dispatch.contracts",
-        json!([Contract::demo("cust-northwind", "Asia/Shanghai")]),
-    );
+    let mut contract = Contract::demo("cust-northwind", "Asia/Shanghai");
+    contract.calendar = contract.calendar.with_prc_holidays();
+    answer(&mut h, "dispatch.contracts", json!([contract]));
     click(&mut h, "Inspection plans");
     answer(&mut h, "dispatch.plans", plans);
     api_calls(&mut h);
@@ -230,4 +228,45 @@ fn a_stored_rule_opens_in_the_builder_with_its_working_day_choice() {
     let saved = body_of(&api_calls(&mut h), "dispatch.plan.save");
     assert!(saved.get("day_filter").is_none(), "{saved}");
     assert_eq!(saved["rrule"], "FREQ=WEEKLY;BYDAY=WE");
+}
+
+#[test]
+fn the_calendar_marks_the_sites_holidays_and_make_up_days() {
+    let stored = json!({
+        "id": "5b0c8f1e-1111-4222-8333-944455556666", "title": "Daily round",
+        "customer_id": "cust-northwind", "site_id": "site-tower", "device_ids": [],
+        "device_filter": null, "template_id": null, "rrule": "FREQ=DAILY",
+        "starts_on": "2026-10-08", "day_filter": "working_days",
+        "window_start": "09:00", "window_end": "12:00",
+        "time_zone": "Asia/Shanghai", "horizon_days": 42, "default_engineer": null,
+        "priority": "P4", "paused": false, "effective_from_ms": 0, "revision": 1
+    });
+    let mut h = plans_tab(json!([stored]));
+    assert!(h.query_by_label("Every working day").is_some());
+    click(&mut h, "Edit");
+    click(&mut h, "Thu 8 Oct 2026");
+    // National Day on the contract's PRC calendar, and the Saturday worked after it.
+    assert!(
+        h.query_by_label("Thu 1 Oct 2026 · statutory holiday")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("Sat 10 Oct 2026 · make-up working day (调休)")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("Fri 9 Oct 2026").is_some(),
+        "an ordinary day"
+    );
+    click(&mut h, "Sat 10 Oct 2026 · make-up working day (调休)");
+    assert_eq!(
+        h.state()
+            .state
+            .dispatch
+            .plans
+            .editor
+            .as_ref()
+            .map(|d| d.starts_on.to_string()),
+        Some("2026-10-10".to_string())
+    );
 }

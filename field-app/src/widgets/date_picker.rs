@@ -1,7 +1,8 @@
 //! A button showing a date that opens a month calendar (egui_extras' picker writes its
 //! weekday and month names in English only). Weekday headers and the month title follow the
 //! app's language; the week starts on Monday; weekends and days outside `range` are greyed,
-//! and a day picked closes the calendar.
+//! and a day picked closes the calendar. Given the site's calendar, statutory holidays are
+//! marked in red and 调休 make-up working days stand out as working days.
 
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 use egui::{Color32, RichText, Widget};
@@ -15,6 +16,8 @@ pub struct DatePicker<'a> {
     today: NaiveDate,
     range: Option<RangeInclusive<NaiveDate>>,
     label: Option<String>,
+    holidays: &'a [NaiveDate],
+    working_days: &'a [NaiveDate],
 }
 
 impl<'a> DatePicker<'a> {
@@ -26,7 +29,17 @@ impl<'a> DatePicker<'a> {
             today,
             range: None,
             label: None,
+            holidays: &[],
+            working_days: &[],
         }
+    }
+
+    /// Mark the site calendar's days off and its extra working days (a contract's
+    /// `holidays` and `working_days`).
+    pub fn marks(mut self, holidays: &'a [NaiveDate], working_days: &'a [NaiveDate]) -> Self {
+        self.holidays = holidays;
+        self.working_days = working_days;
+        self
     }
 
     /// Days outside `range` cannot be picked.
@@ -155,6 +168,14 @@ fn calendar_ui(
                 ui.end_row();
             }
         });
+    if !p.holidays.is_empty() || !p.working_days.is_empty() {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("■").color(holiday_color(ui)));
+            ui.label(RichText::new(t!("date-picker-holiday")).small());
+            ui.label(RichText::new("■").color(ui.visuals().strong_text_color()));
+            ui.label(RichText::new(t!("date-picker-make-up-day")).small());
+        });
+    }
     (picked, month)
 }
 
@@ -168,8 +189,14 @@ fn day_cell(
     let in_month = day.month() == shown.month();
     let allowed = p.range.as_ref().is_none_or(|r| r.contains(&day));
     let weekend = day.weekday().num_days_from_monday() >= 5;
+    let holiday = p.holidays.contains(&day);
+    let make_up = p.working_days.contains(&day);
     let mut text = RichText::new(day.day().to_string());
-    if !in_month || weekend {
+    if holiday {
+        text = text.color(holiday_color(ui));
+    } else if make_up {
+        text = text.strong();
+    } else if !in_month || weekend {
         text = text.color(ui.visuals().weak_text_color());
     }
     if day == p.today {
@@ -184,11 +211,28 @@ fn day_cell(
             Color32::TRANSPARENT
         });
     let full = i18n::time::full_date(i18n::current(), &day);
+    let hover = if holiday {
+        format!("{full} · {}", t!("date-picker-holiday"))
+    } else if make_up {
+        format!("{full} · {}", t!("date-picker-make-up-day"))
+    } else {
+        full
+    };
+    // The mark is in the name too: a screen reader says "holiday" where the eye sees red.
     let r = ui
         .add_enabled(allowed, button)
-        .accessible_name(full.clone())
-        .on_hover_text(full);
+        .accessible_name(hover.clone())
+        .on_hover_text(hover);
     r.clicked().then_some(day)
+}
+
+/// Red, readable on either theme.
+fn holiday_color(ui: &egui::Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        Color32::from_rgb(0xff, 0x7a, 0x7a)
+    } else {
+        Color32::from_rgb(0xc0, 0x1c, 0x1c)
+    }
 }
 
 #[cfg(test)]

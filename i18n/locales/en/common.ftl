@@ -10,3 +10,5 @@ date-picker-next-month = Next month
 date-picker-today = Today
 clock-hours = { $what }: hours
 clock-minutes = { $what }: minutes
+date-picker-holiday = statutory holiday
+date-picker-make-up-day = make-up working day (调休)

@@ -7,3 +7,5 @@ date-picker-next-month = 下个月
 date-picker-today = 今天
 clock-hours = { $what }：时
 clock-minutes = { $what }：分
+date-picker-holiday = 法定节假日
+date-picker-make-up-day = 调休上班日

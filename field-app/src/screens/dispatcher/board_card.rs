@@ -253,10 +253,19 @@ fn slot_ui(ui: &mut egui::Ui, state: &mut AppState, row: &BoardRow, tz: chrono_t
         let today = model::local_date(tz, now);
         let mut picked = day;
         let shown = i18n::time::weekday_date(i18n::current(), &day);
-        if ui
-            .add(DatePicker::new("slot_day", &mut picked, today).label(shown))
-            .changed()
-        {
+        // The work's customer's calendar marks holidays and 调休 days.
+        let calendar = d
+            .contracts
+            .iter()
+            .find(|c| row.customer_id.as_deref() == Some(c.customer_id.as_str()))
+            .map(|c| &c.calendar);
+        let (off, on) = calendar.map_or((&[][..], &[][..]), |c| {
+            (c.holidays.as_slice(), c.working_days.as_slice())
+        });
+        let picker = DatePicker::new("slot_day", &mut picked, today)
+            .label(shown)
+            .marks(off, on);
+        if ui.add(picker).changed() {
             d.board.day = (picked != today).then_some(picked);
             d.board.slot = None;
         }

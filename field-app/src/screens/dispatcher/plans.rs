@@ -206,6 +206,13 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let Some(mut draft) = state.dispatch.plans.editor.take() else {
         return;
     };
+    // The site's calendar (its customer's contract) marks holidays and 调休 days.
+    let calendar = state
+        .dispatch
+        .contracts
+        .iter()
+        .find(|c| draft.customer_id.as_deref() == Some(c.customer_id.as_str()))
+        .map(|c| c.calendar.clone());
     let heading = if draft.base.is_some() {
         t!("plans-edit-heading")
     } else {
@@ -221,6 +228,7 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         engineers: &engineers,
         templates: &templates,
         today,
+        calendar: calendar.as_ref(),
     };
     // Side by side when both fit (the form is about 460 px wide); at 800 px the preview
     // goes under the form. Either way the form scrolls and Save stays in view.
@@ -293,6 +301,7 @@ struct FormLists<'a> {
     engineers: &'a [(String, String)],
     templates: &'a [(String, String)],
     today: NaiveDate,
+    calendar: Option<&'a fieldsync::sla::Calendar>,
 }
 
 fn form_ui(ui: &mut egui::Ui, d: &mut PlanDraft, lists: &FormLists<'_>) {
@@ -301,6 +310,7 @@ fn form_ui(ui: &mut egui::Ui, d: &mut PlanDraft, lists: &FormLists<'_>) {
         engineers,
         templates,
         today,
+        calendar,
     } = *lists;
     egui::Grid::new("plan_form")
         .num_columns(2)
@@ -402,7 +412,10 @@ fn form_ui(ui: &mut egui::Ui, d: &mut PlanDraft, lists: &FormLists<'_>) {
             super::plan_recurrence::recurrence_rows(ui, &mut d.recurrence);
             // Not `labelled_by`: the button's own name is the date it shows.
             ui.label(t!("plans-starts-on"));
-            ui.add(DatePicker::new("plan_starts_on", &mut d.starts_on, today));
+            let (off, on) = calendar.map_or((&[][..], &[][..]), |c| {
+                (c.holidays.as_slice(), c.working_days.as_slice())
+            });
+            ui.add(DatePicker::new("plan_starts_on", &mut d.starts_on, today).marks(off, on));
             ui.end_row();
             // The window is the site's wall clock: the zone is named beside each time.
             let zone = d.time_zone.trim().to_string();
