@@ -4,7 +4,7 @@
 //! and a day picked closes the calendar. Given the site's calendar, statutory holidays are
 //! marked in red and 调休 make-up working days stand out as working days.
 
-use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use egui::{Color32, RichText, Widget};
 use fieldsync_i18n::{self as i18n, t};
 use std::ops::RangeInclusive;
@@ -62,7 +62,10 @@ fn month_start(date: NaiveDate) -> NaiveDate {
 
 /// The Monday on or before the first of the month: the calendar's top-left cell.
 fn grid_start(month: NaiveDate) -> NaiveDate {
-    month - Duration::days(i64::from(month.weekday().num_days_from_monday()))
+    // Checked: a stored date at the edge of chrono's range must not panic the form.
+    month
+        .checked_sub_days(Days::new(u64::from(month.weekday().num_days_from_monday())))
+        .unwrap_or(month)
 }
 
 impl Widget for DatePicker<'_> {
@@ -163,7 +166,10 @@ fn calendar_ui(
                     if let Some(d) = day_cell(ui, day, shown, p) {
                         picked = Some(d);
                     }
-                    day += Duration::days(1);
+                    match day.succ_opt() {
+                        Some(next) => day = next,
+                        None => break,
+                    }
                 }
                 ui.end_row();
             }
@@ -241,6 +247,12 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_edges_of_the_calendar_do_not_panic() {
+        let _ = grid_start(month_start(NaiveDate::MIN));
+        let _ = grid_start(month_start(NaiveDate::MAX));
     }
 
     #[test]
