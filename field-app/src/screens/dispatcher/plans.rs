@@ -202,10 +202,16 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         .map(|e| (e.user_id.clone(), e.display_name.clone()))
         .collect();
     let templates = state.templates.clone();
-    let today = local_date(state.dispatch.zone(), state.now_ms);
     let Some(mut draft) = state.dispatch.plans.editor.take() else {
         return;
     };
+    // "Today" on the calendar is the site's (the plan's zone), as its dates are.
+    let zone = draft
+        .time_zone
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| state.dispatch.zone());
+    let today = local_date(zone, state.now_ms);
     // The site's calendar (its customer's contract) marks holidays and 调休 days.
     let calendar = state
         .dispatch
