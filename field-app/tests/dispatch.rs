@@ -348,8 +348,11 @@ fn dispatcher_logs_a_phone_call_and_assigns_it_on_the_board() {
         h.query_by_label("P2 · WO-2026-00042 · Core switch down")
             .is_none()
     );
-    // A block is labelled with the title (the number is in its tooltip and the card).
-    let block = h.get_by_role_and_label(A11y::Button, "Core switch down");
+    // A block names priority, number, title and its window on the site's clock.
+    let block = h.get_by_role_and_label(
+        A11y::Button,
+        "P2 · WO-2026-00042 · Core switch down · 09:00–10:00 CST",
+    );
     let block_y = block.rect().center().y;
     // The timeline's name column is left of the card (which names the assignee too).
     let row_y = |h: &Harness<'_, FieldApp>, name: &str| {
@@ -467,7 +470,7 @@ fn plans_editor_previews_presets_and_names_rrule_errors() {
     });
     answer(&mut h, "dispatch.plans", 200, json!([weekly]));
     assert!(h.query_by_label("Weekly on-site inspection").is_some());
-    assert!(h.query_by_label("Weekly on Wednesday").is_some());
+    assert!(h.query_by_label("Weekly on Wed").is_some());
 
     // Pause from the list: the same plan with `paused` set.
     h.get_by_label("Pause").click();
@@ -502,7 +505,8 @@ fn plans_editor_previews_presets_and_names_rrule_errors() {
         .editor
         .as_mut()
         .unwrap()
-        .rule_text
+        .recurrence
+        .custom
         .clear();
     type_into(&mut h, "RRULE", "FREQ=MONTHLY;INTERVAL=3;BYDAYS=1MO");
     set_now(&mut h, NOW + 2_000);
@@ -523,7 +527,8 @@ fn plans_editor_previews_presets_and_names_rrule_errors() {
         .editor
         .as_mut()
         .unwrap()
-        .rule_text
+        .recurrence
+        .custom
         .clear();
     type_into(&mut h, "RRULE", "FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO");
     set_now(&mut h, NOW + 3_000);

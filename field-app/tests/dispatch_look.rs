@@ -1,6 +1,7 @@
 //! What the dispatcher saw on screen under Xvfb with the demo data (issue #5), kept as
 //! egui_kittest checks: the board's day in the contracts' zone, a long title inside the
-//! card, slots across a free day, titles on timeline blocks, and the plans' empty state.
+//! card, slots across a free day, readable timeline blocks in lanes, the board's day on a
+//! calendar, and the plans' empty state.
 
 use egui::Role as A11y;
 use egui_kittest::Harness;
@@ -24,6 +25,10 @@ const WO: &str = "0a8e4d2c-5b1f-4c3e-9d7a-2f6b8c1e4a90";
 const WIDTH: f32 = 1280.0;
 
 fn harness(now: TimestampMs) -> Harness<'static, FieldApp> {
+    harness_sized(now, [WIDTH, 800.0])
+}
+
+fn harness_sized(now: TimestampMs, size: [f32; 2]) -> Harness<'static, FieldApp> {
     let store = LocalStore::open_in_memory().unwrap();
     store
         .set_identity(&Identity {
@@ -35,7 +40,7 @@ fn harness(now: TimestampMs) -> Harness<'static, FieldApp> {
         .unwrap();
     let app = FieldApp::offline(store, now);
     Harness::builder()
-        .with_size([WIDTH, 800.0])
+        .with_size(size)
         .allow_missing_glyphs()
         .with_context_setup(fonts::install)
         .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app)
@@ -72,7 +77,11 @@ fn row(title: &str, assignees: &[&str], window: Option<(TimestampMs, TimestampMs
 /// The board loaded in the order the demo's answers arrived: work orders and engineers
 /// first, the contracts (which give the zone) last.
 fn board(now: TimestampMs, rows: Value) -> Harness<'static, FieldApp> {
-    let mut h = harness(now);
+    board_sized(now, rows, [WIDTH, 800.0])
+}
+
+fn board_sized(now: TimestampMs, rows: Value, size: [f32; 2]) -> Harness<'static, FieldApp> {
+    let mut h = harness_sized(now, size);
     h.run();
     answer(&mut h, "dispatch.engineers", engineers());
     answer(&mut h, "dispatch.board", rows);
@@ -142,23 +151,107 @@ fn a_long_title_wraps_inside_the_card_and_a_free_day_offers_every_hour() {
     h.get_by_label("14:00–15:00").click();
     h.run();
     assert!(h.query_by_label("Assign Zhang Min · 14:00–15:00").is_some());
+    // Another day on the card's calendar: the board moves with it and that day's slots are
+    // offered, the morning ones too (they are not past there).
+    h.get_by_label("Thu 19 Nov").click();
+    h.run();
+    h.get_by_label("Mon 23 Nov 2026").click();
+    h.run();
+    assert!(
+        h.query_by_label("Mon 23 Nov 2026").is_some(),
+        "the board's day"
+    );
+    assert!(h.query_by_label("08:00–09:00").is_some());
+    assert!(h.query_by_label("Assign Zhang Min · 14:00–15:00").is_none());
 }
 
 #[test]
-fn timeline_blocks_show_the_title() {
-    let title = "Core switch down";
-    let h = board(
-        NINE,
-        json!([row(title, &[ZHANG], Some((NINE + HOUR, NINE + 3 * HOUR)))]),
+fn timeline_blocks_show_number_and_title_and_never_hide_each_other() {
+    // A half-hour visit (a few pixels on a day's scale) and one overlapping it.
+    let short = row(
+        "Core switch down",
+        &[ZHANG],
+        Some((NINE + HOUR, NINE + HOUR + HOUR / 2)),
     );
-    // The block names the work, not just its number.
-    assert!(h.query_by_role_and_label(A11y::Button, title).is_some());
-    assert!(
-        h.query_by_role_and_label(A11y::Button, "WO-2026-00042 · Core switch down")
-            .is_none()
+    let mut other = row(
+        "UPS battery test",
+        &[ZHANG],
+        Some((NINE + HOUR + HOUR / 4, NINE + 2 * HOUR)),
     );
+    other["doc_id"] = "1b8e4d2c-5b1f-4c3e-9d7a-2f6b8c1e4a91".into();
+    other["number"] = "WO-2026-00043".into();
+    other["priority"] = "P4".into();
+    let h = board(NINE, json!([short, other]));
+    // Each block names priority, number, title and window (the queue's line has no time).
+    let a = h
+        .get_by_role_and_label(
+            A11y::Button,
+            "P1 · WO-2026-00042 · Core switch down · 10:00–10:30 CST",
+        )
+        .rect();
+    let b = h
+        .get_by_role_and_label(
+            A11y::Button,
+            "P4 · WO-2026-00043 · UPS battery test · 10:15–11:00 CST",
+        )
+        .rect();
+    // Wide and tall enough for "P1 · WO-2026-00042" over the title.
+    assert!(a.width() >= 120.0 && a.height() >= 30.0, "{a:?}");
+    // Overlapping visits sit in separate lanes: neither covers the other.
+    assert!(!a.intersects(b), "{a:?} and {b:?} overlap");
+    assert!(b.top() >= a.bottom() - 1.0, "{a:?} above {b:?}");
     // The Reload button has no glyph the fonts lack.
     assert!(h.query_by_label("Reload").is_some());
+}
+
+#[test]
+fn at_800_by_500_the_evening_end_of_the_timeline_is_on_screen() {
+    // A late visit, 17:00–18:00: its block used to sit past the window's right edge when
+    // the board's header row was wider than the panel.
+    let late = row(
+        "Core switch down",
+        &[ZHANG],
+        Some((NINE + 8 * HOUR, NINE + 9 * HOUR)),
+    );
+    let h = board_sized(NINE, json!([late]), [800.0, 500.0]);
+    let r = h
+        .get_by_role_and_label(
+            A11y::Button,
+            "P1 · WO-2026-00042 · Core switch down · 17:00–18:00 CST",
+        )
+        .rect();
+    assert!(r.right() <= 800.0 && r.width() >= 120.0, "{r:?}");
+}
+
+#[test]
+fn at_800_by_500_the_plan_form_keeps_save_in_view_and_the_preview_below() {
+    let mut h = board_sized(NINE, json!([]), [800.0, 500.0]);
+    h.get_by_label("Inspection plans").click();
+    h.run();
+    answer(&mut h, "dispatch.plans", json!([]));
+    h.get_by_label("＋ New plan").click();
+    h.run();
+    let save = h.get_by_label("Save plan").rect();
+    assert!(save.bottom() <= 500.0, "{save:?}");
+    // Stacked: the preview's heading is under the form, not beside it over the fields.
+    let title = h.get_by_role_and_label(A11y::TextInput, "Title").rect();
+    let next = h.get_by_label("Next visits").rect();
+    assert!(next.top() > title.bottom(), "{next:?} below {title:?}");
+}
+
+#[test]
+fn the_boards_day_is_picked_on_a_calendar() {
+    let mut h = board(NINE, json!([]));
+    h.get_by_label("Thu 19 Nov 2026").click();
+    h.run();
+    h.get_by_label("Tue 1 Dec 2026").click();
+    h.run();
+    assert!(h.query_by_label("Tue 1 Dec 2026").is_some());
+    assert!(h.query_by_label("Thu 19 Nov 2026").is_none());
+    // "Today" comes back to the site's date.
+    h.get_by_label("Today").click();
+    h.run();
+    assert!(h.query_by_label("Thu 19 Nov 2026").is_some());
 }
 
 #[test]

@@ -327,14 +327,28 @@ fn inspection_plan_form_in_chinese() {
             .is_some()
     );
     assert!(h.query_by_label("Save plan").is_none(), "no English left");
-    // The recurrence presets by their Chinese names.
+    // The builder's weekdays (Monday first) and the working-day choice, in Chinese.
+    for label in [
+        "周一",
+        "周三",
+        "周日",
+        "仅工作日（跳过法定节假日）",
+        "开始时间：时",
+        "结束时间：分",
+    ] {
+        assert!(
+            h.query_all_by_label(label).next().is_some(),
+            "{label} missing"
+        );
+    }
+    // The recurrence choices by their Chinese names.
     h.get_by_label("周期").click();
     h.run();
     for label in [
-        "每周三",
-        "每月第一个周一",
-        "每季度第一个周一",
-        "每个工作日",
+        "每天",
+        "每周",
+        "每月",
+        "每个工作日（按站点日历）",
         "自定义 RRULE",
     ] {
         assert!(

@@ -53,11 +53,6 @@ plans-times-in = times in { $zone }
 plans-saved = Plan saved — its visits are generated on the server.
 plans-not-saved = Not saved: { $error }
 plans-pause-failed = Could not pause or resume the plan
-plans-preset-weekly-wednesday = Weekly on Wednesday
-plans-preset-monthly-first-monday = Monthly, first Monday
-plans-preset-quarterly = Quarterly, first Monday
-plans-preset-working-days = Every working day
-plans-preset-custom = Custom RRULE
 plans-rule-empty = Enter a recurrence rule, e.g. FREQ=WEEKLY;BYDAY=WE.
 plans-rule-not-key-value = “{ $part }” is not KEY=VALUE (parts are separated by ;).
 plans-rule-dtstart = Leave DTSTART out: the plan's first day is set under “Starts on”.
@@ -67,9 +62,6 @@ plans-rule-no-freq = The rule needs FREQ (DAILY, WEEKLY, MONTHLY or YEARLY).
 plans-rule-bad-freq = FREQ={ $freq }: inspections recur DAILY, WEEKLY, MONTHLY or YEARLY.
 plans-need-title = Enter a title, e.g. “Weekly server-room round”.
 plans-need-site = Choose the site to inspect.
-plans-bad-date = “{ $value }” is not a date: write it as 2026-11-18.
-plans-bad-window-start = The window start “{ $value }” is not a time: write it as 09:00.
-plans-bad-window-end = The window end “{ $value }” is not a time: write it as 09:00.
 plans-window-order = The window must end after it starts.
 plans-bad-zone = “{ $value }” is not a time zone name (e.g. Asia/Shanghai).
 plans-bad-horizon = Create ahead: 1 to 366 days.
@@ -77,3 +69,64 @@ plans-need-device-type = Enter the device type to inspect (e.g. ups).
 plans-template = Checklist
 plans-template-none = (no checklist)
 plans-template-elsewhere = a checklist not on this computer
+plans-repeat-daily = Daily
+plans-repeat-weekly = Weekly
+plans-repeat-monthly = Monthly
+plans-repeat-working-days = Every working day (site's calendar)
+plans-repeat-custom = Custom RRULE
+plans-every = Every
+plans-unit-days = { $n ->
+    [1] day
+   *[other] days
+}
+plans-unit-weeks = { $n ->
+    [1] week
+   *[other] weeks
+}
+plans-unit-months = { $n ->
+    [1] month
+   *[other] months
+}
+plans-on-weekdays = On
+plans-on-month = On
+plans-monthly-by-day = day of the month
+plans-monthly-by-weekday = weekday of the month
+plans-month-day = day { $day }
+plans-month-last-day = last day
+plans-nth-first = first
+plans-nth-second = second
+plans-nth-third = third
+plans-nth-fourth = fourth
+plans-nth-last = last
+plans-working-days-only = only on working days (skip statutory holidays)
+plans-working-days-note = Working days of the site's calendar: statutory holidays are skipped, 调休 make-up Saturdays and Sundays are included.
+plans-rrule-produced = The iCalendar rule this recurrence saves (choose “Custom RRULE” to type one).
+plans-need-weekday = Tick at least one weekday.
+plans-bad-interval = “Every” is 1 to { $max }.
+plans-bad-month-day = Choose a day of the month (1–31, or the last day).
+plans-list-sep = ,{" "}
+plans-describe-daily = { $n ->
+    [1] Daily
+   *[other] Every { $n } days
+}
+plans-describe-weekly = { $n ->
+    [1] Weekly on { $days }
+   *[other] Every { $n } weeks on { $days }
+}
+plans-describe-monthly-day = { $n ->
+    [1] Monthly on day { $day }
+   *[other] Every { $n } months on day { $day }
+}
+plans-describe-monthly-last-day = { $n ->
+    [1] Monthly on the last day
+   *[other] Every { $n } months on the last day
+}
+plans-describe-monthly-nth = { $n ->
+    [1] Monthly on the { $nth } { $weekday }
+   *[other] Every { $n } months on the { $nth } { $weekday }
+}
+plans-describe-working-days = Every working day
+plans-describe-working-days-only = { $rule }, working days only
+plans-month-day-choice = Day of the month
+plans-month-week-choice = Which week
+plans-month-weekday-choice = Weekday

@@ -50,11 +50,6 @@ plans-times-in = 时间按 { $zone }
 plans-saved = 计划已保存，巡检工单由服务器生成。
 plans-not-saved = 未保存：{ $error }
 plans-pause-failed = 无法暂停或恢复此计划
-plans-preset-weekly-wednesday = 每周三
-plans-preset-monthly-first-monday = 每月第一个周一
-plans-preset-quarterly = 每季度第一个周一
-plans-preset-working-days = 每个工作日
-plans-preset-custom = 自定义 RRULE
 plans-rule-empty = 请输入周期规则，例如 FREQ=WEEKLY;BYDAY=WE。
 plans-rule-not-key-value = “{ $part }”不是 KEY=VALUE 格式（各部分用 ; 分隔）。
 plans-rule-dtstart = 请去掉 DTSTART：计划的第一天在“开始日期”中设置。
@@ -64,9 +59,6 @@ plans-rule-no-freq = 规则需要 FREQ（DAILY、WEEKLY、MONTHLY 或 YEARLY）�
 plans-rule-bad-freq = FREQ={ $freq }：巡检只能按 DAILY、WEEKLY、MONTHLY 或 YEARLY 重复。
 plans-need-title = 请输入标题，例如“每周机房巡检”。
 plans-need-site = 请选择要巡检的站点。
-plans-bad-date = “{ $value }”不是日期，请写成 2026-11-18。
-plans-bad-window-start = 开始时间“{ $value }”不是时间，请写成 09:00。
-plans-bad-window-end = 结束时间“{ $value }”不是时间，请写成 09:00。
 plans-window-order = 结束时间必须晚于开始时间。
 plans-bad-zone = “{ $value }”不是时区名称（例如 Asia/Shanghai）。
 plans-bad-horizon = 提前生成天数：1 到 366 天。
@@ -74,3 +66,61 @@ plans-need-device-type = 请输入要巡检的设备类型（例如 ups）。
 plans-template = 检查模板
 plans-template-none = （不带检查项）
 plans-template-elsewhere = 本机没有的检查模板
+plans-repeat-daily = 每天
+plans-repeat-weekly = 每周
+plans-repeat-monthly = 每月
+plans-repeat-working-days = 每个工作日（按站点日历）
+plans-repeat-custom = 自定义 RRULE
+plans-every = 每
+plans-unit-days = { $n ->
+   *[other] 天
+}
+plans-unit-weeks = { $n ->
+   *[other] 周
+}
+plans-unit-months = { $n ->
+   *[other] 个月
+}
+plans-on-weekdays = 星期
+plans-on-month = 日期
+plans-monthly-by-day = 按日期
+plans-monthly-by-weekday = 按星期
+plans-month-day = { $day }日
+plans-month-last-day = 最后一天
+plans-nth-first = 第一个
+plans-nth-second = 第二个
+plans-nth-third = 第三个
+plans-nth-fourth = 第四个
+plans-nth-last = 最后一个
+plans-working-days-only = 仅工作日（跳过法定节假日）
+plans-working-days-note = 工作日按站点日历计算：跳过法定节假日，含调休上班日（周六、周日补班）。
+plans-rrule-produced = 此周期保存为的 iCalendar 规则（如需手写，请选择“自定义 RRULE”）。
+plans-need-weekday = 请至少勾选一个星期。
+plans-bad-interval = “每”后面的数字为 1 到 { $max }。
+plans-bad-month-day = 请选择每月的日期（1–31 日或最后一天）。
+plans-list-sep = 、
+plans-describe-daily = { $n ->
+    [1] 每天
+   *[other] 每 { $n } 天
+}
+plans-describe-weekly = { $n ->
+    [1] 每周 { $days }
+   *[other] 每 { $n } 周的 { $days }
+}
+plans-describe-monthly-day = { $n ->
+    [1] 每月{ $day }日
+   *[other] 每 { $n } 个月的{ $day }日
+}
+plans-describe-monthly-last-day = { $n ->
+    [1] 每月最后一天
+   *[other] 每 { $n } 个月的最后一天
+}
+plans-describe-monthly-nth = { $n ->
+    [1] 每月{ $nth }{ $weekday }
+   *[other] 每 { $n } 个月的{ $nth }{ $weekday }
+}
+plans-describe-working-days = 每个工作日
+plans-describe-working-days-only = { $rule }（仅工作日）
+plans-month-day-choice = 每月几日
+plans-month-week-choice = 第几个
+plans-month-weekday-choice = 星期几

@@ -161,17 +161,22 @@ pub async fn preview(
     let Query(q) = query?;
     let n = q.n.unwrap_or(10).clamp(1, 200);
     let hub = state.hub.clone();
-    let plan = tokio::task::spawn_blocking(move || generator::get_plan(&hub, id))
-        .await??
-        .ok_or_else(|| AppError::NotFound(format!("no plan {id}")))?;
     let now = crate::now_ms();
-    let occ = plan.compile()?.occurrences(now, i64::MAX, n);
+    let occ = tokio::task::spawn_blocking(move || {
+        let plan = generator::get_plan(&hub, id)?
+            .ok_or_else(|| AppError::NotFound(format!("no plan {id}")))?;
+        let occ = generator::compile(&hub, &plan)?.occurrences(now, i64::MAX, n);
+        Ok::<_, AppError>(occ)
+    })
+    .await??;
     Ok(Json(occ))
 }
 
 /// Preview a plan that is not saved yet (the editor's "next occurrences").
+/// Working days come from the site's contract calendar, as for the saved plan.
 #[instrument(skip_all)]
 pub async fn preview_draft(
+    State(state): State<AppState>,
     Auth(session): Auth,
     query: Result<Query<PreviewQuery>, QueryRejection>,
     payload: Result<Json<Plan>, JsonRejection>,
@@ -180,11 +185,13 @@ pub async fn preview_draft(
     let Query(q) = query?;
     let Json(plan) = payload?;
     let n = q.n.unwrap_or(10).clamp(1, 200);
-    Ok(Json(plan.compile()?.occurrences(
-        crate::now_ms(),
-        i64::MAX,
-        n,
-    )))
+    let hub = state.hub.clone();
+    let now = crate::now_ms();
+    let occ = tokio::task::spawn_blocking(move || {
+        generator::compile(&hub, &plan).map(|cp| cp.occurrences(now, i64::MAX, n))
+    })
+    .await??;
+    Ok(Json(occ))
 }
 
 #[instrument(skip_all)]

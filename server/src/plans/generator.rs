@@ -3,7 +3,7 @@
 //! server instances never duplicate. Plan CRUD lives here too because an edit must cancel
 //! the future, untouched occurrences that the new version no longer has.
 
-use super::{CompiledPlan, Occurrence, Plan};
+use super::{CompiledPlan, DayFilter, Occurrence, Plan};
 use crate::hub::{Hub, HubError};
 use crate::storage::{NewOccurrence, PlanRow, scheduling_of};
 use fieldsync::model::{self, ChecklistItem, ChecklistTemplate, EventExtra, NewWorkOrder};
@@ -57,12 +57,22 @@ fn store(hub: &Hub, plan: &Plan, now: TimestampMs) -> Result<(), HubError> {
     Ok(())
 }
 
+/// Compile a plan on its site's calendar: the customer's contract's on-site calendar decides
+/// which days are working days (read only when the plan keeps to working days).
+pub fn compile(hub: &Hub, plan: &Plan) -> Result<CompiledPlan, HubError> {
+    if plan.day_filter == DayFilter::Every {
+        return plan.compile();
+    }
+    let contract = crate::sla::contract_for(hub.db().blocking(), &plan.customer_id)?;
+    plan.compile_on(contract.as_ref().map(|c| &c.contract.calendar))
+}
+
 /// Create a plan (a new id, effective now).
 pub fn create_plan(hub: &Hub, mut plan: Plan, now: TimestampMs) -> Result<Plan, HubError> {
     plan.id = Some(Uuid::new_v4());
     plan.revision = 1;
     plan.effective_from_ms = now;
-    plan.compile()?;
+    compile(hub, &plan)?;
     store(hub, &plan, now)?;
     Ok(plan)
 }
@@ -87,7 +97,7 @@ pub fn update_plan(
     plan.id = Some(id);
     plan.revision = old.revision + 1;
     plan.effective_from_ms = now;
-    let compiled = plan.compile()?;
+    let compiled = compile(hub, &plan)?;
     store(hub, &plan, now)?;
     let s = hub.db().blocking();
     let future = scheduling_of(s)?.plan_occurrences(&id.to_string(), now, i64::MAX)?;
@@ -323,7 +333,7 @@ pub fn run(hub: &Hub, now: TimestampMs, only: Option<Uuid>) -> Result<GenReport,
                 report.paused += 1;
                 return Ok(());
             }
-            let cp = plan.compile()?;
+            let cp = compile(hub, &plan)?;
             let from = now.max(plan.effective_from_ms);
             let to = now.saturating_add(i64::from(plan.horizon_days) * DAY_MS);
             let occs = cp.occurrences(from, to, MAX_PER_RUN);

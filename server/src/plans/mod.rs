@@ -1,8 +1,10 @@
 //! Patrol-inspection plans: customer/site, devices (or a device filter), checklist template,
 //! recurrence as an iCalendar RRULE (the `rrule` crate), a local time window, lead time,
-//! default engineer, priority and a paused flag. [`Plan::occurrences`] expands a plan in the
-//! site's time zone; [`generator`] turns occurrences into work orders with deterministic ids;
-//! [`adherence`] reports planned / on time / late / missed per month.
+//! default engineer, priority and a paused flag. [`CompiledPlan::occurrences`] expands a plan in
+//! the site's time zone, keeping only the site's working days when the plan's [`DayFilter`]
+//! says so (an RRULE cannot name PRC holidays or 调休 make-up days); [`generator`] turns
+//! occurrences into work orders with deterministic ids; [`adherence`] reports planned / on
+//! time / late / missed per month.
 
 pub mod adherence;
 pub mod generator;
@@ -10,7 +12,7 @@ pub mod generator;
 use crate::hub::HubError;
 use chrono::{NaiveDate, TimeZone};
 use fieldsync::TimestampMs;
-use fieldsync::sla::{local_instant, parse_hhmm};
+use fieldsync::sla::{BusinessCalendar, Calendar, local_instant, parse_hhmm};
 use rrule::{Frequency, RRule, RRuleSet, Unvalidated};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -23,6 +25,25 @@ pub const OCCURRENCE_NAMESPACE: Uuid = Uuid::from_u128(0x6d1f_3c2a_8b4e_4f57_9a0
 pub struct DeviceFilter {
     /// e.g. `ups`; `None` = every device at the site.
     pub device_type: Option<String>,
+}
+
+/// Which of the rule's dates get a visit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayFilter {
+    /// Every date the rule produces.
+    #[default]
+    Every,
+    /// Only the site's working days: statutory holidays are skipped and 调休 make-up
+    /// Saturdays/Sundays count. With `FREQ=DAILY` this is "every working day"; with a weekly
+    /// rule it is "Wednesdays, except on holidays".
+    WorkingDays,
+}
+
+impl DayFilter {
+    fn is_every(&self) -> bool {
+        *self == DayFilter::Every
+    }
 }
 
 /// An inspection plan (the JSON body of `/v1/plans`).
@@ -45,6 +66,9 @@ pub struct Plan {
     pub rrule: String,
     /// First local date the rule may fall on.
     pub starts_on: NaiveDate,
+    /// Absent in plans saved before it existed: those visit every date of the rule.
+    #[serde(default, skip_serializing_if = "DayFilter::is_every")]
+    pub day_filter: DayFilter,
     /// Local window, `HH:MM`.
     pub window_start: String,
     pub window_end: String,
@@ -88,11 +112,28 @@ pub struct CompiledPlan {
     start_min: u32,
     end_min: u32,
     set: RRuleSet,
+    /// The working-day calendar when the plan visits working days only.
+    working_days: Option<BusinessCalendar>,
+}
+
+/// The working-day calendar of plans whose customer has no 5×8 contract: Monday to Friday
+/// with the PRC statutory holidays and 调休 make-up days, in the plan's zone. (A 7×24
+/// contract serves every day, which says nothing about when a routine visit is welcome.)
+pub fn prc_working_days(time_zone: &str) -> Calendar {
+    Calendar::five_by_eight(time_zone).with_prc_holidays()
 }
 
 impl Plan {
-    /// Check every field; the error names the field.
+    /// Check every field; the error names the field. Working days, if the plan keeps to
+    /// them, are the PRC's ([`prc_working_days`]); the generator passes the site's contract
+    /// calendar through [`Plan::compile_on`].
     pub fn compile(&self) -> Result<CompiledPlan, HubError> {
+        self.compile_on(None)
+    }
+
+    /// [`Plan::compile`] with the site's service calendar (its contract's on-site calendar)
+    /// deciding which days are working days; `None` or a 7×24 calendar means the PRC's.
+    pub fn compile_on(&self, site_calendar: Option<&Calendar>) -> Result<CompiledPlan, HubError> {
         let bad = |m: String| HubError::Invalid(format!("plan: {m}"));
         if self.title.trim().is_empty() {
             return Err(bad("title is required".into()));
@@ -149,6 +190,21 @@ impl Plan {
         let set = rule
             .build(dt_start)
             .map_err(|e| bad(format!("rrule: {e}")))?;
+        let working_days = match self.day_filter {
+            DayFilter::Every => None,
+            DayFilter::WorkingDays => {
+                let own = site_calendar.filter(|c| c.hours.is_some());
+                let calendar = match own {
+                    Some(c) => c.clone(),
+                    None => prc_working_days(&self.time_zone),
+                };
+                Some(
+                    calendar
+                        .compile()
+                        .map_err(|e| bad(format!("the site's working-day calendar: {e}")))?,
+                )
+            }
+        };
         Ok(CompiledPlan {
             plan: self.clone(),
             id: self.id.unwrap_or_else(Uuid::nil),
@@ -156,6 +212,7 @@ impl Plan {
             start_min,
             end_min,
             set,
+            working_days,
         })
     }
 }
@@ -163,7 +220,8 @@ impl Plan {
 impl CompiledPlan {
     /// Occurrences whose window ends after `from_ms` and that start before `to_ms`, at most
     /// `limit` of them. Each local date of the rule gets the local window, so DST changes
-    /// keep 09:00 at 09:00.
+    /// keep 09:00 at 09:00; dates that are not working days are left out when the plan keeps
+    /// to working days.
     pub fn occurrences(
         &self,
         from_ms: TimestampMs,
@@ -173,6 +231,18 @@ impl CompiledPlan {
         let mut out = Vec::new();
         for dt in &self.set {
             let date = dt.date_naive();
+            if self
+                .working_days
+                .as_ref()
+                .is_some_and(|c| !c.is_service_day(date))
+            {
+                // A daily rule across a long holiday still ends: the set is walked lazily
+                // and `to_ms` bounds it below.
+                if local_instant(self.tz, date, self.start_min) >= to_ms {
+                    break;
+                }
+                continue;
+            }
             let start_ms = local_instant(self.tz, date, self.start_min);
             if start_ms >= to_ms || out.len() >= limit {
                 break;

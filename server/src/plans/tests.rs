@@ -1,4 +1,4 @@
-//! RRULE expansion: month ends, DST changes, validation.
+//! RRULE expansion: month ends, DST changes, validation, working days on the PRC calendar.
 
 use super::*;
 use chrono::TimeZone;
@@ -14,6 +14,7 @@ fn plan(rrule: &str, starts_on: (i32, u32, u32), tz: &str) -> Plan {
         template_id: None,
         rrule: rrule.into(),
         starts_on: NaiveDate::from_ymd_opt(starts_on.0, starts_on.1, starts_on.2).unwrap(),
+        day_filter: DayFilter::Every,
         window_start: "09:00".into(),
         window_end: "12:00".into(),
         time_zone: tz.into(),
@@ -171,4 +172,109 @@ fn bad_plans_are_refused_with_the_field_named() {
         let err = p.compile().err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains(want), "{want}: got {err:?}");
     }
+}
+
+fn working_days(rrule: &str, starts_on: (i32, u32, u32)) -> Plan {
+    Plan {
+        day_filter: DayFilter::WorkingDays,
+        ..plan(rrule, starts_on, "Asia/Shanghai")
+    }
+}
+
+#[test]
+fn every_working_day_skips_national_day_and_visits_the_make_up_saturday() {
+    let tz = "Asia/Shanghai";
+    let p = working_days("FREQ=DAILY", (2026, 9, 1));
+    let got = expand(&p, ms(tz, 2026, 9, 28), ms(tz, 2026, 10, 13));
+    assert_eq!(
+        got,
+        [
+            "2026-09-28 09:00–12:00",
+            "2026-09-29 09:00–12:00",
+            "2026-09-30 09:00–12:00",
+            // 国庆 1–7 October: no visits. Thursday and Friday after it are working days.
+            "2026-10-08 09:00–12:00",
+            "2026-10-09 09:00–12:00",
+            // Saturday 10 October is a 调休 make-up working day.
+            "2026-10-10 09:00–12:00",
+            "2026-10-12 09:00–12:00",
+        ]
+    );
+    // Without the filter the same rule visits every day, holidays included.
+    let every = plan("FREQ=DAILY", (2026, 9, 1), tz);
+    assert_eq!(
+        expand(&every, ms(tz, 2026, 10, 1), ms(tz, 2026, 10, 8)).len(),
+        7
+    );
+    // The make-up Sunday before the holiday too.
+    let p = working_days("FREQ=DAILY", (2026, 9, 19));
+    assert_eq!(
+        expand(&p, ms(tz, 2026, 9, 19), ms(tz, 2026, 9, 22)),
+        ["2026-09-20 09:00–12:00", "2026-09-21 09:00–12:00"]
+    );
+}
+
+#[test]
+fn weekly_on_wednesday_skipping_holidays() {
+    let tz = "Asia/Shanghai";
+    let p = working_days("FREQ=WEEKLY;BYDAY=WE", (2026, 9, 1));
+    assert_eq!(
+        expand(&p, ms(tz, 2026, 9, 28), ms(tz, 2026, 10, 20)),
+        ["2026-09-30 09:00–12:00", "2026-10-14 09:00–12:00"]
+    );
+}
+
+#[test]
+fn the_sites_own_calendar_decides_when_it_has_service_hours() {
+    let tz = "Europe/Berlin";
+    let mut cal = fieldsync::sla::Calendar::five_by_eight(tz);
+    cal.holidays
+        .push(NaiveDate::from_ymd_opt(2026, 10, 14).unwrap());
+    let p = Plan {
+        day_filter: DayFilter::WorkingDays,
+        ..plan("FREQ=WEEKLY;BYDAY=WE", (2026, 9, 1), tz)
+    };
+    let got: Vec<String> = p
+        .compile_on(Some(&cal))
+        .unwrap()
+        .occurrences(ms(tz, 2026, 9, 28), ms(tz, 2026, 10, 20), 10)
+        .iter()
+        .map(|o| local(tz, o.start_ms))
+        .collect();
+    // National Day is not Berlin's holiday; the site's 14 October is.
+    assert_eq!(got, ["2026-09-30 09:00", "2026-10-07 09:00"]);
+    // A 7×24 calendar says nothing about working days: the PRC's are used.
+    let always = fieldsync::sla::Calendar::always(tz);
+    let n = p
+        .compile_on(Some(&always))
+        .unwrap()
+        .occurrences(ms(tz, 2026, 9, 28), ms(tz, 2026, 10, 20), 10)
+        .len();
+    assert_eq!(
+        n, 2,
+        "30 Sep and 14 Oct; 7 Oct is in the PRC's National Day"
+    );
+}
+
+#[test]
+fn a_daily_working_day_rule_over_a_long_holiday_ends() {
+    // A window entirely inside the Spring Festival: nothing, and the walk stops at `to`.
+    let tz = "Asia/Shanghai";
+    let p = working_days("FREQ=DAILY", (2026, 1, 1));
+    assert!(expand(&p, ms(tz, 2026, 2, 15), ms(tz, 2026, 2, 23)).is_empty());
+}
+
+#[test]
+fn plans_saved_without_a_day_filter_still_load_and_the_filter_round_trips() {
+    let mut json = serde_json::to_value(plan("FREQ=DAILY", (2026, 1, 1), "Asia/Shanghai")).unwrap();
+    assert!(
+        json.get("day_filter").is_none(),
+        "the default is not written"
+    );
+    json["day_filter"] = "working_days".into();
+    let p: Plan = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(p.day_filter, DayFilter::WorkingDays);
+    assert_eq!(serde_json::to_value(&p).unwrap(), json);
+    json["day_filter"] = "holidays_only".into();
+    assert!(serde_json::from_value::<Plan>(json).is_err());
 }

@@ -6,7 +6,7 @@
 
 use super::text::PlanText;
 use crate::hub::{Hub, HubError};
-use crate::plans::{DeviceFilter, Plan, generator};
+use crate::plans::{DayFilter, DeviceFilter, Plan, generator};
 use crate::storage::{EngineerProfile, UserRecord, scheduling_of};
 use fieldsync::sla::{Calendar, Contract};
 use fieldsync::{DocId, Role, TimestampMs};
@@ -95,6 +95,7 @@ pub fn seed_plans(
         template_id: Some(patrol_template.to_string()),
         rrule: String::new(),
         starts_on: today,
+        day_filter: DayFilter::Every,
         window_start: "09:00".into(),
         window_end: "12:00".into(),
         time_zone: DEMO_TZ.into(),
@@ -109,6 +110,8 @@ pub fn seed_plans(
     if let Some((customer, site, room)) = sites.first() {
         plans.push(Plan {
             rrule: "FREQ=WEEKLY;BYDAY=WE".into(),
+            // No round on a statutory holiday (a Wednesday in National Day week).
+            day_filter: DayFilter::WorkingDays,
             device_ids: room.clone(),
             default_engineer: engineer(users, "li.wei"),
             ..base(text.weekly_inspection, customer, site)

@@ -12,6 +12,7 @@ use crate::state::dispatch::dispatch_model::{
     self as model, BoardRow, MINUTE_MS, Suggestion, local_hm, zoned_day_hm, zoned_hm,
 };
 use crate::state::dispatch::may_dispatch;
+use crate::widgets::DatePicker;
 use egui::RichText;
 use fieldsync_i18n::{self as i18n, t};
 
@@ -246,10 +247,28 @@ fn slot_ui(ui: &mut egui::Ui, state: &mut AppState, row: &BoardRow, tz: chrono_t
             })
             .response
             .accessible_name(t!("board-duration"));
-        ui.label(t!(
-            "board-slot-day",
-            day = i18n::time::weekday_date(i18n::current(), &day)
-        ));
+        // The slots' day is the board's: picking another here moves the board too, so the
+        // timeline beside the card shows the day the slot is on.
+        ui.label(t!("board-slot-on"));
+        let today = model::local_date(tz, now);
+        let mut picked = day;
+        let shown = i18n::time::weekday_date(i18n::current(), &day);
+        // The work's customer's calendar marks holidays and 调休 days.
+        let calendar = d
+            .contracts
+            .iter()
+            .find(|c| row.customer_id.as_deref() == Some(c.customer_id.as_str()))
+            .map(|c| &c.calendar);
+        let (off, on) = calendar.map_or((&[][..], &[][..]), |c| {
+            (c.holidays.as_slice(), c.working_days.as_slice())
+        });
+        let picker = DatePicker::new("slot_day", &mut picked, today)
+            .label(shown)
+            .marks(off, on);
+        if ui.add(picker).changed() {
+            d.board.day = (picked != today).then_some(picked);
+            d.board.slot = None;
+        }
     });
     if ui
         .selectable_label(d.board.slot.is_none(), t!("board-no-slot"))

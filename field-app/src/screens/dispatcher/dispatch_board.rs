@@ -9,17 +9,13 @@ use crate::state::AppState;
 use crate::state::command::Command;
 use crate::state::dispatch::dispatch_board::select;
 use crate::state::dispatch::dispatch_model::{
-    self as model, BoardRow, HOUR_MS, QueueSort, local_hm, zoned_day_hm, zoned_hm,
+    self as model, BoardRow, QueueSort, zoned_day_hm, zoned_hm,
 };
-use chrono::NaiveDate;
+use crate::widgets::DatePicker;
 use egui::{Color32, RichText};
 use fieldsync::TimestampMs;
 use fieldsync::sla::SlaState;
 use fieldsync_i18n::{self as i18n, t};
-
-/// Width of the engineers' name column on the timeline.
-const NAME_W: f32 = 150.0;
-const ROW_H: f32 = 34.0;
 
 /// The colour of an SLA state as text (lightened on a dark background).
 pub fn sla_text(ui: &egui::Ui, s: Option<SlaState>) -> Color32 {
@@ -124,7 +120,9 @@ pub fn board_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
             });
     }
     egui::CentralPanel::default().show(ui, |ui| {
-        ui.horizontal(|ui| {
+        // Wrapped: at 800 px the zone note goes to a second line instead of widening the
+        // panel (which pushed the timeline's right end off screen).
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(t!("board-engineers-day")).strong().size(16.0));
             if ui
                 .small_button("◀")
@@ -140,11 +138,16 @@ pub fn board_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
             {
                 state.dispatch.board.day = None;
             }
-            // Fixed width: the arrows stay put while the dispatcher clicks through days.
-            ui.add_sized(
-                [140.0, 18.0],
-                egui::Label::new(RichText::new(label).strong()),
+            // Fixed width: the arrows stay put while the dispatcher clicks through days. The
+            // date opens a calendar for days further away than a few clicks.
+            let mut picked = day;
+            let r = ui.add_sized(
+                [150.0, 20.0],
+                DatePicker::new("board_day", &mut picked, today).label(label),
             );
+            if r.changed() {
+                state.dispatch.board.day = (picked != today).then_some(picked);
+            }
             if ui
                 .small_button("▶")
                 .on_hover_text(t!("board-next-day"))
@@ -159,7 +162,9 @@ pub fn board_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
         egui::ScrollArea::vertical()
             .id_salt("timeline_scroll")
             .auto_shrink([false, false])
-            .show(ui, |ui| timeline_ui(ui, state, day, out));
+            .show(ui, |ui| {
+                super::board_timeline::timeline_ui(ui, state, day, out)
+            });
     });
 }
 
@@ -274,212 +279,10 @@ fn queue_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     }
 }
 
-fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, day: NaiveDate, out: &mut Vec<Command>) {
-    let tz = state.dispatch.zone();
-    let now = state.now_ms;
-    let d = &state.dispatch;
-    if d.engineers.is_empty() {
-        ui.label(if d.loaded_at_ms.is_some() {
-            t!("board-no-engineers")
-        } else {
-            t!("board-loading-engineers")
-        });
-        return;
-    }
-    let (day_start, _) = model::day_bounds(tz, day);
-    let days: Vec<(String, model::EngineerDay<'_>)> = d
-        .engineers
-        .iter()
-        .map(|e| {
-            (
-                e.user_id.clone(),
-                model::engineer_day(&d.board.rows, &e.user_id, tz, day),
-            )
-        })
-        .collect();
-    let windows: Vec<_> = days
-        .iter()
-        .flat_map(|(_, ed)| ed.blocks.iter().filter_map(|r| r.window()))
-        .collect();
-    let (first_h, last_h) = model::timeline_hours(&windows, tz, day);
-    let span_ms = i64::from(last_h - first_h) * HOUR_MS;
-    let origin = day_start + i64::from(first_h) * HOUR_MS;
-    let width = (ui.available_width() - NAME_W - 8.0).max(200.0);
-    let x_of = |left: f32, ms: TimestampMs| {
-        left + ((ms - origin) as f32 / span_ms as f32).clamp(0.0, 1.0) * width
-    };
-    // Lanes follow the theme: the working day is the "paper", hours outside it are shaded
-    // (a fixed near-white lane glared on the dark theme and hid its hour lines).
-    let visuals = ui.visuals();
-    let work_fill = visuals.extreme_bg_color;
-    let off_fill = work_fill.lerp_to_gamma(visuals.text_color(), 0.12);
-    let grid = visuals.widgets.noninteractive.bg_stroke.color;
-    let hour_text = visuals.weak_text_color();
-    let now_line = format::readable(format::RED, visuals.dark_mode);
-    let work = (
-        model::local_time(tz, day, model::WORKDAY_MINUTES.0),
-        model::local_time(tz, day, model::WORKDAY_MINUTES.1),
-    );
-    // Hour header.
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(NAME_W + width, 18.0), egui::Sense::hover());
-    let left = rect.left() + NAME_W;
-    for h in first_h..=last_h {
-        let x = x_of(left, origin + i64::from(h - first_h) * HOUR_MS);
-        ui.painter().text(
-            egui::pos2(x, rect.center().y),
-            egui::Align2::CENTER_CENTER,
-            format!("{h:02}"),
-            egui::FontId::proportional(11.0),
-            hour_text,
-        );
-    }
-    let mut clicked = None;
-    for (e, (user_id, ed)) in d.engineers.iter().zip(&days) {
-        ui.separator();
-        ui.horizontal(|ui| {
-            ui.vertical(|ui| {
-                ui.set_width(NAME_W - 8.0);
-                ui.label(RichText::new(&e.display_name).strong());
-                let open = d
-                    .board
-                    .rows
-                    .iter()
-                    .filter(|r| r.is_open() && r.assignees.contains(user_id))
-                    .count();
-                let lang = fieldsync_i18n::current();
-                let skills: Vec<String> = e
-                    .skills
-                    .iter()
-                    .map(|s| fieldsync_i18n::words::skill(lang, s))
-                    .collect();
-                ui.label(
-                    RichText::new(t!("board-engineer-load", open = open, level = e.level)).small(),
-                )
-                .on_hover_text(t!(
-                    "board-engineer-skills",
-                    skills = skills.join(&t!("board-why-sep"))
-                ));
-                // Where they are now, from the work they report on: on site, on the way, on
-                // hold, or nothing in progress.
-                let (text, color) = live_status(&d.board.rows, user_id);
-                ui.label(RichText::new(text).small().color(color));
-            });
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(width, ROW_H), egui::Sense::hover());
-            let painter = ui.painter_at(rect);
-            painter.rect_filled(rect, 3.0, off_fill);
-            let working = egui::Rect::from_x_y_ranges(
-                x_of(rect.left(), work.0)..=x_of(rect.left(), work.1),
-                rect.y_range(),
-            );
-            painter.rect_filled(working, 0.0, work_fill);
-            for h in first_h..=last_h {
-                let x = x_of(rect.left(), origin + i64::from(h - first_h) * HOUR_MS);
-                painter.line_segment(
-                    [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
-                    egui::Stroke::new(1.0, grid),
-                );
-            }
-            // Only when now is on the shown hours: clamped to an edge it read as 07:00.
-            if (origin..=origin + span_ms).contains(&now) {
-                let x = x_of(rect.left(), now);
-                painter.line_segment(
-                    [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
-                    egui::Stroke::new(2.0, now_line),
-                );
-            }
-            for r in &ed.blocks {
-                let Some((a, b)) = r.window() else { continue };
-                let x0 = x_of(rect.left(), a);
-                let x1 = x_of(rect.left(), b).max(x0 + 6.0);
-                let block = egui::Rect::from_min_max(
-                    egui::pos2(x0 + 1.0, rect.top() + 3.0),
-                    egui::pos2(x1 - 1.0, rect.bottom() - 3.0),
-                );
-                let mut fill = sla_color(r.sla_state());
-                if !r.is_open() {
-                    fill = fill.gamma_multiply(0.5);
-                }
-                // The title is what a block has room for ("WO-2026-000…" told nothing);
-                // the number is in the tooltip and the card.
-                let label = RichText::new(&r.title).color(Color32::WHITE).small();
-                let resp = ui
-                    .put(block, egui::Button::new(label).fill(fill).truncate())
-                    .on_hover_text(format!(
-                        "{}\n{}–{} · {}\n{}",
-                        r.label(),
-                        local_hm(tz, a),
-                        zoned_hm(tz, b),
-                        status_words(r),
-                        sla_line(r, tz, now)
-                    ));
-                if resp.clicked() {
-                    clicked = Some(r.doc_id.clone());
-                }
-            }
-        });
-        if !ed.unscheduled.is_empty() {
-            // Wrapped lines stay right of the name column.
-            ui.horizontal_top(|ui| {
-                ui.add_space(NAME_W);
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(
-                        RichText::new(t!("board-not-scheduled"))
-                            .small()
-                            .color(format::GREY),
-                    );
-                    for r in &ed.unscheduled {
-                        let text = RichText::new(r.label()).color(sla_text(ui, r.sla_state()));
-                        if ui
-                            .small_button(text)
-                            .on_hover_text(sla_line(r, tz, now))
-                            .clicked()
-                        {
-                            clicked = Some(r.doc_id.clone());
-                        }
-                    }
-                });
-            });
-        }
-    }
-    if let Some(id) = clicked {
-        select(state, &id, out);
-    }
-}
-
-/// An engineer's live status from the board's rows: the work they are on site for, on the
-/// way to, or holding (the latest such), else that nothing is in progress.
-fn live_status(
-    rows: &[crate::state::dispatch::dispatch_model::BoardRow],
-    user_id: &str,
-) -> (String, egui::Color32) {
-    use fieldsync::status::Status;
-    let current = rows
-        .iter()
-        .filter(|r| r.assignees.iter().any(|a| a == user_id))
-        .filter(|r| {
-            matches!(
-                r.status(),
-                Some(Status::OnSite | Status::EnRoute | Status::OnHold)
-            )
-        })
-        .max_by_key(|r| r.created_at_ms);
-    match current {
-        Some(r) => {
-            let label = r.label();
-            match r.status() {
-                Some(Status::OnSite) => (t!("board-live-on-site", work = label), format::GREEN),
-                Some(Status::EnRoute) => (t!("board-live-en-route", work = label), format::AMBER),
-                _ => (t!("board-live-on-hold", work = label), format::GREY),
-            }
-        }
-        None => (t!("board-live-idle"), format::GREY),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::dispatch::dispatch_model::MINUTE_MS;
+    use crate::state::dispatch::dispatch_model::{HOUR_MS, MINUTE_MS};
 
     #[test]
     fn sla_line_without_a_report_uses_due_times() {

@@ -3,7 +3,9 @@
 //! The dispatch screen and its tabs: the board, an incident from a phone call, plans.
 
 pub mod board_card;
+pub mod board_timeline;
 pub mod dispatch;
 pub mod dispatch_board;
 pub mod dispatch_call;
+pub mod plan_recurrence;
 pub mod plans;

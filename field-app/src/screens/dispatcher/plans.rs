@@ -1,5 +1,6 @@
-//! Inspection plans: the list (pause / resume, edit) and the editor with RRULE presets or
-//! free RRULE text and a preview of the next occurrences from the server
+//! Inspection plans: the list (pause / resume, edit) and the editor — the recurrence builder
+//! ([`super::plan_recurrence`]), a calendar for the first day, clock inputs for the window —
+//! with a preview of the next occurrences from the server
 //! (`POST /v1/plans/preview`), refreshed as the draft changes. Saving creates or updates the
 //! plan; the server then generates its work orders (future occurrences only).
 
@@ -10,12 +11,18 @@ use crate::state::command::Command;
 use crate::state::dispatch::dispatch_model::{local_date, local_day_hm, zoned_hm};
 use crate::state::dispatch::may_dispatch;
 use crate::state::dispatch::plans::{opened, reset_preview};
-use crate::state::dispatch::plans_model::{DeviceScope, Plan, PlanDraft, RulePreset};
+use crate::state::dispatch::plans_model::{DeviceScope, Plan, PlanDraft};
+use crate::state::dispatch::recurrence::Recurrence;
+use crate::widgets::{ClockInput, DatePicker};
+use chrono::NaiveDate;
 use egui::RichText;
 use fieldsync_i18n::t;
 
 /// Wait this long after the last keystroke before asking for a preview.
 const PREVIEW_DEBOUNCE_MS: i64 = 500;
+/// Width the form needs (labels, 300 px fields, the weekday row) and the preview beside it.
+const FORM_W: f32 = 520.0;
+const PREVIEW_W: f32 = 300.0;
 /// Occurrences shown in the preview.
 const PREVIEW_COUNT: usize = 8;
 
@@ -31,11 +38,9 @@ pub fn plans_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
     }
 }
 
-fn rule_words(rule: &str) -> String {
-    match RulePreset::of(rule) {
-        RulePreset::Custom => rule.to_string(),
-        p => p.label().to_string(),
-    }
+/// A stored plan's recurrence in words (the RRULE itself when only it can say it).
+fn rule_words(p: &Plan) -> String {
+    Recurrence::from_rule(&p.rrule, p.day_filter).describe()
 }
 
 fn list_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
@@ -95,7 +100,7 @@ fn list_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
                     for (i, p) in d.plans.list.iter().enumerate() {
                         ui.label(RichText::new(&p.title).strong());
                         ui.label(d.site_name(&p.site_id));
-                        ui.label(rule_words(&p.rrule)).on_hover_text(&p.rrule);
+                        ui.label(rule_words(p)).on_hover_text(&p.rrule);
                         ui.label(format!(
                             "{}–{} ({})",
                             p.window_start, p.window_end, p.time_zone
@@ -200,6 +205,20 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let Some(mut draft) = state.dispatch.plans.editor.take() else {
         return;
     };
+    // "Today" on the calendar is the site's (the plan's zone), as its dates are.
+    let zone = draft
+        .time_zone
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| state.dispatch.zone());
+    let today = local_date(zone, state.now_ms);
+    // The site's calendar (its customer's contract) marks holidays and 调休 days.
+    let calendar = state
+        .dispatch
+        .contracts
+        .iter()
+        .find(|c| draft.customer_id.as_deref() == Some(c.customer_id.as_str()))
+        .map(|c| c.calendar.clone());
     let heading = if draft.base.is_some() {
         t!("plans-edit-heading")
     } else {
@@ -210,10 +229,35 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
         ui.label(RichText::new(t!("plans-edit-note")).color(format::GREY));
     }
     let mut close = false;
-    ui.columns(2, |cols| {
-        form_ui(&mut cols[0], &mut draft, &sites, &engineers, &templates);
-        preview_ui(&mut cols[1], state, &draft);
-    });
+    let lists = FormLists {
+        sites: &sites,
+        engineers: &engineers,
+        templates: &templates,
+        today,
+        calendar: calendar.as_ref(),
+    };
+    // Side by side when both fit (the form is about 460 px wide); at 800 px the preview
+    // goes under the form. Either way the form scrolls and Save stays in view.
+    let wide = ui.available_width() >= FORM_W + PREVIEW_W;
+    egui::ScrollArea::vertical()
+        .id_salt("plan_form_scroll")
+        .max_height((ui.available_height() - 70.0).max(120.0))
+        .show(ui, |ui| {
+            if wide {
+                ui.horizontal_top(|ui| {
+                    ui.vertical(|ui| {
+                        ui.set_width(FORM_W);
+                        form_ui(ui, &mut draft, &lists);
+                    });
+                    ui.add_space(24.0);
+                    ui.vertical(|ui| preview_ui(ui, state, &draft));
+                });
+            } else {
+                form_ui(ui, &mut draft, &lists);
+                ui.separator();
+                preview_ui(ui, state, &draft);
+            }
+        });
     let checked = draft.to_plan();
     match &checked {
         Ok(plan) => schedule_preview(ui, state, plan, out),
@@ -256,13 +300,24 @@ fn editor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     }
 }
 
-fn form_ui(
-    ui: &mut egui::Ui,
-    d: &mut PlanDraft,
-    sites: &[(String, String, String)],
-    engineers: &[(String, String)],
-    templates: &[(String, String)],
-) {
+/// What the form offers to choose from: (id, name, customer) sites, (id, name) engineers
+/// and templates, and the site's today for the calendar.
+struct FormLists<'a> {
+    sites: &'a [(String, String, String)],
+    engineers: &'a [(String, String)],
+    templates: &'a [(String, String)],
+    today: NaiveDate,
+    calendar: Option<&'a fieldsync::sla::Calendar>,
+}
+
+fn form_ui(ui: &mut egui::Ui, d: &mut PlanDraft, lists: &FormLists<'_>) {
+    let FormLists {
+        sites,
+        engineers,
+        templates,
+        today,
+        calendar,
+    } = *lists;
     egui::Grid::new("plan_form")
         .num_columns(2)
         .spacing([10.0, 8.0])
@@ -360,37 +415,25 @@ fn form_ui(
                 .response
                 .labelled_by(l.id);
             ui.end_row();
-            let l = ui.label(t!("plans-recurrence"));
-            egui::ComboBox::from_id_salt("plan_rule")
-                .selected_text(d.preset.label())
-                .width(280.0)
-                .show_ui(ui, |ui| {
-                    for p in RulePreset::ALL {
-                        if ui.selectable_value(&mut d.preset, p, p.label()).clicked()
-                            && let Some(r) = p.rule()
-                        {
-                            d.rule_text = r.to_string();
-                        }
-                    }
-                })
-                .response
-                .labelled_by(l.id);
+            super::plan_recurrence::recurrence_rows(ui, &mut d.recurrence);
+            // Not `labelled_by`: the button's own name is the date it shows.
+            ui.label(t!("plans-starts-on"));
+            let (off, on) = calendar.map_or((&[][..], &[][..]), |c| {
+                (c.holidays.as_slice(), c.working_days.as_slice())
+            });
+            ui.add(DatePicker::new("plan_starts_on", &mut d.starts_on, today).marks(off, on));
             ui.end_row();
-            let l = ui.label("RRULE");
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(&mut d.rule_text)
-                        .desired_width(300.0)
-                        .interactive(d.preset == RulePreset::Custom)
-                        .hint_text(RulePreset::MonthlyFirstMonday.rule().unwrap_or_default()),
-                )
-                .labelled_by(l.id);
-            r.on_hover_text(t!("plans-rrule-hint"));
-            ui.end_row();
+            // The window is the site's wall clock: the zone is named beside each time.
+            let zone = d.time_zone.trim().to_string();
+            for (label, minutes) in [
+                (t!("plans-window-start"), &mut d.window_start),
+                (t!("plans-window-end"), &mut d.window_end),
+            ] {
+                ui.label(&label);
+                ui.add(ClockInput::new(minutes, label, zone.clone()));
+                ui.end_row();
+            }
             for (label, value, hint) in [
-                (t!("plans-starts-on"), &mut d.starts_on, "2026-11-18"),
-                (t!("plans-window-start"), &mut d.window_start, "09:00"),
-                (t!("plans-window-end"), &mut d.window_end, "12:00"),
                 (
                     t!("plans-time-zone"),
                     &mut d.time_zone,

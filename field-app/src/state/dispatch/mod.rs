@@ -10,6 +10,7 @@ pub mod dispatch_call;
 pub mod dispatch_model;
 pub mod plans;
 pub mod plans_model;
+pub mod recurrence;
 pub mod suggestion;
 
 use self::dispatch_model::{BoardRow, DeviceInfo, Engineer, SiteInfo};

@@ -1,8 +1,9 @@
-//! Inspection plans as the server sends them (`/v1/plans`), the editor's draft with RRULE
-//! presets (weekly on Wednesday, monthly first Monday, quarterly …) or free RRULE text, and
-//! the checks that turn a draft into a plan with errors in plain words. The server expands
-//! the rule (the `rrule` crate) for the preview and names what it cannot read.
+//! Inspection plans as the server sends them (`/v1/plans`), the editor's draft (recurrence
+//! from [`super::recurrence`], dates and times as values, not text), and the checks that
+//! turn a draft into a plan with errors in plain words. The server expands the rule (the
+//! `rrule` crate) for the preview and names what it cannot read.
 
+use super::recurrence::{DayFilter, Recurrence, normalise};
 use chrono::NaiveDate;
 use fieldsync::TimestampMs;
 use fieldsync_i18n::t;
@@ -30,6 +31,8 @@ pub struct Plan {
     pub template_id: Option<String>,
     pub rrule: String,
     pub starts_on: NaiveDate,
+    #[serde(default, skip_serializing_if = "DayFilter::is_every")]
+    pub day_filter: DayFilter,
     pub window_start: String,
     pub window_end: String,
     pub time_zone: String,
@@ -56,64 +59,6 @@ fn default_horizon_days() -> u32 {
 pub struct Occurrence {
     pub start_ms: TimestampMs,
     pub end_ms: TimestampMs,
-}
-
-/// Recurrences dispatchers use most, plus free RRULE text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum RulePreset {
-    #[default]
-    WeeklyWednesday,
-    MonthlyFirstMonday,
-    Quarterly,
-    WorkingDays,
-    Custom,
-}
-
-impl RulePreset {
-    pub const ALL: [RulePreset; 5] = [
-        RulePreset::WeeklyWednesday,
-        RulePreset::MonthlyFirstMonday,
-        RulePreset::Quarterly,
-        RulePreset::WorkingDays,
-        RulePreset::Custom,
-    ];
-
-    pub fn rule(self) -> Option<&'static str> {
-        match self {
-            RulePreset::WeeklyWednesday => Some("FREQ=WEEKLY;BYDAY=WE"),
-            RulePreset::MonthlyFirstMonday => Some("FREQ=MONTHLY;BYDAY=1MO"),
-            RulePreset::Quarterly => Some("FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO"),
-            RulePreset::WorkingDays => Some("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
-            RulePreset::Custom => None,
-        }
-    }
-
-    pub fn label(self) -> String {
-        match self {
-            RulePreset::WeeklyWednesday => t!("plans-preset-weekly-wednesday"),
-            RulePreset::MonthlyFirstMonday => t!("plans-preset-monthly-first-monday"),
-            RulePreset::Quarterly => t!("plans-preset-quarterly"),
-            RulePreset::WorkingDays => t!("plans-preset-working-days"),
-            RulePreset::Custom => t!("plans-preset-custom"),
-        }
-    }
-
-    /// The preset a stored rule is, or `Custom`.
-    pub fn of(rule: &str) -> Self {
-        let norm = normalise(rule);
-        Self::ALL
-            .into_iter()
-            .find(|p| p.rule().is_some_and(|r| r == norm))
-            .unwrap_or(RulePreset::Custom)
-    }
-}
-
-fn normalise(rule: &str) -> String {
-    let t = rule.trim();
-    t.strip_prefix("RRULE:")
-        .unwrap_or(t)
-        .to_ascii_uppercase()
-        .replace(' ', "")
 }
 
 const RULE_KEYS: [&str; 12] = [
@@ -189,11 +134,12 @@ pub struct PlanDraft {
     pub site_id: Option<String>,
     pub scope: DeviceScope,
     pub device_type: String,
-    pub preset: RulePreset,
-    pub rule_text: String,
-    pub starts_on: String,
-    pub window_start: String,
-    pub window_end: String,
+    pub recurrence: Recurrence,
+    /// Chosen on a calendar: always a date.
+    pub starts_on: NaiveDate,
+    /// Minutes after local midnight (0..=1440), set with the clock input.
+    pub window_start: u32,
+    pub window_end: u32,
     pub time_zone: String,
     pub horizon_days: String,
     pub default_engineer: Option<String>,
@@ -207,14 +153,10 @@ impl PlanDraft {
     /// A new plan: Wednesdays 09:00–12:00, four weeks ahead, P4, from `today`.
     pub fn new(today: NaiveDate, time_zone: &str) -> Self {
         PlanDraft {
-            preset: RulePreset::WeeklyWednesday,
-            rule_text: RulePreset::WeeklyWednesday
-                .rule()
-                .unwrap_or_default()
-                .to_string(),
-            starts_on: today.to_string(),
-            window_start: "09:00".into(),
-            window_end: "12:00".into(),
+            recurrence: Recurrence::default(),
+            starts_on: today,
+            window_start: 9 * 60,
+            window_end: 12 * 60,
             time_zone: time_zone.into(),
             horizon_days: "28".into(),
             priority: "P4".into(),
@@ -245,11 +187,10 @@ impl PlanDraft {
                 .as_ref()
                 .and_then(|f| f.device_type.clone())
                 .unwrap_or_default(),
-            preset: RulePreset::of(&p.rrule),
-            rule_text: p.rrule.clone(),
-            starts_on: p.starts_on.to_string(),
-            window_start: p.window_start.clone(),
-            window_end: p.window_end.clone(),
+            recurrence: Recurrence::from_rule(&p.rrule, p.day_filter),
+            starts_on: p.starts_on,
+            window_start: minutes_or(&p.window_start, 9 * 60),
+            window_end: minutes_or(&p.window_end, 12 * 60),
             time_zone: p.time_zone.clone(),
             horizon_days: p.horizon_days.to_string(),
             default_engineer: p.default_engineer.clone(),
@@ -257,13 +198,6 @@ impl PlanDraft {
             paused: p.paused,
             template_id: p.template_id.clone(),
         }
-    }
-
-    /// The rule in force: the preset's, or the free text.
-    pub fn rule(&self) -> String {
-        self.preset
-            .rule()
-            .map_or_else(|| self.rule_text.clone(), str::to_string)
     }
 
     /// The plan to preview or save, or the first problem in words.
@@ -275,26 +209,8 @@ impl PlanDraft {
         let (Some(customer_id), Some(site_id)) = (&self.customer_id, &self.site_id) else {
             return Err(t!("plans-need-site"));
         };
-        let rrule = check_rule(&self.rule())?;
-        let starts_on: NaiveDate = self
-            .starts_on
-            .trim()
-            .parse()
-            .map_err(|_| t!("plans-bad-date", value = self.starts_on.trim()))?;
-        let minutes = |end: bool, s: &str| -> Result<u32, String> {
-            fieldsync::sla::parse_hhmm(s.trim()).map_err(|_| {
-                if end {
-                    t!("plans-bad-window-end", value = s.trim())
-                } else {
-                    t!("plans-bad-window-start", value = s.trim())
-                }
-            })
-        };
-        let (a, b) = (
-            minutes(false, &self.window_start)?,
-            minutes(true, &self.window_end)?,
-        );
-        if b <= a {
+        let rrule = check_rule(&self.recurrence.rule()?)?;
+        if self.window_end <= self.window_start {
             return Err(t!("plans-window-order"));
         }
         if self.time_zone.trim().parse::<chrono_tz::Tz>().is_err() {
@@ -338,9 +254,10 @@ impl PlanDraft {
             device_filter,
             template_id: self.template_id.clone(),
             rrule,
-            starts_on,
-            window_start: self.window_start.trim().to_string(),
-            window_end: self.window_end.trim().to_string(),
+            starts_on: self.starts_on,
+            day_filter: self.recurrence.day_filter(),
+            window_start: hhmm(self.window_start),
+            window_end: hhmm(self.window_end),
             time_zone: self.time_zone.trim().to_string(),
             horizon_days,
             default_engineer: self.default_engineer.clone(),
@@ -352,8 +269,20 @@ impl PlanDraft {
     }
 }
 
+/// Minutes after midnight as `HH:MM` (1440 is `24:00`, the end of the day).
+pub fn hhmm(minutes: u32) -> String {
+    let m = minutes.min(24 * 60);
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// A stored `HH:MM` as minutes; the server checked it, so `fallback` only guards old data.
+fn minutes_or(text: &str, fallback: u32) -> u32 {
+    fieldsync::sla::parse_hhmm(text).unwrap_or(fallback)
+}
+
 #[cfg(test)]
 mod tests {
+    use super::super::recurrence::Repeat;
     use super::*;
 
     fn today() -> NaiveDate {
@@ -370,12 +299,7 @@ mod tests {
     }
 
     #[test]
-    fn presets_round_trip_and_custom_rules_are_checked() {
-        assert_eq!(
-            RulePreset::of("RRULE:freq=monthly;byday=1mo"),
-            RulePreset::MonthlyFirstMonday
-        );
-        assert_eq!(RulePreset::of("FREQ=WEEKLY;BYDAY=TU"), RulePreset::Custom);
+    fn custom_rules_are_checked() {
         assert_eq!(
             check_rule("FREQ=WEEKLY;BYDAY=TU").unwrap(),
             "FREQ=WEEKLY;BYDAY=TU"
@@ -408,28 +332,21 @@ mod tests {
         let json = serde_json::to_value(&p).unwrap();
         assert!(json.get("id").is_none(), "a new plan has no id: {json}");
         let mut d = draft();
-        d.preset = RulePreset::Custom;
-        d.rule_text = "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15".into();
+        d.recurrence.set_repeat(Repeat::Custom);
+        d.recurrence.custom = "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15".into();
         assert_eq!(
             d.to_plan().unwrap().rrule,
             "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15"
         );
         type Edit = (fn(&mut PlanDraft), &'static str);
-        let edits: [Edit; 8] = [
+        let edits: [Edit; 7] = [
+            (
+                |d: &mut PlanDraft| d.recurrence.weekdays = [false; 7],
+                "weekday",
+            ),
             (|d: &mut PlanDraft| d.title.clear(), "title"),
             (|d: &mut PlanDraft| d.site_id = None, "site"),
-            (
-                |d: &mut PlanDraft| d.starts_on = "18.11.2026".into(),
-                "not a date",
-            ),
-            (
-                |d: &mut PlanDraft| d.window_end = "08:00".into(),
-                "end after",
-            ),
-            (
-                |d: &mut PlanDraft| d.window_start = "9h".into(),
-                "not a time",
-            ),
+            (|d: &mut PlanDraft| d.window_end = 8 * 60, "end after"),
             (
                 |d: &mut PlanDraft| d.time_zone = "Mars/Base".into(),
                 "time zone",
@@ -460,8 +377,28 @@ mod tests {
         };
         let d = PlanDraft::from_plan(&p);
         assert_eq!(d.scope, DeviceScope::Listed);
-        assert_eq!(d.preset, RulePreset::WeeklyWednesday);
+        assert_eq!(d.recurrence, Recurrence::default());
         assert_eq!(d.to_plan().unwrap(), p);
+    }
+
+    #[test]
+    fn working_days_reach_the_plan_and_come_back() {
+        let mut d = draft();
+        d.recurrence.set_repeat(Repeat::WorkingDays);
+        let p = d.to_plan().unwrap();
+        assert_eq!(
+            (p.rrule.as_str(), p.day_filter),
+            ("FREQ=DAILY", DayFilter::WorkingDays)
+        );
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["day_filter"], "working_days");
+        assert_eq!(
+            PlanDraft::from_plan(&p).recurrence.repeat,
+            Repeat::WorkingDays
+        );
+        // Plans without the filter send none (a server before it refuses unknown fields).
+        let plain = serde_json::to_value(draft().to_plan().unwrap()).unwrap();
+        assert!(plain.get("day_filter").is_none());
     }
 
     #[test]

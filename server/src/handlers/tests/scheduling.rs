@@ -6,7 +6,7 @@
 
 use crate::config::ServerConfig;
 use crate::hub::Hub;
-use crate::plans::{DeviceFilter, Plan, generator};
+use crate::plans::{DayFilter, DeviceFilter, Plan, generator};
 use crate::state::AppState;
 use crate::storage::postgres::scratch::{ScratchDb, also_on_postgres, test_database};
 use crate::storage::{self, EngineerProfile, UserRecord, WorkOrderFilter, scheduling_of};
@@ -124,6 +124,7 @@ fn weekly_wednesday() -> Plan {
         template_id: None,
         rrule: "FREQ=WEEKLY;BYDAY=WE".into(),
         starts_on: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        day_filter: DayFilter::Every,
         window_start: "09:00".into(),
         window_end: "12:00".into(),
         time_zone: TZ.into(),
@@ -338,6 +339,52 @@ async fn editing_a_plan_moves_future_occurrences_only_and_adherence_counts_them(
         (5, 1, 1, 1, 2, 2),
         "{jan:?}"
     );
+}
+
+/// "Every working day" follows the customer's contract calendar: National Day off, the 调休
+/// Saturday on; the choice is stored (SQLite and PostgreSQL) and the preview honours it.
+#[tokio::test]
+async fn a_working_days_plan_follows_the_contract_calendar_and_is_stored() {
+    let env = Env::new().await;
+    let s = env.hub().db().blocking();
+    let mut c = Contract::demo("c1", TZ);
+    c.calendar = c.calendar.with_prc_holidays();
+    crate::sla::put_contract(s, &c, 0).unwrap();
+    let now = at(2026, 9, 28, 8, 0);
+    let plan = Plan {
+        rrule: "FREQ=DAILY".into(),
+        starts_on: chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+        day_filter: DayFilter::WorkingDays,
+        horizon_days: 15,
+        ..weekly_wednesday()
+    };
+    let plan = generator::create_plan(env.hub(), plan, now).unwrap();
+    let id = plan.id.unwrap();
+    let stored = generator::get_plan(env.hub(), id).unwrap().unwrap();
+    assert_eq!(stored.day_filter, DayFilter::WorkingDays);
+    generator::run(env.hub(), now, None).unwrap();
+    let days: Vec<String> = occurrences(&env, id)
+        .iter()
+        .map(|o| {
+            chrono::DateTime::from_timestamp_millis(o.start_ms)
+                .unwrap()
+                .with_timezone(&TZ.parse::<chrono_tz::Tz>().unwrap())
+                .format("%m-%d")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        days,
+        [
+            "09-28", "09-29", "09-30", "10-08", "10-09", "10-10", "10-12"
+        ]
+    );
+    let preview = generator::compile(env.hub(), &stored).unwrap().occurrences(
+        at(2026, 10, 1, 0, 0),
+        i64::MAX,
+        1,
+    );
+    assert_eq!(preview[0].start_ms, at(2026, 10, 8, 9, 0));
 }
 
 #[tokio::test]
@@ -1024,6 +1071,37 @@ mod http {
             (st, prev.as_array().map(Vec::len)),
             (StatusCode::OK, Some(3))
         );
+        // The draft preview keeps to working days when asked: every date it gives is one,
+        // while the same rule without the filter runs through a weekend.
+        let working = fieldsync::sla::Calendar::five_by_eight(TZ)
+            .with_prc_holidays()
+            .compile()
+            .unwrap();
+        let tz: chrono_tz::Tz = TZ.parse().unwrap();
+        let is_working = |o: &serde_json::Value| {
+            let d = chrono::DateTime::from_timestamp_millis(o["start_ms"].as_i64().unwrap())
+                .unwrap()
+                .with_timezone(&tz)
+                .date_naive();
+            working.is_service_day(d)
+        };
+        let mut daily = plan.clone();
+        daily["rrule"] = json!("FREQ=DAILY");
+        for (filter, all_working) in [(json!("working_days"), true), (json!("every"), false)] {
+            daily["day_filter"] = filter;
+            let (st, prev) = call(
+                &app,
+                Method::POST,
+                "/v1/plans/preview?n=14",
+                &disp,
+                Some(daily.clone()),
+            )
+            .await;
+            assert_eq!(st, StatusCode::OK, "{prev}");
+            let prev = prev.as_array().unwrap();
+            assert_eq!(prev.len(), 14);
+            assert_eq!(prev.iter().all(is_working), all_working, "{prev:?}");
+        }
         let (_, gen_report) = call(&app, Method::POST, "/v1/plans/generate", &disp, None).await;
         assert_eq!(gen_report["created"], 0, "{gen_report}");
         assert!(
@@ -1065,6 +1143,7 @@ also_on_postgres!(
     the_generator_creates_each_occurrence_once_across_reruns_and_instances,
     editing_a_plan_moves_future_occurrences_only_and_adherence_counts_them,
     pausing_a_plan_stops_new_occurrences,
+    a_working_days_plan_follows_the_contract_calendar_and_is_stored,
     a_device_filter_covers_every_ups_at_the_site,
     suggestions_prefer_the_skilled_nearby_less_loaded_engineer,
     incidents_get_due_times_and_escalate_once_when_at_risk_or_breached,
