@@ -115,3 +115,33 @@ pub fn config_toml(data: &[u8]) {
         let _ = config.validate();
     }
 }
+
+/// `PATCH /v1/blobs/{sha256}`'s path and headers (`Upload-Offset`, `Upload-Length`), checked
+/// before anything touches the disk. The input is the hash, the two header values and the
+/// part's length, separated by newlines. An accepted part must end within its upload.
+pub fn blob_part(data: &[u8]) {
+    use axum::http::{HeaderMap, HeaderValue};
+    let mut fields = data.splitn(4, |b| *b == b'\n');
+    let sha = String::from_utf8_lossy(fields.next().unwrap_or_default()).into_owned();
+    let mut headers = HeaderMap::new();
+    for name in ["upload-offset", "upload-length"] {
+        if let Some(v) = fields.next().and_then(|v| HeaderValue::from_bytes(v).ok()) {
+            headers.insert(name, v);
+        }
+    }
+    let part_len = fields
+        .next()
+        .and_then(|v| std::str::from_utf8(v).ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(1);
+    const MAX: u64 = 32 * 1024 * 1024;
+    if let Ok(part) = fieldsync_server::handlers::blobs::check_part(&sha, &headers, part_len, MAX) {
+        assert!(part.total <= MAX, "{part:?}");
+        assert!(
+            part.offset
+                .checked_add(part_len)
+                .is_some_and(|end| end <= part.total),
+            "{part:?} with a part of {part_len} bytes"
+        );
+    }
+}

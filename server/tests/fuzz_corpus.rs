@@ -47,3 +47,8 @@ fn fuzz_corpus_config_toml_never_panics() {
         harness::config_toml,
     );
 }
+
+#[test]
+fn fuzz_corpus_blob_part_never_panics() {
+    replay::replay(env!("CARGO_MANIFEST_DIR"), "blob_part", harness::blob_part);
+}

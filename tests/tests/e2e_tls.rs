@@ -176,14 +176,24 @@ async fn plain_http_to_the_tls_port_fails_cleanly() -> Result<(), BoxError> {
         "failed only after {:?}",
         started.elapsed()
     );
-    // The server is unharmed: https still answers.
+    // The server is unharmed: https still answers, telling browsers to stay on https.
     let pins = Pins::new(None);
-    let ok = client(&pins)?
-        .get(server.url("/healthz"))
+    let answer = client(&pins)?.get(server.url("/healthz")).send().await?;
+    assert!(answer.status().is_success(), "{}", answer.status());
+    assert_eq!(
+        answer
+            .headers()
+            .get("strict-transport-security")
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000")
+    );
+    // Plain http (loopback only) says nothing of https.
+    let plain_server = TestServer::start().await?;
+    let answer = reqwest::Client::new()
+        .get(plain_server.url("/healthz"))
         .send()
-        .await?
-        .status();
-    assert!(ok.is_success(), "{ok}");
+        .await?;
+    assert!(answer.headers().get("strict-transport-security").is_none());
     Ok(())
 }
 

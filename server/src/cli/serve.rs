@@ -24,6 +24,17 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
+/// Over https, every answer tells browsers and proxies to use https only for a year (HSTS):
+/// an office admin opening the server's address in a browser is never downgraded by a hotel
+/// network. The app never downgrades anyway.
+async fn strict_transport(mut resp: axum::response::Response) -> axum::response::Response {
+    resp.headers_mut().insert(
+        axum::http::header::STRICT_TRANSPORT_SECURITY,
+        axum::http::HeaderValue::from_static("max-age=31536000"),
+    );
+    resp
+}
+
 /// Serve plain http on `listener` until `shutdown` resolves.
 pub async fn serve(
     state: AppState,
@@ -48,7 +59,10 @@ pub async fn serve_tls(
     };
     let per_address = PerAddress::new(state.config.max_connections_per_address.max(1));
     let slots = Arc::new(Semaphore::new(state.config.max_connections.max(1)));
-    let app = crate::router(state);
+    let app = match &tls {
+        Some(_) => crate::router(state).layer(axum::middleware::map_response(strict_transport)),
+        None => crate::router(state),
+    };
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {

@@ -174,6 +174,35 @@ fn partial_path(state: &AppState, user: fieldsync::UserId, sha: &str) -> PathBuf
     crate::storage::uploads::partial_path(&state.config.blob_dir(), user, sha)
 }
 
+/// Where a `PATCH` part goes, as its headers say: its first byte's offset and the whole
+/// upload's length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    pub offset: u64,
+    pub total: u64,
+}
+
+/// Check a `PATCH` part before anything touches the disk: the hash in the path, the
+/// `Upload-Offset` and `Upload-Length` headers (byte counts), the limit, and that a part of
+/// `part_len` bytes ends within the upload. On `Ok`, `offset + part_len <= total <= max`.
+/// Strangers' bytes (a fuzz target: `blob_part`), so no arithmetic may overflow.
+pub fn check_part(sha: &str, headers: &HeaderMap, part_len: u64, max: u64) -> AppResult<Part> {
+    check_hash(sha)?;
+    let offset = header_u64(headers, "upload-offset")?;
+    let total = header_u64(headers, "upload-length")?;
+    if total > max {
+        return Err(AppError::TooLarge(format!(
+            "blobs are limited to {max} bytes"
+        )));
+    }
+    match offset.checked_add(part_len) {
+        Some(end) if end <= total => Ok(Part { offset, total }),
+        _ => Err(AppError::BadRequest(
+            "the part runs past Upload-Length".into(),
+        )),
+    }
+}
+
 fn header_u64(headers: &HeaderMap, name: &str) -> AppResult<u64> {
     headers
         .get(name)
@@ -221,21 +250,13 @@ pub async fn patch_blob(
     body: Result<Bytes, BytesRejection>,
 ) -> AppResult<Response> {
     let Path(sha) = path?;
-    check_hash(&sha)?;
-    let offset = header_u64(&headers, "upload-offset")?;
-    let total = header_u64(&headers, "upload-length")?;
-    if total > state.config.max_blob_bytes as u64 {
-        return Err(AppError::TooLarge(format!(
-            "blobs are limited to {} bytes",
-            state.config.max_blob_bytes
-        )));
-    }
     let body = body.map_err(|r| AppError::BadRequest(r.body_text()))?;
-    if offset + body.len() as u64 > total {
-        return Err(AppError::BadRequest(
-            "the part runs past Upload-Length".into(),
-        ));
-    }
+    let Part { offset, total } = check_part(
+        &sha,
+        &headers,
+        body.len() as u64,
+        state.config.max_blob_bytes as u64,
+    )?;
     check_room(&state, body.len() as u64).await?;
     let partial = partial_path(&state, session.user.id, &sha);
     let (blob_dir, user) = (state.config.blob_dir(), session.user.id);
@@ -316,4 +337,42 @@ pub async fn patch_blob(
     Ok(store_verified(&state, &session, sha, whole)
         .await?
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Part, check_part};
+    use axum::http::{HeaderMap, HeaderValue};
+
+    const SHA: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+    fn headers(offset: &str, length: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("upload-offset", HeaderValue::from_str(offset).unwrap());
+        h.insert("upload-length", HeaderValue::from_str(length).unwrap());
+        h
+    }
+
+    #[test]
+    fn a_part_must_end_within_its_upload() {
+        assert_eq!(
+            check_part(SHA, &headers("10", "100"), 90, 1000).unwrap(),
+            Part {
+                offset: 10,
+                total: 100
+            }
+        );
+        assert!(check_part(SHA, &headers("10", "100"), 91, 1000).is_err());
+        assert!(check_part(SHA, &headers("0", "1001"), 1, 1000).is_err());
+        assert!(check_part("ABC", &headers("0", "10"), 1, 1000).is_err());
+        assert!(check_part(SHA, &headers("-1", "10"), 1, 1000).is_err());
+        assert!(check_part(SHA, &HeaderMap::new(), 1, 1000).is_err());
+    }
+
+    #[test]
+    fn an_offset_near_the_top_of_u64_is_refused_not_overflowed() {
+        // `offset + part_len` overflowed here before (a panic in debug builds).
+        let max = u64::MAX.to_string();
+        assert!(check_part(SHA, &headers(&max, &max), 2, u64::MAX).is_err());
+    }
 }
