@@ -2,10 +2,10 @@
 //! worker sign in, work offline, restart, sync; a second device of the same engineer then
 //! receives every edit from the server.
 
+use fieldsync::Role;
 use fieldsync::model::{self, EventExtra, NewWorkOrder};
 use fieldsync::status::{EventKind, Status};
 use fieldsync::store::{Identity, LocalStore};
-use fieldsync::Role;
 use fieldsync_app::runtime::{FromWorker, SharedStore, SyncSummary, ToWorker, WorkerHandle, lock};
 use fieldsync_server::testing::TestServer;
 use std::path::Path;
