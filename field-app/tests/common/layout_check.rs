@@ -1,0 +1,253 @@
+//! The layout detector behind `tests/layout.rs`: reads one drawn frame's accessibility tree
+//! (which node shows which words, and who contains whom) together with egui's widget rects
+//! (each widget's full rectangle and the part its clip rectangle lets through) and reports
+//! text that overlaps other text or is cut off.
+//!
+//! **Text node**: a node of a role that shows words (label, button, link, check box, radio,
+//! combo box, tab, text input, number field, collapsing header…) with non-blank words.
+//!
+//! **Overlap**: two text nodes on the same layer whose *visible* rectangles (after clipping)
+//! share more than [`SLACK`] points both across and down, unless one is an ancestor of the
+//! other in the tree (a label inside its button or frame is meant to sit there). Nodes on
+//! different layers are never compared: a popup, tooltip or toast is drawn over the page on
+//! purpose.
+//!
+//! **Cut**: a text node whose full rectangle reaches more than [`SLACK`] points past the
+//! clip rectangle that was in force (the window's, its panel's, a frame's), on any side,
+//! unless an ancestor holds a scroll area that scrolls that way: egui lays scroll content
+//! out in full and clips it to the viewport, and the reader scrolls to the rest. A scroll
+//! area is known by its scroll bar (egui registers one per scrolling direction whenever the
+//! content is larger than the viewport), a sibling of the content in the tree. So text past
+//! the right edge of a *vertical-only* scroll area is a cut: nobody can scroll to it.
+//!
+//! **Elided labels** (`Label::truncate`) are accepted: egui shortens them with "…" to fit,
+//! so their rectangle stays inside the clip, the node keeps the full words for screen
+//! readers, and hovering shows the full words (`show_tooltip_when_elided`, on by default).
+//! That is the way to show a long name in a narrow column; a label that is neither wrapped
+//! nor elided and runs out of its panel is the bug this finds.
+//!
+//! Not seen: words painted straight with `Painter::text` (they are not in the tree).
+
+use egui::accesskit::Role;
+use egui::{LayerId, Rect};
+use egui_kittest::Harness;
+use egui_kittest::kittest::NodeT;
+use std::collections::HashMap;
+
+/// Points two rectangles may share, or text may reach past a clip edge, without it showing:
+/// egui rounds to pixels and frames' strokes sit on the boundary.
+pub const SLACK: f32 = 2.0;
+
+/// Roles whose nodes show words to the reader.
+fn shows_words(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Label
+            | Role::Button
+            | Role::DefaultButton
+            | Role::Link
+            | Role::CheckBox
+            | Role::RadioButton
+            | Role::ComboBox
+            | Role::Tab
+            | Role::TextInput
+            | Role::MultilineTextInput
+            | Role::SearchInput
+            | Role::PasswordInput
+            | Role::SpinButton
+            | Role::Slider
+            | Role::DisclosureTriangle
+            | Role::ListBoxOption
+            | Role::MenuItem
+            | Role::Heading
+    )
+}
+
+/// One text node as drawn.
+#[derive(Clone, Debug)]
+pub struct TextNode {
+    pub words: String,
+    /// The whole widget, as laid out.
+    pub rect: Rect,
+    /// The part of it its clip rectangle lets through (empty when clipped away).
+    pub visible: Rect,
+    layer: LayerId,
+    /// Tree ids of its ancestors, nearest first.
+    ancestors: Vec<u64>,
+    id: u64,
+}
+
+/// A scroll bar found in the tree: the id of the `Ui` holding it (and the scroll content)
+/// and its rectangle; taller than wide scrolls vertically.
+struct ScrollBar {
+    holder: u64,
+    rect: Rect,
+}
+
+/// What one frame shows: its text nodes and scroll bars.
+struct Frame {
+    texts: Vec<TextNode>,
+    bars: Vec<ScrollBar>,
+}
+
+fn read_frame<S>(h: &Harness<'_, S>) -> Frame {
+    let widgets: HashMap<u64, egui::WidgetRect> = h.ctx.viewport(|v| {
+        v.this_pass
+            .widgets
+            .layers()
+            .flat_map(|(_, ws)| ws.iter().map(|w| (w.id.value(), *w)))
+            .collect()
+    });
+    let mut frame = Frame {
+        texts: Vec::new(),
+        bars: Vec::new(),
+    };
+    let mut stack = vec![(h.root(), Vec::<u64>::new())];
+    while let Some((node, ancestors)) = stack.pop() {
+        let ak = node.accesskit_node();
+        let id = ak.locate().0.0;
+        let role = ak.role();
+        if let Some(w) = widgets.get(&id).filter(|_| !ak.is_hidden()) {
+            if role == Role::ScrollBar {
+                if let Some(&holder) = ancestors.first() {
+                    frame.bars.push(ScrollBar {
+                        holder,
+                        rect: w.rect,
+                    });
+                }
+            } else if shows_words(role) {
+                let words = ak.value().or_else(|| ak.label()).unwrap_or_default();
+                if !words.trim().is_empty() {
+                    frame.texts.push(TextNode {
+                        words,
+                        rect: w.rect,
+                        visible: w.rect.intersect(w.interact_rect),
+                        layer: w.layer_id,
+                        ancestors: ancestors.clone(),
+                        id,
+                    });
+                }
+            }
+        }
+        let mut below = Vec::with_capacity(ancestors.len() + 1);
+        below.push(id);
+        below.extend(&ancestors);
+        for child in node.children() {
+            stack.push((child, below.clone()));
+        }
+    }
+    frame
+}
+
+/// Text in text nodes may be long (a description); findings quote the start.
+fn quote(words: &str) -> String {
+    let one_line = words.replace('\n', " ⏎ ");
+    let mut short: String = one_line.chars().take(60).collect();
+    if short.len() < one_line.len() {
+        short.push('…');
+    }
+    format!("«{short}»")
+}
+
+fn show(r: Rect) -> String {
+    format!(
+        "[{:.0},{:.0} – {:.0},{:.0}]",
+        r.min.x, r.min.y, r.max.x, r.max.y
+    )
+}
+
+/// Whether `n` sits in a scroll area that scrolls along `vertical` (true) or across.
+fn scrolls(n: &TextNode, bars: &[ScrollBar], vertical: bool) -> bool {
+    bars.iter().any(|b| {
+        let is_vertical = b.rect.height() > b.rect.width();
+        is_vertical == vertical && n.ancestors.contains(&b.holder)
+    })
+}
+
+/// Every overlap and cut in the harness's last frame, each as one line naming `place`.
+pub fn findings<S>(h: &Harness<'_, S>, place: &str) -> Vec<String> {
+    let frame = read_frame(h);
+    if std::env::var_os("LAYOUT_DEBUG").is_some() {
+        for n in &frame.texts {
+            eprintln!(
+                "{place}: {:?} {} vis {} layer {:?} anc {:?}",
+                n.words,
+                show(n.rect),
+                show(n.visible),
+                n.layer,
+                n.ancestors
+            );
+        }
+        for b in &frame.bars {
+            eprintln!("{place}: bar {} holder {}", show(b.rect), b.holder);
+        }
+    }
+    let mut out = Vec::new();
+    // Cuts by edge: a page without a scroll area cuts every line below the fold, and one
+    // line per edge (with the first few words) reads better than fifty.
+    let mut cuts: Vec<(&str, Vec<String>)> = Vec::new();
+    for n in &frame.texts {
+        let (r, v) = (n.rect, n.visible);
+        let past = [
+            ("left", v.min.x - r.min.x, false),
+            ("top", v.min.y - r.min.y, true),
+            ("right", r.max.x - v.max.x, false),
+            ("bottom", r.max.y - v.max.y, true),
+        ];
+        let Some((edge, by, _)) = past
+            .into_iter()
+            .find(|&(_, by, vertical)| by > SLACK && !scrolls(n, &frame.bars, vertical))
+        else {
+            continue;
+        };
+        let shown = if v.is_positive() {
+            format!("shown {}", show(v))
+        } else {
+            "not shown at all".to_owned()
+        };
+        let cut = format!(
+            "{} at {} ({by:.0} pt past; {shown})",
+            quote(&n.words),
+            show(r)
+        );
+        match cuts.iter_mut().find(|(e, _)| *e == edge) {
+            Some((_, list)) => list.push(cut),
+            None => cuts.push((edge, vec![cut])),
+        }
+    }
+    for (edge, list) in cuts {
+        const EXAMPLES: usize = 3;
+        let more = list.len().saturating_sub(EXAMPLES);
+        out.push(format!(
+            "{place}: CUT {} text(s) past the {edge} edge, outside any scroll area that \
+             scrolls that way: {}{}",
+            list.len(),
+            list[..list.len().min(EXAMPLES)].join("; "),
+            if more > 0 {
+                format!("; and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    for (i, a) in frame.texts.iter().enumerate() {
+        for b in &frame.texts[i + 1..] {
+            if a.layer != b.layer || a.ancestors.contains(&b.id) || b.ancestors.contains(&a.id) {
+                continue;
+            }
+            let both = a.visible.intersect(b.visible);
+            if both.width() > SLACK && both.height() > SLACK {
+                out.push(format!(
+                    "{place}: OVERLAP {} at {} and {} at {} share {:.0}×{:.0} pt",
+                    quote(&a.words),
+                    show(a.visible),
+                    quote(&b.words),
+                    show(b.visible),
+                    both.width(),
+                    both.height()
+                ));
+            }
+        }
+    }
+    out
+}
