@@ -298,7 +298,7 @@ fn dispatcher_tour(t: &mut Tour) {
 }
 
 fn supervisor_tour(t: &mut Tour) {
-    let store = completed_store(NOW);
+    let (store, _) = completed_store(NOW);
     store.set_identity(&sample::supervisor()).unwrap();
     let mut h = window(FieldApp::offline(store, NOW + 60_000), t.size);
     t.look(&mut h, "supervisor review", &t!("review-approve"));

@@ -31,7 +31,7 @@ fn answer(h: &mut Harness<'static, FieldApp>, tag: &str, result: Result<ApiReply
 #[test]
 fn review_queue_in_chinese_with_the_sites_clock() {
     let _zh = ThreadLang::set(Lang::ZhCn);
-    let store = completed_store(NOW);
+    let (store, _) = completed_store(NOW);
     store.set_identity(&sample::supervisor()).unwrap();
     let mut h = harness(FieldApp::offline(store, NOW + 60_000));
     h.run();

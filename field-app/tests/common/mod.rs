@@ -43,8 +43,9 @@ pub fn answer_ok(h: &mut Harness<'static, FieldApp>, tag: &str, json: &serde_jso
     h.run();
 }
 
-/// The sample incident (at a site in Shanghai), completed by the engineer on this store.
-pub fn completed_store(now: TimestampMs) -> LocalStore {
+/// The sample incident (at a site in Shanghai), completed (fixed) by the engineer on this
+/// store, and its id.
+pub fn completed_store(now: TimestampMs) -> (LocalStore, fieldsync::DocId) {
     let mut store = LocalStore::open_in_memory().unwrap();
     let eng = sample::engineer();
     let id = sample::seed(&mut store, &eng, now).unwrap().incident;
@@ -64,11 +65,28 @@ pub fn completed_store(now: TimestampMs) -> LocalStore {
                 };
                 model::answer_checklist_item(doc, item_id, &answer, None, me, now + 1)?;
             }
-            model::record_event(doc, EventKind::Completed, me, now + 2, Default::default())
-                .map(|_| ())
+            let done = model::EventExtra {
+                outcome: Some("fixed".into()),
+                ..Default::default()
+            };
+            model::record_event(doc, EventKind::Completed, me, now + 2, done).map(|_| ())
         })
         .unwrap();
+    (store, id)
+}
+
+/// Dana, the demo dispatcher, signed in on an empty store at `now`, in a window of `size`.
+pub fn dispatcher_window(now: TimestampMs, size: [f32; 2]) -> Harness<'static, FieldApp> {
+    let store = LocalStore::open_in_memory().unwrap();
     store
+        .set_identity(&Identity {
+            user_id: "7d1c2a7e-0000-4000-8000-0000000000d1".into(),
+            username: "dana".into(),
+            display_name: "Dana Dispatcher".into(),
+            role: fieldsync::Role::Dispatcher,
+        })
+        .unwrap();
+    window(FieldApp::offline(store, now), size)
 }
 
 /// The board's one work order.
@@ -80,16 +98,7 @@ const HOUR: i64 = 3_600_000;
 /// A dispatcher's board in a window of `size`, loaded with one engineer, one site, its
 /// contract and one unassigned P2 incident (names in Chinese, as a Shanghai office has them).
 pub fn dispatcher_board(size: [f32; 2]) -> Harness<'static, FieldApp> {
-    let store = LocalStore::open_in_memory().unwrap();
-    store
-        .set_identity(&Identity {
-            user_id: "7d1c2a7e-0000-4000-8000-0000000000d1".into(),
-            username: "dana".into(),
-            display_name: "Dana Dispatcher".into(),
-            role: fieldsync::Role::Dispatcher,
-        })
-        .unwrap();
-    let mut h = window(FieldApp::offline(store, BOARD_NOW), size);
+    let mut h = dispatcher_window(BOARD_NOW, size);
     h.run();
     calls(&mut h);
     answer_ok(
