@@ -107,15 +107,18 @@ pub fn devices_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
         });
 }
 
-/// The widths of the columns before the location, shrunk alike when the window is too
-/// narrow for them and [`LOCATION_MIN_WIDTH`] (at 800 px the location column started past
-/// the window's edge); their words are elided, with the full words on hover.
+/// The widths of the columns before the location. All but the asset tag (a link, read
+/// whole) shrink alike when the window is too narrow for them and [`LOCATION_MIN_WIDTH`]
+/// (at 800 px the location column started past the window's edge); their words are elided,
+/// with the full words on hover.
 fn column_widths(ui: &egui::Ui) -> [f32; 5] {
     const WIDEST: [f32; 5] = [150.0, 110.0, 200.0, 160.0, 130.0];
     let gaps = ui.spacing().item_spacing.x * WIDEST.len() as f32;
-    let room = ui.available_width() - LOCATION_MIN_WIDTH - gaps;
-    let scale = (room / WIDEST.iter().sum::<f32>()).clamp(0.5, 1.0);
-    WIDEST.map(|w| w * scale)
+    let room = ui.available_width() - LOCATION_MIN_WIDTH - gaps - WIDEST[0];
+    let scale = (room / WIDEST[1..].iter().sum::<f32>()).clamp(0.5, 1.0);
+    let mut widths = WIDEST.map(|w| w * scale);
+    widths[0] = WIDEST[0];
+    widths
 }
 
 /// Room kept for the last column, the location, which is elided to what is left.
