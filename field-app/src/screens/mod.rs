@@ -23,8 +23,7 @@ use fieldsync_i18n::{self as i18n, Lang, t};
 /// The whole window.
 pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
     let mut out = Vec::new();
-    let nav = egui::Panel::top("nav").show(ui, |ui| nav_ui(ui, state, &mut out));
-    redraw_if_resized(ui, "nav", nav.response.rect.height());
+    egui::Panel::top("nav").show(ui, |ui| nav_ui(ui, state, &mut out));
     egui::Panel::bottom("sync_bar").show(ui, |ui| status_bar::status_bar_ui(ui, state, &mut out));
     egui::CentralPanel::default().show(ui, |ui| match state.screen {
         Screen::SignIn => sign_in::sign_in_ui(ui, state, &mut out),
@@ -42,21 +41,6 @@ pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
     flash_ui(ui, state, &mut out);
     file_picker::file_picker_ui(ui, state, &mut out);
     out
-}
-
-/// Draw the frame again if the panel `name` changed height (the navigation bar wraps onto
-/// a second row at 800 px): the panel clips to its last height, so the new row was blank
-/// until something else asked for a frame.
-fn redraw_if_resized(ui: &egui::Ui, name: &str, height: f32) {
-    let id = egui::Id::new(("panel_height", name));
-    let before: Option<f32> = ui.data_mut(|d| {
-        let before = d.get_temp(id);
-        d.insert_temp(id, height);
-        before
-    });
-    if before.is_some_and(|b| (b - height).abs() > 0.5) {
-        ui.ctx().request_discard("a panel changed height");
-    }
 }
 
 /// Below this window width the signed-in name leaves the bar (it is on the brand's hover):
