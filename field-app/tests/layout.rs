@@ -342,6 +342,22 @@ fn supervisor_screens_have_no_cut_or_overlapping_text() {
     check_everywhere("supervisor", supervisor_tour);
 }
 
+/// Narrowing the window to 800 px wraps a supervisor's navigation bar onto a second row in
+/// the same frame: the row is not clipped to the one-row bar of the frame before.
+#[test]
+fn the_navigation_bar_wraps_without_a_blank_row() {
+    let (store, _) = completed_store(NOW);
+    store.set_identity(&sample::supervisor()).unwrap();
+    let mut h = window(FieldApp::offline(store, NOW), [1280.0, 500.0]);
+    h.run();
+    h.set_size(egui::vec2(800.0, 500.0));
+    h.step();
+    let first = h.get_by_label("My work").rect();
+    let last = h.get_by_label("Dashboard").rect();
+    assert!(last.top() > first.bottom(), "wrapped: {first:?} {last:?}");
+    assert_eq!(findings(&h, "nav at 800 px"), Vec::<String>::new());
+}
+
 /// The detector itself, on layouts made bad on purpose.
 mod detector {
     use super::layout_check::findings;
