@@ -164,8 +164,65 @@ fn scrolls(n: &TextNode, bars: &[ScrollBar], vertical: bool) -> bool {
     })
 }
 
-/// Every overlap and cut in the harness's last frame, each as one line naming `place`.
-pub fn findings<S>(h: &Harness<'_, S>, place: &str) -> Vec<String> {
+/// One problem: a text cut at an edge, or two texts overlapping.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// Screen, language and window size.
+    pub place: String,
+    /// `None` for an overlap.
+    edge: Option<&'static str>,
+    /// The words and rectangles, as a bug report reads them.
+    pub what: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.edge {
+            Some(edge) => write!(f, "{}: CUT past the {edge} edge: {}", self.place, self.what),
+            None => write!(f, "{}: OVERLAP {}", self.place, self.what),
+        }
+    }
+}
+
+/// The findings as lines to read, cuts at one edge of one screen in one line: a page without
+/// a scroll area cuts every line below the fold, and one line (with the first few words)
+/// reads better than fifty.
+pub fn report(found: &[Finding]) -> Vec<String> {
+    const EXAMPLES: usize = 3;
+    let mut cuts: Vec<(&str, &str, Vec<&str>)> = Vec::new();
+    let mut out = Vec::new();
+    for f in found {
+        let Some(edge) = f.edge else {
+            out.push(f.to_string());
+            continue;
+        };
+        match cuts
+            .iter_mut()
+            .find(|(p, e, _)| *p == f.place && *e == edge)
+        {
+            Some((.., list)) => list.push(&f.what),
+            None => cuts.push((&f.place, edge, vec![&f.what])),
+        }
+    }
+    for (place, edge, list) in cuts {
+        let more = list.len().saturating_sub(EXAMPLES);
+        out.push(format!(
+            "{place}: CUT {} text(s) past the {edge} edge, outside any scroll area that \
+             scrolls that way: {}{}",
+            list.len(),
+            list[..list.len().min(EXAMPLES)].join("; "),
+            if more > 0 {
+                format!("; and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    out
+}
+
+/// Every overlap and cut in the harness's last frame, each naming `place`.
+pub fn findings<S>(h: &Harness<'_, S>, place: &str) -> Vec<Finding> {
     let frame = read_frame(h);
     if std::env::var_os("LAYOUT_DEBUG").is_some() {
         for n in &frame.texts {
@@ -183,9 +240,6 @@ pub fn findings<S>(h: &Harness<'_, S>, place: &str) -> Vec<String> {
         }
     }
     let mut out = Vec::new();
-    // Cuts by edge: a page without a scroll area cuts every line below the fold, and one
-    // line per edge (with the first few words) reads better than fifty.
-    let mut cuts: Vec<(&str, Vec<String>)> = Vec::new();
     for n in &frame.texts {
         let (r, v) = (n.rect, n.visible);
         let past = [
@@ -205,30 +259,15 @@ pub fn findings<S>(h: &Harness<'_, S>, place: &str) -> Vec<String> {
         } else {
             "not shown at all".to_owned()
         };
-        let cut = format!(
-            "{} at {} ({by:.0} pt past; {shown})",
-            quote(&n.words),
-            show(r)
-        );
-        match cuts.iter_mut().find(|(e, _)| *e == edge) {
-            Some((_, list)) => list.push(cut),
-            None => cuts.push((edge, vec![cut])),
-        }
-    }
-    for (edge, list) in cuts {
-        const EXAMPLES: usize = 3;
-        let more = list.len().saturating_sub(EXAMPLES);
-        out.push(format!(
-            "{place}: CUT {} text(s) past the {edge} edge, outside any scroll area that \
-             scrolls that way: {}{}",
-            list.len(),
-            list[..list.len().min(EXAMPLES)].join("; "),
-            if more > 0 {
-                format!("; and {more} more")
-            } else {
-                String::new()
-            }
-        ));
+        out.push(Finding {
+            place: place.to_owned(),
+            edge: Some(edge),
+            what: format!(
+                "{} at {} ({by:.0} pt past; {shown})",
+                quote(&n.words),
+                show(r)
+            ),
+        });
     }
     for (i, a) in frame.texts.iter().enumerate() {
         for b in &frame.texts[i + 1..] {
@@ -237,15 +276,19 @@ pub fn findings<S>(h: &Harness<'_, S>, place: &str) -> Vec<String> {
             }
             let both = a.visible.intersect(b.visible);
             if both.width() > SLACK && both.height() > SLACK {
-                out.push(format!(
-                    "{place}: OVERLAP {} at {} and {} at {} share {:.0}×{:.0} pt",
-                    quote(&a.words),
-                    show(a.visible),
-                    quote(&b.words),
-                    show(b.visible),
-                    both.width(),
-                    both.height()
-                ));
+                out.push(Finding {
+                    place: place.to_owned(),
+                    edge: None,
+                    what: format!(
+                        "{} at {} and {} at {} share {:.0}×{:.0} pt",
+                        quote(&a.words),
+                        show(a.visible),
+                        quote(&b.words),
+                        show(b.visible),
+                        both.width(),
+                        both.height()
+                    ),
+                });
             }
         }
     }
