@@ -6,11 +6,12 @@
 //! **Text node**: a node of a role that shows words (label, button, link, check box, radio,
 //! combo box, tab, text input, number field, collapsing header…) with non-blank words.
 //!
-//! **Overlap**: two text nodes on the same layer whose *visible* rectangles (after clipping)
-//! share more than [`SLACK`] points both across and down, unless one is an ancestor of the
-//! other in the tree (a label inside its button or frame is meant to sit there). Nodes on
-//! different layers are never compared: a popup, tooltip or toast is drawn over the page on
-//! purpose.
+//! **Overlap**: two text nodes on the same layer whose rectangles share more than [`SLACK`]
+//! points both across and down, unless one is an ancestor of the other in the tree (a label
+//! inside its button or frame is meant to sit there). Two texts in one scroll area are
+//! compared whole (scrolling brings them into view together, so the page below the fold is
+//! checked too); any others by what is shown of them after clipping. Nodes on different
+//! layers are never compared: a popup, tooltip or toast is drawn over the page on purpose.
 //!
 //! **Cut**: a text node whose full rectangle reaches more than [`SLACK`] points past the
 //! clip rectangle that was in force (the window's, its panel's, a frame's), on any side,
@@ -26,7 +27,10 @@
 //! That is the way to show a long name in a narrow column; a label that is neither wrapped
 //! nor elided and runs out of its panel is the bug this finds.
 //!
-//! Not seen: words painted straight with `Painter::text` (they are not in the tree).
+//! Not seen: words painted straight with `Painter::text` (they are not in the tree), and
+//! columns out of line with their headings (nothing overlaps there).
+//!
+//! `LAYOUT_DEBUG=1` prints every text node and scroll bar read, with its rectangles.
 
 use egui::accesskit::Role;
 use egui::{LayerId, Rect};
@@ -64,13 +68,12 @@ fn shows_words(role: Role) -> bool {
 }
 
 /// One text node as drawn.
-#[derive(Clone, Debug)]
-pub struct TextNode {
-    pub words: String,
+struct TextNode {
+    words: String,
     /// The whole widget, as laid out.
-    pub rect: Rect,
+    rect: Rect,
     /// The part of it its clip rectangle lets through (empty when clipped away).
-    pub visible: Rect,
+    visible: Rect,
     layer: LayerId,
     /// Tree ids of its ancestors, nearest first.
     ancestors: Vec<u64>,
@@ -116,7 +119,16 @@ fn read_frame<S>(h: &Harness<'_, S>) -> Frame {
                     });
                 }
             } else if shows_words(role) {
-                let words = ak.value().or_else(|| ak.label()).unwrap_or_default();
+                // What is drawn: a field's contents (or its hint while empty), not the name
+                // it takes from a label beside it, which is a node of its own.
+                let words = if ak.is_text_input() {
+                    ak.value()
+                        .filter(|v| !v.is_empty())
+                        .or_else(|| ak.placeholder().map(str::to_owned))
+                } else {
+                    ak.value().or_else(|| ak.label())
+                };
+                let words = words.unwrap_or_default();
                 if !words.trim().is_empty() {
                     frame.texts.push(TextNode {
                         words,
@@ -269,12 +281,26 @@ pub fn findings<S>(h: &Harness<'_, S>, place: &str) -> Vec<Finding> {
             ),
         });
     }
+    // Texts in one scroll area are compared whole: scrolling brings any part of them into
+    // view together. Otherwise only what is shown can overlap.
+    let scroller = |n: &TextNode| {
+        n.ancestors
+            .iter()
+            .find(|a| frame.bars.iter().any(|b| b.holder == **a))
+            .copied()
+    };
     for (i, a) in frame.texts.iter().enumerate() {
         for b in &frame.texts[i + 1..] {
             if a.layer != b.layer || a.ancestors.contains(&b.id) || b.ancestors.contains(&a.id) {
                 continue;
             }
-            let both = a.visible.intersect(b.visible);
+            let same_scroll = scroller(a).is_some() && scroller(a) == scroller(b);
+            let (ra, rb) = if same_scroll {
+                (a.rect, b.rect)
+            } else {
+                (a.visible, b.visible)
+            };
+            let both = ra.intersect(rb);
             if both.width() > SLACK && both.height() > SLACK {
                 out.push(Finding {
                     place: place.to_owned(),
@@ -282,9 +308,9 @@ pub fn findings<S>(h: &Harness<'_, S>, place: &str) -> Vec<Finding> {
                     what: format!(
                         "{} at {} and {} at {} share {:.0}×{:.0} pt",
                         quote(&a.words),
-                        show(a.visible),
+                        show(ra),
                         quote(&b.words),
-                        show(b.visible),
+                        show(rb),
                         both.width(),
                         both.height()
                     ),
