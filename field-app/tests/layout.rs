@@ -15,7 +15,8 @@ use common::{
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use fieldsync::TimestampMs;
-use fieldsync::model::PartUsed;
+use fieldsync::model::{CheckAnswer, PartUsed};
+use fieldsync::status::EventKind;
 use fieldsync::store::LocalStore;
 use fieldsync_app::runtime::{ApiAnswer, ApiReply, FromWorker};
 use fieldsync_app::state::Screen;
@@ -188,11 +189,32 @@ fn engineer_tour(t: &mut Tour) {
         signer: "张敏 (Zhang Min)".into(),
         strokes: vec![vec![[10.0, 10.0], [60.0, 40.0], [120.0, 15.0]]],
     });
+    // A failed check asks for its reason and offers an incident.
+    app.apply_for_test(Command::Answer {
+        item: "switch-fans".into(),
+        answer: CheckAnswer::PassFail("fail".into()),
+    });
     attach_photo(&mut h, data.path());
     t.look(
         &mut h,
-        "engineer work-order (inspection: checklist, parts, photo, signature)",
+        "engineer work-order (inspection: checklist with a finding, parts, photo, signature)",
         "UPS front panel",
+    );
+    // Complete refused (a long notice naming the items), then the summary before completing.
+    h.state_mut().apply_for_test(Command::Status {
+        kind: EventKind::Completed,
+        note: None,
+    });
+    let v = h.state_mut().state.work_order.as_mut().unwrap();
+    assert!(
+        v.notice.is_some(),
+        "completing with checks missing is refused"
+    );
+    v.drafts.confirming_complete = true;
+    t.look(
+        &mut h,
+        "engineer work-order (refused, then the summary)",
+        &t!("eng-complete-title"),
     );
 
     h.state_mut()
