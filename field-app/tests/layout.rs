@@ -262,6 +262,14 @@ fn engineer_tour(t: &mut Tour) {
         t.size,
     );
     t.look(&mut h, "engineer sign-in", &t!("sign-in-heading"));
+    // First contact with a self-signed server: its SHA-256 fingerprint to compare.
+    h.state_mut()
+        .on_worker(FromWorker::CertificateToConfirm("3f9a".repeat(16)));
+    t.look(
+        &mut h,
+        "engineer sign-in (fingerprint to confirm)",
+        &t!("sign-in-confirm-trust"),
+    );
 }
 
 /// Attach a camera photo to the open work order and wait for its preview (made on a
@@ -345,6 +353,18 @@ fn dispatcher_tour(t: &mut Tour) {
 
     h.state_mut().state.dispatch.tab = DispatchTab::PhoneCall;
     t.look(&mut h, "dispatcher phone-call", &t!("call-save"));
+    // The customer and site chosen: the SLA's times for the priority show.
+    let call = &mut h.state_mut().state.dispatch.call;
+    call.caller_name = "王海燕（北风贸易 IT 主管）".into();
+    call.caller_phone = "+86 21 6888 1234 ext. 8021".into();
+    call.customer_id = Some("cust-northwind".into());
+    call.site_id = Some("site-tower".into());
+    call.title = "核心交换机宕机，三楼全部断网 — core switch down, 3F offline".into();
+    t.look(
+        &mut h,
+        "dispatcher phone-call (customer chosen)",
+        &t!("call-save"),
+    );
 
     h.state_mut().state.dispatch.tab = DispatchTab::Plans;
     h.run();
