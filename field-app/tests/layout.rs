@@ -415,7 +415,19 @@ fn supervisor_tour(t: &mut Tour) {
         .apply_for_test(Command::Go(Screen::Supervisor));
     h.run();
     calls(&mut h);
+    answer_ok(
+        &mut h,
+        "supervisor.customers",
+        &serde_json::json!([
+            {"doc_id": "s1", "name": "北风大厦", "customer_id": "cust-northwind",
+             "customer_name": "北风贸易（上海）有限公司"},
+            {"doc_id": "s2", "name": "Campus", "customer_id": "cust-riverside",
+             "customer_name": "Riverside International School"}
+        ]),
+    );
     answer_ok(&mut h, "supervisor.kpis", &kpi_summary());
+    h.state_mut().state.supervisor.complaint_reason =
+        "工程师未测试就离开，三楼打印机当天再次卡纸 — left without testing".into();
     t.look(&mut h, "supervisor dashboard", &t!("dash-first-time-fix"));
 
     h.state_mut().apply_for_test(Command::Go(Screen::Devices));
