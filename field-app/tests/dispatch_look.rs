@@ -3,16 +3,17 @@
 //! card, slots across a free day, readable timeline blocks in lanes, the board's day on a
 //! calendar, and the plans' empty state.
 
+mod common;
+use common::dispatcher_window;
 use egui::Role as A11y;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use fieldsync::TimestampMs;
 use fieldsync::sla::Contract;
-use fieldsync::store::{Identity, LocalStore};
-use fieldsync::{Role, TimestampMs};
+use fieldsync_app::FieldApp;
 use fieldsync_app::runtime::FromWorker;
 use fieldsync_app::runtime::{ApiAnswer, ApiReply};
 use fieldsync_app::state::dispatch::DispatchTab;
-use fieldsync_app::{FieldApp, fonts};
 use serde_json::{Value, json};
 
 /// Wed 18 Nov 2026 17:00 UTC = Thu 19 Nov 01:00 in Shanghai: the dates differ.
@@ -29,21 +30,7 @@ fn harness(now: TimestampMs) -> Harness<'static, FieldApp> {
 }
 
 fn harness_sized(now: TimestampMs, size: [f32; 2]) -> Harness<'static, FieldApp> {
-    let store = LocalStore::open_in_memory().unwrap();
-    store
-        .set_identity(&Identity {
-            user_id: "7d1c2a7e-0000-4000-8000-0000000000d1".into(),
-            username: "dana".into(),
-            display_name: "Dana Dispatcher".into(),
-            role: Role::Dispatcher,
-        })
-        .unwrap();
-    let app = FieldApp::offline(store, now);
-    Harness::builder()
-        .with_size(size)
-        .allow_missing_glyphs()
-        .with_context_setup(fonts::install)
-        .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app)
+    dispatcher_window(now, size)
 }
 
 fn answer(h: &mut Harness<'_, FieldApp>, tag: &str, json: Value) {

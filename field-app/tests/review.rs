@@ -2,6 +2,8 @@
 //! listed; "Send back" needs a comment and reopens it in the local store with that comment;
 //! an engineer never sees the screen.
 
+mod common;
+use common::{completed_store, window};
 use egui::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -14,49 +16,13 @@ use fieldsync_app::{FieldApp, fonts, sample};
 /// Wed 18 Nov 2026 08:30 UTC.
 const NOW: TimestampMs = 1_795_509_000_000;
 
-/// The sample incident, completed by the engineer on this store.
-fn completed_store() -> (LocalStore, fieldsync::DocId) {
-    let mut store = LocalStore::open_in_memory().unwrap();
-    let eng = sample::engineer();
-    let ids = sample::seed(&mut store, &eng, NOW).unwrap();
-    let id = ids.incident;
-    let me = eng.user_id.as_str();
-    store
-        .edit(id, NOW, |doc| {
-            model::record_event(doc, EventKind::OnSite, me, NOW, Default::default())?;
-            let wo = model::WorkOrder::from_doc(doc)?;
-            for (item_id, item) in wo.checklist_sorted() {
-                let answer = match item.kind.as_str() {
-                    "pass_fail" => CheckAnswer::PassFail("pass".into()),
-                    "reading" => CheckAnswer::Reading(item.min.unwrap_or(1.0)),
-                    "choice" => {
-                        CheckAnswer::Choice(item.choices.first().cloned().unwrap_or_default())
-                    }
-                    _ => CheckAnswer::Text("ok".into()),
-                };
-                model::answer_checklist_item(doc, item_id, &answer, None, me, NOW + 1)?;
-            }
-            let done = model::EventExtra {
-                outcome: Some("fixed".into()),
-                ..Default::default()
-            };
-            model::record_event(doc, EventKind::Completed, me, NOW + 2, done).map(|_| ())
-        })
-        .unwrap();
-    (store, id)
-}
-
 fn harness(app: FieldApp) -> Harness<'static, FieldApp> {
-    Harness::builder()
-        .with_size([1280.0, 900.0])
-        .allow_missing_glyphs()
-        .with_context_setup(fonts::install)
-        .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app)
+    window(app, [1280.0, 900.0])
 }
 
 #[test]
 fn supervisor_sends_back_with_a_comment() {
-    let (store, id) = completed_store();
+    let (store, id) = completed_store(NOW);
     store.set_identity(&sample::supervisor()).unwrap();
     let title = store_title(&store, id);
     let app = FieldApp::offline(store, NOW + 60_000);
@@ -97,7 +63,7 @@ fn supervisor_sends_back_with_a_comment() {
 
 #[test]
 fn engineers_have_no_review_screen() {
-    let (store, _) = completed_store();
+    let (store, _) = completed_store(NOW);
     let mut h = harness(FieldApp::offline(store, NOW));
     h.run();
     assert!(h.query_by_label("Review").is_none());
@@ -163,7 +129,7 @@ fn the_queue_flags_a_report_with_failed_checks() {
 #[test]
 fn the_navigation_bar_does_not_overlap_at_800_px() {
     let narrow = |width: f32| {
-        let (store, _id) = completed_store();
+        let (store, _id) = completed_store(NOW);
         store.set_identity(&sample::supervisor()).unwrap();
         let mut h = Harness::builder()
             .with_size([width, 500.0])

@@ -175,7 +175,13 @@ fn photos_show_at_page_width_and_full_size_and_a_missing_one_says_why() {
             .is_some(),
         "the photo on this device is shown as an image"
     );
-    // The other is not here: the page asks the server for it.
+    // The other is not here: the page asks the server for it (once the background thread
+    // has found it missing locally).
+    until(&mut h, "the blob call", |app| {
+        app.unsent.iter().any(|m| {
+            matches!(m, fieldsync_app::runtime::ToWorker::Api(c) if c.path.starts_with("/v1/blobs/"))
+        })
+    });
     let sent = calls(&mut h);
     let blob = sent
         .iter()

@@ -5,7 +5,7 @@
 //! No worker runs: the test takes the calls from `unsent` and answers them with canned data.
 
 mod common;
-use common::calls;
+use common::{calls, canned_history};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use fieldsync::TimestampMs;
@@ -90,26 +90,6 @@ fn answer(h: &mut Harness<'static, FieldApp>, tag: &str, result: Result<ApiReply
     h.run_steps(3);
 }
 
-/// Three changes as the server lists them: created by the dispatcher, answered and
-/// completed by the engineer.
-fn canned_history() -> serde_json::Value {
-    let change = |user: &str, at: TimestampMs, fields: &[&str]| {
-        serde_json::json!({
-            "hash": format!("{at:064x}"), "actor": "ab12", "user": user,
-            "device_time_ms": at, "message": null, "fields": fields
-        })
-    };
-    serde_json::json!([
-        change(
-            "Dana Dispatcher",
-            NOW - 60 * MIN,
-            &["title", "checklist", "assignees"]
-        ),
-        change("Li Wei 李伟", NOW + MIN, &["checklist", "events"]),
-        change("Li Wei 李伟", NOW + 3 * MIN, &["findings", "events"]),
-    ])
-}
-
 /// The work order as it was after change 2: checks answered, no findings, on site.
 fn state_after_change_2(h: &Harness<'static, FieldApp>, id: fieldsync::DocId) -> ApiReply {
     let mut wo = fieldsync_app::runtime::lock(h.state().store())
@@ -147,7 +127,7 @@ fn history_table_and_a_past_state_with_a_way_back() {
     answer(
         &mut h,
         &sent[0].tag,
-        Ok(ApiReply::json_ok(&canned_history())),
+        Ok(ApiReply::json_ok(&canned_history(NOW))),
     );
     assert!(h.query_by_label_contains("History: 3 changes").is_some());
     assert!(h.query_by_label("Dana Dispatcher").is_some(), "user names");
@@ -224,7 +204,7 @@ fn a_late_answer_for_another_work_order_is_ignored() {
     answer(
         &mut h,
         "review.history:00000000-0000-4000-8000-000000000000",
-        Ok(ApiReply::json_ok(&canned_history())),
+        Ok(ApiReply::json_ok(&canned_history(NOW))),
     );
     assert!(h.query_by_label_contains("History: 3 changes").is_none());
     assert!(h.query_by_label_contains("Loading the history").is_some());

@@ -4,7 +4,7 @@
 //! `unsent` and answers it itself.
 
 mod common;
-use common::calls;
+use common::{calls, kpi_summary};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use fieldsync::TimestampMs;
@@ -48,40 +48,6 @@ fn answer(h: &mut Harness<'static, FieldApp>, tag: &str, result: Result<ApiReply
     h.run();
 }
 
-fn summary() -> serde_json::Value {
-    let period = |p: &str, faults: u64| {
-        serde_json::json!({
-            "period": p, "work_orders": faults + 2, "faults": faults,
-            "faults_by_category": {"network": {"count": faults / 2}, "hardware": {"count": faults - faults / 2}},
-            "mean_time_to_arrive_min": 42.5,
-            "sla_resolution": {"rate_pct": 87.5},
-            "first_time_fix_rate_pct": 75.0,
-            "complaints": 1,
-            "customer_satisfaction_pct": 96.0,
-            "phone_resolution_rate_pct": 12.5 + faults as f64,
-            "inspections": {"planned": 4, "done_on_time": 3, "late": 0, "missed": 1, "adherence_pct": 75.0},
-            "device_faults": {"faults": 3, "fault_hours": 6.5 + faults as f64, "by_device": {
-                "PRN-07 (printer)": {"faults": 2, "still_open": 1, "fault_hours": 4.4},
-                "SW-CORE-01 (switch)": {"faults": 1, "still_open": 0, "fault_hours": 13.0}
-            }},
-            "device_downtime": {"outages": 2, "still_down": 1, "devices": 2,
-                "downtime_hours": 1.5 + faults as f64, "down_so_far_hours": 4.0, "by_device": {
-                "UPS-01 (ups)": {"outages": 1, "still_down": 0, "downtime_hours": 2.5},
-                "SW-CORE-01 (switch)": {"outages": 1, "still_down": 1, "downtime_hours": 0.0, "down_so_far_hours": 4.0}
-            }},
-            "by_engineer": {"Li Na 李娜": {"work_orders": 7, "completed": 6, "complaints": 1}}
-        })
-    };
-    let trend: Vec<_> = (6..=11)
-        .map(|m| period(&format!("2026-{m:02}"), m))
-        .collect();
-    serde_json::json!({
-        "customer": "acme", "customer_name": "Acme Hospital", "period_kind": "month",
-        "current": period("2026-11", 11), "previous": period("2026-10", 10),
-        "trend": trend, "some_future_field": true
-    })
-}
-
 #[test]
 fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
     let mut h = supervisor_app();
@@ -112,7 +78,11 @@ fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
         sent[0].path,
         "/v1/kpis?customer=acme%20hospital&month=2026-11"
     );
-    answer(&mut h, "supervisor.kpis", Ok(ApiReply::json_ok(&summary())));
+    answer(
+        &mut h,
+        "supervisor.kpis",
+        Ok(ApiReply::json_ok(&kpi_summary())),
+    );
     assert!(
         h.query_by_label_contains("Acme Hospital · November 2026")
             .is_some()
@@ -316,7 +286,11 @@ fn the_loaded_summary_is_saved_as_pdf_and_csv_where_the_supervisor_chooses() {
     h.get_by_label("Load").click();
     h.run();
     calls(&mut h);
-    answer(&mut h, "supervisor.kpis", Ok(ApiReply::json_ok(&summary())));
+    answer(
+        &mut h,
+        "supervisor.kpis",
+        Ok(ApiReply::json_ok(&kpi_summary())),
+    );
     calls(&mut h); // the work orders to record feedback against
 
     // PDF: the dialog proposes a name; the file is fetched for the loaded customer and

@@ -3,27 +3,21 @@
 //! and times beside a site's work carry the site's zone label (北京时间).
 
 mod common;
-use common::calls;
+use common::{calls, completed_store, dispatcher_board, window};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use fieldsync::TimestampMs;
-use fieldsync::model::{self, CheckAnswer};
-use fieldsync::status::EventKind;
 use fieldsync::store::{Identity, LocalStore};
 use fieldsync_app::runtime::FromWorker;
 use fieldsync_app::runtime::{ApiAnswer, ApiError, ApiReply};
-use fieldsync_app::{FieldApp, fonts, sample};
+use fieldsync_app::{FieldApp, sample};
 use fieldsync_i18n::{Lang, ThreadLang};
 
 /// Tue 24 Nov 2026 08:30 UTC.
 const NOW: TimestampMs = 1_795_509_000_000;
 
 fn harness(app: FieldApp) -> Harness<'static, FieldApp> {
-    Harness::builder()
-        .with_size([1280.0, 1000.0])
-        .allow_missing_glyphs()
-        .with_context_setup(fonts::install)
-        .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app)
+    window(app, [1280.0, 1000.0])
 }
 
 fn answer(h: &mut Harness<'static, FieldApp>, tag: &str, result: Result<ApiReply, ApiError>) {
@@ -34,38 +28,10 @@ fn answer(h: &mut Harness<'static, FieldApp>, tag: &str, result: Result<ApiReply
     h.run();
 }
 
-/// The sample incident (at a site in Shanghai), completed by the engineer on this store.
-fn completed_store() -> LocalStore {
-    let mut store = LocalStore::open_in_memory().unwrap();
-    let eng = sample::engineer();
-    let id = sample::seed(&mut store, &eng, NOW).unwrap().incident;
-    let me = eng.user_id.as_str();
-    store
-        .edit(id, NOW, |doc| {
-            model::record_event(doc, EventKind::OnSite, me, NOW, Default::default())?;
-            let wo = model::WorkOrder::from_doc(doc)?;
-            for (item_id, item) in wo.checklist_sorted() {
-                let answer = match item.kind.as_str() {
-                    "pass_fail" => CheckAnswer::PassFail("pass".into()),
-                    "reading" => CheckAnswer::Reading(item.min.unwrap_or(1.0)),
-                    "choice" => {
-                        CheckAnswer::Choice(item.choices.first().cloned().unwrap_or_default())
-                    }
-                    _ => CheckAnswer::Text("ok".into()),
-                };
-                model::answer_checklist_item(doc, item_id, &answer, None, me, NOW + 1)?;
-            }
-            model::record_event(doc, EventKind::Completed, me, NOW + 2, Default::default())
-                .map(|_| ())
-        })
-        .unwrap();
-    store
-}
-
 #[test]
 fn review_queue_in_chinese_with_the_sites_clock() {
     let _zh = ThreadLang::set(Lang::ZhCn);
-    let store = completed_store();
+    let (store, _) = completed_store(NOW);
     store.set_identity(&sample::supervisor()).unwrap();
     let mut h = harness(FieldApp::offline(store, NOW + 60_000));
     h.run();
@@ -161,73 +127,10 @@ fn dashboard_in_chinese() {
     );
 }
 
-const WO: &str = "0a8e4d2c-5b1f-4c3e-9d7a-2f6b8c1e4a90";
-/// Wed 18 Nov 2026 01:00 UTC = 09:00 in Shanghai.
-const BOARD_NOW: TimestampMs = 1_794_963_600_000;
-const HOUR: i64 = 3_600_000;
-
-fn dispatcher_board() -> Harness<'static, FieldApp> {
-    let store = LocalStore::open_in_memory().unwrap();
-    store
-        .set_identity(&Identity {
-            user_id: "7d1c2a7e-0000-4000-8000-0000000000d1".into(),
-            username: "dana".into(),
-            display_name: "Dana Dispatcher".into(),
-            role: fieldsync::Role::Dispatcher,
-        })
-        .unwrap();
-    let mut h = harness(FieldApp::offline(store, BOARD_NOW));
-    h.run();
-    calls(&mut h);
-    let ok = |h: &mut Harness<'static, FieldApp>, tag: &str, v: serde_json::Value| {
-        answer(h, tag, Ok(ApiReply::json_ok(&v)));
-    };
-    ok(
-        &mut h,
-        "dispatch.engineers",
-        serde_json::json!([{"user_id": "7d1c2a7e-0000-4000-8000-00000000000b",
-            "username": "zhang.min", "display_name": "张敏", "skills": ["network"],
-            "customers": ["cust-northwind"], "level": 3}]),
-    );
-    ok(
-        &mut h,
-        "dispatch.sites",
-        serde_json::json!([{"doc_id": "site-tower", "name": "北风大厦",
-            "customer_id": "cust-northwind", "customer_name": "北风贸易", "address": "港湾路 1 号"}]),
-    );
-    ok(
-        &mut h,
-        "dispatch.contracts",
-        serde_json::json!([fieldsync::sla::Contract::demo(
-            "cust-northwind",
-            "Asia/Shanghai"
-        )]),
-    );
-    let clock = |due: TimestampMs| {
-        serde_json::json!({"state": "on_track", "target_ms": 2 * HOUR, "due_ms": due,
-            "stopped_at_ms": null, "elapsed_ms": 0, "remaining_ms": 2 * HOUR, "paused_ms": 0})
-    };
-    ok(
-        &mut h,
-        "dispatch.board",
-        serde_json::json!([{
-            "doc_id": WO, "number": "WO-2026-00042", "title": "核心交换机宕机", "kind": "incident",
-            "status": "new", "priority": "P2", "category": "network",
-            "customer_id": "cust-northwind", "site_id": "site-tower", "assignees": [],
-            "device_ids": [], "response_due_ms": BOARD_NOW + 2 * HOUR,
-            "resolution_due_ms": BOARD_NOW + 2 * HOUR, "created_at_ms": BOARD_NOW,
-            "conflict": false,
-            "sla": {"priority": "P2", "response": clock(BOARD_NOW + 2 * HOUR),
-                    "resolution": clock(BOARD_NOW + 2 * HOUR), "paused": false, "warnings": []}
-        }]),
-    );
-    h
-}
-
 #[test]
 fn dispatch_board_in_chinese_with_the_sites_zone_beside_the_due_time() {
     let _zh = ThreadLang::set(Lang::ZhCn);
-    let mut h = dispatcher_board();
+    let mut h = dispatcher_board([1280.0, 1000.0]);
     for label in [
         "调度",
         "派工看板",
@@ -285,7 +188,7 @@ fn dispatch_board_in_chinese_with_the_sites_zone_beside_the_due_time() {
 #[test]
 fn inspection_plan_form_in_chinese() {
     let _zh = ThreadLang::set(Lang::ZhCn);
-    let mut h = dispatcher_board();
+    let mut h = dispatcher_board([1280.0, 1000.0]);
     h.get_by_label("巡检计划").click();
     h.run();
     calls(&mut h);
@@ -361,7 +264,7 @@ fn inspection_plan_form_in_chinese() {
 #[test]
 fn phone_call_form_in_chinese() {
     let _zh = ThreadLang::set(Lang::ZhCn);
-    let mut h = dispatcher_board();
+    let mut h = dispatcher_board([1280.0, 1000.0]);
     h.get_by_label("电话报修 → 故障").click();
     h.run();
     for label in [

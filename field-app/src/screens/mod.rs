@@ -56,64 +56,76 @@ fn nav_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
         )
     });
     let wide = ui.available_width() >= NAV_NAME_MIN_WIDTH;
-    ui.horizontal(|ui| {
-        let brand = ui.label(
-            RichText::new("fieldsync")
-                .strong()
-                .size(18.0)
-                .color(format::BLUE),
-        );
-        if let Some(who) = &who
-            && !wide
-        {
-            brand.on_hover_text(who);
-        }
-        ui.separator();
-        let signed_in = state.identity.is_some();
-        for screen in [
-            Screen::MyWork,
-            Screen::Devices,
-            Screen::NewIncident,
-            Screen::Knowledge,
-            Screen::SyncDetails,
-            Screen::Review,
-            Screen::Dispatch,
-            Screen::Supervisor,
-        ] {
-            let supervisor = state
-                .identity
-                .as_ref()
-                .is_some_and(|i| i.role == fieldsync::Role::Supervisor);
-            if matches!(screen, Screen::Review | Screen::Supervisor) && !supervisor {
-                continue;
-            }
-            let office = state.identity.as_ref().is_some_and(|i| may_see(i.role));
-            if screen == Screen::Dispatch && !office {
-                continue;
-            }
-            let current = state.screen == screen
-                || (screen == Screen::MyWork && state.screen == Screen::WorkOrder);
-            let b = ui.add_enabled(signed_in, egui::Button::selectable(current, screen.title()));
-            if b.clicked() {
-                out.push(Command::Go(screen));
-            }
-        }
-        ui.with_layout(
-            egui::Layout::right_to_left(egui::Align::Center),
-            |ui| match &who {
-                Some(who) => {
-                    language_menu(ui, out);
-                    if wide {
-                        ui.label(who);
-                    }
+    // The language menu (and name) first, at the right; the screens wrap onto a second row
+    // in what is left rather than run under the menu (a supervisor's eight screens do not
+    // fit in one row at 800 px in English).
+    let mut right = Vec::new();
+    egui::Sides::new().shrink_left().show(
+        ui,
+        |ui| {
+            ui.horizontal_wrapped(|ui| {
+                let brand = ui.label(
+                    RichText::new("fieldsync")
+                        .strong()
+                        .size(18.0)
+                        .color(format::BLUE),
+                );
+                if let Some(who) = &who
+                    && !wide
+                {
+                    brand.on_hover_text(who);
                 }
-                None => {
-                    language_menu(ui, out);
-                    ui.label(t!("nav-not-signed-in"));
+                ui.separator();
+                screen_buttons_ui(ui, state, out);
+            });
+        },
+        |ui| match &who {
+            Some(who) => {
+                language_menu(ui, &mut right);
+                if wide {
+                    ui.label(who);
                 }
-            },
-        );
-    });
+            }
+            None => {
+                language_menu(ui, &mut right);
+                ui.label(t!("nav-not-signed-in"));
+            }
+        },
+    );
+    out.append(&mut right);
+}
+
+/// One button per screen this role may open, the current one selected.
+fn screen_buttons_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
+    let signed_in = state.identity.is_some();
+    for screen in [
+        Screen::MyWork,
+        Screen::Devices,
+        Screen::NewIncident,
+        Screen::Knowledge,
+        Screen::SyncDetails,
+        Screen::Review,
+        Screen::Dispatch,
+        Screen::Supervisor,
+    ] {
+        let supervisor = state
+            .identity
+            .as_ref()
+            .is_some_and(|i| i.role == fieldsync::Role::Supervisor);
+        if matches!(screen, Screen::Review | Screen::Supervisor) && !supervisor {
+            continue;
+        }
+        let office = state.identity.as_ref().is_some_and(|i| may_see(i.role));
+        if screen == Screen::Dispatch && !office {
+            continue;
+        }
+        let current = state.screen == screen
+            || (screen == Screen::MyWork && state.screen == Screen::WorkOrder);
+        let b = ui.add_enabled(signed_in, egui::Button::selectable(current, screen.title()));
+        if b.clicked() {
+            out.push(Command::Go(screen));
+        }
+    }
 }
 
 /// The language menu, each language named in itself so anyone can find theirs.

@@ -80,6 +80,14 @@ pub fn status_bar_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>
 
 /// The Sync page: details of the last sync and the quarantine.
 pub fn sync_details_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
+    // The waiting list alone is longer than a 500 px window after a day offline.
+    egui::ScrollArea::vertical()
+        .id_salt("sync_details")
+        .auto_shrink([false, false])
+        .show(ui, |ui| sync_details_body_ui(ui, state, out));
+}
+
+fn sync_details_body_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
     let s = &state.sync;
     ui.heading(t!("screen-sync"));
     egui::Grid::new("sync_grid")

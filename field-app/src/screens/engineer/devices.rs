@@ -59,7 +59,7 @@ pub fn devices_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
         .color(format::GREY),
     );
     let row_h = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
-    let widths = [150.0, 110.0, 200.0, 160.0, 130.0];
+    let widths = column_widths(ui);
     ui.horizontal(|ui| {
         for (h, w) in [
             t!("eng-dev-col-asset-tag"),
@@ -71,9 +71,14 @@ pub fn devices_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
         .iter()
         .zip(widths)
         {
-            cell(ui, w, row_h, egui::Label::new(RichText::new(h).strong()));
+            cell(
+                ui,
+                w,
+                row_h,
+                egui::Label::new(RichText::new(h).strong()).truncate(),
+            );
         }
-        ui.label(RichText::new(t!("eng-dev-col-location")).strong());
+        ui.add(egui::Label::new(RichText::new(t!("eng-dev-col-location")).strong()).truncate());
     });
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
@@ -101,6 +106,23 @@ pub fn devices_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
             }
         });
 }
+
+/// The widths of the columns before the location. All but the asset tag (a link, read
+/// whole) shrink alike when the window is too narrow for them and [`LOCATION_MIN_WIDTH`]
+/// (at 800 px the location column started past the window's edge); their words are elided,
+/// with the full words on hover.
+fn column_widths(ui: &egui::Ui) -> [f32; 5] {
+    const WIDEST: [f32; 5] = [150.0, 110.0, 200.0, 160.0, 130.0];
+    let gaps = ui.spacing().item_spacing.x * WIDEST.len() as f32;
+    let room = ui.available_width() - LOCATION_MIN_WIDTH - gaps - WIDEST[0];
+    let scale = (room / WIDEST[1..].iter().sum::<f32>()).clamp(0.5, 1.0);
+    let mut widths = WIDEST.map(|w| w * scale);
+    widths[0] = WIDEST[0];
+    widths
+}
+
+/// Room kept for the last column, the location, which is elided to what is left.
+const LOCATION_MIN_WIDTH: f32 = 160.0;
 
 /// A fixed-width, left-aligned table cell (columns line up in the virtualised list).
 fn cell(ui: &mut egui::Ui, width: f32, height: f32, widget: impl egui::Widget) -> egui::Response {

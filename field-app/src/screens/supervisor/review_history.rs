@@ -144,13 +144,15 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
     let n = h.changes.as_ref().map_or(0, Vec::len);
     if n > 0 {
         ui.horizontal(|ui| {
-            ui.label(t!("review-history-as-of-change"));
+            let l = ui.label(t!("review-history-as-of-change"));
             h.slider = h.slider.clamp(1, n);
-            let r = ui.add(
-                egui::Slider::new(&mut h.slider, 1..=n)
-                    .integer()
-                    .suffix(t!("review-history-of-n", n = n)),
-            );
+            let r = ui
+                .add(
+                    egui::Slider::new(&mut h.slider, 1..=n)
+                        .integer()
+                        .suffix(t!("review-history-of-n", n = n)),
+                )
+                .labelled_by(l.id);
             // Ask only where the slider comes to rest, not for every change dragged over.
             if r.drag_stopped() || (r.changed() && !r.dragged()) {
                 picked = Some(h.slider);
