@@ -335,3 +335,37 @@ fn the_loaded_summary_is_saved_as_pdf_and_csv_where_the_supervisor_chooses() {
     assert!(!dir.path().join("nov.csv").exists());
     assert!(h.query_by_label_contains("Not saved:").is_some());
 }
+
+#[test]
+fn the_period_is_picked_from_recent_months_and_quarters() {
+    let mut h = supervisor_app();
+    calls(&mut h);
+    // No period yet: this month, on the contracts' clock.
+    let picker = h.get_by_label("Month or quarter");
+    assert_eq!(picker.value().as_deref(), Some("November 2026"));
+    picker.click();
+    h.run();
+    h.get_by_label("October 2026").click();
+    h.run();
+    h.state_mut().state.supervisor.customer = "acme".into();
+    h.run();
+    h.get_by_label("Load").click();
+    h.run();
+    let sent = calls(&mut h);
+    assert_eq!(sent[0].path, "/v1/kpis?customer=acme&month=2026-10");
+
+    h.get_by_label("Month or quarter").click();
+    h.run();
+    assert!(h.query_by_label("Quarters").is_some());
+    // Below the months: scrolled to, as a person would.
+    h.get_by_label("Q3 2026").scroll_to_me();
+    h.run();
+    h.get_by_label("Q3 2026").click();
+    h.run();
+    h.state_mut().state.supervisor.loading = false;
+    h.run();
+    h.get_by_label("Load").click();
+    h.run();
+    let sent = calls(&mut h);
+    assert_eq!(sent[0].path, "/v1/kpis?customer=acme&quarter=2026-Q3");
+}

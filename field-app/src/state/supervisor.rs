@@ -178,6 +178,27 @@ pub fn escape(s: &str) -> String {
         .collect()
 }
 
+/// Months the period picker offers (this one and the 17 before) and quarters (this one and
+/// the 5 before), newest first, as the server names them: `2026-12`, `2026-Q4`.
+pub fn recent_periods(today: chrono::NaiveDate) -> (Vec<String>, Vec<String>) {
+    use chrono::Datelike;
+    let index = today.year() * 12 + today.month0() as i32;
+    let months = (0..18)
+        .map(|back| {
+            let i = index - back;
+            format!("{}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1)
+        })
+        .collect();
+    let quarter = today.year() * 4 + today.month0() as i32 / 3;
+    let quarters = (0..6)
+        .map(|back| {
+            let q = quarter - back;
+            format!("{}-Q{}", q.div_euclid(4), q.rem_euclid(4) + 1)
+        })
+        .collect();
+    (months, quarters)
+}
+
 /// The `/v1/kpis` call for what is typed.
 pub fn kpi_call(customer: &str, period: &str) -> ApiCall {
     ApiCall::get(TAG_KPIS, kpi_path("/v1/kpis", customer, period))
@@ -328,4 +349,27 @@ pub struct DeviceDowntime {
     pub still_down: u64,
     pub downtime_hours: f64,
     pub down_so_far_hours: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::recent_periods;
+
+    #[test]
+    fn recent_periods_cross_year_ends() {
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let (months, quarters) = recent_periods(day("2027-01-15"));
+        assert_eq!(months.len(), 18);
+        assert_eq!(&months[..3], ["2027-01", "2026-12", "2026-11"]);
+        assert_eq!(months[17], "2025-08");
+        assert_eq!(
+            quarters,
+            [
+                "2027-Q1", "2026-Q4", "2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4"
+            ]
+        );
+        let (months, quarters) = recent_periods(day("2026-12-31"));
+        assert_eq!(months[0], "2026-12");
+        assert_eq!(quarters[0], "2026-Q4");
+    }
 }

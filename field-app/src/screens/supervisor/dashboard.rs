@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::state::command::Command;
 use crate::state::supervisor::{
     FEEDBACK_WORK_ORDERS, FeedbackTarget, PeriodFigures, Summary, SummaryFile, SupervisorState,
-    TAG_COMPLAINT, TAG_CUSTOMERS, TAG_SCORE, TAG_WORK_ORDERS, escape, kpi_call,
+    TAG_COMPLAINT, TAG_CUSTOMERS, TAG_SCORE, TAG_WORK_ORDERS, escape, kpi_call, recent_periods,
 };
 use egui::RichText;
 use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Line, Plot, PlotPoints};
@@ -49,6 +49,10 @@ pub fn supervisor_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
 
 fn dashboard_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     ui.heading(t!("dash-title"));
+    let today = chrono::DateTime::from_timestamp_millis(state.now_ms)
+        .unwrap_or_default()
+        .with_timezone(&state.dispatch.zone())
+        .date_naive();
     let s = &mut state.supervisor;
     if !s.customers_asked {
         s.customers_asked = true;
@@ -57,12 +61,8 @@ fn dashboard_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
     ui.horizontal(|ui| {
         let label = ui.label(t!("dash-customer"));
         customer_picker(ui, s, label.id);
-        ui.label(t!("dash-period"));
-        ui.add(
-            egui::TextEdit::singleline(&mut s.period)
-                .hint_text(t!("dash-period-hint"))
-                .desired_width(110.0),
-        );
+        let label = ui.label(t!("dash-period"));
+        period_picker(ui, s, today, label.id);
         let ready = !s.customer.trim().is_empty() && !s.loading;
         if ui
             .add_enabled(ready, egui::Button::new(t!("dash-load")))
@@ -192,6 +192,40 @@ fn figure(v: Option<f64>, unit: Unit) -> String {
         Unit::Pct => t!("dash-value-pct", value = value),
         Unit::Hours => t!("dash-value-hours", value = value),
     }
+}
+
+/// The month or quarter to report, chosen from the recent ones (empty: this month, as the
+/// server reads no period).
+fn period_picker(
+    ui: &mut egui::Ui,
+    s: &mut SupervisorState,
+    today: chrono::NaiveDate,
+    label: egui::Id,
+) {
+    let (months, quarters) = recent_periods(today);
+    let shown = if s.period.trim().is_empty() {
+        period_label(&months[0])
+    } else {
+        period_label(&s.period)
+    };
+    egui::ComboBox::from_id_salt("dash_period")
+        .selected_text(shown)
+        .height(320.0)
+        .show_ui(ui, |ui| {
+            ui.label(RichText::new(t!("dash-period-months")).strong());
+            for m in months {
+                let words = period_label(&m);
+                ui.selectable_value(&mut s.period, m, words);
+            }
+            ui.separator();
+            ui.label(RichText::new(t!("dash-period-quarters")).strong());
+            for q in quarters {
+                let words = period_label(&q);
+                ui.selectable_value(&mut s.period, q, words);
+            }
+        })
+        .response
+        .labelled_by(label);
 }
 
 /// A period as people read it: "November 2026" / "2026年11月", "Q4 2026" / "2026年第4季度"
