@@ -496,6 +496,43 @@ fn sign_in_goes_through_the_worker() {
     assert_eq!(h.state().state.screen, Screen::MyWork);
 }
 
+/// An address handed out with the server's fingerprint: the app trusts that fingerprint
+/// (sent to the worker before the sign-in) and keeps the address without it.
+#[test]
+fn an_address_with_its_fingerprint_trusts_that_certificate() {
+    let store = LocalStore::open_in_memory().unwrap();
+    let mut h = harness(FieldApp::offline(store, NOW), 800.0);
+    h.run();
+    let print = "AB:".repeat(31) + "CD";
+    type_into(
+        &mut h,
+        "Server",
+        &format!("https://hub.example:8443#sha256={}", print.replace(':', "")),
+    );
+    type_into(&mut h, "User name", "li.wei");
+    type_into(&mut h, "Password", "secret");
+    h.get_by_label("Sign in").click();
+    h.run_steps(2);
+    assert!(
+        matches!(
+            h.state().unsent.as_slice(),
+            [ToWorker::TrustCertificate(p), ToWorker::SignIn { server, .. }]
+                if *p == print && server == "https://hub.example:8443"
+        ),
+        "{:?}",
+        h.state().unsent
+    );
+    // A damaged fingerprint is named, and nothing is sent.
+    h.state_mut().unsent.clear();
+    h.state_mut().state.sign_in.busy = false;
+    h.state_mut().state.sign_in.server = "https://hub.example:8443#sha256=AB:CD".into();
+    h.run();
+    h.get_by_label("Sign in").click();
+    h.run();
+    assert!(h.query_by_label_contains("64 hex digits").is_some());
+    assert!(h.state().unsent.is_empty());
+}
+
 /// Hand a document from one store to another as the server would (a whole-document pull).
 fn pull_into(
     from: &mut LocalStore,

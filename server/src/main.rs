@@ -251,6 +251,12 @@ async fn run_server(state: AppState) -> Result<()> {
                 tls.files().cert.display(),
                 tls.fingerprint()
             );
+            // What an administrator hands to engineers: the app trusts it as given.
+            println!(
+                "address for the app: https://<this host>:{}#sha256={}",
+                addr.port(),
+                tls.fingerprint()
+            );
             fieldsync_server::cli::serve::reload_on_sighup(tls.clone());
             Some(tls)
         }

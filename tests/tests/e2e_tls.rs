@@ -212,3 +212,37 @@ async fn a_stalled_handshake_is_dropped() -> Result<(), BoxError> {
     assert!(started.elapsed() >= Duration::from_millis(900));
     Ok(())
 }
+
+/// An address handed out with the fingerprint (`https://…#sha256=…`) is trusted from the
+/// first contact without a question, replaces a pin after the server's certificate really
+/// changed, and a wrong fingerprint is refused before any password is sent.
+#[tokio::test]
+async fn a_fingerprint_given_with_the_address_is_trusted_as_given() -> Result<(), BoxError> {
+    let server = tls_server().await?;
+    let print = fingerprint(&server);
+    let given = format!("{}#sha256={}", server.base_url, print.replace(':', ""));
+    let (url, trusted) = net::split_fingerprint(&given)?;
+    assert_eq!(url, server.base_url);
+    assert_eq!(trusted.as_deref(), Some(print.as_str()));
+
+    // Provisioned: no confirmation asked, pinned at once.
+    let pins = Pins::asking(None, trusted.clone());
+    let token = app_login(&server, &pins, "li.wei", "pw-li").await??;
+    assert!(!token.is_empty());
+    assert_eq!(pins.take_new().as_deref(), Some(print.as_str()));
+
+    // Rotation: the profile's pin is of an old certificate; the new address replaces it.
+    let old = "00:".repeat(31) + "00";
+    let pins = Pins::asking(Some(old), trusted);
+    assert!(app_login(&server, &pins, "li.wei", "pw-li").await?.is_ok());
+    assert_eq!(pins.pinned().as_deref(), Some(print.as_str()));
+
+    // A wrong fingerprint in the address: refused like a changed certificate.
+    let wrong = "AB:".repeat(31) + "CD";
+    let pins = Pins::asking(None, Some(wrong));
+    match app_login(&server, &pins, "li.wei", "pw-li").await? {
+        Err(NetError::CertificateChanged(_)) => {}
+        other => panic!("a wrong fingerprint was not refused: {other:?}"),
+    }
+    Ok(())
+}

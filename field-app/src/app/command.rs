@@ -396,19 +396,28 @@ impl FieldApp {
     fn sign_in(&mut self) {
         let form = &mut self.state.sign_in;
         form.error = None;
-        let server =
-            match crate::runtime::net::check_server_url(&form.server, self.allow_insecure_http) {
-                Ok(s) => s,
-                Err(e) => {
-                    form.error = Some(e.to_string());
-                    return;
-                }
-            };
+        // An address handed out with the certificate's fingerprint is trusted as given.
+        let checked =
+            crate::runtime::net::split_fingerprint(&form.server).and_then(|(a, print)| {
+                crate::runtime::net::check_server_url(&a, self.allow_insecure_http)
+                    .map(|s| (s, print))
+            });
+        let (server, print) = match checked {
+            Ok(s) => s,
+            Err(e) => {
+                form.error = Some(e.to_string());
+                return;
+            }
+        };
         if form.username.trim().is_empty() || form.password.is_empty() {
             form.error = Some(t!("eng-cmd-credentials-missing"));
             return;
         }
         form.busy = true;
+        if let Some(print) = print {
+            self.send(ToWorker::TrustCertificate(print));
+        }
+        let form = &mut self.state.sign_in;
         let msg = ToWorker::SignIn {
             server,
             username: form.username.trim().to_string(),

@@ -136,6 +136,30 @@ pub fn client(pins: Arc<Pins>) -> Result<reqwest::blocking::Client, NetError> {
         .map_err(|e| NetError::Protocol(e.to_string()))
 }
 
+/// An address an administrator hands out with the server's certificate fingerprint,
+/// `https://hub.example:8443#sha256=AB:CD:…` (the 64 hex digits with or without colons): the
+/// address to connect to, and the fingerprint in the form servers print, to trust from the
+/// first contact (provisioning) or to replace a pin after a real certificate change. Without
+/// a `#sha256=` part, the address as given and no fingerprint.
+pub fn split_fingerprint(address: &str) -> Result<(String, Option<String>), NetError> {
+    let text = address.trim();
+    let Some((url, print)) = text.split_once("#sha256=") else {
+        return Ok((text.to_owned(), None));
+    };
+    let hex: String = print.chars().filter(|c| *c != ':').collect();
+    if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(NetError::BadAddress(t!("eng-net-address-fingerprint")));
+    }
+    if !url.trim_start().starts_with("https://") {
+        return Err(NetError::BadAddress(t!(
+            "eng-net-address-fingerprint-https"
+        )));
+    }
+    let upper = hex.to_ascii_uppercase();
+    let pairs: Vec<&str> = (0..64).step_by(2).map(|i| &upper[i..i + 2]).collect();
+    Ok((url.to_owned(), Some(pairs.join(":"))))
+}
+
 /// Check a server address: `https://…`, or plain `http://` only to this machine (a loopback
 /// address or `localhost`) unless the user allowed it explicitly (DESIGN.md, Security).
 ///
@@ -506,6 +530,33 @@ mod tests {
         ] {
             assert_eq!(check_server_url(url, false).as_deref(), Ok(want), "{url}");
         }
+    }
+
+    #[test]
+    fn an_address_can_carry_the_certificate_fingerprint() {
+        let print = "AB:".repeat(31) + "CD";
+        let bare = print.replace(':', "").to_lowercase();
+        for given in [print.clone(), bare] {
+            let (url, got) =
+                split_fingerprint(&format!(" https://hub.example:8443#sha256={given} ")).unwrap();
+            assert_eq!(url, "https://hub.example:8443");
+            assert_eq!(got.as_deref(), Some(print.as_str()));
+        }
+        assert_eq!(
+            split_fingerprint("https://hub.example").unwrap(),
+            ("https://hub.example".to_owned(), None)
+        );
+        for bad in [
+            "https://hub.example#sha256=AB:CD",
+            "https://hub.example#sha256=",
+            &format!("https://hub.example#sha256={}", "ZZ".repeat(32)),
+            &format!("http://127.0.0.1:8080#sha256={}", "AB".repeat(32)),
+        ] {
+            assert!(split_fingerprint(bad).is_err(), "{bad}");
+        }
+        // Any other fragment is still refused by the address check.
+        let (url, _) = split_fingerprint("https://hub.example#x").unwrap();
+        assert!(check_server_url(&url, false).is_err());
     }
 
     #[test]

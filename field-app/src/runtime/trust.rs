@@ -72,14 +72,17 @@ impl Pins {
         })
     }
 
-    /// The app's trust: the saved pin, else the fingerprint the user just confirmed (pinned
-    /// then, and reported by [`Pins::take_new`]); with neither, an unknown self-signed
-    /// certificate is refused and its fingerprint kept for [`Pins::take_unconfirmed`].
+    /// The app's trust: a fingerprint the user confirmed or an administrator handed out
+    /// with the address (pinned then, replacing a saved one, and reported by
+    /// [`Pins::take_new`]), else the saved pin; with neither, an unknown self-signed
+    /// certificate is refused and its fingerprint kept for [`Pins::take_unconfirmed`]. A
+    /// confirmation is only ever offered for a server with no pin, so a saved pin is replaced
+    /// only by a fingerprint given on purpose.
     pub fn asking(pinned: Option<String>, confirmed: Option<String>) -> Arc<Self> {
-        let new = pinned.is_none() && confirmed.is_some();
+        let new = confirmed.is_some() && confirmed != pinned;
         Arc::new(Self {
             state: Mutex::new(PinState {
-                pinned: pinned.or(confirmed),
+                pinned: confirmed.or(pinned),
                 new,
                 ask_first: true,
                 ..PinState::default()
@@ -229,10 +232,19 @@ mod tests {
         assert_eq!(confirmed.decide("AA"), PinDecision::Pinned);
         assert_eq!(confirmed.take_new().as_deref(), Some("AA"), "shown once");
         assert!(matches!(confirmed.decide("BB"), PinDecision::Refused(_)));
-        // A saved pin wins over anything confirmed later for another server.
+        // A saved pin stands unless a fingerprint is given on purpose.
         let saved = Pins::asking(Some("CC".into()), None);
         assert_eq!(saved.decide("CC"), PinDecision::Pinned);
         assert_eq!(saved.take_new(), None);
+        // An administrator's new fingerprint (a replaced certificate) replaces the saved pin:
+        // the new certificate passes and is saved, the old one no longer does.
+        let rotated = Pins::asking(Some("CC".into()), Some("DD".into()));
+        assert_eq!(rotated.decide("DD"), PinDecision::Pinned);
+        assert_eq!(rotated.take_new().as_deref(), Some("DD"));
+        assert!(matches!(rotated.decide("CC"), PinDecision::Refused(_)));
+        // The same fingerprint again is nothing new.
+        let same = Pins::asking(Some("CC".into()), Some("CC".into()));
+        assert_eq!(same.take_new(), None);
     }
 
     #[test]

@@ -65,7 +65,7 @@ sign-in-user = User name
 sign-in-password = Password
 sign-in-busy = Signing in…
 sign-in-pinned = Server certificate trusted on this device (SHA-256): { $fingerprint }. A different certificate is refused.
-sign-in-tofu = A server with a self-signed certificate is shown with its fingerprint on first contact: compare it with the one the server printed before trusting it.
+sign-in-tofu = A server with a self-signed certificate is shown with its fingerprint on first contact: compare it with the one the server printed before trusting it. An address given as https://…#sha256=<fingerprint> is trusted as given (also after the server’s certificate was replaced).
 sync-waiting-list = Waiting to be sent ({ $count })
 sync-waiting-because = Not sent yet: { $why }
 sync-waiting-offline = Not sent yet: this computer is offline; they go with the next sync once it is back.

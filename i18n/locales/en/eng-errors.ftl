@@ -14,6 +14,8 @@ eng-net-address-invalid = the server address is not a valid address
 eng-net-address-no-host = the server address has no host
 eng-net-address-user = the server address must not contain a user name or password (user@host)
 eng-net-address-query = the server address must not contain ? or #
+eng-net-address-fingerprint = the fingerprint after #sha256= must be the 64 hex digits the server printed (pairs may be separated by colons)
+eng-net-address-fingerprint-https = a certificate fingerprint only goes with an https:// address
 eng-net-address-http = plain http:// is only allowed to this machine; use https://{ $rest } (or start the app with --allow-insecure-http)
 eng-net-address-other-scheme = unsupported address scheme “{ $scheme }”: use https://
 eng-net-why-refused = nothing answers at this address: the server is not running there, or the address or port is wrong

@@ -50,7 +50,7 @@ sign-in-user = 用户名
 sign-in-password = 密码
 sign-in-busy = 正在登录…
 sign-in-pinned = 本设备已信任的服务器证书（SHA-256）：{ $fingerprint }。其他证书将被拒绝。
-sign-in-tofu = 使用自签名证书的服务器在首次连接时会显示其指纹：请先与服务器打印的指纹核对，再决定是否信任。
+sign-in-tofu = 使用自签名证书的服务器在首次连接时会显示其指纹：请先与服务器打印的指纹核对，再决定是否信任。以 https://…#sha256=<指纹> 形式提供的地址按给定指纹直接信任（服务器更换证书后同样适用）。
 sync-waiting-list = 等待发送（{ $count }）
 sync-waiting-because = 尚未发送：{ $why }
 sync-waiting-offline = 尚未发送：这台电脑处于离线状态，恢复联网后随下次同步发送。

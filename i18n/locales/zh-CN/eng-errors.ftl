@@ -14,6 +14,8 @@ eng-net-address-invalid = 服务器地址无效
 eng-net-address-no-host = 服务器地址缺少主机名
 eng-net-address-user = 服务器地址不能包含用户名或密码（user@host）
 eng-net-address-query = 服务器地址不能包含 ? 或 #
+eng-net-address-fingerprint = #sha256= 后面必须是服务器打印的 64 位十六进制指纹（可用冒号分隔每两位）
+eng-net-address-fingerprint-https = 证书指纹只能用于 https:// 地址
 eng-net-address-http = 明文 http:// 只允许连接本机；请使用 https://{ $rest }（或以 --allow-insecure-http 启动应用）
 eng-net-address-other-scheme = 不支持的地址协议“{ $scheme }”：请使用 https://
 eng-net-why-refused = 此地址无应答：服务器未在该地址运行，或地址、端口有误

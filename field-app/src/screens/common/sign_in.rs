@@ -8,6 +8,13 @@ use egui::RichText;
 use fieldsync_i18n::t;
 
 pub fn sign_in_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    // A certificate to confirm and the notes below it are taller than a 500 px window.
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| form_ui(ui, state, out));
+}
+
+fn form_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     ui.vertical_centered(|ui| {
         ui.add_space(40.0);
         ui.heading(t!("sign-in-heading"));
