@@ -227,7 +227,8 @@ fn slot_ui(ui: &mut egui::Ui, state: &mut AppState, row: &BoardRow, tz: chrono_t
     let now = state.now_ms;
     let d = &mut state.dispatch;
     let day = d.board.day.unwrap_or_else(|| model::local_date(tz, now));
-    ui.horizontal(|ui| {
+    // Wrapped: in the narrower card of a small window the day goes under the duration.
+    ui.horizontal_wrapped(|ui| {
         ui.label(t!("board-duration"));
         egui::ComboBox::from_id_salt("slot_duration")
             .selected_text(format::duration(d.board.duration_min * MINUTE_MS))

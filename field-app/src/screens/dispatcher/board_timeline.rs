@@ -18,6 +18,9 @@ use fieldsync_i18n::t;
 
 /// Width of the engineers' name column on the timeline.
 const NAME_W: f32 = 150.0;
+/// The hour track is never narrower than this: in a narrower panel the timeline scrolls
+/// sideways (its scroll area scrolls both ways) instead of running out of the panel.
+const TRACK_MIN_W: f32 = 200.0;
 /// Height of the name column's three lines: a row is never lower.
 const ROW_MIN_H: f32 = 52.0;
 /// One lane of blocks: two lines of small text and a margin.
@@ -115,6 +118,9 @@ pub fn timeline_ui(
         });
         return;
     }
+    // As wide as the name column and the shortest track, so the hour header, the rows and
+    // the wrapped "not scheduled" line below them all lay out in that width.
+    ui.set_min_width(NAME_W + 8.0 + TRACK_MIN_W);
     let (day_start, _) = model::day_bounds(tz, day);
     let days: Vec<(String, model::EngineerDay<'_>)> = d
         .engineers
@@ -133,7 +139,7 @@ pub fn timeline_ui(
     let (first_h, last_h) = model::timeline_hours(&windows, tz, day);
     let span_ms = i64::from(last_h - first_h) * HOUR_MS;
     let origin = day_start + i64::from(first_h) * HOUR_MS;
-    let width = (ui.available_width() - NAME_W - 8.0).max(200.0);
+    let width = (ui.available_width() - NAME_W - 8.0).max(TRACK_MIN_W);
     let x_of = |left: f32, ms: TimestampMs| {
         left + ((ms - origin) as f32 / span_ms as f32).clamp(0.0, 1.0) * width
     };

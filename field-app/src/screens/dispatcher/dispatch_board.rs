@@ -105,14 +105,16 @@ pub fn board_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
     let tz = state.dispatch.zone();
     let today = model::local_date(tz, state.now_ms);
     let day = state.dispatch.board.shown_day(tz, state.now_ms);
+    let card_open = state.dispatch.board.selected.is_some();
+    let (queue_w, card_w) = side_widths(ui.available_width(), card_open);
     egui::Panel::left("dispatch_queue")
         .resizable(false)
-        .exact_size(360.0)
+        .exact_size(queue_w)
         .show(ui, |ui| queue_ui(ui, state, out));
-    if state.dispatch.board.selected.is_some() {
+    if card_open {
         egui::Panel::right("dispatch_card")
             .resizable(false)
-            .exact_size(330.0)
+            .exact_size(card_w)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .id_salt("card_scroll")
@@ -159,7 +161,9 @@ pub fn board_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
             ui.label(RichText::new(t!("board-times-in", zone = zone)).color(format::GREY));
         });
         legend_ui(ui);
-        egui::ScrollArea::vertical()
+        // Both ways: the timeline keeps a readable width (see `timeline_ui`), and where
+        // the panel is narrower the dispatcher scrolls sideways to the rest of the day.
+        egui::ScrollArea::both()
             .id_salt("timeline_scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -168,8 +172,26 @@ pub fn board_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
     });
 }
 
+/// The queue's and the card's widths in a board `total` points wide: 360 and 330 where
+/// there is room. With a card open on a narrow window both give way (down to 250 and 270)
+/// so the timeline between them keeps a few hundred points: at 800 px it was squeezed to
+/// 90, and its day row, legend and engineers' lines ran out of it.
+pub fn side_widths(total: f32, card_open: bool) -> (f32, f32) {
+    const QUEUE: (f32, f32) = (250.0, 360.0);
+    const CARD: (f32, f32) = (270.0, 330.0);
+    if !card_open {
+        return (QUEUE.1, CARD.1);
+    }
+    (
+        (total * 0.3).clamp(QUEUE.0, QUEUE.1),
+        (total * 0.3).clamp(CARD.0, CARD.1),
+    )
+}
+
+/// The SLA colours' key; wrapped, each swatch kept with its word, so a narrow timeline
+/// takes it on two lines instead of cutting it.
 fn legend_ui(ui: &mut egui::Ui) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         for (s, word) in [
             (Some(SlaState::OnTrack), t!("board-sla-on-track")),
             (Some(SlaState::AtRisk), t!("board-sla-at-risk")),
@@ -177,8 +199,19 @@ fn legend_ui(ui: &mut egui::Ui) {
             (Some(SlaState::Met), t!("board-sla-met")),
             (None, t!("board-legend-no-sla")),
         ] {
-            ui.label(RichText::new("■").color(sla_color(s)));
-            ui.label(RichText::new(word).small().color(sla_text(ui, s)));
+            // One label that does not wrap: it moves to the next line whole. It is read
+            // (and found) by its word; the swatch is only colour.
+            let mut key = egui::text::LayoutJob::default();
+            let body = egui::TextStyle::Body.resolve(ui.style());
+            let small = egui::TextStyle::Small.resolve(ui.style());
+            key.append("■", 0.0, egui::TextFormat::simple(body, sla_color(s)));
+            key.append(
+                &word,
+                ui.spacing().item_spacing.x,
+                egui::TextFormat::simple(small, sla_text(ui, s)),
+            );
+            ui.add(egui::Label::new(key).extend())
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &word));
         }
     });
 }
@@ -216,20 +249,30 @@ fn priority_title(ui: &egui::Ui, row: &BoardRow) -> egui::text::LayoutJob {
 fn queue_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let tz = state.dispatch.zone();
     let now = state.now_ms;
-    ui.horizontal(|ui| {
-        let n = model::unassigned_queue(&state.dispatch.board.rows, QueueSort::Priority).len();
-        ui.label(
-            RichText::new(t!("board-unassigned", n = n))
-                .strong()
-                .size(16.0),
-        );
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let sort = &mut state.dispatch.board.sort;
-            ui.selectable_value(sort, QueueSort::SlaDue, t!("board-sort-sla-due"));
-            ui.selectable_value(sort, QueueSort::Priority, t!("board-sort-priority"));
-            ui.label(t!("board-sort"));
+    let n = model::unassigned_queue(&state.dispatch.board.rows, QueueSort::Priority).len();
+    let heading = RichText::new(t!("board-unassigned", n = n))
+        .strong()
+        .size(16.0);
+    let sort = &mut state.dispatch.board.sort;
+    // The sort choice sits at the right; in a narrow queue (a card open at 800 px) it
+    // goes under the heading instead of over it.
+    if ui.available_width() >= 320.0 {
+        ui.horizontal(|ui| {
+            ui.label(heading);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.selectable_value(sort, QueueSort::SlaDue, t!("board-sort-sla-due"));
+                ui.selectable_value(sort, QueueSort::Priority, t!("board-sort-priority"));
+                ui.label(t!("board-sort"));
+            });
         });
-    });
+    } else {
+        ui.label(heading);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(t!("board-sort"));
+            ui.selectable_value(sort, QueueSort::Priority, t!("board-sort-priority"));
+            ui.selectable_value(sort, QueueSort::SlaDue, t!("board-sort-sla-due"));
+        });
+    }
     ui.separator();
     let mut clicked = None;
     egui::ScrollArea::vertical()
@@ -283,6 +326,18 @@ fn queue_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
 mod tests {
     use super::*;
     use crate::state::dispatch::dispatch_model::{HOUR_MS, MINUTE_MS};
+
+    #[test]
+    fn side_panels_give_way_to_the_timeline_only_on_a_narrow_board_with_a_card() {
+        // Wide, or no card: the panels as designed.
+        assert_eq!(side_widths(1920.0, true), (360.0, 330.0));
+        assert_eq!(side_widths(1280.0, true), (360.0, 330.0));
+        assert_eq!(side_widths(800.0, false), (360.0, 330.0));
+        // 800 px with a card: the timeline keeps over 250 points (it had 90).
+        let (queue, card) = side_widths(800.0, true);
+        assert!(800.0 - queue - card >= 250.0, "{queue} + {card}");
+        assert!(queue >= 250.0 && card >= 270.0, "{queue} + {card}");
+    }
 
     #[test]
     fn sla_line_without_a_report_uses_due_times() {

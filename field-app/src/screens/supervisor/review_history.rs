@@ -43,13 +43,17 @@ pub(super) fn history_page_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut
     ui.add_space(4.0);
     let mut chosen = None;
     ui.columns(2, |cols| {
-        egui::ScrollArea::vertical()
+        // Both ways, like the changes: a wide checks table stays in its column (it ran
+        // under the changes table at 800 px) and scrolls sideways to its ranges.
+        egui::ScrollArea::both()
             .id_salt("review_report")
             .auto_shrink([false, false])
             .show(&mut cols[0], |ui| {
                 report_side_ui(ui, state, out);
             });
-        egui::ScrollArea::vertical()
+        // Both ways: at 800 px in Chinese the table (times with their zone) is wider than
+        // its half of the page, and its last column ran past the window.
+        egui::ScrollArea::both()
             .id_salt("review_changes")
             .auto_shrink([false, false])
             .show(&mut cols[1], |ui| {
@@ -315,6 +319,9 @@ fn change_text(c: &Change) -> String {
     }
 }
 
+/// The "changed" column shows at least this much ("title, checklist, assignees").
+const CHANGED_MIN_W: f32 = 150.0;
+
 /// The table of changes; returns the change clicked.
 fn changes_ui(ui: &mut egui::Ui, state: &AppState) -> Option<usize> {
     let h = &state.review_history;
@@ -361,8 +368,12 @@ fn changes_ui(ui: &mut egui::Ui, state: &AppState) -> Option<usize> {
                 if received {
                     ui.label(c.received_at_ms.map_or("—".into(), |ms| time_s(ms, zone)));
                 }
-                // Long field lists end in "…"; hovering shows them whole.
-                ui.add(egui::Label::new(change_text(c)).truncate());
+                // Long field lists end in "…"; hovering shows them whole. Never narrower
+                // than a few fields: a squeezed table scrolls sideways to them instead.
+                ui.scope(|ui| {
+                    ui.set_min_width(CHANGED_MIN_W);
+                    ui.add(egui::Label::new(change_text(c)).truncate());
+                });
                 ui.end_row();
             }
         });
