@@ -133,7 +133,10 @@ fn history_table_and_a_past_state_with_a_way_back() {
     assert!(h.query_by_label("Dana Dispatcher").is_some(), "user names");
     // Two changes by the engineer in the table, and the engineer of the report.
     assert_eq!(h.query_all_by_label("Li Wei 李伟").count(), 3);
-    assert!(h.query_by_label("findings, events").is_some(), "fields");
+    assert!(
+        h.query_by_label("findings, status log").is_some(),
+        "fields in words"
+    );
     assert!(
         h.query_by_label(&seconds(NOW + MIN)).is_some(),
         "device time"

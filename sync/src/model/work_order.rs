@@ -395,6 +395,10 @@ pub struct NewWorkOrder {
     pub caller: Option<Caller>,
 }
 
+/// How the commit message of a work order's creation starts (the title follows): readers of
+/// the history word it.
+pub const CREATED_MESSAGE: &str = "create work order";
+
 /// Create a work order document (one commit): header, fields, `created` (and `assigned`)
 /// events.
 pub fn create_work_order(
@@ -455,7 +459,7 @@ pub fn create_work_order(
     for a in &new.assignees {
         assign_in_tx(doc, a, by, now)?;
     }
-    commit(doc, &format!("create work order {}", new.title), now);
+    commit(doc, &format!("{CREATED_MESSAGE} {}", new.title), now);
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! The review queue with a report's history and evidence (photos, signature), and the KPI
 //! dashboard with its device figures.
 
+pub mod change_words;
 pub mod dashboard;
 pub mod devices;
 pub mod evidence;

@@ -5,11 +5,12 @@
 //! comes from this device. The page's state and the answers are in
 //! [`crate::state::review_history`].
 
+use super::change_words::change_text;
 use super::names::{names_of, who};
 use crate::format;
 use crate::state::AppState;
 use crate::state::command::Command;
-use crate::state::review_history::{Change, HistoryState, history_call, show_change};
+use crate::state::review_history::{HistoryState, history_call, show_change};
 use egui::RichText;
 use fieldsync::model::WorkOrder;
 use fieldsync::status::Status;
@@ -125,6 +126,7 @@ fn decision_ui(
 /// The slider over the changes and the "as of" banner; returns a change to show.
 fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) -> Option<usize> {
     let zone = zone_of(state);
+    let names = names_of(state);
     let h = &mut state.review_history;
     let mut picked = None;
     if h.loading {
@@ -189,7 +191,7 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
                     k = k,
                     n = n,
                     who = c.user.clone(),
-                    what = change_text(c)
+                    what = change_text(c, h.current.as_deref(), &names)
                 ),
                 None => t!("review-history-past-state", when = when, k = k, n = n),
             };
@@ -302,23 +304,6 @@ fn time_s(ms: i64, zone: format::Zone) -> String {
     )
 }
 
-/// What a change did: its fields, plus its message when that says more ("events — accepted",
-/// but "findings", not "findings — findings").
-fn change_text(c: &Change) -> String {
-    let fields = c.fields.join(", ");
-    let message = c
-        .message
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty() && *m != fields && !c.fields.iter().any(|f| f == m));
-    match (fields.is_empty(), message) {
-        (true, None) => "—".into(),
-        (true, Some(m)) => m.into(),
-        (false, None) => fields,
-        (false, Some(m)) => format!("{fields} — {m}"),
-    }
-}
-
 /// The "changed" column shows at least this much ("title, checklist, assignees").
 const CHANGED_MIN_W: f32 = 150.0;
 
@@ -334,6 +319,7 @@ fn changes_ui(ui: &mut egui::Ui, state: &AppState) -> Option<usize> {
     };
     crate::screens::common::section(ui, &t!("review-history-changes", count = changes.len()));
     let received = changes.iter().any(|c| c.received_at_ms.is_some());
+    let names = names_of(state);
     let mut clicked = None;
     egui::Grid::new("review_history")
         .striped(true)
@@ -372,7 +358,9 @@ fn changes_ui(ui: &mut egui::Ui, state: &AppState) -> Option<usize> {
                 // than a few fields: a squeezed table scrolls sideways to them instead.
                 ui.scope(|ui| {
                     ui.set_min_width(CHANGED_MIN_W);
-                    ui.add(egui::Label::new(change_text(c)).truncate());
+                    ui.add(
+                        egui::Label::new(change_text(c, h.current.as_deref(), &names)).truncate(),
+                    );
                 });
                 ui.end_row();
             }
@@ -426,7 +414,7 @@ pub fn report_ui(
             ui.end_row();
             if let Some(o) = &folded.outcome {
                 ui.label(t!("review-report-outcome"));
-                ui.label(o);
+                ui.label(i18n::words::outcome(i18n::current(), o));
                 ui.end_row();
             }
             if folded.status == Status::Reopened
