@@ -136,3 +136,4 @@ review-field-plan-id = inspection plan
 review-change-created = created
 review-change-assigned = assigned to { $who }
 review-change-unassigned = { $who } taken off
+review-change-by-server = server

@@ -127,3 +127,4 @@ review-field-plan-id = 巡检计划
 review-change-created = 创建
 review-change-assigned = 指派给 { $who }
 review-change-unassigned = 撤销 { $who } 的指派
+review-change-by-server = 服务器

@@ -16,6 +16,16 @@ pub fn field_words(key: &str) -> String {
         .unwrap_or_else(|| key.to_owned())
 }
 
+/// Who made change `c`: the author's name, or "the server" for the server's own writes
+/// (numbering, SLA due times, office edits), which the history names `server`.
+pub fn author(c: &Change) -> String {
+    if c.user == "server" {
+        t!("review-change-by-server")
+    } else {
+        c.user.clone()
+    }
+}
+
 /// What change `c` did, in the reader's words. `wo` names checklist items; `names` people.
 pub fn change_text(c: &Change, wo: Option<&WorkOrder>, names: &BTreeMap<String, String>) -> String {
     let sep = if i18n::current() == i18n::Lang::ZhCn {
@@ -107,5 +117,10 @@ mod tests {
         );
         // A field this version does not know stays as written; an unknown message adds nothing.
         assert_eq!(text(&change(&["colour"], "paint it")), "colour");
+        let by_server = Change {
+            user: "server".into(),
+            ..Default::default()
+        };
+        assert_eq!(author(&by_server), "服务器");
     }
 }

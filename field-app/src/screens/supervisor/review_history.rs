@@ -5,7 +5,7 @@
 //! comes from this device. The page's state and the answers are in
 //! [`crate::state::review_history`].
 
-use super::change_words::change_text;
+use super::change_words::{author, change_text};
 use super::names::{names_of, who};
 use crate::format;
 use crate::state::AppState;
@@ -190,7 +190,7 @@ fn timeline_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
                     when = when,
                     k = k,
                     n = n,
-                    who = c.user.clone(),
+                    who = author(c),
                     what = change_text(c, h.current.as_deref(), &names)
                 ),
                 None => t!("review-history-past-state", when = when, k = k, n = n),
@@ -349,7 +349,7 @@ fn changes_ui(ui: &mut egui::Ui, state: &AppState) -> Option<usize> {
                 {
                     clicked = Some(k);
                 }
-                ui.label(&c.user);
+                ui.label(author(c));
                 ui.label(time_s(c.device_time_ms, zone));
                 if received {
                     ui.label(c.received_at_ms.map_or("—".into(), |ms| time_s(ms, zone)));
