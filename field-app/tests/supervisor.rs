@@ -1,6 +1,7 @@
 //! The supervisor dashboard (egui_kittest): it asks `/v1/kpis` over the API channel, shows the
 //! figures it gets back, keeps them with their load time when offline, and records a
-//! customer complaint against a work order. No worker runs: the test takes the call from
+//! customer complaint against a work order, and the supervisor writes and saves the notes of
+//! the summary. No worker runs: the test takes the call from
 //! `unsent` and answers it itself.
 
 mod common;
@@ -87,11 +88,13 @@ fn dashboard_shows_loaded_figures_and_keeps_them_offline() {
         h.query_by_label_contains("Acme Hospital · November 2026")
             .is_some()
     );
+    // The supervisor's notes of the loaded customer and period are asked with it.
     // Feedback is recorded against one of the loaded customer's work orders, chosen by
     // number and title: finished ones first, cancelled ones left out.
     let sent = calls(&mut h);
-    assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0].path, "/v1/work-orders?customer=acme&limit=200");
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].path, "/v1/kpis/notes?customer=acme&month=2026-11");
+    assert_eq!(sent[1].path, "/v1/work-orders?customer=acme&limit=200");
     let targets = serde_json::json!([
         {"doc_id": "w-open", "number": "WO-2026-00009", "title": "Printer jam", "status": "assigned"},
         {"doc_id": "w-done", "number": "WO-2026-00003", "title": "Switch down", "status": "approved"},
@@ -368,4 +371,163 @@ fn the_period_is_picked_from_recent_months_and_quarters() {
     h.run();
     let sent = calls(&mut h);
     assert_eq!(sent[0].path, "/v1/kpis?customer=acme&quarter=2026-Q3");
+}
+
+fn notes_reply(period: &str, technical: &str, suggestions: &str, plan: &str) -> ApiReply {
+    ApiReply::json_ok(&serde_json::json!({
+        "customer": "acme", "period": period,
+        "technical_summary": technical, "suggestions": suggestions, "plan_evaluation": plan,
+        "updated_by": "Chen Jing", "updated_at_ms": NOW - 86_400_000,
+    }))
+}
+
+fn notes_box(h: &Harness<'static, FieldApp>, label: &str) -> Option<String> {
+    h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, label)
+        .value()
+}
+
+/// The notes of the loaded summary arrive with it and show in their labelled boxes; what is
+/// typed is saved with "Save notes" (a PUT of the three texts), and the outcome is shown.
+#[test]
+fn the_supervisor_writes_the_notes_of_the_summary_and_saves_them() {
+    let mut h = supervisor_app();
+    calls(&mut h);
+    assert!(
+        h.query_by_label("Save notes").is_none(),
+        "no notes before a summary is loaded"
+    );
+    h.state_mut().state.supervisor.customer = "acme".into();
+    h.state_mut().state.supervisor.period = "2026-11".into();
+    h.run();
+    h.get_by_label("Load").click();
+    h.run();
+    calls(&mut h);
+    answer(
+        &mut h,
+        "supervisor.kpis",
+        Ok(ApiReply::json_ok(&kpi_summary())),
+    );
+    let sent = calls(&mut h);
+    let ask = sent
+        .iter()
+        .find(|c| c.tag == "supervisor.notes")
+        .expect("the notes are asked with the summary");
+    assert!(matches!(ask.method, ApiMethod::Get));
+    assert_eq!(ask.path, "/v1/kpis/notes?customer=acme&month=2026-11");
+    assert!(h.query_by_label_contains("Loading the notes").is_some());
+    // Nothing to save before the stored notes arrive: clicking does nothing.
+    h.get_by_label("Save notes").scroll_to_me();
+    h.run();
+    h.get_by_label("Save notes").click();
+    h.run();
+    assert!(calls(&mut h).is_empty(), "saved before the notes arrived");
+
+    answer(
+        &mut h,
+        "supervisor.notes",
+        Ok(notes_reply(
+            "2026-11",
+            "核心交换机更换光模块后运行正常。",
+            "Replace the UPS batteries.",
+            "",
+        )),
+    );
+    assert_eq!(
+        notes_box(&h, "Technical summary").as_deref(),
+        Some("核心交换机更换光模块后运行正常。")
+    );
+    assert_eq!(
+        notes_box(&h, "Suggestions").as_deref(),
+        Some("Replace the UPS batteries.")
+    );
+    assert!(
+        h.query_by_label_contains("Last written by Chen Jing")
+            .is_some()
+    );
+    // An answer about another period (a summary no longer shown) is not taken.
+    answer(
+        &mut h,
+        "supervisor.notes",
+        Ok(notes_reply("2026-10", "October", "", "")),
+    );
+    assert_eq!(
+        notes_box(&h, "Technical summary").as_deref(),
+        Some("核心交换机更换光模块后运行正常。")
+    );
+
+    let plan = egui::accesskit::Role::MultilineTextInput;
+    h.get_by_role_and_label(plan, "Evaluation of the inspection plan")
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(plan, "Evaluation of the inspection plan")
+        .focus();
+    h.run();
+    h.get_by_role_and_label(plan, "Evaluation of the inspection plan")
+        .type_text("每周三巡检按计划完成，一次延期。");
+    h.run();
+    h.get_by_label("Save notes").scroll_to_me();
+    h.run();
+    h.get_by_label("Save notes").click();
+    h.run();
+    let sent = calls(&mut h);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].tag, "supervisor.notes_save");
+    assert!(matches!(sent[0].method, ApiMethod::Put));
+    assert_eq!(sent[0].path, "/v1/kpis/notes?customer=acme&month=2026-11");
+    match &sent[0].body {
+        ApiBody::Json(v) => assert_eq!(
+            *v,
+            serde_json::json!({
+                "technical_summary": "核心交换机更换光模块后运行正常。",
+                "suggestions": "Replace the UPS batteries.",
+                "plan_evaluation": "每周三巡检按计划完成，一次延期。",
+            })
+        ),
+        other => panic!("not JSON: {other:?}"),
+    }
+    assert!(h.query_by_label("Saving the notes…").is_some());
+    // One save at a time.
+    h.get_by_label("Save notes").click();
+    h.run();
+    assert!(
+        calls(&mut h).is_empty(),
+        "a second save while the first runs"
+    );
+    answer(
+        &mut h,
+        "supervisor.notes_save",
+        Ok(notes_reply(
+            "2026-11",
+            "核心交换机更换光模块后运行正常。",
+            "Replace the UPS batteries.",
+            "每周三巡检按计划完成，一次延期。",
+        )),
+    );
+    assert!(h.query_by_label("Notes saved.").is_some());
+
+    // A refusal is shown with its reason, and the text stays to save again.
+    h.get_by_label("Save notes").click();
+    h.run();
+    assert_eq!(calls(&mut h).len(), 1);
+    let refused = ApiError::Server {
+        status: 400,
+        code: "bad_request".into(),
+        message: "suggestions is 8001 characters long; at most 8000 are kept".into(),
+        refusal: None,
+    };
+    answer(&mut h, "supervisor.notes_save", Err(refused));
+    // One message: the outcome with the server's reason.
+    let shown = format!(
+        "{:?}",
+        h.get_by_label_contains("suggestions is 8001 characters long")
+    );
+    assert!(
+        shown.contains("Notes not saved: the server refused (400)"),
+        "{shown}"
+    );
+    assert!(h.query_by_label("Notes saved.").is_none());
+    assert_eq!(
+        notes_box(&h, "Evaluation of the inspection plan").as_deref(),
+        Some("每周三巡检按计划完成，一次延期。")
+    );
 }

@@ -113,6 +113,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/kpis", get(handlers::kpis::json))
         .route("/v1/kpis.csv", get(handlers::kpis::csv))
         .route("/v1/kpis.pdf", get(handlers::kpis::pdf))
+        .route(
+            "/v1/kpis/notes",
+            get(handlers::kpis::get_notes).put(handlers::kpis::put_notes),
+        )
         .route("/v1/devices", get(handlers::devices::list_records))
         .route(
             "/v1/registered-devices",

@@ -1,5 +1,6 @@
 //! The supervisor dashboard's state: the customer and period asked for, the KPI summary as
-//! `/v1/kpis` sends it, the feedback forms, the calls and the answers folded in.
+//! `/v1/kpis` sends it, the supervisor's notes of the summary (`/v1/kpis/notes`), the
+//! feedback forms, the calls and the answers folded in.
 
 use super::{AppState, Flash};
 use crate::format;
@@ -22,6 +23,96 @@ pub const TAG_CUSTOMERS: &str = "supervisor.customers";
 pub const TAG_FILE: &str = "supervisor.file";
 
 pub const TAG_WORK_ORDERS: &str = "supervisor.work_orders";
+
+/// The stored notes of the loaded summary's customer and period.
+pub const TAG_NOTES: &str = "supervisor.notes";
+
+/// Saving the notes as typed.
+pub const TAG_NOTES_SAVE: &str = "supervisor.notes_save";
+
+/// The most characters the server keeps of each note.
+pub const NOTE_MAX_CHARS: usize = 8_000;
+
+/// The notes of a summary as `/v1/kpis/notes` sends them.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct NotesReply {
+    pub customer: String,
+    pub period: String,
+    pub technical_summary: String,
+    pub suggestions: String,
+    pub plan_evaluation: String,
+    pub updated_by: Option<String>,
+    pub updated_at_ms: Option<TimestampMs>,
+}
+
+/// How the notes last went.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NotesStatus {
+    /// The stored notes could not be fetched (asked again with the next Load).
+    NotLoaded(String),
+    Saved,
+    NotSaved(String),
+}
+
+/// What the supervisor writes into the loaded summary: technical summary (技术总结),
+/// suggestions (建议) and the evaluation of the inspection plan (巡检计划执行评价).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NotesForm {
+    /// The customer and period the notes were asked for (those of the loaded summary).
+    pub asked_for: Option<(String, String)>,
+    /// The stored notes arrived: the boxes can be edited and saved.
+    pub loaded: bool,
+    pub saving: bool,
+    pub technical_summary: String,
+    pub suggestions: String,
+    pub plan_evaluation: String,
+    /// Who wrote the stored notes last, and when.
+    pub written_by: Option<String>,
+    pub written_at_ms: Option<TimestampMs>,
+    pub status: Option<NotesStatus>,
+}
+
+impl NotesForm {
+    /// Is `reply` about the summary the notes are for (an answer about a summary no longer
+    /// shown is dropped)?
+    fn is_for(&self, reply: &NotesReply) -> bool {
+        self.asked_for.as_ref() == Some(&(reply.customer.clone(), reply.period.clone()))
+    }
+
+    fn take(&mut self, reply: NotesReply) {
+        self.loaded = true;
+        self.technical_summary = reply.technical_summary;
+        self.suggestions = reply.suggestions;
+        self.plan_evaluation = reply.plan_evaluation;
+        self.written_by = reply.updated_by;
+        self.written_at_ms = reply.updated_at_ms;
+    }
+
+    /// The `PUT` of the texts as typed.
+    pub fn save_call(&self) -> Option<ApiCall> {
+        let (customer, period) = self.asked_for.as_ref()?;
+        let body = serde_json::json!({
+            "technical_summary": self.technical_summary,
+            "suggestions": self.suggestions,
+            "plan_evaluation": self.plan_evaluation,
+        });
+        Some(ApiCall::put_json(
+            TAG_NOTES_SAVE,
+            kpi_path("/v1/kpis/notes", customer, period),
+            &body,
+        ))
+    }
+}
+
+/// The `/v1/kpis/notes` call for a loaded summary (its customer and the period the server
+/// named).
+pub fn notes_call(summary: &Summary) -> ApiCall {
+    ApiCall::get(
+        TAG_NOTES,
+        kpi_path("/v1/kpis/notes", &summary.customer, &summary.current.period),
+    )
+}
 
 /// A work order feedback can be recorded against (from `GET /v1/work-orders?customer=`).
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -164,6 +255,7 @@ pub struct SupervisorState {
     pub feedback_targets: Option<Vec<FeedbackTarget>>,
     pub complaint_reason: String,
     pub score: i64,
+    pub notes: NotesForm,
 }
 
 /// Query-string escaping for a customer id (letters, digits and `-_.~` pass).
@@ -244,6 +336,10 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
                     s.summary = Some(summary);
                     s.loaded_at_ms = Some(state.now_ms);
                     s.problem = None;
+                    // Notes that did not arrive are asked again with the summary.
+                    if !s.notes.loaded {
+                        s.notes.asked_for = None;
+                    }
                 }
                 Err(e) => s.problem = Some(e),
             }
@@ -251,6 +347,32 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
         (TAG_KPIS, Err(e)) => {
             s.loading = false;
             s.problem = Some(e.to_string());
+        }
+        (TAG_NOTES, Ok(reply)) => match reply.json::<NotesReply>() {
+            Ok(notes) if s.notes.is_for(&notes) => {
+                s.notes.take(notes);
+                s.notes.status = None;
+            }
+            Ok(_) => {}
+            Err(e) => s.notes.status = Some(NotesStatus::NotLoaded(e)),
+        },
+        (TAG_NOTES, Err(e)) => s.notes.status = Some(NotesStatus::NotLoaded(e.to_string())),
+        (TAG_NOTES_SAVE, Ok(reply)) => {
+            s.notes.saving = false;
+            match reply.json::<NotesReply>() {
+                Ok(notes) => {
+                    if s.notes.is_for(&notes) {
+                        s.notes.written_by = notes.updated_by;
+                        s.notes.written_at_ms = notes.updated_at_ms;
+                    }
+                    s.notes.status = Some(NotesStatus::Saved);
+                }
+                Err(e) => s.notes.status = Some(NotesStatus::NotSaved(e)),
+            }
+        }
+        (TAG_NOTES_SAVE, Err(e)) => {
+            s.notes.saving = false;
+            s.notes.status = Some(NotesStatus::NotSaved(e.to_string()));
         }
         (TAG_WORK_ORDERS, Ok(reply)) => {
             s.feedback_targets = reply.json::<Vec<FeedbackTarget>>().ok().map(feedback_order);

@@ -97,3 +97,15 @@ dash-more-devices = … and { $count ->
     [one] { $count } more device
    *[other] { $count } more devices
 }
+dash-notes = Notes for the customer's summary
+dash-notes-hint = Printed in the summary PDF after the figures, as written here.
+dash-notes-loading = Loading the notes…
+dash-notes-not-loaded = The notes could not be loaded: { $error }
+dash-notes-technical = Technical summary
+dash-notes-suggestions = Suggestions
+dash-notes-plan = Evaluation of the inspection plan
+dash-notes-save = Save notes
+dash-notes-saving = Saving the notes…
+dash-notes-saved = Notes saved.
+dash-notes-not-saved = Notes not saved: { $error }
+dash-notes-written = Last written by { $name } at { $when }

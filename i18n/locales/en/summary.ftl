@@ -137,3 +137,8 @@ fault-table-history-quarters = History (mean of the { $count } quarters before)
 fault-table-class = { $class } { $rate } ({ $faults } of { $devices })
 fault-table-note-none = Fault rate = faults ÷ devices in service (CMDB, as recorded now). By device class: no fault was linked to a recorded device.
 fault-table-note = Fault rate = faults ÷ devices in service (CMDB, as recorded now). By device class (faults linked to a device of the class ÷ devices of the class): { $classes }.
+summary-notes-heading = Service manager's summary, { $period }
+summary-notes-by = Written by { $name }, { $when }.
+summary-notes-technical = Technical summary
+summary-notes-suggestions = Suggestions for improving the maintenance
+summary-notes-plan = Evaluation of how the inspection plan was carried out

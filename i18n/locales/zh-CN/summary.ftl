@@ -113,3 +113,8 @@ fault-table-history-quarters = 历史记录参照（前 { $count } 个季度平�
 fault-table-class = { $class } { $rate }（{ $devices } 台中 { $faults } 次）
 fault-table-note-none = 故障率 = 故障数 ÷ 在用设备数（资产台账当前记录）。按设备类别：没有关联到已登记设备的故障。
 fault-table-note = 故障率 = 故障数 ÷ 在用设备数（资产台账当前记录）。按设备类别（该类设备的故障数 ÷ 该类设备数）：{ $classes }。
+summary-notes-heading = 服务经理总结，{ $period }
+summary-notes-by = 撰写：{ $name }，{ $when }。
+summary-notes-technical = 技术总结
+summary-notes-suggestions = 维护管理工作改善建议
+summary-notes-plan = 巡检计划执行情况评价

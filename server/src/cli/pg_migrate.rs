@@ -344,6 +344,20 @@ mod tests {
                 created_at_ms: 5,
             })
             .unwrap();
+        let summary_notes = crate::storage::SummaryNotes {
+            customer_id: "cust-northwind".into(),
+            period: "2026-11".into(),
+            technical_summary: "核心交换机运行正常。".into(),
+            suggestions: "Replace the UPS batteries.".into(),
+            plan_evaluation: "每周三巡检按计划完成。".into(),
+            updated_by: sup.parse().unwrap(),
+            updated_at_ms: 7,
+        };
+        state
+            .db
+            .blocking()
+            .put_summary_notes(&summary_notes)
+            .unwrap();
         let server_actor = state.db.blocking().server_actor().unwrap();
         let docs = state.db.blocking().all_doc_ids().unwrap().len();
         drop(state);
@@ -367,12 +381,19 @@ mod tests {
         assert!(rows("plans").unwrap() > 0);
         assert!(rows("plan_occurrences").unwrap() > 0);
         assert_eq!(rows("notifications"), Some(1));
+        assert_eq!(rows("summary_notes"), Some(1));
 
         let url = target.url.clone();
         let again = tokio::task::spawn_blocking(move || {
             let pg = storage::open(&url).unwrap();
             assert_eq!(pg.blocking().server_actor().unwrap(), server_actor);
             assert_eq!(pg.blocking().list_users().unwrap().len(), 5);
+            assert_eq!(
+                pg.blocking()
+                    .summary_notes("cust-northwind", "2026-11")
+                    .unwrap(),
+                Some(summary_notes)
+            );
             assert_eq!(pg.blocking().all_doc_ids().unwrap().len(), docs);
             let sched = crate::storage::scheduling_of(pg.blocking()).unwrap();
             assert_eq!(sched.list_contracts().unwrap().len(), 3);

@@ -211,6 +211,12 @@ pub trait Storage: Send + Sync + 'static {
     /// Is the blob referenced by a document in the user's briefcase (or uploaded by them)?
     fn blob_visible_to(&self, sha256: &str, user: UserId, role: Role) -> Result<bool>;
 
+    // --- the supervisor's notes of the service summary ---
+    /// The notes of `customer_id` for `period` (`2026-11`, `2026-Q4`), if any were written.
+    fn summary_notes(&self, customer_id: &str, period: &str) -> Result<Option<SummaryNotes>>;
+    /// Write (or replace) the notes of their customer and period.
+    fn put_summary_notes(&self, notes: &SummaryNotes) -> Result<()>;
+
     // --- server identity ---
     /// The server's own Automerge actor id (hex), created once and persisted.
     fn server_actor(&self) -> Result<String>;

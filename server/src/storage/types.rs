@@ -293,3 +293,18 @@ pub struct BlobMeta {
     pub uploaded_by: UserId,
     pub created_at_ms: TimestampMs,
 }
+
+/// What a supervisor writes for one customer and period of the service summary (月度维护服务
+/// 总结报告): the technical summary (技术总结), suggestions for improving the maintenance
+/// (建议) and the evaluation of how the inspection plan was carried out (巡检计划执行评价).
+/// `period` is named as `/v1/kpis` names it: `2026-11` or `2026-Q4`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SummaryNotes {
+    pub customer_id: String,
+    pub period: String,
+    pub technical_summary: String,
+    pub suggestions: String,
+    pub plan_evaluation: String,
+    pub updated_by: UserId,
+    pub updated_at_ms: TimestampMs,
+}

@@ -3,7 +3,9 @@
 //! (faults per period by category, service levels, phone resolution, inspections on time) and
 //! breakdowns by category, engineer and device (recorded downtime, and fault time).
 //! Offline it keeps the last loaded figures and says when they were loaded. Below, the office
-//! records a customer complaint or a return-visit score against a work order.
+//! records a customer complaint or a return-visit score against a work order. Between the
+//! two, once a summary is loaded, the supervisor writes its notes (technical summary,
+//! suggestions, evaluation of the inspection plan), which the summary PDF prints.
 
 use crate::format;
 use crate::runtime::messages::ApiCall;
@@ -11,8 +13,9 @@ use crate::screens::common::category_label;
 use crate::state::AppState;
 use crate::state::command::Command;
 use crate::state::supervisor::{
-    FEEDBACK_WORK_ORDERS, FeedbackTarget, PeriodFigures, Summary, SummaryFile, SupervisorState,
-    TAG_COMPLAINT, TAG_CUSTOMERS, TAG_SCORE, TAG_WORK_ORDERS, escape, kpi_call, recent_periods,
+    FEEDBACK_WORK_ORDERS, FeedbackTarget, NOTE_MAX_CHARS, NotesForm, NotesStatus, PeriodFigures,
+    Summary, SummaryFile, SupervisorState, TAG_COMPLAINT, TAG_CUSTOMERS, TAG_SCORE,
+    TAG_WORK_ORDERS, escape, kpi_call, notes_call, recent_periods,
 };
 use egui::RichText;
 use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Line, Plot, PlotPoints};
@@ -105,7 +108,87 @@ fn dashboard_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
         ui.add_space(12.0);
         ui.label(t!("dash-empty"));
     }
+    notes_ui(ui, s, out);
     feedback_ui(ui, s, out);
+}
+
+/// The supervisor's notes of the loaded summary: asked for with each new summary, three
+/// labelled boxes, "Save notes" and how the last save went.
+fn notes_ui(ui: &mut egui::Ui, s: &mut SupervisorState, out: &mut Vec<Command>) {
+    let Some(summary) = &s.summary else {
+        return;
+    };
+    let key = (summary.customer.clone(), summary.current.period.clone());
+    let n = &mut s.notes;
+    if n.asked_for.as_ref() != Some(&key) {
+        *n = NotesForm {
+            asked_for: Some(key),
+            ..NotesForm::default()
+        };
+        out.push(Command::Api(notes_call(summary)));
+    }
+    crate::screens::common::section(ui, &t!("dash-notes"));
+    ui.label(RichText::new(t!("dash-notes-hint")).color(egui::Color32::GRAY));
+    if !n.loaded {
+        match &n.status {
+            Some(NotesStatus::NotLoaded(e)) => {
+                ui.label(RichText::new(t!("dash-notes-not-loaded", error = e)).color(format::RED))
+            }
+            _ => ui.label(RichText::new(t!("dash-notes-loading")).color(egui::Color32::GRAY)),
+        };
+    }
+    let loaded = n.loaded;
+    for (title, text) in [
+        (t!("dash-notes-technical"), &mut n.technical_summary),
+        (t!("dash-notes-suggestions"), &mut n.suggestions),
+        (t!("dash-notes-plan"), &mut n.plan_evaluation),
+    ] {
+        let label = ui.label(RichText::new(title).strong());
+        ui.add_enabled(
+            loaded,
+            egui::TextEdit::multiline(text)
+                .desired_rows(4)
+                .desired_width(f32::INFINITY)
+                .char_limit(NOTE_MAX_CHARS),
+        )
+        .labelled_by(label.id);
+    }
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .add_enabled(
+                loaded && !n.saving,
+                egui::Button::new(t!("dash-notes-save")),
+            )
+            .clicked()
+            && let Some(call) = n.save_call()
+        {
+            n.saving = true;
+            n.status = None;
+            out.push(Command::Api(call));
+        }
+        if n.saving {
+            ui.label(RichText::new(t!("dash-notes-saving")).color(egui::Color32::GRAY));
+        }
+        match &n.status {
+            Some(NotesStatus::Saved) => {
+                ui.label(RichText::new(t!("dash-notes-saved")).color(format::GREEN));
+            }
+            Some(NotesStatus::NotSaved(e)) => {
+                ui.label(RichText::new(t!("dash-notes-not-saved", error = e)).color(format::RED));
+            }
+            _ => {}
+        }
+        if let (Some(name), Some(at)) = (&n.written_by, n.written_at_ms) {
+            ui.label(
+                RichText::new(t!(
+                    "dash-notes-written",
+                    name = name,
+                    when = format::time(at)
+                ))
+                .color(egui::Color32::GRAY),
+            );
+        }
+    });
 }
 
 /// "Save PDF…" / "Save CSV…" of the loaded summary (fetched from the server when a place to

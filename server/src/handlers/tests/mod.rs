@@ -4,4 +4,5 @@ mod http;
 mod scheduling;
 mod service_desk;
 mod sessions;
+mod summary_notes;
 mod supervisor;

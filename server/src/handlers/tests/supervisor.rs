@@ -796,7 +796,7 @@ async fn summary_timing() {
         let t2 = std::time::Instant::now();
         let report = crate::kpis::report("acme", &records, period, now);
         let t3 = std::time::Instant::now();
-        let pdf = crate::report::summary::render(&report, fieldsync_i18n::Lang::En).map(|p| p.len());
+        let pdf = crate::report::summary::render(&report, None, fieldsync_i18n::Lang::En).map(|p| p.len());
         eprintln!(
             "gather {} samples (truncated: {truncated}): {:?}; compute 6 periods: {:?}; PDF ({pdf:?} bytes): {:?}",
             samples.len(),

@@ -1,7 +1,9 @@
 //! The customer's service summary for a month or quarter as an A4 PDF: the key figures
 //! against the previous period, the trend over six periods (faults by category, SLA /
 //! first-time fix / phone resolution / inspection adherence / satisfaction percentages),
-//! faults by category, work by engineer, inspection plan adherence and device fault time.
+//! faults by category, work by engineer, inspection plan adherence and device fault time;
+//! then what the supervisor wrote (technical summary, suggestions, evaluation of the
+//! inspection plan), as written.
 
 use super::chart::{self, Series};
 use super::layout::{BLACK, Col, Layout, RED, Row};
@@ -522,8 +524,57 @@ fn device_fault_time(l: &mut Layout, k: &PeriodKpis, lang: Lang) {
     l.paragraph(&sentence(lang, &note), 8.5, BLACK);
 }
 
-/// Lay the summary out in `lang` (the customer's) and write the PDF.
-pub fn render(r: &KpiReport, lang: Lang) -> Result<Vec<u8>, ReportError> {
+/// What the supervisor wrote for the summary's customer and period (技术总结, 建议,
+/// 巡检计划执行评价), and who last wrote it.
+#[derive(Clone, Debug)]
+pub struct Notes {
+    pub technical_summary: String,
+    pub suggestions: String,
+    pub plan_evaluation: String,
+    /// Display name.
+    pub written_by: String,
+    pub written_at_ms: TimestampMs,
+}
+
+/// The supervisor's notes after the figures: each text written under its heading, as
+/// written; nothing at all when every text is blank.
+fn notes(l: &mut Layout, n: &Notes, r: &KpiReport, lang: Lang) {
+    let parts: Vec<(&str, &str)> = [
+        ("summary-notes-technical", n.technical_summary.as_str()),
+        ("summary-notes-suggestions", n.suggestions.as_str()),
+        ("summary-notes-plan", n.plan_evaluation.as_str()),
+    ]
+    .into_iter()
+    .filter(|(_, text)| !text.trim().is_empty())
+    .collect();
+    if parts.is_empty() {
+        return;
+    }
+    l.ensure(120.0);
+    l.heading(&tl!(
+        lang,
+        "summary-notes-heading",
+        period = &r.current.period
+    ));
+    l.paragraph(
+        &tl!(
+            lang,
+            "summary-notes-by",
+            name = &n.written_by,
+            when = when(n.written_at_ms, &r.time_zone, lang)
+        ),
+        7.5,
+        super::layout::GREY,
+    );
+    for (id, text) in parts {
+        l.heading(&lang.tr(id));
+        l.paragraph(text.trim_end(), 9.5, BLACK);
+    }
+}
+
+/// Lay the summary out in `lang` (the customer's) with the supervisor's `written` notes, if
+/// any, and write the PDF.
+pub fn render(r: &KpiReport, written: Option<&Notes>, lang: Lang) -> Result<Vec<u8>, ReportError> {
     let fonts = fonts::fonts().map_err(ReportError::NoFont)?;
     let title = period_title(&r.current.period, lang);
     // The customer reads its own name; the internal customer id is not for it.
@@ -573,6 +624,9 @@ pub fn render(r: &KpiReport, lang: Lang) -> Result<Vec<u8>, ReportError> {
     inspections(&mut l, k, lang);
     device_downtime(&mut l, k, lang);
     device_fault_time(&mut l, k, lang);
+    if let Some(n) = written {
+        notes(&mut l, n, r, lang);
+    }
     let footer = tl!(lang, "summary-footer", customer = name, period = &title);
     let doc_title = tl!(lang, "summary-doc-title", period = &title);
     l.finish(fonts, &doc_title, &footer)

@@ -88,7 +88,7 @@ fn the_summary_shows_phone_resolution_inspections_and_device_fault_time() {
     assert_eq!((i.planned, i.done_on_time, i.late, i.missed), (4, 2, 1, 1));
     assert!(r.current.phone_resolutions > 0);
     assert!(r.current.device_faults.fault_hours.is_some());
-    let pdf = render(&r, fieldsync_i18n::Lang::En).unwrap();
+    let pdf = render(&r, None, fieldsync_i18n::Lang::En).unwrap();
     if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
         std::fs::write(std::path::Path::new(&dir).join("summary-more.pdf"), &pdf).unwrap();
     }
@@ -140,6 +140,7 @@ fn without_plans_or_devices_the_summary_says_so() {
     };
     let pdf = render(
         &kpis::report("acme", &records, period, end),
+        None,
         fieldsync_i18n::Lang::En,
     )
     .unwrap();
@@ -193,5 +194,78 @@ fn the_kpi_spreadsheet_is_in_the_customers_language() {
     for line in zh.lines().skip(1) {
         let cells: Vec<&str> = line.split(',').collect();
         assert_ne!(cells[0], cells[2], "no words for {}", cells[2]);
+    }
+}
+
+/// The supervisor's notes follow the figures under headings in the customer's language, the
+/// texts as written (Chinese in the embedded font); blank notes or none add nothing.
+#[test]
+fn the_supervisors_notes_follow_the_figures_in_the_customers_language() {
+    use fieldsync_i18n::Lang;
+    if let Err(e) = fonts::fonts() {
+        eprintln!("SKIPPED: {e}");
+        return;
+    }
+    let period = Period::parse("2026-11").unwrap();
+    let (_, end) = period.range_ms();
+    let r = kpis::report("acme", &records(period), period, end);
+    let notes = super::Notes {
+        technical_summary: "核心交换机SW-CORE-01本月两次端口故障，已更换光模块。".into(),
+        suggestions: "Replace the UPS batteries before winter.\nKeep a spare switch on site."
+            .into(),
+        plan_evaluation: "每周三巡检按计划完成，一次延期。".into(),
+        written_by: "陈静".into(),
+        written_at_ms: end + 2 * 24 * HOUR,
+    };
+    let text_of = |notes: Option<&super::Notes>, lang| {
+        crate::testing::pdf_text(&render(&r, notes, lang).unwrap())
+            .expect("pdftotext (poppler-utils) reads the PDF back")
+    };
+    let zh = text_of(Some(&notes), Lang::ZhCn);
+    for needle in [
+        "服务经理总结，2026-11",
+        "撰写：陈静",
+        "技术总结",
+        "维护管理工作改善建议",
+        "巡检计划执行情况评价",
+        "核心交换机SW-CORE-01本月两次端口故障，已更换光模块。",
+        "Replace the UPS batteries before winter.",
+        "Keep a spare switch on site.",
+        "每周三巡检按计划完成，一次延期。",
+    ] {
+        assert!(zh.contains(needle), "{needle:?} missing from:\n{zh}");
+    }
+    // After the figures.
+    let figures = zh.find("巡检计划执行情况，2026-11").unwrap();
+    assert!(zh.find("服务经理总结").unwrap() > figures, "{zh}");
+    let en = text_of(Some(&notes), Lang::En);
+    for needle in [
+        "Service manager's summary, 2026-11",
+        "Written by 陈静",
+        "Technical summary",
+        "Suggestions for improving the maintenance",
+        "Evaluation of how the inspection plan was carried out",
+        "每周三巡检按计划完成，一次延期。",
+    ] {
+        assert!(en.contains(needle), "{needle:?} missing from:\n{en}");
+    }
+    // Only what was written gets a heading.
+    let partial = super::Notes {
+        technical_summary: "  \n".into(),
+        plan_evaluation: String::new(),
+        ..notes.clone()
+    };
+    let en = text_of(Some(&partial), Lang::En);
+    assert!(en.contains("Keep a spare switch on site."), "{en}");
+    assert!(!en.contains("Technical summary"), "{en}");
+    assert!(!en.contains("inspection plan was carried out"), "{en}");
+    let blank = super::Notes {
+        suggestions: " ".into(),
+        ..partial
+    };
+    for notes in [None, Some(&blank)] {
+        let en = text_of(notes, Lang::En);
+        assert!(!en.contains("Service manager's summary"), "{en}");
+        assert!(!en.contains("Written by"), "{en}");
     }
 }

@@ -244,6 +244,19 @@ CREATE INDEX work_orders_number ON work_orders(number);
     r#"
 ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'access';
 "#,
+    // 8: the supervisor's notes of a customer's service summary (same table as SQLite's).
+    r#"
+CREATE TABLE summary_notes (
+    customer_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    technical_summary TEXT NOT NULL,
+    suggestions TEXT NOT NULL,
+    plan_evaluation TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at_ms BIGINT NOT NULL,
+    PRIMARY KEY (customer_id, period)
+);
+"#,
 ];
 
 /// Bring the schema up to date, one transaction per step; returns the version in place.

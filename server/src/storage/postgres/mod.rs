@@ -582,6 +582,59 @@ impl super::Storage for PgStorage {
         Some(self)
     }
 
+    fn summary_notes(
+        &self,
+        customer_id: &str,
+        period: &str,
+    ) -> Result<Option<super::SummaryNotes>> {
+        self.with(|c| {
+            let row = c.query_opt(
+                "SELECT customer_id, period, technical_summary, suggestions, plan_evaluation,
+                        updated_by, updated_at_ms
+                 FROM summary_notes WHERE customer_id = $1 AND period = $2",
+                &[&customer_id, &period],
+            )?;
+            row.map(|r| {
+                Ok(super::SummaryNotes {
+                    customer_id: col(&r, 0)?,
+                    period: col(&r, 1)?,
+                    technical_summary: col(&r, 2)?,
+                    suggestions: col(&r, 3)?,
+                    plan_evaluation: col(&r, 4)?,
+                    updated_by: parse(&r, 5)?,
+                    updated_at_ms: col(&r, 6)?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn put_summary_notes(&self, n: &super::SummaryNotes) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO summary_notes (customer_id, period, technical_summary, suggestions,
+                     plan_evaluation, updated_by, updated_at_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (customer_id, period) DO UPDATE SET
+                     technical_summary = EXCLUDED.technical_summary,
+                     suggestions = EXCLUDED.suggestions,
+                     plan_evaluation = EXCLUDED.plan_evaluation,
+                     updated_by = EXCLUDED.updated_by,
+                     updated_at_ms = EXCLUDED.updated_at_ms",
+                &[
+                    &n.customer_id,
+                    &n.period,
+                    &n.technical_summary,
+                    &n.suggestions,
+                    &n.plan_evaluation,
+                    &n.updated_by.to_string(),
+                    &n.updated_at_ms,
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
     fn job_lease(&self, job: &str, wait: Option<Duration>) -> Result<Option<super::JobLease>> {
         advisory_lease(&self.target, job, wait)
     }

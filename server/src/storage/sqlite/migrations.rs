@@ -247,6 +247,20 @@ CREATE INDEX work_orders_number ON work_orders(number);
     r#"
 ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'access';
 "#,
+    // What a supervisor writes into a customer's service summary of a month or quarter
+    // (technical summary, suggestions, evaluation of the inspection plan), and who last did.
+    r#"
+CREATE TABLE summary_notes (
+    customer_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    technical_summary TEXT NOT NULL,
+    suggestions TEXT NOT NULL,
+    plan_evaluation TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (customer_id, period)
+);
+"#,
 ];
 
 /// Bring the schema up to date in one transaction per step; returns the version in place.

@@ -10,7 +10,9 @@ mod projections;
 mod readers;
 mod scheduling;
 
-use super::{BlobMeta, DeviceRow, NewToken, NewUser, Result, Session, StorageError, UserRecord};
+use super::{
+    BlobMeta, DeviceRow, NewToken, NewUser, Result, Session, StorageError, SummaryNotes, UserRecord,
+};
 use fieldsync::{DeviceId, Role, TimestampMs, UserId};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::Path;
@@ -718,6 +720,47 @@ impl super::Storage for SqliteStorage {
 
     fn scheduling(&self) -> Option<&dyn super::SchedulingStore> {
         Some(self)
+    }
+
+    fn summary_notes(&self, customer_id: &str, period: &str) -> Result<Option<SummaryNotes>> {
+        let conn = self.reader()?;
+        Ok(conn
+            .query_row(
+                "SELECT customer_id, period, technical_summary, suggestions, plan_evaluation,
+                        updated_by, updated_at_ms
+                 FROM summary_notes WHERE customer_id = ?1 AND period = ?2",
+                params![customer_id, period],
+                |r| {
+                    Ok(SummaryNotes {
+                        customer_id: r.get(0)?,
+                        period: r.get(1)?,
+                        technical_summary: r.get(2)?,
+                        suggestions: r.get(3)?,
+                        plan_evaluation: r.get(4)?,
+                        updated_by: parse_col(5, r.get(5)?)?,
+                        updated_at_ms: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn put_summary_notes(&self, n: &SummaryNotes) -> Result<()> {
+        self.conn().execute(
+            "INSERT OR REPLACE INTO summary_notes (customer_id, period, technical_summary,
+                 suggestions, plan_evaluation, updated_by, updated_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                n.customer_id,
+                n.period,
+                n.technical_summary,
+                n.suggestions,
+                n.plan_evaluation,
+                n.updated_by.to_string(),
+                n.updated_at_ms
+            ],
+        )?;
+        Ok(())
     }
 
     fn server_actor(&self) -> Result<String> {
