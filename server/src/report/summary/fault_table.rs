@@ -16,7 +16,7 @@ pub(super) fn fault_table(l: &mut Layout, r: &KpiReport, lang: Lang) {
     l.heading(&tl!(
         lang,
         "fault-table-heading",
-        period = &r.current.period
+        period = &super::period_title(&r.current.period, lang)
     ));
     let titles: Vec<(String, f32)> = std::iter::once((lang.tr("fault-table-corner"), 2.6))
         .chain(t.columns.iter().map(|c| {

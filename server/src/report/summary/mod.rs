@@ -296,7 +296,11 @@ fn trend(l: &mut Layout, r: &KpiReport, lang: Lang) {
 }
 
 fn categories(l: &mut Layout, k: &PeriodKpis, lang: Lang) {
-    l.heading(&tl!(lang, "summary-by-category", period = &k.period));
+    l.heading(&tl!(
+        lang,
+        "summary-by-category",
+        period = &period_title(&k.period, lang)
+    ));
     if k.faults == 0 {
         l.paragraph(&lang.tr("summary-no-faults"), 9.0, BLACK);
         return;
@@ -319,7 +323,11 @@ fn categories(l: &mut Layout, k: &PeriodKpis, lang: Lang) {
 }
 
 fn engineers(l: &mut Layout, k: &PeriodKpis, lang: Lang) {
-    l.heading(&tl!(lang, "summary-by-engineer", period = &k.period));
+    l.heading(&tl!(
+        lang,
+        "summary-by-engineer",
+        period = &period_title(&k.period, lang)
+    ));
     if k.by_engineer.is_empty() {
         l.paragraph(&lang.tr("summary-no-work-orders"), 9.0, BLACK);
         return;
@@ -364,7 +372,11 @@ fn engineers(l: &mut Layout, k: &PeriodKpis, lang: Lang) {
 
 fn inspections(l: &mut Layout, k: &PeriodKpis, lang: Lang) {
     l.ensure(90.0);
-    l.heading(&tl!(lang, "summary-inspections", period = &k.period));
+    l.heading(&tl!(
+        lang,
+        "summary-inspections",
+        period = &period_title(&k.period, lang)
+    ));
     let Some(i) = &k.inspections else {
         l.paragraph(&lang.tr("summary-no-plans"), 9.0, BLACK);
         return;
@@ -408,7 +420,11 @@ fn adherence_row(i: &InspectionAdherence) -> Row {
 
 fn device_downtime(l: &mut Layout, k: &PeriodKpis, lang: Lang) {
     l.ensure(120.0);
-    l.heading(&tl!(lang, "summary-downtime", period = &k.period));
+    l.heading(&tl!(
+        lang,
+        "summary-downtime",
+        period = &period_title(&k.period, lang)
+    ));
     let d: &DeviceDowntime = &k.device_downtime;
     if d.by_device.is_empty() {
         l.paragraph(&lang.tr("summary-no-outages"), 9.0, BLACK);
@@ -476,7 +492,11 @@ fn sentence(lang: Lang, clauses: &[String]) -> String {
 
 fn device_fault_time(l: &mut Layout, k: &PeriodKpis, lang: Lang) {
     l.ensure(120.0);
-    l.heading(&tl!(lang, "summary-fault-time", period = &k.period));
+    l.heading(&tl!(
+        lang,
+        "summary-fault-time",
+        period = &period_title(&k.period, lang)
+    ));
     let d: &DeviceFaults = &k.device_faults;
     if d.by_device.is_empty() {
         l.paragraph(&lang.tr("summary-no-device-faults"), 9.0, BLACK);
@@ -554,7 +574,7 @@ fn notes(l: &mut Layout, n: &Notes, r: &KpiReport, lang: Lang) {
     l.heading(&tl!(
         lang,
         "summary-notes-heading",
-        period = &r.current.period
+        period = &period_title(&r.current.period, lang)
     ));
     l.paragraph(
         &tl!(

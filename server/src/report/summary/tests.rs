@@ -100,7 +100,7 @@ fn the_summary_shows_phone_resolution_inspections_and_device_fault_time() {
         // The customer reads their name (the internal id is the office's, not theirs).
         "Harbour Hospital 港湾医院",
         // The scheme's 故障率考核 table, in English (cells wrap, so short needles).
-        "Fault rate assessment, 2026-11",
+        "Fault rate assessment, November 2026",
         "Faults this month",
         "Overall fault rate",
         "This quarter",
@@ -109,10 +109,10 @@ fn the_summary_shows_phone_resolution_inspections_and_device_fault_time() {
         "Fault rate (faults ÷ devices)",
         "Resolved by phone (no visit)",
         "Inspections done on time",
-        "Inspection plan adherence, 2026-11",
-        "Device fault time, 2026-11",
+        "Inspection plan adherence, November 2026",
+        "Device fault time, November 2026",
         "Not downtime",
-        "Device downtime, 2026-11",
+        "Device downtime, November 2026",
         "Device downtime (recorded)",
         "SW-CORE-01 (switch)",
         "Resolved by phone",
@@ -223,7 +223,7 @@ fn the_supervisors_notes_follow_the_figures_in_the_customers_language() {
     };
     let zh = text_of(Some(&notes), Lang::ZhCn);
     for needle in [
-        "服务经理总结，2026-11",
+        "服务经理总结，2026年11月",
         "撰写：陈静",
         "技术总结",
         "维护管理工作改善建议",
@@ -236,11 +236,11 @@ fn the_supervisors_notes_follow_the_figures_in_the_customers_language() {
         assert!(zh.contains(needle), "{needle:?} missing from:\n{zh}");
     }
     // After the figures.
-    let figures = zh.find("巡检计划执行情况，2026-11").unwrap();
+    let figures = zh.find("巡检计划执行情况，2026年11月").unwrap();
     assert!(zh.find("服务经理总结").unwrap() > figures, "{zh}");
     let en = text_of(Some(&notes), Lang::En);
     for needle in [
-        "Service manager's summary, 2026-11",
+        "Service manager's summary, November 2026",
         "Written by 陈静",
         "Technical summary",
         "Suggestions for improving the maintenance",
