@@ -15,7 +15,9 @@ pub mod prc;
 #[cfg(test)]
 mod tests;
 
-pub use calendar::{BusinessCalendar, BusinessHours, Calendar, local_instant, parse_hhmm};
+pub use calendar::{
+    BusinessCalendar, BusinessHours, Calendar, DayFilter, local_instant, parse_hhmm,
+};
 pub use clock::{
     BusinessTimes, ClockReport, ClockWarning, SlaEvent, SlaReport, SlaState, SlaSubject,
 };

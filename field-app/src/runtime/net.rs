@@ -387,6 +387,19 @@ pub fn sync(
     Ok((decoded, sent, bytes.len()))
 }
 
+/// A JSON answer read, or the server's refusal as an error.
+fn json_answer<T: serde::de::DeserializeOwned>(
+    resp: reqwest::blocking::Response,
+) -> Result<T, NetError> {
+    let status = resp.status();
+    let retry = retry_after(resp.headers());
+    let body = resp.bytes().map_err(send_error)?;
+    if !status.is_success() {
+        return Err(status_error(status, retry, &body));
+    }
+    serde_json::from_slice(&body).map_err(|e| NetError::Protocol(e.to_string()))
+}
+
 /// `POST /v1/auth/refresh`: a new access token for this device's refresh token.
 pub fn refresh(
     client: &reqwest::blocking::Client,
@@ -400,13 +413,7 @@ pub fn refresh(
         })
         .send()
         .map_err(send_error)?;
-    let status = resp.status();
-    let retry = retry_after(resp.headers());
-    let body = resp.bytes().map_err(send_error)?;
-    if !status.is_success() {
-        return Err(status_error(status, retry, &body));
-    }
-    serde_json::from_slice(&body).map_err(|e| NetError::Protocol(e.to_string()))
+    json_answer(resp)
 }
 
 /// `POST /v1/devices/numbers`: lease a block of `year`'s work-order numbers to this device.
@@ -422,13 +429,7 @@ pub fn lease_numbers(
         .json(&NumberLeaseRequest { year })
         .send()
         .map_err(send_error)?;
-    let status = resp.status();
-    let retry = retry_after(resp.headers());
-    let body = resp.bytes().map_err(send_error)?;
-    if !status.is_success() {
-        return Err(status_error(status, retry, &body));
-    }
-    serde_json::from_slice(&body).map_err(|e| NetError::Protocol(e.to_string()))
+    json_answer(resp)
 }
 
 /// `PUT /v1/blobs/{sha256}`: upload one attachment (idempotent: the name is its hash).

@@ -27,24 +27,7 @@ pub struct DeviceFilter {
     pub device_type: Option<String>,
 }
 
-/// Which of the rule's dates get a visit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DayFilter {
-    /// Every date the rule produces.
-    #[default]
-    Every,
-    /// Only the site's working days: statutory holidays are skipped and 调休 make-up
-    /// Saturdays/Sundays count. With `FREQ=DAILY` this is "every working day"; with a weekly
-    /// rule it is "Wednesdays, except on holidays".
-    WorkingDays,
-}
-
-impl DayFilter {
-    fn is_every(&self) -> bool {
-        *self == DayFilter::Every
-    }
-}
+pub use fieldsync::sla::DayFilter;
 
 /// An inspection plan (the JSON body of `/v1/plans`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

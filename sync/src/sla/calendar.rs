@@ -304,3 +304,24 @@ pub fn local_instant(tz: Tz, date: NaiveDate, minutes: u32) -> TimestampMs {
     // Unreachable for real zones; fall back to reading the wall time as UTC.
     ndt.and_utc().timestamp_millis()
 }
+
+/// Which dates an inspection plan's rule visits (a plan's `day_filter`, shared by the hub's
+/// generator and the app's plan form, so both spell it the same).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayFilter {
+    /// Every date the rule produces.
+    #[default]
+    Every,
+    /// Only the site's working days: statutory holidays are skipped and 调休 make-up
+    /// Saturdays/Sundays count. With `FREQ=DAILY` this is "every working day"; with a weekly
+    /// rule it is "Wednesdays, except on holidays".
+    WorkingDays,
+}
+
+impl DayFilter {
+    /// The default, which a plan does not write (`skip_serializing_if`).
+    pub fn is_every(&self) -> bool {
+        *self == DayFilter::Every
+    }
+}

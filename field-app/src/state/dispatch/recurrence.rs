@@ -5,24 +5,9 @@
 
 use chrono::Weekday;
 use fieldsync_i18n::{self as i18n, t};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Which of the rule's dates get a visit (the server's `day_filter`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DayFilter {
-    #[default]
-    Every,
-    /// Only working days of the site's calendar: holidays skipped, 调休 days included.
-    WorkingDays,
-}
-
-impl DayFilter {
-    pub fn is_every(&self) -> bool {
-        *self == DayFilter::Every
-    }
-}
+pub use fieldsync::sla::DayFilter;
 
 /// How often, as the builder offers it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
