@@ -923,3 +923,41 @@ fn every_answer_updates_the_one_connectivity_state() {
     assert!(h.query_by_label("online").is_some(), "busy is not offline");
     assert!(h.query_by_label_contains("offline for").is_none());
 }
+
+/// The work order's log names other people from the directory kept on this device, not by
+/// their ids (the dispatcher who accepted on the engineer's behalf here).
+#[test]
+fn the_log_names_people_from_the_directory() {
+    use fieldsync::model::{self, EventExtra};
+    use fieldsync::status::EventKind;
+    const DANA: &str = "7d1c2a7e-0000-4000-8000-0000000000d1";
+    let mut store = LocalStore::open_in_memory().unwrap();
+    let ids = sample::seed(&mut store, &sample::engineer(), NOW).unwrap();
+    store
+        .edit(ids.incident, NOW, |d| {
+            model::record_event(d, EventKind::Accepted, DANA, NOW, EventExtra::default())
+                .map(|_| ())
+        })
+        .unwrap();
+    accept_all(&mut store);
+    let mut h = harness(FieldApp::offline(store, NOW), 3000.0);
+    h.run();
+    let open = fieldsync_app::state::command::Command::OpenWorkOrder(ids.incident);
+    h.state_mut().apply_for_test(open.clone());
+    h.run();
+    assert!(
+        h.query_by_label("user 7d1c2a7e").is_some(),
+        "an id while nobody is known"
+    );
+    h.state_mut().state.people = fieldsync_app::state::people::People::from_saved(Some(
+        &serde_json::json!([{"user_id": DANA, "display_name": "Dana 调度", "role": "dispatcher"}])
+            .to_string(),
+    ));
+    h.state_mut().apply_for_test(open);
+    h.run();
+    assert!(
+        h.query_by_label("Dana 调度").is_some(),
+        "named from the directory"
+    );
+    assert!(h.query_by_label("user 7d1c2a7e").is_none());
+}

@@ -329,7 +329,8 @@ impl FieldApp {
         let me = self.state.identity.clone();
         let loaded = views::load_work_order(&mut lock(&self.store), id, me.as_ref(), None);
         match loaded {
-            Ok(v) => {
+            Ok(mut v) => {
+                views::name_people(&mut v, &self.state.people);
                 self.state.work_order = Some(v);
                 self.state.screen = Screen::WorkOrder;
             }

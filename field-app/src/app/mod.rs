@@ -207,6 +207,7 @@ impl FieldApp {
             match views::load_work_order(&mut store, v.id, me.as_ref(), Some(v.drafts.clone())) {
                 Ok(mut nv) => {
                     nv.notice = v.notice;
+                    views::name_people(&mut nv, &self.state.people);
                     self.state.work_order = Some(nv);
                 }
                 // It left the briefcase (e.g. reassigned): back to the list.

@@ -262,6 +262,16 @@ pub fn load_work_order(
 
 /// Map Automerge actors (hex) to user ids, learned from the events each actor appended; the
 /// store's own actor is "you".
+/// Name the people a work order's log and conflicts mention from the directory this device
+/// keeps (`state::people`), where the view has no better name (its own user is "you").
+pub fn name_people(view: &mut WorkOrderView, people: &crate::state::people::People) {
+    for p in people.iter() {
+        view.names
+            .entry(p.user_id.clone())
+            .or_insert_with(|| p.display_name.clone());
+    }
+}
+
 fn actor_users(doc: &impl ReadDoc, mine: &automerge::ActorId) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     out.insert(mine.to_hex_string(), "you".to_string());
