@@ -460,7 +460,14 @@ impl Worker {
             years.push(today.year() + 1);
         }
         for year in years {
-            let left = lock(&self.store).numbers_left(year).unwrap_or(0);
+            let left = match lock(&self.store).numbers_left(year) {
+                Ok(left) => left,
+                Err(e) => {
+                    // Unreadable: lease nothing now (a lease would be lost), say why.
+                    tracing::warn!(year, "reading the leased numbers: {e}");
+                    continue;
+                }
+            };
             if left >= NUMBERS_LOW {
                 continue;
             }

@@ -395,9 +395,12 @@ pub struct NewWorkOrder {
     pub caller: Option<Caller>,
 }
 
-/// How the commit message of a work order's creation starts (the title follows): readers of
-/// the history word it.
+/// How the commit messages of some edits start (a title, user id or item id follows), so
+/// readers of the history can word them: written here, read by the app's history page.
 pub const CREATED_MESSAGE: &str = "create work order";
+pub const ASSIGN_MESSAGE: &str = "assign";
+pub const UNASSIGN_MESSAGE: &str = "unassign";
+pub const CHECKLIST_MESSAGE: &str = "checklist";
 
 /// Create a work order document (one commit): header, fields, `created` (and `assigned`)
 /// events.
@@ -576,7 +579,7 @@ pub fn assign(
     now: TimestampMs,
 ) -> Result<(), ModelError> {
     assign_in_tx(doc, user, by, now)?;
-    commit(doc, &format!("assign {user}"), now);
+    commit(doc, &format!("{ASSIGN_MESSAGE} {user}"), now);
     Ok(())
 }
 
@@ -586,7 +589,7 @@ pub fn unassign(doc: &mut AutoCommit, user: &str, now: TimestampMs) -> Result<()
     if doc.get(&assignees, user)?.is_some() {
         doc.delete(&assignees, user)?;
     }
-    commit(doc, &format!("unassign {user}"), now);
+    commit(doc, &format!("{UNASSIGN_MESSAGE} {user}"), now);
     Ok(())
 }
 
@@ -666,7 +669,7 @@ pub fn answer_checklist_item(
     }
     doc.put(&item, "by", by)?;
     doc.put(&item, "at_ms", now)?;
-    commit(doc, &format!("checklist {item_id}"), now);
+    commit(doc, &format!("{CHECKLIST_MESSAGE} {item_id}"), now);
     Ok(())
 }
 
@@ -680,7 +683,7 @@ pub fn set_check_note(
 ) -> Result<(), ModelError> {
     let item = checklist_item(doc, item_id)?;
     doc.put(&item, "note", note.trim())?;
-    commit(doc, &format!("checklist {item_id} note"), now);
+    commit(doc, &format!("{CHECKLIST_MESSAGE} {item_id} note"), now);
     Ok(())
 }
 
@@ -694,7 +697,11 @@ pub fn set_check_follow_up(
 ) -> Result<(), ModelError> {
     let item = checklist_item(doc, item_id)?;
     doc.put(&item, "follow_up", incident.to_string())?;
-    commit(doc, &format!("checklist {item_id} follow-up"), now);
+    commit(
+        doc,
+        &format!("{CHECKLIST_MESSAGE} {item_id} follow-up"),
+        now,
+    );
     Ok(())
 }
 

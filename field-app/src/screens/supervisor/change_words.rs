@@ -57,17 +57,22 @@ fn message_words(
     if let Some(kind) = EventKind::parse(m) {
         return Some(i18n::words::event(i18n::current(), kind));
     }
-    if m.starts_with(fieldsync::model::work_order::CREATED_MESSAGE) {
+    use fieldsync::model::work_order::{
+        ASSIGN_MESSAGE, CHECKLIST_MESSAGE, CREATED_MESSAGE, UNASSIGN_MESSAGE,
+    };
+    if m.starts_with(CREATED_MESSAGE) {
         return Some(t!("review-change-created"));
     }
+    // "<prefix> <rest>": the argument after one of the model's message prefixes.
+    let after = |prefix: &str| m.strip_prefix(prefix).and_then(|r| r.strip_prefix(' '));
     let name = |id: &str| super::names::who(names, id);
-    if let Some(user) = m.strip_prefix("unassign ") {
+    if let Some(user) = after(UNASSIGN_MESSAGE) {
         return Some(t!("review-change-unassigned", who = name(user)));
     }
-    if let Some(user) = m.strip_prefix("assign ") {
+    if let Some(user) = after(ASSIGN_MESSAGE) {
         return Some(t!("review-change-assigned", who = name(user)));
     }
-    if let Some(rest) = m.strip_prefix("checklist ") {
+    if let Some(rest) = after(CHECKLIST_MESSAGE) {
         let id = rest.split(' ').next().unwrap_or_default();
         let label = wo
             .and_then(|w| w.checklist.get(id))
