@@ -19,6 +19,7 @@ mod search_bench;
 mod server_proc;
 mod store_bench;
 mod sync_bench;
+mod tick_during_sync;
 mod vs_samod;
 
 use bound::{Outcome, within};
@@ -75,7 +76,10 @@ fn main() -> anyhow::Result<()> {
         )
     };
     match scenario {
-        Scenario::Store => tables.push(store_bench::run()?),
+        Scenario::Store => {
+            tables.push(store_bench::run()?);
+            tables.push(tick_during_sync::run()?);
+        }
         Scenario::Wire => tables.push(sync_bench::one_field_edit()?),
         Scenario::Micro => tables.push(micro::run()?),
         Scenario::Search => tables.push(search_bench::run()?),
@@ -134,6 +138,7 @@ fn main() -> anyhow::Result<()> {
                 })),
             );
             tables.push(store_bench::run()?);
+            tables.push(tick_during_sync::run()?);
         }
     }
     for t in tables {

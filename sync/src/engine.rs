@@ -86,70 +86,129 @@ impl LocalStore {
 
     /// Apply an answer in one transaction: results, quarantine, pulled documents, removals,
     /// and the new cursor. If this fails nothing is stored and the same request can be resent.
+    /// A caller that shares the store with a UI applies it in slices instead ([`Applying`]).
     pub fn apply_sync(
         &mut self,
         out: &Outgoing,
         resp: SyncResponse,
         now: TimestampMs,
     ) -> Result<SyncReport> {
-        let mut report = SyncReport {
+        let mut applying = Applying::new(resp);
+        loop {
+            if let Some(report) = applying.step(self, out, usize::MAX, now)? {
+                return Ok(report);
+            }
+        }
+    }
+}
+
+/// An answer applied in slices of about `budget` bytes of pulled documents, one transaction
+/// each, so whoever shares the store (the app's UI thread ticking a checklist item) waits for
+/// one slice, never for a whole page. The cursor moves in the last slice only: if applying
+/// stops half-way, the next sync receives the same page again, and merging a document twice
+/// changes nothing.
+pub struct Applying {
+    resp: SyncResponse,
+    /// Results (accepted, quarantined) are applied with the first slice.
+    results_done: bool,
+    /// The first pulled document not applied yet.
+    next_pull: usize,
+    report: SyncReport,
+}
+
+impl Applying {
+    pub fn new(resp: SyncResponse) -> Self {
+        let report = SyncReport {
             more: resp.more,
             ..Default::default()
         };
-        let identity = self.identity()?;
-        // Work out every new state first; then write them all in one transaction.
+        Applying {
+            resp,
+            results_done: false,
+            next_pull: 0,
+            report,
+        }
+    }
+
+    /// Apply the next slice (at least one pulled document, more while under `budget` bytes);
+    /// `Some(report)` once the whole answer is applied and the cursor has moved.
+    pub fn step(
+        &mut self,
+        store: &mut LocalStore,
+        out: &Outgoing,
+        budget: usize,
+        now: TimestampMs,
+    ) -> Result<Option<SyncReport>> {
+        let resp = &self.resp;
+        let report = &mut self.report;
+        let identity = store.identity()?;
+        // Work out every new state of this slice first; then write them in one transaction.
         let mut docs: HashMap<DocId, (DocKind, AutoCommit, Vec<ChangeHash>)> = HashMap::new();
         let mut quarantined: Vec<(DocId, DocKind, Vec<u8>, String, String)> = Vec::new();
         let mut accepted: Vec<(DocId, Vec<ChangeHash>)> = Vec::new();
         let mut dropped: Vec<DocId> = Vec::new();
         let mut received_whole: HashMap<DocId, Vec<u8>> = HashMap::new();
 
-        for result in &resp.results {
-            let Some(pushed) = out.pushed.get(&result.doc_id) else {
-                continue;
-            };
-            let Some(kind) = self.kind_of(result.doc_id)? else {
-                continue;
-            };
-            match &result.outcome {
-                PushOutcome::Accepted { .. } => {
-                    // Only the shared heads move; the document itself is unchanged.
-                    report.accepted += 1;
-                    accepted.push((result.doc_id, pushed.heads.clone()));
-                }
-                PushOutcome::Rejected { code, reason } => {
-                    let mut doc = self.doc(result.doc_id)?;
-                    quarantined.push((
-                        result.doc_id,
-                        kind,
-                        doc.save(),
-                        code.as_str().into(),
-                        reason.clone(),
-                    ));
-                    report
-                        .rejected
-                        .push((result.doc_id, code.as_str().into(), reason.clone()));
-                    let actor = self.actor().clone();
-                    match reset_to_shared(
-                        &mut doc,
-                        &pushed.base,
-                        kind,
-                        identity.as_ref(),
-                        actor,
-                        now,
-                    )? {
-                        Some(reset) => {
-                            docs.insert(result.doc_id, (kind, reset, pushed.base.clone()));
+        if !self.results_done {
+            for result in &resp.results {
+                let Some(pushed) = out.pushed.get(&result.doc_id) else {
+                    continue;
+                };
+                let Some(kind) = store.kind_of(result.doc_id)? else {
+                    continue;
+                };
+                match &result.outcome {
+                    PushOutcome::Accepted { .. } => {
+                        // Only the shared heads move; the document itself is unchanged.
+                        report.accepted += 1;
+                        accepted.push((result.doc_id, pushed.heads.clone()));
+                    }
+                    PushOutcome::Rejected { code, reason } => {
+                        let mut doc = store.doc(result.doc_id)?;
+                        quarantined.push((
+                            result.doc_id,
+                            kind,
+                            doc.save(),
+                            code.as_str().into(),
+                            reason.clone(),
+                        ));
+                        report
+                            .rejected
+                            .push((result.doc_id, code.as_str().into(), reason.clone()));
+                        let actor = store.actor().clone();
+                        match reset_to_shared(
+                            &mut doc,
+                            &pushed.base,
+                            kind,
+                            identity.as_ref(),
+                            actor,
+                            now,
+                        )? {
+                            Some(reset) => {
+                                docs.insert(result.doc_id, (kind, reset, pushed.base.clone()));
+                            }
+                            // The server never had this document: nothing shared to return
+                            // to, so it lives on only in quarantine (unless the answer also
+                            // sends it, in this slice or a later one).
+                            None if resp.pull.iter().any(|p| p.doc_id == result.doc_id) => {}
+                            None => dropped.push(result.doc_id),
                         }
-                        // The server never had this document: nothing shared to return to, so
-                        // it lives on only in quarantine.
-                        None => dropped.push(result.doc_id),
                     }
                 }
             }
         }
 
-        for pull in &resp.pull {
+        let pulls = &resp.pull;
+        let first = self.next_pull;
+        let mut end = first;
+        let mut bytes = 0usize;
+        while end < pulls.len() && (end == first || bytes < budget) {
+            bytes = bytes.saturating_add(pulls[end].bytes.len());
+            end += 1;
+        }
+        let last = end == pulls.len();
+
+        for pull in &pulls[first..end] {
             report.pulled += 1;
             let acked = accepted
                 .iter()
@@ -157,12 +216,12 @@ impl LocalStore {
                 .map(|(_, h)| h.clone());
             let entry = match docs.remove(&pull.doc_id) {
                 Some(e) => Some(e),
-                None if self.contains(pull.doc_id)? => {
+                None if store.contains(pull.doc_id)? => {
                     let synced = match acked {
                         Some(h) => h,
-                        None => self.synced_heads(pull.doc_id)?,
+                        None => store.synced_heads(pull.doc_id)?,
                     };
-                    Some((pull.kind, self.doc(pull.doc_id)?, synced))
+                    Some((pull.kind, store.doc(pull.doc_id)?, synced))
                 }
                 None => None,
             };
@@ -187,7 +246,7 @@ impl LocalStore {
                 None => {
                     let doc = AutoCommit::load(&pull.bytes)
                         .map_err(unreadable)?
-                        .with_actor(self.actor().clone());
+                        .with_actor(store.actor().clone());
                     (pull.kind, doc, Vec::new(), false)
                 }
             };
@@ -204,12 +263,12 @@ impl LocalStore {
         }
 
         let mut removed: Vec<DocId> = Vec::new();
-        for id in &resp.removed {
+        for id in resp.removed.iter().filter(|_| last) {
             let clean = match docs.get_mut(id) {
                 Some((_, doc, synced)) => sorted(&doc.get_heads()) == sorted(synced),
                 None => match accepted.iter().find(|(a, _)| a == id) {
-                    Some((_, heads)) => self.heads(*id)? == sorted(heads),
-                    None => !self.is_dirty(*id)?,
+                    Some((_, heads)) => store.heads(*id)? == sorted(heads),
+                    None => !store.is_dirty(*id)?,
                 },
             };
             if clean {
@@ -217,9 +276,9 @@ impl LocalStore {
                 removed.push(*id);
             }
         }
-        report.removed = removed.len();
+        report.removed += removed.len();
 
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = store.conn.unchecked_transaction()?;
         for (id, kind, bytes, code, reason) in &quarantined {
             crate::store::exec_cached(
                 &tx,
@@ -256,10 +315,11 @@ impl LocalStore {
             unindex(&tx, *id)?;
             crate::store::exec_cached(&tx, "DELETE FROM docs WHERE doc_id = ?1", [id.to_string()])?;
         }
-        for (key, value) in [
+        let moved = [
             ("cursor", resp.cursor.to_string()),
             ("last_sync_ms", now.to_string()),
-        ] {
+        ];
+        for (key, value) in moved.iter().filter(|_| last) {
             crate::store::exec_cached(
                 &tx,
                 "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -268,12 +328,14 @@ impl LocalStore {
         }
         tx.commit()?;
         for id in dropped.iter().chain(&removed) {
-            self.forget_cached(*id);
+            store.forget_cached(*id);
         }
         for (id, (_, doc, _)) in docs {
-            self.cache_doc(id, doc);
+            store.cache_doc(id, doc);
         }
-        Ok(report)
+        self.results_done = true;
+        self.next_pull = end;
+        Ok(last.then(|| std::mem::take(&mut self.report)))
     }
 }
 

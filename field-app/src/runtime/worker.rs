@@ -10,6 +10,7 @@ use super::session;
 use super::store::{SharedStore, lock, meta};
 use super::trust::Pins;
 use fieldsync::TimestampMs;
+use fieldsync::engine::Applying;
 use fieldsync::store::Identity;
 use fieldsync::wire::LoginRequest;
 use fieldsync_i18n::t;
@@ -24,6 +25,9 @@ pub const BACKOFF_START: Duration = Duration::from_secs(5);
 pub const BACKOFF_MAX: Duration = Duration::from_secs(300);
 /// Page size the app asks for, so a large first sync shows progress.
 const PAGE_BYTES: u64 = 2 * 1024 * 1024;
+/// Pulled bytes applied per hold of the store lock: a slice takes milliseconds, so the UI
+/// thread never waits long for the store while a page is applied.
+const APPLY_SLICE_BYTES: usize = 128 * 1024;
 /// Lease more work-order numbers when fewer than this many are left (a lease brings 20).
 const NUMBERS_LOW: i64 = 10;
 
@@ -507,9 +511,15 @@ impl Worker {
                 other => other,
             };
             let (resp, up, down) = answer.map_err(SyncError::Net)?;
-            let report = lock(&self.store)
-                .apply_sync(&out, resp, now_ms())
-                .map_err(|e| SyncError::Store(e.to_string()))?;
+            // In slices, so a tick on the UI thread waits for one slice, not the whole page.
+            let mut applying = Applying::new(resp);
+            let now = now_ms();
+            let report = loop {
+                let step = applying.step(&mut lock(&self.store), &out, APPLY_SLICE_BYTES, now);
+                if let Some(report) = step.map_err(|e| SyncError::Store(e.to_string()))? {
+                    break report;
+                }
+            };
             summary.round_trips += 1;
             summary.bytes_up += up;
             summary.bytes_down += down;

@@ -471,6 +471,76 @@ fn paging_delivers_everything() {
     assert_eq!(eng.store.search_devices("SN00017", 10).unwrap().len(), 1);
 }
 
+#[test]
+fn an_answer_applied_in_slices_keeps_edits_made_between_them_and_moves_the_cursor_last() {
+    let mut hub = MemoryHub::new();
+    let mut disp = Device::new("disp", Role::Dispatcher);
+    let mut eng = Device::new("eng", Role::Engineer);
+    let ids: Vec<DocId> = (0..3)
+        .map(|_| {
+            disp.store
+                .create(DocKind::WorkOrder, T0, |d, id| {
+                    wo::create_work_order(d, id, &new_wo(&["eng"]), "disp", T0)
+                })
+                .unwrap()
+        })
+        .collect();
+    disp.sync(&mut hub);
+    eng.sync(&mut hub);
+    // The dispatcher edits all three; the engineer's answer brings them in three slices.
+    for (i, id) in ids.iter().enumerate() {
+        disp.store
+            .edit(*id, T0 + 1, |d| {
+                wo::set_findings(d, &format!("office {i}"), T0 + 1)
+            })
+            .unwrap();
+    }
+    disp.sync(&mut hub);
+    let cursor_before = eng.store.cursor().unwrap();
+    let out = eng.store.prepare_sync(None).unwrap();
+    let resp = hub.sync("eng", &out.request, T0 + 2);
+    assert_eq!(resp.pull.len(), 3);
+    let mut applying = Applying::new(resp);
+    let mut slices = 0;
+    let report = loop {
+        slices += 1;
+        let step = applying.step(&mut eng.store, &out, 1, T0 + 2).unwrap();
+        if let Some(report) = step {
+            break report;
+        }
+        assert_eq!(
+            eng.store.cursor().unwrap(),
+            cursor_before,
+            "the cursor moves with the last slice only"
+        );
+        // The UI thread writes between two slices, to every document (applied or not yet).
+        for id in &ids {
+            eng.store
+                .edit(*id, T0 + 3, |d| {
+                    wo::set_findings(d, &format!("site {slices}"), T0 + 3)
+                })
+                .unwrap();
+        }
+    };
+    assert_eq!(slices, 3, "one slice per document at a one-byte budget");
+    assert_eq!(report.pulled, 3);
+    assert_ne!(eng.store.cursor().unwrap(), cursor_before);
+    // Nothing written between the slices is lost: it goes up on the next sync and merges.
+    assert!(eng.store.pending_count().unwrap() > 0);
+    assert!(eng.sync(&mut hub).rejected.is_empty());
+    disp.sync(&mut hub);
+    for id in &ids {
+        let office = text_of(&disp.store.doc(*id).unwrap(), "findings");
+        let site = text_of(&eng.store.doc(*id).unwrap(), "findings");
+        assert_eq!(office, site, "both sides converge");
+        assert!(
+            site.contains("site 2"),
+            "the last edit between slices survives: {site}"
+        );
+    }
+    assert_eq!(eng.store.pending_count().unwrap(), 0);
+}
+
 // ---- property test: convergence with nothing lost ----
 
 #[derive(Clone, Debug)]
@@ -495,6 +565,9 @@ enum Step {
         replica: usize,
         lose_answer: bool,
         duplicate: bool,
+        /// Apply one pulled document per slice, and stop (the app quits) after this many
+        /// slices; `None`: the whole answer in one transaction.
+        slices: Option<usize>,
     },
 }
 
@@ -509,13 +582,18 @@ fn step(replicas: usize) -> impl Strategy<Value = Step> {
         r.clone().prop_map(|replica| Step::Note { replica }),
         (r.clone(), any::<u8>()).prop_map(|(replica, version)| Step::Firmware { replica, version }),
         (r.clone(), 0usize..6).prop_map(|(replica, kind)| Step::Status { replica, kind }),
-        (r, any::<bool>(), any::<bool>()).prop_map(|(replica, lose_answer, duplicate)| {
-            Step::Sync {
+        (
+            r,
+            any::<bool>(),
+            any::<bool>(),
+            proptest::option::of(1usize..3)
+        )
+            .prop_map(|(replica, lose_answer, duplicate, slices)| Step::Sync {
                 replica,
                 lose_answer,
                 duplicate,
-            }
-        }),
+                slices,
+            }),
     ]
 }
 
@@ -565,12 +643,21 @@ proptest! {
                         made.extend(devs[*replica].store.doc(wo_id).unwrap().get_heads());
                     }
                 }
-                Step::Sync { replica, lose_answer, duplicate } => {
+                Step::Sync { replica, lose_answer, duplicate, slices } => {
                     let dev = &mut devs[*replica];
                     let out = dev.store.prepare_sync(None).unwrap();
                     let mut resp = hub.sync(&dev.name, &out.request, now);
                     if *duplicate { resp = hub.sync(&dev.name, &out.request, now); }
-                    if !*lose_answer { dev.store.apply_sync(&out, resp, now).unwrap(); }
+                    match (lose_answer, slices) {
+                        (true, _) => {}
+                        (false, None) => { dev.store.apply_sync(&out, resp, now).unwrap(); }
+                        (false, Some(k)) => {
+                            let mut applying = Applying::new(resp);
+                            for _ in 0..*k {
+                                if applying.step(&mut dev.store, &out, 1, now).unwrap().is_some() { break; }
+                            }
+                        }
+                    }
                 }
             }
         }
