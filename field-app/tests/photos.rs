@@ -92,10 +92,36 @@ fn choose_attach_and_preview_a_photo() {
         .drafts
         .photo_caption = "UPS front panel".into();
     h.get_by_label("Attach photo").click();
-    // The preview spinner keeps repainting: step frames instead of waiting to settle.
+    // The copy runs on the background thread; the window says so meanwhile. The spinner
+    // keeps repainting: step frames instead of waiting to settle.
     h.run_steps(2);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while h
+        .state()
+        .state
+        .work_order
+        .as_ref()
+        .unwrap()
+        .wo
+        .photos
+        .is_empty()
+    {
+        let v = h.state().state.work_order.as_ref().unwrap();
+        assert!(v.notice.is_none(), "{:?}", v.notice);
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the photo was never attached"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.step();
+    }
     let v = h.state().state.work_order.as_ref().unwrap();
     assert_eq!(v.wo.photos.len(), 1, "{:?}", v.notice);
+    assert!(v.drafts.copying_photos.is_empty(), "the copy is done");
+    assert!(
+        v.drafts.photo_path.is_empty(),
+        "the form is cleared once attached"
+    );
     let sha = v.wo.photos.values().next().unwrap().sha256.clone();
 
     // The preview is made on a background thread; frames keep coming until it is there.
@@ -176,7 +202,16 @@ fn a_photo_dropped_on_the_window_is_attached() {
     h.input_mut()
         .dropped_files
         .push(std::sync::Arc::new(Dropped(path)));
-    // Steps, not run: the new photo's preview shows a spinner while it is made.
+    // Steps, not run: the copy and the new photo's preview show spinners while they work.
     h.run_steps(3);
-    assert_eq!(photos(&h), before + 1, "the dropped photo is attached");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while photos(&h) == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the dropped photo was never attached"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.step();
+    }
+    assert_eq!(photos(&h), before + 1, "the dropped photo is attached once");
 }

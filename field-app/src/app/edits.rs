@@ -3,15 +3,14 @@
 //! durable when `LocalStore::edit` returns, then the worker is nudged.
 
 use super::FieldApp;
+use crate::runtime::background::Job;
 use crate::runtime::messages::ToWorker;
 use crate::runtime::store::{explain, lock};
 use fieldsync::model::{self, ModelError, NewWorkOrder, PhotoRef, Signature};
 use fieldsync::status::EventKind;
 use fieldsync::{DocId, TimestampMs};
 use fieldsync_i18n::t;
-
-/// Largest photo the app copies into its store.
-pub const MAX_PHOTO_BYTES: u64 = 50 * 1024 * 1024;
+use std::path::{Path, PathBuf};
 
 /// The media type of a photo by its file name (`None`: not a kind the app takes).
 fn media_type(path: &str) -> Option<&'static str> {
@@ -65,62 +64,74 @@ impl FieldApp {
         }
     }
 
+    /// Start copying a chosen photo into the store on the background thread; the photo is
+    /// attached (and shown as saved) when the copy is durable: [`Self::photo_copied`].
     pub(super) fn attach_photo(&mut self, path: &str, caption: &str, now: TimestampMs) {
         let path = path.trim();
-        let set_notice = |app: &mut Self, msg: String| {
-            if let Some(v) = &mut app.state.work_order {
-                v.notice = Some(msg);
-            }
-        };
-        let Some(media) = media_type(path) else {
-            set_notice(self, t!("eng-cmd-photo-kind"));
+        let Some(v) = &mut self.state.work_order else {
             return;
         };
-        let bytes = match std::fs::metadata(path) {
-            Ok(m) if m.len() > MAX_PHOTO_BYTES => {
-                set_notice(self, t!("eng-cmd-photo-too-large", path = path));
-                return;
-            }
-            Ok(_) => match std::fs::read(path) {
-                Ok(b) => b,
-                Err(e) => {
-                    set_notice(
-                        self,
-                        t!("eng-cmd-cannot-read", path = path, error = e.to_string()),
-                    );
-                    return;
-                }
-            },
-            Err(e) => {
-                set_notice(
-                    self,
-                    t!("eng-cmd-cannot-read", path = path, error = e.to_string()),
-                );
-                return;
-            }
+        let Some(media) = media_type(path) else {
+            v.notice = Some(t!("eng-cmd-photo-kind"));
+            return;
         };
-        let added = lock(&self.store).add_blob(&bytes, media, now);
-        let sha = match added {
-            Ok(s) => s,
-            Err(e) => {
-                set_notice(self, explain(&e));
-                return;
-            }
-        };
-        let photo = PhotoRef {
-            sha256: sha,
+        v.notice = None;
+        v.drafts.copying_photos.push(path.to_string());
+        self.background.send(Job::CopyPhoto {
+            work_order: v.id,
+            path: PathBuf::from(path),
+            media,
             caption: (!caption.trim().is_empty()).then(|| caption.trim().to_string()),
-            checklist_item: None,
-            by: Some(self.me()),
-            at_ms: Some(now),
-        };
-        self.edit_work_order(|doc, now| model::put_photo(doc, &photo, now));
-        if let Some(v) = &mut self.state.work_order
-            && v.notice.is_none()
-        {
-            v.drafts.photo_path.clear();
-            v.drafts.photo_caption.clear();
+            now,
+        });
+    }
+
+    /// A photo's copy finished: attach it to its work order (open or not), or say why not.
+    pub(super) fn photo_copied(
+        &mut self,
+        work_order: DocId,
+        path: &Path,
+        caption: Option<String>,
+        at: TimestampMs,
+        copied: Result<String, String>,
+    ) {
+        let shown = path.display().to_string();
+        if let Some(v) = self.shown_work_order(work_order) {
+            v.drafts.copying_photos.retain(|p| *p != shown);
         }
+        let attached = copied.and_then(|sha256| {
+            let photo = PhotoRef {
+                sha256,
+                caption,
+                checklist_item: None,
+                by: Some(self.me()),
+                at_ms: Some(at),
+            };
+            let now = self.state.now_ms;
+            lock(&self.store)
+                .edit(work_order, now, |doc| model::put_photo(doc, &photo, now))
+                .map_err(|e| explain(&e))
+        });
+        match attached {
+            Ok(()) => {
+                if let Some(v) = self.shown_work_order(work_order)
+                    && v.drafts.photo_path.trim() == shown
+                {
+                    v.drafts.photo_path.clear();
+                    v.drafts.photo_caption.clear();
+                }
+                self.after_edit();
+            }
+            Err(words) => match self.shown_work_order(work_order) {
+                Some(v) => v.notice = Some(words),
+                None => self.flash(words, true),
+            },
+        }
+    }
+
+    /// The work order's view, if it is the one open.
+    fn shown_work_order(&mut self, id: DocId) -> Option<&mut crate::state::WorkOrderView> {
+        self.state.work_order.as_mut().filter(|v| v.id == id)
     }
 
     pub(super) fn sign(&mut self, signer: &str, strokes: &[Vec<[f32; 2]>], now: TimestampMs) {

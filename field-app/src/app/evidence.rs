@@ -60,6 +60,13 @@ impl FieldApp {
 
     fn fold_done(&mut self, ctx: &egui::Context, d: Done) {
         match d {
+            Done::PhotoCopied {
+                work_order,
+                path,
+                caption,
+                at,
+                copied,
+            } => self.photo_copied(work_order, &path, caption, at, copied),
             Done::Photo { sha256, opened } => self.photo_opened(ctx, sha256, opened),
             Done::PeopleSaved(Ok(())) => {}
             Done::PeopleSaved(Err(e)) => {

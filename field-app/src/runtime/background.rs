@@ -1,12 +1,14 @@
-//! Local work the window must not wait for, on one background thread: opening a photo from
-//! the blob store (decoded and shrunk to at most [`VIEW_SIDE`] pixels, so a 12-megapixel
+//! Local work the window must not wait for, on one background thread: copying a photo the
+//! engineer chose into the blob store (up to 50 MB read, hashed and written durably), opening
+//! a photo from the blob store (decoded and shrunk to at most [`VIEW_SIDE`] pixels, so a 12-megapixel
 //! photo never becomes a full-size texture), keeping a photo fetched from the server (its
 //! hash checked) so it shows offline next time, and saving the people directory. Results
 //! come back on a channel the app reads each frame; the window is woken when one is ready.
 
 use super::store::{SharedStore, explain, lock, meta};
-use fieldsync::TimestampMs;
+use fieldsync::{DocId, TimestampMs};
 use fieldsync_i18n::t;
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, OnceLock};
 
@@ -14,9 +16,21 @@ use std::sync::{Arc, OnceLock};
 /// 1920 px screen, 7.7 MB as a texture.
 pub const VIEW_SIDE: u32 = 1600;
 
+/// Largest photo the app copies into its store.
+pub const MAX_PHOTO_BYTES: u64 = 50 * 1024 * 1024;
+
 /// What the thread is asked to do.
 #[derive(Debug)]
 pub enum Job {
+    /// Copy the photo at `path` into the blob store for `work_order`; the app attaches it
+    /// to the work order when the copy is durable.
+    CopyPhoto {
+        work_order: DocId,
+        path: PathBuf,
+        media: &'static str,
+        caption: Option<String>,
+        now: TimestampMs,
+    },
     /// Open the photo with this sha256 if this device holds it.
     OpenPhoto(String),
     /// Keep a photo fetched from the server (`bytes` must hash to `sha256`), then open it.
@@ -43,7 +57,18 @@ pub enum Opened {
 /// A finished job.
 #[derive(Debug)]
 pub enum Done {
-    Photo { sha256: String, opened: Opened },
+    /// A photo copied into the blob store (its sha256), or why not, in words.
+    PhotoCopied {
+        work_order: DocId,
+        path: PathBuf,
+        caption: Option<String>,
+        at: TimestampMs,
+        copied: Result<String, String>,
+    },
+    Photo {
+        sha256: String,
+        opened: Opened,
+    },
     PeopleSaved(Result<(), String>),
 }
 
@@ -96,6 +121,22 @@ impl Background {
 
 fn run(store: &SharedStore, job: Job) -> Done {
     match job {
+        Job::CopyPhoto {
+            work_order,
+            path,
+            media,
+            caption,
+            now,
+        } => {
+            let copied = copy_photo(store, &path, media, now);
+            Done::PhotoCopied {
+                work_order,
+                path,
+                caption,
+                at: now,
+                copied,
+            }
+        }
         Job::OpenPhoto(sha256) => {
             let path = lock(store).blob_path(&sha256);
             let opened = match path {
@@ -121,6 +162,32 @@ fn run(store: &SharedStore, job: Job) -> Done {
                 .map_err(|e| explain(&e)),
         ),
     }
+}
+
+/// Read a chosen photo (refused above [`MAX_PHOTO_BYTES`]) and keep it in the blob store;
+/// its sha256, or why not. The store is locked only for the write, not for the read.
+fn copy_photo(
+    store: &SharedStore,
+    path: &std::path::Path,
+    media: &str,
+    now: TimestampMs,
+) -> Result<String, String> {
+    let shown = path.display().to_string();
+    let cannot_read = |e: std::io::Error| {
+        t!(
+            "eng-cmd-cannot-read",
+            path = shown.as_str(),
+            error = e.to_string()
+        )
+    };
+    let size = std::fs::metadata(path).map_err(cannot_read)?.len();
+    if size > MAX_PHOTO_BYTES {
+        return Err(t!("eng-cmd-photo-too-large", path = shown.as_str()));
+    }
+    let bytes = std::fs::read(path).map_err(cannot_read)?;
+    lock(store)
+        .add_blob(&bytes, media, now)
+        .map_err(|e| explain(&e))
 }
 
 /// Check a fetched photo against its name, keep it in the blob store, and open it. A photo
@@ -189,6 +256,26 @@ mod tests {
                 Opened::NotHere => prop_assert!(false, "bytes are here"),
             }
         }
+    }
+
+    #[test]
+    fn a_chosen_photo_is_copied_into_the_store_and_a_missing_one_explained() {
+        let dir = tempfile::tempdir().unwrap();
+        let store: SharedStore = Arc::new(std::sync::Mutex::new(
+            fieldsync::store::LocalStore::open(dir.path()).unwrap(),
+        ));
+        let photo = dir.path().join("ups.jpg");
+        std::fs::write(&photo, b"jpeg bytes").unwrap();
+        let sha = copy_photo(&store, &photo, "image/jpeg", 1).unwrap();
+        assert!(lock(&store).blob_path(&sha).is_some());
+        assert_eq!(
+            lock(&store).pending_blobs().unwrap().len(),
+            1,
+            "to be uploaded"
+        );
+        let missing = dir.path().join("gone.jpg");
+        let why = copy_photo(&store, &missing, "image/jpeg", 1).unwrap_err();
+        assert!(why.contains("gone.jpg"), "{why}");
     }
 
     #[test]

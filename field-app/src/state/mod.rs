@@ -237,6 +237,9 @@ pub struct WorkOrderDrafts {
     pub part: PartForm,
     pub photo_path: String,
     pub photo_caption: String,
+    /// Photos (their paths) being copied into the store on the background thread; attached
+    /// when the copy is durable.
+    pub copying_photos: Vec<String>,
     pub signature: crate::signature::SignaturePad,
     pub signer: String,
     /// The customer signs again over an existing signature.

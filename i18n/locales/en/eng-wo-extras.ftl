@@ -36,3 +36,7 @@ eng-extras-remove-part-name = Remove part { $part }
 eng-extras-save-part = Save part
 eng-extras-cancel-edit = Cancel
 eng-extras-drop-photos = or drop photos on this window
+eng-extras-copying-photos = { $count ->
+    [one] Copying the photo into this laptop's store…
+   *[other] Copying { $count } photos into this laptop's store…
+}

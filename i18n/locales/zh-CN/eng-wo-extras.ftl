@@ -36,3 +36,4 @@ eng-extras-remove-part-name = 移除备件 { $part }
 eng-extras-save-part = 保存备件
 eng-extras-cancel-edit = 取消
 eng-extras-drop-photos = 也可以把照片拖到这个窗口
+eng-extras-copying-photos = 正在把 { $count } 张照片复制到本机存储…

@@ -145,6 +145,15 @@ pub fn photos_ui(ui: &mut egui::Ui, v: &mut WorkOrderView, out: &mut Vec<Command
             });
         }
     });
+    if !v.drafts.copying_photos.is_empty() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(t!(
+                "eng-extras-copying-photos",
+                count = v.drafts.copying_photos.len()
+            ));
+        });
+    }
     if !v.rights.photos {
         return;
     }
