@@ -5,7 +5,7 @@
 //! API thread, files); [`state`] holds what the screens show and edit, the
 //! [`state::command::Command`]s they push, and folds server answers in; [`screens`] draw it,
 //! by role; [`app::FieldApp`] applies the commands to the local store after drawing. Leaf
-//! helpers (`format`, `file_names`, `time_input`, `widgets`, `signature`, `thumbs`, `fonts`,
+//! helpers (`format`, `file_names`, `time_input`, `widgets`, `signature`, `fonts`,
 //! `config`, `sample`) import none of the four. UI code never touches the network and never waits.
 
 // Edit closures return `fieldsync::model::ModelError` as `LocalStore::edit` requires; that
@@ -24,7 +24,6 @@ pub mod sample;
 pub mod screens;
 pub mod signature;
 pub mod state;
-pub mod thumbs;
 pub mod time_input;
 pub mod widgets;
 

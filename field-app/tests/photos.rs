@@ -8,9 +8,9 @@ use fieldsync::TimestampMs;
 use fieldsync::store::LocalStore;
 use fieldsync_app::runtime::files::PickPurpose;
 use fieldsync_app::runtime::lock;
+use fieldsync_app::runtime::thumbs::Thumb;
 use fieldsync_app::sample;
 use fieldsync_app::state::command::Command;
-use fieldsync_app::thumbs::Thumb;
 use fieldsync_app::{FieldApp, fonts};
 
 /// Wed 18 Nov 2026 08:30 UTC.

@@ -225,7 +225,10 @@ pub fn load_work_order(
         .values()
         .map(|p| {
             let blob = store.blob_path(&p.sha256);
-            (p.sha256.clone(), crate::thumbs::state_of(blob.as_deref()))
+            (
+                p.sha256.clone(),
+                crate::runtime::thumbs::state_of(blob.as_deref()),
+            )
         })
         .collect();
     // The follow-up incidents of findings that this computer holds, by id, as their label.

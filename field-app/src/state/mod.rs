@@ -212,7 +212,7 @@ pub struct WorkOrderView {
     /// Why the last action was refused (e.g. completion with empty required items).
     pub notice: Option<String>,
     /// Photo previews by sha256.
-    pub thumbs: BTreeMap<String, crate::thumbs::Thumb>,
+    pub thumbs: BTreeMap<String, crate::runtime::thumbs::Thumb>,
     /// Follow-up incidents of this work order's findings held here: id → "number · title".
     pub follow_ups: BTreeMap<DocId, String>,
 }

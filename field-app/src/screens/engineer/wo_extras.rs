@@ -3,10 +3,10 @@
 
 use crate::format;
 use crate::runtime::files::PickPurpose;
+use crate::runtime::thumbs::Thumb;
 use crate::signature;
 use crate::state::WorkOrderView;
 use crate::state::command::Command;
-use crate::thumbs::Thumb;
 use egui::RichText;
 use fieldsync_i18n::t;
 
