@@ -153,10 +153,15 @@ fn counts_table(
 }
 
 fn tasks_table(l: &mut Layout, t: &TaskTable, lang: Lang) {
+    // Chinese kinds are two characters; the English "Maintenance" needs room.
+    let (task_w, kind_w) = match lang {
+        Lang::ZhCn => (2.1, 0.8),
+        Lang::En => (1.55, 1.35),
+    };
     let titles = [
         ("tasks-col-no", 0.6),
-        ("tasks-col-task", 1.55),
-        ("tasks-col-kind", 1.35),
+        ("tasks-col-task", task_w),
+        ("tasks-col-kind", kind_w),
         ("tasks-col-site", 1.3),
         ("tasks-col-planned-time", 2.1),
         ("tasks-col-done-time", 1.7),
