@@ -113,6 +113,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/kpis", get(handlers::kpis::json))
         .route("/v1/kpis.csv", get(handlers::kpis::csv))
         .route("/v1/kpis.pdf", get(handlers::kpis::pdf))
+        .route("/v1/kpis/tasks", get(handlers::tasks_table::tasks_json))
+        .route("/v1/kpis/tasks.csv", get(handlers::tasks_table::tasks_csv))
+        .route("/v1/kpis/tasks.pdf", get(handlers::tasks_table::tasks_pdf))
         .route(
             "/v1/kpis/notes",
             get(handlers::kpis::get_notes).put(handlers::kpis::put_notes),

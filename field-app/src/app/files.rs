@@ -1,6 +1,6 @@
 //! Commands that touch files: the file dialog's folder listing and choice, and saving the
-//! service report PDF (made here from the local store) or the supervisor's summary (fetched
-//! from the server) where the person chose. The I/O itself is `crate::runtime::files`.
+//! service report PDF (made here from the local store) or the supervisor's summary and task
+//! table (fetched from the server) where the person chose. The I/O itself is `crate::runtime::files`.
 
 use super::FieldApp;
 use crate::runtime::files::{self, PickPurpose};
@@ -14,14 +14,9 @@ impl FieldApp {
         let opening = self.state.file_picker.purpose != Some(purpose);
         if opening && purpose.saves() {
             let summary = self.state.supervisor.summary.as_ref();
-            self.state.file_picker.file_name = match purpose {
-                PickPurpose::SaveSummaryPdf => {
-                    summary.map(|s| supervisor::default_file_name(s, "pdf"))
-                }
-                PickPurpose::SaveSummaryCsv => {
-                    summary.map(|s| supervisor::default_file_name(s, "csv"))
-                }
-                _ => self
+            self.state.file_picker.file_name = match export_of(purpose) {
+                Some(export) => summary.map(|s| supervisor::default_file_name(s, export)),
+                None => self
                     .state
                     .work_order
                     .as_ref()
@@ -65,26 +60,29 @@ impl FieldApp {
                 p.last_save_dir = folder;
                 self.save_report_pdf(path);
             }
-            Some(PickPurpose::SaveSummaryPdf) => {
+            Some(
+                purpose @ (PickPurpose::SaveSummaryPdf
+                | PickPurpose::SaveSummaryCsv
+                | PickPurpose::SaveTasksPdf
+                | PickPurpose::SaveTasksCsv),
+            ) => {
                 p.last_save_dir = folder;
-                self.fetch_summary_file(path, false);
-            }
-            Some(PickPurpose::SaveSummaryCsv) => {
-                p.last_save_dir = folder;
-                self.fetch_summary_file(path, true);
+                if let Some(export) = export_of(purpose) {
+                    self.fetch_summary_file(path, export);
+                }
             }
             None => {}
         }
     }
 
-    /// Ask the server for the loaded summary as a PDF or CSV, to be written to `path` when it
-    /// arrives ([`Self::save_summary_file`]).
-    pub(super) fn fetch_summary_file(&mut self, path: PathBuf, csv: bool) {
+    /// Ask the server for the loaded summary (or its quarter's task table) as a PDF or CSV,
+    /// to be written to `path` when it arrives ([`Self::save_summary_file`]).
+    pub(super) fn fetch_summary_file(&mut self, path: PathBuf, export: supervisor::Export) {
         let Some(summary) = &self.state.supervisor.summary else {
             return;
         };
-        let call = supervisor::file_call(summary, csv);
-        let path = crate::file_names::with_extension(&path, if csv { "csv" } else { "pdf" });
+        let call = supervisor::file_call(summary, export);
+        let path = crate::file_names::with_extension(&path, export.extension());
         self.state.supervisor.file = Some(supervisor::SummaryFile::Saving(path));
         self.send(ToWorker::Api(call));
     }
@@ -135,5 +133,17 @@ impl FieldApp {
             Ok(()) => ReportPdfStatus::Saving { doc, path },
             Err(error) => ReportPdfStatus::Failed { doc, error },
         });
+    }
+}
+
+/// What a save of the supervisor's dashboard fetches (`None`: not such a save).
+fn export_of(purpose: PickPurpose) -> Option<supervisor::Export> {
+    use supervisor::Export;
+    match purpose {
+        PickPurpose::SaveSummaryPdf => Some(Export::SummaryPdf),
+        PickPurpose::SaveSummaryCsv => Some(Export::SummaryCsv),
+        PickPurpose::SaveTasksPdf => Some(Export::TasksPdf),
+        PickPurpose::SaveTasksCsv => Some(Export::TasksCsv),
+        PickPurpose::AttachPhoto | PickPurpose::SaveReport => None,
     }
 }

@@ -26,6 +26,9 @@ pub enum PickPurpose {
     /// Where to save the loaded service summary (supervisor dashboard), as PDF or CSV.
     SaveSummaryPdf,
     SaveSummaryCsv,
+    /// Where to save the loaded quarter's task-completion table, as PDF or CSV.
+    SaveTasksPdf,
+    SaveTasksCsv,
 }
 
 impl PickPurpose {
@@ -33,8 +36,10 @@ impl PickPurpose {
     pub fn extensions(self) -> &'static [&'static str] {
         match self {
             PickPurpose::AttachPhoto => &["jpg", "jpeg", "png", "webp", "heic"],
-            PickPurpose::SaveReport | PickPurpose::SaveSummaryPdf => &["pdf"],
-            PickPurpose::SaveSummaryCsv => &["csv"],
+            PickPurpose::SaveReport | PickPurpose::SaveSummaryPdf | PickPurpose::SaveTasksPdf => {
+                &["pdf"]
+            }
+            PickPurpose::SaveSummaryCsv | PickPurpose::SaveTasksCsv => &["csv"],
         }
     }
 

@@ -296,21 +296,67 @@ pub fn kpi_call(customer: &str, period: &str) -> ApiCall {
     ApiCall::get(TAG_KPIS, kpi_path("/v1/kpis", customer, period))
 }
 
-/// The call for the loaded summary as a PDF, or as CSV (the same customer and period).
-pub fn file_call(summary: &Summary, csv: bool) -> ApiCall {
-    let endpoint = if csv { "/v1/kpis.csv" } else { "/v1/kpis.pdf" };
+/// A file the dashboard saves for the loaded customer and period: the summary, or (for a
+/// quarter) the task-completion table 季度维护工作任务完成记录汇总表, as PDF or CSV.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Export {
+    SummaryPdf,
+    SummaryCsv,
+    TasksPdf,
+    TasksCsv,
+}
+
+impl Export {
+    fn endpoint(self) -> &'static str {
+        match self {
+            Export::SummaryPdf => "/v1/kpis.pdf",
+            Export::SummaryCsv => "/v1/kpis.csv",
+            Export::TasksPdf => "/v1/kpis/tasks.pdf",
+            Export::TasksCsv => "/v1/kpis/tasks.csv",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Export::SummaryPdf | Export::TasksPdf => "pdf",
+            Export::SummaryCsv | Export::TasksCsv => "csv",
+        }
+    }
+
+    fn file_prefix(self) -> &'static str {
+        match self {
+            Export::SummaryPdf | Export::SummaryCsv => "service-summary",
+            Export::TasksPdf | Export::TasksCsv => "task-completion",
+        }
+    }
+}
+
+/// The loaded period can have a task-completion table saved: a quarter.
+pub fn has_task_table(summary: &Summary) -> bool {
+    summary.current.period.contains('Q')
+}
+
+/// The call for `export` of the loaded summary's customer and period.
+pub fn file_call(summary: &Summary, export: Export) -> ApiCall {
     ApiCall::get(
         TAG_FILE,
-        kpi_path(endpoint, &summary.customer, &summary.current.period),
+        kpi_path(
+            export.endpoint(),
+            &summary.customer,
+            &summary.current.period,
+        ),
     )
 }
 
-/// `service-summary-<customer>-<period>.<ext>`, safe on every file system.
-pub fn default_file_name(summary: &Summary, ext: &str) -> String {
+/// `service-summary-<customer>-<period>.<ext>` (`task-completion-…` for the table), safe on
+/// every file system.
+pub fn default_file_name(summary: &Summary, export: Export) -> String {
     let base = format!("{}-{}", summary.customer, summary.current.period);
     format!(
-        "service-summary-{}.{ext}",
-        crate::file_names::safe_file_part(&base)
+        "{}-{}.{}",
+        export.file_prefix(),
+        crate::file_names::safe_file_part(&base),
+        export.extension()
     )
 }
 

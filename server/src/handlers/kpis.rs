@@ -3,12 +3,12 @@
 //! summary of one customer, compared with the period before and the trend over six periods.
 //! `GET`/`PUT /v1/kpis/notes?customer=…&month=…|quarter=…`: what the supervisor writes into
 //! that summary (technical summary, suggestions, evaluation of the inspection plan), which
-//! the PDF shows after the figures.
+//! the PDF shows after the figures. The task-completion table beside them: `tasks_table`.
 
 use super::require_role;
 use crate::error::{AppError, AppResult};
 use crate::handlers::extract::Auth;
-use crate::kpis::{self, KpiReport, Period};
+use crate::kpis::{self, KpiReport, Period, TaskTable};
 use crate::report::summary::Notes;
 use crate::state::AppState;
 use crate::storage::SummaryNotes;
@@ -21,7 +21,7 @@ use fieldsync::{DocId, Role, TimestampMs};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 
-const READERS: [Role; 3] = [Role::Supervisor, Role::Dispatcher, Role::Admin];
+pub(super) const READERS: [Role; 3] = [Role::Supervisor, Role::Dispatcher, Role::Admin];
 
 /// Who may write the notes of a summary.
 const NOTE_WRITERS: [Role; 2] = [Role::Supervisor, Role::Admin];
@@ -45,23 +45,30 @@ pub struct KpiQuery {
 impl KpiQuery {
     /// The period asked for; `None`: the current month (in the customer's zone).
     fn period(&self) -> AppResult<Option<Period>> {
-        let parse = |s: &str, quarter: bool| {
-            let p = Period::parse(s).map_err(AppError::BadRequest)?;
-            if p.is_quarter() != quarter {
-                let want = if quarter { "YYYY-Qn" } else { "YYYY-MM" };
-                return Err(AppError::BadRequest(format!("{s:?} is not {want}")));
-            }
-            Ok(p)
-        };
         match (&self.month, &self.quarter) {
             (Some(_), Some(_)) => Err(AppError::BadRequest(
                 "give either month or quarter, not both".into(),
             )),
-            (Some(m), None) => parse(m, false).map(Some),
-            (None, Some(q)) => parse(q, true).map(Some),
+            (Some(m), None) => parse_as(m, "month").map(Some),
+            (None, Some(q)) => parse_as(q, "quarter").map(Some),
             (None, None) => Ok(None),
         }
     }
+}
+
+/// `s` as a period of `kind` (`month`, `quarter`, `year`: [`Period::kind`]); 400 naming the
+/// shape wanted otherwise.
+pub(crate) fn parse_as(s: &str, kind: &str) -> AppResult<Period> {
+    let p = Period::parse(s).map_err(AppError::BadRequest)?;
+    if p.kind() != kind {
+        let want = match kind {
+            "quarter" => "YYYY-Qn",
+            "year" => "YYYY",
+            _ => "YYYY-MM",
+        };
+        return Err(AppError::BadRequest(format!("{s:?} is not {want}")));
+    }
+    Ok(p)
 }
 
 /// The customer and the period named by a notes request: both are required (notes belong
@@ -228,9 +235,12 @@ pub async fn put_notes(
     Ok(Json(notes_view(customer, period, stored)))
 }
 
-/// The report, and the customer's language: the first of its sites that names one, else
-/// the server's default (customer documents are in the customer's language, whoever asks).
-async fn build(state: &AppState, q: KpiQuery) -> AppResult<(KpiReport, fieldsync_i18n::Lang)> {
+/// The report, the customer's language and, for a quarter, the task-completion table of
+/// the same records (the quarterly summary's appendix).
+async fn build(
+    state: &AppState,
+    q: KpiQuery,
+) -> AppResult<(KpiReport, fieldsync_i18n::Lang, Option<TaskTable>)> {
     if q.customer.trim().is_empty() {
         return Err(AppError::BadRequest("customer is required".into()));
     }
@@ -238,21 +248,40 @@ async fn build(state: &AppState, q: KpiQuery) -> AppResult<(KpiReport, fieldsync
     let asked = q.period()?;
     let hub = state.hub.clone();
     let customer = q.customer.clone();
-    let mut report = tokio::task::spawn_blocking(move || {
+    let (mut report, mut tasks) = tokio::task::spawn_blocking(move || {
         let period = match asked {
             Some(p) => p,
             None => Period::month_of_in(now, kpis::customer_zone(&hub, &customer)?),
         };
         let records = kpis::gather(&hub, &customer, period, now)?;
-        Ok::<_, crate::hub::HubError>(kpis::report(&customer, &records, period, now))
+        let tasks = period
+            .is_quarter()
+            .then(|| kpis::tasks::table(&customer, &records, period, now));
+        let report = kpis::report(&customer, &records, period, now);
+        Ok::<_, crate::hub::HubError>((report, tasks))
     })
     .await??;
+    let (name, lang) = customer_words(state, &report.customer).await?;
+    report.customer_name = name.clone();
+    if let Some(t) = &mut tasks {
+        t.customer_name = name;
+    }
+    Ok((report, lang, tasks))
+}
+
+/// The customer's name as its sites give it, and its language: the first of its sites that
+/// names one, else the server's default (customer documents are in the customer's
+/// language, whoever asks).
+pub(super) async fn customer_words(
+    state: &AppState,
+    customer: &str,
+) -> AppResult<(Option<String>, fieldsync_i18n::Lang)> {
     let sites = state.db.call(|s| s.list_sites()).await?;
     let theirs: Vec<_> = sites
         .into_iter()
-        .filter(|s| s.customer_id == report.customer)
+        .filter(|s| s.customer_id == customer)
         .collect();
-    report.customer_name = theirs
+    let name = theirs
         .iter()
         .find(|s| !s.customer_name.is_empty())
         .map(|s| s.customer_name.clone());
@@ -277,7 +306,7 @@ async fn build(state: &AppState, q: KpiQuery) -> AppResult<(KpiReport, fieldsync
         Ok::<_, crate::hub::HubError>(None)
     })
     .await??;
-    Ok((report, named.unwrap_or_else(fieldsync_i18n::current)))
+    Ok((name, named.unwrap_or_else(fieldsync_i18n::current)))
 }
 
 #[instrument(skip_all)]
@@ -299,7 +328,7 @@ pub async fn csv(
 ) -> AppResult<Response> {
     require_role(session.user.role, &READERS, "read KPIs")?;
     let Query(q) = query?;
-    let (report, lang) = build(&state, q).await?;
+    let (report, lang, _) = build(&state, q).await?;
     let body = crate::report::summary::csv::to_csv(&report, lang)
         .map_err(|e| AppError::Internal(format!("CSV: {e}")))?;
     Ok((
@@ -327,21 +356,11 @@ pub async fn pdf(
 ) -> AppResult<Response> {
     require_role(session.user.role, &READERS, "read KPIs")?;
     let Query(q) = query?;
-    let (report, lang) = build(&state, q).await?;
-    let name = format!(
+    let (report, lang, tasks) = build(&state, q).await?;
+    let name = safe_file_name(&format!(
         "service-summary-{}-{}.pdf",
         report.customer, report.current.period
-    );
-    let name: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    ));
     let notes = stored_notes(
         &state,
         report.customer.trim().to_owned(),
@@ -356,7 +375,7 @@ pub async fn pdf(
         written_at_ms: n.updated_at_ms,
     });
     let pdf = tokio::task::spawn_blocking(move || {
-        crate::report::summary::render(&report, notes.as_ref(), lang)
+        crate::report::summary::render(&report, notes.as_ref(), tasks.as_ref(), lang)
     })
     .await??;
     Ok((
@@ -370,4 +389,18 @@ pub async fn pdf(
         pdf,
     )
         .into_response())
+}
+
+/// `name` with every character but ASCII letters, digits, `-` and `.` replaced by `_` (a
+/// header value and a file name on every system).
+pub(super) fn safe_file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }

@@ -15,6 +15,7 @@ pub mod people;
 pub mod plans;
 pub mod review;
 pub mod sync;
+pub mod tasks_table;
 pub mod work_orders;
 
 #[cfg(test)]

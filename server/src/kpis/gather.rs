@@ -3,16 +3,16 @@
 //! service, the inspection plans' occurrences, and the customer's time zone.
 
 use super::{
-    Fleet, LOOKBACK_MONTHS, MAX_DEVICES, Period, ROWS_PER_STATUS, Records, Sample, TREND_PERIODS,
-    inspections,
+    Fleet, LOOKBACK_MONTHS, MAX_DEVICES, Period, ROWS_PER_STATUS, Records, Sample, SiteInfo,
+    TREND_PERIODS, inspections,
 };
 use crate::hub::{Hub, HubError};
 use crate::storage::{WorkOrderFilter, WorkOrderRow};
 use chrono_tz::Tz;
-use fieldsync::model::{DeviceRecord, WorkOrder};
+use fieldsync::model::{DeviceRecord, Site, WorkOrder};
 use fieldsync::status::Status;
 use fieldsync::{DocId, TimestampMs, UserId};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Work orders of `customer` created in `period` or the trend periods before it, with their
 /// SLA clocks at `now`, and the occurrences of the customer's inspection plans starting then
@@ -23,6 +23,19 @@ pub fn gather(
     period: Period,
     now: TimestampMs,
 ) -> Result<Records, HubError> {
+    gather_periods(hub, customer, period, TREND_PERIODS, now)
+}
+
+/// [`gather`] for `period` and the `periods - 1` before it (the task-completion table reads
+/// its one period only).
+pub fn gather_periods(
+    hub: &Hub,
+    customer: &str,
+    period: Period,
+    periods: usize,
+    now: TimestampMs,
+) -> Result<Records, HubError> {
+    let periods = periods.max(1) as i32;
     let s = hub.db().blocking();
     let contract = match s.scheduling() {
         Some(_) => crate::sla::contract_for(s, customer)?,
@@ -31,7 +44,7 @@ pub fn gather(
     let tz = contract
         .as_ref()
         .map_or(Tz::UTC, |c| c.calendar.time_zone());
-    let first = period.shift(1 - TREND_PERIODS as i32);
+    let first = period.shift(1 - periods);
     let (from, _) = first.range_in(tz);
     let (_, to) = period.range_in(tz);
     // The devices in service, the fault rate's denominator: what the CMDB records now.
@@ -51,9 +64,11 @@ pub fn gather(
     // ahead: the 13 months before the trend are read too, for work created then and
     // scheduled in the trend's periods.
     let first_month = first.months()[0];
-    let windows = (0..TREND_PERIODS as i32)
-        .map(|k| period.shift(-k).range_in(tz))
-        .chain((1..=LOOKBACK_MONTHS).map(|k| first_month.shift(-k).range_in(tz)));
+    // Month by month: the row bound is per month and status (a year is twelve reads).
+    let windows = (0..periods)
+        .flat_map(|k| period.shift(-k).months())
+        .chain((1..=LOOKBACK_MONTHS).map(|k| first_month.shift(-k)))
+        .map(|m| m.range_in(tz));
     let queries =
         windows.flat_map(|(start, end)| Status::ALL.into_iter().map(move |s| (start, end, s)));
     for (start, end, status) in queries {
@@ -126,7 +141,36 @@ pub fn gather(
         records.work_orders.push(sample);
     }
     records.fleet = Some(fleet);
+    records.sites = sites_of(hub, &records.work_orders)?;
     Ok(records)
+}
+
+/// Name and time zone of each site the work orders name (a site whose record is missing or
+/// unreadable is left out: its tasks show the id and the customer's zone).
+fn sites_of(hub: &Hub, work_orders: &[Sample]) -> Result<BTreeMap<String, SiteInfo>, HubError> {
+    let mut sites = BTreeMap::new();
+    for id in work_orders.iter().filter_map(|s| s.site_id.as_ref()) {
+        if sites.contains_key(id) {
+            continue;
+        }
+        let Ok(doc_id) = id.parse::<DocId>() else {
+            continue;
+        };
+        let Some((_, doc)) = hub.load(doc_id)? else {
+            continue;
+        };
+        if let Ok(site) = Site::from_doc(&doc) {
+            let time_zone = site.time_zone.filter(|z| z.parse::<Tz>().is_ok());
+            sites.insert(
+                id.clone(),
+                SiteInfo {
+                    name: site.name,
+                    time_zone,
+                },
+            );
+        }
+    }
+    Ok(sites)
 }
 
 /// The customer's time zone: its contract calendar's, UTC without a contract (blocking).

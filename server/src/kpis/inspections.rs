@@ -14,6 +14,8 @@ use super::pct;
 /// What adherence needs of one generated occurrence of a plan.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlannedInspection {
+    /// The work order the occurrence was generated as (it may not have reached the hub).
+    pub doc_id: String,
     /// Window start and end.
     pub start_ms: TimestampMs,
     pub end_ms: TimestampMs,
@@ -81,6 +83,7 @@ pub fn gather(
         }
         for o in sched.plan_occurrences(&plan.id, from_ms, to_ms)? {
             out.push(PlannedInspection {
+                doc_id: o.doc_id,
                 start_ms: o.start_ms,
                 end_ms: o.end_ms,
                 status: o.status,

@@ -20,12 +20,14 @@ mod gather;
 mod inspections;
 mod period;
 mod sample;
+pub mod tasks;
 pub use devices::{DeviceDowntime, DeviceFaultStat, DeviceFaults, DowntimeStat, OutageSample};
 pub use faults::{ClassFaultRate, FaultTable, Fleet};
-pub use gather::{customer_zone, gather};
+pub use gather::{customer_zone, gather, gather_periods};
 pub use inspections::{InspectionAdherence, PlannedInspection};
 pub use period::Period;
 pub use sample::Sample;
+pub use tasks::{GroupCounts, Task, TaskCounts, TaskOutcome, TaskTable};
 
 /// Rows read per status and period from the work-order projection (its own upper bound).
 const ROWS_PER_STATUS: u32 = 5000;
@@ -144,10 +146,20 @@ pub struct Records {
     pub time_zone: Option<Tz>,
     /// The customer's devices in service (`None`: not known, no fault rates).
     pub fleet: Option<Fleet>,
+    /// The sites the work orders name, by document id.
+    pub sites: BTreeMap<String, SiteInfo>,
+}
+
+/// What the task-completion table shows of a site.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SiteInfo {
+    pub name: String,
+    /// The site's IANA zone, when it has a valid one (else the customer's).
+    pub time_zone: Option<String>,
 }
 
 impl Records {
-    fn zone(&self) -> Tz {
+    pub(crate) fn zone(&self) -> Tz {
         self.time_zone.unwrap_or(Tz::UTC)
     }
 }

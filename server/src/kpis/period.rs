@@ -1,4 +1,5 @@
-//! Reporting periods: calendar months (`2026-11`) and quarters (`2026-Q4`) of the customer's
+//! Reporting periods: calendar months (`2026-11`), quarters (`2026-Q4`) and years (`2026`, the
+//! yearly task-completion table only) of the customer's
 //! local calendar: for an Asia/Shanghai customer November starts at 1 November 00:00 in
 //! Shanghai (31 October 16:00 UTC).
 
@@ -11,14 +12,28 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
-    Month { year: i32, month: u32 },
-    Quarter { year: i32, quarter: u32 },
+    Month {
+        year: i32,
+        month: u32,
+    },
+    Quarter {
+        year: i32,
+        quarter: u32,
+    },
+    /// A calendar year: the yearly 维护工作任务完成记录汇总表 (not a KPI summary period).
+    Year {
+        year: i32,
+    },
 }
 
 impl Period {
-    /// Parse `YYYY-MM` or `YYYY-Qn`.
+    /// Parse `YYYY-MM`, `YYYY-Qn` or `YYYY`.
     pub fn parse(s: &str) -> Result<Period, String> {
-        let bad = || format!("period {s:?} is neither YYYY-MM nor YYYY-Qn");
+        let bad = || format!("period {s:?} is neither YYYY-MM nor YYYY-Qn nor YYYY");
+        if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
+            let year = s.parse().map_err(|_| bad())?;
+            return Ok(Period::Year { year });
+        }
         let (y, rest) = s.split_once('-').ok_or_else(bad)?;
         if y.len() != 4 {
             return Err(bad());
@@ -71,11 +86,21 @@ impl Period {
         matches!(self, Period::Quarter { .. })
     }
 
+    /// `month`, `quarter` or `year`: what a query parameter names.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Period::Month { .. } => "month",
+            Period::Quarter { .. } => "quarter",
+            Period::Year { .. } => "year",
+        }
+    }
+
     /// Year and first month, and the length in months.
     fn span(self) -> (i32, u32, u32) {
         match self {
             Period::Month { year, month } => (year, month, 1),
             Period::Quarter { year, quarter } => (year, (quarter - 1) * 3 + 1, 3),
+            Period::Year { year } => (year, 1, 12),
         }
     }
 
@@ -96,6 +121,7 @@ impl Period {
                     quarter: idx.rem_euclid(4) as u32 + 1,
                 }
             }
+            Period::Year { year } => Period::Year { year: year + n },
         }
     }
 
@@ -134,11 +160,12 @@ impl Period {
         (0..n as i32).rev().map(|i| self.shift(-i)).collect()
     }
 
-    /// `2026-11` or `2026-Q4`.
+    /// `2026-11`, `2026-Q4` or `2026`.
     pub fn label(self) -> String {
         match self {
             Period::Month { year, month } => format!("{year:04}-{month:02}"),
             Period::Quarter { year, quarter } => format!("{year:04}-Q{quarter}"),
+            Period::Year { year } => format!("{year:04}"),
         }
     }
 }

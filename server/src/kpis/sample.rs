@@ -12,16 +12,27 @@ use std::collections::HashMap;
 /// What the KPIs need of one work order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sample {
+    /// The work order's document id, number (`WO-2026-0042`, when given) and title: the
+    /// task-completion table names each task.
+    pub id: String,
+    pub number: Option<String>,
+    pub title: String,
+    /// The site's document id (its name and zone are in [`super::Records::sites`]).
+    pub site_id: Option<String>,
     pub kind: String,
     pub category: Option<String>,
     pub status: String,
     pub created_at_ms: TimestampMs,
     /// Start of the planned window (patrols and other scheduled work).
     pub scheduled_start_ms: Option<TimestampMs>,
+    /// End of the planned window: planned work done after it is late.
+    pub scheduled_end_ms: Option<TimestampMs>,
     /// The SLA engine's verdict on the response and resolution clocks (`None`: not measured —
     /// no contract, no priority or target, or cancelled). See [`Sample::with_clocks`].
     pub sla_response: Option<SlaState>,
     pub sla_resolution: Option<SlaState>,
+    /// The resolution clock's due time as the engine has it (holds added).
+    pub sla_resolution_due_ms: Option<TimestampMs>,
     /// Business time (the contract's calendar, holds excluded) to arrive and on site, from the
     /// engine's timeline.
     pub arrive_business_ms: Option<i64>,
@@ -62,11 +73,16 @@ impl Sample {
         let count = |k: EventKind| wo.events.iter().filter(|e| e.kind() == Some(k)).count();
         let feedback = Feedback::of(&wo.events);
         Sample {
+            id: wo.id.clone(),
+            number: wo.number.clone(),
+            title: wo.title.clone(),
+            site_id: wo.site_id.clone(),
             kind: wo.kind.clone(),
             category: wo.category.clone(),
             status: f.status.as_str().into(),
             created_at_ms: wo.created_at_ms,
             scheduled_start_ms: wo.scheduled_start_ms,
+            scheduled_end_ms: wo.scheduled_end_ms,
             first_on_site_ms: f.first_on_site_ms,
             completed_at_ms: f.completed_at_ms,
             on_hold_ms: f.on_hold_ms,
@@ -120,6 +136,7 @@ impl Sample {
             Ok(Some(r)) => {
                 self.sla_response = Some(r.response.state);
                 self.sla_resolution = Some(r.resolution.state);
+                self.sla_resolution_due_ms = Some(r.resolution.due_ms);
             }
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "SLA clock failed; left out of the KPIs"),
@@ -144,7 +161,7 @@ impl Sample {
         }
     }
 
-    pub(super) fn is_done(&self) -> bool {
+    pub(crate) fn is_done(&self) -> bool {
         matches!(self.status.as_str(), "completed" | "approved")
     }
 

@@ -172,6 +172,7 @@ pub(super) fn planned() -> Vec<PlannedInspection> {
             end_ms: start + 3 * 60 * MIN,
             status: status.map(Into::into),
             completed_at_ms: done,
+            ..Default::default()
         };
     vec![
         // 4 Nov done at 11:00: on time.
@@ -203,6 +204,7 @@ fn records() -> Records {
         truncated: false,
         time_zone: None,
         fleet: None,
+        sites: Default::default(),
     }
 }
 

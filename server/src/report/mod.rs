@@ -3,6 +3,7 @@
 //! the user table and the blob folder, and maps their errors to HTTP answers.
 
 pub mod summary;
+pub mod tasks;
 
 pub use fieldsync_report::{
     ReportData, ReportError, ReportSource, assemble, chart, check_cells, fonts, layout, render,

@@ -60,7 +60,7 @@ fn renders_the_service_summary_with_charts() {
         ..Default::default()
     };
     let r = crate::kpis::report("Harbour Hospital 海港医院", &records, period, end);
-    let pdf = summary::render(&r, None, Lang::En).unwrap();
+    let pdf = summary::render(&r, None, None, Lang::En).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
     let needle = b"Service summary";
     assert!(
@@ -92,7 +92,7 @@ fn renders_the_service_summary_with_charts() {
         ..records
     };
     let rq = crate::kpis::report("acme", &records, q, end);
-    let pdf = summary::render(&rq, None, Lang::En).unwrap();
+    let pdf = summary::render(&rq, None, None, Lang::En).unwrap();
     if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
         std::fs::write(Path::new(&dir).join("summary-q.pdf"), &pdf).unwrap();
     }
@@ -137,7 +137,7 @@ fn the_summary_in_chinese() {
     };
     let mut r = crate::kpis::report("cust-harbour", &records, period, end);
     r.customer_name = Some("海港医院".into());
-    let pdf = summary::render(&r, None, Lang::ZhCn).unwrap();
+    let pdf = summary::render(&r, None, None, Lang::ZhCn).unwrap();
     if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
         std::fs::write(Path::new(&dir).join("summary-zh.pdf"), &pdf).unwrap();
     }

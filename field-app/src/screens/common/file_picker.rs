@@ -184,6 +184,8 @@ fn title(purpose: PickPurpose) -> String {
         PickPurpose::SaveReport => t!("eng-picker-title-report"),
         PickPurpose::SaveSummaryPdf => t!("eng-picker-title-summary-pdf"),
         PickPurpose::SaveSummaryCsv => t!("eng-picker-title-summary-csv"),
+        PickPurpose::SaveTasksPdf => t!("eng-picker-title-tasks-pdf"),
+        PickPurpose::SaveTasksCsv => t!("eng-picker-title-tasks-csv"),
     }
 }
 
@@ -191,9 +193,11 @@ fn title(purpose: PickPurpose) -> String {
 fn button(purpose: PickPurpose) -> String {
     match purpose {
         PickPurpose::AttachPhoto => t!("eng-picker-use-photo"),
-        PickPurpose::SaveReport | PickPurpose::SaveSummaryPdf | PickPurpose::SaveSummaryCsv => {
-            t!("eng-picker-save-here")
-        }
+        PickPurpose::SaveReport
+        | PickPurpose::SaveSummaryPdf
+        | PickPurpose::SaveSummaryCsv
+        | PickPurpose::SaveTasksPdf
+        | PickPurpose::SaveTasksCsv => t!("eng-picker-save-here"),
     }
 }
 

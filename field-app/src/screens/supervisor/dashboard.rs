@@ -15,7 +15,7 @@ use crate::state::command::Command;
 use crate::state::supervisor::{
     FEEDBACK_WORK_ORDERS, FeedbackTarget, NOTE_MAX_CHARS, NotesForm, NotesStatus, PeriodFigures,
     Summary, SummaryFile, SupervisorState, TAG_COMPLAINT, TAG_CUSTOMERS, TAG_SCORE,
-    TAG_WORK_ORDERS, escape, kpi_call, notes_call, recent_periods,
+    TAG_WORK_ORDERS, escape, has_task_table, kpi_call, notes_call, recent_periods,
 };
 use egui::RichText;
 use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, Line, Plot, PlotPoints};
@@ -102,7 +102,7 @@ fn dashboard_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>)
                     .map(|(_, name)| name.as_str())
             })
             .unwrap_or(&summary.customer);
-        save_ui(ui, s.file.as_ref(), out);
+        save_ui(ui, s.file.as_ref(), has_task_table(summary), out);
         summary_ui(ui, summary, name, s.loaded_at_ms);
     } else {
         ui.add_space(12.0);
@@ -192,8 +192,9 @@ fn notes_ui(ui: &mut egui::Ui, s: &mut SupervisorState, out: &mut Vec<Command>) 
 }
 
 /// "Save PDF…" / "Save CSV…" of the loaded summary (fetched from the server when a place to
-/// save is chosen), and how the last save went.
-fn save_ui(ui: &mut egui::Ui, file: Option<&SummaryFile>, out: &mut Vec<Command>) {
+/// save is chosen), and how the last save went; below, the same for the quarter's
+/// task-completion table (a month has none: the row says to choose a quarter).
+fn save_ui(ui: &mut egui::Ui, file: Option<&SummaryFile>, quarter: bool, out: &mut Vec<Command>) {
     use crate::runtime::files::PickPurpose;
     let saving = matches!(file, Some(SummaryFile::Saving(_)));
     ui.horizontal_wrapped(|ui| {
@@ -220,6 +221,21 @@ fn save_ui(ui: &mut egui::Ui, file: Option<&SummaryFile>, out: &mut Vec<Command>
                 ui.label(RichText::new(t!("dash-not-saved", error = e)).color(format::RED));
             }
             None => {}
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label(t!("dash-tasks-label"));
+        if !quarter {
+            ui.label(RichText::new(t!("dash-tasks-quarter-only")).color(egui::Color32::GRAY));
+            return;
+        }
+        for (text, purpose) in [
+            (t!("dash-tasks-save-pdf"), PickPurpose::SaveTasksPdf),
+            (t!("dash-tasks-save-csv"), PickPurpose::SaveTasksCsv),
+        ] {
+            if ui.add_enabled(!saving, egui::Button::new(text)).clicked() {
+                out.push(Command::BrowseFiles { purpose, dir: None });
+            }
         }
     });
 }

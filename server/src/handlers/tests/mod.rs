@@ -6,3 +6,4 @@ mod service_desk;
 mod sessions;
 mod summary_notes;
 mod supervisor;
+mod tasks_table;

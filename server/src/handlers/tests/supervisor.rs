@@ -19,20 +19,20 @@ use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 
-struct Env {
+pub(super) struct Env {
     _dir: tempfile::TempDir,
-    state: AppState,
-    app: Router,
+    pub(super) state: AppState,
+    pub(super) app: Router,
     /// Dropped last: the PostgreSQL database of this test, if it runs on PostgreSQL.
     _pg: Option<crate::storage::postgres::scratch::ScratchDb>,
 }
 
-struct User {
-    token: String,
-    id: String,
+pub(super) struct User {
+    pub(super) token: String,
+    pub(super) id: String,
 }
 
-async fn env() -> Env {
+pub(super) async fn env() -> Env {
     let dir = tempfile::tempdir().unwrap();
     let (url, pg) = crate::storage::postgres::scratch::test_database(dir.path());
     let config = ServerConfig {
@@ -51,13 +51,13 @@ async fn env() -> Env {
     }
 }
 
-async fn call(app: &Router, req: Request<Body>) -> (StatusCode, Bytes) {
+pub(super) async fn call(app: &Router, req: Request<Body>) -> (StatusCode, Bytes) {
     let resp = app.clone().oneshot(req).await.unwrap();
     let status = resp.status();
     (status, resp.into_body().collect().await.unwrap().to_bytes())
 }
 
-fn post(uri: &str, token: &str, body: serde_json::Value) -> Request<Body> {
+pub(super) fn post(uri: &str, token: &str, body: serde_json::Value) -> Request<Body> {
     Request::post(uri)
         .header("content-type", "application/json")
         .header("authorization", format!("Bearer {token}"))
@@ -65,14 +65,14 @@ fn post(uri: &str, token: &str, body: serde_json::Value) -> Request<Body> {
         .unwrap()
 }
 
-fn get(uri: &str, token: &str) -> Request<Body> {
+pub(super) fn get(uri: &str, token: &str) -> Request<Body> {
     Request::get(uri)
         .header("authorization", format!("Bearer {token}"))
         .body(Body::empty())
         .unwrap()
 }
 
-async fn user(env: &Env, name: &str, role: Role) -> User {
+pub(super) async fn user(env: &Env, name: &str, role: Role) -> User {
     let display = format!("{name} display");
     crate::handlers::auth::create_user(&env.state.db, name, &display, "pw-long-enough", role)
         .await
@@ -796,7 +796,7 @@ async fn summary_timing() {
         let t2 = std::time::Instant::now();
         let report = crate::kpis::report("acme", &records, period, now);
         let t3 = std::time::Instant::now();
-        let pdf = crate::report::summary::render(&report, None, fieldsync_i18n::Lang::En).map(|p| p.len());
+        let pdf = crate::report::summary::render(&report, None, None, fieldsync_i18n::Lang::En).map(|p| p.len());
         eprintln!(
             "gather {} samples (truncated: {truncated}): {:?}; compute 6 periods: {:?}; PDF ({pdf:?} bytes): {:?}",
             samples.len(),

@@ -9,7 +9,7 @@ use super::chart::{self, Series};
 use super::layout::{BLACK, Col, Layout, RED, Row};
 use super::{ReportError, fonts};
 use crate::kpis::{
-    DeviceDowntime, DeviceFaults, InspectionAdherence, KpiReport, Period, PeriodKpis,
+    DeviceDowntime, DeviceFaults, InspectionAdherence, KpiReport, Period, PeriodKpis, TaskTable,
 };
 use chrono::TimeZone;
 use fieldsync::TimestampMs;
@@ -45,12 +45,13 @@ pub fn period_title(label: &str, lang: Lang) -> String {
             first = fieldsync_i18n::time::month_name(lang, quarter * 3 - 2),
             last = fieldsync_i18n::time::month_name(lang, quarter * 3)
         ),
+        Ok(Period::Year { year }) => tl!(lang, "tasks-period-year", year = year.to_string()),
         Err(_) => label.to_owned(),
     }
 }
 
 /// A moment on the customer's clock, labelled with its zone.
-fn when(ms: TimestampMs, zone: &str, lang: Lang) -> String {
+pub(crate) fn when(ms: TimestampMs, zone: &str, lang: Lang) -> String {
     let tz: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::UTC);
     let Some(t) = chrono::Utc.timestamp_millis_opt(ms).single() else {
         return String::new();
@@ -64,7 +65,7 @@ fn when(ms: TimestampMs, zone: &str, lang: Lang) -> String {
     )
 }
 
-fn num(v: Option<f64>, unit: &str) -> String {
+pub(crate) fn num(v: Option<f64>, unit: &str) -> String {
     match v {
         Some(v) if (v - v.round()).abs() < 1e-9 => format!("{}{unit}", v.round() as i64),
         Some(v) => format!("{v:.1}{unit}"),
@@ -593,8 +594,14 @@ fn notes(l: &mut Layout, n: &Notes, r: &KpiReport, lang: Lang) {
 }
 
 /// Lay the summary out in `lang` (the customer's) with the supervisor's `written` notes, if
-/// any, and write the PDF.
-pub fn render(r: &KpiReport, written: Option<&Notes>, lang: Lang) -> Result<Vec<u8>, ReportError> {
+/// any, and the task-completion table as its appendix (the quarterly summary's), and write
+/// the PDF.
+pub fn render(
+    r: &KpiReport,
+    written: Option<&Notes>,
+    tasks: Option<&TaskTable>,
+    lang: Lang,
+) -> Result<Vec<u8>, ReportError> {
     let fonts = fonts::fonts().map_err(ReportError::NoFont)?;
     let title = period_title(&r.current.period, lang);
     // The customer reads its own name; the internal customer id is not for it.
@@ -646,6 +653,9 @@ pub fn render(r: &KpiReport, written: Option<&Notes>, lang: Lang) -> Result<Vec<
     device_fault_time(&mut l, k, lang);
     if let Some(n) = written {
         notes(&mut l, n, r, lang);
+    }
+    if let Some(t) = tasks {
+        super::tasks::appendix(&mut l, t, lang);
     }
     let footer = tl!(lang, "summary-footer", customer = name, period = &title);
     let doc_title = tl!(lang, "summary-doc-title", period = &title);

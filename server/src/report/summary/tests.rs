@@ -47,6 +47,7 @@ fn records(period: Period) -> Records {
                 end_ms,
                 status: status.map(Into::into),
                 completed_at_ms: done,
+                ..Default::default()
             });
         }
     }
@@ -55,6 +56,7 @@ fn records(period: Period) -> Records {
         inspections: Some(inspections),
         truncated: false,
         time_zone: None,
+        sites: Default::default(),
         // DOMAIN.md's office building: 300 PCs, 100 printers and the server room.
         fleet: Some(kpis::Fleet {
             in_service: 412,
@@ -88,7 +90,7 @@ fn the_summary_shows_phone_resolution_inspections_and_device_fault_time() {
     assert_eq!((i.planned, i.done_on_time, i.late, i.missed), (4, 2, 1, 1));
     assert!(r.current.phone_resolutions > 0);
     assert!(r.current.device_faults.fault_hours.is_some());
-    let pdf = render(&r, None, fieldsync_i18n::Lang::En).unwrap();
+    let pdf = render(&r, None, None, fieldsync_i18n::Lang::En).unwrap();
     if let Ok(dir) = std::env::var("FIELDSYNC_REPORT_OUT") {
         std::fs::write(std::path::Path::new(&dir).join("summary-more.pdf"), &pdf).unwrap();
     }
@@ -140,6 +142,7 @@ fn without_plans_or_devices_the_summary_says_so() {
     };
     let pdf = render(
         &kpis::report("acme", &records, period, end),
+        None,
         None,
         fieldsync_i18n::Lang::En,
     )
@@ -218,7 +221,7 @@ fn the_supervisors_notes_follow_the_figures_in_the_customers_language() {
         written_at_ms: end + 2 * 24 * HOUR,
     };
     let text_of = |notes: Option<&super::Notes>, lang| {
-        crate::testing::pdf_text(&render(&r, notes, lang).unwrap())
+        crate::testing::pdf_text(&render(&r, notes, None, lang).unwrap())
             .expect("pdftotext (poppler-utils) reads the PDF back")
     };
     let zh = text_of(Some(&notes), Lang::ZhCn);
