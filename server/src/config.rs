@@ -19,6 +19,10 @@ pub struct ServerConfig {
     /// Lifetime of a device's refresh token, sent only to `POST /v1/auth/refresh`: how long
     /// a laptop stays signed in without its user typing the password again.
     pub refresh_ttl_secs: u64,
+    /// How long a retired refresh token still gets the successor it was exchanged for (the
+    /// app crashed before saving the answer, or retried a lost one); presented later, it
+    /// ends the device's sign-in as stolen.
+    pub refresh_reuse_grace_secs: u64,
     /// Compressed sync request bodies above this are refused (413).
     pub max_sync_body_bytes: usize,
     pub max_blob_bytes: usize,
@@ -76,6 +80,7 @@ impl Default for ServerConfig {
             database_url: None,
             token_ttl_secs: 3600,
             refresh_ttl_secs: 30 * 24 * 3600,
+            refresh_reuse_grace_secs: 60,
             max_sync_body_bytes: 64 * 1024 * 1024,
             max_blob_bytes: 32 * 1024 * 1024,
             partial_upload_quota_bytes: 64 * 1024 * 1024,
@@ -110,6 +115,7 @@ impl std::fmt::Debug for ServerConfig {
             )
             .field("token_ttl_secs", &self.token_ttl_secs)
             .field("refresh_ttl_secs", &self.refresh_ttl_secs)
+            .field("refresh_reuse_grace_secs", &self.refresh_reuse_grace_secs)
             .field("max_sync_body_bytes", &self.max_sync_body_bytes)
             .field("max_blob_bytes", &self.max_blob_bytes)
             .field(
@@ -154,6 +160,7 @@ pub struct Layer {
     pub database_url: Option<String>,
     pub token_ttl_secs: Option<u64>,
     pub refresh_ttl_secs: Option<u64>,
+    pub refresh_reuse_grace_secs: Option<u64>,
     pub max_sync_body_bytes: Option<usize>,
     pub max_blob_bytes: Option<usize>,
     pub partial_upload_quota_bytes: Option<u64>,
@@ -237,6 +244,7 @@ impl Layer {
             database_url: env_parse(env, "DATABASE_URL")?,
             token_ttl_secs: env_parse(env, "TOKEN_TTL_SECS")?,
             refresh_ttl_secs: env_parse(env, "REFRESH_TTL_SECS")?,
+            refresh_reuse_grace_secs: env_parse(env, "REFRESH_REUSE_GRACE_SECS")?,
             max_sync_body_bytes: env_parse(env, "MAX_SYNC_BODY_BYTES")?,
             max_blob_bytes: env_parse(env, "MAX_BLOB_BYTES")?,
             partial_upload_quota_bytes: env_parse(env, "PARTIAL_UPLOAD_QUOTA_BYTES")?,
@@ -278,6 +286,7 @@ impl ServerConfig {
             data_dir,
             token_ttl_secs,
             refresh_ttl_secs,
+            refresh_reuse_grace_secs,
             max_sync_body_bytes,
             max_blob_bytes,
             partial_upload_quota_bytes,
@@ -357,6 +366,15 @@ impl ServerConfig {
             "refresh_ttl_secs",
             &self.refresh_ttl_secs,
             "must be between 1 and 316224000 (10 years)",
+        )?;
+        // Zero would sign out an app that crashed between the server's answer and saving it;
+        // more than an hour would let a copied token ride along unnoticed for long.
+        check(
+            (1..=3600).contains(&self.refresh_reuse_grace_secs)
+                && self.refresh_reuse_grace_secs < self.refresh_ttl_secs,
+            "refresh_reuse_grace_secs",
+            &self.refresh_reuse_grace_secs,
+            "must be between 1 and 3600, and shorter than refresh_ttl_secs",
         )?;
         check(
             (1..=1 << 32).contains(&self.max_blob_bytes),
@@ -479,7 +497,9 @@ mod tests {
 
     #[test]
     fn zero_and_overflowing_limits_are_refused_with_their_name() {
-        let cases: [(&str, &str); 7] = [
+        let cases: [(&str, &str); 9] = [
+            ("FIELDSYNC_REFRESH_REUSE_GRACE_SECS", "0"),
+            ("FIELDSYNC_REFRESH_REUSE_GRACE_SECS", "3601"),
             ("FIELDSYNC_TOKEN_TTL_SECS", "0"),
             ("FIELDSYNC_TOKEN_TTL_SECS", "18446744073709551615"),
             ("FIELDSYNC_MAX_BLOB_BYTES", "0"),
@@ -501,6 +521,22 @@ mod tests {
         std::fs::write(&file, "token_ttl_secs = 0\n").unwrap();
         let err = ServerConfig::layered(Some(&file), &|_| None, &Layer::default()).unwrap_err();
         assert!(err.to_string().contains("token_ttl_secs"), "{err}");
+    }
+
+    #[test]
+    fn the_refresh_grace_must_be_shorter_than_the_refresh_token_lives() {
+        let env = |k: &str| match k {
+            "FIELDSYNC_REFRESH_TTL_SECS" => Some("30".to_owned()),
+            "FIELDSYNC_REFRESH_REUSE_GRACE_SECS" => Some("30".to_owned()),
+            _ => None,
+        };
+        let err = ServerConfig::layered(None, &env, &Layer::default()).unwrap_err();
+        assert!(
+            err.to_string().contains("refresh_reuse_grace_secs"),
+            "{err}"
+        );
+        let toml = Layer::from_toml("refresh_reuse_grace_secs = 5\n", Path::new("c.toml")).unwrap();
+        assert_eq!(toml.refresh_reuse_grace_secs, Some(5));
     }
 
     #[test]

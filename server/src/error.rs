@@ -18,6 +18,11 @@ pub enum AppError {
     /// signing in again will not help, so it has its own code for the app to say so.
     #[error("{0}")]
     DeviceRevoked(String),
+    /// 401 for every token of a sign-in ended because a retired refresh token of it came
+    /// back after the grace window (a copy is in someone else's hands): signing in again
+    /// starts a new one, so the app says "signed out for safety", not "session expired".
+    #[error("{0}")]
+    RefreshReused(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -58,6 +63,7 @@ impl AppError {
             }
             AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             AppError::DeviceRevoked(_) => (StatusCode::UNAUTHORIZED, "device_revoked"),
+            AppError::RefreshReused(_) => (StatusCode::UNAUTHORIZED, "refresh_reused"),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict(code, _) => (StatusCode::CONFLICT, code),

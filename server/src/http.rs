@@ -19,7 +19,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(handlers::health::healthz))
         .route("/metrics", get(handlers::health::metrics))
         .route("/v1/auth/login", post(handlers::auth::login))
-        .route("/v1/auth/refresh", post(handlers::auth::refresh))
+        .route("/v1/auth/refresh", post(handlers::refresh::refresh))
         .route("/v1/logout", post(handlers::auth::logout))
         .route("/v1/devices/actors", post(handlers::auth::add_actors))
         .route("/v1/devices/numbers", post(handlers::numbers::lease))

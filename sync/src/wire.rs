@@ -205,11 +205,17 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
-/// The new access token.
+/// The new access token and the refresh token that replaces the one sent: the one sent is
+/// retired, and presenting it again after a short grace ends the device's sign-in
+/// (`refresh_reused`). Absent from servers that do not rotate refresh tokens.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RefreshResponse {
     pub token: String,
     pub expires_at_ms: TimestampMs,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_expires_at_ms: Option<TimestampMs>,
 }
 
 /// One entry of `GET /v1/people` (JSON): who a user id is, so a device can name the people

@@ -108,7 +108,7 @@ impl ApiThread {
         match send(client, &server, &token, call) {
             // The access token lapsed: renew it once with the refresh token, then again.
             Err((NetError::Unauthorized, _)) => {
-                let token = super::session::renew(client, &server, &self.store)
+                let token = super::session::renew(client, &server, &self.store, &token)
                     .map_err(|e| ApiError::from_net(e, 401))?;
                 send(client, &server, &token, call)
             }
@@ -273,7 +273,7 @@ impl EventStream {
             .map_err(|e| ApiError::Other(e.to_string()))?;
         let resp = client
             .get(format!("{server}{}", self.call.path))
-            .bearer_auth(token)
+            .bearer_auth(&token)
             .header(reqwest::header::ACCEPT, "text/event-stream")
             .send()
             .map_err(|e| ApiError::from_net(net::send_error(e), 0))?;
@@ -283,9 +283,11 @@ impl EventStream {
             let bytes = resp.bytes().unwrap_or_default();
             return match net::status_error(status, retry, &bytes) {
                 // The access token lapsed: renew it and reconnect at once.
-                NetError::Unauthorized => super::session::renew(&client, &server, &self.store)
-                    .map(|_| true)
-                    .map_err(|e| ApiError::from_net(e, 401)),
+                NetError::Unauthorized => {
+                    super::session::renew(&client, &server, &self.store, &token)
+                        .map(|_| true)
+                        .map_err(|e| ApiError::from_net(e, 401))
+                }
                 e => Err(ApiError::from_net(e, status.as_u16())),
             };
         }

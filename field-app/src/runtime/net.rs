@@ -25,6 +25,9 @@ pub enum NetError {
     /// An administrator cut this computer off (lost laptop): signing in again will not help
     /// until they restore it; local work is kept.
     DeviceRevoked,
+    /// The server ended this computer's sign-in because a refresh token of it was used again
+    /// after it had been replaced (a copy elsewhere): sign in again; local work is kept.
+    SignedOutForSafety,
     /// The server answered with an error: its `code` (`ErrorBody`, empty when the answer
     /// had none), its English `message`, kept as the detail, and the rule broken when it is
     /// one a person can put right (worded in the reader's language instead of `message`).
@@ -52,6 +55,7 @@ impl std::fmt::Display for NetError {
             NetError::Unauthorized => t!("eng-net-unauthorized"),
             NetError::BadCredentials => t!("eng-net-bad-credentials"),
             NetError::DeviceRevoked => t!("eng-net-device-revoked"),
+            NetError::SignedOutForSafety => t!("eng-net-signed-out-for-safety"),
             NetError::Server {
                 refusal: Some(r), ..
             } => fieldsync_i18n::words::refusal(fieldsync_i18n::current(), r),
@@ -78,6 +82,7 @@ pub fn server_code_words(code: &str) -> String {
         "bad_request" => t!("eng-code-bad-request"),
         "unauthorized" => t!("eng-code-unauthorized"),
         "device_revoked" => t!("eng-net-device-revoked"),
+        "refresh_reused" => t!("eng-net-signed-out-for-safety"),
         "forbidden" => t!("eng-code-forbidden"),
         "not_found" => t!("eng-code-not-found"),
         "conflict" => t!("eng-code-conflict"),
@@ -292,6 +297,7 @@ pub(crate) fn status_error(
         });
     match status.as_u16() {
         401 if code == "device_revoked" => NetError::DeviceRevoked,
+        401 if code == "refresh_reused" => NetError::SignedOutForSafety,
         401 => NetError::Unauthorized,
         502..=504 => NetError::Offline(t!("eng-net-unavailable", status = status.to_string())),
         429 => NetError::Busy {
@@ -400,7 +406,8 @@ fn json_answer<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&body).map_err(|e| NetError::Protocol(e.to_string()))
 }
 
-/// `POST /v1/auth/refresh`: a new access token for this device's refresh token.
+/// `POST /v1/auth/refresh`: a new access token for this device's refresh token, and the
+/// refresh token that replaces it (the one sent is retired: keep the new one before use).
 pub fn refresh(
     client: &reqwest::blocking::Client,
     server: &str,

@@ -370,9 +370,14 @@ impl Worker {
                 self.report(FromWorker::Synced(summary));
             }
             Err(SyncError::NotSignedIn) => self.next_due = None,
-            Err(SyncError::Net(e @ (NetError::Unauthorized | NetError::DeviceRevoked))) => {
+            Err(SyncError::Net(
+                e @ (NetError::Unauthorized
+                | NetError::DeviceRevoked
+                | NetError::SignedOutForSafety),
+            )) => {
                 // Never retried automatically: the engineer signs in again when convenient
-                // (a revoked computer is told so; its unsent work stays in the local store).
+                // (a revoked computer, or one signed out for safety, is told so; its unsent
+                // work stays in the local store).
                 self.next_due = None;
                 self.report(FromWorker::SyncFailed {
                     error: e.to_string(),
@@ -505,7 +510,8 @@ impl Worker {
                 // The access token lapsed: renew it once with the refresh token, then again.
                 Err(NetError::Unauthorized) if !renewed => {
                     renewed = true;
-                    token = session::renew(client, &server, &store).map_err(SyncError::Net)?;
+                    token =
+                        session::renew(client, &server, &store, &token).map_err(SyncError::Net)?;
                     net::sync(client, &server, &token, &out.request)
                 }
                 other => other,

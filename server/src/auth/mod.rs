@@ -4,6 +4,7 @@
 
 mod limiter;
 pub mod password;
+pub mod rotation;
 
 pub use limiter::LoginLimiter;
 

@@ -1,4 +1,5 @@
-//! `POST /v1/auth/login`, `POST /v1/logout` and `POST /v1/devices/actors`.
+//! `POST /v1/auth/login`, `POST /v1/logout` and `POST /v1/devices/actors` (the refresh
+//! route is `handlers::refresh`).
 
 use crate::auth::{hash_password, new_token, token_hash, verify_password};
 use crate::error::{AppError, AppResult};
@@ -9,7 +10,7 @@ use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
-use fieldsync::wire::{LoginRequest, LoginResponse, RefreshRequest, RefreshResponse};
+use fieldsync::wire::{LoginRequest, LoginResponse};
 use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Instant;
@@ -151,19 +152,18 @@ pub async fn login(
     }
     state.login_limiter.succeeded(&req.username, ip);
     let now = crate::now_ms();
+    // One family per sign-in: the refresh tokens rotated from this one and every access
+    // token they issue (`auth::rotation`).
+    let family = crate::auth::rotation::new_family();
     let (token, access) = issue(
-        user.id,
-        req.device_id,
+        Issue::new(user.id, req.device_id, &family, now),
         TokenKind::Access,
         state.config.token_ttl_secs,
-        now,
     );
     let (refresh_token, refresh) = issue(
-        user.id,
-        req.device_id,
+        Issue::new(user.id, req.device_id, &family, now),
         TokenKind::Refresh,
         state.config.refresh_ttl_secs,
-        now,
     );
     let (expires_at_ms, refresh_expires_at_ms) = (access.expires_at_ms, refresh.expires_at_ms);
     let (device, device_name, actors, uid) = (
@@ -207,75 +207,59 @@ pub async fn login(
     }))
 }
 
-/// A new token of `kind` for `user` on `device`, living `ttl_secs`: the secret to hand out
-/// and the record to store (its hash only).
-fn issue(
-    user: fieldsync::UserId,
-    device: fieldsync::DeviceId,
-    kind: TokenKind,
-    ttl_secs: u64,
-    now: fieldsync::TimestampMs,
-) -> (String, NewToken) {
-    let token = new_token();
-    let expires_at_ms = now.saturating_add(
+/// Whose token to issue: the user, their device, the sign-in (family) and when.
+pub(crate) struct Issue<'a> {
+    pub user: fieldsync::UserId,
+    pub device: fieldsync::DeviceId,
+    pub family: &'a str,
+    pub now: fieldsync::TimestampMs,
+}
+
+impl<'a> Issue<'a> {
+    pub fn new(
+        user: fieldsync::UserId,
+        device: fieldsync::DeviceId,
+        family: &'a str,
+        now: fieldsync::TimestampMs,
+    ) -> Self {
+        Self {
+            user,
+            device,
+            family,
+            now,
+        }
+    }
+}
+
+/// A new token of `kind` living `ttl_secs`: the secret to hand out and the record to store
+/// (its hash only).
+pub(crate) fn issue(who: Issue<'_>, kind: TokenKind, ttl_secs: u64) -> (String, NewToken) {
+    let expires_at_ms = who.now.saturating_add(
         i64::try_from(ttl_secs)
             .unwrap_or(i64::MAX)
             .saturating_mul(1000),
     );
-    let record = NewToken {
-        token_hash: token_hash(&token),
-        user,
-        device: Some(device),
-        created_at_ms: now,
-        expires_at_ms,
-        kind,
-    };
-    (token, record)
+    issue_until(who, kind, expires_at_ms)
 }
 
-/// `POST /v1/auth/refresh`: a new access token for the device whose refresh token this is.
-/// Refused (401) once the refresh token expired or was revoked, the user disabled, or the
-/// device revoked (`device_revoked`): then only the password signs in again.
-#[instrument(skip_all)]
-pub async fn refresh(
-    State(state): State<AppState>,
-    payload: Result<Json<RefreshRequest>, JsonRejection>,
-) -> AppResult<Json<RefreshResponse>> {
-    let Json(req) = payload?;
-    // A refresh token is 43 characters; anything much longer is not one (no hashing of
-    // megabytes for strangers).
-    if req.refresh_token.is_empty() || req.refresh_token.len() > 256 {
-        return Err(AppError::Unauthorized("not a refresh token".into()));
-    }
-    let hash = token_hash(&req.refresh_token);
-    let now = crate::now_ms();
-    let ttl = state.config.token_ttl_secs;
-    let issued = state
-        .db
-        .call(move |s| {
-            let Some(session) = s.session(&hash, TokenKind::Refresh, now)? else {
-                return Ok(Err(s.token_device_revoked(&hash)?));
-            };
-            let Some(device) = session.device else {
-                return Ok(Err(false));
-            };
-            let (token, access) = issue(session.user.id, device, TokenKind::Access, ttl, now);
-            s.insert_token(&access)?;
-            Ok(Ok((token, access.expires_at_ms)))
-        })
-        .await?;
-    match issued {
-        Ok((token, expires_at_ms)) => Ok(Json(RefreshResponse {
-            token,
-            expires_at_ms,
-        })),
-        Err(true) => Err(AppError::DeviceRevoked(
-            crate::handlers::extract::DEVICE_REVOKED.into(),
-        )),
-        Err(false) => Err(AppError::Unauthorized(
-            "the refresh token is unknown, expired or revoked; sign in with the password".into(),
-        )),
-    }
+/// [`issue`] with an expiry time: a rotated refresh token keeps its sign-in's end, so the
+/// password is asked for `refresh_ttl_secs` after the login however often it is renewed.
+pub(crate) fn issue_until(
+    who: Issue<'_>,
+    kind: TokenKind,
+    expires_at_ms: fieldsync::TimestampMs,
+) -> (String, NewToken) {
+    let token = new_token();
+    let record = NewToken {
+        token_hash: token_hash(&token),
+        user: who.user,
+        device: Some(who.device),
+        created_at_ms: who.now,
+        expires_at_ms,
+        kind,
+        family: Some(who.family.to_owned()),
+    };
+    (token, record)
 }
 
 /// `POST /v1/logout`: sign this device out — its access and refresh tokens are revoked

@@ -42,23 +42,34 @@ impl FromRequestParts<AppState> for Auth {
 /// cut the token's installation off, `unauthorized` otherwise.
 pub async fn session_of(state: &AppState, token_hash: String) -> Result<Session, AppError> {
     let now = crate::now_ms();
-    let (session, revoked) = state
+    let (session, revoked, reused) = state
         .db
         .call(
             move |s| match s.session(&token_hash, TokenKind::Access, now)? {
-                Some(session) => Ok((Some(session), false)),
-                None => Ok((None, s.token_device_revoked(&token_hash)?)),
+                Some(session) => Ok((Some(session), false, false)),
+                None => Ok((
+                    None,
+                    s.token_device_revoked(&token_hash)?,
+                    s.token_family_reused(&token_hash)?,
+                )),
             },
         )
         .await?;
     match session {
         Some(session) => Ok(session),
         None if revoked => Err(AppError::DeviceRevoked(DEVICE_REVOKED.into())),
+        None if reused => Err(AppError::RefreshReused(REFRESH_REUSED.into())),
         None => Err(AppError::Unauthorized(
             "the token is unknown, expired or revoked".into(),
         )),
     }
 }
+
+/// What every token of a sign-in ended for refresh-token reuse is told (the app words it by
+/// the code `refresh_reused`).
+pub const REFRESH_REUSED: &str = "this device was signed out for safety: a refresh token of \
+     its sign-in was used again after it had been replaced, so a copy of it may be in someone \
+     else's hands; sign in again with the password (unsent work on the device is kept)";
 
 /// What a cut-off installation is told (the app words it by the code `device_revoked`).
 pub const DEVICE_REVOKED: &str = "an administrator has revoked this device; its unsent work \

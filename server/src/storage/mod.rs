@@ -62,8 +62,8 @@ pub trait Storage: Send + Sync + 'static {
     fn revoke_token(&self, token_hash: &str) -> Result<()>;
     /// Revoke every token (access and refresh) `user` holds on `device`: signing out there.
     fn revoke_device_tokens(&self, user: UserId, device: DeviceId) -> Result<()>;
-    /// The session of a live (unexpired, unrevoked, user enabled, device not revoked) token
-    /// hash of `kind`.
+    /// The session of a live (unexpired, unrevoked, not rotated, user enabled, device not
+    /// revoked, family not ended for reuse) token hash of `kind`.
     fn session(
         &self,
         token_hash: &str,
@@ -101,6 +101,27 @@ pub trait Storage: Send + Sync + 'static {
     /// Whether `token_hash` was issued to a device that is revoked now: how a refused request
     /// tells "an administrator cut this computer off" from "signed out".
     fn token_device_revoked(&self, token_hash: &str) -> Result<bool>;
+
+    // --- refresh-token rotation ---
+    /// The refresh token of `token_hash` in whatever state it is (`None`: never issued).
+    fn refresh_view(&self, token_hash: &str, now: TimestampMs) -> Result<Option<RefreshView>>;
+    /// Retire `old_hash` for its successor and store the successor and the new access token,
+    /// in one transaction — only if `old_hash` is still an unrotated, unrevoked refresh
+    /// token: `Ok(false)` stores nothing (another request rotated it first).
+    fn rotate_refresh(&self, rotation: &RotateRefresh) -> Result<bool>;
+    /// A retired refresh token came back after its grace: end `family` — every token of it
+    /// revoked, and the family marked so its tokens are refused as `refresh_reused`. `true`
+    /// the first time (the security event to log), `false` when already ended.
+    fn end_family_for_reuse(
+        &self,
+        family: &str,
+        user: UserId,
+        device: Option<DeviceId>,
+        now: TimestampMs,
+    ) -> Result<bool>;
+    /// Whether `token_hash` belongs to a family ended for reuse: how a refused request tells
+    /// "signed out for safety" from "signed out".
+    fn token_family_reused(&self, token_hash: &str) -> Result<bool>;
 
     // --- documents and the change log ---
     fn doc_info(&self, doc: DocId) -> Result<Option<DocInfo>>;

@@ -33,6 +33,51 @@ pub struct NewToken {
     pub created_at_ms: TimestampMs,
     pub expires_at_ms: TimestampMs,
     pub kind: TokenKind,
+    /// The sign-in this token belongs to (one per login of a device): the refresh tokens
+    /// rotated from one login and the access tokens they issued. A refresh token presented
+    /// again after its rotation ends the whole family (`None`: tokens outside any sign-in).
+    pub family: Option<String>,
+}
+
+/// A refresh token as `POST /v1/auth/refresh` judges it, whatever its state (a retired or
+/// dead one too: how reuse is told from a typo).
+#[derive(Clone, Debug)]
+pub struct RefreshView {
+    pub user: UserId,
+    pub device: Option<DeviceId>,
+    /// The token's sign-in (its own hash for tokens issued before families existed).
+    pub family: String,
+    pub expires_at_ms: TimestampMs,
+    /// Unrevoked, unexpired and its user enabled (rotation and the device aside).
+    pub usable: bool,
+    /// An administrator cut its device off.
+    pub device_revoked: bool,
+    /// Its family was ended because a retired refresh token of it came back.
+    pub family_reused: bool,
+    /// Set once the token was exchanged for its successor.
+    pub rotation: Option<Rotation>,
+}
+
+/// How a refresh token was retired: when, and the successor it was exchanged for — its
+/// hash, and its secret sealed with the retired token's own secret (`auth::rotation`), so a
+/// retry within the grace window gets the same successor while the database holds nothing
+/// that signs anyone in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rotation {
+    pub at_ms: TimestampMs,
+    pub successor_hash: String,
+    pub successor_sealed: String,
+}
+
+/// One rotation to store at once: the presented token retired for `successor`, and the
+/// access token issued with it.
+#[derive(Clone, Debug)]
+pub struct RotateRefresh {
+    pub old_hash: String,
+    pub successor: NewToken,
+    pub successor_sealed: String,
+    pub access: NewToken,
+    pub now: TimestampMs,
 }
 
 /// What a token is good for. An access token authorises requests for a short while; a

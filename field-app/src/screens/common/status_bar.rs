@@ -71,8 +71,11 @@ pub fn status_bar_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>
                     Some(secs) => t!("bar-error-retrying", error = e, secs = secs),
                     None => e.clone(),
                 };
-                ui.label(RichText::new(text).color(format::RED))
-                    .on_hover_text(t!("bar-work-is-saved"));
+                // Long words (a revoked or signed-out computer) are cut to the room left, not
+                // drawn over the counts beside them; the whole text is on hover.
+                let hover = format!("{text}\n{}", t!("bar-work-is-saved"));
+                ui.add(egui::Label::new(RichText::new(text).color(format::RED)).truncate())
+                    .on_hover_text(hover);
             }
         });
     });
@@ -116,7 +119,8 @@ fn sync_details_body_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Comma
             }
             if let Some(e) = &s.error {
                 ui.label(t!("sync-problem"));
-                ui.label(RichText::new(e).color(format::RED));
+                // The whole words, wrapped: the bar above may only have room for their start.
+                ui.add(egui::Label::new(RichText::new(e).color(format::RED)).wrap());
                 ui.end_row();
             }
         });

@@ -76,7 +76,11 @@ pub(super) async fn call(
     )
 }
 
-async fn login(app: &Router, user: &str, device: DeviceId) -> (StatusCode, serde_json::Value) {
+pub(super) async fn login(
+    app: &Router,
+    user: &str,
+    device: DeviceId,
+) -> (StatusCode, serde_json::Value) {
     call(
         app,
         "/v1/auth/login",
@@ -96,7 +100,7 @@ pub(super) async fn token(app: &Router, user: &str, device: DeviceId) -> String 
 }
 
 /// Any authenticated route will do: the actor registration answers the caller's actors.
-async fn works(app: &Router, token: &str) -> (StatusCode, serde_json::Value) {
+pub(super) async fn works(app: &Router, token: &str) -> (StatusCode, serde_json::Value) {
     call(
         app,
         "/v1/devices/actors",

@@ -257,6 +257,27 @@ CREATE TABLE summary_notes (
     PRIMARY KEY (customer_id, period)
 );
 "#,
+    // 9: refresh tokens rotate on use, in families (same columns and table as SQLite's).
+    r#"
+ALTER TABLE tokens ADD COLUMN family TEXT;
+ALTER TABLE tokens ADD COLUMN rotated_at_ms BIGINT;
+ALTER TABLE tokens ADD COLUMN successor_hash TEXT;
+ALTER TABLE tokens ADD COLUMN successor_sealed TEXT;
+UPDATE tokens SET family = token_hash WHERE kind = 'refresh';
+UPDATE tokens AS a SET family = (
+    SELECT r.token_hash FROM tokens r
+    WHERE r.kind = 'refresh' AND r.user_id = a.user_id AND r.device_id = a.device_id
+      AND r.created_at_ms = a.created_at_ms
+    LIMIT 1)
+WHERE a.kind = 'access' AND a.device_id IS NOT NULL;
+CREATE INDEX tokens_family ON tokens(family);
+CREATE TABLE token_reuse (
+    family TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    device_id TEXT,
+    detected_at_ms BIGINT NOT NULL
+);
+"#,
 ];
 
 /// Bring the schema up to date, one transaction per step; returns the version in place.

@@ -9,6 +9,7 @@ mod docs;
 mod listen;
 mod migrations;
 mod projections;
+mod refresh;
 mod scheduling;
 pub mod scratch;
 pub mod tls;
@@ -285,6 +286,32 @@ impl super::Storage for PgStorage {
         now: fieldsync::TimestampMs,
     ) -> Result<Option<super::Session>> {
         self.with(|c| users::session(c, token_hash, kind, now))
+    }
+
+    fn refresh_view(
+        &self,
+        token_hash: &str,
+        now: fieldsync::TimestampMs,
+    ) -> Result<Option<super::RefreshView>> {
+        self.with(|c| refresh::view(c, token_hash, now))
+    }
+
+    fn rotate_refresh(&self, rotation: &super::RotateRefresh) -> Result<bool> {
+        self.with(|c| refresh::rotate(c, rotation))
+    }
+
+    fn end_family_for_reuse(
+        &self,
+        family: &str,
+        user: fieldsync::UserId,
+        device: Option<fieldsync::DeviceId>,
+        now: fieldsync::TimestampMs,
+    ) -> Result<bool> {
+        self.with(|c| refresh::end_family(c, family, user, device, now))
+    }
+
+    fn token_family_reused(&self, token_hash: &str) -> Result<bool> {
+        self.with(|c| refresh::family_reused(c, token_hash))
     }
 
     fn upsert_device(

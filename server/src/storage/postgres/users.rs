@@ -97,10 +97,7 @@ pub fn set_password_hash(c: &mut Client, username: &str, hash: &str) -> Result<(
 }
 
 pub fn insert_token(c: &mut Client, t: &NewToken) -> Result<()> {
-    c.execute(
-        "INSERT INTO tokens (token_hash, user_id, device_id, created_at_ms, expires_at_ms, kind) VALUES ($1, $2, $3, $4, $5, $6)",
-        &[&t.token_hash, &t.user.to_string(), &t.device.map(|d| d.to_string()), &t.created_at_ms, &t.expires_at_ms, &t.kind.as_str()],
-    )?;
+    super::refresh::insert_token(c, t)?;
     Ok(())
 }
 
@@ -129,8 +126,10 @@ pub fn session(
     let sql = format!(
         "SELECT {USER_COLS}, t.device_id, t.expires_at_ms FROM tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = $1 AND t.kind = $3 AND NOT t.revoked AND t.expires_at_ms > $2 AND NOT u.disabled
+           AND t.rotated_at_ms IS NULL
            AND NOT EXISTS (SELECT 1 FROM devices d
-                           WHERE d.device_id = t.device_id AND d.revoked_at_ms IS NOT NULL)"
+                           WHERE d.device_id = t.device_id AND d.revoked_at_ms IS NOT NULL)
+           AND NOT EXISTS (SELECT 1 FROM token_reuse r WHERE r.family = t.family)"
     );
     c.query_opt(&sql, &[&token_hash, &now, &kind.as_str()])?
         .map(|r| {

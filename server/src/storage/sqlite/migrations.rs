@@ -261,12 +261,47 @@ CREATE TABLE summary_notes (
     PRIMARY KEY (customer_id, period)
 );
 "#,
+    // Refresh tokens rotate on use: each belongs to a family (one sign-in of a device), a
+    // retired one keeps its successor (hash, and secret sealed with its own secret) for the
+    // grace window, and a family whose retired token came back late is ended. Existing refresh
+    // tokens start a family each; access tokens issued with them at login join it.
+    r#"
+ALTER TABLE tokens ADD COLUMN family TEXT;
+ALTER TABLE tokens ADD COLUMN rotated_at_ms INTEGER;
+ALTER TABLE tokens ADD COLUMN successor_hash TEXT;
+ALTER TABLE tokens ADD COLUMN successor_sealed TEXT;
+UPDATE tokens SET family = token_hash WHERE kind = 'refresh';
+UPDATE tokens SET family = (
+    SELECT r.token_hash FROM tokens r
+    WHERE r.kind = 'refresh' AND r.user_id = tokens.user_id AND r.device_id = tokens.device_id
+      AND r.created_at_ms = tokens.created_at_ms
+    LIMIT 1)
+WHERE kind = 'access' AND device_id IS NOT NULL;
+CREATE INDEX tokens_family ON tokens(family);
+CREATE TABLE token_reuse (
+    family TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    device_id TEXT,
+    detected_at_ms INTEGER NOT NULL
+);
+"#,
 ];
 
 /// Bring the schema up to date in one transaction per step; returns the version in place.
 pub fn run(conn: &mut Connection) -> rusqlite::Result<u32> {
+    run_to(conn, MIGRATIONS.len())
+}
+
+/// The schema version of the last migration.
+#[cfg(test)]
+pub fn latest() -> usize {
+    MIGRATIONS.len()
+}
+
+/// Apply the migrations up to `target` (tests put rows in an older schema with this).
+pub fn run_to(conn: &mut Connection, target: usize) -> rusqlite::Result<u32> {
     let mut version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    while (version as usize) < MIGRATIONS.len() {
+    while (version as usize) < target.min(MIGRATIONS.len()) {
         let tx = conn.transaction()?;
         tx.execute_batch(MIGRATIONS[version as usize])?;
         version += 1;

@@ -5,9 +5,10 @@
 mod docs;
 mod group_commit;
 mod log_rows;
-mod migrations;
+pub(crate) mod migrations;
 mod projections;
 mod readers;
+mod refresh;
 mod scheduling;
 
 use super::{
@@ -248,10 +249,7 @@ impl super::Storage for SqliteStorage {
     }
 
     fn insert_token(&self, t: &NewToken) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO tokens (token_hash, user_id, device_id, created_at_ms, expires_at_ms, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![t.token_hash, t.user.to_string(), t.device.map(|d| d.to_string()), t.created_at_ms, t.expires_at_ms, t.kind.as_str()],
-        )?;
+        refresh::insert_token(&self.conn(), t)?;
         Ok(())
     }
 
@@ -288,8 +286,10 @@ impl super::Storage for SqliteStorage {
                 &format!(
                     "SELECT {cols}, t.device_id, t.expires_at_ms FROM tokens t JOIN users u ON u.id = t.user_id
                      WHERE t.token_hash = ?1 AND t.kind = ?3 AND t.revoked = 0 AND t.expires_at_ms > ?2 AND u.disabled = 0
+                       AND t.rotated_at_ms IS NULL
                        AND NOT EXISTS (SELECT 1 FROM devices d
-                                       WHERE d.device_id = t.device_id AND d.revoked_at_ms IS NOT NULL)"
+                                       WHERE d.device_id = t.device_id AND d.revoked_at_ms IS NOT NULL)
+                       AND NOT EXISTS (SELECT 1 FROM token_reuse r WHERE r.family = t.family)"
                 ),
                 params![token_hash, now, kind.as_str()],
                 |r| {
@@ -470,6 +470,32 @@ impl super::Storage for SqliteStorage {
             )
             .optional()?
             .is_some())
+    }
+
+    fn refresh_view(
+        &self,
+        token_hash: &str,
+        now: TimestampMs,
+    ) -> Result<Option<super::RefreshView>> {
+        refresh::view(&*self.reader()?, token_hash, now)
+    }
+
+    fn rotate_refresh(&self, rotation: &super::RotateRefresh) -> Result<bool> {
+        refresh::rotate(&mut self.conn(), rotation)
+    }
+
+    fn end_family_for_reuse(
+        &self,
+        family: &str,
+        user: UserId,
+        device: Option<DeviceId>,
+        now: TimestampMs,
+    ) -> Result<bool> {
+        refresh::end_family(&mut self.conn(), family, user, device, now)
+    }
+
+    fn token_family_reused(&self, token_hash: &str) -> Result<bool> {
+        refresh::family_reused(&*self.reader()?, token_hash)
     }
 
     fn doc_info(&self, doc: fieldsync::DocId) -> Result<Option<super::DocInfo>> {
