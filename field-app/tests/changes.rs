@@ -135,6 +135,11 @@ fn the_call_form_offers_the_class_for_a_change_and_sends_it() {
     h.get_by_label("Change (a planned modification)").click();
     h.run();
     assert!(h.query_by_label("Change class").is_some());
+    // No SLA clock runs on a change: no due times are promised.
+    assert!(
+        h.query_by_label_contains("No SLA clock runs on a change")
+            .is_some()
+    );
     h.get_by_label("Customer").click();
     h.run();
     h.get_by_label("北风贸易").click();

@@ -43,11 +43,8 @@ changes-count = { $count ->
 }
 changes-empty = No change awaits a decision.
 changes-intro = Emergency changes first (work may already be under way), then the oldest.
-changes-col-class = Class
+changes-col-class = Class and state
 changes-col-work-order = Work order
-changes-col-site = Site
-changes-col-opened = Opened
-changes-col-state = State
 changes-col-decision = Decision
 changes-reason-hint = Reason (required to reject)
 changes-approve = Approve
@@ -60,3 +57,4 @@ changes-offline-note = Decisions are saved on this device and sent at the next s
 # The engineer's work order.
 eng-wo-change = Change
 call-save-change = Save change
+call-change-no-sla = No SLA clock runs on a change: it is done in its planned window.

@@ -36,11 +36,8 @@ changes-title = 待审批的变更
 changes-count = { $count } 项变更
 changes-empty = 没有待审批的变更。
 changes-intro = 紧急变更在前（可能已在实施），其余按开单时间排列。
-changes-col-class = 类别
+changes-col-class = 类别与状态
 changes-col-work-order = 工单
-changes-col-site = 站点
-changes-col-opened = 开单时间
-changes-col-state = 状态
 changes-col-decision = 审批
 changes-reason-hint = 理由（驳回时必填）
 changes-approve = 批准
@@ -52,3 +49,4 @@ changes-offline-note = 审批结果保存在本机，下次同步时发送。
 
 eng-wo-change = 变更
 call-save-change = 保存变更
+call-change-no-sla = 变更不计 SLA 时限：在计划窗口内实施。

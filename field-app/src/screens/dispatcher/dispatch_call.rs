@@ -393,6 +393,11 @@ fn preview_ui(ui: &mut egui::Ui, state: &AppState, p: &Preview) {
                     .size(16.0)
                     .color(priority_color),
             );
+            // No SLA clock runs on a change (docs/dispatch-sla-plans.md): no due times.
+            if f.kind == CHANGE_KIND {
+                ui.label(RichText::new(t!("call-change-no-sla")).color(format::GREY));
+                return;
+            }
             match (p.response_due_ms, p.resolution_due_ms) {
                 (Some(a), Some(b)) => {
                     ui.label(t!("call-response-due", when = zoned_day_hm(tz, a)));

@@ -265,9 +265,7 @@ fn change_rows_ui(ui: &mut egui::Ui, v: &WorkOrderView) {
             );
         });
         if let Some(a) = &v.wo.change_approval {
-            for line in words::decision_lines(a, &v.names, v.zone()) {
-                ui.label(line);
-            }
+            ui.label(words::decision_lines(a, &v.names, v.zone()).join("\n"));
         }
     });
     ui.end_row();

@@ -39,59 +39,66 @@ pub fn changes_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command
         });
 }
 
-fn header_row(ui: &mut egui::Ui, last: String) {
+fn header_row(ui: &mut egui::Ui) {
     for h in [
         t!("changes-col-class"),
         t!("changes-col-work-order"),
-        t!("changes-col-site"),
-        t!("changes-col-opened"),
-        t!("changes-col-state"),
-        last,
+        t!("changes-col-decision"),
     ] {
         ui.label(RichText::new(h).strong());
     }
     ui.end_row();
 }
 
-/// Class, work order (a link to open it), site and opening time on the site's clock.
+/// Two cells: the class over its state, and the work order (a link to open it) over its
+/// site and opening time on the site's clock. Stacked, so the list fits 800 px.
 fn line_ui(ui: &mut egui::Ui, state: &AppState, line: &ChangeLine, out: &mut Vec<Command>) {
     let dark = ui.visuals().dark_mode;
-    let class = words::class_word(line.class.as_ref());
     let emergency = line.class == Some(fieldsync::model::ChangeClass::Emergency);
-    let class = RichText::new(class).strong();
-    ui.label(if emergency {
-        class.color(format::readable(format::RED, dark))
-    } else {
-        class
+    ui.vertical(|ui| {
+        // One line each: wrapped, the state ran down three lines in a column of spare room.
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+        let class = RichText::new(words::class_word(line.class.as_ref())).strong();
+        ui.label(if emergency {
+            class.color(format::readable(format::RED, dark))
+        } else {
+            class
+        });
+        let color = words::state_color(&line.state, dark);
+        ui.label(RichText::new(words::state_word(&line.state)).color(color));
     });
-    let open = ui.scope(|ui| {
-        ui.set_max_width(320.0);
+    let width = (ui.ctx().content_rect().width() * 0.3).clamp(200.0, 420.0);
+    ui.vertical(|ui| {
+        ui.set_max_width(width);
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
-        ui.link(line.label()).clicked()
+        if ui.link(line.label()).clicked() {
+            out.push(Command::OpenWorkOrder(line.doc_id));
+        }
+        let zone = zone_of(state, line);
+        let mut place = vec![format::time_in(line.created_at_ms, zone)];
+        if let Some(site) = &line.site_name {
+            place.insert(0, site.clone());
+        }
+        ui.label(RichText::new(place.join(" · ")).small().color(format::GREY));
     });
-    if open.inner {
-        out.push(Command::OpenWorkOrder(line.doc_id));
-    }
-    ui.label(line.site_name.as_deref().unwrap_or("—"));
-    let zone = line
-        .site_id
+}
+
+/// The clock a change's times are shown on: its site's.
+fn zone_of(state: &AppState, line: &ChangeLine) -> format::Zone {
+    line.site_id
         .as_ref()
         .and_then(|s| state.site_zones.get(s).copied())
-        .unwrap_or_default();
-    ui.label(format::time_in(line.created_at_ms, zone));
-    ui.label(
-        RichText::new(words::state_word(&line.state)).color(words::state_color(&line.state, dark)),
-    );
+        .unwrap_or_default()
 }
 
 fn pending_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let lines = state.changes.pending.clone();
     egui::Grid::new("change_queue")
         .striped(true)
-        .num_columns(6)
+        .num_columns(3)
         .spacing([14.0, 8.0])
         .show(ui, |ui| {
-            header_row(ui, t!("changes-col-decision"));
+            header_row(ui);
             for line in &lines {
                 line_ui(ui, state, line, out);
                 ui.vertical(|ui| {
@@ -126,24 +133,18 @@ fn decided_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>) {
     let names = super::names::names_of(state);
     egui::Grid::new("change_decided")
         .striped(true)
-        .num_columns(6)
+        .num_columns(3)
         .spacing([14.0, 8.0])
         .show(ui, |ui| {
-            header_row(ui, t!("changes-col-decision"));
+            header_row(ui);
             for line in &state.changes.decided {
                 line_ui(ui, state, line, out);
-                let zone = line
-                    .site_id
+                let lines = line
+                    .approval
                     .as_ref()
-                    .and_then(|s| state.site_zones.get(s).copied())
+                    .map(|a| words::decision_lines(a, &names, zone_of(state, line)))
                     .unwrap_or_default();
-                ui.vertical(|ui| {
-                    if let Some(a) = &line.approval {
-                        for l in words::decision_lines(a, &names, zone) {
-                            ui.label(l);
-                        }
-                    }
-                });
+                ui.label(lines.join("\n"));
                 ui.end_row();
             }
         });
