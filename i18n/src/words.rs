@@ -73,6 +73,7 @@ pub fn refusal(lang: Lang, r: &Refusal) -> String {
             vec![("what", text(&words))]
         }
         Refusal::NoSuchComplaint { id } => vec![("id", text(id))],
+        Refusal::UnknownChangeClass { class } => vec![("class", text(class))],
         Refusal::HoldNeedsReason
         | Refusal::ReadingNotANumber
         | Refusal::PartIncomplete
@@ -93,7 +94,15 @@ pub fn refusal(lang: Lang, r: &Refusal) -> String {
         | Refusal::ComplaintOutcome
         | Refusal::ScoreRange
         | Refusal::OnlyFinishedWorkScored
-        | Refusal::OwnWork => Vec::new(),
+        | Refusal::OwnWork
+        | Refusal::ChangeNotApproved
+        | Refusal::ChangeRejected
+        | Refusal::ChangeRejectionNeedsReason
+        | Refusal::ChangeReasonTooLong
+        | Refusal::ChangePreApproved
+        | Refusal::ChangeNeedsClass
+        | Refusal::ClassOnlyForChanges
+        | Refusal::NotAChange => Vec::new(),
     };
     lang.tr_args(&id, &args)
 }

@@ -173,6 +173,9 @@ fn may_write_work_order(role: Role, relation: Relation, top: &str, path: &[Seg])
     if top == "events" {
         return true; // content checked by the event rules
     }
+    if let Some(allowed) = change_rules::may_write(role, relation == Relation::Creator, top) {
+        return allowed;
+    }
     match role {
         Role::Engineer => match relation {
             Relation::Other => false,
@@ -364,8 +367,15 @@ pub fn check_push_viewed(
     }
     let touched = check_ops(after, new_changes, caller.role, kind, relation)?;
     if kind == DocKind::WorkOrder {
-        return check_work_order_state(before_wo.as_deref(), after, &touched, caller, relation)
-            .map(Some);
+        return check_work_order_state(
+            before_wo.as_deref(),
+            after,
+            new_changes,
+            &touched,
+            caller,
+            relation,
+        )
+        .map(Some);
     }
     Ok(None)
 }
@@ -538,6 +548,7 @@ fn render(path: &[Seg]) -> String {
 fn check_work_order_state(
     before: Option<&WorkOrder>,
     after: &Automerge,
+    new_changes: &[Change],
     touched: &reread::Touched,
     caller: &Caller,
     relation: Relation,
@@ -576,6 +587,7 @@ fn check_work_order_state(
             ));
         }
     }
+    change_rules::check_approval(before, &wo, caller)?;
     let known: HashSet<&str> = before
         .map(|b| b.events.iter().map(|e| e.id.as_str()).collect())
         .unwrap_or_default();
@@ -619,6 +631,7 @@ fn check_work_order_state(
                 format!("cannot go from {} to {}", from.label(), kind.label()),
             ));
         }
+        change_rules::check_work_step(&wo, ev, kind, after, new_changes)?;
         if kind.is_feedback() {
             crate::model::feedback::check_feedback(&wo, ev).map_err(|e| {
                 use crate::model::feedback::FeedbackError;
@@ -708,6 +721,9 @@ fn completed_by(wo: &WorkOrder, user: &str) -> bool {
         .any(|e| e.kind() == Some(EventKind::Completed) && e.by == user)
 }
 
+mod change_rules;
+#[cfg(test)]
+mod change_tests;
 #[cfg(test)]
 mod path_tests;
 #[cfg(test)]

@@ -58,6 +58,11 @@ impl FieldApp {
             Command::Subscribe(call) => self.send(ToWorker::Subscribe(call)),
             Command::Unsubscribe(tag) => self.send(ToWorker::Unsubscribe(tag)),
             Command::Review { id, kind, comment } => self.review(id, kind, comment, now),
+            Command::DecideChange {
+                id,
+                decision,
+                reason,
+            } => self.decide_change(id, decision, reason, now),
             Command::OpenWorkOrder(id) => self.open_work_order(id),
             Command::OpenDevice(id) => {
                 let me = self.state.identity.clone();

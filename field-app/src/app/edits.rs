@@ -64,6 +64,34 @@ impl FieldApp {
         }
     }
 
+    /// A supervisor's decision on a change: a document edit, sent at the next sync.
+    pub(super) fn decide_change(
+        &mut self,
+        id: DocId,
+        decision: model::ApprovalDecision,
+        reason: String,
+        now: TimestampMs,
+    ) {
+        let me = self.me();
+        let approved = decision == model::ApprovalDecision::Approved;
+        let result = lock(&self.store).edit(id, now, |doc| {
+            model::decide_change(doc, decision, &reason, &me, now)
+        });
+        match result {
+            Ok(()) => {
+                self.state.changes.reasons.remove(&id);
+                let text = if approved {
+                    t!("changes-approved")
+                } else {
+                    t!("changes-rejected")
+                };
+                self.flash(text, false);
+                self.after_edit();
+            }
+            Err(e) => self.flash(explain(&e), true),
+        }
+    }
+
     /// Start copying a chosen photo into the store on the background thread; the photo is
     /// attached (and shown as saved) when the copy is durable: [`Self::photo_copied`].
     pub(super) fn attach_photo(&mut self, path: &str, caption: &str, now: TimestampMs) {

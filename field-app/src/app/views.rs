@@ -62,6 +62,12 @@ pub fn refresh_lists(store: &mut LocalStore, state: &mut AppState) -> Result<()>
         })
         .collect();
     state.review_queue = queue;
+    let changes = if reviews {
+        change_lines(store)?
+    } else {
+        Vec::new()
+    };
+    state.changes.fill(changes);
     refresh_sync_counts(store, state)?;
     state.sync.pending_items = pending_lines(store)?;
     // The plan form's choice: loaded for the office only (every template is read).
@@ -75,6 +81,24 @@ pub fn refresh_lists(store: &mut LocalStore, state: &mut AppState) -> Result<()>
         Vec::new()
     };
     Ok(())
+}
+
+/// Every change held here, as the approval list shows it (an unreadable one is left out: it
+/// shows in the sync details).
+fn change_lines(store: &mut LocalStore) -> Result<Vec<crate::state::changes::ChangeLine>> {
+    let mut lines = Vec::new();
+    for row in store.list_work_orders(None)? {
+        if row.kind != fieldsync::model::change::CHANGE_KIND {
+            continue;
+        }
+        if let Ok(wo) = store.work_order(row.doc_id)
+            && let Some(line) =
+                crate::state::changes::ChangeLine::of(row.doc_id, &wo, row.site_name.clone())
+        {
+            lines.push(line);
+        }
+    }
+    Ok(lines)
 }
 
 /// The documents waiting to be sent, named as people know them.

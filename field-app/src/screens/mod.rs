@@ -12,7 +12,7 @@ pub mod supervisor;
 use self::common::{file_picker, sign_in, status_bar};
 use self::dispatcher::dispatch;
 use self::engineer::{devices, knowledge, my_work, new_incident, work_order};
-use self::supervisor::{dashboard, review};
+use self::supervisor::{changes, dashboard, review};
 use crate::format;
 use crate::state::command::Command;
 use crate::state::dispatch::{every_frame, may_see};
@@ -36,6 +36,7 @@ pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
         Screen::Review => review::review_ui(ui, state, &mut out),
         Screen::Dispatch => dispatch::dispatch_ui(ui, state, &mut out),
         Screen::Supervisor => dashboard::supervisor_ui(ui, state, &mut out),
+        Screen::Changes => changes::changes_ui(ui, state, &mut out),
     });
     every_frame(state, &mut out);
     flash_ui(ui, state, &mut out);
@@ -105,6 +106,7 @@ fn screen_buttons_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>
         Screen::Knowledge,
         Screen::SyncDetails,
         Screen::Review,
+        Screen::Changes,
         Screen::Dispatch,
         Screen::Supervisor,
     ] {
@@ -112,7 +114,11 @@ fn screen_buttons_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>
             .identity
             .as_ref()
             .is_some_and(|i| i.role == fieldsync::Role::Supervisor);
-        if matches!(screen, Screen::Review | Screen::Supervisor) && !supervisor {
+        if matches!(
+            screen,
+            Screen::Review | Screen::Changes | Screen::Supervisor
+        ) && !supervisor
+        {
             continue;
         }
         let office = state.identity.as_ref().is_some_and(|i| may_see(i.role));

@@ -105,6 +105,12 @@ pub enum Command {
     CreateIncident,
     SignIn,
     SyncNow,
+    /// Supervisor decision on a change: approve or reject, with a reason (required to reject).
+    DecideChange {
+        id: DocId,
+        decision: fieldsync::model::ApprovalDecision,
+        reason: String,
+    },
     /// Supervisor decision on a completed work order: `Approved` or `Rejected` (send back).
     Review {
         id: DocId,

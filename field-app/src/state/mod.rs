@@ -8,6 +8,7 @@
 //! by tag prefix.
 
 pub mod agenda;
+pub mod changes;
 pub mod command;
 pub mod connectivity;
 pub mod devices;
@@ -99,6 +100,8 @@ pub struct AppState {
     pub people: people::People,
     /// The review page's photos and signature image, and the full-size viewer.
     pub photos: photos::Photos,
+    /// Supervisor: changes awaiting approval (from the local store).
+    pub changes: changes::ChangeQueue,
 }
 
 /// The in-app file dialog's listing and choice.

@@ -82,6 +82,11 @@ pub struct WorkOrderItem {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewIncident {
+    /// `incident` (the default) or `change`.
+    #[serde(default = "incident_kind")]
+    pub kind: String,
+    /// A change's class: `standard`, `emergency` or `major` (required for a change).
+    pub change_class: Option<String>,
     pub title: String,
     #[serde(default)]
     pub description: String,
@@ -106,6 +111,23 @@ pub struct NewIncident {
     pub caller_phone: String,
 }
 
+fn incident_kind() -> String {
+    "incident".into()
+}
+
+/// The kinds the office opens by this call (inspections come from plans), and a change's
+/// class read as the model reads it.
+fn kind_and_class(n: &NewIncident) -> AppResult<Option<model::ChangeClass>> {
+    if !["incident", model::change::CHANGE_KIND].contains(&n.kind.as_str()) {
+        return Err(AppError::BadRequest(
+            "kind must be \"incident\" or \"change\"".into(),
+        ));
+    }
+    let class = n.change_class.as_deref().map(model::ChangeClass::from_name);
+    model::change::check_new(&n.kind, class.as_ref()).map_err(AppError::Refused)?;
+    Ok(class)
+}
+
 #[derive(Debug, Serialize)]
 pub struct Created {
     pub doc_id: DocId,
@@ -127,6 +149,7 @@ pub async fn create_incident(
     if n.title.trim().is_empty() {
         return Err(AppError::BadRequest("title is required".into()));
     }
+    let change_class = kind_and_class(&n)?;
     if !(1..=3).contains(&n.impact) || !(1..=3).contains(&n.urgency) {
         return Err(AppError::BadRequest(
             "impact and urgency are 1 (high) … 3 (low)".into(),
@@ -172,7 +195,8 @@ pub async fn create_incident(
         move || -> AppResult<(String, Option<model::work_order::Sla>)> {
             let number = hub.db().blocking().next_work_order_number(year)?;
             let new = NewWorkOrder {
-                kind: "incident".into(),
+                kind: n.kind,
+                change_class,
                 title: n.title,
                 description: n.description,
                 customer_id: n.customer_id,
@@ -205,7 +229,7 @@ pub async fn create_incident(
     .await??;
     let (number, sla) = number;
     let sla = sla.unwrap_or_default();
-    tracing::info!(%id, %number, priority, "incident created");
+    tracing::info!(%id, %number, priority, "work order created");
     Ok((
         StatusCode::CREATED,
         Json(Created {

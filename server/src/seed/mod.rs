@@ -13,8 +13,8 @@ pub mod text;
 use crate::hub::{Hub, HubError};
 use crate::storage::UserRecord;
 use fieldsync::model::{
-    self, CheckKind, ChecklistTemplate, DeviceRecord, NewWorkOrder, Site, TemplateItem,
-    device::Location,
+    self, ChangeClass, CheckKind, ChecklistTemplate, DeviceRecord, NewWorkOrder, Site,
+    TemplateItem, device::Location,
 };
 use fieldsync::{DocId, DocKind, TimestampMs};
 use std::collections::BTreeMap;
@@ -394,6 +394,45 @@ pub fn seed_demo(
             ..Default::default()
         };
         orders.push((new, outage));
+    }
+    // (site, class, category, server-room device, engineer), titled by [`DemoText::changes`]:
+    // the supervisor's approval list has a major and an emergency change to decide.
+    let changes = [
+        (0, ChangeClass::Major, "network", Some("switch"), Some(0)),
+        (
+            0,
+            ChangeClass::Emergency,
+            "security",
+            Some("firewall"),
+            Some(1),
+        ),
+        (0, ChangeClass::Standard, "hardware", None, Some(1)),
+    ];
+    for ((site_idx, class, cat, device, eng), (title, description)) in
+        changes.into_iter().zip(text.changes)
+    {
+        let (c, _, site_id, room) = &sites[site_idx];
+        let new = NewWorkOrder {
+            kind: model::change::CHANGE_KIND.into(),
+            change_class: Some(class),
+            title: title.into(),
+            description: description.into(),
+            customer_id: Some(c.id.into()),
+            site_id: Some(site_id.to_string()),
+            device_ids: room
+                .iter()
+                .find(|(t, _)| Some(*t) == device)
+                .map(|(_, id)| id.clone())
+                .into_iter()
+                .collect(),
+            category: Some(cat.into()),
+            assignees: eng
+                .and_then(|e: usize| engineers.get(e).cloned())
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        };
+        orders.push((new, false));
     }
     let year = chrono::Utc::now()
         .format("%Y")

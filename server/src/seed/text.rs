@@ -96,6 +96,9 @@ pub struct DemoText {
     pub incident_description: &'static str,
     /// Who called about each incident and their number (name, phone), in the same order.
     pub callers: [(&'static str, &'static str); 5],
+    /// Changes in the seed's change order: a major one awaiting approval, an emergency one
+    /// under way, a standard one (title, description).
+    pub changes: [(&'static str, &'static str); 3],
     pub finished: FinishedText,
     pub plans: PlanText,
 }
@@ -197,6 +200,20 @@ static EN: DemoText = DemoText {
         ("Mr Zhao (IT teacher)", "139 1100 2233"),
         ("Head nurse Liu", "0755-8612 3456"),
         ("Ms Zhou (reception)", "010-6888 1000 ext. 8001"),
+    ],
+    changes: [
+        (
+            "Upgrade core switch firmware",
+            "Upgrade the core switch to the vendor's fixed release; 30 min outage in the evening window, backout: previous image kept on flash.",
+        ),
+        (
+            "Block attacker address range on the firewall",
+            "Active intrusion attempts from one address range: block it at once, review the rule with the customer afterwards.",
+        ),
+        (
+            "Replace toner on the 3F printer",
+            "Routine consumable replacement on the agreed procedure.",
+        ),
     ],
     finished: FinishedText {
         patrol_description: "Walk the server room, record readings.",
@@ -302,6 +319,17 @@ static ZH: DemoText = DemoText {
         ("赵老师（信息课）", "139 1100 2233"),
         ("刘护士长", "0755-8612 3456"),
         ("周敏（前台）", "010-6888 1000 转 8001"),
+    ],
+    changes: [
+        (
+            "核心交换机固件升级",
+            "将核心交换机升级至厂商修复版本；晚间窗口内中断约 30 分钟，回退方案：闪存保留原镜像。",
+        ),
+        (
+            "防火墙封禁攻击来源网段",
+            "某网段持续入侵尝试：立即封禁，事后与客户复核该规则。",
+        ),
+        ("更换 3 楼打印机硒鼓", "按既定流程的例行耗材更换。"),
     ],
     finished: FinishedText {
         patrol_description: "巡查机房，记录读数。",

@@ -4,6 +4,7 @@
 //! insert, one text splice) so that concurrent offline edits touch disjoint keys and merge,
 //! and so that fields this version does not know are never rewritten or dropped.
 
+pub mod change;
 pub mod check_kind;
 pub mod conflicts;
 pub mod device;
@@ -20,6 +21,7 @@ pub mod site;
 pub mod template;
 pub mod work_order;
 
+pub use change::{ApprovalDecision, ApprovalState, ChangeApproval, ChangeClass, decide_change};
 pub use check_kind::CheckKind;
 pub use conflicts::{FieldConflict, conflicts_at, scan_conflicts};
 pub use device::DeviceRecord;

@@ -100,6 +100,24 @@ pub enum Refusal {
     OwnWork,
     #[error("{kind:?} is not a feedback event")]
     NotFeedback { kind: String },
+    #[error("work on this change cannot start before a supervisor approves it")]
+    ChangeNotApproved,
+    #[error("this change was rejected: no work may be done on it")]
+    ChangeRejected,
+    #[error("rejecting a change needs a reason")]
+    ChangeRejectionNeedsReason,
+    #[error("the reason is too long")]
+    ChangeReasonTooLong,
+    #[error("a standard change is pre-approved")]
+    ChangePreApproved,
+    #[error("a change needs a class: standard, emergency or major")]
+    ChangeNeedsClass,
+    #[error("unknown change class {class:?}")]
+    UnknownChangeClass { class: String },
+    #[error("only a change has a change class")]
+    ClassOnlyForChanges,
+    #[error("this work order is not a change")]
+    NotAChange,
 }
 
 impl Refusal {
@@ -138,6 +156,15 @@ impl Refusal {
             Refusal::OnlyFinishedWorkScored => "only_finished_work_scored",
             Refusal::OwnWork => "own_work",
             Refusal::NotFeedback { .. } => "not_feedback",
+            Refusal::ChangeNotApproved => "change_not_approved",
+            Refusal::ChangeRejected => "change_rejected",
+            Refusal::ChangeRejectionNeedsReason => "change_rejection_needs_reason",
+            Refusal::ChangeReasonTooLong => "change_reason_too_long",
+            Refusal::ChangePreApproved => "change_pre_approved",
+            Refusal::ChangeNeedsClass => "change_needs_class",
+            Refusal::UnknownChangeClass { .. } => "unknown_change_class",
+            Refusal::ClassOnlyForChanges => "class_only_for_changes",
+            Refusal::NotAChange => "not_a_change",
         }
     }
 
@@ -196,6 +223,17 @@ impl Refusal {
             Refusal::NotFeedback {
                 kind: "approved".into(),
             },
+            Refusal::ChangeNotApproved,
+            Refusal::ChangeRejected,
+            Refusal::ChangeRejectionNeedsReason,
+            Refusal::ChangeReasonTooLong,
+            Refusal::ChangePreApproved,
+            Refusal::ChangeNeedsClass,
+            Refusal::UnknownChangeClass {
+                class: "seasonal".into(),
+            },
+            Refusal::ClassOnlyForChanges,
+            Refusal::NotAChange,
         ]
     }
 }
@@ -244,10 +282,19 @@ mod tests {
                 | Refusal::ScoreRange
                 | Refusal::OnlyFinishedWorkScored
                 | Refusal::OwnWork
-                | Refusal::NotFeedback { .. } => {}
+                | Refusal::NotFeedback { .. }
+                | Refusal::ChangeNotApproved
+                | Refusal::ChangeRejected
+                | Refusal::ChangeRejectionNeedsReason
+                | Refusal::ChangeReasonTooLong
+                | Refusal::ChangePreApproved
+                | Refusal::ChangeNeedsClass
+                | Refusal::UnknownChangeClass { .. }
+                | Refusal::ClassOnlyForChanges
+                | Refusal::NotAChange => {}
             }
         }
-        assert_eq!(samples.len(), 32);
+        assert_eq!(samples.len(), 41);
     }
 
     #[test]

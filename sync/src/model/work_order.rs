@@ -1,6 +1,7 @@
 //! The work order: a visit, inspection, repair or change, with its event log, checklist,
 //! parts, time, photos and the customer's sign-off.
 
+use super::change::{ChangeApproval, ChangeClass};
 use super::check_kind::CheckKind;
 use super::doc::{ModelError, commit, ensure_map, get_map, new_document, put_opt, update_text};
 use super::refusal::Refusal;
@@ -63,6 +64,10 @@ pub struct WorkOrder {
     pub parent_check: Option<String>,
     /// Who reported it and how to call them back (the service desk asks both).
     pub caller: Option<Caller>,
+    /// A change's class (standard, emergency, major; see [`super::change`]).
+    pub change_class: Option<ChangeClass>,
+    /// A supervisor's decision on a change.
+    pub change_approval: Option<ChangeApproval>,
     pub created_by: String,
     pub created_at_ms: TimestampMs,
 }
@@ -293,6 +298,7 @@ impl WorkOrder {
         if let Some(c) = &self.caller {
             c.check().map_err(bad)?;
         }
+        self.check_change_fields().map_err(bad)?;
         for (name, v) in [("impact", self.impact), ("urgency", self.urgency)] {
             if let Some(v) = v
                 && !(1..=3).contains(&v)
@@ -393,6 +399,8 @@ pub struct NewWorkOrder {
     pub parent_check: Option<String>,
     pub number: Option<String>,
     pub caller: Option<Caller>,
+    /// A change's class; required for a change, refused for anything else.
+    pub change_class: Option<ChangeClass>,
 }
 
 /// How the commit messages of some edits start (a title, user id or item id follows), so
@@ -417,6 +425,7 @@ pub fn create_work_order(
         }
         .into());
     }
+    super::change::check_new(&new.kind, new.change_class.as_ref())?;
     new_document(doc, id, DocKind::WorkOrder, now)?;
     doc.put(ROOT, "kind", new.kind.as_str())?;
     doc.put(ROOT, "title", new.title.as_str())?;
@@ -444,6 +453,9 @@ pub fn create_work_order(
     if let Some(caller) = &new.caller {
         caller.check().map_err(ModelError::Invalid)?;
         autosurgeon::reconcile_prop(doc, ROOT, "caller", caller)?;
+    }
+    if let Some(class) = &new.change_class {
+        doc.put(ROOT, "change_class", class.as_str())?;
     }
     doc.put(ROOT, "created_by", by)?;
     doc.put(ROOT, "created_at_ms", now)?;
@@ -535,6 +547,7 @@ pub fn record_event(
         }
         .into());
     }
+    wo.change_gate(kind)?;
     if kind == EventKind::Completed {
         let missing = wo.missing_required();
         if !missing.is_empty() {

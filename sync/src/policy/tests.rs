@@ -72,7 +72,7 @@ pub(super) fn server_work_order(dispatcher: &Person, eng: &str) -> Automerge {
 }
 
 /// Let `who` edit a copy of `server` and check the resulting push.
-fn push(
+pub(super) fn push(
     server: &Automerge,
     who: &Person,
     edit: impl FnOnce(&mut AutoCommit),
@@ -141,7 +141,7 @@ fn completed_by_engineer(server: &Automerge, eng: &Person) -> Automerge {
     Automerge::load(&doc.save()).unwrap()
 }
 
-fn code(r: Result<(), Rejection>) -> RejectCode {
+pub(super) fn code(r: Result<(), Rejection>) -> RejectCode {
     r.expect_err("the push should have been rejected").code
 }
 
@@ -668,7 +668,7 @@ fn edits_made_while_assigned_survive_a_reassignment() {
 }
 
 /// Raw feedback event, bypassing the model's own checks.
-fn raw_event(d: &mut AutoCommit, ev: crate::status::Event) {
+pub(super) fn raw_event(d: &mut AutoCommit, ev: crate::status::Event) {
     let events = match d.get(ROOT, "events").unwrap() {
         Some((_, id)) => id,
         None => panic!("no event log"),

@@ -3,6 +3,7 @@
 //! Sign-in, the sync status bar and sync details, the file dialog; `section` headings and
 //! fault-category words used by several roles.
 
+pub mod change_class;
 pub mod file_picker;
 pub mod sign_in;
 pub mod status_bar;

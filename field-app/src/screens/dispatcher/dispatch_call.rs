@@ -6,6 +6,7 @@
 
 use crate::format;
 use crate::runtime::messages::{ApiCall, path_segment};
+use crate::screens::common::change_class;
 use crate::state::AppState;
 use crate::state::command::Command;
 use crate::state::dispatch::dispatch_call::{CallForm, Preview, open_tickets, preview, request};
@@ -13,7 +14,8 @@ use crate::state::dispatch::dispatch_model::{DeviceInfo, zoned_day_hm};
 use crate::state::dispatch::may_dispatch;
 use crate::state::sla_clocks::contract_call;
 use egui::RichText;
-use fieldsync::model::CATEGORIES;
+use fieldsync::model::change::CHANGE_KIND;
+use fieldsync::model::{CATEGORIES, ChangeClass};
 use fieldsync_i18n::t;
 use std::collections::BTreeMap;
 
@@ -56,6 +58,7 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
         .num_columns(2)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
+            kind_rows_ui(ui, f);
             let l = ui.label(t!("call-caller"));
             ui.add(
                 egui::TextEdit::singleline(&mut f.caller_name)
@@ -182,12 +185,17 @@ pub fn call_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) 
     let p = preview(contract, f.impact, f.urgency, Some(&f.category), now);
     preview_ui(ui, state, &p);
     let f = &mut state.dispatch.call;
+    let save_word = if f.kind == CHANGE_KIND {
+        t!("call-save-change")
+    } else {
+        t!("call-save")
+    };
     ui.add_space(8.0);
     ui.horizontal(|ui| {
         if ui
             .add_enabled(
                 !f.busy,
-                egui::Button::new(RichText::new(t!("call-save")).strong()),
+                egui::Button::new(RichText::new(save_word).strong()),
             )
             .clicked()
         {
@@ -273,6 +281,40 @@ fn open_tickets_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comman
     }
 }
 
+/// The kind of work order and, for a change, its class with what the class means.
+fn kind_rows_ui(ui: &mut egui::Ui, f: &mut CallForm) {
+    ui.label(t!("call-kind"));
+    ui.horizontal_wrapped(|ui| {
+        for (kind, word) in [
+            ("incident", t!("call-kind-incident")),
+            (CHANGE_KIND, t!("call-kind-change")),
+        ] {
+            ui.selectable_value(&mut f.kind, kind.to_owned(), word);
+        }
+    });
+    ui.end_row();
+    if f.kind != CHANGE_KIND {
+        return;
+    }
+    ui.label(t!("call-change-class"));
+    ui.vertical(|ui| {
+        ui.horizontal_wrapped(|ui| {
+            for class in ChangeClass::KNOWN {
+                let word = change_class::class_word(Some(class));
+                ui.selectable_value(&mut f.change_class, Some(class.clone()), word);
+            }
+        });
+        if let Some(c) = &f.change_class {
+            ui.label(
+                RichText::new(change_class::class_hint(c))
+                    .small()
+                    .color(format::GREY),
+            );
+        }
+    });
+    ui.end_row();
+}
+
 /// Impact and urgency levels in words (1 is the highest).
 fn level_word(n: i64) -> String {
     match n {
@@ -351,6 +393,11 @@ fn preview_ui(ui: &mut egui::Ui, state: &AppState, p: &Preview) {
                     .size(16.0)
                     .color(priority_color),
             );
+            // No SLA clock runs on a change (docs/dispatch-sla-plans.md): no due times.
+            if f.kind == CHANGE_KIND {
+                ui.label(RichText::new(t!("call-change-no-sla")).color(format::GREY));
+                return;
+            }
             match (p.response_due_ms, p.resolution_due_ms) {
                 (Some(a), Some(b)) => {
                     ui.label(t!("call-response-due", when = zoned_day_hm(tz, a)));

@@ -219,6 +219,7 @@ fn header_ui(
                 person_ui(ui, &c.name, &c.phone);
                 ui.end_row();
             }
+            change_rows_ui(ui, v);
             if let (Some(a), b) = (v.wo.scheduled_start_ms, v.wo.scheduled_end_ms) {
                 ui.label(t!("eng-wo-scheduled"));
                 let end = b
@@ -242,6 +243,32 @@ fn header_ui(
             ui.label(t);
             ui.end_row();
         });
+}
+
+/// A change's class and where its approval stands, with who decided and why: the engineer
+/// sees before travelling whether the work may start.
+fn change_rows_ui(ui: &mut egui::Ui, v: &WorkOrderView) {
+    use crate::screens::common::change_class as words;
+    let Some(state) = v.wo.approval_state() else {
+        return;
+    };
+    ui.label(t!("eng-wo-change"));
+    ui.vertical(|ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(words::class_word(v.wo.change_class.as_ref())).strong());
+            ui.label("·");
+            let color = words::state_color(&state, ui.visuals().dark_mode);
+            ui.label(
+                RichText::new(words::state_word(&state))
+                    .strong()
+                    .color(color),
+            );
+        });
+        if let Some(a) = &v.wo.change_approval {
+            ui.label(words::decision_lines(a, &v.names, v.zone()).join("\n"));
+        }
+    });
+    ui.end_row();
 }
 
 /// The completion summary, over the screen: what the report will hold (checks, findings,

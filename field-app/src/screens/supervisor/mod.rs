@@ -4,6 +4,7 @@
 //! dashboard with its device figures.
 
 pub mod change_words;
+pub mod changes;
 pub mod dashboard;
 pub mod devices;
 pub mod evidence;

@@ -8,7 +8,8 @@ use crate::runtime::messages::{ApiCall, ApiError, ApiReply};
 use crate::state::AppState;
 use crate::state::command::Command;
 use fieldsync::TimestampMs;
-use fieldsync::model::priority_for;
+use fieldsync::model::change::CHANGE_KIND;
+use fieldsync::model::{ChangeClass, priority_for};
 use fieldsync::sla::CompiledContract;
 use fieldsync_i18n::t;
 use serde::Deserialize;
@@ -17,6 +18,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The phone-call form.
 #[derive(Debug, Clone)]
 pub struct CallForm {
+    /// `incident` (a fault reported) or `change` (a planned modification).
+    pub kind: String,
+    /// A change's class, chosen by the dispatcher (none chosen yet: saving asks for one).
+    pub change_class: Option<ChangeClass>,
     /// Who called and their number: fields of the incident of their own (searchable), not
     /// lines in its description.
     pub caller_name: String,
@@ -41,6 +46,8 @@ pub struct CallForm {
 impl Default for CallForm {
     fn default() -> Self {
         CallForm {
+            kind: "incident".into(),
+            change_class: None,
             caller_name: String::new(),
             caller_phone: String::new(),
             title: String::new(),
@@ -185,7 +192,17 @@ pub fn request(f: &CallForm) -> Result<serde_json::Value, String> {
         return Err(t!("call-bad-phone"));
     }
     let caller = caller.unwrap_or_default();
+    let class = (f.kind == CHANGE_KIND).then_some(f.change_class.as_ref());
+    if class == Some(None) {
+        let refusal = fieldsync::model::Refusal::ChangeNeedsClass;
+        return Err(fieldsync_i18n::words::refusal(
+            fieldsync_i18n::current(),
+            &refusal,
+        ));
+    }
     Ok(serde_json::json!({
+        "kind": f.kind,
+        "change_class": class.flatten().map(ChangeClass::as_str),
         "title": title,
         "description": f.description.trim(),
         "caller_name": caller.name,
@@ -335,7 +352,30 @@ mod tests {
         assert_eq!(body["caller_name"], "Ms Chen");
         assert_eq!(body["caller_phone"], "555-0101");
         assert_eq!(body["impact"], 2);
+        assert_eq!(body["kind"], "incident");
+        assert_eq!(body["change_class"], serde_json::Value::Null);
         f.caller_phone = "front desk".into();
         assert!(request(&f).unwrap_err().contains("phone"));
+    }
+
+    #[test]
+    fn a_change_is_saved_with_its_class_and_not_without() {
+        let mut f = CallForm {
+            kind: CHANGE_KIND.into(),
+            title: "Replace core switch".into(),
+            customer_id: Some("c1".into()),
+            ..CallForm::default()
+        };
+        assert!(request(&f).unwrap_err().contains("class"));
+        f.change_class = Some(ChangeClass::Emergency);
+        let body = request(&f).unwrap();
+        assert_eq!(body["kind"], "change");
+        assert_eq!(body["change_class"], "emergency");
+        // Back to an incident: the class chosen before is not sent.
+        f.kind = "incident".into();
+        assert_eq!(
+            request(&f).unwrap()["change_class"],
+            serde_json::Value::Null
+        );
     }
 }
