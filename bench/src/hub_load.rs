@@ -70,12 +70,10 @@ fn serve(db: &Db, hub: &Hub, user: &UserRecord, device: DeviceId, body: &[u8]) -
     wire::encode(&resp)
 }
 
-/// [`serve`] for the timed pushes only (callgrind's `--toggle-collect` target). Its body must
-/// differ from `serve`'s: a bare forwarding call was merged with `serve` into one symbol, so
-/// callgrind counted the setup's syncs (the office's upload, every first briefcase) too.
+/// [`serve`] for the timed pushes only (callgrind's `--toggle-collect` target).
 #[inline(never)]
 fn serve_round(db: &Db, hub: &Hub, user: &UserRecord, device: DeviceId, body: &[u8]) -> Vec<u8> {
-    std::hint::black_box(serve(db, hub, user, device, std::hint::black_box(body)))
+    serve(db, hub, user, device, body)
 }
 
 fn sync_until_done(db: &Db, hub: &Hub, d: &mut Device) -> anyhow::Result<usize> {
