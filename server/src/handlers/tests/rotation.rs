@@ -171,7 +171,7 @@ async fn tokens_issued_before_the_migration_rotate_and_are_ended_as_one_family()
     let later = crate::now_ms() + 3_600_000;
     {
         let mut conn = rusqlite::Connection::open(&path).unwrap();
-        migrations::run_to(&mut conn, migrations::latest() - 1).unwrap();
+        migrations::run_to(&mut conn, migrations::BEFORE_TOKEN_FAMILIES).unwrap();
         let hash = crate::auth::hash_password("pw-eng-123").unwrap();
         conn.execute(
             "INSERT INTO users (id, username, display_name, role, password_hash, created_at_ms)

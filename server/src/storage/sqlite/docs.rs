@@ -360,6 +360,22 @@ pub fn confirm_cursor(conn: &mut Connection, device: DeviceId, cursor: u64) -> R
     Ok(from)
 }
 
+// What confirming cursor `?2` of device `?1` settles. Each names `state <> 'held'` so that
+// SQLite seeks in the small `device_docs_unsettled` index instead of reading every document
+// the device holds (four times a request).
+/// Sent whole in a stored answer: held now.
+pub(super) const CONFIRM_SENT: &str = "UPDATE device_docs SET state = 'held'
+     WHERE device_id = ?1 AND state = 'pending' AND state <> 'held' AND delivery_no <= ?2";
+/// Sent whole in a lost answer: not on the device.
+pub(super) const FORGET_LOST: &str = "DELETE FROM device_docs
+     WHERE device_id = ?1 AND state = 'pending' AND state <> 'held' AND delivery_no > ?2";
+/// Removal announced in a stored answer: done.
+pub(super) const CONFIRM_REMOVED: &str = "DELETE FROM device_docs
+     WHERE device_id = ?1 AND state = 'removing' AND state <> 'held' AND delivery_no <= ?2";
+/// Is a removal still unconfirmed?
+pub(super) const STILL_REMOVING: &str = "SELECT EXISTS (SELECT 1 FROM device_docs
+     WHERE device_id = ?1 AND state = 'removing' AND state <> 'held')";
+
 fn confirm_cursor_in(tx: &Connection, device: DeviceId, cursor: u64) -> Result<u64> {
     let dev = device.to_string();
     let from: Option<i64> = if cursor == 0 {
@@ -374,29 +390,15 @@ fn confirm_cursor_in(tx: &Connection, device: DeviceId, cursor: u64) -> Result<u
     match from {
         Some(_) => {
             let c = cursor as i64;
-            exec(
-                tx,
-                "UPDATE device_docs SET state = 'held' WHERE device_id = ?1 AND state = 'pending' AND delivery_no <= ?2",
-                params![dev, c],
-            )?;
+            exec(tx, CONFIRM_SENT, params![dev, c])?;
             // Whole sends of lost answers: the device does not hold them.
-            let lost = exec(
-                tx,
-                "DELETE FROM device_docs WHERE device_id = ?1 AND state = 'pending' AND delivery_no > ?2",
-                params![dev, c],
-            )?;
+            let lost = exec(tx, FORGET_LOST, params![dev, c])?;
             // Removals the device has confirmed.
-            exec(
-                tx,
-                "DELETE FROM device_docs WHERE device_id = ?1 AND state = 'removing' AND delivery_no <= ?2",
-                params![dev, c],
-            )?;
+            exec(tx, CONFIRM_REMOVED, params![dev, c])?;
             // Documents to send again or removals to announce again: the answer page must
             // compare the briefcase with what the device holds.
             let unconfirmed_removals: bool = tx
-                .prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM device_docs WHERE device_id = ?1 AND state = 'removing')",
-                )?
+                .prepare_cached(STILL_REMOVING)?
                 .query_row([&dev], |r| r.get(0))?;
             if lost > 0 || unconfirmed_removals {
                 forget_briefcase_match(tx, &dev)?;
@@ -576,38 +578,28 @@ fn pull_in(tx: &Connection, p: &PullParams) -> Result<PullPage> {
     let mut upto = p.from_seq as i64;
     if !more {
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut st = tx.prepare_cached(
-            "SELECT c.seq, c.doc_id, d.kind, c.bytes FROM change_log c
-             JOIN device_docs h ON h.doc_id = c.doc_id AND h.device_id = ?1 AND h.state = 'held'
-             JOIN docs d ON d.doc_id = c.doc_id
-             WHERE c.seq > ?2 AND c.seq <= ?3 AND (c.origin_device IS NULL OR c.origin_device != ?1)
-             ORDER BY c.seq",
-        )?;
-        let mut rows = st.query(params![dev, p.from_seq as i64, top])?;
         let mut cut = false;
-        while let Some(r) = rows.next()? {
-            let seq: i64 = r.get(0)?;
-            let doc: String = r.get(1)?;
-            let bytes: Vec<u8> = r.get(3)?;
-            if !docs.is_empty() && size + bytes.len() as u64 > p.max_bytes {
+        super::page_rows::for_each_row(tx, &dev, p.from_seq as i64, top, |row| {
+            if !docs.is_empty() && size + row.bytes.len() as u64 > p.max_bytes {
                 cut = true;
-                break;
+                return Ok(false);
             }
-            size += bytes.len() as u64;
-            upto = seq;
-            match index.get(&doc) {
-                Some(&i) => docs[i].bytes.extend_from_slice(&bytes),
+            size += row.bytes.len() as u64;
+            upto = row.seq;
+            match index.get(&row.doc_id) {
+                Some(&i) => docs[i].bytes.extend_from_slice(&row.bytes),
                 None => {
-                    index.insert(doc.clone(), docs.len());
+                    index.insert(row.doc_id.clone(), docs.len());
                     docs.push(PullItem {
-                        doc_id: parse_col(1, doc)?,
-                        kind: kind_col(2, r.get(2)?)?,
+                        doc_id: parse_col(1, row.doc_id)?,
+                        kind: kind_col(2, row.kind)?,
                         whole: false,
-                        bytes,
+                        bytes: row.bytes,
                     });
                 }
             }
-        }
+            Ok(true)
+        })?;
         if cut {
             more = true;
         } else {

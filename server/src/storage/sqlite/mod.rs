@@ -6,6 +6,9 @@ mod docs;
 mod group_commit;
 mod log_rows;
 pub(crate) mod migrations;
+mod page_rows;
+#[cfg(test)]
+mod page_tests;
 mod projections;
 mod readers;
 mod refresh;
