@@ -215,6 +215,17 @@ pub struct WorkOrderView {
     pub thumbs: BTreeMap<String, crate::thumbs::Thumb>,
     /// Follow-up incidents of this work order's findings held here: id → "number · title".
     pub follow_ups: BTreeMap<DocId, String>,
+    /// Known errors published for a problem this incident is linked to (held offline).
+    pub known_errors: Vec<KnownErrorNote>,
+}
+
+/// A published known error as the engineer reads it on a linked incident.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownErrorNote {
+    pub article: DocId,
+    pub title: String,
+    pub known_error: String,
+    pub workaround: String,
 }
 
 impl WorkOrderView {

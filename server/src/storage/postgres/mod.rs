@@ -8,6 +8,7 @@
 mod docs;
 mod listen;
 mod migrations;
+mod problems;
 mod projections;
 mod scheduling;
 pub mod scratch;
@@ -579,6 +580,10 @@ impl super::Storage for PgStorage {
     }
 
     fn scheduling(&self) -> Option<&dyn super::SchedulingStore> {
+        Some(self)
+    }
+
+    fn problems(&self) -> Option<&dyn super::ProblemStore> {
         Some(self)
     }
 

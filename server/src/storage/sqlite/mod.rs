@@ -6,6 +6,7 @@ mod docs;
 mod group_commit;
 mod log_rows;
 mod migrations;
+mod problems;
 mod projections;
 mod readers;
 mod scheduling;
@@ -719,6 +720,10 @@ impl super::Storage for SqliteStorage {
     }
 
     fn scheduling(&self) -> Option<&dyn super::SchedulingStore> {
+        Some(self)
+    }
+
+    fn problems(&self) -> Option<&dyn super::ProblemStore> {
         Some(self)
     }
 
