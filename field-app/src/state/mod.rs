@@ -15,6 +15,7 @@ pub mod dispatch;
 pub mod notices;
 pub mod people;
 pub mod photos;
+pub mod problems;
 pub mod review_history;
 pub mod screen;
 pub mod sla_clocks;
@@ -91,6 +92,8 @@ pub struct AppState {
     /// The file dialog (open while `purpose` is set).
     pub file_picker: FilePicker,
     pub supervisor: supervisor::SupervisorState,
+    /// The office's problem records (server-backed).
+    pub problems: problems::ProblemsState,
     /// The review page's history of one work order (server-backed) and the past state shown.
     pub review_history: review_history::HistoryState,
     /// The last "Save report PDF" of a work order: running, saved where, or why not.
@@ -443,6 +446,9 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
     }
     if answer.tag.starts_with(review_history::TAG) {
         return review_history::on_api_answer(state, answer);
+    }
+    if answer.tag.starts_with(problems::TAG) {
+        return problems::on_api_answer(state, answer);
     }
     if answer.tag.starts_with("supervisor.") {
         return supervisor::on_api_answer(state, answer);

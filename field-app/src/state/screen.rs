@@ -17,6 +17,8 @@ pub enum Screen {
     Dispatch,
     /// Supervisor: KPI dashboard and customer feedback.
     Supervisor,
+    /// Dispatcher and supervisor: problem records (root causes, known errors).
+    Problems,
 }
 
 impl Screen {
@@ -33,6 +35,7 @@ impl Screen {
             Screen::Review => t!("screen-review"),
             Screen::Dispatch => t!("screen-dispatch"),
             Screen::Supervisor => t!("screen-dashboard"),
+            Screen::Problems => t!("screen-problems"),
         }
     }
 }

@@ -93,6 +93,7 @@ pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
                 section(ui, &t!("eng-wo-description"));
                 ui.label(v.wo.description.as_str());
             }
+            known_errors_ui(ui, v, out);
             section(ui, &t!("eng-wo-devices"));
             outages::devices_ui(ui, v, now, out);
             if ui.button(t!("eng-wo-new-incident")).clicked() {
@@ -524,4 +525,31 @@ fn history_ui(ui: &mut egui::Ui, v: &WorkOrderView) {
                 ui.end_row();
             }
         });
+}
+
+/// The workaround of each problem this incident is linked to (a published known error,
+/// held on this computer), with the way to its article in the knowledge base.
+fn known_errors_ui(ui: &mut egui::Ui, v: &WorkOrderView, out: &mut Vec<Command>) {
+    for k in &v.known_errors {
+        egui::Frame::new()
+            .fill(egui::Color32::from_rgb(255, 246, 224))
+            .inner_margin(8.0)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.label(
+                    RichText::new(t!("problems-eng-known-problem", title = &k.title))
+                        .strong()
+                        .color(egui::Color32::from_rgb(120, 70, 0)),
+                );
+                ui.label(RichText::new(t!("problems-eng-known-error")).strong());
+                ui.label(&k.known_error);
+                ui.label(RichText::new(t!("problems-eng-workaround")).strong());
+                ui.label(&k.workaround);
+                if ui.button(t!("problems-eng-open-article")).clicked() {
+                    out.push(Command::OpenArticle(k.article));
+                    out.push(Command::Go(Screen::Knowledge));
+                }
+            });
+        ui.add_space(4.0);
+    }
 }
