@@ -124,7 +124,7 @@ mod tests {
             problem_id: "p-1",
             title: "3楼打印机反复卡纸",
             known_error: "搓纸轮磨损",
-            workaround: workaround,
+            workaround,
             category: Some("hardware"),
             work_orders: links,
         }
