@@ -12,8 +12,12 @@ use fieldsync::model::device::DEVICE_TYPES;
 use fieldsync::problem::LinkedIncident;
 use fieldsync_i18n::{self as i18n, t};
 
-/// "WO-2026-00012 · 打印机卡纸 · 已完成 · 12月3日 …" for a linked or offered incident.
-pub fn incident_words(i: &LinkedIncident) -> String {
+/// Site id → the clock its times are shown on.
+pub type Zones = std::collections::BTreeMap<String, format::Zone>;
+
+/// "WO-2026-00012 · 打印机卡纸 · 已完成 · 12月3日 … 北京时间" for a linked or offered
+/// incident: its call time on its site's clock where known, else this computer's, labelled.
+pub fn incident_words(i: &LinkedIncident, zones: &Zones) -> String {
     let status = fieldsync::status::Status::parse(&i.status).map_or_else(
         || i.status.clone(),
         |s| i18n::words::status(i18n::current(), s),
@@ -26,10 +30,18 @@ pub fn incident_words(i: &LinkedIncident) -> String {
     if i.created_at_ms == 0 {
         return name;
     }
-    format!("{name} · {status} · {}", format::time(i.created_at_ms))
+    let zone = i
+        .site_id
+        .as_ref()
+        .and_then(|s| zones.get(s).copied())
+        .unwrap_or_default();
+    format!(
+        "{name} · {status} · {}",
+        format::time_in(i.created_at_ms, zone)
+    )
 }
 
-pub fn form_ui(ui: &mut egui::Ui, s: &mut ProblemsState, out: &mut Vec<Command>) {
+pub fn form_ui(ui: &mut egui::Ui, s: &mut ProblemsState, zones: &Zones, out: &mut Vec<Command>) {
     let f = &mut s.form;
     ui.label(
         RichText::new(match &f.id {
@@ -125,7 +137,7 @@ pub fn form_ui(ui: &mut egui::Ui, s: &mut ProblemsState, out: &mut Vec<Command>)
                 if ui.button(t!("problems-unlink")).clicked() {
                     unlink = Some(incident.doc_id.clone());
                 }
-                ui.label(incident_words(incident));
+                ui.label(incident_words(incident, zones));
             });
         });
     }

@@ -15,6 +15,7 @@ use fieldsync_i18n::{self as i18n, t};
 const TWO_COLUMNS_MIN_WIDTH: f32 = 1000.0;
 
 pub fn problems_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let zones = &state.site_zones;
     let s = &mut state.problems;
     if !s.asked {
         s.asked = true;
@@ -42,12 +43,12 @@ pub fn problems_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comman
                 .show(&mut cols[0], |ui| {
                     list_ui(ui, s);
                     ui.separator();
-                    candidates_ui(ui, s, out);
+                    candidates_ui(ui, s, zones, out);
                 });
             egui::ScrollArea::vertical()
                 .id_salt("problems_form")
                 .auto_shrink([false, false])
-                .show(&mut cols[1], |ui| problem_form::form_ui(ui, s, out));
+                .show(&mut cols[1], |ui| problem_form::form_ui(ui, s, zones, out));
         });
     } else {
         egui::ScrollArea::vertical()
@@ -56,9 +57,9 @@ pub fn problems_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comman
             .show(ui, |ui| {
                 list_ui(ui, s);
                 ui.separator();
-                problem_form::form_ui(ui, s, out);
+                problem_form::form_ui(ui, s, zones, out);
                 ui.separator();
-                candidates_ui(ui, s, out);
+                candidates_ui(ui, s, zones, out);
             });
     }
 }
@@ -119,7 +120,12 @@ fn candidate_heading(c: &Candidate) -> String {
     }
 }
 
-fn candidates_ui(ui: &mut egui::Ui, s: &mut ProblemsState, out: &mut Vec<Command>) {
+fn candidates_ui(
+    ui: &mut egui::Ui,
+    s: &mut ProblemsState,
+    zones: &problem_form::Zones,
+    out: &mut Vec<Command>,
+) {
     ui.label(RichText::new(t!("problems-candidates")).strong());
     ui.horizontal_wrapped(|ui| {
         let l = ui.label(t!("problems-candidates-min"));
@@ -166,7 +172,7 @@ fn candidates_ui(ui: &mut egui::Ui, s: &mut ProblemsState, out: &mut Vec<Command
                     {
                         form.link(incident);
                     }
-                    ui.label(problem_form::incident_words(incident));
+                    ui.label(problem_form::incident_words(incident, zones));
                 });
             }
         });
