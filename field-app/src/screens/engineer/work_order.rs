@@ -531,15 +531,16 @@ fn history_ui(ui: &mut egui::Ui, v: &WorkOrderView) {
 /// held on this computer), with the way to its article in the knowledge base.
 fn known_errors_ui(ui: &mut egui::Ui, v: &WorkOrderView, out: &mut Vec<Command>) {
     for k in &v.known_errors {
-        egui::Frame::new()
-            .fill(egui::Color32::from_rgb(255, 246, 224))
+        // An outline, not a fill: the texts keep the theme's colours, light or dark.
+        egui::Frame::group(ui.style())
+            .stroke(egui::Stroke::new(1.5, format::AMBER))
             .inner_margin(8.0)
             .show(ui, |ui| {
                 ui.set_width(ui.available_width());
                 ui.label(
                     RichText::new(t!("problems-eng-known-problem", title = &k.title))
                         .strong()
-                        .color(egui::Color32::from_rgb(120, 70, 0)),
+                        .color(format::AMBER),
                 );
                 ui.label(RichText::new(t!("problems-eng-known-error")).strong());
                 ui.label(&k.known_error);
