@@ -292,3 +292,63 @@ async fn the_chinese_knowledge_base_finds_the_printer_article_for_a_two_characte
     assert!(laptop_search(&en, "li.wei", "打印").is_empty());
     assert_eq!(laptop_search(&en, "li.wei", "paper jam").len(), 1);
 }
+
+/// A forged push: an engineer's laptop links the published known error to another incident
+/// (so it would show on work that is not the problem's). The hub refuses the change whole and
+/// keeps its own article; the laptop is told why.
+#[tokio::test]
+async fn an_engineer_cannot_link_a_known_error_to_other_incidents() {
+    use automerge::ReadDoc;
+    use automerge::transaction::Transactable;
+    let d = demo(Lang::En).await;
+    let p = crate::storage::problems_of(d.state.db.blocking())
+        .unwrap()
+        .list_problems()
+        .unwrap()
+        .remove(0);
+    let article: fieldsync::DocId = p.article_id.clone().unwrap().parse().unwrap();
+    let mut store = laptop(&d, "li.wei");
+    let other = d
+        .work_orders
+        .iter()
+        .find(|w| !p.incidents.contains(&w.id))
+        .unwrap();
+    store
+        .edit(article, crate::now_ms(), |doc| {
+            let links = match doc.get(automerge::ROOT, "work_orders")? {
+                Some((_, id)) => id,
+                None => unreachable!("published with links"),
+            };
+            doc.put(&links, other.id.as_str(), true)?;
+            fieldsync::model::commit(doc, "link", crate::now_ms());
+            Ok(())
+        })
+        .unwrap();
+    let user = d.users.iter().find(|u| u.username == "li.wei").unwrap();
+    let device = store.device_id().unwrap();
+    let caller = crate::hub::CallerCtx::new(
+        user.clone(),
+        device,
+        [store.actor().clone()].into_iter().collect(),
+    );
+    let out = store.prepare_sync(None).unwrap();
+    let (resp, _) = d
+        .state
+        .hub
+        .sync(&caller, &out.request, crate::now_ms())
+        .unwrap();
+    store.apply_sync(&out, resp, crate::now_ms()).unwrap();
+    let (code, _) = store.rejection(article).unwrap().expect("refused");
+    assert_eq!(code, "forbidden");
+    let (_, doc) = d.state.hub.load(article).unwrap().unwrap();
+    let on_server = KnowledgeArticle::from_doc(&doc).unwrap();
+    assert_eq!(
+        on_server.work_orders.keys().cloned().collect::<Vec<_>>(),
+        {
+            let mut ids = p.incidents.clone();
+            ids.sort();
+            ids
+        },
+        "the server's article names only the problem's incidents"
+    );
+}
