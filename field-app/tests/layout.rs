@@ -352,6 +352,49 @@ fn dispatcher_tour(t: &mut Tour) {
     t.look(&mut h, "dispatcher plans", "Weekly on-site inspection");
     click(&mut h, &t!("plans-new-button"));
     t.look(&mut h, "dispatcher plan editor", &t!("plans-new-heading"));
+
+    // Problems: a published known error with its incidents, and recurring ones to link.
+    click(&mut h, &t!("screen-problems"));
+    calls(&mut h);
+    let incident = |n: u32, title: &str| {
+        serde_json::json!({"doc_id": format!("00000000-0000-4000-8000-00000000000{n}"),
+            "number": format!("WO-2026-0004{n}"), "title": title, "status": "completed",
+            "site_id": "site-tower", "created_at_ms": NOW - i64::from(n) * 86_400_000})
+    };
+    answer_ok(
+        &mut h,
+        "problems.list",
+        &serde_json::json!([{
+            "id": "5b0e0000-0000-4000-8000-000000000001", "status": "known_error",
+            "title": "诊所 UPS 反复告警：电池组老化 — clinic UPS alarms recur (battery pack ageing)",
+            "description": "诊所 UPS 上月报电池故障，本月再次告警；两次报修均来自弱电间。",
+            "root_cause": "电池组已超过四年使用寿命，带载时容量下降。",
+            "known_error": "APC Smart-UPS 3000 在市电正常时报“更换电池”告警 (replace battery alarm on mains).",
+            "workaround": "在前面板运行 UPS 自检；自检通过则消除告警，负载保持在 60% 以下。Run the self-test; keep the load under 60 %.",
+            "category": "hardware", "device_type": "ups",
+            "incidents": [incident(1, "诊所弱电间 UPS 告警"), incident(2, "UPS 报电池故障 UPS reports battery fault")],
+            "article_id": "5b0e0000-0000-4000-8000-0000000000aa", "published_at_ms": NOW,
+            "revision": 3, "created_by": "Sam 萨姆", "created_at_ms": NOW - 86_400_000,
+            "updated_by": "Dana 达娜", "updated_at_ms": NOW
+        }]),
+    );
+    answer_ok(
+        &mut h,
+        "problems.candidates",
+        &serde_json::json!([{
+            "key": {"by": "site_category", "site_id": "site-tower", "category": "hardware"},
+            "label": "北风贸易大厦 Northwind Tower",
+            "incidents": [incident(3, "3楼财务部打印机卡纸"), incident(4, "3楼打印机又卡纸 printer jams again"),
+                incident(5, "打印机卡纸 paper jam")]
+        }]),
+    );
+    t.look(&mut h, "dispatcher problems", &t!("problems-candidates"));
+    h.get_all_by_label_contains("诊所 UPS 反复告警")
+        .next()
+        .expect("the problem's row")
+        .click_accesskit();
+    h.run_steps(4);
+    t.look(&mut h, "dispatcher problem open", &t!("problems-publish"));
 }
 
 fn supervisor_tour(t: &mut Tour) {

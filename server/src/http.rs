@@ -120,6 +120,22 @@ pub fn router(state: AppState) -> Router {
             "/v1/kpis/notes",
             get(handlers::kpis::get_notes).put(handlers::kpis::put_notes),
         )
+        .route(
+            "/v1/problems",
+            get(handlers::problems::list).post(handlers::problems::create),
+        )
+        .route(
+            "/v1/problems/candidates",
+            get(handlers::problems::recurring),
+        )
+        .route(
+            "/v1/problems/{id}",
+            get(handlers::problems::get).put(handlers::problems::update),
+        )
+        .route(
+            "/v1/problems/{id}/publish",
+            post(handlers::problems::publish_known_error),
+        )
         .route("/v1/devices", get(handlers::devices::list_records))
         .route(
             "/v1/registered-devices",

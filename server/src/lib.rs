@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod kpis;
 pub mod metrics;
 pub mod plans;
+pub mod problems;
 pub mod report;
 pub mod review;
 pub mod seed;

@@ -4,6 +4,7 @@
 //!   templates, knowledge articles) and the targeted edits that merge well;
 //! - [`status`]: the event-log fold that derives a work order's status;
 //! - [`policy`]: who may change which paths, checked op by op;
+//! - [`problem`]: problem records (root causes, known errors) the hub keeps for the office;
 //! - [`wire`]: the sync protocol's messages and their binary encoding;
 //! - [`engine`]: the sans-IO device side of sync;
 //! - [`store`]: the app's local SQLite document store.
@@ -13,6 +14,7 @@ pub mod fingerprint;
 pub mod ids;
 pub mod model;
 pub mod policy;
+pub mod problem;
 pub mod sla;
 pub mod status;
 pub mod store;

@@ -152,7 +152,11 @@ pub fn may_write(role: Role, kind: DocKind, relation: Relation, path: &[Seg]) ->
             _ => true,
         },
         DocKind::ChecklistTemplate => role != Role::Engineer,
-        DocKind::Knowledge => true,
+        // Which problem an article publishes, and the incidents it is shown on, are the
+        // office's: an engineer's article must not pose as a known error on others' work.
+        DocKind::Knowledge => {
+            role != Role::Engineer || !crate::model::knowledge::OFFICE_FIELDS.contains(&top)
+        }
     }
 }
 

@@ -269,10 +269,23 @@ pub fn load_work_order(
             Some((f, label))
         })
         .collect();
+    // The workaround of every problem this incident is linked to, from the synced articles.
+    let mut known_errors = Vec::new();
+    for row in store.articles_for_work_order(id)? {
+        if let Ok(a) = store.article(row.doc_id) {
+            known_errors.push(crate::state::KnownErrorNote {
+                article: row.doc_id,
+                title: a.title,
+                known_error: a.symptoms,
+                workaround: a.solution,
+            });
+        }
+    }
     Ok(WorkOrderView {
         id,
         thumbs,
         follow_ups,
+        known_errors,
         badge: store.badge(id)?,
         rejection: store.rejection(id)?,
         wo,

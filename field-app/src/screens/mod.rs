@@ -10,7 +10,7 @@ pub mod engineer;
 pub mod supervisor;
 
 use self::common::{file_picker, sign_in, status_bar};
-use self::dispatcher::dispatch;
+use self::dispatcher::{dispatch, problems};
 use self::engineer::{devices, knowledge, my_work, new_incident, work_order};
 use self::supervisor::{changes, dashboard, review};
 use crate::format;
@@ -37,6 +37,7 @@ pub fn root_ui(ui: &mut egui::Ui, state: &mut AppState) -> Vec<Command> {
         Screen::Dispatch => dispatch::dispatch_ui(ui, state, &mut out),
         Screen::Supervisor => dashboard::supervisor_ui(ui, state, &mut out),
         Screen::Changes => changes::changes_ui(ui, state, &mut out),
+        Screen::Problems => problems::problems_ui(ui, state, &mut out),
     });
     every_frame(state, &mut out);
     flash_ui(ui, state, &mut out);
@@ -108,6 +109,7 @@ fn screen_buttons_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>
         Screen::Review,
         Screen::Changes,
         Screen::Dispatch,
+        Screen::Problems,
         Screen::Supervisor,
     ] {
         let supervisor = state
@@ -122,7 +124,7 @@ fn screen_buttons_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Vec<Command>
             continue;
         }
         let office = state.identity.as_ref().is_some_and(|i| may_see(i.role));
-        if screen == Screen::Dispatch && !office {
+        if matches!(screen, Screen::Dispatch | Screen::Problems) && !office {
             continue;
         }
         let current = state.screen == screen

@@ -16,6 +16,7 @@ pub mod dispatch;
 pub mod notices;
 pub mod people;
 pub mod photos;
+pub mod problems;
 pub mod review_history;
 pub mod screen;
 pub mod sla_clocks;
@@ -92,6 +93,8 @@ pub struct AppState {
     /// The file dialog (open while `purpose` is set).
     pub file_picker: FilePicker,
     pub supervisor: supervisor::SupervisorState,
+    /// The office's problem records (server-backed).
+    pub problems: problems::ProblemsState,
     /// The review page's history of one work order (server-backed) and the past state shown.
     pub review_history: review_history::HistoryState,
     /// The last "Save report PDF" of a work order: running, saved where, or why not.
@@ -218,6 +221,17 @@ pub struct WorkOrderView {
     pub thumbs: BTreeMap<String, crate::runtime::thumbs::Thumb>,
     /// Follow-up incidents of this work order's findings held here: id → "number · title".
     pub follow_ups: BTreeMap<DocId, String>,
+    /// Known errors published for a problem this incident is linked to (held offline).
+    pub known_errors: Vec<KnownErrorNote>,
+}
+
+/// A published known error as the engineer reads it on a linked incident.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownErrorNote {
+    pub article: DocId,
+    pub title: String,
+    pub known_error: String,
+    pub workaround: String,
 }
 
 impl WorkOrderView {
@@ -438,6 +452,9 @@ pub fn on_api_answer(state: &mut AppState, answer: ApiAnswer) {
     }
     if answer.tag.starts_with(review_history::TAG) {
         return review_history::on_api_answer(state, answer);
+    }
+    if answer.tag.starts_with(problems::TAG) {
+        return problems::on_api_answer(state, answer);
     }
     if answer.tag.starts_with("supervisor.") {
         return supervisor::on_api_answer(state, answer);

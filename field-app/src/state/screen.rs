@@ -19,6 +19,8 @@ pub enum Screen {
     Supervisor,
     /// Supervisor: changes awaiting approval.
     Changes,
+    /// Dispatcher and supervisor: problem records (root causes, known errors).
+    Problems,
 }
 
 impl Screen {
@@ -36,6 +38,7 @@ impl Screen {
             Screen::Dispatch => t!("screen-dispatch"),
             Screen::Supervisor => t!("screen-dashboard"),
             Screen::Changes => t!("screen-changes"),
+            Screen::Problems => t!("screen-problems"),
         }
     }
 }

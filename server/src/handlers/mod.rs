@@ -13,6 +13,7 @@ pub mod kpis;
 pub mod numbers;
 pub mod people;
 pub mod plans;
+pub mod problems;
 pub mod refresh;
 pub mod review;
 pub mod sync;

@@ -5,6 +5,7 @@
 //! each are in [`text`]).
 
 pub mod plans;
+mod problem;
 pub mod reviews;
 #[cfg(test)]
 mod tests;
@@ -49,6 +50,7 @@ pub struct SeedReport {
     pub templates: usize,
     pub articles: usize,
     pub work_orders: usize,
+    pub problems: usize,
 }
 
 /// A demo customer's numbers; its names are in [`DemoText::customers`], in the same order.
@@ -478,6 +480,12 @@ pub fn seed_demo(
         &text.finished,
         text.patrol_title,
     )?;
+    // The clinic's UPS failed last month and alarms again: one problem links both.
+    if let Some((_, ups)) = room.iter().find(|(t, _)| *t == "ups")
+        && problem::seed_problem(hub, users, *site_id, ups, now, lang)?
+    {
+        report.problems += 1;
+    }
     let plan_sites: Vec<(&str, String, Vec<String>)> = sites
         .iter()
         .map(|(c, _, site, room)| {

@@ -81,6 +81,16 @@ fn count(d: &Demo, customer: &str, device_type: &str) -> usize {
 
 /// The knowledge articles an engineer's laptop finds for `query` after syncing the demo.
 fn laptop_search(d: &Demo, username: &str, query: &str) -> Vec<String> {
+    laptop(d, username)
+        .search_knowledge(query)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.title)
+        .collect()
+}
+
+/// An engineer's laptop store after syncing the demo.
+fn laptop(d: &Demo, username: &str) -> fieldsync::store::LocalStore {
     let user = d.users.iter().find(|u| u.username == username).unwrap();
     let hub = &d.state.hub;
     let mut store = fieldsync::store::LocalStore::open_in_memory().unwrap();
@@ -102,11 +112,52 @@ fn laptop_search(d: &Demo, username: &str, query: &str) -> Vec<String> {
         }
     }
     store
-        .search_knowledge(query)
-        .unwrap()
-        .into_iter()
-        .map(|r| r.title)
-        .collect()
+}
+
+/// The clinic's UPS failed last month and alarms again: the demo links both incidents to one
+/// problem whose known error is published, and an engineer's laptop, synced, finds the
+/// workaround for the open alarm without asking the server.
+#[tokio::test]
+async fn the_demo_links_the_repeated_ups_incidents_to_a_published_problem() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let d = demo(lang).await;
+        let problems = crate::storage::problems_of(d.state.db.blocking())
+            .unwrap()
+            .list_problems()
+            .unwrap();
+        assert_eq!(problems.len(), 1, "{lang:?}");
+        let p = &problems[0];
+        let ups: Vec<&WorkOrder> = d
+            .work_orders
+            .iter()
+            .filter(|w| p.incidents.contains(&w.id))
+            .collect();
+        assert_eq!(ups.len(), 2, "{p:?}");
+        assert!(
+            ups.iter()
+                .all(|w| w.kind == "incident" && w.device_ids.len() == 1)
+        );
+        assert_eq!(ups[0].device_ids, ups[1].device_ids, "the same UPS");
+        let article = d
+            .articles
+            .iter()
+            .find(|a| Some(&a.id) == p.article_id.as_ref())
+            .expect("published");
+        assert_eq!(article.solution, p.workaround);
+        assert_eq!(
+            lang == Lang::ZhCn,
+            has_chinese(&article.title),
+            "{article:?}"
+        );
+        let store = laptop(&d, "li.wei");
+        for w in ups {
+            let found = store
+                .articles_for_work_order(w.id.parse().unwrap())
+                .unwrap();
+            assert_eq!(found.len(), 1, "{lang:?} {}", w.title);
+            assert_eq!(found[0].title, p.title);
+        }
+    }
 }
 
 #[tokio::test]
@@ -240,4 +291,64 @@ async fn the_chinese_knowledge_base_finds_the_printer_article_for_a_two_characte
     let en = demo(Lang::En).await;
     assert!(laptop_search(&en, "li.wei", "打印").is_empty());
     assert_eq!(laptop_search(&en, "li.wei", "paper jam").len(), 1);
+}
+
+/// A forged push: an engineer's laptop links the published known error to another incident
+/// (so it would show on work that is not the problem's). The hub refuses the change whole and
+/// keeps its own article; the laptop is told why.
+#[tokio::test]
+async fn an_engineer_cannot_link_a_known_error_to_other_incidents() {
+    use automerge::ReadDoc;
+    use automerge::transaction::Transactable;
+    let d = demo(Lang::En).await;
+    let p = crate::storage::problems_of(d.state.db.blocking())
+        .unwrap()
+        .list_problems()
+        .unwrap()
+        .remove(0);
+    let article: fieldsync::DocId = p.article_id.clone().unwrap().parse().unwrap();
+    let mut store = laptop(&d, "li.wei");
+    let other = d
+        .work_orders
+        .iter()
+        .find(|w| !p.incidents.contains(&w.id))
+        .unwrap();
+    store
+        .edit(article, crate::now_ms(), |doc| {
+            let links = match doc.get(automerge::ROOT, "work_orders")? {
+                Some((_, id)) => id,
+                None => unreachable!("published with links"),
+            };
+            doc.put(&links, other.id.as_str(), true)?;
+            fieldsync::model::commit(doc, "link", crate::now_ms());
+            Ok(())
+        })
+        .unwrap();
+    let user = d.users.iter().find(|u| u.username == "li.wei").unwrap();
+    let device = store.device_id().unwrap();
+    let caller = crate::hub::CallerCtx::new(
+        user.clone(),
+        device,
+        [store.actor().clone()].into_iter().collect(),
+    );
+    let out = store.prepare_sync(None).unwrap();
+    let (resp, _) = d
+        .state
+        .hub
+        .sync(&caller, &out.request, crate::now_ms())
+        .unwrap();
+    store.apply_sync(&out, resp, crate::now_ms()).unwrap();
+    let (code, _) = store.rejection(article).unwrap().expect("refused");
+    assert_eq!(code, "forbidden");
+    let (_, doc) = d.state.hub.load(article).unwrap().unwrap();
+    let on_server = KnowledgeArticle::from_doc(&doc).unwrap();
+    assert_eq!(
+        on_server.work_orders.keys().cloned().collect::<Vec<_>>(),
+        {
+            let mut ids = p.incidents.clone();
+            ids.sort();
+            ids
+        },
+        "the server's article names only the problem's incidents"
+    );
 }

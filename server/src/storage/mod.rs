@@ -9,12 +9,14 @@ mod batch_tests;
 pub mod feed;
 mod lease;
 pub mod postgres;
+mod problems;
 mod scheduling;
 pub mod sqlite;
 mod types;
 pub mod uploads;
 
 pub use lease::{JobLease, lease_key, local_lease};
+pub use problems::{ProblemRecord, ProblemStore, problems_of};
 pub use scheduling::*;
 pub use types::*;
 
@@ -247,6 +249,12 @@ pub trait Storage: Send + Sync + 'static {
     /// that does not implement them yet keeps this default (`None`); the SLA, plan and
     /// dispatch endpoints then answer that the database does not support them.
     fn scheduling(&self) -> Option<&dyn SchedulingStore> {
+        None
+    }
+
+    // --- problem management ---
+    /// Problem records ([`ProblemStore`]); `None` until a backend keeps them.
+    fn problems(&self) -> Option<&dyn ProblemStore> {
         None
     }
 

@@ -590,6 +590,35 @@ fn the_ui_question_matches_the_server_rule() {
     ));
 }
 
+/// An engineer edits an article's text (the knowledge base is theirs too) but cannot make it
+/// pose as a problem's known error on other people's incidents; the office can.
+#[test]
+fn only_the_office_links_an_article_to_a_problem_and_its_incidents() {
+    let path = |p: &[&str]| p.iter().map(|s| Seg::Key((*s).into())).collect::<Vec<_>>();
+    for rel in [Relation::Creator, Relation::Assignee] {
+        assert!(may_write(
+            Role::Engineer,
+            DocKind::Knowledge,
+            rel,
+            &path(&["solution"])
+        ));
+        for field in ["problem_id", "work_orders"] {
+            assert!(
+                !may_write(
+                    Role::Engineer,
+                    DocKind::Knowledge,
+                    rel,
+                    &path(&[field, "x"])
+                ),
+                "{field}"
+            );
+            for office in [Role::Dispatcher, Role::Supervisor, Role::Admin] {
+                assert!(may_write(office, DocKind::Knowledge, rel, &path(&[field])));
+            }
+        }
+    }
+}
+
 mod arbitrary_bytes {
     use super::*;
     use proptest::prelude::*;

@@ -97,7 +97,7 @@ pub(crate) fn reindex(
                 &insert_search_row("knowledge"),
                 params![key, fold(&k.title), fold(&format!("{}\n{}\n{}", k.symptoms.as_str(), k.solution.as_str(), k.tags.join(" ")))],
             )?;
-            Ok(())
+            index_knowledge_links(tx, &key, &k)
         }),
         DocKind::ChecklistTemplate => Ok(Ok(())),
     };
@@ -108,6 +108,25 @@ pub(crate) fn reindex(
             Ok(())
         }
     }
+}
+
+/// The incidents an article explains (links whose value is not `true` are unlinked).
+fn index_knowledge_links(tx: &Transaction<'_>, key: &str, k: &KnowledgeArticle) -> Result<()> {
+    super::exec_cached(
+        tx,
+        "DELETE FROM knowledge_links WHERE article_id = ?1",
+        [key],
+    )?;
+    for (wo, linked) in &k.work_orders {
+        if *linked {
+            super::exec_cached(
+                tx,
+                "INSERT OR IGNORE INTO knowledge_links (wo_id, article_id) VALUES (?1, ?2)",
+                params![wo, key],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn index_work_order(tx: &Transaction<'_>, key: &str, wo: &WorkOrder) -> Result<()> {
@@ -182,6 +201,7 @@ pub(crate) fn unindex(tx: &Transaction<'_>, id: DocId) -> Result<()> {
         "DELETE FROM device_index WHERE doc_id = ?1",
         "DELETE FROM site_index WHERE doc_id = ?1",
         "DELETE FROM knowledge_index WHERE doc_id = ?1",
+        "DELETE FROM knowledge_links WHERE article_id = ?1",
     ] {
         super::exec_cached(tx, sql, [&key])?;
     }
@@ -290,5 +310,30 @@ impl LocalStore {
                 r.get(0)
             })
             .optional()?)
+    }
+
+    /// The knowledge articles (published known errors) that name `work_order` as one of
+    /// their problem's incidents, by title.
+    pub fn articles_for_work_order(&self, work_order: DocId) -> Result<Vec<KnowledgeRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT k.doc_id, k.title, k.category FROM knowledge_links l
+             JOIN knowledge_index k ON k.doc_id = l.article_id
+             WHERE l.wo_id = ?1 ORDER BY k.title",
+        )?;
+        let rows = stmt.query_map([work_order.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, title, category) = row?;
+            if let Ok(doc_id) = id.parse() {
+                out.push(KnowledgeRow {
+                    doc_id,
+                    title,
+                    category,
+                });
+            }
+        }
+        Ok(out)
     }
 }

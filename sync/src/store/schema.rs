@@ -94,4 +94,14 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (year, first_no)
     );
     "#,
+    // 4: which incidents a knowledge article (a published known error) explains, so a work
+    // order finds the workaround of its problem without loading every article.
+    r#"
+    CREATE TABLE knowledge_links (
+        wo_id TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        PRIMARY KEY (wo_id, article_id)
+    );
+    CREATE INDEX knowledge_links_article ON knowledge_links(article_id);
+    "#,
 ];

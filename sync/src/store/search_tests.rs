@@ -294,3 +294,53 @@ proptest! {
         }
     }
 }
+
+/// A published known error names its incidents; each incident finds the article, and a
+/// republish that unlinks one incident removes it from that incident's list.
+#[test]
+fn an_incident_finds_the_known_error_published_for_it() {
+    let mut store = knowledge_base();
+    let (a, b) = (DocId::new(), DocId::new());
+    let links = [a.to_string(), b.to_string()];
+    let known = knowledge::PublishedKnownError {
+        problem_id: "p-1",
+        title: "3楼打印机反复卡纸",
+        known_error: "搓纸轮磨损",
+        workaround: "手动送纸",
+        category: Some("hardware"),
+        work_orders: &links,
+    };
+    let article = store
+        .create(DocKind::Knowledge, T0, |d, id| {
+            knowledge::publish_known_error(d, id, &known, T0)
+        })
+        .unwrap();
+    for wo in [a, b] {
+        let found = store.articles_for_work_order(wo).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].doc_id, found[0].title.as_str()),
+            (article, "3楼打印机反复卡纸")
+        );
+    }
+    assert!(
+        store
+            .articles_for_work_order(DocId::new())
+            .unwrap()
+            .is_empty()
+    );
+    let only_b = [b.to_string()];
+    store
+        .edit(article, T0 + 1, |d| {
+            let k = knowledge::PublishedKnownError {
+                work_orders: &only_b,
+                ..known.clone()
+            };
+            knowledge::publish_known_error(d, article, &k, T0 + 1)
+        })
+        .unwrap();
+    assert!(store.articles_for_work_order(a).unwrap().is_empty());
+    assert_eq!(store.articles_for_work_order(b).unwrap().len(), 1);
+    // It is still found by the knowledge search, by its workaround.
+    assert_eq!(titles(&store, "手动送纸"), ["3楼打印机反复卡纸"]);
+}

@@ -93,6 +93,7 @@ pub fn work_order_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comm
                 section(ui, &t!("eng-wo-description"));
                 ui.label(v.wo.description.as_str());
             }
+            known_errors_ui(ui, v, out);
             section(ui, &t!("eng-wo-devices"));
             outages::devices_ui(ui, v, now, out);
             if ui.button(t!("eng-wo-new-incident")).clicked() {
@@ -551,4 +552,32 @@ fn history_ui(ui: &mut egui::Ui, v: &WorkOrderView) {
                 ui.end_row();
             }
         });
+}
+
+/// The workaround of each problem this incident is linked to (a published known error,
+/// held on this computer), with the way to its article in the knowledge base.
+fn known_errors_ui(ui: &mut egui::Ui, v: &WorkOrderView, out: &mut Vec<Command>) {
+    for k in &v.known_errors {
+        // An outline, not a fill: the texts keep the theme's colours, light or dark.
+        egui::Frame::group(ui.style())
+            .stroke(egui::Stroke::new(1.5, format::AMBER))
+            .inner_margin(8.0)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.label(
+                    RichText::new(t!("problems-eng-known-problem", title = &k.title))
+                        .strong()
+                        .color(format::AMBER),
+                );
+                ui.label(RichText::new(t!("problems-eng-known-error")).strong());
+                ui.label(&k.known_error);
+                ui.label(RichText::new(t!("problems-eng-workaround")).strong());
+                ui.label(&k.workaround);
+                if ui.button(t!("problems-eng-open-article")).clicked() {
+                    out.push(Command::OpenArticle(k.article));
+                    out.push(Command::Go(Screen::Knowledge));
+                }
+            });
+        ui.add_space(4.0);
+    }
 }

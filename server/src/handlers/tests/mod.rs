@@ -1,6 +1,7 @@
 //! Router tests: the whole HTTP API driven with `oneshot` requests, no socket.
 
 mod http;
+mod problems;
 mod rotation;
 mod scheduling;
 mod service_desk;

@@ -16,6 +16,8 @@ use tower::ServiceExt;
 pub(super) struct Env {
     _dir: tempfile::TempDir,
     pub(super) app: Router,
+    /// The server behind `app`, for tests that write documents as the server.
+    pub(super) state: AppState,
     _pg: Option<ScratchDb>,
 }
 
@@ -46,7 +48,8 @@ pub(super) async fn env_with(tweak: impl FnOnce(&mut ServerConfig)) -> Env {
     }
     Env {
         _dir: dir,
-        app: crate::router(state),
+        app: crate::router(state.clone()),
+        state,
         _pg: pg,
     }
 }

@@ -278,6 +278,33 @@ CREATE TABLE token_reuse (
     detected_at_ms BIGINT NOT NULL
 );
 "#,
+    // 10: problem records and their incidents (same tables as SQLite's).
+    r#"
+CREATE TABLE problems (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    root_cause TEXT NOT NULL,
+    known_error TEXT NOT NULL,
+    workaround TEXT NOT NULL,
+    category TEXT,
+    device_type TEXT,
+    article_id TEXT,
+    published_at_ms BIGINT,
+    revision BIGINT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at_ms BIGINT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at_ms BIGINT NOT NULL
+);
+CREATE TABLE problem_incidents (
+    problem_id TEXT NOT NULL,
+    work_order_id TEXT NOT NULL,
+    PRIMARY KEY (problem_id, work_order_id)
+);
+CREATE INDEX problem_incidents_work_order ON problem_incidents(work_order_id);
+"#,
 ];
 
 /// Bring the schema up to date, one transaction per step; returns the version in place.

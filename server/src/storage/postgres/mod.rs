@@ -8,6 +8,7 @@
 mod docs;
 mod listen;
 mod migrations;
+mod problems;
 mod projections;
 mod refresh;
 mod scheduling;
@@ -606,6 +607,10 @@ impl super::Storage for PgStorage {
     }
 
     fn scheduling(&self) -> Option<&dyn super::SchedulingStore> {
+        Some(self)
+    }
+
+    fn problems(&self) -> Option<&dyn super::ProblemStore> {
         Some(self)
     }
 

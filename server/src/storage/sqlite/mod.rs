@@ -9,6 +9,7 @@ pub(crate) mod migrations;
 mod page_rows;
 #[cfg(test)]
 mod page_tests;
+mod problems;
 mod projections;
 mod readers;
 mod refresh;
@@ -748,6 +749,10 @@ impl super::Storage for SqliteStorage {
     }
 
     fn scheduling(&self) -> Option<&dyn super::SchedulingStore> {
+        Some(self)
+    }
+
+    fn problems(&self) -> Option<&dyn super::ProblemStore> {
         Some(self)
     }
 

@@ -1,0 +1,59 @@
+# Problem records (问题管理): the office's Problems screen and the known error an engineer
+# reads on a linked incident.
+screen-problems = Problems
+problems-heading = Problems
+problems-new = New problem
+problems-refresh = Refresh
+problems-not-loaded = Problems not loaded: { $why }
+problems-list = Problem records
+problems-loading = Loading…
+problems-none = No problem recorded yet.
+problems-row = { $title } · { $status } · { $count ->
+    [one] 1 incident
+   *[other] { $count } incidents
+}
+problems-status-open = Open
+problems-status-known_error = Known error
+problems-status-resolved = Resolved
+problems-status-closed = Closed
+problems-new-heading = New problem
+problems-edit-heading = Problem
+problems-title = Title
+problems-status = Status
+problems-category = Category
+problems-device-type = Device class
+problems-none-chosen = (none)
+problems-description = Description
+problems-root-cause = Root cause
+problems-known-error = Known error
+problems-workaround = Workaround
+problems-incidents = Linked incidents ({ $count })
+problems-incidents-none = No incident linked yet: link them from the recurring incidents.
+problems-unlink = Unlink
+problems-link = Link
+problems-link-all = Link all
+problems-created = Created by { $name }, { $time }
+problems-updated = Last changed by { $name }, { $time }
+problems-published-at = Published to the knowledge base { $time }
+problems-save = Save
+problems-publish = Publish to knowledge base
+problems-publish-hint = Engineers find the known error and workaround in the knowledge base, offline, and on every linked incident.
+problems-publish-needs = Save the problem with its known error and workaround first.
+problems-saved = Saved.
+problems-published = Published to the knowledge base.
+problems-not-saved = Not saved: { $why }
+problems-needs-title = Write a title.
+problems-needs-known-error = A known error needs the known error and the workaround written.
+problems-too-long = A text is too long: at most { $max } characters.
+problems-too-many = Too many incidents: at most { $max }.
+problems-candidates = Recurring incidents
+problems-candidates-min = At least
+problems-candidates-days = incidents in the last (days)
+problems-candidates-find = Find
+problems-candidates-none = No incidents recur that often.
+problems-candidate-device = Device { $device }: { $count } incidents
+problems-candidate-site = { $site }, { $category }: { $count } incidents
+problems-eng-known-problem = Known problem: { $title }
+problems-eng-known-error = Known error
+problems-eng-workaround = Workaround
+problems-eng-open-article = Open in the knowledge base
