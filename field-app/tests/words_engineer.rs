@@ -318,4 +318,10 @@ fn devices_new_incident_and_knowledge_in_chinese() {
     h.run();
     assert!(h.query_all_by_label("知识库").count() > 0);
     assert!(h.query_by_label("请选择一篇文章。").is_some());
+    // Each article's category is in words, as the work order's is.
+    assert!(h.query_all_by_label_contains("[硬件]").count() > 0);
+    for code in fieldsync::model::work_order::CATEGORIES {
+        let shown = format!("[{code}]");
+        assert!(h.query_by_label_contains(&shown).is_none(), "{shown} shown");
+    }
 }

@@ -31,7 +31,7 @@ pub fn knowledge_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comma
                 for r in &k.results {
                     let selected = k.open.as_ref().is_some_and(|a| a.id == r.doc_id);
                     let text = match &r.category {
-                        Some(c) => format!("{} [{c}]", r.title),
+                        Some(c) => format!("{} [{}]", r.title, category_words(c)),
                         None => r.title.clone(),
                     };
                     if ui.selectable_label(selected, text).clicked() {
@@ -49,7 +49,7 @@ pub fn knowledge_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comma
                 };
                 ui.heading(&a.title);
                 if let Some(c) = &a.category {
-                    ui.label(RichText::new(c).color(format::GREY));
+                    ui.label(RichText::new(category_words(c)).color(format::GREY));
                 }
                 ui.add_space(6.0);
                 ui.label(RichText::new(t!("eng-kb-symptoms")).strong());
@@ -63,4 +63,9 @@ pub fn knowledge_ui(ui: &mut egui::Ui, state: &mut AppState, out: &mut Vec<Comma
                 }
             });
     });
+}
+
+/// An article's fault category in the reader's language ("硬件", not "hardware").
+fn category_words(code: &str) -> String {
+    fieldsync_i18n::words::category(fieldsync_i18n::current(), code)
 }
