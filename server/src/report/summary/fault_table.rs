@@ -92,7 +92,7 @@ pub(super) fn fault_table(l: &mut Layout, r: &KpiReport, lang: Lang) {
             tl!(
                 lang,
                 "fault-table-class",
-                class = c.as_str(),
+                class = fieldsync_i18n::words::device_type(lang, c),
                 rate = num(s.rate_pct, " %"),
                 faults = s.faults,
                 devices = s.devices

@@ -238,6 +238,16 @@ fn the_supervisors_notes_follow_the_figures_in_the_customers_language() {
     ] {
         assert!(zh.contains(needle), "{needle:?} missing from:\n{zh}");
     }
+    // Device classes in the fault-rate note are words, not the ledger's codes.
+    let note = zh.split("故障率 = ").nth(1).unwrap_or_default();
+    let note = note.split("各月").next().unwrap_or_default();
+    assert!(note.contains("台中"), "per-class rates missing:\n{zh}");
+    for code in ["switch", "printer", "ups ", "firewall"] {
+        assert!(
+            !note.contains(code),
+            "{code:?} in the fault-rate note:\n{note}"
+        );
+    }
     // After the figures.
     let figures = zh.find("巡检计划执行情况，2026年11月").unwrap();
     assert!(zh.find("服务经理总结").unwrap() > figures, "{zh}");
