@@ -390,14 +390,15 @@ async fn demo(data_dir: Option<PathBuf>, addr: SocketAddr) -> Result<()> {
     let state = open_state(config).await?;
     let report = fieldsync_server::cli::demo::seed(&state, lang).await?;
     println!(
-        "demo data loaded in {:.2} s: {} sites, {} devices, {} templates, {} articles, {} work orders, {} problems",
+        "demo data loaded in {:.2} s: {} sites, {} devices, {} templates, {} articles, {} work orders; problem records: {}; months of written summary: {}",
         started.elapsed().as_secs_f64(),
         report.sites,
         report.devices,
         report.templates,
         report.articles,
         report.work_orders,
-        report.problems
+        report.problems,
+        report.summary_notes
     );
     println!("data directory: {}", dir.display());
     println!("logins (username / password / role):");

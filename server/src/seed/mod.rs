@@ -4,6 +4,7 @@
 //! actor through the hub, like any server-side write, in English or in Chinese (the words of
 //! each are in [`text`]).
 
+mod notes;
 pub mod plans;
 mod problem;
 pub mod reviews;
@@ -51,6 +52,9 @@ pub struct SeedReport {
     pub articles: usize,
     pub work_orders: usize,
     pub problems: usize,
+    /// Months of the supervisor's written summary (technical summary, suggestions, plan
+    /// evaluation) for the office customer.
+    pub summary_notes: usize,
 }
 
 /// A demo customer's numbers; its names are in [`DemoText::customers`], in the same order.
@@ -486,6 +490,7 @@ pub fn seed_demo(
     {
         report.problems += 1;
     }
+    report.summary_notes += notes::seed_notes(hub.db().blocking(), users, now, lang)?;
     let plan_sites: Vec<(&str, String, Vec<String>)> = sites
         .iter()
         .map(|(c, _, site, room)| {

@@ -352,3 +352,33 @@ async fn an_engineer_cannot_link_a_known_error_to_other_incidents() {
         "the server's article names only the problem's incidents"
     );
 }
+
+/// The office customer's monthly reports carry the supervisor's written summary: last month's
+/// (due in the first week of this month) and this month's draft, in the demo's language.
+#[tokio::test]
+async fn the_demo_office_has_a_written_summary_for_last_month_and_a_draft_for_this_one() {
+    use crate::kpis::Period;
+    for lang in [Lang::En, Lang::ZhCn] {
+        let d = demo(lang).await;
+        let sam = d.users.iter().find(|u| u.role == Role::Supervisor).unwrap();
+        let this = Period::month_of_in(crate::now_ms(), chrono_tz::Asia::Shanghai);
+        for period in [this.previous(), this] {
+            let notes = d
+                .state
+                .db
+                .blocking()
+                .summary_notes(super::notes::NOTES_CUSTOMER, &period.label())
+                .unwrap()
+                .unwrap_or_else(|| panic!("no notes for {}", period.label()));
+            assert_eq!(notes.updated_by, sam.id);
+            for text in [
+                &notes.technical_summary,
+                &notes.suggestions,
+                &notes.plan_evaluation,
+            ] {
+                assert!(!text.trim().is_empty());
+                assert_eq!(lang == Lang::ZhCn, has_chinese(text), "{text}");
+            }
+        }
+    }
+}
