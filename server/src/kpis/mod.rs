@@ -500,6 +500,8 @@ pub fn report(customer: &str, records: &Records, period: Period, now: i64) -> Kp
 }
 
 #[cfg(test)]
+mod calendar_tests;
+#[cfg(test)]
 mod clock_tests;
 #[cfg(test)]
 mod fault_rate_tests;
