@@ -57,7 +57,7 @@ fn october_shows_national_day_and_the_make_up_working_day() {
             "现场服务",
             "周一至周五 09:00–17:00（5×8）",
             "电话支持",
-            "（7×24）",
+            "7×24小时，节假日照常",
             "2026年10月1日 周四",
             "2026年10月7日 周三",
             "国庆节",
@@ -73,7 +73,7 @@ fn october_shows_national_day_and_the_make_up_working_day() {
         &[
             "Service calendar, October 2026",
             "Mon–Fri 09:00–17:00 (5×8)",
-            "Around the clock",
+            "7×24, holidays included",
             "Thu 1 Oct 2026",
             "National Day",
             "Sat 10 Oct 2026",
