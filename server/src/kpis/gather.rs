@@ -53,6 +53,7 @@ pub fn gather_periods(
     let mut records = Records {
         inspections: inspections::gather(s, customer, from, to)?,
         time_zone: Some(tz),
+        contract: contract.as_ref().map(|c| c.contract.clone()),
         truncated: devices.len() as u32 >= MAX_DEVICES,
         ..Default::default()
     };

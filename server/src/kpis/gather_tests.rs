@@ -130,6 +130,26 @@ async fn gather_reads_local_months_patrols_made_ahead_clocks_and_the_fleet() {
         // Called at 01:00 on a Tuesday, outside 5×8: nothing of the clock had run at 03:00.
         assert_eq!(board.resolution.state, fieldsync::sla::SlaState::Met);
         assert_eq!(sample.arrive_business_ms, Some(0));
+        // The report shows the stored contract's calendar: October's National Day and its
+        // make-up Saturday; a customer without a contract has none.
+        let oct = Period::parse("2026-10").unwrap();
+        let report =
+            crate::kpis::report("acme", &gather(&hub, "acme", oct, now).unwrap(), oct, now);
+        let cal = report.service_calendar.expect("acme has a contract");
+        assert_eq!(cal.holidays.len(), 7);
+        assert_eq!(cal.holidays[0].name.as_deref(), Some("国庆节"));
+        let working: Vec<String> = cal
+            .working_days
+            .iter()
+            .map(|d| d.date.to_string())
+            .collect();
+        assert_eq!(working, ["2026-10-10"]);
+        let other = gather(&hub, "no-contract", oct, now).unwrap();
+        assert!(
+            crate::kpis::report("no-contract", &other, oct, now)
+                .service_calendar
+                .is_none()
+        );
     })
     .await
     .unwrap();

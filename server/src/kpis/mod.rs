@@ -14,6 +14,7 @@ use fieldsync::status::Status;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod calendar;
 mod devices;
 mod faults;
 mod gather;
@@ -21,6 +22,7 @@ mod inspections;
 mod period;
 mod sample;
 pub mod tasks;
+pub use calendar::{CalendarDay, ServiceCalendar, ServiceHours};
 pub use devices::{DeviceDowntime, DeviceFaultStat, DeviceFaults, DowntimeStat, OutageSample};
 pub use faults::{ClassFaultRate, FaultTable, Fleet};
 pub use gather::{customer_zone, gather, gather_periods};
@@ -148,6 +150,8 @@ pub struct Records {
     pub fleet: Option<Fleet>,
     /// The sites the work orders name, by document id.
     pub sites: BTreeMap<String, SiteInfo>,
+    /// The customer's service contract (`None`: none, no contract calendar applies).
+    pub contract: Option<fieldsync::sla::Contract>,
 }
 
 /// What the task-completion table shows of a site.
@@ -182,6 +186,9 @@ pub struct KpiReport {
     pub trend: Vec<PeriodKpis>,
     /// The service scheme's 故障率考核 table for the current period.
     pub fault_table: FaultTable,
+    /// The contract's service hours, holidays and make-up working days of the current
+    /// period; `None`: the customer has no contract.
+    pub service_calendar: Option<ServiceCalendar>,
     /// The projection returned its row limit for some status: figures may be incomplete.
     pub truncated: bool,
     pub generated_at_ms: TimestampMs,
@@ -483,11 +490,17 @@ pub fn report(customer: &str, records: &Records, period: Period, now: i64) -> Kp
         change,
         trend,
         fault_table,
+        service_calendar: records
+            .contract
+            .as_ref()
+            .map(|c| calendar::for_period(c, period)),
         truncated: records.truncated,
         generated_at_ms: now,
     }
 }
 
+#[cfg(test)]
+mod calendar_tests;
 #[cfg(test)]
 mod clock_tests;
 #[cfg(test)]

@@ -205,6 +205,7 @@ fn records() -> Records {
         time_zone: None,
         fleet: None,
         sites: Default::default(),
+        contract: None,
     }
 }
 

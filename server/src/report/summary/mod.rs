@@ -644,6 +644,7 @@ pub fn render(
         7.5,
         super::layout::GREY,
     );
+    calendar::section(&mut l, r, lang);
     fault_table::fault_table(&mut l, r, lang);
     trend(&mut l, r, lang);
     categories(&mut l, k, lang);
@@ -663,6 +664,9 @@ pub fn render(
         .map_err(ReportError::Render)
 }
 
+mod calendar;
+#[cfg(test)]
+mod calendar_tests;
 pub mod csv;
 mod fault_table;
 #[cfg(test)]

@@ -57,6 +57,7 @@ fn records(period: Period) -> Records {
         truncated: false,
         time_zone: None,
         sites: Default::default(),
+        contract: None,
         // DOMAIN.md's office building: 300 PCs, 100 printers and the server room.
         fleet: Some(kpis::Fleet {
             in_service: 412,

@@ -1,0 +1,25 @@
+# The summary's service calendar section (server/src/report/summary/calendar.rs).
+summary-cal-heading = Service calendar, { $period }
+summary-cal-no-contract = This customer has no service contract: no contract calendar applies, and no SLA clock runs.
+summary-cal-on-site = On-site service
+summary-cal-phone = Phone support
+summary-cal-same-as-on-site = As on-site service
+summary-cal-always = 7×24, holidays included
+summary-cal-weekly = { $days } { $start }–{ $end }{ $label }, except holidays
+summary-cal-label = { " " }({ $label })
+summary-cal-day-range = { $first }–{ $last }
+summary-cal-none = Statutory holidays and make-up working days (调休): none in this period.
+summary-cal-col-date = Date
+summary-cal-col-kind = Day
+summary-cal-col-name = Holiday
+summary-cal-holiday = Statutory holiday, no on-site service
+summary-cal-working-day = Make-up working day (调休), served
+summary-cal-not-listed = The contract calendar lists no holidays for { $years } yet.
+summary-cal-zone = Dates are local dates in { $zone }; SLA clocks on business hours stop on the holidays and run on the make-up working days.
+summary-cal-name-yuandan = New Year's Day
+summary-cal-name-chunjie = Spring Festival
+summary-cal-name-qingming = Qingming Festival
+summary-cal-name-laodong = Labour Day
+summary-cal-name-duanwu = Dragon Boat Festival
+summary-cal-name-zhongqiu = Mid-Autumn Festival
+summary-cal-name-guoqing = National Day

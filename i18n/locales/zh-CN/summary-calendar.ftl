@@ -1,0 +1,25 @@
+# 服务总结中的服务日历部分（server/src/report/summary/calendar.rs）。
+summary-cal-heading = 服务日历，{ $period }
+summary-cal-no-contract = 该客户没有服务合同：不适用合同日历，不计SLA时钟。
+summary-cal-on-site = 现场服务
+summary-cal-phone = 电话支持
+summary-cal-same-as-on-site = 同现场服务
+summary-cal-always = 7×24小时，节假日照常
+summary-cal-weekly = { $days } { $start }–{ $end }{ $label }，节假日除外
+summary-cal-label = （{ $label }）
+summary-cal-day-range = { $first }至{ $last }
+summary-cal-none = 法定节假日和调休工作日：本期无。
+summary-cal-col-date = 日期
+summary-cal-col-kind = 类型
+summary-cal-col-name = 节日
+summary-cal-holiday = 法定节假日，不提供现场服务
+summary-cal-working-day = 调休工作日，照常服务
+summary-cal-not-listed = 合同日历尚未录入{ $years }年的节假日。
+summary-cal-zone = 日期为{ $zone }当地日期；按工作时间计的SLA时钟在节假日暂停，在调休工作日照常计时。
+summary-cal-name-yuandan = 元旦
+summary-cal-name-chunjie = 春节
+summary-cal-name-qingming = 清明节
+summary-cal-name-laodong = 劳动节
+summary-cal-name-duanwu = 端午节
+summary-cal-name-zhongqiu = 中秋节
+summary-cal-name-guoqing = 国庆节
