@@ -167,6 +167,19 @@ fn bad_plans_are_refused_with_the_field_named() {
             ),
             "DTSTART",
         ),
+        // Found by the plan_json fuzz target: walking from year 506 took 14 s.
+        (
+            plan("FREQ=DAILY", (506, 9, 1), "Asia/Shanghai"),
+            "starts_on",
+        ),
+        (
+            Plan {
+                day_filter: DayFilter::WorkingDays,
+                ..plan("FREQ=DAILY", (1013, 9, 1), "Asia/Shanghai")
+            },
+            "starts_on",
+        ),
+        (plan("FREQ=DAILY", (2100, 1, 1), tz), "starts_on"),
     ];
     for (p, want) in cases {
         let err = p.compile().err().map(|e| e.to_string()).unwrap_or_default();
