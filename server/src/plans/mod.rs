@@ -157,6 +157,13 @@ impl Plan {
         }
         let text = self.rrule.trim();
         let text = text.strip_prefix("RRULE:").unwrap_or(text);
+        // The rrule crate slices BYDAY values by bytes and panics inside a multi-byte
+        // character (found by the plan_json fuzz target): an RRULE is ASCII, say so first.
+        if !text.is_ascii() {
+            return Err(bad(format!(
+                "rrule {text:?}: only ASCII letters, digits and ;=,:+- belong in a rule"
+            )));
+        }
         if text.to_uppercase().contains("DTSTART") {
             return Err(bad("rrule: give the start as starts_on, not DTSTART".into()));
         }

@@ -180,6 +180,9 @@ fn bad_plans_are_refused_with_the_field_named() {
             "starts_on",
         ),
         (plan("FREQ=DAILY", (2100, 1, 1), tz), "starts_on"),
+        // Found by the plan_json fuzz target: a panic inside the rrule crate.
+        (plan("FREQ=MONTHLY;BYDAY=ϲO", (2026, 1, 1), tz), "ASCII"),
+        (plan("FREQ=WEEKLY;BYDAY=周一", (2026, 1, 1), tz), "ASCII"),
     ];
     for (p, want) in cases {
         let err = p.compile().err().map(|e| e.to_string()).unwrap_or_default();
