@@ -5,7 +5,7 @@
 
 use crate::report::{Table, ms, percentile};
 use crate::sync_bench::{fill_device_store, seed_work_orders_as};
-use fieldsync::engine::Applying;
+use fieldsync::engine::{APPLY_SLICE_BYTES as SLICE, Applying};
 use fieldsync::model::work_order::{self as wo, CheckAnswer};
 use fieldsync::store::LocalStore;
 use fieldsync::testing::MemoryHub;
@@ -15,8 +15,6 @@ use std::time::{Duration, Instant};
 
 const T0: i64 = 1_750_000_000_000;
 const PAGE: usize = 2 * 1024 * 1024;
-/// The app's slice (field-app `runtime::worker::APPLY_SLICE_BYTES`).
-const SLICE: usize = 128 * 1024;
 
 pub fn run() -> anyhow::Result<Table> {
     let mut hub = MemoryHub::new();

@@ -102,6 +102,10 @@ impl LocalStore {
     }
 }
 
+/// Pulled bytes an app applies per slice ([`Applying::step`]): a slice takes milliseconds,
+/// so a UI thread sharing the store never waits long while a 2 MiB page is applied.
+pub const APPLY_SLICE_BYTES: usize = 128 * 1024;
+
 /// An answer applied in slices of about `budget` bytes of pulled documents, one transaction
 /// each, so whoever shares the store (the app's UI thread ticking a checklist item) waits for
 /// one slice, never for a whole page. The cursor moves in the last slice only: if applying
@@ -141,7 +145,6 @@ impl Applying {
     ) -> Result<Option<SyncReport>> {
         let resp = &self.resp;
         let report = &mut self.report;
-        let identity = store.identity()?;
         // Work out every new state of this slice first; then write them in one transaction.
         let mut docs: HashMap<DocId, (DocKind, AutoCommit, Vec<ChangeHash>)> = HashMap::new();
         let mut quarantined: Vec<(DocId, DocKind, Vec<u8>, String, String)> = Vec::new();
@@ -150,6 +153,8 @@ impl Applying {
         let mut received_whole: HashMap<DocId, Vec<u8>> = HashMap::new();
 
         if !self.results_done {
+            // Who we are decides what a rejected document keeps; only the first slice asks.
+            let identity = store.identity()?;
             for result in &resp.results {
                 let Some(pushed) = out.pushed.get(&result.doc_id) else {
                     continue;
@@ -258,7 +263,6 @@ impl Applying {
             } else {
                 doc.get_heads()
             };
-            dropped.retain(|d| *d != pull.doc_id);
             docs.insert(pull.doc_id, (kind, doc, new_synced));
         }
 

@@ -10,7 +10,7 @@ use super::session;
 use super::store::{SharedStore, lock, meta};
 use super::trust::Pins;
 use fieldsync::TimestampMs;
-use fieldsync::engine::Applying;
+use fieldsync::engine::{APPLY_SLICE_BYTES, Applying};
 use fieldsync::store::Identity;
 use fieldsync::wire::LoginRequest;
 use fieldsync_i18n::t;
@@ -25,9 +25,6 @@ pub const BACKOFF_START: Duration = Duration::from_secs(5);
 pub const BACKOFF_MAX: Duration = Duration::from_secs(300);
 /// Page size the app asks for, so a large first sync shows progress.
 const PAGE_BYTES: u64 = 2 * 1024 * 1024;
-/// Pulled bytes applied per hold of the store lock: a slice takes milliseconds, so the UI
-/// thread never waits long for the store while a page is applied.
-const APPLY_SLICE_BYTES: usize = 128 * 1024;
 /// Lease more work-order numbers when fewer than this many are left (a lease brings 20).
 const NUMBERS_LOW: i64 = 10;
 
